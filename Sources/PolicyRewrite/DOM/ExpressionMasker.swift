@@ -1,0 +1,332 @@
+/// Masks raw APIM policy expressions so that `rawxml` policies parse as XML.
+///
+/// APIM's `rawxml` form writes C# policy expressions (`@(...)`, `@{...}`) unescaped: a
+/// double-quoted attribute may hold `"`, and attributes and text may hold `<`, `&` and
+/// `&&`. The masker finds each expression, scans it as C# (strings, verbatim and
+/// interpolated strings with their holes, char literals, comments, nested brackets) and
+/// replaces the bytes XML cannot carry with `_`. Terraform template sequences (`${...}`,
+/// `%{...}`) are masked the same way, and every `-` inside an XML comment, so that comments
+/// holding `--` parse.
+///
+/// Every replacement is one ASCII byte for one ASCII byte, so offsets in the masked text are
+/// offsets in the original: the parser locates elements in the mask, the rewriter splices
+/// the original.
+struct ExpressionMasker {
+  /// An expression that does not end before the end of the file.
+  struct UnterminatedExpression: Error {
+    /// Offset of the expression's `@`.
+    var offset: Int
+  }
+
+  private var bytes: [UInt8]
+  private var changed = false
+
+  private init(_ bytes: [UInt8]) {
+    self.bytes = bytes
+  }
+
+  /// Returns the masked copy of `source`, or `nil` when nothing needed masking.
+  /// - Throws: ``UnterminatedExpression`` when an expression has no matching end.
+  static func mask(_ source: [UInt8]) throws(UnterminatedExpression) -> [UInt8]? {
+    guard source.contains(where: { $0 == .at || $0 == .dollar || $0 == .percent || $0 == .bang })
+    else { return nil }
+    var masker = ExpressionMasker(source)
+    try masker.run()
+    return masker.changed ? masker.bytes : nil
+  }
+
+  private mutating func put(_ index: Int) {
+    bytes[index] = .underscore
+    changed = true
+  }
+
+  private func starts(with literal: StaticString, at index: Int) -> Bool {
+    bytes.hasLiteral(literal, at: index)
+  }
+
+  private func find(_ literal: StaticString, from index: Int) -> Int? {
+    var i = index
+    let first = literal.withUTF8Buffer { $0[0] }
+    while i < bytes.count {
+      if bytes[i] == first, starts(with: literal, at: i) { return i }
+      i += 1
+    }
+    return nil
+  }
+
+  // MARK: XML level
+
+  private mutating func run() throws(UnterminatedExpression) {
+    var i = 0
+    var atTextStart = true
+    let n = bytes.count
+    while i < n {
+      let b = bytes[i]
+      if b == .lessThan {
+        if starts(with: "<!--", at: i) {
+          let end = find("-->", from: i + 4) ?? n
+          for k in (i + 4)..<end where bytes[k] == .hyphen { put(k) }
+          i = min(end + 3, n)
+        } else if starts(with: "<![CDATA[", at: i) {
+          i = (find("]]>", from: i + 9) ?? n - 3) + 3
+        } else if starts(with: "<?", at: i) {
+          i = (find("?>", from: i + 2) ?? n - 2) + 2
+        } else if starts(with: "<!", at: i) {
+          i = (find(">", from: i + 2) ?? n - 1) + 1
+        } else {
+          i = try scanTag(from: i + 1)
+        }
+        atTextStart = true
+        continue
+      }
+      if b.isXMLSpace {
+        i += 1
+        continue
+      }
+      if atTextStart, b == .at, i + 1 < n, bytes[i + 1] == .openParen || bytes[i + 1] == .openBrace {
+        i = try scanExpression(at: i, quote: nil)
+      } else if let end = scanTemplate(at: i, quote: nil) {
+        i = end
+      } else {
+        i += 1
+      }
+      atTextStart = false
+    }
+  }
+
+  /// Scans a start or end tag whose name begins at `index`; returns the offset after its `>`.
+  private mutating func scanTag(from index: Int) throws(UnterminatedExpression) -> Int {
+    var i = index
+    let n = bytes.count
+    while i < n {
+      let b = bytes[i]
+      if b == .greaterThan { return i + 1 }
+      if b == .lessThan { return i }  // malformed; let the parser report it
+      if b == .doubleQuote || b == .singleQuote {
+        i = try scanAttributeValue(openingAt: i)
+        continue
+      }
+      i += 1
+    }
+    return n
+  }
+
+  /// Scans an attribute value whose opening quote is at `index`; returns the offset after
+  /// its closing quote.
+  private mutating func scanAttributeValue(openingAt index: Int) throws(UnterminatedExpression) -> Int {
+    let quote = bytes[index]
+    let n = bytes.count
+    var i = index + 1
+    while i < n, bytes[i].isXMLSpace { i += 1 }
+    if i + 1 < n, bytes[i] == .at, bytes[i + 1] == .openParen || bytes[i + 1] == .openBrace {
+      i = try scanExpression(at: i, quote: quote)
+    }
+    while i < n {
+      let b = bytes[i]
+      if b == quote { return i + 1 }
+      if let end = scanTemplate(at: i, quote: quote) {
+        i = end
+      } else {
+        i += 1
+      }
+    }
+    return n
+  }
+
+  /// Masks a Terraform template sequence (`${...}` or `%{...}`) starting at `index`;
+  /// returns the offset after it, or `nil` when none starts there or it does not end.
+  private mutating func scanTemplate(at index: Int, quote: UInt8?) -> Int? {
+    let b = bytes[index]
+    guard b == .dollar || b == .percent, index + 1 < bytes.count, bytes[index + 1] == .openBrace
+    else { return nil }
+    if index > 0, bytes[index - 1] == b { return index + 2 }  // `$${` and `%%{` are escapes
+    var depth = 0
+    var inString = false
+    var i = index + 1
+    var end: Int?
+    scan: while i < bytes.count {
+      let c = bytes[i]
+      if inString {
+        if c == .backslash {
+          i += 1
+        } else if c == .doubleQuote {
+          inString = false
+        }
+      } else if c == .doubleQuote {
+        inString = true
+      } else if c == .openBrace {
+        depth += 1
+      } else if c == .closeBrace {
+        depth -= 1
+        if depth == 0 {
+          end = i + 1
+          break scan
+        }
+      }
+      i += 1
+    }
+    guard let end else { return nil }
+    for k in (index + 2)..<(end - 1) {
+      let c = bytes[k]
+      if c == .lessThan || c == .ampersand || c == quote || (quote == nil && c == .greaterThan) {
+        put(k)
+      }
+    }
+    return end
+  }
+
+  // MARK: C# level
+
+  /// Scans the policy expression whose `@` is at `index` and masks what XML cannot hold in
+  /// it; returns the offset after its closing bracket.
+  private mutating func scanExpression(at index: Int, quote: UInt8?) throws(UnterminatedExpression) -> Int {
+    var scanner = CSharpScanner(bytes: bytes, quote: quote)
+    guard let end = scanner.skipBracketed(from: index + 1) else {
+      throw UnterminatedExpression(offset: index)
+    }
+    for k in (index + 2)..<(end - 1) {
+      let c = bytes[k]
+      if c == .lessThan || c == .ampersand || c == quote || (quote == nil && c == .greaterThan) {
+        put(k)
+      }
+    }
+    return end
+  }
+}
+
+/// A scanner over C# source that finds where bracketed code ends, skipping string and char
+/// literals and comments.
+private struct CSharpScanner {
+  let bytes: [UInt8]
+  /// The quote of the attribute holding the expression; `nil` in element text.
+  let quote: UInt8?
+
+  /// Returns the offset after the bracket that closes the one at `index`.
+  mutating func skipBracketed(from index: Int) -> Int? {
+    var closers: [UInt8] = []
+    var i = index
+    let n = bytes.count
+    while i < n {
+      let b = bytes[i]
+      switch b {
+      case .openParen: closers.append(.closeParen)
+      case .openBrace: closers.append(.closeBrace)
+      case .openBracket: closers.append(.closeBracket)
+      case .closeParen, .closeBrace, .closeBracket:
+        guard closers.last == b else { return nil }
+        closers.removeLast()
+        if closers.isEmpty { return i + 1 }
+      case .doubleQuote:
+        guard let end = skipString(from: i + 1, verbatim: false, interpolated: false) else { return nil }
+        i = end
+        continue
+      case .singleQuote:
+        guard let end = skipCharLiteral(from: i) else { return nil }
+        i = end
+        continue
+      case .at, .dollar:
+        if let (start, verbatim, interpolated) = stringPrefix(at: i) {
+          guard let end = skipString(from: start, verbatim: verbatim, interpolated: interpolated)
+          else { return nil }
+          i = end
+          continue
+        }
+      case .slash where i + 1 < n && bytes[i + 1] == .slash:
+        while i < n, bytes[i] != .lineFeed { i += 1 }
+        continue
+      case .slash where i + 1 < n && bytes[i + 1] == .asterisk:
+        i += 2
+        while i + 1 < n, !(bytes[i] == .asterisk && bytes[i + 1] == .slash) { i += 1 }
+        i += 2
+        continue
+      case .ampersand where quote == .doubleQuote && isEntity("&quot;", at: i):
+        // The escaped (`xml`) form writes strings as `&quot;...&quot;`.
+        var j = i + 6
+        while j < n, !isEntity("&quot;", at: j), bytes[j] != .doubleQuote { j += 1 }
+        i = isEntity("&quot;", at: j) ? j + 6 : j
+        continue
+      default:
+        break
+      }
+      i += 1
+    }
+    return nil
+  }
+
+  private func isEntity(_ literal: StaticString, at index: Int) -> Bool {
+    bytes.hasLiteral(literal, at: index)
+  }
+
+  /// Recognises `@"`, `$"`, `$@"` and `@$"`; returns the offset after the opening quote.
+  private func stringPrefix(at index: Int) -> (Int, verbatim: Bool, interpolated: Bool)? {
+    var i = index
+    var verbatim = false
+    var interpolated = false
+    while i < bytes.count, i < index + 2 {
+      if bytes[i] == .at, !verbatim {
+        verbatim = true
+      } else if bytes[i] == .dollar, !interpolated {
+        interpolated = true
+      } else {
+        break
+      }
+      i += 1
+    }
+    guard i < bytes.count, bytes[i] == .doubleQuote, verbatim || interpolated else { return nil }
+    return (i + 1, verbatim, interpolated)
+  }
+
+  /// Skips a string literal whose content starts at `index`; returns the offset after it.
+  private mutating func skipString(from index: Int, verbatim: Bool, interpolated: Bool) -> Int? {
+    var i = index
+    let n = bytes.count
+    while i < n {
+      let b = bytes[i]
+      if b == .backslash, !verbatim {
+        i += 2
+        continue
+      }
+      if b == .doubleQuote {
+        if verbatim, i + 1 < n, bytes[i + 1] == .doubleQuote {
+          i += 2
+          continue
+        }
+        return i + 1
+      }
+      if interpolated, b == .openBrace {
+        if i + 1 < n, bytes[i + 1] == .openBrace {
+          i += 2
+          continue
+        }
+        guard let end = skipBracketed(from: i) else { return nil }
+        i = end
+        continue
+      }
+      if b == .lineFeed, !verbatim {
+        // A regular string cannot span lines: this quote was not a string's.
+        return i
+      }
+      i += 1
+    }
+    return nil
+  }
+
+  /// Skips a char literal (`'x'`, `'\''`, `'\u0041'`) at `index`; a lone `'` is skipped alone.
+  private func skipCharLiteral(from index: Int) -> Int? {
+    var i = index + 1
+    let n = bytes.count
+    var length = 0
+    while i < n, length < 8 {
+      if bytes[i] == .backslash {
+        i += 2
+        length += 2
+        continue
+      }
+      if bytes[i] == .singleQuote { return i + 1 }
+      if bytes[i] == .lineFeed { break }
+      i += 1
+      length += 1
+    }
+    return index + 1
+  }
+}

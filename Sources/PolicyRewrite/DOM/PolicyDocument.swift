@@ -1,0 +1,276 @@
+@preconcurrency import CLibXML2
+
+/// A parsed policy file: a libxml2 tree whose elements know their byte ranges in the
+/// original bytes.
+///
+/// Raw policy expressions are masked before libxml2 sees the text (see `ExpressionMasker`),
+/// so `rawxml` files parse; the ranges still point into ``source``, because masking keeps
+/// every byte where it was. Parsing is safe for untrusted input: no network, no entity
+/// substitution, no DTD loading, and a document with a `<!DOCTYPE` is refused.
+///
+/// The document owns its libxml2 tree and frees it once, when the document goes away.
+/// ``PolicyElement`` values hold the document strongly, so an element never outlives its
+/// tree. A document is not `Sendable`: parse it, use it and drop it on one task.
+public final class PolicyDocument {
+  /// The original bytes of the file.
+  public let source: [UInt8]
+  private let tree: xmlDocPtr
+  fileprivate let spans: [ElementSpan]
+  private var lineMapStorage: LineMap?
+
+  private init(source: [UInt8], tree: xmlDocPtr, spans: [ElementSpan]) {
+    self.source = source
+    self.tree = tree
+    self.spans = spans
+  }
+
+  deinit { xmlFreeDoc(tree) }
+
+  /// The root element (`<policies>` or `<fragment>` in a policy file).
+  public var root: PolicyElement {
+    guard let node = xmlDocGetRootElement(tree) else {
+      preconditionFailure("a parsed document always has a root element")
+    }
+    return PolicyElement(document: self, node: node)
+  }
+
+  /// Line and column lookup for offsets in ``source``.
+  public var lineMap: LineMap {
+    if let map = lineMapStorage { return map }
+    let map = LineMap(source)
+    lineMapStorage = map
+    return map
+  }
+
+  /// Whether the document writes its empty elements as `<x />` rather than `<x/>`: the
+  /// majority style of its empty-element tags, `<x />` on a tie or when it has none.
+  public var prefersSpaceInEmptyElements: Bool {
+    var spaced = 0
+    var tight = 0
+    for span in spans where span.contentStart == span.end && span.end >= 3 {
+      if source[span.end - 3].isXMLSpace { spaced += 1 } else { tight += 1 }
+    }
+    return spaced >= tight
+  }
+
+  func span(of node: xmlNodePtr) -> ElementSpan {
+    guard let token = node.pointee._private else {
+      preconditionFailure("every element of a parsed document has a recorded span")
+    }
+    return spans[Int(bitPattern: token) - 1]
+  }
+
+  /// Parses a policy document.
+  ///
+  /// - Parameter source: The file's bytes, UTF-8 with or without a byte-order mark.
+  /// - Returns: The document.
+  /// - Throws: ``ParseError`` with the line and column of the first problem.
+  public static func parse(_ source: [UInt8]) throws(ParseError) -> PolicyDocument {
+    try checkEncoding(source)
+    let masked: [UInt8]
+    do {
+      masked = try ExpressionMasker.mask(source) ?? source
+    } catch {
+      let (line, column) = LineMap(source).location(of: error.offset)
+      throw ParseError(
+        kind: .unterminatedExpression, line: line, column: column,
+        message: "policy expression is not terminated: no matching bracket for '\(Character(UnicodeScalar(source[error.offset + 1])))'")
+    }
+    let (tree, spans) = try LibXML2Parser.parse(masked, original: source)
+    return PolicyDocument(source: source, tree: tree, spans: spans)
+  }
+
+  private static func checkEncoding(_ source: [UInt8]) throws(ParseError) {
+    if source.allSatisfy(\.isXMLSpace) || source == [0xEF, 0xBB, 0xBF] {
+      throw ParseError(kind: .empty, line: 1, column: 1, message: "the file is empty")
+    }
+    let utf16or32 =
+      source.starts(with: [0xFF, 0xFE]) || source.starts(with: [0xFE, 0xFF])
+      || source.starts(with: [0x00, 0x00, 0xFE, 0xFF])
+      || (source.count >= 2 && (source[0] == 0 || source[1] == 0))
+    if utf16or32 {
+      throw ParseError(
+        kind: .encoding, line: 1, column: 1,
+        message: "the file is UTF-16 or UTF-32; policy-rewrite reads UTF-8 only (convert it with iconv -t UTF-8)")
+    }
+  }
+}
+
+/// Where an element is in the original bytes.
+struct ElementSpan: Sendable, Hashable {
+  /// Offset of the start tag's `<`.
+  var start: Int
+  /// Offset just past the start tag's `>`; equal to `end` for an empty element (`<x/>`).
+  var contentStart: Int
+  /// Offset of the end tag's `<`; equal to `end` for an empty element.
+  var contentEnd: Int
+  /// Offset just past the end tag's `>` (or the `/>` of an empty element).
+  var end: Int
+}
+
+/// The one place that drives libxml2's parser and reads its errors.
+private enum LibXML2Parser {
+  static let options = Int32(
+    XML_PARSE_NONET.rawValue | XML_PARSE_IGNORE_ENC.rawValue | XML_PARSE_NOERROR.rawValue
+      | XML_PARSE_NOWARNING.rawValue)
+
+  static func parse(_ masked: [UInt8], original: [UInt8]) throws(ParseError) -> (xmlDocPtr, [ElementSpan]) {
+    initializeOnce
+    let result: Result<(xmlDocPtr, [ElementSpan]), ParseError> = masked.withUnsafeBufferPointer { buffer in
+      guard buffer.count < Int(Int32.max),
+        let ctxt = buffer.withMemoryRebound(to: CChar.self, { xmlCreateMemoryParserCtxt($0.baseAddress, Int32($0.count)) })
+      else {
+        return .failure(ParseError(kind: .malformed, line: 1, column: 1, message: "the file is too large to parse"))
+      }
+      defer { xmlFreeParserCtxt(ctxt) }
+      xmlCtxtUseOptions(ctxt, options)
+      let state = ParseState(bytes: buffer)
+      let unmanaged = Unmanaged.passRetained(state)
+      defer { unmanaged.release() }
+      ctxt.pointee._private = unmanaged.toOpaque()
+      guard let sax = ctxt.pointee.sax else { preconditionFailure("a parser context has a SAX handler") }
+      sax.pointee.startElementNs = onStartElement
+      sax.pointee.endElementNs = onEndElement
+      sax.pointee.internalSubset = onDoctype
+      sax.pointee.serror = onError
+      // Errors raised without a context go to the thread's handlers: collect them too.
+      xmlSetStructuredErrorFunc(unmanaged.toOpaque(), onGlobalError)
+      defer { xmlSetStructuredErrorFunc(nil, nil) }
+
+      xmlParseDocument(ctxt)
+      let tree = ctxt.pointee.myDoc
+      ctxt.pointee.myDoc = nil
+      if let error = state.failure(wellFormed: ctxt.pointee.wellFormed != 0, hasTree: tree != nil, original: original) {
+        if let tree { xmlFreeDoc(tree) }
+        return .failure(error)
+      }
+      guard let tree else { preconditionFailure("a well-formed parse builds a tree") }
+      return .success((tree, state.spans))
+    }
+    return try result.get()
+  }
+
+  private static let initializeOnce: Void = { xmlInitParser() }()
+}
+
+/// Per-parse state reached from the C callbacks through the context's `_private`.
+private final class ParseState {
+  let bytes: UnsafeBufferPointer<UInt8>
+  var spans: [ElementSpan] = []
+  var diagnostics: [(line: Int, column: Int, message: String)] = []
+  var sawDoctype = false
+  var badRange: Int?
+
+  init(bytes: UnsafeBufferPointer<UInt8>) {
+    self.bytes = bytes
+  }
+
+  static func from(_ ctx: UnsafeMutableRawPointer?) -> (ParseState, xmlParserCtxtPtr)? {
+    guard let ctx else { return nil }
+    let ctxt = ctx.assumingMemoryBound(to: xmlParserCtxt.self)
+    guard CLibXML2_inputDepth(ctxt) == 1, let opaque = ctxt.pointee._private else { return nil }
+    return (Unmanaged<ParseState>.fromOpaque(opaque).takeUnretainedValue(), ctxt)
+  }
+
+  func elementStarted(_ node: xmlNodePtr, at position: Int) {
+    var start = min(position, bytes.count - 1)
+    while start > 0, bytes[start] != .lessThan { start -= 1 }
+    let contentStart = position < bytes.count && bytes[position] == .greaterThan ? position + 1 : -1
+    spans.append(ElementSpan(start: start, contentStart: contentStart, contentEnd: -1, end: -1))
+    node.pointee._private = UnsafeMutableRawPointer(bitPattern: spans.count)
+  }
+
+  func elementEnded(_ node: xmlNodePtr, at end: Int) {
+    guard let token = node.pointee._private else { return }
+    let index = Int(bitPattern: token) - 1
+    var span = spans[index]
+    span.end = end
+    if span.contentStart < 0 {
+      span.contentStart = end
+      span.contentEnd = end
+    } else {
+      var tagStart = end - 1
+      while tagStart > span.start, bytes[tagStart] != .lessThan { tagStart -= 1 }
+      span.contentEnd = tagStart
+    }
+    let valid =
+      end <= bytes.count && bytes[span.start] == .lessThan && bytes[end - 1] == .greaterThan
+      && span.contentStart <= span.contentEnd && span.start < span.contentStart
+    if !valid, badRange == nil { badRange = span.start }
+    spans[index] = span
+  }
+
+  func failure(wellFormed: Bool, hasTree: Bool, original: [UInt8]) -> ParseError? {
+    if sawDoctype {
+      let offset = firstOffset(of: Array("<!DOCTYPE".utf8)) ?? 0
+      let (line, column) = LineMap(original).location(of: offset)
+      return ParseError(
+        kind: .doctype, line: line, column: column,
+        message: "a <!DOCTYPE> is not allowed in a policy (it could declare entities); remove it")
+    }
+    if let first = diagnostics.first {
+      return ParseError(kind: .malformed, line: first.line, column: first.column, message: "malformed XML: \(first.message)")
+    }
+    if !wellFormed || !hasTree {
+      return ParseError(kind: .malformed, line: 1, column: 1, message: "malformed XML")
+    }
+    if let offset = badRange {
+      let (line, column) = LineMap(original).location(of: offset)
+      return ParseError(
+        kind: .internalRange, line: line, column: column,
+        message: "internal error: the parser reported an element range that is not a tag")
+    }
+    return nil
+  }
+
+  private func firstOffset(of pattern: [UInt8]) -> Int? {
+    guard bytes.count >= pattern.count else { return nil }
+    for i in 0...(bytes.count - pattern.count) where bytes[i] == pattern[0] {
+      if Array(bytes[i..<(i + pattern.count)]) == pattern { return i }
+    }
+    return nil
+  }
+
+  func record(_ error: xmlErrorPtr?) {
+    guard let error, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+    var message = error.pointee.message.map { String(cString: $0) } ?? "unknown error"
+    while message.last?.isNewline == true || message.last == " " { message.removeLast() }
+    diagnostics.append((Int(max(error.pointee.line, 1)), Int(max(error.pointee.int2, 1)), message))
+  }
+}
+
+private let onStartElement: startElementNsSAX2Func = {
+  ctx, localName, prefix, uri, namespaceCount, namespaces, attributeCount, defaultedCount, attributes in
+  xmlSAX2StartElementNs(
+    ctx, localName, prefix, uri, namespaceCount, namespaces, attributeCount, defaultedCount, attributes)
+  guard let (state, ctxt) = ParseState.from(ctx), let node = ctxt.pointee.node else { return }
+  state.elementStarted(node, at: Int(CLibXML2_currentOffset(ctxt)))
+}
+
+private let onEndElement: endElementNsSAX2Func = { ctx, localName, prefix, uri in
+  if let (state, ctxt) = ParseState.from(ctx), let node = ctxt.pointee.node {
+    state.elementEnded(node, at: Int(CLibXML2_currentOffset(ctxt)))
+  }
+  xmlSAX2EndElementNs(ctx, localName, prefix, uri)
+}
+
+private let onDoctype: internalSubsetSAXFunc = { ctx, _, _, _ in
+  guard let ctx else { return }
+  let ctxt = ctx.assumingMemoryBound(to: xmlParserCtxt.self)
+  if let opaque = ctxt.pointee._private {
+    Unmanaged<ParseState>.fromOpaque(opaque).takeUnretainedValue().sawDoctype = true
+  }
+  xmlStopParser(ctxt)
+}
+
+private let onError: xmlStructuredErrorFunc = { ctx, error in
+  guard let ctx else { return }
+  let ctxt = ctx.assumingMemoryBound(to: xmlParserCtxt.self)
+  guard let opaque = ctxt.pointee._private else { return }
+  Unmanaged<ParseState>.fromOpaque(opaque).takeUnretainedValue().record(error)
+}
+
+private let onGlobalError: xmlStructuredErrorFunc = { opaque, error in
+  guard let opaque else { return }
+  Unmanaged<ParseState>.fromOpaque(opaque).takeUnretainedValue().record(error)
+}

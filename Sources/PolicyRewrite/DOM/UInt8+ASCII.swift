@@ -1,0 +1,49 @@
+extension UInt8 {
+  static let tab = UInt8(ascii: "\t")
+  static let lineFeed = UInt8(ascii: "\n")
+  static let carriageReturn = UInt8(ascii: "\r")
+  static let space = UInt8(ascii: " ")
+  static let bang = UInt8(ascii: "!")
+  static let doubleQuote = UInt8(ascii: "\"")
+  static let dollar = UInt8(ascii: "$")
+  static let percent = UInt8(ascii: "%")
+  static let ampersand = UInt8(ascii: "&")
+  static let singleQuote = UInt8(ascii: "'")
+  static let openParen = UInt8(ascii: "(")
+  static let closeParen = UInt8(ascii: ")")
+  static let asterisk = UInt8(ascii: "*")
+  static let hyphen = UInt8(ascii: "-")
+  static let slash = UInt8(ascii: "/")
+  static let lessThan = UInt8(ascii: "<")
+  static let equals = UInt8(ascii: "=")
+  static let greaterThan = UInt8(ascii: ">")
+  static let question = UInt8(ascii: "?")
+  static let at = UInt8(ascii: "@")
+  static let openBracket = UInt8(ascii: "[")
+  static let backslash = UInt8(ascii: "\\")
+  static let closeBracket = UInt8(ascii: "]")
+  static let underscore = UInt8(ascii: "_")
+  static let openBrace = UInt8(ascii: "{")
+  static let closeBrace = UInt8(ascii: "}")
+
+  /// Whether the byte is XML white space (space, tab, CR, LF).
+  var isXMLSpace: Bool { self == .space || self == .tab || self == .lineFeed || self == .carriageReturn }
+
+  /// Whether the byte is a space or a tab: indentation.
+  var isBlank: Bool { self == .space || self == .tab }
+
+  /// The byte with ASCII letters lowered.
+  var asciiLowercased: UInt8 { self >= 65 && self <= 90 ? self + 32 : self }
+}
+
+extension Array where Element == UInt8 {
+  /// Whether the bytes at `index` are those of `literal`.
+  func hasLiteral(_ literal: StaticString, at index: Int) -> Bool {
+    let count = literal.utf8CodeUnitCount
+    guard index >= 0, index + count <= self.count else { return false }
+    return literal.withUTF8Buffer { pattern in
+      for k in 0..<count where self[index + k] != pattern[k] { return false }
+      return true
+    }
+  }
+}

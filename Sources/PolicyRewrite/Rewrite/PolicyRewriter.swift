@@ -1,0 +1,148 @@
+/// Rewrites function-key injections in a policy document to Managed Identity, splicing the
+/// original bytes.
+///
+/// Rewrite: follows `rewrite-spec.md`. Injections that are direct children of `<inbound>`
+/// are removed and one `<authentication-managed-identity>` goes right after `<base />`;
+/// nested ones (`choose`, `retry`, fragments) are replaced in place; those in a
+/// `<send-request>` are removed and one MI element goes before `<proxy>`, after `set-body`
+/// and `authentication-certificate`. Injections elsewhere are left for review. Every byte
+/// outside the removed ranges and the inserted text stays as it was.
+///
+/// Before a result is returned, the output is parsed and rewritten again: the second
+/// rewrite must change nothing. A file with any error comes back unchanged.
+///
+/// ```swift
+/// let rewriter = PolicyRewriter(configuration: RewriteConfiguration(
+///   resources: ResourceMap(defaultResource: try Resource(validating: "api://orders"))))
+/// let result = rewriter.rewrite(Array(policy.utf8), path: "apis/orders/policy.xml")
+/// ```
+public struct PolicyRewriter: Sendable {
+  /// What the rewrite looks for and writes.
+  public let configuration: RewriteConfiguration
+
+  /// Creates a rewriter.
+  public init(configuration: RewriteConfiguration) {
+    self.configuration = configuration
+  }
+
+  /// Rewrites one document.
+  ///
+  /// - Parameters:
+  ///   - source: The file's bytes.
+  ///   - path: The file's path, for `byPath` resources (not read).
+  /// - Returns: The output bytes and the findings; on any error the output is `source`.
+  public func rewrite(_ source: [UInt8], path: String) -> RewriteResult {
+    var result = plan(source, path: path)
+    guard result.changed else { return result }
+    let second = plan(result.output, path: path)
+    if second.hasErrors || second.changed {
+      let reason = second.findings.first { $0.severity == .error }.map { "\($0.line):\($0.column): \($0.message)" }
+        ?? "a second rewrite changed the output again"
+      result.output = source
+      result.changed = false
+      result.removedKeyNamedValues = []
+      result.findings.append(
+        Finding(
+          rule: .verificationFailed, severity: .error,
+          message: "internal error: the rewritten policy failed verification (\(reason)); the file is left unchanged",
+          line: 1, column: 1))
+    }
+    return result
+  }
+
+  /// Reports what `check` reports: every injection, review item and leaked secret.
+  ///
+  /// - Returns: The findings, or a `parse-error` finding when the file does not parse; an
+  ///   empty list for XML that is not a policy.
+  public func check(_ source: [UInt8]) -> [Finding] {
+    let document: PolicyDocument
+    do {
+      document = try PolicyDocument.parse(source)
+    } catch {
+      return [Self.finding(for: error)]
+    }
+    let analysis = PolicyAnalysis(document, configuration: configuration)
+    var findings = analysis.findings
+    for injection in analysis.injections where injection.isRewritable {
+      let (line, column) = injection.element.location
+      let origin = injection.namedValue.map { " from named value '\($0)'" } ?? ""
+      findings.append(
+        Finding(
+          rule: .keyInjection, severity: .error,
+          message: "header '\(injection.headerName)' injects a function key\(origin); replace it with <authentication-managed-identity> (policy-rewrite migrate)",
+          line: line, column: column, section: injection.section))
+    }
+    return findings.sortedByLocation()
+  }
+
+  static func finding(for error: ParseError) -> Finding {
+    Finding(rule: .parseError, severity: .error, message: error.message, line: error.line, column: error.column)
+  }
+
+  // MARK: Planning
+
+  private func plan(_ source: [UInt8], path: String) -> RewriteResult {
+    var result = RewriteResult(
+      output: source, findings: [], isPolicy: true, changed: false, removedKeyNamedValues: [], reviewCount: 0)
+    let document: PolicyDocument
+    do {
+      document = try PolicyDocument.parse(source)
+    } catch {
+      result.findings = [Self.finding(for: error)]
+      return result
+    }
+    let analysis = PolicyAnalysis(document, configuration: configuration)
+    guard analysis.isPolicy else {
+      result.isPolicy = false
+      return result
+    }
+    result.reviewCount = analysis.injections.count { !$0.isRewritable }
+    result.findings = analysis.findings.map(Self.asMigrationFinding)
+
+    var planner = EditPlanner(document: document, configuration: configuration, path: path)
+    for group in Self.groups(of: analysis.injections.filter(\.isRewritable)) {
+      planner.plan(group)
+    }
+    result.findings += planner.findings
+    result.findings.sort(by: Finding.locationOrder)
+    if result.hasErrors || planner.edits.isEmpty { return result }
+    result.output = TextEdit.apply(planner.edits, to: source)
+    result.changed = result.output != source
+    result.removedKeyNamedValues = planner.removedNamedValues
+    return result
+  }
+
+  /// In a migration, a literal key is removed with its injection (or left for review): a
+  /// warning to rotate the key, not an error that stops the file.
+  private static func asMigrationFinding(_ finding: Finding) -> Finding {
+    guard finding.rule == .literalKey else { return finding }
+    var warning = finding
+    warning.severity = .warning
+    warning.message += " (it stays in the repository's history)"
+    return warning
+  }
+
+  /// Injections grouped by the element that receives their one MI element, in document order.
+  private static func groups(of injections: [KeyInjection]) -> [[KeyInjection]] {
+    var groups: [[KeyInjection]] = []
+    for injection in injections {
+      guard let container = injection.placement.container else { continue }
+      if let index = groups.firstIndex(where: { $0[0].placement.container!.isSame(as: container) }) {
+        groups[index].append(injection)
+      } else {
+        groups.append([injection])
+      }
+    }
+    return groups
+  }
+}
+
+extension Finding {
+  static func locationOrder(_ a: Finding, _ b: Finding) -> Bool {
+    (a.line, a.column, a.rule.rawValue) < (b.line, b.column, b.rule.rawValue)
+  }
+}
+
+extension Array where Element == Finding {
+  func sortedByLocation() -> [Finding] { sorted(by: Finding.locationOrder) }
+}
