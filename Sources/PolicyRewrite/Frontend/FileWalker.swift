@@ -1,0 +1,102 @@
+/// Finds the policy files under the paths given on the command line.
+///
+/// Folders are walked recursively; `.git`, `.terraform`, `node_modules` and `.build` are
+/// skipped, and symbolic links are never followed. A file is selected when its name matches
+/// a default pattern or an `--include` glob, and no `--exclude` glob; files named on the
+/// command line are always taken unless excluded. The result is sorted by path.
+public struct FileWalker: Sendable {
+  /// A file to process.
+  public struct Item: Sendable, Hashable {
+    /// The path as shown to the user: the argument joined with the path below it.
+    public var path: String
+    /// The path relative to the argument it was found under (the file name for a file argument).
+    public var relativePath: String
+  }
+
+  /// Something skipped or unreadable while walking.
+  public struct Problem: Sendable, Hashable {
+    /// The path.
+    public var path: String
+    /// What happened.
+    public var message: String
+    /// Whether it is an error (unreadable) rather than a notice (a skipped link).
+    public var isError: Bool
+  }
+
+  /// The default selection: policy XML and Terraform policy templates.
+  public static let defaultPatterns = ["*.xml", "*.xml.tpl", "*.xml.tftpl", "*.tftpl"]
+  /// Folders never entered.
+  public static let skippedFolders: Set<String> = [".git", ".terraform", "node_modules", ".build"]
+
+  private let patterns: [Glob]
+  private let includes: [Glob]
+  private let excludes: [Glob]
+
+  /// Creates a walker.
+  /// - Parameters:
+  ///   - includes: Globs that add files to the default selection.
+  ///   - excludes: Globs that remove files and folders.
+  ///   - patterns: The default selection.
+  public init(includes: [String] = [], excludes: [String] = [], patterns: [String] = FileWalker.defaultPatterns) {
+    self.patterns = patterns.map(Glob.init)
+    self.includes = includes.map(Glob.init)
+    self.excludes = excludes.map(Glob.init)
+  }
+
+  /// Whether a file found while walking is selected.
+  public func selects(_ relativePath: String) -> Bool {
+    if isExcluded(relativePath) { return false }
+    return patterns.contains { $0.matches(relativePath) } || includes.contains { $0.matches(relativePath) }
+  }
+
+  private func isExcluded(_ path: String) -> Bool { excludes.contains { $0.matches(path) } }
+
+  /// Walks `arguments` and returns the selected files, sorted by path, and the problems met.
+  public func walk(_ arguments: [String]) -> (items: [Item], problems: [Problem]) {
+    var items: [Item] = []
+    var problems: [Problem] = []
+    for argument in arguments {
+      let root = argument.count > 1 && argument.hasSuffix("/") ? String(argument.dropLast()) : argument
+      switch FileSystem.kind(of: root) {
+      case .file:
+        let name = root.split(separator: "/").last.map(String.init) ?? root
+        if !isExcluded(root) { items.append(Item(path: root, relativePath: name)) }
+      case .directory:
+        walkDirectory(root, relative: "", into: &items, problems: &problems)
+      case .symbolicLink:
+        problems.append(Problem(path: root, message: "is a symbolic link; skipped (links are not followed)", isError: false))
+      case .missing:
+        problems.append(Problem(path: root, message: "no such file or folder", isError: true))
+      case .other:
+        problems.append(Problem(path: root, message: "not a regular file or folder; skipped", isError: false))
+      }
+    }
+    var seen = Set<String>()
+    items = items.filter { seen.insert($0.path).inserted }
+    items.sort { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
+    return (items, problems)
+  }
+
+  private func walkDirectory(_ directory: String, relative: String, into items: inout [Item], problems: inout [Problem]) {
+    let entries: [(name: String, kind: FileSystem.Kind)]
+    do {
+      entries = try FileSystem.entries(of: directory)
+    } catch {
+      problems.append(Problem(path: directory, message: error.reason, isError: true))
+      return
+    }
+    for entry in entries {
+      let path = directory == "." ? entry.name : directory + "/" + entry.name
+      let relativePath = relative.isEmpty ? entry.name : relative + "/" + entry.name
+      switch entry.kind {
+      case .directory:
+        if Self.skippedFolders.contains(entry.name) || isExcluded(relativePath) { continue }
+        walkDirectory(path, relative: relativePath, into: &items, problems: &problems)
+      case .file:
+        if selects(relativePath) { items.append(Item(path: path, relativePath: relativePath)) }
+      case .symbolicLink, .other, .missing:
+        continue
+      }
+    }
+  }
+}
