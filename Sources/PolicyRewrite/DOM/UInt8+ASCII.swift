@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 extension UInt8 {
   static let tab = UInt8(ascii: "\t")
   static let lineFeed = UInt8(ascii: "\n")
@@ -44,6 +48,23 @@ extension Array where Element == UInt8 {
     return literal.withUTF8Buffer { pattern in
       for k in 0..<count where self[index + k] != pattern[k] { return false }
       return true
+    }
+  }
+}
+
+extension Array where Element == UInt8 {
+  /// Whether `literal` occurs anywhere in the bytes (a `memchr` scan for its first byte).
+  func containsLiteral(_ literal: StaticString) -> Bool {
+    let first = literal.withUTF8Buffer { Int32($0[0]) }
+    return withUnsafeBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return false }
+      var offset = 0
+      while offset < buffer.count, let hit = memchr(base + offset, first, buffer.count - offset) {
+        let index = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        if hasLiteral(literal, at: index) { return true }
+        offset = index + 1
+      }
+      return false
     }
   }
 }

@@ -129,9 +129,31 @@ public enum FileSystem {
     try writeAtomically(path, bytes, mode: mode)
   }
 
-  /// Writes a new file (or replaces one) atomically, creating missing parent folders.
-  public static func create(_ path: String, with bytes: [UInt8]) throws(FileSystemError) {
-    try makeDirectories(parent(of: path))
+  /// Writes a file below `root` atomically, creating missing folders.
+  ///
+  /// Nothing is written outside `root`: a path with a `..` component, or whose folders
+  /// below `root` include a symbolic link, is refused.
+  public static func create(_ path: String, with bytes: [UInt8], under root: String) throws(FileSystemError) {
+    let relative = path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
+    let components = relative.split(separator: "/").map(String.init)
+    guard !components.isEmpty, !components.contains(".."), !relative.hasPrefix("/") else {
+      throw FileSystemError(path: path, reason: "refusing to write outside \(root)")
+    }
+    try makeDirectories(root)
+    var folder = root
+    for component in components.dropLast() {
+      folder += "/" + component
+      switch kind(of: folder) {
+      case .directory: continue
+      case .missing:
+        if mkdir(folder, 0o755) != 0 && errno != EEXIST { throw .errno("cannot create directory", folder) }
+      default:
+        throw FileSystemError(path: path, reason: "\(folder) is not a folder (links are not followed)")
+      }
+    }
+    if kind(of: path) == .symbolicLink {
+      throw FileSystemError(path: path, reason: "the destination is a symbolic link; not followed")
+    }
     try writeAtomically(path, bytes, mode: 0o644)
   }
 

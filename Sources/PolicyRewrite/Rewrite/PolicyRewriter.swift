@@ -52,27 +52,33 @@ public struct PolicyRewriter: Sendable {
 
   /// Reports what `check` reports: every injection, review item and leaked secret.
   ///
-  /// - Returns: The findings, or a `parse-error` finding when the file does not parse; an
-  ///   empty list for XML that is not a policy.
-  public func check(_ source: [UInt8]) -> [Finding] {
+  /// - Returns: The findings in a result whose output is `source`; a `parse-error` finding
+  ///   when the file does not parse; no findings for XML that is not a policy.
+  public func check(_ source: [UInt8]) -> RewriteResult {
+    var result = RewriteResult(
+      output: source, findings: [], isPolicy: true, changed: false, removedKeyNamedValues: [], reviewCount: 0)
     let document: PolicyDocument
     do {
       document = try PolicyDocument.parse(source)
     } catch {
-      return [Self.finding(for: error)]
+      result.findings = [Self.finding(for: error)]
+      return result
     }
     let analysis = PolicyAnalysis(document, configuration: configuration)
-    var findings = analysis.findings
+    result.isPolicy = analysis.isPolicy
+    result.reviewCount = analysis.injections.count { !$0.isRewritable }
+    result.findings = analysis.findings
     for injection in analysis.injections where injection.isRewritable {
       let (line, column) = injection.element.location
       let origin = injection.namedValue.map { " from named value '\($0)'" } ?? ""
-      findings.append(
+      result.findings.append(
         Finding(
           rule: .keyInjection, severity: .error,
           message: "header '\(injection.headerName)' injects a function key\(origin); replace it with <authentication-managed-identity> (policy-rewrite migrate)",
           line: line, column: column, section: injection.section))
     }
-    return findings.sortedByLocation()
+    result.findings.sort(by: Finding.locationOrder)
+    return result
   }
 
   static func finding(for error: ParseError) -> Finding {
@@ -141,8 +147,4 @@ extension Finding {
   static func locationOrder(_ a: Finding, _ b: Finding) -> Bool {
     (a.line, a.column, a.rule.rawValue) < (b.line, b.column, b.rule.rawValue)
   }
-}
-
-extension Array where Element == Finding {
-  func sortedByLocation() -> [Finding] { sorted(by: Finding.locationOrder) }
 }

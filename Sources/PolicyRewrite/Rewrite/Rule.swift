@@ -18,7 +18,19 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   case unresolvedResource = "unresolved-resource"
   case parseError = "parse-error"
   case ioError = "io-error"
+  case skippedPath = "skipped-path"
   case verificationFailed = "verification-failed"
+
+  /// Whether a finding of this rule means the file could not be handled (exit status 2),
+  /// rather than something found in it.
+  public var isFailure: Bool {
+    switch self {
+    case .parseError, .ioError, .verificationFailed, .unresolvedResource, .managedIdentityConflict, .conflictingResources:
+      true
+    default:
+      false
+    }
+  }
 
   /// A one-sentence description, for SARIF rule metadata and `--help`.
   public var summary: String {
@@ -53,6 +65,8 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
       "The file is not a well-formed policy document."
     case .ioError:
       "The file could not be read or written."
+    case .skippedPath:
+      "A path on the command line was skipped: a symbolic link or not a regular file."
     case .verificationFailed:
       "The rewritten policy failed verification (re-parse, idempotence or a remaining injection)."
     }

@@ -1,0 +1,34 @@
+import ArgumentParser
+import PolicyRewrite
+
+/// `policy-rewrite check`: the CI guard.
+struct Check: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Fail when a function key is still injected, passed in a URL or written literally.",
+    discussion: "Exit status: 0 clean, 1 something found, 2 errors (an unparseable file is an error).")
+
+  @OptionGroup var shared: SharedOptions
+
+  @Option(name: .customLong("ignore-rule"), help: ArgumentHelp("Do not report findings of RULE (repeatable).", valueName: "RULE"))
+  var ignoredRules: [String] = []
+
+  func validate() throws {
+    for rule in ignoredRules where Rule(rawValue: rule) == nil {
+      throw ValidationError("unknown rule '\(rule)'; rules: \(Rule.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+  }
+
+  func run() async throws {
+    var options = Frontend.Options(command: .check, configuration: RewriteConfiguration(extraKeyHeaders: shared.headers))
+    shared.apply(to: &options)
+    options.ignoredRules = Set(ignoredRules.compactMap(Rule.init(rawValue:)))
+    let frontend = Frontend(options: options)
+    let reporter = shared.makeReporter(command: .check, diff: false)
+    let summary =
+      shared.readsStandardInput
+      ? frontend.runStandardInput(reporter: reporter, output: nil)
+      : await frontend.run(paths: shared.paths, reporter: reporter)
+    if summary.errors > 0 { throw ExitCode(2) }
+    if summary.findings > 0 { throw ExitCode(1) }
+  }
+}

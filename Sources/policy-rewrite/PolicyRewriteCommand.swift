@@ -1,0 +1,52 @@
+import ArgumentParser
+import PolicyRewrite
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The `policy-rewrite` command: moves Azure API Management policies from function keys to
+/// Managed Identity, and guards repositories against keys coming back.
+@main
+struct PolicyRewriteCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "policy-rewrite",
+    abstract: "Move Azure API Management policies from Azure Functions keys to Managed Identity.",
+    discussion: """
+      EXIT STATUS
+        0  success; for check, no finding
+        1  check failed: a key injection or review item was found (check, migrate --check)
+        2  error: usage, unreadable or unparseable file, unresolved resource, conflict
+      """,
+    version: PolicyRewriteVersion.current,
+    subcommands: [Migrate.self, Check.self]
+  )
+
+  /// Exits with 2 on usage errors (swift-argument-parser's default is 64), printing the usage.
+  static func main() async {
+    do {
+      var command = try parseAsRoot()
+      if var asyncCommand = command as? AsyncParsableCommand {
+        try await asyncCommand.run()
+      } else {
+        try command.run()
+      }
+    } catch {
+      let code = exitCode(for: error)
+      if code == .success || code.rawValue == 1 || code.rawValue == 2 || error is ExitCode {
+        exit(withError: error)
+      }
+      let message = fullMessage(for: error)
+      FileHandleShim.writeError(message + "\n")
+      Glibc.exit(2)
+    }
+  }
+}
+
+enum FileHandleShim {
+  static func writeError(_ text: String) {
+    let stream = ByteStream.standardError()
+    stream.write(text)
+    stream.flush()
+  }
+}
