@@ -23,8 +23,12 @@ public struct FileWalker: Sendable {
     public var isError: Bool
   }
 
-  /// The default selection: policy XML and Terraform policy templates.
-  public static let defaultPatterns = ["*.xml", "*.xml.tpl", "*.xml.tftpl", "*.tftpl"]
+  /// The default selection: policy XML, Terraform policy templates and files, and the APIOps
+  /// files that can hold backend credentials.
+  public static let defaultPatterns = [
+    "*.xml", "*.xml.tpl", "*.xml.tftpl", "*.tftpl", "*.tf", "*backendInformation.json", "configuration.*.yaml",
+    "configuration.*.yml",
+  ]
   /// Folders never entered.
   public static let skippedFolders: Set<String> = [".git", ".terraform", "node_modules", ".build"]
 

@@ -123,11 +123,11 @@ public struct Frontend: Sendable {
   /// Processes one file's bytes into `report`; returns the bytes the file has after the run.
   @discardableResult
   private func process(_ bytes: [UInt8], into report: inout FileReport, stamp: FileStamp?, item: FileWalker.Item?) -> [UInt8] {
-    guard Self.mayBePolicy(bytes) || item == nil else {
+    guard PolicyRewriter.mayConcern(bytes, path: report.path) || item == nil else {
       report.isPolicy = false
       return bytes
     }
-    let result = options.command == .check ? rewriter.check(bytes) : rewriter.rewrite(bytes, path: report.path)
+    let result = options.command == .check ? rewriter.check(bytes, path: report.path) : rewriter.rewrite(bytes, path: report.path)
     report.isPolicy = result.isPolicy || result.hasErrors
     report.findings = result.findings.filter { !options.ignoredRules.contains($0.rule) }
     report.reviewCount = result.reviewCount
@@ -155,12 +155,6 @@ public struct Frontend: Sendable {
       return bytes
     }
     return result.output
-  }
-
-  /// Whether the bytes may hold a policy document: a cheap search for its root's name, so
-  /// that other XML files met while walking a tree are skipped without parsing.
-  static func mayBePolicy(_ bytes: [UInt8]) -> Bool {
-    bytes.containsLiteral("<policies") || bytes.containsLiteral("<fragment")
   }
 }
 

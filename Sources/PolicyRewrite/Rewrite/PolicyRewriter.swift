@@ -25,13 +25,52 @@ public struct PolicyRewriter: Sendable {
     self.configuration = configuration
   }
 
-  /// Rewrites one document.
+  /// Rewrites one file: a policy document, or the policy heredocs of a Terraform file.
+  ///
+  /// The path decides the format (see ``SourceFormat``): `.tf` files have their heredocs
+  /// rewritten and their backend credentials reported; APIOps `backendInformation.json` and
+  /// `configuration.<env>.yaml` files are only reported on; anything else is a policy.
   ///
   /// - Parameters:
   ///   - source: The file's bytes.
-  ///   - path: The file's path, for `byPath` resources (not read).
+  ///   - path: The file's path, for the format and `byPath` resources (not read).
   /// - Returns: The output bytes and the findings; on any error the output is `source`.
   public func rewrite(_ source: [UInt8], path: String) -> RewriteResult {
+    switch SourceFormat(path: path) {
+    case .policy: rewritePolicy(source, path: path)
+    case .terraform: processTerraform(source, path: path, checking: false)
+    case .backendJSON: reportBackend(source, format: .json)
+    case .apiopsConfiguration: reportBackend(source, format: .yaml)
+    }
+  }
+
+  /// Reports what `check` reports: every injection, review item and leaked secret.
+  ///
+  /// - Parameters:
+  ///   - source: The file's bytes.
+  ///   - path: The file's path, for the format (not read).
+  /// - Returns: The findings in a result whose output is `source`; a `parse-error` finding
+  ///   when the file does not parse; no findings for XML that is not a policy.
+  public func check(_ source: [UInt8], path: String) -> RewriteResult {
+    switch SourceFormat(path: path) {
+    case .policy: checkPolicy(source)
+    case .terraform: processTerraform(source, path: path, checking: true)
+    case .backendJSON: reportBackend(source, format: .json)
+    case .apiopsConfiguration: reportBackend(source, format: .yaml)
+    }
+  }
+
+  /// Whether a file may need the rewriter at all: a cheap byte search, so that the other
+  /// files met while walking a tree are skipped without parsing.
+  public static func mayConcern(_ source: [UInt8], path: String) -> Bool {
+    switch SourceFormat(path: path) {
+    case .policy: source.containsLiteral("<policies") || source.containsLiteral("<fragment")
+    case .terraform: source.containsLiteral("<<") || source.containsLiteral("azurerm_api_management_backend")
+    case .backendJSON, .apiopsConfiguration: source.containsLiteral("credentials")
+    }
+  }
+
+  private func rewritePolicy(_ source: [UInt8], path: String) -> RewriteResult {
     var result = plan(source, path: path)
     guard result.changed else { return result }
     let second = plan(result.output, path: path)
@@ -50,11 +89,7 @@ public struct PolicyRewriter: Sendable {
     return result
   }
 
-  /// Reports what `check` reports: every injection, review item and leaked secret.
-  ///
-  /// - Returns: The findings in a result whose output is `source`; a `parse-error` finding
-  ///   when the file does not parse; no findings for XML that is not a policy.
-  public func check(_ source: [UInt8]) -> RewriteResult {
+  private func checkPolicy(_ source: [UInt8]) -> RewriteResult {
     var result = RewriteResult(
       output: source, findings: [], isPolicy: true, changed: false, removedKeyNamedValues: [], reviewCount: 0)
     let document: PolicyDocument
@@ -79,6 +114,50 @@ public struct PolicyRewriter: Sendable {
     }
     result.findings.sort(by: Finding.locationOrder)
     return result
+  }
+
+  /// Rewrites (or checks) each policy heredoc of a Terraform file and reports its backend
+  /// credentials; findings point at lines of the `.tf` file.
+  private func processTerraform(_ source: [UInt8], path: String, checking: Bool) -> RewriteResult {
+    var result = RewriteResult(
+      output: source, findings: [], isPolicy: false, changed: false, removedKeyNamedValues: [], reviewCount: 0)
+    var edits: [TextEdit] = []
+    let lines = LineMap(source)
+    for heredoc in TerraformHeredoc.find(in: source) where heredoc.holdsPolicy(in: source) {
+      result.isPolicy = true
+      let body = Array(source[heredoc.body])
+      let inner = checking ? checkPolicy(body) : rewritePolicy(body, path: path)
+      let lineOffset = lines.location(of: heredoc.body.lowerBound).line - 1
+      result.findings += inner.findings.map { finding in
+        var shifted = finding
+        shifted.line += lineOffset
+        return shifted
+      }
+      result.reviewCount += inner.reviewCount
+      result.removedKeyNamedValues.formUnion(inner.removedKeyNamedValues)
+      if inner.changed { edits.append(TextEdit(range: heredoc.body, replacement: inner.output)) }
+    }
+    let backend = BackendCredentialScanner(configuration: configuration).findings(in: source, format: .terraform)
+    if !backend.isEmpty {
+      result.isPolicy = true
+      result.findings += backend
+      result.reviewCount += backend.count
+    }
+    result.findings.sort(by: Finding.locationOrder)
+    if result.hasErrors || edits.isEmpty {
+      result.removedKeyNamedValues = []
+      return result
+    }
+    result.output = TextEdit.apply(edits, to: source)
+    result.changed = true
+    return result
+  }
+
+  private func reportBackend(_ source: [UInt8], format: BackendCredentialScanner.Format) -> RewriteResult {
+    let findings = BackendCredentialScanner(configuration: configuration).findings(in: source, format: format)
+    return RewriteResult(
+      output: source, findings: findings, isPolicy: !findings.isEmpty, changed: false, removedKeyNamedValues: [],
+      reviewCount: findings.count)
   }
 
   static func finding(for error: ParseError) -> Finding {
