@@ -1,0 +1,322 @@
+import Foundation
+import Testing
+
+/// Helpers for the end-to-end tests that run the built `policy-rewrite` binary as a
+/// subprocess on temporary folder trees.
+enum CLI {
+  /// The resource used when a test does not care which one.
+  static let resource = "11111111-2222-3333-4444-555555555555"
+  /// A second resource, for tests that tell resources apart.
+  static let otherResource = "api://other-func"
+
+  /// The built executable: next to the test bundle, else `../../.build/debug` from this file.
+  static let binary: URL = {
+    var candidates: [URL] = []
+    let bundle = Bundle.main.bundleURL
+    candidates.append(bundle.appendingPathComponent("policy-rewrite"))
+    candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("policy-rewrite"))
+    if let executable = Bundle.main.executableURL {
+      candidates.append(executable.deletingLastPathComponent().appendingPathComponent("policy-rewrite"))
+    }
+    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+      candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("policy-rewrite"))
+    }
+    if let first = CommandLine.arguments.first {
+      candidates.append(URL(fileURLWithPath: first).deletingLastPathComponent().appendingPathComponent("policy-rewrite"))
+    }
+    let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+    candidates.append(package.appendingPathComponent(".build/debug/policy-rewrite"))
+    for candidate in candidates {
+      var isDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+        FileManager.default.isExecutableFile(atPath: candidate.path)
+      {
+        return candidate
+      }
+    }
+    return candidates.last!
+  }()
+
+  /// A unique new folder under the system's temporary folder.
+  static func makeTemporaryFolder(_ prefix: String = "policy-rewrite-cli") throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url.resolvingSymlinksInPath()
+  }
+
+  /// Runs any executable; output goes through files so a large output cannot fill a pipe.
+  static func execute(
+    _ executable: URL, _ arguments: [String], cwd: URL, stdin: Data? = nil, environment: [String: String] = [:]
+  ) -> (status: Int32, stdout: Data, stderr: String) {
+    let scratch: URL
+    do {
+      scratch = try makeTemporaryFolder("policy-rewrite-io")
+    } catch {
+      return (-1, Data(), "cannot create a scratch folder: \(error)")
+    }
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let outURL = scratch.appendingPathComponent("stdout")
+    let errURL = scratch.appendingPathComponent("stderr")
+    let inURL = scratch.appendingPathComponent("stdin")
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    FileManager.default.createFile(atPath: inURL.path, contents: stdin ?? Data())
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = cwd
+    var env = ProcessInfo.processInfo.environment
+    env["GITHUB_STEP_SUMMARY"] = nil
+    env["NO_COLOR"] = nil
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    do {
+      let output = try FileHandle(forWritingTo: outURL)
+      let errors = try FileHandle(forWritingTo: errURL)
+      let input = try FileHandle(forReadingFrom: inURL)
+      defer {
+        try? output.close()
+        try? errors.close()
+        try? input.close()
+      }
+      process.standardOutput = output
+      process.standardError = errors
+      process.standardInput = input
+      try process.run()
+      process.waitUntilExit()
+    } catch {
+      return (-1, Data(), "cannot run \(executable.path): \(error)")
+    }
+    let out = (try? Data(contentsOf: outURL)) ?? Data()
+    let err = (try? Data(contentsOf: errURL)) ?? Data()
+    return (process.terminationStatus, out, String(decoding: err, as: UTF8.self))
+  }
+
+  /// Runs a tool found on `PATH` (`git`, `patch`).
+  static func tool(_ name: String, _ arguments: [String], cwd: URL, stdin: Data? = nil) -> (
+    status: Int32, stdout: Data, stderr: String
+  ) {
+    let env: [String: String] = [
+      "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+      "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid",
+    ]
+    return execute(URL(fileURLWithPath: "/usr/bin/env"), [name] + arguments, cwd: cwd, stdin: stdin, environment: env)
+  }
+
+  /// Writes the tree's files below `root`, creating folders.
+  static func write(_ files: [String: [UInt8]], under root: URL) throws {
+    for (path, content) in files {
+      let url = root.appendingPathComponent(path)
+      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try Data(content).write(to: url)
+    }
+  }
+
+  /// Every regular file below `root` by relative path (links not followed), skipping `.git`.
+  static func snapshot(_ root: URL) -> [String: [UInt8]] {
+    var result: [String: [UInt8]] = [:]
+    func walk(_ folder: URL, _ relative: String) {
+      guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
+      for name in names where name != ".git" {
+        let url = folder.appendingPathComponent(name)
+        let path = relative.isEmpty ? name : relative + "/" + name
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
+          let type = attributes[.type] as? FileAttributeType
+        else { continue }
+        if type == .typeDirectory {
+          walk(url, path)
+        } else if type == .typeRegular {
+          result[path] = (try? Data(contentsOf: url)).map { Array($0) } ?? []
+        }
+      }
+    }
+    walk(root, "")
+    return result
+  }
+
+  /// The bytes of a file below `root`, or `nil` when it cannot be read.
+  static func read(_ root: URL, _ path: String) -> [UInt8]? {
+    (try? Data(contentsOf: root.appendingPathComponent(path))).map { Array($0) }
+  }
+
+  /// Every entry name below `root` (files, folders and links), relative.
+  static func allNames(_ root: URL) -> [String] {
+    (FileManager.default.subpaths(atPath: root.path) ?? []).sorted()
+  }
+}
+
+/// Runs the built `policy-rewrite` with `args` in `cwd`.
+func run(_ args: [String], cwd: URL, stdin: Data? = nil) -> (status: Int32, stdout: Data, stderr: String) {
+  CLI.execute(CLI.binary, args, cwd: cwd, stdin: stdin)
+}
+
+/// Creates a temporary tree of text files, runs `body` with its root, and removes it.
+func withTemporaryTree<T>(_ files: [String: String], _ body: (URL) throws -> T) throws -> T {
+  try withTemporaryTree(bytes: files.mapValues { Array($0.utf8) }, body)
+}
+
+/// Creates a temporary tree of files given as bytes, runs `body` with its root, and removes it.
+func withTemporaryTree<T>(bytes files: [String: [UInt8]], _ body: (URL) throws -> T) throws -> T {
+  let root = try CLI.makeTemporaryFolder()
+  defer {
+    // Make every folder writable again so that the removal cannot fail halfway.
+    if let paths = FileManager.default.subpaths(atPath: root.path) {
+      for path in paths {
+        let url = root.appendingPathComponent(path)
+        if (try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)) == nil {
+          try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+        }
+      }
+    }
+    try? FileManager.default.removeItem(at: root)
+  }
+  try CLI.write(files, under: root)
+  return try body(root)
+}
+
+/// The text of output bytes.
+func text(_ data: Data) -> String { String(decoding: data, as: UTF8.self) }
+
+/// Policy documents for the CLI tests.
+enum Policies {
+  /// An inbound key injection from `{{namedValue}}`, four-space indented, LF.
+  static func injection(_ namedValue: String = "orders-func-key") -> String {
+    """
+    <policies>
+        <inbound>
+            <base />
+            <set-backend-service backend-id="orders-func" />
+            <set-header name="x-functions-key" exists-action="override">
+                <value>{{\(namedValue)}}</value>
+            </set-header>
+        </inbound>
+        <backend>
+            <base />
+        </backend>
+        <outbound>
+            <base />
+        </outbound>
+    </policies>
+
+    """
+  }
+
+  /// What ``injection(_:)`` becomes with `resource`.
+  static func migrated(_ resource: String = CLI.resource) -> String {
+    """
+    <policies>
+        <inbound>
+            <base />
+            <authentication-managed-identity resource="\(resource)" />
+            <set-backend-service backend-id="orders-func" />
+        </inbound>
+        <backend>
+            <base />
+        </backend>
+        <outbound>
+            <base />
+        </outbound>
+    </policies>
+
+    """
+  }
+
+  /// A policy with no key at all.
+  static let clean = """
+    <policies>
+        <inbound>
+            <base />
+            <rate-limit calls="10" renewal-period="60" />
+        </inbound>
+        <backend>
+            <base />
+        </backend>
+    </policies>
+
+    """
+
+  /// A policy whose key injection is in `<outbound>`: left for review.
+  static func review(_ namedValue: String = "notify-func-key") -> String {
+    """
+    <policies>
+        <inbound>
+            <base />
+        </inbound>
+        <outbound>
+            <base />
+            <set-header name="x-functions-key" exists-action="override">
+                <value>{{\(namedValue)}}</value>
+            </set-header>
+        </outbound>
+    </policies>
+
+    """
+  }
+
+  /// Malformed XML: the end tag of `<inbound>` lacks its `>` (line 5).
+  static let malformed = """
+    <policies>
+        <inbound>
+            <base />
+            <set-header name="x-functions-key" exists-action="override"><value>{{bad-key}}</value></set-header>
+        </inbound
+    </policies>
+
+    """
+
+  /// A policy with a DOCTYPE.
+  static let doctype = """
+    <!DOCTYPE policies [<!ENTITY k "secret">]>
+    <policies>
+        <inbound>
+            <base />
+            <set-header name="x-functions-key" exists-action="override">
+                <value>{{doctype-key}}</value>
+            </set-header>
+        </inbound>
+    </policies>
+
+    """
+
+  /// A policy with an MI element for another resource next to an injection.
+  static let conflict = """
+    <policies>
+        <inbound>
+            <base />
+            <authentication-managed-identity resource="api://somebody-else" />
+            <set-header name="x-functions-key" exists-action="override">
+                <value>{{conflict-key}}</value>
+            </set-header>
+        </inbound>
+    </policies>
+
+    """
+
+  /// A Maven project file: XML, but not a policy.
+  static let pom = """
+    <?xml version="1.0" encoding="UTF-8"?>
+    <project xmlns="http://maven.apache.org/POM/4.0.0">
+      <modelVersion>4.0.0</modelVersion>
+      <properties><x-functions-key>not a policy</x-functions-key></properties>
+    </project>
+
+    """
+}
+
+/// The lines of stderr that are findings (`PATH:LINE:COL: severity: ...`).
+func findingLines(_ stderr: String) -> [String] {
+  stderr.split(separator: "\n").map(String.init).filter {
+    $0.contains(": error: ") || $0.contains(": warning: ") || $0.contains(": note: ")
+  }
+}
+
+/// The paths named in `--- a/PATH` lines of a unified diff.
+func diffPaths(_ diff: Data) -> [String] {
+  text(diff).split(separator: "\n", omittingEmptySubsequences: false).compactMap { line -> String? in
+    guard line.hasPrefix("--- a/") else { return nil }
+    var path = String(line.dropFirst(6))
+    if path.hasSuffix("\t") { path.removeLast() }
+    return path
+  }
+}
