@@ -311,12 +311,51 @@ func findingLines(_ stderr: String) -> [String] {
   }
 }
 
-/// The paths named in `--- a/PATH` lines of a unified diff.
+/// The paths named in `--- a/PATH` lines of a unified diff (lines split at LF bytes, since a
+/// CRLF line is one `Character` in Swift).
 func diffPaths(_ diff: Data) -> [String] {
-  text(diff).split(separator: "\n", omittingEmptySubsequences: false).compactMap { line -> String? in
-    guard line.hasPrefix("--- a/") else { return nil }
-    var path = String(line.dropFirst(6))
+  diff.split(separator: 0x0A, omittingEmptySubsequences: false).compactMap { line -> String? in
+    let text = String(decoding: line, as: UTF8.self)
+    guard text.hasPrefix("--- a/") else { return nil }
+    var path = String(text.dropFirst(6))
     if path.hasSuffix("\t") { path.removeLast() }
     return path
   }
+}
+
+/// Expects two trees (from ``CLI/snapshot(_:)``) to be equal, naming the paths that differ.
+func expectSameTree(
+  _ actual: [String: [UInt8]], _ expected: [String: [UInt8]], _ context: String = "",
+  sourceLocation: SourceLocation = #_sourceLocation
+) {
+  let differing = Set(actual.keys).union(expected.keys).filter { actual[$0] != expected[$0] }.sorted()
+  let same = differing.isEmpty
+  #expect(same, "\(context): these paths differ: \(differing)", sourceLocation: sourceLocation)
+}
+
+/// Bytes shown with CR, LF and tabs visible, for failure messages.
+func shown(_ bytes: [UInt8]?) -> String {
+  guard let bytes else { return "<missing>" }
+  var result = ""
+  for byte in bytes {
+    switch byte {
+    case 0x0D: result += "\\r"
+    case 0x0A: result += "\\n\n"
+    case 0x09: result += "\\t"
+    case 0x20..<0x7F: result.append(Character(UnicodeScalar(byte)))
+    default: result += "\\x" + String(byte, radix: 16, uppercase: true)
+    }
+  }
+  return result
+}
+
+/// Expects the file at `path` below `root` to hold exactly `expected`.
+func expectFile(
+  _ root: URL, _ path: String, _ expected: String, _ context: String = "", sourceLocation: SourceLocation = #_sourceLocation
+) {
+  let actual = CLI.read(root, path)
+  let same = actual == Array(expected.utf8)
+  #expect(
+    same, "\(path) \(context)\n--- expected ---\n\(shown(Array(expected.utf8)))\n--- actual ---\n\(shown(actual))",
+    sourceLocation: sourceLocation)
 }
