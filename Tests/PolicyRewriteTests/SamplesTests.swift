@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+
+@testable import PolicyRewrite
+
+/// Golden test over `samples/`: every policy file rewritten with `samples/resource-map.json`
+/// matches `samples/expected/<same path>` byte for byte, or its own input when there is none.
+@Suite struct SamplesTests {
+  /// The `samples` folder at the package root.
+  static let root: String = {
+    var components = #filePath.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+    components.removeLast(3)  // Tests/PolicyRewriteTests/SamplesTests.swift
+    return components.joined(separator: "/") + "/samples"
+  }()
+
+  /// Relative paths of the sample policies, sorted; `expected/` and the map are not samples.
+  static let policyPaths: [String] = {
+    var paths: [String] = []
+    walk(root, relative: "", into: &paths)
+    return paths.filter { !$0.hasPrefix("expected/") && $0.hasSuffix(".xml") }.sorted()
+  }()
+
+  private static func walk(_ directory: String, relative: String, into paths: inout [String]) {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+    for name in names {
+      let full = directory + "/" + name
+      let path = relative.isEmpty ? name : relative + "/" + name
+      var isDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), isDirectory.boolValue {
+        walk(full, relative: path, into: &paths)
+      } else {
+        paths.append(path)
+      }
+    }
+  }
+
+  static func read(_ relative: String) throws -> [UInt8]? {
+    let full = root + "/" + relative
+    guard FileManager.default.fileExists(atPath: full) else { return nil }
+    return [UInt8](try Data(contentsOf: URL(fileURLWithPath: full)))
+  }
+
+  static func configuration() throws -> RewriteConfiguration {
+    let json = try #require(try read("resource-map.json"), "samples/resource-map.json is missing")
+    return RewriteConfiguration(resources: try ResourceMap(json: json))
+  }
+
+  @Test func theSampleTreeIsComplete() {
+    #expect(
+      Self.policyPaths == [
+        "apis/inventory;rev=2/policy.xml",
+        "apis/legacy/policy.xml",
+        "apis/migrated/policy.xml",
+        "apis/notifications/policy.xml",
+        "apis/orders/policy.xml",
+        "apis/payments/policy.xml",
+        "apis/reports/policy.xml",
+        "apis/status/policy.xml",
+        "policy fragments/auth-headers/policy.xml",
+      ])
+  }
+
+  @Test(arguments: policyPaths)
+  func sampleRewritesToItsExpectedBytes(path: String) throws {
+    let input = try #require(try Self.read(path))
+    let expected = try Self.read("expected/" + path) ?? input
+    let configuration = try Self.configuration()
+    let result = PolicyRewriter(configuration: configuration).rewrite(input, path: path)
+    expectBytes(result.output, expected, path)
+    #expect(result.changed == (expected != input), "\(path)")
+    #expect(result.isPolicy)
+    #expect(!result.hasErrors, "\(path): \(result.findings)")
+    let second = PolicyRewriter(configuration: configuration).rewrite(result.output, path: path)
+    expectBytes(second.output, result.output, "second rewrite of \(path)")
+  }
+
+  @Test func everyExpectedFileHasASample() throws {
+    var expected: [String] = []
+    Self.walk(Self.root + "/expected", relative: "", into: &expected)
+    #expect(!expected.isEmpty)
+    for path in expected {
+      #expect(Self.policyPaths.contains(path), "samples/expected/\(path) has no sample")
+      #expect(try Self.read(path) != Self.read("expected/" + path), "samples/expected/\(path) equals its sample")
+    }
+  }
+
+  @Test func samplesShowWhatTheySayTheyShow() throws {
+    let configuration = try Self.configuration()
+    let rewriter = PolicyRewriter(configuration: configuration)
+    func findings(_ path: String) throws -> [Finding] {
+      rewriter.rewrite(try #require(try Self.read(path)), path: path).findings
+    }
+    #expect(try rules(findings("apis/notifications/policy.xml")) == [.keyOutsideInbound])
+    #expect(try rules(findings("policy fragments/auth-headers/policy.xml")) == [.fragmentInboundOnly])
+    #expect(try findings("apis/migrated/policy.xml").isEmpty)
+    #expect(try findings("apis/status/policy.xml").isEmpty)
+    #expect(try findings("apis/payments/policy.xml").isEmpty)
+
+    let legacy = try #require(try Self.read("apis/legacy/policy.xml"))
+    #expect(legacy.starts(with: [0xEF, 0xBB, 0xBF]))
+    #expect(legacy.contains(0x0D))
+
+    // check agrees with migrate about what is left.
+    for path in Self.policyPaths {
+      let input = try #require(try Self.read(path))
+      let output = rewriter.rewrite(input, path: path).output
+      let remaining = rewriter.check(output, path: path).findings.filter { $0.rule == .keyInjection }
+      #expect(remaining.isEmpty, "\(path): \(remaining)")
+      let before = rewriter.check(input, path: path).findings.filter { $0.rule == .keyInjection }
+      #expect(before.isEmpty == (output == input), "\(path)")
+    }
+  }
+}

@@ -1,0 +1,124 @@
+import Testing
+
+@testable import PolicyRewrite
+
+/// Shared helpers for the library tests: bytes in, bytes out, no line-ending normalization.
+enum TestSupport {
+  /// The resource used when a test does not care which one.
+  static let guid = "11111111-2222-3333-4444-555555555555"
+  /// A second resource, for tests that tell resources apart.
+  static let otherGUID = "99999999-8888-7777-6666-555555555555"
+  /// A path that no `byPath` glob of the tests matches by accident.
+  static let path = "apis/test/policy.xml"
+}
+
+/// The UTF-8 bytes of `text`, exactly as written (no line-ending conversion).
+func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+/// The bytes as a string, for messages.
+func string(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+
+/// The bytes with control characters, a byte-order mark and non-ASCII bytes made visible, so
+/// that a failing comparison shows where CR, LF or tabs differ.
+func visible(_ bytes: [UInt8]) -> String {
+  var text = ""
+  var i = 0
+  if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+    text += "<BOM>"
+    i = 3
+  }
+  while i < bytes.count {
+    let byte = bytes[i]
+    switch byte {
+    case 0x0D: text += "\\r"
+    case 0x0A: text += "\\n\n"
+    case 0x09: text += "\\t"
+    case 0x20..<0x7F: text.append(Character(UnicodeScalar(byte)))
+    default: text += "\\x" + String(byte, radix: 16, uppercase: true)
+    }
+    i += 1
+  }
+  return text
+}
+
+/// Expects two byte arrays to be equal, showing both in visible form when they are not.
+func expectBytes(
+  _ actual: [UInt8], _ expected: [UInt8], _ context: String = "",
+  sourceLocation: SourceLocation = #_sourceLocation
+) {
+  let equal = actual == expected
+  #expect(
+    equal,
+    "\(context)\n--- expected ---\n\(visible(expected))\n--- actual ---\n\(visible(actual))",
+    sourceLocation: sourceLocation)
+}
+
+/// Builds a configuration from plain strings, validating every resource.
+func makeConfiguration(
+  default defaultResource: String? = TestSupport.guid, byNamedValue: [String: String] = [:],
+  byPath: [String: String] = [:], extraKeyHeaders: [String] = [], clientID: String? = nil,
+  outputTokenVariableName: String? = nil, ignoreError: Bool? = nil
+) throws -> RewriteConfiguration {
+  let map = ResourceMap(
+    defaultResource: try defaultResource.map { text throws in try Resource(validating: text) },
+    byNamedValue: try byNamedValue.mapValues { text throws in try Resource(validating: text) },
+    byPath: try byPath.map { entry throws in (glob: Glob(entry.key), resource: try Resource(validating: entry.value)) })
+  return RewriteConfiguration(
+    extraKeyHeaders: extraKeyHeaders, resources: map, clientID: clientID,
+    outputTokenVariableName: outputTokenVariableName, ignoreError: ignoreError)
+}
+
+/// Rewrites `input` with `configuration` (by default: every key to ``TestSupport/guid``).
+func rewrite(
+  _ input: String, path: String = TestSupport.path, with configuration: RewriteConfiguration? = nil
+) throws -> RewriteResult {
+  try rewrite(bytes(input), path: path, with: configuration)
+}
+
+/// Rewrites `input` bytes with `configuration` (by default: every key to ``TestSupport/guid``).
+func rewrite(
+  _ input: [UInt8], path: String = TestSupport.path, with configuration: RewriteConfiguration? = nil
+) throws -> RewriteResult {
+  let configuration = try configuration ?? makeConfiguration()
+  return PolicyRewriter(configuration: configuration).rewrite(input, path: path)
+}
+
+/// Rewrites `input` and expects `expected` byte for byte, no error findings, a changed flag
+/// that matches, and a second rewrite that changes nothing.
+@discardableResult
+func expectRewrite(
+  _ input: String, _ expected: String, path: String = TestSupport.path,
+  with configuration: RewriteConfiguration? = nil, sourceLocation: SourceLocation = #_sourceLocation
+) throws -> RewriteResult {
+  try expectRewrite(bytes(input), bytes(expected), path: path, with: configuration, sourceLocation: sourceLocation)
+}
+
+/// Byte form of ``expectRewrite(_:_:path:with:sourceLocation:)``.
+@discardableResult
+func expectRewrite(
+  _ input: [UInt8], _ expected: [UInt8], path: String = TestSupport.path,
+  with configuration: RewriteConfiguration? = nil, sourceLocation: SourceLocation = #_sourceLocation
+) throws -> RewriteResult {
+  let result = try rewrite(input, path: path, with: configuration)
+  expectBytes(result.output, expected, "rewrite of \(path)", sourceLocation: sourceLocation)
+  #expect(!result.hasErrors, "unexpected errors: \(result.findings)", sourceLocation: sourceLocation)
+  #expect(result.changed == (input != expected), sourceLocation: sourceLocation)
+  let second = try rewrite(result.output, path: path, with: configuration)
+  expectBytes(second.output, result.output, "second rewrite of \(path)", sourceLocation: sourceLocation)
+  #expect(!second.changed, sourceLocation: sourceLocation)
+  return result
+}
+
+/// The rules of the findings, in order.
+func rules(_ findings: [Finding]) -> [Rule] { findings.map(\.rule) }
+
+/// What `check` reports for a policy at `path` (by default with every key to ``TestSupport/guid``).
+func check(
+  _ input: [UInt8], path: String = TestSupport.path, with configuration: RewriteConfiguration? = nil
+) throws -> [Finding] {
+  let configuration = try configuration ?? makeConfiguration()
+  let result = PolicyRewriter(configuration: configuration).check(input, path: path)
+  #expect(result.output == input, "check changed the bytes")
+  return result.findings
+}
+
