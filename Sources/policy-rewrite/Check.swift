@@ -2,7 +2,7 @@ import ArgumentParser
 import PolicyRewrite
 
 /// `policy-rewrite check`: the CI guard.
-struct Check: AsyncParsableCommand {
+struct Check: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Fail when a function key is still injected, passed in a URL or written literally.",
     discussion: "Exit status: 0 clean, 1 something found, 2 errors (an unparseable file is an error).")
@@ -18,7 +18,7 @@ struct Check: AsyncParsableCommand {
     }
   }
 
-  func run() async throws {
+  func run() throws {
     var options = Frontend.Options(command: .check, configuration: RewriteConfiguration(extraKeyHeaders: shared.headers))
     shared.apply(to: &options)
     options.ignoredRules = Set(ignoredRules.compactMap(Rule.init(rawValue:)))
@@ -27,7 +27,7 @@ struct Check: AsyncParsableCommand {
     let summary =
       shared.readsStandardInput
       ? frontend.runStandardInput(reporter: reporter, output: nil)
-      : await frontend.run(paths: shared.paths, reporter: reporter)
+      : frontend.run(paths: shared.paths, reporter: reporter)
     if summary.errors > 0 { throw ExitCode(2) }
     if summary.findings > 0 { throw ExitCode(1) }
   }

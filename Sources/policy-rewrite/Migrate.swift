@@ -2,7 +2,7 @@ import ArgumentParser
 import PolicyRewrite
 
 /// `policy-rewrite migrate`: rewrites key injections to Managed Identity.
-struct Migrate: AsyncParsableCommand {
+struct Migrate: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Rewrite function-key injections to <authentication-managed-identity>.",
     discussion: """
@@ -68,7 +68,7 @@ struct Migrate: AsyncParsableCommand {
       outputTokenVariableName: outputTokenVariableName, ignoreError: ignoreError)
   }
 
-  func run() async throws {
+  func run() throws {
     var options = Frontend.Options(command: .migrate, configuration: try makeConfiguration())
     shared.apply(to: &options)
     options.output = write ? .inPlace : outputDirectory.map { .directory($0) } ?? .none
@@ -79,7 +79,7 @@ struct Migrate: AsyncParsableCommand {
     let summary =
       shared.readsStandardInput
       ? frontend.runStandardInput(reporter: reporter, output: check ? nil : ByteStream.standardOutput())
-      : await frontend.run(paths: shared.paths, reporter: reporter)
+      : frontend.run(paths: shared.paths, reporter: reporter)
     if summary.errors > 0 { throw ExitCode(2) }
     if check && (summary.changed > 0 || summary.needingReview > 0) { throw ExitCode(1) }
   }

@@ -8,7 +8,7 @@ import PolicyRewrite
 /// The `policy-rewrite` command: moves Azure API Management policies from function keys to
 /// Managed Identity, and guards repositories against keys coming back.
 @main
-struct PolicyRewriteCommand: AsyncParsableCommand {
+struct PolicyRewriteCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "policy-rewrite",
     abstract: "Move Azure API Management policies from Azure Functions keys to Managed Identity.",
@@ -23,14 +23,10 @@ struct PolicyRewriteCommand: AsyncParsableCommand {
   )
 
   /// Exits with 2 on usage errors (swift-argument-parser's default is 64), printing the usage.
-  static func main() async {
+  static func main() {
     do {
       var command = try parseAsRoot()
-      if var asyncCommand = command as? AsyncParsableCommand {
-        try await asyncCommand.run()
-      } else {
-        try command.run()
-      }
+      try command.run()
     } catch {
       let code = exitCode(for: error)
       if code == .success || code.rawValue == 1 || code.rawValue == 2 || error is ExitCode {

@@ -54,17 +54,49 @@ extension Array where Element == UInt8 {
 
 extension Array where Element == UInt8 {
   /// Whether `literal` occurs anywhere in the bytes (a `memchr` scan for its first byte).
-  func containsLiteral(_ literal: StaticString) -> Bool {
-    let first = literal.withUTF8Buffer { Int32($0[0]) }
-    return withUnsafeBufferPointer { buffer in
-      guard let base = buffer.baseAddress else { return false }
-      var offset = 0
-      while offset < buffer.count, let hit = memchr(base + offset, first, buffer.count - offset) {
-        let index = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-        if hasLiteral(literal, at: index) { return true }
-        offset = index + 1
+  func containsLiteral(_ literal: StaticString, caseInsensitive: Bool = false) -> Bool {
+    firstOffset(of: literal, from: 0, caseInsensitive: caseInsensitive) != nil
+  }
+
+  /// The offset of the first occurrence of `literal` at or after `start`.
+  func firstOffset(of literal: StaticString, from start: Int, caseInsensitive: Bool = false) -> Int? {
+    literal.withUTF8Buffer { pattern -> Int? in
+      guard let first = pattern.first, start >= 0 else { return nil }
+      return withUnsafeBufferPointer { buffer -> Int? in
+        guard let base = buffer.baseAddress else { return nil }
+        var offset = start
+        while offset + pattern.count <= buffer.count {
+          let hit: Int
+          if caseInsensitive {
+            let lower = first.asciiLowercased
+            let upper = lower >= 0x61 && lower <= 0x7A ? lower - 32 : lower
+            var found: Int?
+            var i = offset
+            while i + pattern.count <= buffer.count {
+              if buffer[i] == lower || buffer[i] == upper { found = i; break }
+              i += 1
+            }
+            guard let found else { return nil }
+            hit = found
+          } else {
+            guard let pointer = memchr(base + offset, Int32(first), buffer.count - offset) else { return nil }
+            hit = base.distance(to: pointer.assumingMemoryBound(to: UInt8.self))
+          }
+          guard hit + pattern.count <= buffer.count else { return nil }
+          var matches = true
+          for k in 1..<pattern.count {
+            let byte = caseInsensitive ? buffer[hit + k].asciiLowercased : buffer[hit + k]
+            let expected = caseInsensitive ? pattern[k].asciiLowercased : pattern[k]
+            if byte != expected {
+              matches = false
+              break
+            }
+          }
+          if matches { return hit }
+          offset = hit + 1
+        }
+        return nil
       }
-      return false
     }
   }
 }

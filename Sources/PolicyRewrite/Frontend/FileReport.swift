@@ -35,17 +35,15 @@ public struct FileReport: Sendable {
     var names = Set<String>()
     var i = 0
     let n = bytes.count
-    while i + 4 < n {
-      if bytes[i] == .openBrace, bytes[i + 1] == .openBrace {
-        var j = i + 2
-        while j < n, Resource.isNamedValueCharacter(bytes[j]) { j += 1 }
-        if j > i + 2, j + 1 < n, bytes[j] == .closeBrace, bytes[j + 1] == .closeBrace {
-          names.insert(String(decoding: bytes[(i + 2)..<j], as: UTF8.self))
-          i = j + 2
-          continue
-        }
+    while let open = bytes.firstOffset(of: "{{", from: i) {
+      var j = open + 2
+      while j < n, Resource.isNamedValueCharacter(bytes[j]) { j += 1 }
+      if j > open + 2, j + 1 < n, bytes[j] == .closeBrace, bytes[j + 1] == .closeBrace {
+        names.insert(String(decoding: bytes[(open + 2)..<j], as: UTF8.self))
+        i = j + 2
+      } else {
+        i = open + 1
       }
-      i += 1
     }
     return names
   }

@@ -48,12 +48,14 @@ public struct FileWalker: Sendable {
   }
 
   /// Whether a file found while walking is selected.
-  public func selects(_ relativePath: String) -> Bool {
-    if isExcluded(relativePath) { return false }
-    return patterns.contains { $0.matches(relativePath) } || includes.contains { $0.matches(relativePath) }
+  public func selects(_ relativePath: String) -> Bool { selects(components: Glob.components(of: relativePath)) }
+
+  private func selects(components: [[UInt8]]) -> Bool {
+    if isExcluded(components) { return false }
+    return patterns.contains { $0.matches(components: components) } || includes.contains { $0.matches(components: components) }
   }
 
-  private func isExcluded(_ path: String) -> Bool { excludes.contains { $0.matches(path) } }
+  private func isExcluded(_ components: [[UInt8]]) -> Bool { excludes.contains { $0.matches(components: components) } }
 
   /// Walks `arguments` and returns the selected files, sorted by path, and the problems met.
   public func walk(_ arguments: [String]) -> (items: [Item], problems: [Problem]) {
@@ -64,9 +66,9 @@ public struct FileWalker: Sendable {
       switch FileSystem.kind(of: root) {
       case .file:
         let name = root.split(separator: "/").last.map(String.init) ?? root
-        if !isExcluded(root) { items.append(Item(path: root, relativePath: name)) }
+        if !isExcluded(Glob.components(of: root)) { items.append(Item(path: root, relativePath: name)) }
       case .directory:
-        walkDirectory(root, relative: "", into: &items, problems: &problems)
+        walkDirectory(root, relative: "", components: [], into: &items, problems: &problems)
       case .symbolicLink:
         problems.append(Problem(path: root, message: "is a symbolic link; skipped (links are not followed)", isError: false))
       case .missing:
@@ -81,7 +83,9 @@ public struct FileWalker: Sendable {
     return (items, problems)
   }
 
-  private func walkDirectory(_ directory: String, relative: String, into items: inout [Item], problems: inout [Problem]) {
+  private func walkDirectory(
+    _ directory: String, relative: String, components: [[UInt8]], into items: inout [Item], problems: inout [Problem]
+  ) {
     let entries: [(name: String, kind: FileSystem.Kind)]
     do {
       entries = try FileSystem.entries(of: directory)
@@ -92,12 +96,13 @@ public struct FileWalker: Sendable {
     for entry in entries {
       let path = directory == "." ? entry.name : directory + "/" + entry.name
       let relativePath = relative.isEmpty ? entry.name : relative + "/" + entry.name
+      let entryComponents = components + [Array(entry.name.utf8)]
       switch entry.kind {
       case .directory:
-        if Self.skippedFolders.contains(entry.name) || isExcluded(relativePath) { continue }
-        walkDirectory(path, relative: relativePath, into: &items, problems: &problems)
+        if Self.skippedFolders.contains(entry.name) || isExcluded(entryComponents) { continue }
+        walkDirectory(path, relative: relativePath, components: entryComponents, into: &items, problems: &problems)
       case .file:
-        if selects(relativePath) { items.append(Item(path: path, relativePath: relativePath)) }
+        if selects(components: entryComponents) { items.append(Item(path: path, relativePath: relativePath)) }
       case .symbolicLink, .other, .missing:
         continue
       }

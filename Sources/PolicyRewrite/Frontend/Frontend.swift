@@ -62,7 +62,8 @@ public struct Frontend: Sendable {
 
   /// Processes `paths` and reports every file to `reporter`, in path order.
   /// - Returns: The run's totals.
-  public func run(paths: [String], reporter: any Reporter) async -> RunSummary {
+  public func run(paths: [String], reporter: any Reporter) -> RunSummary {
+    if options.output != .none { TemporaryFiles.shared.removeOnInterrupt() }
     let (items, problems) = options.walker.walk(paths)
     var tracker = SummaryTracker()
     for problem in problems {
@@ -75,7 +76,7 @@ public struct Frontend: Sendable {
       reporter.report(report)
     }
     let progress = ProgressBar(total: items.count, enabled: options.showsProgress)
-    await OrderedParallel.run(
+    OrderedParallel.run(
       count: items.count, jobs: options.jobs,
       work: { [self] index in process(items[index]) },
       consume: { index, report in

@@ -1,6 +1,3 @@
-import Dispatch
-import Synchronization
-
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -10,35 +7,54 @@ import Synchronization
 /// A write renames its temporary file over the original only when it is complete, so
 /// removing the temporary files on SIGINT or SIGTERM rolls back every write in flight and
 /// leaves each file with either its old or its new bytes.
-public final class TemporaryFiles: Sendable {
+public final class TemporaryFiles: @unchecked Sendable {
+  // `paths` is read and written with `mutex` held.
   /// The process's registry.
   public static let shared = TemporaryFiles()
 
-  private let paths = Mutex<Set<String>>([])
-  // Signal sources live as long as the process; they are only appended, once per signal.
-  nonisolated(unsafe) private var sources: [any DispatchSourceSignal] = []
+  private var mutex = pthread_mutex_t()
+  private var paths = Set<String>()
+  private var handling = false
 
-  private init() {}
+  private init() {
+    pthread_mutex_init(&mutex, nil)
+  }
 
-  func register(_ path: String) { paths.withLock { _ = $0.insert(path) } }
+  func register(_ path: String) {
+    pthread_mutex_lock(&mutex)
+    paths.insert(path)
+    pthread_mutex_unlock(&mutex)
+  }
 
-  func unregister(_ path: String) { paths.withLock { _ = $0.remove(path) } }
+  func unregister(_ path: String) {
+    pthread_mutex_lock(&mutex)
+    paths.remove(path)
+    pthread_mutex_unlock(&mutex)
+  }
 
-  /// Removes the temporary files of interrupted writes on SIGINT and SIGTERM, then exits
-  /// with 128 + the signal number, as shells expect.
+  /// Blocks SIGINT and SIGTERM in every thread and handles them on a thread of their own:
+  /// it removes the temporary files of the writes in flight, then exits with 128 + the
+  /// signal number, as shells expect. Call it before any other thread starts; later calls
+  /// do nothing.
   public func removeOnInterrupt() {
-    for number in [SIGINT, SIGTERM] {
-      signal(number, SIG_IGN)
-      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-      source.setEventHandler { [self] in
-        paths.withLock { paths in
-          for path in paths { unlink(path) }
-          paths.removeAll()
-        }
-        _exit(128 + number)
-      }
-      source.resume()
-      sources.append(source)
+    pthread_mutex_lock(&mutex)
+    defer { pthread_mutex_unlock(&mutex) }
+    if handling { return }
+    handling = true
+    var signals = sigset_t()
+    sigemptyset(&signals)
+    sigaddset(&signals, SIGINT)
+    sigaddset(&signals, SIGTERM)
+    pthread_sigmask(SIG_BLOCK, &signals, nil)
+    let blocked = signals
+    let thread = Threads.spawn { [self] in
+      var received: Int32 = 0
+      var waited = blocked
+      sigwait(&waited, &received)
+      pthread_mutex_lock(&mutex)
+      for path in paths { unlink(path) }
+      _exit(128 + received)
     }
+    pthread_detach(thread)
   }
 }

@@ -23,11 +23,21 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
 
   /// Whether `path` (with `/` separators) matches.
   public func matches(_ path: String) -> Bool {
-    var parts = path.split(separator: "/", omittingEmptySubsequences: true).map { Array($0.utf8) }
-    if parts.first == [UInt8(ascii: ".")] { parts.removeFirst() }
-    if anchored { return match(segments[...], parts[...]) }
-    for start in parts.indices where match(segments[...], parts[start...]) { return true }
+    matches(components: Self.components(of: path))
+  }
+
+  /// Whether a path already split into its components matches.
+  public func matches(components: [[UInt8]]) -> Bool {
+    if anchored { return match(segments[...], components[...]) }
+    for start in components.indices where match(segments[...], components[start...]) { return true }
     return false
+  }
+
+  /// The components of a path: split at `/`, without empty and `.` components.
+  public static func components(of path: String) -> [[UInt8]] {
+    var parts = path.split(separator: "/", omittingEmptySubsequences: true).map { Array($0.utf8) }
+    parts.removeAll { $0 == [UInt8(ascii: ".")] }
+    return parts
   }
 
   private func match(_ pattern: ArraySlice<[UInt8]>, _ path: ArraySlice<[UInt8]>) -> Bool {

@@ -117,7 +117,11 @@ public struct PolicyAnalysis {
   }
 
   private mutating func inspectURL(_ url: String?, of element: PolicyElement) {
-    guard let url = url?.lowercased(), url.contains("?code=") || url.contains("&code=") || url.contains("&amp;code=")
+    guard let url else { return }
+    let bytes = Array(url.utf8)
+    guard bytes.containsLiteral("code=", caseInsensitive: true),
+      bytes.containsLiteral("?code=", caseInsensitive: true) || bytes.containsLiteral("&code=", caseInsensitive: true)
+        || bytes.containsLiteral("&amp;code=", caseInsensitive: true)
     else { return }
     report(
       .keyInURL, .warning, at: element, section: element.parent?.path.joined(separator: "/") ?? "",

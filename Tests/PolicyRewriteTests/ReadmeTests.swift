@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+/// Runs the README's examples: every `policy-rewrite` command in a `sh` block, on a copy of
+/// `samples/`, and checks that the documented JSON example parses.
+struct ReadmeTests {
+  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+  /// The fenced blocks of the README with their language.
+  static func blocks() throws -> [(language: String, body: String)] {
+    let text = try String(contentsOf: packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+    var result: [(String, String)] = []
+    var language: String?
+    var body: [Substring] = []
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      let trimmed = line.drop { $0 == " " }
+      if trimmed.hasPrefix("```") {
+        if let current = language {
+          result.append((current, body.joined(separator: "\n")))
+          language = nil
+        } else {
+          language = String(trimmed.dropFirst(3))
+          body = []
+        }
+      } else if language != nil {
+        body.append(trimmed)
+      }
+    }
+    return result
+  }
+
+  static func commands() throws -> [String] {
+    var commands: [String] = []
+    for block in try blocks() where block.language == "sh" {
+      for line in block.body.split(separator: "\n") {
+        let command = line.hasPrefix("swift run policy-rewrite ") ? String(line.dropFirst("swift run ".count)) : String(line)
+        if command.hasPrefix("policy-rewrite ") { commands.append(command) }
+      }
+    }
+    return commands
+  }
+
+  @Test func everyCommandRuns() throws {
+    let commands = try Self.commands()
+    #expect(commands.count >= 6, "the README's examples: \(commands)")
+    for command in commands {
+      let work = try CLI.makeTemporaryFolder("policy-rewrite-readme")
+      defer { try? FileManager.default.removeItem(at: work) }
+      _ = CLI.tool("cp", ["-R", Self.packageRoot.appendingPathComponent("samples").path, work.path], cwd: work)
+      let before = CLI.snapshot(work.appendingPathComponent("samples"))
+      let binaryFolder = CLI.binary.deletingLastPathComponent().path
+      let path = binaryFolder + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+      let result = CLI.execute(URL(fileURLWithPath: "/bin/sh"), ["-c", command], cwd: work, environment: ["PATH": path])
+      #expect(result.status == 0 || result.status == 1, "\(command) exited \(result.status): \(result.stderr)")
+      #expect(!result.stderr.contains("Usage:"), "\(command) printed its usage: \(result.stderr)")
+      let after = CLI.snapshot(work.appendingPathComponent("samples"))
+      if command.contains("--write") {
+        #expect(before != after, "\(command) wrote nothing")
+      } else {
+        #expect(before == after, "\(command) changed the samples without --write")
+      }
+      if command.contains("> migration.diff") {
+        let diff = try String(contentsOf: work.appendingPathComponent("migration.diff"), encoding: .utf8)
+        #expect(diff.contains("+++ b/samples/apis/orders/policy.xml"))
+        #expect(diff.contains("<authentication-managed-identity"))
+      }
+      if command.contains("--format sarif") {
+        let sarif = try JSONSerialization.jsonObject(with: Data(contentsOf: work.appendingPathComponent("policy-rewrite.sarif")))
+        #expect((sarif as? [String: Any])?["version"] as? String == "2.1.0")
+      }
+      if command.contains("--output-dir /tmp/migrated") {
+        #expect(FileManager.default.fileExists(atPath: "/tmp/migrated/apis/orders/policy.xml"))
+        try? FileManager.default.removeItem(atPath: "/tmp/migrated")
+      }
+      if command.hasSuffix("- < samples/apis/orders/policy.xml") {
+        #expect(text(result.stdout).contains("<authentication-managed-identity resource=\"11111111-2222-3333-4444-555555555555\" />"))
+      }
+    }
+  }
+
+  @Test func theJSONExampleParses() throws {
+    let examples = try Self.blocks().filter { $0.language == "json" }
+    #expect(examples.count == 2)
+    for example in examples {
+      #expect(throws: Never.self) { try JSONSerialization.jsonObject(with: Data(example.body.utf8)) }
+    }
+  }
+}
