@@ -35,7 +35,7 @@ enum Reliability {
     private let started = Date()
     private var killedForTime = false
 
-    init(_ executable: URL = CLI.binary, _ arguments: [String], cwd: URL, stdin: Data? = nil) throws {
+    init(_ arguments: [String], cwd: URL, stdin: Data? = nil, executable: URL = CLI.binary) throws {
       scratch = try CLI.makeTemporaryFolder("policy-rewrite-child")
       let out = scratch.appendingPathComponent("stdout")
       let err = scratch.appendingPathComponent("stderr")
@@ -96,7 +96,7 @@ enum Reliability {
     _ arguments: [String], cwd: URL, stdin: Data? = nil, timeout: Double = 120, executable: URL = CLI.binary
   ) -> Outcome {
     do {
-      return try Child(executable, arguments, cwd: cwd, stdin: stdin).wait(timeout: timeout)
+      return try Child(arguments, cwd: cwd, stdin: stdin, executable: executable).wait(timeout: timeout)
     } catch {
       return Outcome(status: -1, signaled: false, timedOut: false, stdout: Data(), stderr: "cannot run: \(error)", seconds: 0)
     }
