@@ -13,8 +13,11 @@ struct Check: ParsableCommand {
   var ignoredRules: [String] = []
 
   func validate() throws {
-    for rule in ignoredRules where Rule(rawValue: rule) == nil {
-      throw ValidationError("unknown rule '\(rule)'; rules: \(Rule.allCases.map(\.rawValue).joined(separator: ", "))")
+    for name in ignoredRules {
+      guard let rule = Rule(rawValue: name) else {
+        throw ValidationError("unknown rule '\(name)'; rules: \(Rule.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      if rule.isFailure { throw ValidationError("rule '\(name)' is an error and cannot be ignored") }
     }
   }
 

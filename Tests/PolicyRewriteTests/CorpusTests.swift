@@ -23,6 +23,8 @@ enum Corpus {
       "@(context.Response.StatusCode\" has no closing parenthesis",
     "Azure__api-management-policy-snippets/examples__extracting multiple values from xml documents.xml":
       "the whole policy sits inside an XML comment that a nested comment ends early, leaving stray end tags",
+    "Azure__apiops/sample-artifacts-folder__configuration__policy.xml":
+      "an empty placeholder file, which APIM would not accept as a policy",
   ]
 
   struct Entry {
@@ -206,7 +208,7 @@ struct CorpusTests {
     #expect(strayLines.isEmpty, "\(strayLines.prefix(20))")
 
     let review = Set(expectedReview).count
-    print("corpus migration: files=\(entries.count) changed=\(changed) review=\(review) errors=\(Corpus.brokenFiles.count) — \(summary)")
+    print("corpus migration: files=\(entries.count) changed=\(changed) review=\(review) errors=\(errorLines.count) — \(summary)")
     #expect(migrate.status == 2, "the broken files make migrate exit 2")
     #expect(check.status == 2, "the broken files make check exit 2")
     #expect(changed == entries.count { $0.hasFunctionKey }, "every file with a key injection is migrated")

@@ -4,7 +4,7 @@ import Testing
 @testable import PolicyRewrite
 
 /// Golden test over `samples/`: every policy file rewritten with `samples/resource-map.json`
-/// matches `samples/expected/<same path>` byte for byte, or its own input when there is none.
+/// matches `<same path>.expected` beside it byte for byte, or its own input when there is none.
 @Suite struct SamplesTests {
   /// The `samples` folder at the package root.
   static let root: String = {
@@ -13,11 +13,11 @@ import Testing
     return components.joined(separator: "/") + "/samples"
   }()
 
-  /// Relative paths of the sample policies, sorted; `expected/` and the map are not samples.
+  /// Relative paths of the sample policies, sorted; `.expected` files and the map are not samples.
   static let policyPaths: [String] = {
     var paths: [String] = []
     walk(root, relative: "", into: &paths)
-    return paths.filter { !$0.hasPrefix("expected/") && $0.hasSuffix(".xml") }.sorted()
+    return paths.filter { $0.hasSuffix(".xml") }.sorted()
   }()
 
   private static func walk(_ directory: String, relative: String, into paths: inout [String]) {
@@ -63,7 +63,7 @@ import Testing
   @Test(arguments: policyPaths)
   func sampleRewritesToItsExpectedBytes(path: String) throws {
     let input = try #require(try Self.read(path))
-    let expected = try Self.read("expected/" + path) ?? input
+    let expected = try Self.read(path + ".expected") ?? input
     let configuration = try Self.configuration()
     let result = PolicyRewriter(configuration: configuration).rewrite(input, path: path)
     expectBytes(result.output, expected, path)
@@ -75,12 +75,13 @@ import Testing
   }
 
   @Test func everyExpectedFileHasASample() throws {
-    var expected: [String] = []
-    Self.walk(Self.root + "/expected", relative: "", into: &expected)
-    #expect(!expected.isEmpty)
+    var files: [String] = []
+    Self.walk(Self.root, relative: "", into: &files)
+    let expected = files.filter { $0.hasSuffix(".expected") }.map { String($0.dropLast(".expected".count)) }
+    #expect(expected.count == 6)
     for path in expected {
-      #expect(Self.policyPaths.contains(path), "samples/expected/\(path) has no sample")
-      #expect(try Self.read(path) != Self.read("expected/" + path), "samples/expected/\(path) equals its sample")
+      #expect(Self.policyPaths.contains(path), "samples/\(path).expected has no sample")
+      #expect(try Self.read(path) != Self.read(path + ".expected"), "samples/\(path).expected equals its sample")
     }
   }
 

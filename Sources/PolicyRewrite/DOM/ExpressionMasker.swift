@@ -196,39 +196,81 @@ struct ExpressionMasker {
 
 /// A scanner over C# source that finds where bracketed code ends, skipping string and char
 /// literals and comments.
+///
+/// The scan is one loop over an explicit stack of open brackets and strings, not a pair of
+/// mutually recursive functions: interpolated strings nest (`$"{$"{…}"}"`), and a recursion
+/// per level overflowed the thread's stack on a hostile file of a few hundred kilobytes
+/// (a crash, found while fuzzing). The stack lives on the heap, so depth costs memory only.
 private struct CSharpScanner {
   let bytes: [UInt8]
   /// The quote of the attribute holding the expression; `nil` in element text.
   let quote: UInt8?
 
+  /// What the scan is inside of.
+  private enum Frame {
+    /// Code, up to this closing bracket.
+    case bracket(closer: UInt8)
+    /// A string literal's content; an interpolated string's `{` opens a `.bracket` hole.
+    case string(verbatim: Bool, interpolated: Bool)
+  }
+
   /// Returns the offset after the bracket that closes the one at `index`.
   mutating func skipBracketed(from index: Int) -> Int? {
-    var closers: [UInt8] = []
+    var stack: [Frame] = []
     var i = index
     let n = bytes.count
     while i < n {
       let b = bytes[i]
-      switch b {
-      case .openParen: closers.append(.closeParen)
-      case .openBrace: closers.append(.closeBrace)
-      case .openBracket: closers.append(.closeBracket)
-      case .closeParen, .closeBrace, .closeBracket:
-        guard closers.last == b else { return nil }
-        closers.removeLast()
-        if closers.isEmpty { return i + 1 }
-      case .doubleQuote:
-        guard let end = skipString(from: i + 1, verbatim: false, interpolated: false) else { return nil }
-        i = end
+      if case .string(let verbatim, let interpolated)? = stack.last {
+        if b == .backslash, !verbatim {
+          i += 2
+          continue
+        }
+        if b == .doubleQuote {
+          if verbatim, i + 1 < n, bytes[i + 1] == .doubleQuote {
+            i += 2
+            continue
+          }
+          stack.removeLast()
+          i += 1
+          continue
+        }
+        if interpolated, b == .openBrace {
+          if i + 1 < n, bytes[i + 1] == .openBrace {
+            i += 2
+            continue
+          }
+          stack.append(.bracket(closer: .closeBrace))
+          i += 1
+          continue
+        }
+        if b == .lineFeed, !verbatim {
+          // A regular string cannot span lines: this quote was not a string's. The line
+          // feed is scanned again as code.
+          stack.removeLast()
+          continue
+        }
+        i += 1
         continue
+      }
+      switch b {
+      case .openParen: stack.append(.bracket(closer: .closeParen))
+      case .openBrace: stack.append(.bracket(closer: .closeBrace))
+      case .openBracket: stack.append(.bracket(closer: .closeBracket))
+      case .closeParen, .closeBrace, .closeBracket:
+        guard case .bracket(let closer)? = stack.last, closer == b else { return nil }
+        stack.removeLast()
+        if stack.isEmpty { return i + 1 }
+      case .doubleQuote:
+        stack.append(.string(verbatim: false, interpolated: false))
       case .singleQuote:
         guard let end = skipCharLiteral(from: i) else { return nil }
         i = end
         continue
       case .at, .dollar:
         if let (start, verbatim, interpolated) = stringPrefix(at: i) {
-          guard let end = skipString(from: start, verbatim: verbatim, interpolated: interpolated)
-          else { return nil }
-          i = end
+          stack.append(.string(verbatim: verbatim, interpolated: interpolated))
+          i = start
           continue
         }
       case .slash where i + 1 < n && bytes[i + 1] == .slash:
@@ -274,41 +316,6 @@ private struct CSharpScanner {
     }
     guard i < bytes.count, bytes[i] == .doubleQuote, verbatim || interpolated else { return nil }
     return (i + 1, verbatim, interpolated)
-  }
-
-  /// Skips a string literal whose content starts at `index`; returns the offset after it.
-  private mutating func skipString(from index: Int, verbatim: Bool, interpolated: Bool) -> Int? {
-    var i = index
-    let n = bytes.count
-    while i < n {
-      let b = bytes[i]
-      if b == .backslash, !verbatim {
-        i += 2
-        continue
-      }
-      if b == .doubleQuote {
-        if verbatim, i + 1 < n, bytes[i + 1] == .doubleQuote {
-          i += 2
-          continue
-        }
-        return i + 1
-      }
-      if interpolated, b == .openBrace {
-        if i + 1 < n, bytes[i + 1] == .openBrace {
-          i += 2
-          continue
-        }
-        guard let end = skipBracketed(from: i) else { return nil }
-        i = end
-        continue
-      }
-      if b == .lineFeed, !verbatim {
-        // A regular string cannot span lines: this quote was not a string's.
-        return i
-      }
-      i += 1
-    }
-    return nil
   }
 
   /// Skips a char literal (`'x'`, `'\''`, `'\u0041'`) at `index`; a lone `'` is skipped alone.

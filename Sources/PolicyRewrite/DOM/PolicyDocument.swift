@@ -235,6 +235,7 @@ private final class ParseState {
     guard let error, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
     var message = error.pointee.message.map { String(cString: $0) } ?? "unknown error"
     while message.last?.isNewline == true || message.last == " " { message.removeLast() }
+    message = String(message.map { $0.isNewline ? " " : $0 })
     diagnostics.append((Int(max(error.pointee.line, 1)), Int(max(error.pointee.int2, 1)), message))
   }
 }

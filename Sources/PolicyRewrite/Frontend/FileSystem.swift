@@ -191,6 +191,13 @@ public enum FileSystem {
     if mkdir(path, 0o755) != 0 && errno != EEXIST { throw .errno("cannot create directory", path) }
   }
 
+  /// The working directory, or `nil` when it cannot be read.
+  public static func currentDirectory() -> String? {
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    guard getcwd(&buffer, buffer.count) != nil else { return nil }
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
   /// The folder part of `path` (`.` for a bare name).
   public static func parent(of path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return "." }

@@ -61,12 +61,14 @@ public struct FileWalker: Sendable {
   public func walk(_ arguments: [String]) -> (items: [Item], problems: [Problem]) {
     var items: [Item] = []
     var problems: [Problem] = []
+    let workingDirectory = FileSystem.currentDirectory()
     for argument in arguments {
-      let root = argument.count > 1 && argument.hasSuffix("/") ? String(argument.dropLast()) : argument
+      let root = Self.normalize(argument, workingDirectory: workingDirectory)
       switch FileSystem.kind(of: root) {
       case .file:
-        let name = root.split(separator: "/").last.map(String.init) ?? root
-        if !isExcluded(Glob.components(of: root)) { items.append(Item(path: root, relativePath: name)) }
+        let components = root.split(separator: "/")
+        let relative = root.hasPrefix("/") || components.contains("..") ? String(components.last ?? "") : root
+        if !isExcluded(Glob.components(of: root)) { items.append(Item(path: root, relativePath: relative)) }
       case .directory:
         walkDirectory(root, relative: "", components: [], into: &items, problems: &problems)
       case .symbolicLink:
@@ -81,6 +83,20 @@ public struct FileWalker: Sendable {
     items = items.filter { seen.insert($0.path).inserted }
     items.sort { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
     return (items, problems)
+  }
+
+  /// The path as shown: `./` and repeated or trailing slashes dropped, and relative to the
+  /// working directory when it is an absolute path below it.
+  static func normalize(_ argument: String, workingDirectory: String?) -> String {
+    var path = argument
+    if let workingDirectory, workingDirectory != "/", path.hasPrefix(workingDirectory + "/") {
+      path = String(path.dropFirst(workingDirectory.count + 1))
+    }
+    let absolute = path.hasPrefix("/")
+    let parts = path.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }
+    let joined = parts.joined(separator: "/")
+    if absolute { return "/" + joined }
+    return joined.isEmpty ? "." : joined
   }
 
   private func walkDirectory(

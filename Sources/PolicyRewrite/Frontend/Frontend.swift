@@ -64,7 +64,24 @@ public struct Frontend: Sendable {
   /// - Returns: The run's totals.
   public func run(paths: [String], reporter: any Reporter) -> RunSummary {
     if options.output != .none { TemporaryFiles.shared.removeOnInterrupt() }
-    let (items, problems) = options.walker.walk(paths)
+    var (selected, problems) = options.walker.walk(paths)
+    if case .directory = options.output {
+      // Two inputs with one relative path would overwrite each other's copy.
+      var seen = Set<String>()
+      var unique: [FileWalker.Item] = []
+      for item in selected {
+        if seen.insert(item.relativePath).inserted {
+          unique.append(item)
+        } else {
+          problems.append(
+            FileWalker.Problem(
+              path: item.path, message: "another input is also written to \(item.relativePath) in the output folder; not written",
+              isError: true))
+        }
+      }
+      selected = unique
+    }
+    let items = selected
     var tracker = SummaryTracker()
     for problem in problems {
       var report = FileReport(path: problem.path)
@@ -130,7 +147,7 @@ public struct Frontend: Sendable {
     }
     let result = options.command == .check ? rewriter.check(bytes, path: report.path) : rewriter.rewrite(bytes, path: report.path)
     report.isPolicy = result.isPolicy || result.hasErrors
-    report.findings = result.findings.filter { !options.ignoredRules.contains($0.rule) }
+    report.findings = result.findings.filter { $0.rule.isFailure || !options.ignoredRules.contains($0.rule) }
     report.reviewCount = result.reviewCount
     report.referencedNamedValues = FileReport.namedValueReferences(in: result.output)
     guard result.changed else { return bytes }

@@ -22,8 +22,8 @@ struct EditPlanner {
 
   /// Plans the edits for injections that share one container.
   mutating func plan(_ group: [KeyInjection]) {
-    guard let resource = resolveResource(for: group), let container = group[0].placement.container else { return }
-    if let existing = container.children.first(where: { $0.hasName("authentication-managed-identity") }) {
+    guard let resource = resolveResource(for: group) else { return }
+    if let existing = existingManagedIdentity(for: group[0].placement) {
       let current = existing.attribute("resource")?.trimmingXMLSpace ?? ""
       guard current == resource.value else {
         report(
@@ -47,7 +47,7 @@ struct EditPlanner {
       } else {
         replaceFirst(of: group, with: element)
       }
-    case .inPlace(_, let inFragment):
+    case .inPlace(_, _, let inFragment):
       replaceFirst(of: group, with: element)
       if inFragment {
         report(
@@ -67,6 +67,21 @@ struct EditPlanner {
       }
     case .review:
       preconditionFailure("review items are not planned")
+    }
+  }
+
+  /// An MI element already in the same place: among the container's children, or, for a
+  /// nested injection, among the children of its `<inbound>` (or `<fragment>`), which runs
+  /// before the nested one.
+  private func existingManagedIdentity(for placement: KeyInjection.Placement) -> PolicyElement? {
+    func managedIdentity(in element: PolicyElement) -> PolicyElement? {
+      element.children.first { $0.hasName("authentication-managed-identity") }
+    }
+    switch placement {
+    case .inboundTop(let inbound): return managedIdentity(in: inbound)
+    case .inPlace(let parent, let scope, _): return managedIdentity(in: parent) ?? managedIdentity(in: scope)
+    case .sendRequest(let request): return managedIdentity(in: request)
+    case .review: return nil
     }
   }
 
@@ -106,7 +121,9 @@ struct EditPlanner {
 
   private mutating func insert(_ element: [UInt8], after reference: PolicyElement) {
     let end = reference.range.upperBound
-    if let lineEnd = layout.endOfLine(after: end), lineEnd > end, document.source[lineEnd - 1] == .lineFeed {
+    if let lineEnd = layout.endOfLine(after: end, skippingComments: true), lineEnd > end,
+      document.source[lineEnd - 1] == .lineFeed
+    {
       let text = Array(layout.indentation(of: reference.range.lowerBound)) + element + layout.terminator(of: end)
       edits.append(TextEdit(range: lineEnd..<lineEnd, replacement: text))
     } else {

@@ -5,7 +5,8 @@ public struct KeyInjection {
     /// A direct child of `<inbound>`: removed; one MI element goes after `<base />`.
     case inboundTop(inbound: PolicyElement)
     /// Nested inside `<inbound>` or in a fragment: replaced in place by the MI element.
-    case inPlace(parent: PolicyElement, inFragment: Bool)
+    /// `scope` is the `<inbound>` or the `<fragment>` holding it.
+    case inPlace(parent: PolicyElement, scope: PolicyElement, inFragment: Bool)
     /// Inside a `<send-request>`: removed; one MI element goes in the documented child order.
     case sendRequest(PolicyElement)
     /// Not rewritten: reported for review with this rule.
@@ -15,7 +16,7 @@ public struct KeyInjection {
     public var container: PolicyElement? {
       switch self {
       case .inboundTop(let inbound): inbound
-      case .inPlace(let parent, _): parent
+      case .inPlace(let parent, _, _): parent
       case .sendRequest(let request): request
       case .review: nil
       }

@@ -22,15 +22,17 @@ public struct PolicyAnalysis {
     if root.hasName("policies") {
       isPolicy = true
       for section in root.children {
-        visit(section, section: section.name, sendRequest: nil, inResponse: false)
+        visit(section, section: section, sendRequest: nil, inResponse: false)
       }
     } else if root.hasName("fragment") {
       isPolicy = true
-      visit(root, section: "fragment", sendRequest: nil, inResponse: false)
+      visit(root, section: root, sendRequest: nil, inResponse: false)
     }
   }
 
-  private mutating func visit(_ element: PolicyElement, section: String, sendRequest: PolicyElement?, inResponse: Bool) {
+  /// Visits `element` and its descendants; `section` is the `<inbound>`, `<outbound>`, … or
+  /// the `<fragment>` root they are in.
+  private mutating func visit(_ element: PolicyElement, section: PolicyElement, sendRequest: PolicyElement?, inResponse: Bool) {
     if element.hasName("set-header") {
       inspectHeader(element, section: section, sendRequest: sendRequest, inResponse: inResponse)
       return
@@ -53,10 +55,14 @@ public struct PolicyAnalysis {
     }
   }
 
-  private mutating func inspectHeader(_ element: PolicyElement, section: String, sendRequest: PolicyElement?, inResponse: Bool) {
+  private mutating func inspectHeader(_ element: PolicyElement, section: PolicyElement, sendRequest: PolicyElement?, inResponse: Bool) {
     guard let name = element.attribute("name") else { return }
     let trimmedName = name.trimmingXMLSpace
-    let sectionPath = element.parent.map { $0.path.joined(separator: "/") } ?? section
+    let sectionPath = element.parent.map { $0.path.joined(separator: "/") } ?? section.name
+    let action = element.attribute("exists-action")?.trimmingXMLSpace
+    let actionIsExpression = action.map { $0.hasPrefix("@") || $0.hasPrefix("{{") } ?? false
+    // Only a missing exists-action, override, skip and append inject; delete strips a key.
+    if let action, !actionIsExpression, !Self.injectingActions.contains(action.lowercased()) { return }
     if trimmedName.hasPrefix("{{") || trimmedName.hasPrefix("@") {
       report(
         .unresolvableHeaderName, .warning, at: element, section: sectionPath,
@@ -64,21 +70,18 @@ public struct PolicyAnalysis {
       return
     }
     guard configuration.isKeyHeader(trimmedName) else { return }
-    let action = element.attribute("exists-action")?.trimmingXMLSpace
-    if action == "delete" { return }
     let valueSource = self.valueSource(of: element)
     let placement: KeyInjection.Placement
-    if let action, action.hasPrefix("@") || action.hasPrefix("{{") {
+    if actionIsExpression {
       placement = .review(.unresolvableExistsAction)
     } else if inResponse {
       placement = .review(.keyInResponse)
     } else if let sendRequest {
       placement = .sendRequest(sendRequest)
-    } else if let parent = element.parent, section == "fragment" {
-      placement = .inPlace(parent: parent, inFragment: true)
-    } else if let parent = element.parent, section == "inbound" {
-      placement = parent.hasName("inbound") && parent.parent?.parent == nil
-        ? .inboundTop(inbound: parent) : .inPlace(parent: parent, inFragment: false)
+    } else if let parent = element.parent, section.hasName("fragment") {
+      placement = .inPlace(parent: parent, scope: section, inFragment: true)
+    } else if let parent = element.parent, section.hasName("inbound") {
+      placement = parent.isSame(as: section) ? .inboundTop(inbound: parent) : .inPlace(parent: parent, scope: section, inFragment: false)
     } else {
       placement = .review(.keyOutsideInbound)
     }
@@ -90,9 +93,11 @@ public struct PolicyAnalysis {
         "the value of header '\(trimmedName)' is a literal function key (a leaked secret): rotate the key and keep it in a Key Vault-backed named value")
     }
     if case .review(let rule) = placement {
-      report(rule, .warning, at: element, section: sectionPath, Self.reviewMessage(rule, header: trimmedName, section: section))
+      report(rule, .warning, at: element, section: sectionPath, Self.reviewMessage(rule, header: trimmedName, section: section.name))
     }
   }
+
+  private static let injectingActions: Set<String> = ["override", "skip", "append"]
 
   private static func reviewMessage(_ rule: Rule, header: String, section: String) -> String {
     switch rule {

@@ -64,7 +64,10 @@ public struct PolicyRewriter: Sendable {
   /// files met while walking a tree are skipped without parsing.
   public static func mayConcern(_ source: [UInt8], path: String) -> Bool {
     switch SourceFormat(path: path) {
-    case .policy: source.containsLiteral("<policies") || source.containsLiteral("<fragment")
+    case .policy:
+      // Empty, binary and UTF-16 files are parsed too, so that they are reported, not skipped.
+      source.containsLiteral("<policies") || source.containsLiteral("<fragment") || source.allSatisfy(\.isXMLSpace)
+        || source.contains(0)
     case .terraform: source.containsLiteral("<<") || source.containsLiteral("azurerm_api_management_backend")
     case .backendJSON, .apiopsConfiguration: source.containsLiteral("credentials")
     }

@@ -44,6 +44,33 @@ public struct ResourceMap: Sendable, Hashable {
       var `default`: String?
       var byNamedValue: [String: String]?
       var byPath: [String: String]?
+
+      enum CodingKeys: String, CodingKey, CaseIterable {
+        case `default`, byNamedValue, byPath
+      }
+
+      struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+      }
+
+      struct UnknownKey: Error, CustomStringConvertible {
+        var key: String
+        var description: String { "unknown key '\(key)' (expected default, byNamedValue, byPath)" }
+      }
+
+      init(from decoder: any Decoder) throws {
+        let all = try decoder.container(keyedBy: AnyKey.self)
+        if let unknown = all.allKeys.first(where: { CodingKeys(rawValue: $0.stringValue) == nil }) {
+          throw UnknownKey(key: unknown.stringValue)
+        }
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.default = try container.decodeIfPresent(String.self, forKey: .default)
+        self.byNamedValue = try container.decodeIfPresent([String: String].self, forKey: .byNamedValue)
+        self.byPath = try container.decodeIfPresent([String: String].self, forKey: .byPath)
+      }
     }
     let document: Document
     do {

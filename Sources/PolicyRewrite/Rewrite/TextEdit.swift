@@ -40,11 +40,22 @@ struct LineLayout {
     bytes[lineStart(offset)..<offset].allSatisfy(\.isBlank)
   }
 
-  /// When only spaces and tabs stand between `offset` and the end of its line, the offset
-  /// just past the line terminator (or the end of the file); otherwise `nil`.
-  func endOfLine(after offset: Int) -> Int? {
+  /// When only spaces and tabs (and, if asked, XML comments) stand between `offset` and the
+  /// end of its line, the offset just past the line terminator (or the end of the file);
+  /// otherwise `nil`.
+  func endOfLine(after offset: Int, skippingComments: Bool = false) -> Int? {
     var i = offset
-    while i < bytes.count, bytes[i].isBlank { i += 1 }
+    while i < bytes.count {
+      if bytes[i].isBlank {
+        i += 1
+      } else if skippingComments, bytes.hasLiteral("<!--", at: i), let close = bytes.firstOffset(of: "-->", from: i + 4),
+        !bytes[i..<close].contains(.lineFeed)
+      {
+        i = close + 3
+      } else {
+        break
+      }
+    }
     if i == bytes.count { return i }
     if bytes[i] == .lineFeed { return i + 1 }
     if bytes[i] == .carriageReturn, i + 1 < bytes.count, bytes[i + 1] == .lineFeed { return i + 2 }
