@@ -66,6 +66,11 @@ enum FuzzInvariants {
     if result.hasErrors, result.output != input || result.changed {
       problems.append("rewrite reported an error but changed the bytes")
     }
+    // The rewriter verifies its own output (re-parse, idempotence, no remaining injection)
+    // and reports a failure as an internal error: any such report is a bug found.
+    if let failure = result.findings.first(where: { $0.rule == .verificationFailed }) {
+      problems.append("the rewriter's own verification failed: \(failure.message)")
+    }
     if result.changed != (result.output != input) {
       problems.append("rewrite's changed flag (\(result.changed)) disagrees with its output")
     }
