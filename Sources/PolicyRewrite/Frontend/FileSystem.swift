@@ -67,7 +67,7 @@ public enum FileSystem {
       }
       result.append((name, kind))
     }
-    return result.sorted { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
+    return result.map { (Array($0.0.utf8), $0) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }.map(\.1)
   }
 
   /// Reads a whole file with as few system calls as its size allows.

@@ -81,7 +81,7 @@ public struct FileWalker: Sendable {
     }
     var seen = Set<String>()
     items = items.filter { seen.insert($0.path).inserted }
-    items.sort { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
+    items = items.map { (Array($0.path.utf8), $0) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }.map(\.1)
     return (items, problems)
   }
 

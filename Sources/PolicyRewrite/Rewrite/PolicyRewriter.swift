@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Rewrites function-key injections in a policy document to Managed Identity, splicing the
 /// original bytes.
 ///
@@ -67,7 +71,7 @@ public struct PolicyRewriter: Sendable {
     case .policy:
       // Empty, binary and UTF-16 files are parsed too, so that they are reported, not skipped.
       source.containsLiteral("<policies") || source.containsLiteral("<fragment") || source.allSatisfy(\.isXMLSpace)
-        || source.contains(0)
+        || source.withUnsafeBytes { $0.baseAddress.map { memchr($0, 0, source.count) != nil } ?? false }
     case .terraform: source.containsLiteral("<<") || source.containsLiteral("azurerm_api_management_backend")
     case .backendJSON, .apiopsConfiguration: source.containsLiteral("credentials")
     }

@@ -11,12 +11,14 @@ public enum SourceFormat: Sendable, Hashable {
 
   /// The format of the file at `path`.
   public init(path: String) {
-    let name = path.split(separator: "/").last.map(String.init) ?? path
-    if name.hasSuffix(".tf") {
+    let bytes = Array(path.utf8)
+    let name = bytes.lastIndex(of: .slash).map { Array(bytes[($0 + 1)...]) } ?? bytes
+    func hasSuffix(_ suffix: StaticString) -> Bool { name.hasLiteral(suffix, at: name.count - suffix.utf8CodeUnitCount) }
+    if hasSuffix(".tf") {
       self = .terraform
-    } else if name.hasSuffix("backendInformation.json") {
+    } else if hasSuffix("backendInformation.json") {
       self = .backendJSON
-    } else if name.hasPrefix("configuration."), name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+    } else if name.hasLiteral("configuration.", at: 0), hasSuffix(".yaml") || hasSuffix(".yml") {
       self = .apiopsConfiguration
     } else {
       self = .policy
