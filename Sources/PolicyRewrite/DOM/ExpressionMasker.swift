@@ -18,10 +18,12 @@ struct ExpressionMasker {
     var offset: Int
   }
 
-  private var bytes: [UInt8]
+  // The scan runs on the copy's buffer directly: this loop touches every byte of every file,
+  // and unchecked reads make it several times faster than indexing an array.
+  private let bytes: UnsafeMutableBufferPointer<UInt8>
   private var changed = false
 
-  private init(_ bytes: [UInt8]) {
+  private init(_ bytes: UnsafeMutableBufferPointer<UInt8>) {
     self.bytes = bytes
   }
 
@@ -30,9 +32,13 @@ struct ExpressionMasker {
   static func mask(_ source: [UInt8]) throws(UnterminatedExpression) -> [UInt8]? {
     guard source.contains(where: { $0 == .at || $0 == .dollar || $0 == .percent || $0 == .bang })
     else { return nil }
-    var masker = ExpressionMasker(source)
-    try masker.run()
-    return masker.changed ? masker.bytes : nil
+    var copy = source
+    let changed = try copy.withUnsafeMutableBufferPointer { buffer throws(UnterminatedExpression) -> Bool in
+      var masker = ExpressionMasker(buffer)
+      try masker.run()
+      return masker.changed
+    }
+    return changed ? copy : nil
   }
 
   private mutating func put(_ index: Int) {
@@ -202,7 +208,7 @@ struct ExpressionMasker {
 /// per level overflowed the thread's stack on a hostile file of a few hundred kilobytes
 /// (a crash, found while fuzzing). The stack lives on the heap, so depth costs memory only.
 private struct CSharpScanner {
-  let bytes: [UInt8]
+  let bytes: UnsafeMutableBufferPointer<UInt8>
   /// The quote of the attribute holding the expression; `nil` in element text.
   let quote: UInt8?
 
