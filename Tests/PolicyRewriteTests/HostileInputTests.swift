@@ -1,4 +1,5 @@
 import Foundation
+import PolicyRewrite
 import Testing
 
 #if canImport(Glibc)
@@ -104,10 +105,64 @@ enum Reliability {
 
   /// The relative paths of leftover temporary files (`.NAME.policy-rewrite-XXXXXX`) below `root`.
   static func temporaryFiles(_ root: URL) -> [String] {
-    CLI.allNames(root).filter { path in
-      let name = path.split(separator: "/").last.map(String.init) ?? path
-      return name.hasPrefix(".") && name.contains(".policy-rewrite-")
+    entries(root).map(\.path).filter(isTemporary)
+  }
+
+  /// Every entry below `root` (hidden ones too), relative, with its kind; links not followed.
+  static func entries(_ root: URL) -> [(path: String, kind: FileSystem.Kind)] {
+    var result: [(String, FileSystem.Kind)] = []
+    func walk(_ folder: String, _ relative: String) {
+      guard let handle = opendir(folder) else { return }
+      var subfolders: [(String, String)] = []
+      while let entry = readdir(handle) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+          String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+        }
+        if name == "." || name == ".." { continue }
+        let path = relative.isEmpty ? name : relative + "/" + name
+        let kind: FileSystem.Kind
+        switch Int32(entry.pointee.d_type) {
+        case Int32(DT_REG): kind = .file
+        case Int32(DT_DIR): kind = .directory
+        case Int32(DT_LNK): kind = .symbolicLink
+        default: kind = FileSystem.kind(of: folder + "/" + name)
+        }
+        result.append((path, kind))
+        if kind == .directory { subfolders.append((folder + "/" + name, path)) }
+      }
+      closedir(handle)
+      for (folder, path) in subfolders { walk(folder, path) }
     }
+    walk(root.path, "")
+    return result
+  }
+
+  /// Whether `path` is the name of a temporary file of an atomic write.
+  static func isTemporary(_ path: String) -> Bool {
+    let name = path.split(separator: "/").last.map(String.init) ?? path
+    return name.hasPrefix(".") && name.contains(".policy-rewrite-")
+  }
+
+  /// Removes the file at `path` and creates it anew with `bytes`, mode 0644.
+  static func recreate(_ path: String, _ bytes: [UInt8]) throws {
+    unlink(path)
+    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+    defer { close(fd) }
+    let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
+    guard written == bytes.count else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+  }
+
+  /// Whether two byte arrays are equal (memcmp: `==` on arrays is slow in debug builds).
+  static func same(_ a: [UInt8]?, _ b: [UInt8]?) -> Bool {
+    guard let a, let b else { return a == nil && b == nil }
+    return a.count == b.count
+      && a.withUnsafeBytes { x in b.withUnsafeBytes { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
+  }
+
+  /// The bytes of a regular file, or `nil` (read with plain system calls, for speed).
+  static func bytes(_ root: URL, _ path: String) -> [UInt8]? {
+    try? FileSystem.read(root.path + "/" + path).bytes
   }
 
   /// The `stat` of a path without following a final link.

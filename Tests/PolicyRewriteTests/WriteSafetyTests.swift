@@ -407,8 +407,14 @@ struct WriteSafetyTests {
           var newCount = 0
           var third: [String] = []
           for path in paths {
-            let now = CLI.read(root, path)
-            if now == tree.old[path] { oldCount += 1 } else if now == tree.new[path] { newCount += 1 } else { third.append(path) }
+            let now = Reliability.bytes(root, path)
+            if Reliability.same(now, tree.old[path]) {
+              oldCount += 1
+            } else if Reliability.same(now, tree.new[path]) {
+              newCount += 1
+            } else {
+              third.append(path)
+            }
           }
           let leftovers = Reliability.temporaryFiles(root)
           print("signal \(signal) after \(String(format: "%.2f", delay)) s (attempt \(attempt)): status \(outcome.status), \(newCount) new, \(oldCount) old, \(third.count) other, \(leftovers.count) temporary files")
