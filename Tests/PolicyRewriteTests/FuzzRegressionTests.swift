@@ -35,11 +35,58 @@ import Testing
       generated: Array(
         ("<policies><inbound><set-body>@{ return " + String(repeating: "$\"{", count: 300_000) + "1"
           + String(repeating: "}\"", count: 300_000) + "; }</set-body></inbound></policies>").utf8)),
+    // 200,000 `${` that never close: the masker scanned to the end of the file from each
+    // of them, quadratic (80 KB took 25 s in a release build; this input, many minutes).
+    // Fixed in ExpressionMasker: no template is recognised after one that does not end.
+    Crash(
+      "masker quadratic on unterminated template sequences",
+      generated: Array(("<policies><inbound><v>" + String(repeating: "${", count: 200_000) + "</v></inbound></policies>").utf8)),
+    // One 1 MB line with 20,000 findings (set-header names that are named values): each
+    // column was counted from the start of the line, quadratic (40 s in a release build).
+    // Fixed in LineMap: characters are counted from checkpoints every 4 KB.
+    Crash(
+      "line map quadratic on a long line with many findings",
+      generated: Array(
+        ("<policies><inbound>" + String(repeating: #"<set-header name="{{h}}"><value>x</value></set-header>"#, count: 20_000)
+          + "</inbound></policies>").utf8)),
   ]
+
+  /// No input may take longer than this (the fuzzer's -timeout is 10 s on its own build).
+  static let timeLimit = Duration.seconds(30)
 
   @Test(arguments: crashes)
   func crashInputHoldsTheInvariants(_ crash: Crash) {
+    let start = ContinuousClock.now
     #expect(FuzzInvariants.violations(crash.bytes) == [])
+    let elapsed = ContinuousClock.now - start
+    #expect(elapsed < Self.timeLimit, "took \(elapsed)")
+  }
+
+  @Test func columnsOnALongLineCountCharacters() {
+    // Checkpoints every 4 KB must give the columns a byte-by-byte count gives: characters,
+    // not bytes, across checkpoint boundaries, after a byte-order mark, at the end.
+    var source: [UInt8] = [0xEF, 0xBB, 0xBF]
+    for i in 0..<5_000 { source += i % 3 == 0 ? Array("é".utf8) : [UInt8(ascii: "a")] }
+    source += Array("\nxé".utf8)
+    let map = LineMap(source)
+    func expected(_ offset: Int) -> (Int, Int) {
+      let lineStart = source[..<offset].lastIndex(of: 0x0A).map { $0 + 1 } ?? min(3, offset)
+      return (source[..<offset].filter { $0 == 0x0A }.count + 1,
+        1 + source[lineStart..<offset].filter { $0 & 0xC0 != 0x80 }.count)
+    }
+    for offset in [0, 1, 3, 4, 4095, 4096, 4097, 6001, source.count - 3, source.count - 2, source.count - 1, source.count] {
+      let (line, column) = map.location(of: offset)
+      #expect(line == expected(offset).0 && column == expected(offset).1, "offset \(offset)")
+    }
+  }
+
+  @Test func templatesAfterAnUnterminatedOneAreNotMasked() throws {
+    // The price of the linear scan: once a `${` never closes, later ones are read as
+    // written, so a `<` inside them is an XML error rather than masked.
+    let closed = Array(#"<v a="${x < 1}" />"#.utf8)
+    #expect(String(decoding: try #require(try ExpressionMasker.mask(closed)), as: UTF8.self) == #"<v a="${x _ 1}" />"#)
+    let afterBroken = Array(#"<v a="${x" />${ a < b }"#.utf8)
+    #expect(try ExpressionMasker.mask(afterBroken) == nil)
   }
 
   @Test func nestedInterpolatedStringsStillMaskTheirHoles() throws {

@@ -22,6 +22,8 @@ struct ExpressionMasker {
   // and unchecked reads make it several times faster than indexing an array.
   private let bytes: UnsafeMutableBufferPointer<UInt8>
   private var changed = false
+  /// Set once a template sequence has run to the end of the file without closing.
+  private var sawUnterminatedTemplate = false
 
   private init(_ bytes: UnsafeMutableBufferPointer<UInt8>) {
     self.bytes = bytes
@@ -141,9 +143,15 @@ struct ExpressionMasker {
 
   /// Masks a Terraform template sequence (`${...}` or `%{...}`) starting at `index`;
   /// returns the offset after it, or `nil` when none starts there or it does not end.
+  ///
+  /// After one sequence has failed to end, no later one is recognised: each attempt scans
+  /// to the end of the file, so trying again at every later `${` made masking quadratic
+  /// (80 KB of `${` took 25 s; a few megabytes, hours). A `${` that never closes is
+  /// broken template syntax anyway; later sequences are then parsed as they are written.
   private mutating func scanTemplate(at index: Int, quote: UInt8?) -> Int? {
     let b = bytes[index]
-    guard b == .dollar || b == .percent, index + 1 < bytes.count, bytes[index + 1] == .openBrace
+    guard b == .dollar || b == .percent, index + 1 < bytes.count, bytes[index + 1] == .openBrace,
+      !sawUnterminatedTemplate
     else { return nil }
     if index > 0, bytes[index - 1] == b { return index + 2 }  // `$${` and `%%{` are escapes
     var depth = 0
@@ -171,7 +179,10 @@ struct ExpressionMasker {
       }
       i += 1
     }
-    guard let end else { return nil }
+    guard let end else {
+      sawUnterminatedTemplate = true
+      return nil
+    }
     for k in (index + 2)..<(end - 1) {
       let c = bytes[k]
       if c == .lessThan || c == .ampersand || c == quote || (quote == nil && c == .greaterThan) {

@@ -17,6 +17,7 @@ public final class PolicyDocument {
   private let tree: xmlDocPtr
   fileprivate let spans: [ElementSpan]
   private var lineMapStorage: LineMap?
+  private var prefersSpaceStorage: Bool?
 
   private init(source: [UInt8], tree: xmlDocPtr, spans: [ElementSpan]) {
     self.source = source
@@ -45,11 +46,15 @@ public final class PolicyDocument {
   /// Whether the document writes its empty elements as `<x />` rather than `<x/>`: the
   /// majority style of its empty-element tags, `<x />` on a tie or when it has none.
   public var prefersSpaceInEmptyElements: Bool {
+    // Computed once: the rewriter asks for every MI element it writes, and counting every
+    // element each time was quadratic in a policy with thousands of injections.
+    if let prefers = prefersSpaceStorage { return prefers }
     var spaced = 0
     var tight = 0
     for span in spans where span.contentStart == span.end && span.end >= 3 {
       if source[span.end - 3].isXMLSpace { spaced += 1 } else { tight += 1 }
     }
+    prefersSpaceStorage = spaced >= tight
     return spaced >= tight
   }
 
