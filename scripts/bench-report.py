@@ -46,7 +46,7 @@ def fmt_t(t):
 
 
 def fmt_mb(kb):
-    return "n/a" if kb is None else f"{kb / 1024:.1f} MB"
+    return "n/a" if kb is None else f"{kb / 1024:.1f} MiB"
 
 
 def ratio(a, b):
@@ -72,9 +72,9 @@ p(f"Run: {meta['date']} · {meta['nproc']} cores ({meta['cpu']}) · {meta['mem']
   + (" · **--quick**" if meta["quick"] == "1" else ""))
 p("")
 p(f"Data: two trees of {n_s} files each (APIOps layout), "
-  f"{raw_stats['bytes'] / 1e6:.1f} MB, {raw_stats['key_files']:,} files with an `x-functions-key` injection. "
+  f"{raw_stats['bytes'] / 2**20:.1f} MiB, {raw_stats['key_files']:,} files with an `x-functions-key` injection. "
   f"*raw*: {raw_stats['raw_files']:,} files with unescaped policy expressions (not well-formed XML); "
-  f"*wf*: the same files with escaped expressions. Large file: {big_stats['bytes'] / 1e6:.1f} MB, "
+  f"*wf*: the same files with escaped expressions. Large file: {big_stats['bytes'] / 2**20:.1f} MiB, "
   f"{big_stats['when_branches']:,} `<when>` branches, {big_stats['key_injections']} key injections. "
   f"Medians of {meta['runs']} runs after 1 warm-up unless noted; jobs = default (cores).")
 p("")
@@ -134,7 +134,7 @@ p("")
 
 # --- big file --------------------------------------------------------------
 size_kb = big_stats["bytes"] / 1024
-p(f"### Large file ({big_stats['bytes'] / 1e6:.1f} MB, median of {meta['big_runs']})")
+p(f"### Large file ({big_stats['bytes'] / 2**20:.1f} MiB, median of {meta['big_runs']})")
 p("")
 if big_stats["bytes"] < 10e6:
     p("(A small file: the process's fixed memory dominates the RSS ratio.)")
@@ -149,7 +149,7 @@ for name, label, tgt in [("big-xmllint", "`xmllint --noout`", "reference"),
     cell = tgt
     if name != "big-xmllint":
         ok = None if rr is None else rr < 10
-        targets.append((f"{label} peak memory < 10 × the {big_stats['bytes'] / 1e6:.0f} MB file", fmt_r(rr), ok))
+        targets.append((f"{label} peak memory < 10 × the {big_stats['bytes'] / 2**20:.0f} MiB file", fmt_r(rr), ok))
         cell = f"{tgt} {verdict(ok)}"
     p(f"| {label} | {fmt_t(med(name))} | {fmt_mb(kb)} | {fmt_r(rr)} | {cell} |")
 p("")
@@ -171,9 +171,9 @@ largest = max(scale)
 kb = per[largest][1]
 if largest >= 50000:
     ok = None if kb is None else kb < 64 * 1024
-    targets.append((f"peak memory < 64 MB at {largest:,} files", fmt_mb(kb), ok))
+    targets.append((f"peak memory < 64 MiB at {largest:,} files", fmt_mb(kb), ok))
 else:
-    targets.append(("peak memory < 64 MB at 50,000 files", "not measured (--quick)", None))
+    targets.append(("peak memory < 64 MiB at 50,000 files", "not measured (--quick)", None))
 lo, hi = min(scale), max(scale)
 if lo != hi and per[lo][0] and per[hi][0]:
     p(f"Time per file at {hi:,} files is {per[hi][0] / per[lo][0]:.2f} × that at {lo:,}; "
