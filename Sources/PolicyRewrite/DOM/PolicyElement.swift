@@ -40,6 +40,24 @@ public struct PolicyElement {
     return String(cString: value)
   }
 
+  /// The first byte of the element's name, for a cheap first test before ``hasName(_:)``.
+  public var firstNameByte: UInt8 { node.pointee.name?.pointee ?? 0 }
+
+  /// The first child that is an element.
+  public var firstChildElement: PolicyElement? { Self.element(from: node.pointee.children, in: document) }
+
+  /// The next sibling that is an element.
+  public var nextSiblingElement: PolicyElement? { Self.element(from: node.pointee.next, in: document) }
+
+  private static func element(from start: xmlNodePtr?, in document: PolicyDocument) -> PolicyElement? {
+    var current = start
+    while let node = current {
+      if node.pointee.type == XML_ELEMENT_NODE { return PolicyElement(document: document, node: node) }
+      current = node.pointee.next
+    }
+    return nil
+  }
+
   /// The element's children that are elements, in document order.
   public var children: [PolicyElement] {
     var result: [PolicyElement] = []

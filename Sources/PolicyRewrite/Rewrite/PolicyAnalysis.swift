@@ -33,25 +33,39 @@ public struct PolicyAnalysis {
   /// Visits `element` and its descendants; `section` is the `<inbound>`, `<outbound>`, … or
   /// the `<fragment>` root they are in.
   private mutating func visit(_ element: PolicyElement, section: PolicyElement, sendRequest: PolicyElement?, inResponse: Bool) {
-    if element.hasName("set-header") {
-      inspectHeader(element, section: section, sendRequest: sendRequest, inResponse: inResponse)
-      return
+    var request = sendRequest
+    var response = inResponse
+    // Every element the analysis looks at starts with `s` or `r`: test that byte first.
+    switch element.firstNameByte {
+    case UInt8(ascii: "s"):
+      if element.hasName("set-header") {
+        inspectHeader(element, section: section, sendRequest: sendRequest, inResponse: inResponse)
+        return
+      }
+      if element.hasName("set-variable"), let name = element.attribute("name"), let value = element.attribute("value") {
+        variables[name] = value
+      } else if element.hasName("set-query-parameter") {
+        inspectQueryParameter(element)
+      } else if element.hasName("set-backend-service") {
+        inspectURL(element.attribute("base-url"), of: element)
+      } else if element.hasName("set-url") {
+        inspectURL(element.rawContent, of: element)
+      } else if element.hasName("send-request") {
+        request = element
+      }
+    case UInt8(ascii: "r"):
+      if element.hasName("rewrite-uri") {
+        inspectURL(element.attribute("template"), of: element)
+      } else if element.hasName("return-response") {
+        response = true
+      }
+    default:
+      break
     }
-    if element.hasName("set-variable"), let name = element.attribute("name"), let value = element.attribute("value") {
-      variables[name] = value
-    } else if element.hasName("set-query-parameter") {
-      inspectQueryParameter(element)
-    } else if element.hasName("set-backend-service") {
-      inspectURL(element.attribute("base-url"), of: element)
-    } else if element.hasName("rewrite-uri") {
-      inspectURL(element.attribute("template"), of: element)
-    } else if element.hasName("set-url") {
-      inspectURL(element.rawContent, of: element)
-    }
-    let request = element.hasName("send-request") ? element : sendRequest
-    let response = inResponse || element.hasName("return-response")
-    for child in element.children {
-      visit(child, section: section, sendRequest: request, inResponse: response)
+    var child = element.firstChildElement
+    while let current = child {
+      visit(current, section: section, sendRequest: request, inResponse: response)
+      child = current.nextSiblingElement
     }
   }
 
