@@ -40,25 +40,13 @@ extension UInt8 {
   var asciiLowercased: UInt8 { self >= 65 && self <= 90 ? self + 32 : self }
 }
 
-extension UnsafeMutableBufferPointer where Element == UInt8 {
-  /// Whether the bytes at `index` are those of `literal`.
+extension RandomAccessCollection where Element == UInt8, Index == Int {
+  /// Whether the bytes at `index` (counted from the start) are those of `literal`.
   func hasLiteral(_ literal: StaticString, at index: Int) -> Bool {
     let count = literal.utf8CodeUnitCount
     guard index >= 0, index + count <= self.count else { return false }
     return literal.withUTF8Buffer { pattern in
-      for k in 0..<count where self[index + k] != pattern[k] { return false }
-      return true
-    }
-  }
-}
-
-extension Array where Element == UInt8 {
-  /// Whether the bytes at `index` are those of `literal`.
-  func hasLiteral(_ literal: StaticString, at index: Int) -> Bool {
-    let count = literal.utf8CodeUnitCount
-    guard index >= 0, index + count <= self.count else { return false }
-    return literal.withUTF8Buffer { pattern in
-      for k in 0..<count where self[index + k] != pattern[k] { return false }
+      for k in 0..<count where self[startIndex + index + k] != pattern[k] { return false }
       return true
     }
   }

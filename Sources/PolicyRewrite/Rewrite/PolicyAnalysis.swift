@@ -12,11 +12,14 @@ public struct PolicyAnalysis {
   /// Findings that are not injections to rewrite: review items and leaked secrets.
   public private(set) var findings: [Finding] = []
 
+  /// The analysed document.
+  public let document: PolicyDocument
   private let configuration: RewriteConfiguration
   private var variables: [String: String] = [:]
 
   /// Analyses a parsed document.
   public init(_ document: PolicyDocument, configuration: RewriteConfiguration) {
+    self.document = document
     self.configuration = configuration
     let root = document.root
     if root.hasName("policies") {

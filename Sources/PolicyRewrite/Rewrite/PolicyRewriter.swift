@@ -96,19 +96,24 @@ public struct PolicyRewriter: Sendable {
     return result
   }
 
-  private func checkPolicy(_ source: [UInt8]) -> RewriteResult {
-    var result = RewriteResult(
-      output: source, findings: [], isPolicy: true, changed: false, removedKeyNamedValues: [], reviewCount: 0)
-    let document: PolicyDocument
+  /// Parses and analyses a policy into a result that leaves it unchanged; `nil` when it does
+  /// not parse, with the parse error as the result's finding.
+  private func analyse(_ source: [UInt8], into result: inout RewriteResult) -> PolicyAnalysis? {
+    result = RewriteResult(unchanged: source)
     do {
-      document = try PolicyDocument.parse(source)
+      let analysis = PolicyAnalysis(try PolicyDocument.parse(source), configuration: configuration)
+      result.isPolicy = analysis.isPolicy
+      result.reviewCount = analysis.injections.count { !$0.isRewritable }
+      return analysis
     } catch {
       result.findings = [Self.finding(for: error)]
-      return result
+      return nil
     }
-    let analysis = PolicyAnalysis(document, configuration: configuration)
-    result.isPolicy = analysis.isPolicy
-    result.reviewCount = analysis.injections.count { !$0.isRewritable }
+  }
+
+  private func checkPolicy(_ source: [UInt8]) -> RewriteResult {
+    var result = RewriteResult(unchanged: source)
+    guard let analysis = analyse(source, into: &result) else { return result }
     result.findings = analysis.findings
     for injection in analysis.injections where injection.isRewritable {
       let (line, column) = injection.element.location
@@ -126,8 +131,7 @@ public struct PolicyRewriter: Sendable {
   /// Rewrites (or checks) each policy heredoc of a Terraform file and reports its backend
   /// credentials; findings point at lines of the `.tf` file.
   private func processTerraform(_ source: [UInt8], path: String, checking: Bool) -> RewriteResult {
-    var result = RewriteResult(
-      output: source, findings: [], isPolicy: false, changed: false, removedKeyNamedValues: [], reviewCount: 0)
+    var result = RewriteResult(unchanged: source, isPolicy: false)
     var edits: [TextEdit] = []
     let lines = LineMap(source)
     for heredoc in TerraformHeredoc.find(in: source) where heredoc.holdsPolicy(in: source) {
@@ -174,24 +178,11 @@ public struct PolicyRewriter: Sendable {
   // MARK: Planning
 
   private func plan(_ source: [UInt8], path: String) -> RewriteResult {
-    var result = RewriteResult(
-      output: source, findings: [], isPolicy: true, changed: false, removedKeyNamedValues: [], reviewCount: 0)
-    let document: PolicyDocument
-    do {
-      document = try PolicyDocument.parse(source)
-    } catch {
-      result.findings = [Self.finding(for: error)]
-      return result
-    }
-    let analysis = PolicyAnalysis(document, configuration: configuration)
-    guard analysis.isPolicy else {
-      result.isPolicy = false
-      return result
-    }
-    result.reviewCount = analysis.injections.count { !$0.isRewritable }
+    var result = RewriteResult(unchanged: source)
+    guard let analysis = analyse(source, into: &result), analysis.isPolicy else { return result }
     result.findings = analysis.findings.map(Self.asMigrationFinding)
 
-    var planner = EditPlanner(document: document, configuration: configuration, path: path)
+    var planner = EditPlanner(document: analysis.document, configuration: configuration, path: path)
     for group in Self.groups(of: analysis.injections.filter(\.isRewritable)) {
       planner.plan(group)
     }

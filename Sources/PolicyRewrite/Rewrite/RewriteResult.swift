@@ -13,6 +13,22 @@ public struct RewriteResult: Sendable {
   /// The number of injections left for review.
   public var reviewCount: Int
 
+  /// A result that leaves `source` as it is, with no findings yet.
+  init(unchanged source: [UInt8], isPolicy: Bool = true) {
+    self.init(output: source, findings: [], isPolicy: isPolicy, changed: false, removedKeyNamedValues: [], reviewCount: 0)
+  }
+
+  init(
+    output: [UInt8], findings: [Finding], isPolicy: Bool, changed: Bool, removedKeyNamedValues: Set<String>, reviewCount: Int
+  ) {
+    self.output = output
+    self.findings = findings
+    self.isPolicy = isPolicy
+    self.changed = changed
+    self.removedKeyNamedValues = removedKeyNamedValues
+    self.reviewCount = reviewCount
+  }
+
   /// Whether any finding is an error (the output is then the input).
   public var hasErrors: Bool { findings.contains { $0.severity == .error } }
 }
