@@ -26,6 +26,8 @@ public struct FileStamp: Sendable, Hashable {
   var modified: Int64
   var modifiedNanoseconds: Int64
   var mode: UInt32
+  var owner: UInt32
+  var group: UInt32
 }
 
 /// The few file-system operations policy-rewrite needs, on plain system calls.
@@ -107,7 +109,8 @@ public enum FileSystem {
   private static func stamp(_ info: stat) -> FileStamp {
     FileStamp(
       device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
-      modified: Int64(info.st_mtim.tv_sec), modifiedNanoseconds: Int64(info.st_mtim.tv_nsec), mode: UInt32(info.st_mode))
+      modified: Int64(info.st_mtim.tv_sec), modifiedNanoseconds: Int64(info.st_mtim.tv_nsec), mode: UInt32(info.st_mode),
+      owner: UInt32(info.st_uid), group: UInt32(info.st_gid))
   }
 
   /// Replaces the file at `path` with `bytes` atomically: a temporary file in the same
@@ -117,7 +120,10 @@ public enum FileSystem {
   ///   since, nothing is written.
   /// - Throws: ``FileSystemError``; the original is then untouched and no temporary file remains.
   public static func replace(_ path: String, with bytes: [UInt8], expected: FileStamp?) throws(FileSystemError) {
+    // A rename would replace a read-only file whose folder is writable: refuse it instead.
+    if access(path, W_OK) != 0, errno != ENOENT { throw .errno("the file is not writable", path) }
     var mode: mode_t = 0o644
+    var owner: (uid_t, gid_t)?
     if let expected {
       var info = stat()
       guard lstat(path, &info) == 0 else { throw .errno("cannot stat", path) }
@@ -125,8 +131,9 @@ public enum FileSystem {
         throw FileSystemError(path: path, reason: "the file changed on disk since it was read; not overwritten")
       }
       mode = mode_t(expected.mode) & 0o7777
+      owner = (uid_t(expected.owner), gid_t(expected.group))
     }
-    try writeAtomically(path, bytes, mode: mode)
+    try writeAtomically(path, bytes, mode: mode, owner: owner)
   }
 
   /// Writes a file below `root` atomically, creating missing folders.
@@ -157,14 +164,17 @@ public enum FileSystem {
     try writeAtomically(path, bytes, mode: 0o644)
   }
 
-  private static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t) throws(FileSystemError) {
+  /// Writes through a temporary file in the same folder, renamed over `path` once complete.
+  /// - Parameter owner: The owner to keep, when the file replaces one (only root can change
+  ///   it; for anyone else it already is theirs).
+  private static func writeAtomically(
+    _ path: String, _ bytes: [UInt8], mode: mode_t, owner: (uid_t, gid_t)? = nil
+  ) throws(FileSystemError) {
     let directory = parent(of: path)
     let base = path.split(separator: "/").last.map(String.init) ?? path
-    var template = Array("\(directory)/.\(base).policy-rewrite-XXXXXX".utf8CString)
-    let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-    guard fd >= 0 else { throw .errno("cannot create a temporary file in \(directory)", path) }
-    let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    TemporaryFiles.shared.register(temporary)
+    guard let (fd, temporary) = TemporaryFiles.shared.create("\(directory)/.\(base).policy-rewrite-XXXXXX") else {
+      throw .errno("cannot create a temporary file in \(directory)", path)
+    }
     var failure: FileSystemError?
     var written = 0
     while written < bytes.count, failure == nil {
@@ -175,12 +185,14 @@ public enum FileSystem {
         written += result
       }
     }
+    if failure == nil, let (uid, gid) = owner, geteuid() == 0, fchown(fd, uid, gid) != 0 {
+      failure = .errno("cannot keep the owner", path)
+    }
     if failure == nil, fchmod(fd, mode) != 0 { failure = .errno("cannot set the mode", path) }
     if failure == nil, fsync(fd) != 0 { failure = .errno("cannot flush to disk", path) }
     close(fd)
-    if failure == nil, rename(temporary, path) != 0 { failure = .errno("cannot replace", path) }
-    if failure != nil { unlink(temporary) }
-    TemporaryFiles.shared.unregister(temporary)
+    if failure == nil, !TemporaryFiles.shared.commit(temporary, to: path) { failure = .errno("cannot replace", path) }
+    if failure != nil { TemporaryFiles.shared.discard(temporary) }
     if let failure { throw failure }
   }
 

@@ -20,16 +20,39 @@ public final class TemporaryFiles: @unchecked Sendable {
     pthread_mutex_init(&mutex, nil)
   }
 
-  func register(_ path: String) {
+  // Creating and registering, and renaming and unregistering, each happen under the lock
+  // that the signal thread takes before it removes the registered files: it never misses a
+  // temporary file, and never removes one that has already been renamed.
+
+  /// Creates a unique file from a `mkstemp` template and registers it.
+  /// - Returns: Its descriptor and path, or `nil` with `errno` set.
+  func create(_ template: String) -> (Int32, String)? {
+    var bytes = Array(template.utf8CString)
     pthread_mutex_lock(&mutex)
+    defer { pthread_mutex_unlock(&mutex) }
+    let fd = bytes.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    guard fd >= 0 else { return nil }
+    let path = String(decoding: bytes.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
     paths.insert(path)
-    pthread_mutex_unlock(&mutex)
+    return (fd, path)
   }
 
-  func unregister(_ path: String) {
+  /// Renames a registered file over `destination` and unregisters it.
+  /// - Returns: Whether the rename succeeded (`errno` is set when not).
+  func commit(_ temporary: String, to destination: String) -> Bool {
     pthread_mutex_lock(&mutex)
-    paths.remove(path)
-    pthread_mutex_unlock(&mutex)
+    defer { pthread_mutex_unlock(&mutex) }
+    guard rename(temporary, destination) == 0 else { return false }
+    paths.remove(temporary)
+    return true
+  }
+
+  /// Removes a registered file and unregisters it.
+  func discard(_ temporary: String) {
+    pthread_mutex_lock(&mutex)
+    defer { pthread_mutex_unlock(&mutex) }
+    unlink(temporary)
+    paths.remove(temporary)
   }
 
   /// Blocks SIGINT and SIGTERM in every thread and handles them on a thread of their own:
