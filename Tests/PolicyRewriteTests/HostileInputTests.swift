@@ -29,6 +29,13 @@ enum Reliability {
     }
   }
 
+  /// How much longer than usual a child may take: `POLICY_REWRITE_TIMEOUT_SCALE` (set by
+  /// scripts/sanitize, where the instrumented binary is several times slower), else 1.
+  static let timeoutScale: Double = {
+    let value = ProcessInfo.processInfo.environment["POLICY_REWRITE_TIMEOUT_SCALE"].flatMap(Double.init) ?? 1
+    return max(value, 1)
+  }()
+
   /// A running child whose output goes to files, so a large output cannot block it.
   final class Child {
     let process = Process()
@@ -71,9 +78,10 @@ enum Reliability {
     /// Sends `signal` to the child.
     func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
-    /// Waits for the child to end; past `timeout` seconds it is killed with SIGKILL.
+    /// Waits for the child to end; past `timeout` seconds (times ``timeoutScale``) it is
+    /// killed with SIGKILL.
     func wait(timeout: Double = 120) -> Outcome {
-      let deadline = Date().addingTimeInterval(timeout)
+      let deadline = Date().addingTimeInterval(timeout * Reliability.timeoutScale)
       while process.isRunning {
         if Date() > deadline {
           killedForTime = true
@@ -115,9 +123,10 @@ enum Reliability {
       guard let handle = opendir(folder) else { return }
       var subfolders: [(String, String)] = []
       while let entry = readdir(handle) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-          String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
-        }
+        // Read the name in place: the record is only as long as its name, so copying the
+        // whole 256-byte d_name field can read past the end of readdir's buffer.
+        let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        let name = String(cString: (UnsafeRawPointer(entry) + offset).assumingMemoryBound(to: CChar.self))
         if name == "." || name == ".." { continue }
         let path = relative.isEmpty ? name : relative + "/" + name
         let kind: FileSystem.Kind
