@@ -93,6 +93,33 @@ struct WriteSafetyTests {
     }
   }
 
+  @Test("in-place writes by root keep the owner and group of the file")
+  func ownerKept() throws {
+    guard getuid() == 0 else {
+      print("SKIPPED owner test: only root can give files to other users")
+      return
+    }
+    let owners: [String: (UInt32, UInt32)] = ["apis/a/policy.xml": (65534, 65534), "apis/b/policy.xml": (1234, 5678)]
+    var files: [String: [UInt8]] = [:]
+    for (index, path) in owners.keys.sorted().enumerated() { files[path] = Array(Policies.injection("o\(index)").utf8) }
+    try withTemporaryTree(bytes: files) { root in
+      for (path, owner) in owners {
+        try #require(chown(root.appendingPathComponent(path).path, owner.0, owner.1) == 0)
+        chmod(root.appendingPathComponent(path).path, 0o640)
+      }
+      let outcome = Reliability.run(["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root)
+      #expect(outcome.status == 0, "\(outcome.summary)")
+      for (path, owner) in owners {
+        #expect(CLI.read(root, path) == Array(Policies.migrated().utf8), "\(path) not migrated")
+        let info = Reliability.lstatOf(root.appendingPathComponent(path).path)
+        #expect(info?.st_uid == owner.0 && info?.st_gid == owner.1,
+                "\(path): owner \(info?.st_uid ?? 0):\(info?.st_gid ?? 0), expected \(owner.0):\(owner.1)")
+        #expect(Reliability.mode(root.appendingPathComponent(path).path) == 0o640)
+      }
+      #expect(Reliability.temporaryFiles(root).isEmpty)
+    }
+  }
+
   @Test("no temporary file is left after a run with errors")
   func noTemporaryFilesAfterErrors() throws {
     let files: [String: [UInt8]] = [
