@@ -29,6 +29,15 @@ def med(name):
     return json.load(open(path))["results"][0]["median"]
 
 
+def cpu(name):
+    """Mean user + system CPU seconds per run (less sensitive to a busy machine than wall time)."""
+    path = os.path.join(R, name + ".json")
+    if not os.path.exists(path):
+        return None
+    res = json.load(open(path))["results"][0]
+    return res["user"] + res["system"]
+
+
 def rss_kb(name):
     path = os.path.join(R, name + ".rss")
     if not os.path.exists(path):
@@ -69,6 +78,7 @@ n_s = f"{N:,}"
 p(f"Run: {meta['date']} · {meta['nproc']} cores ({meta['cpu']}) · {meta['mem']} RAM · "
   f"Linux {meta['kernel']} · policy-rewrite {meta['commit']} · {meta['swift']} · "
   f"{meta['hyperfine']} · {meta['xmllint']} · xmlstarlet {meta['xmlstarlet']}"
+  + (f" · load average (1, 5, 15 min) {meta['load']}" if meta.get("load") else "")
   + (" · **--quick**" if meta["quick"] == "1" else ""))
 p("")
 p(f"Data: two trees of {n_s} files each (APIOps layout), "
@@ -80,56 +90,60 @@ p(f"Data: two trees of {n_s} files each (APIOps layout), "
 p("")
 
 # --- trees ---------------------------------------------------------------
-xl = med("xmllint-wf")
-loop = med("xmlstarlet-loop")
+def row(label, name, ref=None, ref_label="", target=""):
+    """One table row: wall-clock median, its ratio to ref, mean CPU, CPU ratio, target cell."""
+    t = med(name)
+    c = cpu(name)
+    if ref is None:
+        return f"| {label} | {fmt_t(t)} | | {fmt_t(c)} | | {target} |"
+    return (f"| {label} | {fmt_t(t)} | {fmt_r(ratio(t, med(ref)))} {ref_label} | {fmt_t(c)} | "
+            f"{fmt_r(ratio(c, cpu(ref)))} | {target} |")
+
+
+def target_max(name, ref, limit, text):
+    r = ratio(med(name), med(ref))
+    ok = None if r is None else r <= limit
+    targets.append((text, fmt_r(r), ok))
+    return f"≤ {limit:.1f} × {verdict(ok)}"
+
+
+HEAD = ("| Benchmark | Median (wall) | Ratio | CPU (user+sys) | CPU ratio | Target |\n"
+        "|---|---:|---:|---:|---:|---|")
 p(f"### {n_s} files")
 p("")
-p("| Benchmark | Median | Ratio | Target |")
-p("|---|---:|---:|---|")
-p(f"| `xmllint --noout` on the wf tree ({meta['xmllint_procs']} process, all files as arguments) | {fmt_t(xl)} | 1.00 | reference |")
-c = med("check-wf")
-r = ratio(c, xl)
-ok = None if r is None else r <= 1.0
-targets.append((f"`check` on {n_s} files ≤ 1.0 × xmllint", fmt_r(r), ok))
-p(f"| `policy-rewrite check` wf tree | {fmt_t(c)} | {fmt_r(r)} xmllint | ≤ 1.0 × {verdict(ok)} |")
-c = med("check-raw")
-p(f"| `policy-rewrite check` raw tree | {fmt_t(c)} | {fmt_r(ratio(c, xl))} xmllint | (xmllint cannot parse it) |")
-m = med("migrate-wf")
-r = ratio(m, xl)
-ok = None if r is None else r <= 1.5
-targets.append((f"`migrate` dry run on {n_s} files ≤ 1.5 × xmllint", fmt_r(r), ok))
-p(f"| `policy-rewrite migrate` dry run (diff to /dev/null) wf tree | {fmt_t(m)} | {fmt_r(r)} xmllint | ≤ 1.5 × {verdict(ok)} |")
-m = med("migrate-raw")
-p(f"| `policy-rewrite migrate` dry run raw tree | {fmt_t(m)} | {fmt_r(ratio(m, xl))} xmllint | |")
-w = med("write-wf")
+p(HEAD)
+p(f"| `xmllint --noout` on the wf tree ({meta['xmllint_procs']} process, all files as arguments) | "
+  f"{fmt_t(med('xmllint-wf'))} | 1.00 | {fmt_t(cpu('xmllint-wf'))} | 1.00 | reference |")
+p(row("`policy-rewrite check` wf tree", "check-wf", "xmllint-wf", "xmllint",
+      target_max("check-wf", "xmllint-wf", 1.0, f"`check` on {n_s} files ≤ 1.0 × xmllint")))
+p(row("`policy-rewrite check` raw tree", "check-raw", "xmllint-wf", "xmllint", "(xmllint cannot parse it)"))
+p(row("`policy-rewrite migrate` dry run (diff to /dev/null) wf tree", "migrate-wf", "xmllint-wf", "xmllint",
+      target_max("migrate-wf", "xmllint-wf", 1.5, f"`migrate` dry run on {n_s} files ≤ 1.5 × xmllint")))
+p(row("`policy-rewrite migrate` dry run raw tree", "migrate-raw", "xmllint-wf", "xmllint"))
+w, loop, batch = med("write-wf"), med("xmlstarlet-loop"), med("xmlstarlet-batch")
 r = ratio(loop, w)
 ok = None if r is None else r >= 10
 targets.append(("`migrate --write` ≥ 10 × faster than the xmlstarlet loop", fmt_r(r, " × faster"), ok))
-batch = med("xmlstarlet-batch")
 p(f"| `policy-rewrite migrate --write` on a fresh copy of the wf tree | {fmt_t(w)} | "
-  f"{fmt_r(r, ' × faster')} than the loop; {fmt_r(ratio(batch, w))} the speed of one xmlstarlet | ≥ 10 × faster {verdict(ok)} |")
-p(f"| `xmlstarlet ed -L -d '//set-header[@name=\"x-functions-key\"]'`, one process per file (`xargs -n 1`), median of {meta['loop_runs']} | {fmt_t(loop)} | | reference (reformats files) |")
-p(f"| same, one xmlstarlet process for all files ({meta['xmlstarlet_procs']} process) | {fmt_t(batch)} | | (reformats files) |")
-wr = med("write-raw")
-p(f"| `policy-rewrite migrate --write` on a fresh copy of the raw tree | {fmt_t(wr)} | | (xmlstarlet cannot parse it) |")
-g = med("grep")
-p(f"| `grep -rl x-functions-key` raw tree (I/O floor) | {fmt_t(g)} | {fmt_r(ratio(g, xl))} xmllint | |")
+  f"{fmt_r(r, ' × faster')} than the loop; {fmt_r(ratio(batch, w))} the speed of one xmlstarlet | "
+  f"{fmt_t(cpu('write-wf'))} | | ≥ 10 × faster {verdict(ok)} |")
+p(row(f"`xmlstarlet ed -L -d '//set-header[@name=\"x-functions-key\"]'`, one process per file "
+      f"(`xargs -n 1`), median of {meta['loop_runs']}", "xmlstarlet-loop", target="reference (reformats files)"))
+p(row(f"same, one xmlstarlet process for all files ({meta['xmlstarlet_procs']} process)", "xmlstarlet-batch",
+      target="(reformats files)"))
+p(row("`policy-rewrite migrate --write` on a fresh copy of the raw tree", "write-raw",
+      target="(xmlstarlet cannot parse it)"))
+p(row("`grep -rl x-functions-key` raw tree (I/O floor)", "grep", "xmllint-wf", "xmllint"))
 p("")
 
 # --- one file ------------------------------------------------------------
-xo = med("xmllint-one")
-co = med("check-one")
-vo = med("version")
-r = ratio(co, xo)
-ok = None if r is None else r <= 2.0
-targets.append(("one file ≤ 2 × xmllint", fmt_r(r), ok))
 p(f"### One file (`{meta['one_file']}`, {meta['one_runs']} runs)")
 p("")
-p("| Benchmark | Median | Ratio | Target |")
-p("|---|---:|---:|---|")
-p(f"| `xmllint --noout FILE` | {fmt_t(xo)} | 1.00 | reference |")
-p(f"| `policy-rewrite check FILE` | {fmt_t(co)} | {fmt_r(r)} xmllint | ≤ 2 × {verdict(ok)} |")
-p(f"| `policy-rewrite --version` (start-up floor) | {fmt_t(vo)} | {fmt_r(ratio(vo, xo))} xmllint | |")
+p(HEAD)
+p(f"| `xmllint --noout FILE` | {fmt_t(med('xmllint-one'))} | 1.00 | {fmt_t(cpu('xmllint-one'))} | 1.00 | reference |")
+p(row("`policy-rewrite check FILE`", "check-one", "xmllint-one", "xmllint",
+      target_max("check-one", "xmllint-one", 2.0, "one file ≤ 2 × xmllint")))
+p(row("`policy-rewrite --version` (start-up floor)", "version", "xmllint-one", "xmllint"))
 p("")
 
 # --- big file --------------------------------------------------------------
