@@ -29,6 +29,11 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
   /// Whether a path already split into its components matches.
   public func matches(components: [[UInt8]]) -> Bool {
     if anchored { return match(segments[...], components[...]) }
+    // One segment without `**` can only match the last component.
+    if segments.count == 1, segments[0] != Array("**".utf8) {
+      guard let last = components.last else { return false }
+      return Glob.matchSegment(segments[0][...], last[...])
+    }
     for start in components.indices where match(segments[...], components[start...]) { return true }
     return false
   }

@@ -37,7 +37,10 @@ struct LineLayout {
 
   /// Whether only spaces and tabs stand between the line's start and `offset`.
   func startsLine(_ offset: Int) -> Bool {
-    bytes[lineStart(offset)..<offset].allSatisfy(\.isBlank)
+    // Only blanks are walked over, so a long line costs nothing.
+    var i = offset
+    while i > 0, bytes[i - 1].isBlank { i -= 1 }
+    return i == 0 || bytes[i - 1] == .lineFeed
   }
 
   /// When only spaces and tabs (and, if asked, XML comments) stand between `offset` and the
