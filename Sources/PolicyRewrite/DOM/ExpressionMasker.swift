@@ -18,14 +18,15 @@ struct ExpressionMasker {
     var offset: Int
   }
 
-  // The scan runs on the copy's buffer directly: this loop touches every byte of every file,
-  // and unchecked reads make it several times faster than indexing an array.
-  private let bytes: UnsafeMutableBufferPointer<UInt8>
-  private var changed = false
+  // The scan reads the source in place without bounds checks (it touches every byte of every
+  // file) and only records what to mask: a file that needs no masking, like a policy in the
+  // escaped `xml` form, is never copied.
+  private let bytes: UnsafeBufferPointer<UInt8>
+  private var positions: [Int] = []
   /// Set once a template sequence has run to the end of the file without closing.
   private var sawUnterminatedTemplate = false
 
-  private init(_ bytes: UnsafeMutableBufferPointer<UInt8>) {
+  private init(_ bytes: UnsafeBufferPointer<UInt8>) {
     self.bytes = bytes
   }
 
@@ -34,18 +35,48 @@ struct ExpressionMasker {
   static func mask(_ source: [UInt8]) throws(UnterminatedExpression) -> [UInt8]? {
     guard source.contains(where: { $0 == .at || $0 == .dollar || $0 == .percent || $0 == .bang })
     else { return nil }
-    var copy = source
-    let changed = try copy.withUnsafeMutableBufferPointer { buffer throws(UnterminatedExpression) -> Bool in
+    let positions = try source.withUnsafeBufferPointer { buffer throws(UnterminatedExpression) -> [Int] in
       var masker = ExpressionMasker(buffer)
       try masker.run()
-      return masker.changed
+      return masker.positions
     }
-    return changed ? copy : nil
+    guard !positions.isEmpty else { return nil }
+    var copy = source
+    copy.withUnsafeMutableBufferPointer { buffer in
+      for position in positions { buffer[position] = .underscore }
+    }
+    return copy
   }
 
   private mutating func put(_ index: Int) {
-    bytes[index] = .underscore
-    changed = true
+    positions.append(index)
+  }
+
+  /// Records, in `range` of an expression or template, the bytes XML cannot hold there: `<`,
+  /// the attribute's quote, an `&` that starts no entity reference, and the `>` of `]]>` in
+  /// text. Escaped text (`&quot;`, `&amp;&amp;`) needs no masking and is left alone.
+  private mutating func maskMarkup(in range: Range<Int>, quote: UInt8?) {
+    for k in range {
+      let c = bytes[k]
+      let breaksXML =
+        c == .lessThan || c == quote || (c == .ampersand && !startsEntityReference(at: k))
+        || (quote == nil && c == .greaterThan && k >= 2 && bytes[k - 1] == .closeBracket && bytes[k - 2] == .closeBracket)
+      if breaksXML { put(k) }
+    }
+  }
+
+  /// Whether the `&` at `index` starts a predefined or character entity reference.
+  private func startsEntityReference(at index: Int) -> Bool {
+    for name in ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"] as [StaticString] where starts(with: name, at: index) {
+      return true
+    }
+    guard starts(with: "&#", at: index) else { return false }
+    var i = index + 2
+    let hex = i < bytes.count && bytes[i] == UInt8(ascii: "x")
+    if hex { i += 1 }
+    let first = i
+    while i < bytes.count, bytes[i].isHexDigit && (hex || (bytes[i] >= 0x30 && bytes[i] <= 0x39)) { i += 1 }
+    return i > first && i < bytes.count && bytes[i] == UInt8(ascii: ";")
   }
 
   private func starts(with literal: StaticString, at index: Int) -> Bool {
@@ -183,12 +214,7 @@ struct ExpressionMasker {
       sawUnterminatedTemplate = true
       return nil
     }
-    for k in (index + 2)..<(end - 1) {
-      let c = bytes[k]
-      if c == .lessThan || c == .ampersand || c == quote || (quote == nil && c == .greaterThan) {
-        put(k)
-      }
-    }
+    maskMarkup(in: (index + 2)..<(end - 1), quote: quote)
     return end
   }
 
@@ -201,12 +227,7 @@ struct ExpressionMasker {
     guard let end = scanner.skipBracketed(from: index + 1) else {
       throw UnterminatedExpression(offset: index)
     }
-    for k in (index + 2)..<(end - 1) {
-      let c = bytes[k]
-      if c == .lessThan || c == .ampersand || c == quote || (quote == nil && c == .greaterThan) {
-        put(k)
-      }
-    }
+    maskMarkup(in: (index + 2)..<(end - 1), quote: quote)
     return end
   }
 }
@@ -219,7 +240,7 @@ struct ExpressionMasker {
 /// per level overflowed the thread's stack on a hostile file of a few hundred kilobytes
 /// (a crash, found while fuzzing). The stack lives on the heap, so depth costs memory only.
 private struct CSharpScanner {
-  let bytes: UnsafeMutableBufferPointer<UInt8>
+  let bytes: UnsafeBufferPointer<UInt8>
   /// The quote of the attribute holding the expression; `nil` in element text.
   let quote: UInt8?
 

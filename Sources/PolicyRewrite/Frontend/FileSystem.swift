@@ -55,9 +55,11 @@ public enum FileSystem {
     defer { closedir(handle) }
     var result: [(String, Kind)] = []
     while let entry = readdir(handle) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
-      }
+      // A record is only as long as its name: read `d_name` in place rather than copying
+      // the declared 256-byte field, which would read past the end of the last record.
+      let namePointer = (UnsafeRawPointer(entry) + MemoryLayout<dirent>.offset(of: \dirent.d_name)!)
+        .assumingMemoryBound(to: CChar.self)
+      let name = String(cString: namePointer)
       if name == "." || name == ".." { continue }
       let kind: Kind
       switch Int32(entry.pointee.d_type) {
