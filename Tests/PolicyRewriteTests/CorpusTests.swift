@@ -190,8 +190,8 @@ struct CorpusTests {
     for entry in entries where entry.hasFunctionKey {
       let original = try Corpus.bytes(entry.path)
       let migrated = Array(try Data(contentsOf: tree.appendingPathComponent(entry.path)))
-      let migratedLines = lines(migrated)
-      let script = UnifiedDiff.editScript(lines(original), migratedLines)
+      let migratedLines = UnifiedDiff.Lines(migrated)
+      let script = UnifiedDiff.editScript(UnifiedDiff.Lines(original), migratedLines)
       let removable = removableLines(original, path: entry.path)
       for operation in script {
         switch operation {
@@ -212,17 +212,6 @@ struct CorpusTests {
     #expect(migrate.status == 2, "the broken files make migrate exit 2")
     #expect(check.status == 2, "the broken files make check exit 2")
     #expect(changed == entries.count { $0.hasFunctionKey }, "every file with a key injection is migrated")
-  }
-
-  private func lines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
-    var result: [ArraySlice<UInt8>] = []
-    var start = 0
-    for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-      result.append(bytes[start...index])
-      start = index + 1
-    }
-    if start < bytes.count { result.append(bytes[start...]) }
-    return result
   }
 
   /// The 1-based lines covered by the rewritable key injections of a file (for `.tf` files,

@@ -13,8 +13,8 @@ public enum UnifiedDiff {
   ///   - context: Unchanged lines shown around each change.
   public static func make(old: [UInt8], new: [UInt8], path: String, context: Int = 3) -> [UInt8] {
     if old == new { return [] }
-    let a = lines(of: old)
-    let b = lines(of: new)
+    let a = Lines(old)
+    let b = Lines(new)
     let script = editScript(a, b)
     var out: [UInt8] = []
     let name = path.contains(" ") || path.contains("\t") ? path + "\t" : path
@@ -38,15 +38,25 @@ public enum UnifiedDiff {
     return out
   }
 
-  private static func lines(of bytes: [UInt8]) -> [ArraySlice<UInt8>] {
-    var result: [ArraySlice<UInt8>] = []
-    var start = 0
-    for (index, byte) in bytes.enumerated() where byte == .lineFeed {
-      result.append(bytes[start...index])
-      start = index + 1
+  /// The lines of a text, each with its terminator, kept as 32-bit end offsets (4 bytes a
+  /// line) rather than slices, so a large file's diff takes little memory.
+  struct Lines {
+    let bytes: [UInt8]
+    private let ends: [Int32]
+
+    init(_ bytes: [UInt8]) {
+      self.bytes = bytes
+      var ends: [Int32] = []
+      for (index, byte) in bytes.enumerated() where byte == .lineFeed { ends.append(Int32(index + 1)) }
+      if (ends.last.map(Int.init) ?? 0) < bytes.count { ends.append(Int32(bytes.count)) }
+      self.ends = ends
     }
-    if start < bytes.count { result.append(bytes[start...]) }
-    return result
+
+    var count: Int { ends.count }
+
+    subscript(index: Int) -> ArraySlice<UInt8> {
+      bytes[(index == 0 ? 0 : Int(ends[index - 1]))..<Int(ends[index])]
+    }
   }
 
   enum Operation {
@@ -64,7 +74,7 @@ public enum UnifiedDiff {
   }
 
   /// The shortest edit script (Myers), after trimming the common prefix and suffix.
-  static func editScript(_ a: [ArraySlice<UInt8>], _ b: [ArraySlice<UInt8>]) -> [Operation] {
+  static func editScript(_ a: Lines, _ b: Lines) -> [Operation] {
     var prefix = 0
     while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] { prefix += 1 }
     var suffix = 0
@@ -79,7 +89,7 @@ public enum UnifiedDiff {
     return operations
   }
 
-  private static func middleScript(_ a: [ArraySlice<UInt8>], _ b: [ArraySlice<UInt8>], offset: Int, n: Int, m: Int) -> [Operation] {
+  private static func middleScript(_ a: Lines, _ b: Lines, offset: Int, n: Int, m: Int) -> [Operation] {
     if n == 0 { return (0..<m).map { .insert(offset + $0) } }
     if m == 0 { return (0..<n).map { .delete(offset + $0) } }
     let max = n + m
