@@ -48,9 +48,9 @@ enum Reliability {
       let out = scratch.appendingPathComponent("stdout")
       let err = scratch.appendingPathComponent("stderr")
       let inp = scratch.appendingPathComponent("stdin")
-      FileManager.default.createFile(atPath: out.path, contents: nil)
-      FileManager.default.createFile(atPath: err.path, contents: nil)
-      FileManager.default.createFile(atPath: inp.path, contents: stdin ?? Data())
+      _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+      _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+      _ = FileManager.default.createFile(atPath: inp.path, contents: stdin ?? Data())
       process.executableURL = executable
       process.arguments = arguments
       process.currentDirectoryURL = cwd

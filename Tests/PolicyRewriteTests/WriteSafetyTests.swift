@@ -37,7 +37,7 @@ enum ReadOnlyMethod: String, CaseIterable, CustomTestStringConvertible, Sendable
     guard getuid() == 0, let folder = try? CLI.makeTemporaryFolder("policy-rewrite-chattr") else { return false }
     defer { try? FileManager.default.removeItem(at: folder) }
     let file = folder.appendingPathComponent("probe")
-    FileManager.default.createFile(atPath: file.path, contents: Data("x".utf8))
+    _ = FileManager.default.createFile(atPath: file.path, contents: Data("x".utf8))
     guard chattr("+i", file.path) else { return false }
     let blocked = open(file.path, O_WRONLY | O_TRUNC) < 0
     _ = chattr("-i", file.path)
