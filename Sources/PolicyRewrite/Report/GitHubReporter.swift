@@ -43,10 +43,8 @@ final class GitHubReporter: Reporter {
 
   func finish(_ summary: RunSummary) {
     let lines = summary.lines(for: command)
-    for line in lines { output.write(line + "\n") }
-    output.flush()
-    for line in lines { errors.write(line + "\n") }
-    errors.flush()
+    output.writeLines(lines)
+    errors.writeLines(lines)
     guard let path = getenv("GITHUB_STEP_SUMMARY").map({ String(cString: $0) }), !path.isEmpty else { return }
     var markdown = "### policy-rewrite \(command.rawValue)\n\n" + lines.joined(separator: "\n\n") + "\n\n"
     if !table.isEmpty {

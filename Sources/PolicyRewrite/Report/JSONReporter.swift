@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// Writes one JSON document with every finding, the changed files and the totals.
 ///
 /// ```json
@@ -85,14 +83,7 @@ final class JSONReporter: Reporter {
         needingReview: summary.needingReview, errors: summary.errors, findings: summary.findings,
         filesWithFindings: summary.withFindings, namedValuesToCleanUp: summary.namedValuesToCleanUp,
         namedValuesStillReferenced: summary.namedValuesStillReferenced))
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    if let data = try? encoder.encode(document) {
-      output.write(data)
-      output.write("\n")
-    }
-    output.flush()
-    for line in summary.lines(for: command) { errors.write(line + "\n") }
-    errors.flush()
+    output.writeJSON(document)
+    errors.writeLines(summary.lines(for: command))
   }
 }

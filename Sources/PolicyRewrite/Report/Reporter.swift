@@ -1,3 +1,5 @@
+import FoundationEssentials
+
 /// Receives each file's report, in path order, and the totals at the end.
 public protocol Reporter: AnyObject {
   /// Called once per file, in path order.
@@ -52,5 +54,24 @@ extension RunSummary {
       lines = ["policy-rewrite check: \(scanned) files scanned, \(findings) findings in \(withFindings) files, \(errors) with errors"]
     }
     return lines
+  }
+}
+
+extension ByteStream {
+  /// Writes `value` as pretty-printed JSON with sorted keys and a final newline, then flushes.
+  func writeJSON(_ value: some Encodable) {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    if let data = try? encoder.encode(value) {
+      write(data)
+      write("\n")
+    }
+    flush()
+  }
+
+  /// Writes each line with a newline, then flushes.
+  func writeLines(_ lines: [String]) {
+    for line in lines { write(line + "\n") }
+    flush()
   }
 }

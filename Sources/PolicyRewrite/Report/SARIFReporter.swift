@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// Writes a SARIF 2.1.0 log that GitHub code scanning accepts: the tool with every rule,
 /// and one result per finding with a repository-relative location and a fingerprint.
 ///
@@ -121,15 +119,8 @@ final class SARIFReporter: Reporter {
         defaultConfiguration: RuleConfiguration(level: Self.level(rule.defaultSeverity)))
     }
     let log = Log(runs: [Run(tool: Tool(driver: Driver(rules: rules)), results: results)])
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    if let data = try? encoder.encode(log) {
-      output.write(data)
-      output.write("\n")
-    }
-    output.flush()
-    for line in summary.lines(for: command) { errors.write(line + "\n") }
-    errors.flush()
+    output.writeJSON(log)
+    errors.writeLines(summary.lines(for: command))
   }
 
   /// A relative URI for a path: `./` dropped, unsafe bytes percent-encoded.

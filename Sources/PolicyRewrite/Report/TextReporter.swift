@@ -29,8 +29,7 @@ final class TextReporter: Reporter {
 
   func finish(_ summary: RunSummary) {
     output.flush()
-    for line in summary.lines(for: command) { errors.write(line + "\n") }
-    errors.flush()
+    errors.writeLines(summary.lines(for: command))
   }
 
   /// One finding in the text format.
