@@ -45,52 +45,18 @@ enum CLI {
     return url.resolvingSymlinksInPath()
   }
 
-  /// Runs any executable; output goes through files so a large output cannot fill a pipe.
+  /// Runs any executable to its end; output goes through files so a large output cannot
+  /// fill a pipe (see `Reliability.Child`).
   static func execute(
     _ executable: URL, _ arguments: [String], cwd: URL, stdin: Data? = nil, environment: [String: String] = [:]
   ) -> (status: Int32, stdout: Data, stderr: String) {
-    let scratch: URL
     do {
-      scratch = try makeTemporaryFolder("policy-rewrite-io")
-    } catch {
-      return (-1, Data(), "cannot create a scratch folder: \(error)")
-    }
-    defer { try? FileManager.default.removeItem(at: scratch) }
-    let outURL = scratch.appendingPathComponent("stdout")
-    let errURL = scratch.appendingPathComponent("stderr")
-    let inURL = scratch.appendingPathComponent("stdin")
-    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: inURL.path, contents: stdin ?? Data())
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.currentDirectoryURL = cwd
-    var env = ProcessInfo.processInfo.environment
-    env["GITHUB_STEP_SUMMARY"] = nil
-    env["NO_COLOR"] = nil
-    for (key, value) in environment { env[key] = value }
-    process.environment = env
-    do {
-      let output = try FileHandle(forWritingTo: outURL)
-      let errors = try FileHandle(forWritingTo: errURL)
-      let input = try FileHandle(forReadingFrom: inURL)
-      defer {
-        try? output.close()
-        try? errors.close()
-        try? input.close()
-      }
-      process.standardOutput = output
-      process.standardError = errors
-      process.standardInput = input
-      try process.run()
-      process.waitUntilExit()
+      let child = try Reliability.Child(arguments, cwd: cwd, stdin: stdin, executable: executable, environment: environment)
+      let outcome = child.wait(timeout: 3600)
+      return (outcome.status, outcome.stdout, outcome.stderr)
     } catch {
       return (-1, Data(), "cannot run \(executable.path): \(error)")
     }
-    let out = (try? Data(contentsOf: outURL)) ?? Data()
-    let err = (try? Data(contentsOf: errURL)) ?? Data()
-    return (process.terminationStatus, out, String(decoding: err, as: UTF8.self))
   }
 
   /// Runs a tool found on `PATH` (`git`, `patch`).

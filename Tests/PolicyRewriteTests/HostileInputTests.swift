@@ -43,7 +43,10 @@ enum Reliability {
     private let started = Date()
     private var killedForTime = false
 
-    init(_ arguments: [String], cwd: URL, stdin: Data? = nil, executable: URL = CLI.binary) throws {
+    init(
+      _ arguments: [String], cwd: URL, stdin: Data? = nil, executable: URL = CLI.binary,
+      environment overrides: [String: String] = [:]
+    ) throws {
       scratch = try CLI.makeTemporaryFolder("policy-rewrite-child")
       let out = scratch.appendingPathComponent("stdout")
       let err = scratch.appendingPathComponent("stderr")
@@ -56,6 +59,8 @@ enum Reliability {
       process.currentDirectoryURL = cwd
       var environment = ProcessInfo.processInfo.environment
       environment["GITHUB_STEP_SUMMARY"] = nil
+      environment["NO_COLOR"] = nil
+      for (key, value) in overrides { environment[key] = value }
       process.environment = environment
       let output = try FileHandle(forWritingTo: out)
       let errors = try FileHandle(forWritingTo: err)
@@ -120,27 +125,11 @@ enum Reliability {
   static func entries(_ root: URL) -> [(path: String, kind: FileSystem.Kind)] {
     var result: [(String, FileSystem.Kind)] = []
     func walk(_ folder: String, _ relative: String) {
-      guard let handle = opendir(folder) else { return }
-      var subfolders: [(String, String)] = []
-      while let entry = readdir(handle) {
-        // Read the name in place: the record is only as long as its name, so copying the
-        // whole 256-byte d_name field can read past the end of readdir's buffer.
-        let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
-        let name = String(cString: (UnsafeRawPointer(entry) + offset).assumingMemoryBound(to: CChar.self))
-        if name == "." || name == ".." { continue }
-        let path = relative.isEmpty ? name : relative + "/" + name
-        let kind: FileSystem.Kind
-        switch Int32(entry.pointee.d_type) {
-        case Int32(DT_REG): kind = .file
-        case Int32(DT_DIR): kind = .directory
-        case Int32(DT_LNK): kind = .symbolicLink
-        default: kind = FileSystem.kind(of: folder + "/" + name)
-        }
-        result.append((path, kind))
-        if kind == .directory { subfolders.append((folder + "/" + name, path)) }
+      for entry in (try? FileSystem.entries(of: folder)) ?? [] {
+        let path = relative.isEmpty ? entry.name : relative + "/" + entry.name
+        result.append((path, entry.kind))
+        if entry.kind == .directory { walk(folder + "/" + entry.name, path) }
       }
-      closedir(handle)
-      for (folder, path) in subfolders { walk(folder, path) }
     }
     walk(root.path, "")
     return result
