@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Linux only: the tool reads and writes files through Glibc (see docs/architecture.md).
 let package = Package(
   name: "policy-rewrite",
   products: [
@@ -11,23 +12,24 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
   ],
   targets: [
-    .systemLibrary(
-      name: "CLibXML2",
-      pkgConfig: "libxml-2.0",
-      providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
-    ),
-    .target(name: "PolicyRewrite", dependencies: ["CLibXML2"]),
+    // libxml2 from Debian's libxml2-dev.
+    .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+    // Parsing with exact byte spans and expression masking; knows nothing of keys.
+    .target(name: "PolicyDOM", dependencies: ["CLibXML2"]),
+    // Analysis, rules, edit planning, splicing and embedded formats: bytes in, result out.
+    .target(name: "PolicyRewrite", dependencies: ["PolicyDOM"]),
+    // Process-level work: walking, threads, writing, diffs, reporters, signals, progress.
+    .target(name: "PolicyRewriteCLI", dependencies: ["PolicyRewrite"]),
     .executableTarget(
       name: "policy-rewrite",
       dependencies: [
-        "PolicyRewrite",
+        "PolicyRewriteCLI",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .testTarget(
       name: "PolicyRewriteTests",
-      dependencies: ["PolicyRewrite", "policy-rewrite"],
-      resources: [.copy("Fixtures")]
+      dependencies: ["PolicyDOM", "PolicyRewrite", "PolicyRewriteCLI", "policy-rewrite"]
     ),
   ]
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PolicyRewrite
+import PolicyRewriteCLI
 
 /// `policy-rewrite check`: the CI guard.
 struct Check: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PolicyRewrite
+import PolicyRewriteCLI
 
 /// `policy-rewrite migrate`: rewrites key injections to Managed Identity.
 struct Migrate: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PolicyRewrite
+import PolicyRewriteCLI
 
 #if canImport(Glibc)
   import Glibc

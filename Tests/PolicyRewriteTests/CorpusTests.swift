@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
+@testable import PolicyDOM
 @testable import PolicyRewrite
+@testable import PolicyRewriteCLI
 
 /// The real-world corpus at `../shared/corpus`: about 1,200 public policy files.
 enum Corpus {

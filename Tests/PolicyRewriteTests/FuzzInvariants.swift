@@ -3,6 +3,7 @@
 // scripts/fuzz/run, into the fuzz binary's single module, where its import of PolicyRewrite is
 // the module itself and is ignored.
 
+@testable import PolicyDOM
 @testable import PolicyRewrite
 
 /// The properties every input must have, whatever its bytes.

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
+@testable import PolicyDOM
 @testable import PolicyRewrite
+@testable import PolicyRewriteCLI
 
 /// Inputs that crashed the fuzz target (scripts/fuzz/run), replayed against the same
 /// invariants: no crash or hang; an input that does not parse comes back unchanged with a

@@ -1,5 +1,7 @@
 import Foundation
+import PolicyDOM
 import PolicyRewrite
+import PolicyRewriteCLI
 import Testing
 
 #if canImport(Glibc)

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+import PolicyDOM
 import PolicyRewrite
+import PolicyRewriteCLI
 
 #if canImport(Glibc)
   import Glibc

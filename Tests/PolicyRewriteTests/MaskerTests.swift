@@ -1,6 +1,8 @@
 import Testing
 
+@testable import PolicyDOM
 @testable import PolicyRewrite
+@testable import PolicyRewriteCLI
 
 /// `ExpressionMasker`: same-length masking of what XML cannot hold inside raw expressions.
 @Suite struct MaskerTests {

@@ -1,6 +1,8 @@
 import Testing
 
+@testable import PolicyDOM
 @testable import PolicyRewrite
+@testable import PolicyRewriteCLI
 
 /// Spec §4: libxml2 DOM, exact spans into the original bytes, masking, refusals.
 @Suite struct ParserTests {

@@ -1,6 +1,8 @@
 import Testing
 
+@testable import PolicyDOM
 @testable import PolicyRewrite
+@testable import PolicyRewriteCLI
 
 /// Spec §3: every byte outside the removed ranges and the inserted text stays as it was.
 @Suite struct PreservationTests {

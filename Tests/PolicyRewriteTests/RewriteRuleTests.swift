@@ -1,6 +1,8 @@
 import Testing
 
+@testable import PolicyDOM
 @testable import PolicyRewrite
+@testable import PolicyRewriteCLI
 
 /// One golden test per rule of `rewrite-spec.md` §2 (and the vocabulary of §1).
 @Suite struct RewriteRuleTests {

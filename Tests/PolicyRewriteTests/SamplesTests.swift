@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
+@testable import PolicyDOM
 @testable import PolicyRewrite
+@testable import PolicyRewriteCLI
 
 /// Golden test over `samples/`: every policy file rewritten with `samples/resource-map.json`
 /// matches `<same path>.expected` beside it byte for byte, or its own input when there is none.

@@ -1,6 +1,8 @@
 import Testing
 
+@testable import PolicyDOM
 @testable import PolicyRewrite
+@testable import PolicyRewriteCLI
 
 /// Policies inside Terraform heredocs: rewritten in place, byte-exact outside the edits.
 struct TerraformTests {

@@ -1,6 +1,8 @@
 import Testing
 
+@testable import PolicyDOM
 @testable import PolicyRewrite
+@testable import PolicyRewriteCLI
 
 /// Shared helpers for the library tests: bytes in, bytes out, no line-ending normalization.
 enum TestSupport {

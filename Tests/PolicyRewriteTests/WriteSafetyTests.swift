@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
+@testable import PolicyDOM
 @testable import PolicyRewrite
+@testable import PolicyRewriteCLI
 
 #if canImport(Glibc)
   import Glibc

@@ -1,0 +1,174 @@
+import PolicyDOM
+/// Finds function keys that APIM sends through a backend entity rather than a policy: the
+/// `credentials` of an `azurerm_api_management_backend` (Terraform), of an APIOps
+/// `backendInformation.json`, or of a backend in an APIOps `configuration.<env>.yaml`.
+///
+/// Check: a credentials `header` entry named like a key header, and a credentials `query`
+/// entry named `code`. Removing the policy's header leaves these keys in place, so they are
+/// reported for the migration to finish by hand.
+struct BackendCredentialScanner {
+  let configuration: RewriteConfiguration
+
+  /// The kinds of file that can hold backend credentials.
+  enum Format {
+    case terraform, json, yaml
+  }
+
+  func findings(in bytes: [UInt8], format: Format) -> [Finding] {
+    let offsets: [(offset: Int, isQuery: Bool)]
+    switch format {
+    case .terraform:
+      offsets = blocks(of: bytes, after: "\"azurerm_api_management_backend\"").flatMap { credentialKeys(in: bytes, within: $0) }
+    case .json:
+      offsets = credentialKeys(in: bytes, within: 0..<bytes.count)
+    case .yaml:
+      offsets = yamlCredentialKeys(in: bytes)
+    }
+    let lines = LineMap(bytes)
+    return offsets.map { entry in
+      let (line, column) = lines.location(of: entry.offset)
+      let message =
+        entry.isQuery
+        ? "the backend's credentials pass a function key as the 'code' query parameter: remove it once the Function App uses Entra ID authentication"
+        : "the backend's credentials send a function key header: remove it once the Function App uses Entra ID authentication, then add <authentication-managed-identity> to the policies that use this backend"
+      return Finding(rule: .backendCredentials, severity: .warning, message: message, line: line, column: column, section: "backend")
+    }
+  }
+
+  /// The ranges of the `{ ... }` blocks that follow each occurrence of `label`.
+  private func blocks(of bytes: [UInt8], after label: String) -> [Range<Int>] {
+    let pattern = Array(label.utf8)
+    var result: [Range<Int>] = []
+    var i = 0
+    while let found = Self.find(pattern, in: bytes, from: i, caseInsensitive: false) {
+      guard let open = bytes[found...].firstIndex(of: .openBrace) else { break }
+      let close = Self.matchingBrace(in: bytes, openingAt: open)
+      result.append(open..<close)
+      i = close
+    }
+    return result
+  }
+
+  /// Offsets of key-header entries and `code` entries inside the `credentials` of `range`.
+  private func credentialKeys(in bytes: [UInt8], within range: Range<Int>) -> [(offset: Int, isQuery: Bool)] {
+    var result: [(Int, Bool)] = []
+    for credentials in objects(named: "credentials", in: bytes, within: range) {
+      for header in objects(named: "header", in: bytes, within: credentials) {
+        for name in configuration.keyHeaders {
+          result += keys(named: name, in: bytes, within: header).map { ($0, false) }
+        }
+      }
+      for query in objects(named: "query", in: bytes, within: credentials) {
+        result += keys(named: "code", in: bytes, within: query).map { ($0, true) }
+      }
+    }
+    return result.sorted { $0.0 < $1.0 }
+  }
+
+  /// The `{ ... }` values of the keys `name` (bare or quoted) in `range`.
+  private func objects(named name: String, in bytes: [UInt8], within range: Range<Int>) -> [Range<Int>] {
+    keys(named: name, in: bytes, within: range).compactMap { offset in
+      var i = offset
+      while i < range.upperBound, bytes[i] != .openBrace, bytes[i] != .lineFeed || i == offset { i += 1 }
+      guard i < range.upperBound, bytes[i] == .openBrace else { return nil }
+      return i..<min(Self.matchingBrace(in: bytes, openingAt: i), range.upperBound)
+    }
+  }
+
+  /// Offsets of the keys `name` (bare or quoted, any case) followed by `=`, `:` or `{` in `range`.
+  private func keys(named name: String, in bytes: [UInt8], within range: Range<Int>) -> [Int] {
+    let pattern = Array(name.lowercased().utf8)
+    var result: [Int] = []
+    var i = range.lowerBound
+    while let found = Self.find(pattern, in: bytes, from: i, caseInsensitive: true), found + pattern.count <= range.upperBound {
+      i = found + 1
+      let end = found + pattern.count
+      let before: UInt8 = found > range.lowerBound ? bytes[found - 1] : .space
+      let after: UInt8 = end < bytes.count ? bytes[end] : .space
+      let quoted = before == .doubleQuote && after == .doubleQuote
+      guard quoted || (!Self.isWordByte(before) && !Self.isWordByte(after)) else { continue }
+      var j = quoted ? end + 1 : end
+      while j < bytes.count, bytes[j].isBlank { j += 1 }
+      guard j < bytes.count, bytes[j] == .equals || bytes[j] == UInt8(ascii: ":") || bytes[j] == .openBrace else { continue }
+      result.append(quoted ? found - 1 : found)
+    }
+    return result
+  }
+
+  /// Key entries in an APIOps `configuration.<env>.yaml`: a key header under `header:`, or
+  /// `code` under `query:`, inside `credentials:`.
+  private func yamlCredentialKeys(in bytes: [UInt8]) -> [(offset: Int, isQuery: Bool)] {
+    var result: [(Int, Bool)] = []
+    var parents: [(indent: Int, key: String)] = []
+    var lineStart = 0
+    while lineStart < bytes.count {
+      var lineEnd = lineStart
+      while lineEnd < bytes.count, bytes[lineEnd] != .lineFeed { lineEnd += 1 }
+      var first = lineStart
+      while first < lineEnd, bytes[first] == .space || bytes[first] == .hyphen { first += 1 }
+      let indent = first - lineStart
+      let text = String(decoding: bytes[first..<lineEnd], as: UTF8.self)
+      if let colon = text.firstIndex(of: ":"), !text.hasPrefix("#") {
+        let key = text[..<colon].trimmingXMLSpace.trimmingQuotes.lowercased()
+        while let last = parents.last, last.indent >= indent { parents.removeLast() }
+        let inCredentials = parents.contains { $0.key == "credentials" }
+        if inCredentials, parents.last?.key == "header", configuration.keyHeaders.contains(key) {
+          result.append((first, false))
+        } else if inCredentials, parents.last?.key == "query", key == "code" {
+          result.append((first, true))
+        }
+        parents.append((indent, key))
+      }
+      lineStart = lineEnd + 1
+    }
+    return result
+  }
+
+  private static func isWordByte(_ byte: UInt8) -> Bool {
+    (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+      || byte == .underscore || byte == .hyphen || byte == .doubleQuote
+  }
+
+  static func find(_ pattern: [UInt8], in bytes: [UInt8], from start: Int, caseInsensitive: Bool) -> Int? {
+    guard !pattern.isEmpty, bytes.count >= pattern.count, start <= bytes.count - pattern.count else { return nil }
+    outer: for i in start...(bytes.count - pattern.count) {
+      for k in 0..<pattern.count {
+        let byte = caseInsensitive ? bytes[i + k].asciiLowercased : bytes[i + k]
+        if byte != pattern[k] { continue outer }
+      }
+      return i
+    }
+    return nil
+  }
+
+  /// The offset after the `}` matching the `{` at `open`, skipping strings.
+  static func matchingBrace(in bytes: [UInt8], openingAt open: Int) -> Int {
+    let scanner = HCLScanner(bytes: bytes)
+    var depth = 0
+    var i = open
+    while i < bytes.count {
+      let b = bytes[i]
+      if b == .doubleQuote {
+        i = scanner.skipString(from: i + 1)
+        continue
+      }
+      if b == .openBrace { depth += 1 }
+      if b == .closeBrace {
+        depth -= 1
+        if depth == 0 { return i + 1 }
+      }
+      i += 1
+    }
+    return bytes.count
+  }
+}
+
+extension StringProtocol {
+  var trimmingQuotes: String {
+    var text = String(self)
+    if text.count >= 2, let first = text.first, first == "\"" || first == "'", text.last == first {
+      text = String(text.dropFirst().dropLast())
+    }
+    return text
+  }
+}

@@ -1,0 +1,139 @@
+import PolicyDOM
+/// A heredoc in a Terraform (`.tf`) file: `<<XML ... XML` or the indented `<<-XML ... XML`.
+///
+/// Policies are often inlined as `xml_content = <<XML`; the rewriter treats the body of each
+/// heredoc that holds a `<policies>` or `<fragment>` document as a policy file and splices
+/// the rewritten body back, so every byte of the `.tf` file outside the edits stays.
+struct TerraformHeredoc: Hashable {
+  /// The bytes between the opening line's terminator and the closing marker's line.
+  var body: Range<Int>
+  /// The marker (`XML`, `EOT`, ...).
+  var marker: String
+  /// Whether it is the indented form `<<-`.
+  var indented: Bool
+
+  /// Whether the body holds a policy document.
+  func holdsPolicy(in bytes: [UInt8]) -> Bool {
+    let slice = Array(bytes[body])
+    return slice.containsLiteral("<policies") || slice.containsLiteral("<fragment")
+  }
+
+  /// Finds the heredocs of a Terraform file, skipping `<<` inside strings and comments.
+  static func find(in bytes: [UInt8]) -> [TerraformHeredoc] {
+    var result: [TerraformHeredoc] = []
+    var scanner = HCLScanner(bytes: bytes)
+    while let (index, heredoc) = scanner.nextHeredoc() {
+      result.append(heredoc)
+      scanner.position = index
+    }
+    return result
+  }
+}
+
+/// A scanner over HCL text that knows strings (with `${...}` holes), comments and heredocs.
+struct HCLScanner {
+  let bytes: [UInt8]
+  var position = 0
+
+  /// Finds the next heredoc; returns the offset after its closing marker line and the heredoc.
+  mutating func nextHeredoc() -> (Int, TerraformHeredoc)? {
+    let n = bytes.count
+    while position < n {
+      let b = bytes[position]
+      if b == .doubleQuote {
+        position = skipString(from: position + 1)
+      } else if b == UInt8(ascii: "#") || (b == .slash && position + 1 < n && bytes[position + 1] == .slash) {
+        while position < n, bytes[position] != .lineFeed { position += 1 }
+      } else if b == .slash, position + 1 < n, bytes[position + 1] == .asterisk {
+        position += 2
+        while position + 1 < n, !(bytes[position] == .asterisk && bytes[position + 1] == .slash) { position += 1 }
+        position += 2
+      } else if b == .lessThan, position + 1 < n, bytes[position + 1] == .lessThan, let found = heredoc(at: position) {
+        return found
+      } else {
+        position += 1
+      }
+    }
+    return nil
+  }
+
+  /// The offset after the string whose content starts at `index`.
+  func skipString(from index: Int) -> Int {
+    var i = index
+    let n = bytes.count
+    while i < n {
+      let b = bytes[i]
+      if b == .backslash {
+        i += 2
+        continue
+      }
+      if b == .doubleQuote || b == .lineFeed { return i + 1 }
+      if (b == .dollar || b == .percent), i + 1 < n, bytes[i + 1] == .openBrace {
+        if i > 0, bytes[i - 1] == b {
+          i += 2
+          continue
+        }
+        i = skipTemplate(from: i + 2)
+        continue
+      }
+      i += 1
+    }
+    return n
+  }
+
+  /// The offset after the `}` closing a template hole whose content starts at `index`.
+  private func skipTemplate(from index: Int) -> Int {
+    var depth = 1
+    var i = index
+    while i < bytes.count {
+      let b = bytes[i]
+      if b == .doubleQuote {
+        i = skipString(from: i + 1)
+        continue
+      }
+      if b == .openBrace { depth += 1 }
+      if b == .closeBrace {
+        depth -= 1
+        if depth == 0 { return i + 1 }
+      }
+      if b == .lineFeed { return i }
+      i += 1
+    }
+    return i
+  }
+
+  /// Parses `<<MARKER` or `<<-MARKER` at `index`, up to its closing line.
+  private func heredoc(at index: Int) -> (Int, TerraformHeredoc)? {
+    var i = index + 2
+    let indented = i < bytes.count && bytes[i] == .hyphen
+    if indented { i += 1 }
+    let markerStart = i
+    while i < bytes.count, Self.isIdentifier(bytes[i], first: i == markerStart) { i += 1 }
+    guard i > markerStart else { return nil }
+    let marker = Array(bytes[markerStart..<i])
+    while i < bytes.count, bytes[i].isBlank || bytes[i] == .carriageReturn { i += 1 }
+    guard i < bytes.count, bytes[i] == .lineFeed else { return nil }
+    let bodyStart = i + 1
+    var lineStart = bodyStart
+    while lineStart < bytes.count {
+      var lineEnd = lineStart
+      while lineEnd < bytes.count, bytes[lineEnd] != .lineFeed { lineEnd += 1 }
+      var first = lineStart
+      while first < lineEnd, bytes[first].isBlank { first += 1 }
+      var last = lineEnd
+      while last > first, bytes[last - 1].isBlank || bytes[last - 1] == .carriageReturn { last -= 1 }
+      if bytes[first..<last].elementsEqual(marker) {
+        let heredoc = TerraformHeredoc(
+          body: bodyStart..<lineStart, marker: String(decoding: marker, as: UTF8.self), indented: indented)
+        return (min(lineEnd + 1, bytes.count), heredoc)
+      }
+      lineStart = lineEnd + 1
+    }
+    return nil
+  }
+
+  private static func isIdentifier(_ byte: UInt8, first: Bool) -> Bool {
+    let letter = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == .underscore
+    return letter || (!first && ((byte >= 0x30 && byte <= 0x39) || byte == .hyphen))
+  }
+}

@@ -1,0 +1,38 @@
+import PolicyDOM
+/// What a rewrite looks for and what it writes.
+public struct RewriteConfiguration: Sendable, Hashable {
+  /// Header names that carry a function key, lowercased; matched without regard to ASCII case.
+  public var keyHeaders: Set<String>
+  /// Which resource each injection gets.
+  public var resources: ResourceMap
+  /// The `client-id` attribute (a user-assigned identity), when asked for.
+  public var clientID: String?
+  /// The `output-token-variable-name` attribute, when asked for.
+  public var outputTokenVariableName: String?
+  /// The `ignore-error` attribute, when asked for.
+  public var ignoreError: Bool?
+
+  /// The header every configuration treats as a key header.
+  public static let defaultKeyHeader = "x-functions-key"
+
+  /// Creates a configuration.
+  /// - Parameters:
+  ///   - extraKeyHeaders: Header names that carry keys besides `x-functions-key`.
+  ///   - resources: Which resource each injection gets.
+  ///   - clientID: The `client-id` of a user-assigned identity.
+  ///   - outputTokenVariableName: The `output-token-variable-name` attribute.
+  ///   - ignoreError: The `ignore-error` attribute.
+  public init(
+    extraKeyHeaders: [String] = [], resources: ResourceMap = ResourceMap(), clientID: String? = nil,
+    outputTokenVariableName: String? = nil, ignoreError: Bool? = nil
+  ) {
+    self.keyHeaders = Set(([Self.defaultKeyHeader] + extraKeyHeaders).map { $0.lowercased() })
+    self.resources = resources
+    self.clientID = clientID
+    self.outputTokenVariableName = outputTokenVariableName
+    self.ignoreError = ignoreError
+  }
+
+  /// Whether `name` is a key header.
+  public func isKeyHeader(_ name: String) -> Bool { keyHeaders.contains(name.lowercased()) }
+}

@@ -1,0 +1,75 @@
+import PolicyDOM
+/// The stable identifiers of everything policy-rewrite reports.
+///
+/// The raw value is the rule id shown in text output (`[key-injection]`), used as the SARIF
+/// `ruleId` and in JSON. Ids never change meaning once published.
+public enum Rule: String, Sendable, Hashable, CaseIterable {
+  case keyInjection = "key-injection"
+  case keyOutsideInbound = "key-outside-inbound"
+  case keyInResponse = "key-in-response"
+  case unresolvableHeaderName = "unresolvable-header-name"
+  case unresolvableExistsAction = "unresolvable-exists-action"
+  case fragmentInboundOnly = "fragment-inbound-only"
+  case literalKey = "literal-key"
+  case keyInQueryParameter = "key-in-query-parameter"
+  case keyInURL = "key-in-url"
+  case backendCredentials = "backend-credentials-key"
+  case managedIdentityConflict = "managed-identity-conflict"
+  case conflictingResources = "conflicting-resources"
+  case unresolvedResource = "unresolved-resource"
+  case parseError = "parse-error"
+  case ioError = "io-error"
+  case skippedPath = "skipped-path"
+  case verificationFailed = "verification-failed"
+
+  /// Whether a finding of this rule means the file could not be handled (exit status 2),
+  /// rather than something found in it.
+  public var isFailure: Bool {
+    switch self {
+    case .parseError, .ioError, .verificationFailed, .unresolvedResource, .managedIdentityConflict, .conflictingResources:
+      true
+    default:
+      false
+    }
+  }
+
+  /// A one-sentence description, for SARIF rule metadata and `--help`.
+  public var summary: String {
+    switch self {
+    case .keyInjection:
+      "A set-header injects an Azure Functions key; authenticate with <authentication-managed-identity> instead."
+    case .keyOutsideInbound:
+      "A function key is set in <backend>, <outbound> or <on-error> outside a <send-request>, where Managed Identity is not valid."
+    case .keyInResponse:
+      "A function key is set as a header of a response returned to the client."
+    case .unresolvableHeaderName:
+      "A set-header's name is a named value or an expression, so it may carry a function key."
+    case .unresolvableExistsAction:
+      "A function-key set-header's exists-action is an expression, so whether it injects the key is unknown."
+    case .fragmentInboundOnly:
+      "Managed Identity in a policy fragment is valid only where the fragment is included from <inbound>."
+    case .literalKey:
+      "A function key is written literally in a policy: a leaked secret to rotate and keep in a Key Vault-backed named value."
+    case .keyInQueryParameter:
+      "A function key is passed as the 'code' query parameter."
+    case .keyInURL:
+      "A URL carries a function key in its 'code' query parameter."
+    case .backendCredentials:
+      "A backend's credentials send a function key (x-functions-key header or code query parameter)."
+    case .managedIdentityConflict:
+      "An existing <authentication-managed-identity> names a different resource than the one resolved for the key."
+    case .conflictingResources:
+      "Key injections that share one Managed Identity element resolve to different resources."
+    case .unresolvedResource:
+      "No resource (audience) is configured for a key injection."
+    case .parseError:
+      "The file is not a well-formed policy document."
+    case .ioError:
+      "The file could not be read or written."
+    case .skippedPath:
+      "A path on the command line was skipped: a symbolic link or not a regular file."
+    case .verificationFailed:
+      "The rewritten policy failed verification (re-parse, idempotence or a remaining injection)."
+    }
+  }
+}

@@ -1,0 +1,179 @@
+import PolicyDOM
+/// Turns groups of key injections into byte edits: removals, and one MI element per group.
+struct EditPlanner {
+  let document: PolicyDocument
+  let configuration: RewriteConfiguration
+  let path: String
+  private let layout: LineLayout
+  private(set) var edits: [TextEdit] = []
+  private(set) var findings: [Finding] = []
+  private(set) var removedNamedValues: Set<String> = []
+
+  /// Children of `<send-request>` that come before the MI element in the documented order.
+  private static let sendRequestChildrenBefore: Set<String> = [
+    "set-url", "set-method", "set-header", "set-body", "authentication-certificate",
+  ]
+
+  init(document: PolicyDocument, configuration: RewriteConfiguration, path: String) {
+    self.document = document
+    self.configuration = configuration
+    self.path = path
+    self.layout = LineLayout(bytes: document.source)
+  }
+
+  /// Plans the edits for injections that share one container.
+  mutating func plan(_ group: [KeyInjection]) {
+    guard let resource = resolveResource(for: group) else { return }
+    if let existing = existingManagedIdentity(for: group[0].placement) {
+      let current = existing.attribute("resource")?.trimmingXMLSpace ?? ""
+      guard current == resource.value else {
+        report(
+          .managedIdentityConflict, .error, at: existing,
+          "an <authentication-managed-identity> with resource '\(current)' is already here, but the key's resource is '\(resource.value)'; the file is left unchanged")
+        return
+      }
+      group.forEach { remove($0) }
+      return
+    }
+    let element = managedIdentityElement(resource)
+    switch group[0].placement {
+    case .inboundTop(let inbound):
+      let children = inbound.children
+      if let base = children.first(where: { $0.hasName("base") }) {
+        insert(element, after: base)
+        group.forEach { remove($0) }
+      } else if let first = children.first, !group.contains(where: { $0.element.isSame(as: first) }) {
+        insert(element, before: first)
+        group.forEach { remove($0) }
+      } else {
+        replaceFirst(of: group, with: element)
+      }
+    case .inPlace(_, _, let inFragment):
+      replaceFirst(of: group, with: element)
+      if inFragment {
+        report(
+          .fragmentInboundOnly, .note, at: group[0].element,
+          "the fragment now authenticates with Managed Identity, which is valid only where the fragment is included from <inbound>")
+      }
+    case .sendRequest(let request):
+      let remaining = request.children.filter { child in !group.contains { $0.element.isSame(as: child) } }
+      if let anchor = remaining.last(where: { Self.sendRequestChildrenBefore.contains($0.name) }) {
+        insert(element, after: anchor)
+        group.forEach { remove($0) }
+      } else if let first = remaining.first {
+        insert(element, before: first)
+        group.forEach { remove($0) }
+      } else {
+        replaceFirst(of: group, with: element)
+      }
+    case .review:
+      preconditionFailure("review items are not planned")
+    }
+  }
+
+  /// An MI element already in the same place: among the container's children, or, for a
+  /// nested injection, among the children of its `<inbound>` (or `<fragment>`), which runs
+  /// before the nested one.
+  private func existingManagedIdentity(for placement: KeyInjection.Placement) -> PolicyElement? {
+    func managedIdentity(in element: PolicyElement) -> PolicyElement? {
+      element.children.first { $0.hasName("authentication-managed-identity") }
+    }
+    switch placement {
+    case .inboundTop(let inbound): return managedIdentity(in: inbound)
+    case .inPlace(let parent, let scope, _): return managedIdentity(in: parent) ?? managedIdentity(in: scope)
+    case .sendRequest(let request): return managedIdentity(in: request)
+    case .review: return nil
+    }
+  }
+
+  private mutating func resolveResource(for group: [KeyInjection]) -> Resource? {
+    var resolved: Resource?
+    for injection in group {
+      guard let resource = configuration.resources.resource(namedValue: injection.namedValue, path: path) else {
+        let origin = injection.namedValue.map { "named value '\($0)'" } ?? "this file"
+        report(
+          .unresolvedResource, .error, at: injection.element,
+          "no resource (audience) for the key of \(origin): give --resource, or map it in --resource-map")
+        return nil
+      }
+      if let resolved, resolved != resource {
+        report(
+          .conflictingResources, .error, at: injection.element,
+          "key injections here resolve to different resources ('\(resolved.value)' and '\(resource.value)') but share one <authentication-managed-identity>; the file is left unchanged")
+        return nil
+      }
+      resolved = resource
+    }
+    return resolved
+  }
+
+  // MARK: Edits
+
+  private mutating func remove(_ injection: KeyInjection) {
+    edits.append(TextEdit(range: layout.removal(of: injection.element.range), replacement: []))
+    if let name = injection.namedValue { removedNamedValues.insert(name) }
+  }
+
+  private mutating func replaceFirst(of group: [KeyInjection], with element: [UInt8]) {
+    edits.append(TextEdit(range: group[0].element.range, replacement: element))
+    if let name = group[0].namedValue { removedNamedValues.insert(name) }
+    group.dropFirst().forEach { remove($0) }
+  }
+
+  private mutating func insert(_ element: [UInt8], after reference: PolicyElement) {
+    let end = reference.range.upperBound
+    if let lineEnd = layout.endOfLine(after: end, skippingComments: true), lineEnd > end,
+      document.source[lineEnd - 1] == .lineFeed
+    {
+      let text = Array(layout.indentation(of: reference.range.lowerBound)) + element + layout.terminator(of: end)
+      edits.append(TextEdit(range: lineEnd..<lineEnd, replacement: text))
+    } else {
+      edits.append(TextEdit(range: end..<end, replacement: element))
+    }
+  }
+
+  private mutating func insert(_ element: [UInt8], before reference: PolicyElement) {
+    let start = reference.range.lowerBound
+    if layout.startsLine(start) {
+      let lineStart = layout.lineStart(start)
+      let text = Array(layout.indentation(of: start)) + element + layout.terminator(of: start)
+      edits.append(TextEdit(range: lineStart..<lineStart, replacement: text))
+    } else {
+      edits.append(TextEdit(range: start..<start, replacement: element))
+    }
+  }
+
+  /// The MI element's bytes, in the document's empty-element style.
+  private func managedIdentityElement(_ resource: Resource) -> [UInt8] {
+    var text = "<authentication-managed-identity resource=\""
+    text += resource.isTerraformPlaceholder ? resource.value : Self.escapeAttribute(resource.value)
+    text += "\""
+    if let clientID = configuration.clientID { text += " client-id=\"\(Self.escapeAttribute(clientID))\"" }
+    if let variable = configuration.outputTokenVariableName {
+      text += " output-token-variable-name=\"\(Self.escapeAttribute(variable))\""
+    }
+    if let ignoreError = configuration.ignoreError { text += " ignore-error=\"\(ignoreError)\"" }
+    text += document.prefersSpaceInEmptyElements ? " />" : "/>"
+    return Array(text.utf8)
+  }
+
+  static func escapeAttribute(_ value: String) -> String {
+    var escaped = ""
+    for character in value {
+      switch character {
+      case "&": escaped += "&amp;"
+      case "<": escaped += "&lt;"
+      case ">": escaped += "&gt;"
+      case "\"": escaped += "&quot;"
+      default: escaped.append(character)
+      }
+    }
+    return escaped
+  }
+
+  private mutating func report(_ rule: Rule, _ severity: Severity, at element: PolicyElement, _ message: String) {
+    let (line, column) = element.location
+    let section = element.parent.map { $0.path.joined(separator: "/") } ?? ""
+    findings.append(Finding(rule: rule, severity: severity, message: message, line: line, column: column, section: section))
+  }
+}

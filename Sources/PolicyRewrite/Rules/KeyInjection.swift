@@ -1,0 +1,63 @@
+import PolicyDOM
+/// A `<set-header>` that injects a function key, and what the rules do with it.
+public struct KeyInjection {
+  /// Where the Managed Identity element for an injection goes.
+  public enum Placement {
+    /// A direct child of `<inbound>`: removed; one MI element goes after `<base />`.
+    case inboundTop(inbound: PolicyElement)
+    /// Nested inside `<inbound>` or in a fragment: replaced in place by the MI element.
+    /// `scope` is the `<inbound>` or the `<fragment>` holding it.
+    case inPlace(parent: PolicyElement, scope: PolicyElement, inFragment: Bool)
+    /// Inside a `<send-request>`: removed; one MI element goes in the documented child order.
+    case sendRequest(PolicyElement)
+    /// Not rewritten: reported for review with this rule.
+    case review(Rule)
+
+    /// The element that receives the MI element, or `nil` for review.
+    public var container: PolicyElement? {
+      switch self {
+      case .inboundTop(let inbound): inbound
+      case .inPlace(let parent, _, _): parent
+      case .sendRequest(let request): request
+      case .review: nil
+      }
+    }
+  }
+
+  /// Where the key comes from.
+  public enum ValueSource: Hashable, Sendable {
+    /// A named value, `{{name}}` (directly, or through a variable set from one).
+    case namedValue(String)
+    /// A literal: a leaked secret.
+    case literal
+    /// A policy expression that could not be traced to a named value.
+    case expression
+    /// A template placeholder (`${...}`, `{#token#}`) filled in at deployment.
+    case template
+    /// No `<value>`.
+    case none
+  }
+
+  /// The `<set-header>` element.
+  public let element: PolicyElement
+  /// The header name as written.
+  public let headerName: String
+  /// What the rules do with it.
+  public let placement: Placement
+  /// Where the key comes from.
+  public let valueSource: ValueSource
+  /// The section path of the element's parent, such as `inbound/choose/when`.
+  public let section: String
+
+  /// The named value holding the key, when known.
+  public var namedValue: String? {
+    if case .namedValue(let name) = valueSource { return name }
+    return nil
+  }
+
+  /// Whether the rules rewrite this injection.
+  public var isRewritable: Bool {
+    if case .review = placement { return false }
+    return true
+  }
+}

@@ -1,0 +1,52 @@
+import PolicyDOM
+import PolicyRewrite
+/// What happened to one file in a run.
+public struct FileReport: Sendable {
+  /// The path as shown to the user.
+  public var path: String
+  /// Findings in the file, ordered by line and column.
+  public var findings: [Finding] = []
+  /// Whether the file is a policy document (other XML files are skipped).
+  public var isPolicy = true
+  /// Whether the migration changes the file.
+  public var changed = false
+  /// The unified diff of the change, when one was asked for.
+  public var diff: [UInt8] = []
+  /// Named values that held removed keys.
+  public var removedKeyNamedValues: Set<String> = []
+  /// Named values that the file references after the run (`{{name}}`).
+  public var referencedNamedValues: Set<String> = []
+  /// Injections left for review.
+  public var reviewCount = 0
+
+  /// Creates an empty report for `path`.
+  public init(path: String) {
+    self.path = path
+  }
+
+  /// Whether the file could not be handled: unreadable, unparseable, unresolved, not written.
+  public var hasErrors: Bool { findings.contains { $0.severity == .error && $0.rule.isFailure } }
+
+  /// Adds an error that concerns the whole file (unreadable, not written).
+  mutating func fail(_ rule: Rule, _ message: String, line: Int = 1, column: Int = 1) {
+    findings.append(Finding(rule: rule, severity: .error, message: message, line: line, column: column))
+  }
+
+  /// The display names of every `{{name}}` in `bytes`.
+  static func namedValueReferences(in bytes: [UInt8]) -> Set<String> {
+    var names = Set<String>()
+    var i = 0
+    let n = bytes.count
+    while let open = bytes.firstOffset(of: "{{", from: i) {
+      var j = open + 2
+      while j < n, Resource.isNamedValueCharacter(bytes[j]) { j += 1 }
+      if j > open + 2, j + 1 < n, bytes[j] == .closeBrace, bytes[j + 1] == .closeBrace {
+        names.insert(String(decoding: bytes[(open + 2)..<j], as: UTF8.self))
+        i = j + 2
+      } else {
+        i = open + 1
+      }
+    }
+    return names
+  }
+}

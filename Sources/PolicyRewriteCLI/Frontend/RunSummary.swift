@@ -1,0 +1,44 @@
+import PolicyDOM
+import PolicyRewrite
+/// The totals of a run, and the named values left to clean up.
+public struct RunSummary: Sendable, Hashable {
+  /// Policy files read.
+  public var scanned = 0
+  /// Files the migration changes (or changed).
+  public var changed = 0
+  /// Policy files left as they were.
+  public var unchanged = 0
+  /// Files with at least one item for review.
+  public var needingReview = 0
+  /// Files with an error.
+  public var errors = 0
+  /// Files with at least one finding (for `check`).
+  public var withFindings = 0
+  /// Findings in all files.
+  public var findings = 0
+  /// Named values that held keys and that no scanned file references after the run: the
+  /// named values and Key Vault secrets to delete once traffic has moved.
+  public var namedValuesToCleanUp: [String] = []
+  /// Named values that held removed keys but are still referenced, with the first file that
+  /// references each.
+  public var namedValuesStillReferenced: [String: String] = [:]
+
+  /// Creates an empty summary.
+  public init() {}
+
+  /// Counts one file's report.
+  mutating func add(_ report: FileReport) {
+    if report.isPolicy || report.hasErrors { scanned += 1 }
+    if report.hasErrors {
+      errors += 1
+    } else if report.changed {
+      changed += 1
+    } else if report.isPolicy {
+      unchanged += 1
+    }
+    if report.reviewCount > 0 || report.findings.contains(where: { $0.severity == .warning }) { needingReview += 1 }
+    let counted = report.findings.filter { $0.severity != .note }
+    if !counted.isEmpty { withFindings += 1 }
+    findings += counted.count
+  }
+}

@@ -1,0 +1,176 @@
+import PolicyDOM
+import PolicyRewrite
+/// Writes a SARIF 2.1.0 log that GitHub code scanning accepts: the tool with every rule,
+/// and one result per finding with a repository-relative location and a fingerprint.
+///
+/// With `--diff`, diffs go to standard error, since standard output holds the log.
+final class SARIFReporter: Reporter {
+  struct Text: Encodable { var text: String }
+
+  struct RuleConfiguration: Encodable { var level: String }
+
+  struct RuleDescriptor: Encodable {
+    var id: String
+    var name: String
+    var shortDescription: Text
+    var fullDescription: Text
+    var defaultConfiguration: RuleConfiguration
+    var helpUri = "https://learn.microsoft.com/azure/api-management/authentication-managed-identity-policy"
+  }
+
+  struct Driver: Encodable {
+    var name = "policy-rewrite"
+    var version = PolicyRewriteVersion.current
+    var semanticVersion = PolicyRewriteVersion.current
+    var informationUri = "https://learn.microsoft.com/azure/api-management/authentication-managed-identity-policy"
+    var rules: [RuleDescriptor]
+  }
+
+  struct Tool: Encodable { var driver: Driver }
+
+  struct ArtifactLocation: Encodable {
+    var uri: String
+    var uriBaseId = "%SRCROOT%"
+  }
+
+  struct Region: Encodable {
+    var startLine: Int
+    var startColumn: Int
+  }
+
+  struct PhysicalLocation: Encodable {
+    var artifactLocation: ArtifactLocation
+    var region: Region
+  }
+
+  struct Location: Encodable { var physicalLocation: PhysicalLocation }
+
+  struct Result: Encodable {
+    var ruleId: String
+    var ruleIndex: Int
+    var level: String
+    var message: Text
+    var locations: [Location]
+    var partialFingerprints: [String: String]
+  }
+
+  struct Run: Encodable {
+    var tool: Tool
+    var results: [Result]
+  }
+
+  struct Log: Encodable {
+    var schema = "https://json.schemastore.org/sarif-2.1.0.json"
+    var version = "2.1.0"
+    var runs: [Run]
+
+    enum CodingKeys: String, CodingKey {
+      case schema = "$schema"
+      case version, runs
+    }
+  }
+
+  private let command: Frontend.Command
+  private let diff: Bool
+  private let output: ByteStream
+  private let errors: ByteStream
+  private var results: [Result] = []
+
+  init(command: Frontend.Command, diff: Bool, output: ByteStream, errors: ByteStream) {
+    self.command = command
+    self.diff = diff
+    self.output = output
+    self.errors = errors
+  }
+
+  static func level(_ severity: Severity) -> String {
+    switch severity {
+    case .error: "error"
+    case .warning: "warning"
+    case .note: "note"
+    }
+  }
+
+  func report(_ file: FileReport) {
+    if diff, !file.diff.isEmpty {
+      errors.write(file.diff)
+      errors.flush()
+    }
+    for finding in file.findings {
+      let uri = Self.uri(for: file.path)
+      let fingerprint = Self.fingerprint([finding.rule.rawValue, uri, finding.section, finding.message])
+      results.append(
+        Result(
+          ruleId: finding.rule.rawValue, ruleIndex: Rule.allCases.firstIndex(of: finding.rule) ?? 0,
+          level: Self.level(finding.severity), message: Text(text: finding.message),
+          locations: [
+            Location(
+              physicalLocation: PhysicalLocation(
+                artifactLocation: ArtifactLocation(uri: uri),
+                region: Region(startLine: finding.line, startColumn: finding.column)))
+          ],
+          partialFingerprints: ["policyRewrite/v1": fingerprint]))
+    }
+  }
+
+  func finish(_ summary: RunSummary) {
+    let rules = Rule.allCases.map { rule in
+      RuleDescriptor(
+        id: rule.rawValue, name: rule.rawValue.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(),
+        shortDescription: Text(text: rule.summary), fullDescription: Text(text: rule.summary),
+        defaultConfiguration: RuleConfiguration(level: Self.level(rule.defaultSeverity)))
+    }
+    let log = Log(runs: [Run(tool: Tool(driver: Driver(rules: rules)), results: results)])
+    output.writeJSON(log)
+    errors.writeLines(summary.lines(for: command))
+  }
+
+  /// A relative URI for a path: `./` dropped, unsafe bytes percent-encoded.
+  static func uri(for path: String) -> String {
+    var trimmed = Substring(path)
+    while trimmed.hasPrefix("./") { trimmed = trimmed.dropFirst(2) }
+    var uri = ""
+    for byte in trimmed.utf8 {
+      let character = Character(UnicodeScalar(byte))
+      if byte < 0x80, character.isLetter || character.isNumber || "-._~/;=+,@!$&'()*:".contains(character) {
+        uri.append(character)
+      } else {
+        uri += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+      }
+    }
+    return uri
+  }
+
+  /// A stable 64-bit FNV-1a hash of the parts, as hex.
+  static func fingerprint(_ parts: [String]) -> String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for part in parts {
+      for byte in part.utf8 + [0] {
+        hash ^= UInt64(byte)
+        hash = hash &* 0x100_0000_01b3
+      }
+    }
+    return String(hash, radix: 16).leftPadded(to: 16)
+  }
+}
+
+extension String {
+  func leftPadded(to width: Int) -> String {
+    count >= width ? self : String(repeating: "0", count: width - count) + self
+  }
+}
+
+extension Rule {
+  /// The severity this rule's findings usually have.
+  public var defaultSeverity: Severity {
+    switch self {
+    case .keyInjection, .literalKey, .managedIdentityConflict, .conflictingResources, .unresolvedResource,
+      .parseError, .ioError, .verificationFailed:
+      .error
+    case .fragmentInboundOnly, .skippedPath:
+      .note
+    default:
+      .warning
+    }
+  }
+}
