@@ -60,7 +60,8 @@ struct ExpressionMasker {
       let c = bytes[k]
       let breaksXML =
         c == .lessThan || c == quote || (c == .ampersand && !startsEntityReference(at: k))
-        || (quote == nil && c == .greaterThan && k >= 2 && bytes[k - 1] == .closeBracket && bytes[k - 2] == .closeBracket)
+        || (quote == nil && c == .greaterThan && k >= 2 && bytes[k - 1] == .closeBracket
+          && bytes[k - 2] == .closeBracket)
       if breaksXML { put(k) }
     }
   }

@@ -33,5 +33,6 @@ public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
     self.message = message
   }
 
+  /// `LINE:COLUMN: message`.
   public var description: String { "\(line):\(column): \(message)" }
 }

@@ -79,7 +79,9 @@ public final class PolicyDocument {
       let (line, column) = LineMap(source).location(of: error.offset)
       throw ParseError(
         kind: .unterminatedExpression, line: line, column: column,
-        message: "policy expression is not terminated: no matching bracket for '\(Character(UnicodeScalar(source[error.offset + 1])))'")
+        message:
+          "policy expression is not terminated: no matching bracket for '\(Character(UnicodeScalar(source[error.offset + 1])))'"
+      )
     }
     let (tree, spans) = try LibXML2Parser.parse(masked, original: source)
     return PolicyDocument(source: source, tree: tree, spans: spans)
@@ -153,7 +155,8 @@ private enum LibXML2Parser {
     initializeOnce
     let result: Result<(xmlDocPtr, [ElementSpan]), ParseError> = masked.withUnsafeBufferPointer { buffer in
       guard buffer.count < Int(Int32.max),
-        let ctxt = buffer.withMemoryRebound(to: CChar.self, { xmlCreateMemoryParserCtxt($0.baseAddress, Int32($0.count)) })
+        let ctxt = buffer.withMemoryRebound(
+          to: CChar.self, { xmlCreateMemoryParserCtxt($0.baseAddress, Int32($0.count)) })
       else {
         return .failure(ParseError(kind: .malformed, line: 1, column: 1, message: "the file is too large to parse"))
       }
@@ -249,7 +252,8 @@ private final class ParseState {
         message: "a <!DOCTYPE> is not allowed in a policy (it could declare entities); remove it")
     }
     if let first = diagnostics.first {
-      return ParseError(kind: .malformed, line: first.line, column: first.column, message: "malformed XML: \(first.message)")
+      return ParseError(
+        kind: .malformed, line: first.line, column: first.column, message: "malformed XML: \(first.message)")
     }
     if !wellFormed || !hasTree {
       return ParseError(kind: .malformed, line: 1, column: 1, message: "malformed XML")

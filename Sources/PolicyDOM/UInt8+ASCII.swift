@@ -78,7 +78,10 @@ extension Array where Element == UInt8 {
             var found: Int?
             var i = offset
             while i + pattern.count <= buffer.count {
-              if buffer[i] == lower || buffer[i] == upper { found = i; break }
+              if buffer[i] == lower || buffer[i] == upper {
+                found = i
+                break
+              }
               i += 1
             }
             guard let found else { return nil }

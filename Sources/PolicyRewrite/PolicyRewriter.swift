@@ -1,4 +1,5 @@
 import PolicyDOM
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -83,7 +84,8 @@ public struct PolicyRewriter: Sendable {
     guard result.changed else { return result }
     let second = plan(result.output, path: path)
     if second.hasErrors || second.changed {
-      let reason = second.findings.first { $0.severity == .error }.map { "\($0.line):\($0.column): \($0.message)" }
+      let reason =
+        second.findings.first { $0.severity == .error }.map { "\($0.line):\($0.column): \($0.message)" }
         ?? "a second rewrite changed the output again"
       result.output = source
       result.changed = false
@@ -122,7 +124,8 @@ public struct PolicyRewriter: Sendable {
       result.findings.append(
         Finding(
           rule: .keyInjection, severity: .error,
-          message: "header '\(injection.headerName)' injects a function key\(origin); replace it with <authentication-managed-identity> (policy-rewrite migrate)",
+          message:
+            "header '\(injection.headerName)' injects a function key\(origin); replace it with <authentication-managed-identity> (policy-rewrite migrate)",
           line: line, column: column, section: injection.section))
     }
     result.findings.sort(by: Finding.locationOrder)

@@ -10,7 +10,9 @@ struct Check: ParsableCommand {
 
   @OptionGroup var shared: SharedOptions
 
-  @Option(name: .customLong("ignore-rule"), help: ArgumentHelp("Do not report findings of RULE (repeatable).", valueName: "RULE"))
+  @Option(
+    name: .customLong("ignore-rule"),
+    help: ArgumentHelp("Do not report findings of RULE (repeatable).", valueName: "RULE"))
   var ignoredRules: [String] = []
 
   func validate() throws {
@@ -23,7 +25,8 @@ struct Check: ParsableCommand {
   }
 
   func run() throws {
-    var options = Frontend.Options(command: .check, configuration: RewriteConfiguration(extraKeyHeaders: shared.headers))
+    var options = Frontend.Options(
+      command: .check, configuration: RewriteConfiguration(extraKeyHeaders: shared.headers))
     shared.apply(to: &options)
     options.ignoredRules = Set(ignoredRules.compactMap(Rule.init(rawValue:)))
     let frontend = Frontend(options: options)

@@ -14,19 +14,26 @@ struct Migrate: ParsableCommand {
 
   @OptionGroup var shared: SharedOptions
 
-  @Option(help: ArgumentHelp("The audience: a GUID, api:// or https:// URI, {{named-value}} or ${...}.", valueName: "R"))
+  @Option(
+    help: ArgumentHelp("The audience: a GUID, api:// or https:// URI, {{named-value}} or ${...}.", valueName: "R"))
   var resource: String?
 
-  @Option(name: .customLong("resource-map"), help: ArgumentHelp("JSON map of resources: {\"default\": R, \"byNamedValue\": {...}, \"byPath\": {...}}.", valueName: "MAP.json"))
+  @Option(
+    name: .customLong("resource-map"),
+    help: ArgumentHelp(
+      "JSON map of resources: {\"default\": R, \"byNamedValue\": {...}, \"byPath\": {...}}.", valueName: "MAP.json"))
   var resourceMap: String?
 
   @Option(name: .customLong("client-id"), help: ArgumentHelp("client-id of a user-assigned identity.", valueName: "ID"))
   var clientID: String?
 
-  @Option(name: .customLong("output-token-variable-name"), help: ArgumentHelp("Also store the token in this context variable.", valueName: "NAME"))
+  @Option(
+    name: .customLong("output-token-variable-name"),
+    help: ArgumentHelp("Also store the token in this context variable.", valueName: "NAME"))
   var outputTokenVariableName: String?
 
-  @Option(name: .customLong("ignore-error"), help: ArgumentHelp("Write ignore-error=\"true|false\".", valueName: "BOOL"))
+  @Option(
+    name: .customLong("ignore-error"), help: ArgumentHelp("Write ignore-error=\"true|false\".", valueName: "BOOL"))
   var ignoreError: Bool?
 
   @Flag(help: "Rewrite the files in place (atomically).")
@@ -35,7 +42,9 @@ struct Migrate: ParsableCommand {
   @Flag(help: "Write nothing; exit 1 when a file would change or needs review.")
   var check = false
 
-  @Option(name: .customLong("output-dir"), help: ArgumentHelp("Write migrated copies to DIR/<relative path>; originals stay.", valueName: "DIR"))
+  @Option(
+    name: .customLong("output-dir"),
+    help: ArgumentHelp("Write migrated copies to DIR/<relative path>; originals stay.", valueName: "DIR"))
   var outputDirectory: String?
 
   @Flag(help: "Also print the unified diff (with --write, --check, or a format other than text).")
@@ -43,7 +52,9 @@ struct Migrate: ParsableCommand {
 
   func validate() throws {
     if write && check { throw ValidationError("--write and --check cannot be combined") }
-    if outputDirectory != nil && (write || check) { throw ValidationError("--output-dir cannot be combined with --write or --check") }
+    if outputDirectory != nil && (write || check) {
+      throw ValidationError("--output-dir cannot be combined with --write or --check")
+    }
     if resource == nil && resourceMap == nil { throw ValidationError("give --resource or --resource-map") }
     _ = try makeConfiguration()
   }

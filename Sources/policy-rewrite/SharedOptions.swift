@@ -11,13 +11,19 @@ struct SharedOptions: ParsableArguments {
   @Argument(help: "Policy files and folders to process; '-' reads standard input.")
   var paths: [String]
 
-  @Option(name: .customLong("include"), help: ArgumentHelp("Also select files matching GLOB (repeatable; ** matches folders).", valueName: "GLOB"))
+  @Option(
+    name: .customLong("include"),
+    help: ArgumentHelp("Also select files matching GLOB (repeatable; ** matches folders).", valueName: "GLOB"))
   var includes: [String] = []
 
-  @Option(name: .customLong("exclude"), help: ArgumentHelp("Skip files and folders matching GLOB (repeatable).", valueName: "GLOB"))
+  @Option(
+    name: .customLong("exclude"),
+    help: ArgumentHelp("Skip files and folders matching GLOB (repeatable).", valueName: "GLOB"))
   var excludes: [String] = []
 
-  @Option(name: .customLong("header"), help: ArgumentHelp("Another header name that carries a function key (repeatable).", valueName: "NAME"))
+  @Option(
+    name: .customLong("header"),
+    help: ArgumentHelp("Another header name that carries a function key (repeatable).", valueName: "NAME"))
   var headers: [String] = []
 
   @Option(help: "Output format: text, json, sarif or github.")
@@ -32,7 +38,9 @@ struct SharedOptions: ParsableArguments {
   func validate() throws {
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     if paths.isEmpty { throw ValidationError("give at least one file or folder") }
-    if paths.contains("-") && paths.count > 1 { throw ValidationError("'-' (standard input) cannot be combined with other paths") }
+    if paths.contains("-") && paths.count > 1 {
+      throw ValidationError("'-' (standard input) cannot be combined with other paths")
+    }
     for header in headers where header.isEmpty || header.contains(where: { $0 == " " || $0 == ":" }) {
       throw ValidationError("invalid header name '\(header)'")
     }

@@ -22,7 +22,8 @@ enum CLI {
       candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("policy-rewrite"))
     }
     if let first = CommandLine.arguments.first {
-      candidates.append(URL(fileURLWithPath: first).deletingLastPathComponent().appendingPathComponent("policy-rewrite"))
+      candidates.append(
+        URL(fileURLWithPath: first).deletingLastPathComponent().appendingPathComponent("policy-rewrite"))
     }
     let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
       .deletingLastPathComponent()
@@ -51,7 +52,8 @@ enum CLI {
     _ executable: URL, _ arguments: [String], cwd: URL, stdin: Data? = nil, environment: [String: String] = [:]
   ) -> (status: Int32, stdout: Data, stderr: String) {
     do {
-      let child = try Reliability.Child(arguments, cwd: cwd, stdin: stdin, executable: executable, environment: environment)
+      let child = try Reliability.Child(
+        arguments, cwd: cwd, stdin: stdin, executable: executable, environment: environment)
       let outcome = child.wait(timeout: 3600)
       return (outcome.status, outcome.stdout, outcome.stderr)
     } catch {
@@ -317,7 +319,8 @@ func shown(_ bytes: [UInt8]?) -> String {
 
 /// Expects the file at `path` below `root` to hold exactly `expected`.
 func expectFile(
-  _ root: URL, _ path: String, _ expected: String, _ context: String = "", sourceLocation: SourceLocation = #_sourceLocation
+  _ root: URL, _ path: String, _ expected: String, _ context: String = "",
+  sourceLocation: SourceLocation = #_sourceLocation
 ) {
   let actual = CLI.read(root, path)
   let same = actual == Array(expected.utf8)

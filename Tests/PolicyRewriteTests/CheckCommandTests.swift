@@ -64,13 +64,16 @@ struct CheckCommandTests {
       let result = run(["check", "."], cwd: root)
       #expect(result.status == 0, "stderr: \(result.stderr)")
       #expect(findingLines(result.stderr).isEmpty, "stderr: \(result.stderr)")
-      #expect(result.stderr.contains("policy-rewrite check: 3 files scanned, 0 findings in 0 files, 0 with errors"), "stderr: \(result.stderr)")
+      #expect(
+        result.stderr.contains("policy-rewrite check: 3 files scanned, 0 findings in 0 files, 0 with errors"),
+        "stderr: \(result.stderr)")
     }
   }
 
   @Test("exit 1 on a key injection, reported as PATH:LINE:COL: error: ... [key-injection]")
   func injection() throws {
-    try withTemporaryTree(["apis/status/policy.xml": Policies.clean, "apis/orders/policy.xml": Policies.injection()]) { root in
+    try withTemporaryTree(["apis/status/policy.xml": Policies.clean, "apis/orders/policy.xml": Policies.injection()]) {
+      root in
       let before = CLI.snapshot(root)
       let result = run(["check", "apis"], cwd: root)
       #expect(result.status == 1, "stderr: \(result.stderr)")
@@ -100,26 +103,35 @@ struct CheckCommandTests {
     }
     try withTemporaryTree(["b/policy.xml": Self.queryParameter, "c/policy.xml": Self.literalKey]) { root in
       let result = run(["check", "."], cwd: root)
-      #expect(result.stderr.contains("b/policy.xml:4:9: warning:") && result.stderr.contains("[key-in-query-parameter]"), "stderr: \(result.stderr)")
+      #expect(
+        result.stderr.contains("b/policy.xml:4:9: warning:") && result.stderr.contains("[key-in-query-parameter]"),
+        "stderr: \(result.stderr)")
       #expect(result.stderr.contains("[literal-key]"), "stderr: \(result.stderr)")
       for format in ["text", "json", "sarif", "github"] {
         let formatted = run(["check", "--format", format, "."], cwd: root)
         #expect(formatted.status == 1)
-        #expect(!text(formatted.stdout).contains(Self.literalSecret) && !formatted.stderr.contains(Self.literalSecret), "\(format) prints the secret")
+        #expect(
+          !text(formatted.stdout).contains(Self.literalSecret) && !formatted.stderr.contains(Self.literalSecret),
+          "\(format) prints the secret")
       }
     }
   }
 
   @Test("exit 2 on a parse error, which is never silently clean")
   func parseError() throws {
-    try withTemporaryTree(["apis/broken/policy.xml": Policies.malformed, "apis/orders/policy.xml": Policies.injection()]) { root in
+    try withTemporaryTree([
+      "apis/broken/policy.xml": Policies.malformed, "apis/orders/policy.xml": Policies.injection(),
+    ]) { root in
       let result = run(["check", "apis"], cwd: root)
       #expect(result.status == 2, "stderr: \(result.stderr)")
       #expect(
         findingLines(result.stderr).contains {
-          $0.range(of: #"^apis/broken/policy\.xml:\d+:\d+: error: .*\[parse-error\]$"#, options: .regularExpression) != nil
+          $0.range(of: #"^apis/broken/policy\.xml:\d+:\d+: error: .*\[parse-error\]$"#, options: .regularExpression)
+            != nil
         }, "stderr: \(result.stderr)")
-      #expect(findingLines(result.stderr).contains { $0.hasPrefix("apis/orders/policy.xml:5:9: error:") }, "other files must still be checked")
+      #expect(
+        findingLines(result.stderr).contains { $0.hasPrefix("apis/orders/policy.xml:5:9: error:") },
+        "other files must still be checked")
     }
     try withTemporaryTree(["dt.xml": Policies.doctype]) { root in
       #expect(run(["check", "dt.xml"], cwd: root).status == 2)
@@ -138,7 +150,9 @@ struct CheckCommandTests {
       #expect(other.stderr.contains("[key-injection]"))
       #expect(!other.stderr.contains("[key-in-query-parameter]"))
 
-      let both = run(["check", "--ignore-rule", "key-in-query-parameter", "--ignore-rule", "key-injection", "p.xml", "q.xml"], cwd: root)
+      let both = run(
+        ["check", "--ignore-rule", "key-in-query-parameter", "--ignore-rule", "key-injection", "p.xml", "q.xml"],
+        cwd: root)
       #expect(both.status == 0, "stderr: \(both.stderr)")
 
       let unknown = run(["check", "--ignore-rule", "no-such-rule", "p.xml"], cwd: root)
@@ -152,7 +166,8 @@ struct CheckCommandTests {
   func ignoreRuleKeepsErrors() throws {
     try withTemporaryTree(["broken.xml": Policies.malformed]) { root in
       let result = run(["check", "--ignore-rule", "parse-error", "broken.xml"], cwd: root)
-      #expect(result.status == 2, "an unparseable file passed the check: exit \(result.status), stderr: \(result.stderr)")
+      #expect(
+        result.status == 2, "an unparseable file passed the check: exit \(result.status), stderr: \(result.stderr)")
     }
   }
 
@@ -204,7 +219,9 @@ struct CheckCommandTests {
       let help = text(result.stdout) + result.stderr
       #expect(help.localizedCaseInsensitiveContains("exit"))
       for code in ["0", "1", "2"] {
-        #expect(help.range(of: "(^|\\s)\(code)\\s", options: .regularExpression) != nil, "exit code \(code) not documented: \(help)")
+        #expect(
+          help.range(of: "(^|\\s)\(code)\\s", options: .regularExpression) != nil,
+          "exit code \(code) not documented: \(help)")
       }
     }
   }

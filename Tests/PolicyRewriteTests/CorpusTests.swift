@@ -98,7 +98,8 @@ struct CorpusTests {
     let xmlRate = Double(xmlParsed) / Double(max(xmlFiles, 1)) * 100
     print(
       "corpus parse rate: \(xmlParsed) of \(xmlFiles) .xml policies (\(String(format: "%.1f", xmlRate))%), "
-        + "\(parsed) of \(total) policy documents with .tpl and \(heredocs) .tf heredocs (\(String(format: "%.1f", rate))%)")
+        + "\(parsed) of \(total) policy documents with .tpl and \(heredocs) .tf heredocs (\(String(format: "%.1f", rate))%)"
+    )
     #expect(xmlRate >= 96)
     #expect(Set(failures.keys) == Set(Corpus.brokenFiles.keys), "unexpected parse failures: \(failures)")
   }
@@ -110,7 +111,9 @@ struct CorpusTests {
       let bytes = try Corpus.bytes(entry.path)
       let findings = rewriter.check(bytes, path: entry.path).findings
       let detected = findings.contains { $0.rule == .keyInjection || $0.rule == .keyOutsideInbound }
-      if detected != entry.hasFunctionKey { disagreements.append("\(entry.path): manifest \(entry.hasFunctionKey), detected \(detected)") }
+      if detected != entry.hasFunctionKey {
+        disagreements.append("\(entry.path): manifest \(entry.hasFunctionKey), detected \(detected)")
+      }
     }
     #expect(disagreements.isEmpty, "\(disagreements)")
   }
@@ -162,7 +165,8 @@ struct CorpusTests {
         switch finding.rule {
         case .keyInjection:
           injectionLines[entry.path, default: []].insert(finding.line)
-        case .keyOutsideInbound, .keyInResponse, .unresolvableHeaderName, .unresolvableExistsAction, .keyInQueryParameter,
+        case .keyOutsideInbound, .keyInResponse, .unresolvableHeaderName, .unresolvableExistsAction,
+          .keyInQueryParameter,
           .keyInURL, .backendCredentials:
           expectedReview.append("files/\(entry.path):")
         default:
@@ -210,7 +214,9 @@ struct CorpusTests {
     #expect(strayLines.isEmpty, "\(strayLines.prefix(20))")
 
     let review = Set(expectedReview).count
-    print("corpus migration: files=\(entries.count) changed=\(changed) review=\(review) errors=\(errorLines.count) — \(summary)")
+    print(
+      "corpus migration: files=\(entries.count) changed=\(changed) review=\(review) errors=\(errorLines.count) — \(summary)"
+    )
     #expect(migrate.status == 2, "the broken files make migrate exit 2")
     #expect(check.status == 2, "the broken files make check exit 2")
     #expect(changed == entries.count { $0.hasFunctionKey }, "every file with a key injection is migrated")

@@ -75,7 +75,8 @@ enum FuzzInvariants {
     let second = rewriter.rewrite(output, path: path)
     if second.changed || second.output != output { problems.append("a second rewrite changed the output") }
     if second.hasErrors {
-      problems.append("a second rewrite reported errors: \(second.findings.filter { $0.severity == .error }.map(\.message))")
+      problems.append(
+        "a second rewrite reported errors: \(second.findings.filter { $0.severity == .error }.map(\.message))")
     }
     if rewriter.check(output, path: path).findings.contains(where: { $0.rule == .keyInjection }) {
       problems.append("check still reports a key-injection in the output")
@@ -97,10 +98,13 @@ enum FuzzInvariants {
     var prefix = 0
     while prefix < min(input.count, output.count), input[prefix] == output[prefix] { prefix += 1 }
     var suffix = 0
-    while suffix < min(input.count, output.count), input[input.count - 1 - suffix] == output[output.count - 1 - suffix] {
+    while suffix < min(input.count, output.count), input[input.count - 1 - suffix] == output[output.count - 1 - suffix]
+    {
       suffix += 1
     }
-    if prefix < first { problems.append("the output differs at offset \(prefix), before the first container (\(first))") }
+    if prefix < first {
+      problems.append("the output differs at offset \(prefix), before the first container (\(first))")
+    }
     if input.count - suffix > last {
       problems.append("the output differs at input offset \(input.count - suffix), after the last container (\(last))")
     }
@@ -140,7 +144,9 @@ enum FuzzInvariants {
     }
     if result.changed {
       let second = rewriter.rewrite(result.output, path: path)
-      if second.changed || second.output != result.output { problems.append("terraform: a second rewrite changed the output") }
+      if second.changed || second.output != result.output {
+        problems.append("terraform: a second rewrite changed the output")
+      }
     }
     return problems
   }

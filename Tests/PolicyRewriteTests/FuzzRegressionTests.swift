@@ -42,14 +42,16 @@ import Testing
     // Fixed in ExpressionMasker: no template is recognised after one that does not end.
     Crash(
       "masker quadratic on unterminated template sequences",
-      generated: Array(("<policies><inbound><v>" + String(repeating: "${", count: 200_000) + "</v></inbound></policies>").utf8)),
+      generated: Array(
+        ("<policies><inbound><v>" + String(repeating: "${", count: 200_000) + "</v></inbound></policies>").utf8)),
     // One 1 MB line with 20,000 findings (set-header names that are named values): each
     // column was counted from the start of the line, quadratic (40 s in a release build).
     // Fixed in LineMap: characters are counted from checkpoints every 4 KB.
     Crash(
       "line map quadratic on a long line with many findings",
       generated: Array(
-        ("<policies><inbound>" + String(repeating: #"<set-header name="{{h}}"><value>x</value></set-header>"#, count: 20_000)
+        ("<policies><inbound>"
+          + String(repeating: #"<set-header name="{{h}}"><value>x</value></set-header>"#, count: 20_000)
           + "</inbound></policies>").utf8)),
   ]
 
@@ -73,10 +75,14 @@ import Testing
     let map = LineMap(source)
     func expected(_ offset: Int) -> (Int, Int) {
       let lineStart = source[..<offset].lastIndex(of: 0x0A).map { $0 + 1 } ?? min(3, offset)
-      return (source[..<offset].filter { $0 == 0x0A }.count + 1,
-        1 + source[lineStart..<offset].filter { $0 & 0xC0 != 0x80 }.count)
+      return (
+        source[..<offset].filter { $0 == 0x0A }.count + 1,
+        1 + source[lineStart..<offset].filter { $0 & 0xC0 != 0x80 }.count
+      )
     }
-    for offset in [0, 1, 3, 4, 4095, 4096, 4097, 6001, source.count - 3, source.count - 2, source.count - 1, source.count] {
+    for offset in [
+      0, 1, 3, 4, 4095, 4096, 4097, 6001, source.count - 3, source.count - 2, source.count - 1, source.count,
+    ] {
       let (line, column) = map.location(of: offset)
       #expect(line == expected(offset).0 && column == expected(offset).1, "offset \(offset)")
     }

@@ -138,9 +138,10 @@ import Testing
   @Test func parsesAllThreeParts() throws {
     let map = try ResourceMap(json: bytes(Self.json))
     #expect(map.defaultResource?.value == "0f0f0f0f-1e1e-2d2d-3c3c-4b4b4b4b4b4b")
-    #expect(map.byNamedValue.mapValues(\.value) == [
-      "orders-func-key": "11111111-2222-3333-4444-555555555555", "payments-func-key": "api://payments",
-    ])
+    #expect(
+      map.byNamedValue.mapValues(\.value) == [
+        "orders-func-key": "11111111-2222-3333-4444-555555555555", "payments-func-key": "api://payments",
+      ])
     #expect(map.byPath.count == 3)
     // Most specific first.
     #expect(map.byPath.first?.glob.pattern == "policy fragments/**")
@@ -149,13 +150,19 @@ import Testing
 
   @Test func resolvesNamedValueThenMostSpecificPathThenDefault() throws {
     let map = try ResourceMap(json: bytes(Self.json))
-    #expect(map.resource(namedValue: "orders-func-key", path: "products/x/policy.xml")?.value == "11111111-2222-3333-4444-555555555555")
-    #expect(map.resource(namedValue: "orders-func-key", path: "apis/orders/policy.xml")?.value == "11111111-2222-3333-4444-555555555555")
+    #expect(
+      map.resource(namedValue: "orders-func-key", path: "products/x/policy.xml")?.value
+        == "11111111-2222-3333-4444-555555555555")
+    #expect(
+      map.resource(namedValue: "orders-func-key", path: "apis/orders/policy.xml")?.value
+        == "11111111-2222-3333-4444-555555555555")
     #expect(map.resource(namedValue: "other", path: "apis/orders/policy.xml")?.value == "api://orders-path")
     #expect(map.resource(namedValue: nil, path: "apis/orders/policy.xml")?.value == "api://orders-path")
     #expect(map.resource(namedValue: nil, path: "apis/billing/policy.xml")?.value == "api://all-apis")
     #expect(map.resource(namedValue: nil, path: "policy fragments/f/policy.xml")?.value == "{{fragment-audience}}")
-    #expect(map.resource(namedValue: "other", path: "products/gold/policy.xml")?.value == "0f0f0f0f-1e1e-2d2d-3c3c-4b4b4b4b4b4b")
+    #expect(
+      map.resource(namedValue: "other", path: "products/gold/policy.xml")?.value
+        == "0f0f0f0f-1e1e-2d2d-3c3c-4b4b4b4b4b4b")
   }
 
   @Test func everyPartIsOptional() throws {

@@ -114,7 +114,8 @@ enum Reliability {
     do {
       return try Child(arguments, cwd: cwd, stdin: stdin, executable: executable).wait(timeout: timeout)
     } catch {
-      return Outcome(status: -1, signaled: false, timedOut: false, stdout: Data(), stderr: "cannot run: \(error)", seconds: 0)
+      return Outcome(
+        status: -1, signaled: false, timedOut: false, stdout: Data(), stderr: "cannot run: \(error)", seconds: 0)
     }
   }
 
@@ -157,7 +158,9 @@ enum Reliability {
   static func same(_ a: [UInt8]?, _ b: [UInt8]?) -> Bool {
     guard let a, let b else { return a == nil && b == nil }
     return a.count == b.count
-      && a.withUnsafeBytes { x in b.withUnsafeBytes { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
+      && a.withUnsafeBytes { x in
+        b.withUnsafeBytes { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
+      }
   }
 
   /// The bytes of a regular file, or `nil` (read with plain system calls, for speed).
@@ -257,7 +260,8 @@ struct HostileInputTests {
     defer { try? FileManager.default.removeItem(at: root) }
     try CLI.write([Self.goodPath: Array(Policies.injection().utf8)], under: root)
     let hostileURL = root.appendingPathComponent(path)
-    try FileManager.default.createDirectory(at: hostileURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: hostileURL.deletingLastPathComponent(), withIntermediateDirectories: true)
     try Data(bytes).write(to: hostileURL)
     let before = Reliability.lstatOf(hostileURL.path)
 
@@ -267,7 +271,8 @@ struct HostileInputTests {
     #expect(outcome.status == 2, "exit status: \(outcome.summary)", sourceLocation: sourceLocation)
 
     // The file is untouched: same inode, size, time and bytes.
-    #expect(Reliability.sameStat(hostileURL.path, before), "\(path) was replaced or written", sourceLocation: sourceLocation)
+    #expect(
+      Reliability.sameStat(hostileURL.path, before), "\(path) was replaced or written", sourceLocation: sourceLocation)
     let after = try Data(contentsOf: hostileURL)
     #expect(after == Data(bytes), "\(path) changed", sourceLocation: sourceLocation)
 
@@ -275,16 +280,21 @@ struct HostileInputTests {
     #expect(
       CLI.read(root, Self.goodPath) == Array(Policies.migrated().utf8),
       "the good file was not migrated: \(outcome.summary)", sourceLocation: sourceLocation)
-    #expect(Reliability.temporaryFiles(root).isEmpty, "temporary files left: \(Reliability.temporaryFiles(root))",
-            sourceLocation: sourceLocation)
+    #expect(
+      Reliability.temporaryFiles(root).isEmpty, "temporary files left: \(Reliability.temporaryFiles(root))",
+      sourceLocation: sourceLocation)
 
     // Exactly one error line for the file: PATH:LINE:COL: error: MESSAGE [rule].
     let lines = outcome.stderr.split(separator: "\n").map(String.init).filter { $0.hasPrefix(path + ":") }
-    #expect(lines.count == 1, "expected one line for \(path), got:\n\(outcome.stderr.prefix(3000))", sourceLocation: sourceLocation)
+    #expect(
+      lines.count == 1, "expected one line for \(path), got:\n\(outcome.stderr.prefix(3000))",
+      sourceLocation: sourceLocation)
     let stray = Reliability.strayLines(outcome.stderr, paths: [path, Self.goodPath])
-    #expect(stray.isEmpty, "stderr lines that name no file (a multi-line message?): \(stray)", sourceLocation: sourceLocation)
+    #expect(
+      stray.isEmpty, "stderr lines that name no file (a multi-line message?): \(stray)", sourceLocation: sourceLocation)
     guard let line = lines.first else { return }
-    let pattern = try Regex("^" + NSRegularExpression.escapedPattern(for: path) + #":([0-9]+):([0-9]+): error: (.+) \[[a-z0-9-]+\]$"#)
+    let pattern = try Regex(
+      "^" + NSRegularExpression.escapedPattern(for: path) + #":([0-9]+):([0-9]+): error: (.+) \[[a-z0-9-]+\]$"#)
     guard let match = try pattern.wholeMatch(in: line) else {
       Issue.record("not PATH:LINE:COL: error: MESSAGE [rule]: \(line.prefix(500))", sourceLocation: sourceLocation)
       return
@@ -293,17 +303,20 @@ struct HostileInputTests {
     let reportedColumn = Int(match.output[2].substring ?? "") ?? -1
     let message = String(match.output[3].substring ?? "")
     if let expectedLine {
-      #expect(expectedLine.contains(reportedLine), "line \(reportedLine), expected \(expectedLine): \(line.prefix(300))",
-              sourceLocation: sourceLocation)
+      #expect(
+        expectedLine.contains(reportedLine), "line \(reportedLine), expected \(expectedLine): \(line.prefix(300))",
+        sourceLocation: sourceLocation)
     }
     if let expectedColumn {
-      #expect(reportedColumn == expectedColumn, "column \(reportedColumn), expected \(expectedColumn): \(line.prefix(300))",
-              sourceLocation: sourceLocation)
+      #expect(
+        reportedColumn == expectedColumn, "column \(reportedColumn), expected \(expectedColumn): \(line.prefix(300))",
+        sourceLocation: sourceLocation)
     }
     #expect(reportedColumn >= 1, sourceLocation: sourceLocation)
     if let messageContains {
-      #expect(message.contains(messageContains), "message lacks '\(messageContains)': \(line.prefix(300))",
-              sourceLocation: sourceLocation)
+      #expect(
+        message.contains(messageContains), "message lacks '\(messageContains)': \(line.prefix(300))",
+        sourceLocation: sourceLocation)
     }
   }
 
@@ -355,13 +368,15 @@ struct HostileInputTests {
 
   @Test("UTF-16 LE with a byte-order mark is refused as UTF-16")
   func utf16LE() throws {
-    let bytes: [UInt8] = [0xFF, 0xFE] + Policies.injection("u16le-func-key").utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+    let bytes: [UInt8] =
+      [0xFF, 0xFE] + Policies.injection("u16le-func-key").utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
     try expectRefused("apis/u16le/policy.xml", bytes, line: 1...1, messageContains: "UTF-16")
   }
 
   @Test("UTF-16 BE with a byte-order mark is refused as UTF-16")
   func utf16BE() throws {
-    let bytes: [UInt8] = [0xFE, 0xFF] + Policies.injection("u16be-func-key").utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+    let bytes: [UInt8] =
+      [0xFE, 0xFF] + Policies.injection("u16be-func-key").utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
     try expectRefused("apis/u16be/policy.xml", bytes, line: 1...1, messageContains: "UTF-16")
   }
 
@@ -462,14 +477,16 @@ struct HostileInputTests {
     for level in 1...9 {
       document += "  <!ENTITY lol\(level) \"" + String(repeating: "&lol\(level - 1);", count: 10) + "\">\n"
     }
-    document += "]>\n<policies><inbound><base /><set-header name=\"x-functions-key\"><value>&lol9;</value></set-header></inbound></policies>\n"
+    document +=
+      "]>\n<policies><inbound><base /><set-header name=\"x-functions-key\"><value>&lol9;</value></set-header></inbound></policies>\n"
     try expectRefused("apis/lol/policy.xml", Array(document.utf8), line: 2...2)
   }
 
   @Test("quadratic blow-up is refused")
   func quadraticBlowUp() throws {
     let entity = String(repeating: "x", count: 100_000)
-    let document = "<?xml version=\"1.0\"?>\n<!DOCTYPE policies [<!ENTITY a \"\(entity)\">]>\n<policies><inbound><base />"
+    let document =
+      "<?xml version=\"1.0\"?>\n<!DOCTYPE policies [<!ENTITY a \"\(entity)\">]>\n<policies><inbound><base />"
       + String(repeating: "&a;", count: 100_000) + "</inbound></policies>\n"
     try expectRefused("apis/quadratic/policy.xml", Array(document.utf8), line: 2...2)
   }
@@ -488,8 +505,11 @@ struct HostileInputTests {
 
   @Test("a 100 MB file with an error near its end is refused at the right line")
   func hundredMegabytes() throws {
-    let header = "<policies>\n    <inbound>\n        <base />\n" + Policies.injection("big-func-key")
-      .components(separatedBy: "\n").filter { $0.contains("set-header") || $0.contains("<value>") }.joined(separator: "\n") + "\n"
+    let header =
+      "<policies>\n    <inbound>\n        <base />\n"
+      + Policies.injection("big-func-key")
+      .components(separatedBy: "\n").filter { $0.contains("set-header") || $0.contains("<value>") }.joined(
+        separator: "\n") + "\n"
     let body = Array("        <set-variable name=\"v\" value=\"abcdefghijklmnopqrstuvwxyz0123456789\" />\n".utf8)
     let tail = Array("    </inbound>\n    <outbound\n</policies>\n".utf8)
     var bytes = Array(header.utf8)
@@ -504,7 +524,8 @@ struct HostileInputTests {
 
   @Test("a single line of 10 MB with an error at its end is refused at the right column")
   func tenMegabyteLine() throws {
-    var bytes = Array("<policies><inbound><base /><set-header name=\"x-functions-key\"><value>{{line-key}}</value></set-header>".utf8)
+    var bytes = Array(
+      "<policies><inbound><base /><set-header name=\"x-functions-key\"><value>{{line-key}}</value></set-header>".utf8)
     let element = Array("<set-variable name=\"v\" value=\"abcdefghij\" />".utf8)
     while bytes.count < 10 * 1024 * 1024 { bytes += element }
     bytes += Array("</inbound><outbound</policies>\n".utf8)
@@ -513,7 +534,9 @@ struct HostileInputTests {
 
   @Test("an unterminated attribute value of 1 MB is refused")
   func megabyteAttribute() throws {
-    var bytes = Array("<policies>\n<inbound>\n<base />\n<set-header name=\"x-functions-key\"><value>{{attr-key}}</value></set-header>\n<set-variable name=\"v\" value=\"".utf8)
+    var bytes = Array(
+      "<policies>\n<inbound>\n<base />\n<set-header name=\"x-functions-key\"><value>{{attr-key}}</value></set-header>\n<set-variable name=\"v\" value=\""
+        .utf8)
     bytes += [UInt8](repeating: 0x61, count: 1024 * 1024)
     bytes += Array(" />\n</inbound>\n</policies>\n".utf8)
     try expectRefused("apis/attr/policy.xml", bytes, line: 5...7)
@@ -521,11 +544,15 @@ struct HostileInputTests {
 
   @Test("long lines and large attribute values that are well-formed are migrated")
   func largeWellFormed() throws {
-    var line = Array("<policies><inbound><base /><set-header name=\"x-functions-key\" exists-action=\"override\"><value>{{k}}</value></set-header>".utf8)
+    var line = Array(
+      "<policies><inbound><base /><set-header name=\"x-functions-key\" exists-action=\"override\"><value>{{k}}</value></set-header>"
+        .utf8)
     let element = Array("<set-variable name=\"v\" value=\"abcdefghij\" />".utf8)
     while line.count < 10 * 1024 * 1024 { line += element }
     line += Array("</inbound></policies>\n".utf8)
-    var attribute = Array("<policies>\n<inbound>\n<base />\n<set-header name=\"x-functions-key\" exists-action=\"override\"><value>{{k}}</value></set-header>\n<set-variable name=\"v\" value=\"".utf8)
+    var attribute = Array(
+      "<policies>\n<inbound>\n<base />\n<set-header name=\"x-functions-key\" exists-action=\"override\"><value>{{k}}</value></set-header>\n<set-variable name=\"v\" value=\""
+        .utf8)
     attribute += [UInt8](repeating: 0x61, count: 1024 * 1024)
     attribute += Array("\" />\n</inbound>\n</policies>\n".utf8)
     try withTemporaryTree(bytes: ["line.xml": line, "attribute.xml": attribute]) { root in
@@ -547,8 +574,8 @@ struct HostileInputTests {
     let bytes = Array(
       (place == "attribute"
         ? "<policies>\n  <inbound>\n    <base />\n    <set-variable name=\"x\" value=\"@(context.Request.Headers.GetValueOrDefault(&quot;a&quot;, &quot;&quot;)\" />\n    <set-header name=\"x-functions-key\"><value>{{k}}</value></set-header>\n  </inbound>\n</policies>\n"
-        : "<policies>\n  <inbound>\n    <base />\n    <set-header name=\"x-functions-key\"><value>{{k}}</value></set-header>\n    <set-body>@(context.Request.Body.As<string>(</set-body>\n  </inbound>\n</policies>\n"
-      ).utf8)
+        : "<policies>\n  <inbound>\n    <base />\n    <set-header name=\"x-functions-key\"><value>{{k}}</value></set-header>\n    <set-body>@(context.Request.Body.As<string>(</set-body>\n  </inbound>\n</policies>\n")
+        .utf8)
     let at = Reliability.offset(of: "@(", in: bytes)!
     let (line, column) = Reliability.location(of: at, in: bytes)
     try expectRefused("apis/paren-\(place)/policy.xml", bytes, line: line...line, column: column)
@@ -559,8 +586,8 @@ struct HostileInputTests {
     let bytes = Array(
       (place == "attribute"
         ? "<policies>\n  <inbound>\n    <base />\n    <set-variable name=\"x\" value=\"@{ return &quot;a&quot;; \" />\n    <set-header name=\"x-functions-key\"><value>{{k}}</value></set-header>\n  </inbound>\n</policies>\n"
-        : "<policies>\n  <inbound>\n    <base />\n    <set-header name=\"x-functions-key\"><value>{{k}}</value></set-header>\n    <set-body>@{\n      var x = new JObject();\n      return x.ToString();\n    </set-body>\n  </inbound>\n</policies>\n"
-      ).utf8)
+        : "<policies>\n  <inbound>\n    <base />\n    <set-header name=\"x-functions-key\"><value>{{k}}</value></set-header>\n    <set-body>@{\n      var x = new JObject();\n      return x.ToString();\n    </set-body>\n  </inbound>\n</policies>\n")
+        .utf8)
     let at = Reliability.offset(of: "@{", in: bytes)!
     let (line, column) = Reliability.location(of: at, in: bytes)
     try expectRefused("apis/brace-\(place)/policy.xml", bytes, line: line...line, column: column)
@@ -569,7 +596,9 @@ struct HostileInputTests {
   @Test("an unterminated expression at the very end of a file is an error")
   func unterminatedAtEnd() throws {
     for (name, tail) in [("paren", "@("), ("brace", "@{"), ("nested", "@(((((((((({{{{{{")] {
-      let bytes = Array("<policies>\n  <inbound>\n    <set-header name=\"x-functions-key\"><value>{{k}}</value></set-header>\n    <set-body>\(tail)".utf8)
+      let bytes = Array(
+        "<policies>\n  <inbound>\n    <set-header name=\"x-functions-key\"><value>{{k}}</value></set-header>\n    <set-body>\(tail)"
+          .utf8)
       let at = Reliability.offset(of: tail, in: bytes)!
       let (line, column) = Reliability.location(of: at, in: bytes)
       try expectRefused("apis/end-\(name)/policy.xml", bytes, line: line...line, column: column)

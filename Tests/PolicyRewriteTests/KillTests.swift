@@ -1,8 +1,8 @@
 import Foundation
-import Testing
 import PolicyDOM
 import PolicyRewrite
 import PolicyRewriteCLI
+import Testing
 
 #if canImport(Glibc)
   import Glibc
@@ -81,7 +81,8 @@ struct KillTests {
         let leftovers = entries.map(\.path).filter(Reliability.isTemporary)
         leftoverTotal += leftovers.count
         for name in leftovers { unlink(root.path + "/" + name) }
-        let extra = entries.filter { $0.kind != .directory && old[$0.path] == nil && !Reliability.isTemporary($0.path) }.map(\.path)
+        let extra = entries.filter { $0.kind != .directory && old[$0.path] == nil && !Reliability.isTemporary($0.path) }
+          .map(\.path)
         #expect(extra.isEmpty, "run \(runs): unexpected files \(extra.prefix(5))")
         // Back to the old bytes for the next run.
         // (unlink and create: truncating or renaming over a file makes ext4 flush it, which is slow)
@@ -98,6 +99,7 @@ struct KillTests {
         + String(format: "%.0f s (%.1f s waiting past the kill moment, %.1f s checking)", seconds, runTime, checkTime))
     #expect(kills >= Self.minimumKills)
     #expect(thirdState.isEmpty, "files neither old nor new: \(thirdState.prefix(20))")
-    #expect(killsWithWrites >= Self.minimumKills / 4, "too few kills landed while files were written: \(killsWithWrites)")
+    #expect(
+      killsWithWrites >= Self.minimumKills / 4, "too few kills landed while files were written: \(killsWithWrites)")
   }
 }

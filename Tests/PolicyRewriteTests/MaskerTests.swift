@@ -145,7 +145,8 @@ import Testing
   }
 
   @Test func cdataIsLeftAlone() throws {
-    try Self.expectMask("<p><![CDATA[@(a < b && \"c\")]]><v>@(x&y)</v></p>", "<p><![CDATA[@(a < b && \"c\")]]><v>@(x_y)</v></p>")
+    try Self.expectMask(
+      "<p><![CDATA[@(a < b && \"c\")]]><v>@(x&y)</v></p>", "<p><![CDATA[@(a < b && \"c\")]]><v>@(x_y)</v></p>")
   }
 
   @Test func terraformTemplates() throws {

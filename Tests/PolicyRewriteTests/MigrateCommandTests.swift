@@ -10,16 +10,16 @@ struct MigrateCommandTests {
     "apis/orders;rev=2/policy.xml": Policies.injection("orders-rev2-func-key"),
     "apis/status/policy.xml": Policies.clean,
     "policy fragments/auth headers/policy.xml": """
-      <fragment>
-      \t<set-header name="x-functions-key" exists-action="override">
-      \t\t<value>{{shared-func-key}}</value>
-      \t</set-header>
-      \t<set-header name="x-trace" exists-action="skip">
-      \t\t<value>on</value>
-      \t</set-header>
-      </fragment>
+    <fragment>
+    \t<set-header name="x-functions-key" exists-action="override">
+    \t\t<value>{{shared-func-key}}</value>
+    \t</set-header>
+    \t<set-header name="x-trace" exists-action="skip">
+    \t\t<value>on</value>
+    \t</set-header>
+    </fragment>
 
-      """,
+    """,
   ]
 
   /// Applies `diff` in a fresh copy of `files` with `git apply` and with `patch -p1`, and
@@ -45,12 +45,15 @@ struct MigrateCommandTests {
       try #require(initialized.status == 0, "git init: \(initialized.stderr)", sourceLocation: sourceLocation)
       let applied = CLI.tool("git", ["apply", "--verbose", "-"], cwd: root, stdin: diff)
       #expect(applied.status == 0, "git apply: \(applied.stderr)\n\(text(diff))", sourceLocation: sourceLocation)
-      expectSameTree(CLI.snapshot(root), written, "git apply gave another tree than --write", sourceLocation: sourceLocation)
+      expectSameTree(
+        CLI.snapshot(root), written, "git apply gave another tree than --write", sourceLocation: sourceLocation)
     }
     try withTemporaryTree(bytes: files) { root in
       let patched = CLI.tool("patch", ["-p1", "--batch", "--no-backup-if-mismatch"], cwd: root, stdin: diff)
-      #expect(patched.status == 0, "patch -p1: \(text(patched.stdout)) \(patched.stderr)", sourceLocation: sourceLocation)
-      expectSameTree(CLI.snapshot(root), written, "patch -p1 gave another tree than --write", sourceLocation: sourceLocation)
+      #expect(
+        patched.status == 0, "patch -p1: \(text(patched.stdout)) \(patched.stderr)", sourceLocation: sourceLocation)
+      expectSameTree(
+        CLI.snapshot(root), written, "patch -p1 gave another tree than --write", sourceLocation: sourceLocation)
     }
   }
 
@@ -60,12 +63,17 @@ struct MigrateCommandTests {
       let result = run(["migrate", "--resource", CLI.resource, "apis", "policy fragments"], cwd: root)
       #expect(result.status == 0, "stderr: \(result.stderr)")
       let diff = text(result.stdout)
-      for path in ["apis/orders/policy.xml", "apis/orders;rev=2/policy.xml", "policy fragments/auth headers/policy.xml"] {
+      for path in [
+        "apis/orders/policy.xml", "apis/orders;rev=2/policy.xml", "policy fragments/auth headers/policy.xml",
+      ] {
         let name = path.contains(" ") ? path + "\t" : path
         #expect(diff.contains("--- a/\(name)\n+++ b/\(name)\n"), "no header for \(path) in:\n\(diff)")
       }
       #expect(!diff.contains("apis/status"), "a clean file appears in the diff")
-      #expect(diffPaths(result.stdout) == ["apis/orders/policy.xml", "apis/orders;rev=2/policy.xml", "policy fragments/auth headers/policy.xml"])
+      #expect(
+        diffPaths(result.stdout) == [
+          "apis/orders/policy.xml", "apis/orders;rev=2/policy.xml", "policy fragments/auth headers/policy.xml",
+        ])
       #expect(diff.contains("-            <value>{{orders-func-key}}</value>\n"))
       #expect(diff.contains("+        <authentication-managed-identity resource=\"\(CLI.resource)\" />\n"))
       #expect(diff.contains("@@ -"))
@@ -181,11 +189,15 @@ struct MigrateCommandTests {
       #expect(clean.status == 0)
       #expect(text(clean.stdout) == Policies.clean, "an unchanged document must still be written out")
 
-      let malformed = run(["migrate", "--resource", CLI.resource, "-"], cwd: root, stdin: Data(Policies.malformed.utf8))
+      let malformed = run(
+        ["migrate", "--resource", CLI.resource, "-"], cwd: root, stdin: Data(Policies.malformed.utf8))
       #expect(malformed.status == 2)
-      #expect(malformed.stderr.range(of: #"<stdin>:[56]:\d+: error: "#, options: .regularExpression) != nil, "stderr: \(malformed.stderr)")
+      #expect(
+        malformed.stderr.range(of: #"<stdin>:[56]:\d+: error: "#, options: .regularExpression) != nil,
+        "stderr: \(malformed.stderr)")
 
-      let checked = run(["migrate", "--check", "--resource", CLI.resource, "-"], cwd: root, stdin: Data(Policies.injection().utf8))
+      let checked = run(
+        ["migrate", "--check", "--resource", CLI.resource, "-"], cwd: root, stdin: Data(Policies.injection().utf8))
       #expect(checked.status == 1)
       #expect(checked.stdout.isEmpty, "--check wrote the document: \(text(checked.stdout))")
     }
@@ -195,7 +207,8 @@ struct MigrateCommandTests {
 
   @Test("exit 0 when only warnings are reported")
   func warningsExitZero() throws {
-    try withTemporaryTree(["apis/notify/policy.xml": Policies.review(), "apis/orders/policy.xml": Policies.injection()]) { root in
+    try withTemporaryTree(["apis/notify/policy.xml": Policies.review(), "apis/orders/policy.xml": Policies.injection()])
+    { root in
       let result = run(["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root)
       #expect(result.status == 0, "stderr: \(result.stderr)")
       #expect(result.stderr.contains("apis/notify/policy.xml:7:9: warning:"), "stderr: \(result.stderr)")
@@ -217,7 +230,9 @@ struct MigrateCommandTests {
       #expect(result.status == 2)
       let line = findingLines(result.stderr).first { $0.hasPrefix("apis/a-broken/policy.xml:") }
       let found = try #require(line, "no finding for the broken file in: \(result.stderr)")
-      #expect(found.range(of: #"^apis/a-broken/policy\.xml:[56]:\d+: error: .*\[parse-error\]$"#, options: .regularExpression) != nil, "\(found)")
+      #expect(
+        found.range(of: #"^apis/a-broken/policy\.xml:[56]:\d+: error: .*\[parse-error\]$"#, options: .regularExpression)
+          != nil, "\(found)")
       expectFile(root, "apis/a-broken/policy.xml", Policies.malformed)
       expectFile(root, "apis/b-orders/policy.xml", Policies.migrated())
       expectFile(root, "apis/c-orders/policy.xml", Policies.migrated())
@@ -231,7 +246,9 @@ struct MigrateCommandTests {
       let result = run(["migrate", "--write", "--resource", CLI.resource, "."], cwd: root)
       #expect(result.status == 2)
       #expect(
-        findingLines(result.stderr).contains { $0.range(of: #"^dt\.xml:1:\d+: error: .*DOCTYPE"#, options: .regularExpression) != nil },
+        findingLines(result.stderr).contains {
+          $0.range(of: #"^dt\.xml:1:\d+: error: .*DOCTYPE"#, options: .regularExpression) != nil
+        },
         "stderr: \(result.stderr)")
       expectFile(root, "dt.xml", Policies.doctype)
       expectFile(root, "ok.xml", Policies.migrated())
@@ -274,7 +291,8 @@ struct MigrateCommandTests {
 
   @Test("a resource map resolves by named value before path and default")
   func resourceMap() throws {
-    let map = #"{"default": "api://default", "byNamedValue": {"orders-func-key": "api://orders"}, "byPath": {"apis/pay/**": "api://pay"}}"#
+    let map =
+      #"{"default": "api://default", "byNamedValue": {"orders-func-key": "api://orders"}, "byPath": {"apis/pay/**": "api://pay"}}"#
     let files = [
       "apis/orders/policy.xml": Policies.injection("orders-func-key"),
       "apis/pay/policy.xml": Policies.injection("pay-func-key"),
@@ -296,7 +314,9 @@ struct MigrateCommandTests {
       let result = run(["migrate", "--write", "--resource", CLI.resource, "."], cwd: root)
       #expect(result.status == 2)
       #expect(
-        findingLines(result.stderr).contains { $0.hasPrefix("conflict.xml:") && $0.hasSuffix("[managed-identity-conflict]") },
+        findingLines(result.stderr).contains {
+          $0.hasPrefix("conflict.xml:") && $0.hasSuffix("[managed-identity-conflict]")
+        },
         "stderr: \(result.stderr)")
       expectFile(root, "conflict.xml", Policies.conflict)
       expectFile(root, "ok.xml", Policies.migrated())
@@ -305,7 +325,8 @@ struct MigrateCommandTests {
 
   @Test("migrate --check: 1 when a file would change, 1 when review is needed, 0 when clean; writes nothing")
   func checkMode() throws {
-    try withTemporaryTree(["apis/orders/policy.xml": Policies.injection(), "apis/status/policy.xml": Policies.clean]) { root in
+    try withTemporaryTree(["apis/orders/policy.xml": Policies.injection(), "apis/status/policy.xml": Policies.clean]) {
+      root in
       let before = CLI.snapshot(root)
       let result = run(["migrate", "--check", "--resource", CLI.resource, "apis"], cwd: root)
       #expect(result.status == 1, "stderr: \(result.stderr)")
@@ -317,7 +338,8 @@ struct MigrateCommandTests {
       #expect(result.status == 1, "stderr: \(result.stderr)")
       expectFile(root, "apis/notify/policy.xml", Policies.review())
     }
-    try withTemporaryTree(["apis/status/policy.xml": Policies.clean, "apis/orders/policy.xml": Policies.migrated()]) { root in
+    try withTemporaryTree(["apis/status/policy.xml": Policies.clean, "apis/orders/policy.xml": Policies.migrated()]) {
+      root in
       let result = run(["migrate", "--check", "--resource", CLI.resource, "apis"], cwd: root)
       #expect(result.status == 0, "stderr: \(result.stderr)")
     }
@@ -371,13 +393,20 @@ struct MigrateCommandTests {
     ]
     try withTemporaryTree(files) { root in
       let result = run(
-        ["migrate", "--resource-map", "map.json", "--output-dir", "out", "apis/orders/policy.xml", "apis/pay/policy.xml"],
+        [
+          "migrate", "--resource-map", "map.json", "--output-dir", "out", "apis/orders/policy.xml",
+          "apis/pay/policy.xml",
+        ],
         cwd: root)
       let copies = CLI.snapshot(root.appendingPathComponent("out"))
       let contents = Set(copies.values)
-      let bothKept = contents.contains(Array(Policies.migrated("api://orders").utf8)) && contents.contains(Array(Policies.migrated("api://pay").utf8))
+      let bothKept =
+        contents.contains(Array(Policies.migrated("api://orders").utf8))
+        && contents.contains(Array(Policies.migrated("api://pay").utf8))
       // Either both migrated copies exist, or the run fails loudly; a silent overwrite is data loss.
-      #expect(bothKept || result.status == 2, "out/ holds \(copies.keys.sorted()), exit \(result.status), stderr: \(result.stderr)")
+      #expect(
+        bothKept || result.status == 2,
+        "out/ holds \(copies.keys.sorted()), exit \(result.status), stderr: \(result.stderr)")
       #expect(bothKept, "one migrated copy overwrote the other: out/ holds \(copies.keys.sorted())")
     }
   }
@@ -388,12 +417,17 @@ struct MigrateCommandTests {
     try withTemporaryTree(files) { root in
       let out = root.appendingPathComponent("out")
       try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-      try FileManager.default.createSymbolicLink(atPath: out.appendingPathComponent("apis").path, withDestinationPath: "../elsewhere")
+      try FileManager.default.createSymbolicLink(
+        atPath: out.appendingPathComponent("apis").path, withDestinationPath: "../elsewhere")
       let repo = root.appendingPathComponent("repo")
       let result = run(["migrate", "--resource", CLI.resource, "--output-dir", "../out", "."], cwd: repo)
       #expect(result.status == 2, "stderr: \(result.stderr)")
-      #expect(findingLines(result.stderr).contains { $0.hasPrefix("apis/orders/policy.xml:") && $0.contains("error") }, "stderr: \(result.stderr)")
-      expectSameTree(CLI.snapshot(root.appendingPathComponent("elsewhere")), ["keep.txt": Array("keep\n".utf8)], "written through the link")
+      #expect(
+        findingLines(result.stderr).contains { $0.hasPrefix("apis/orders/policy.xml:") && $0.contains("error") },
+        "stderr: \(result.stderr)")
+      expectSameTree(
+        CLI.snapshot(root.appendingPathComponent("elsewhere")), ["keep.txt": Array("keep\n".utf8)],
+        "written through the link")
       expectFile(repo, "apis/orders/policy.xml", Policies.injection())
     }
   }
@@ -426,14 +460,14 @@ struct MigrateCommandTests {
       "apis/a/policy.xml": Policies.injection("orders-func-key"),
       "apis/b/policy.xml": Policies.injection("shared-func-key"),
       "apis/c/policy.xml": """
-        <policies>
-            <inbound>
-                <base />
-                <set-variable name="k" value="{{shared-func-key}}" />
-            </inbound>
-        </policies>
+      <policies>
+          <inbound>
+              <base />
+              <set-variable name="k" value="{{shared-func-key}}" />
+          </inbound>
+      </policies>
 
-        """,
+      """,
       "apis/d/policy.xml": Policies.injection("notify-func-key"),
       "apis/e/policy.xml": Policies.review("notify-func-key"),
       "apis/f/policy.xml": Policies.injection("payments-func-key"),
@@ -444,7 +478,10 @@ struct MigrateCommandTests {
       let lines = result.stderr.split(separator: "\n").map(String.init)
       let cleanUp = try #require(lines.first { $0.contains("no longer referenced") }, "stderr: \(result.stderr)")
       let kept = try #require(lines.first { $0.contains("still referenced") }, "stderr: \(result.stderr)")
-      let cleanUpNames = cleanUp.split(separator: ":").last.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+      let cleanUpNames =
+        cleanUp.split(separator: ":").last.map {
+          $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        } ?? []
       #expect(Set(cleanUpNames) == ["orders-func-key", "payments-func-key"], "\(cleanUp)")
       #expect(kept.contains("shared-func-key (apis/c/policy.xml)"), "\(kept)")
       #expect(kept.contains("notify-func-key (apis/e/policy.xml)"), "\(kept)")
@@ -461,7 +498,10 @@ struct MigrateCommandTests {
     try withTemporaryTree(files) { root in
       let result = run(["migrate", "--resource", CLI.resource, "apis"], cwd: root)
       #expect(result.status == 0)
-      #expect(result.stderr.contains("no longer referenced (delete them and their Key Vault secrets after the switch): orders-func-key"), "stderr: \(result.stderr)")
+      #expect(
+        result.stderr.contains(
+          "no longer referenced (delete them and their Key Vault secrets after the switch): orders-func-key"),
+        "stderr: \(result.stderr)")
       #expect(!result.stderr.contains("still referenced"))
     }
   }
@@ -474,7 +514,9 @@ struct MigrateCommandTests {
       let help = text(result.stdout) + result.stderr
       #expect(help.localizedCaseInsensitiveContains("exit"))
       for code in ["0", "1", "2"] {
-        #expect(help.range(of: "(^|\\s)\(code)\\s", options: .regularExpression) != nil, "exit code \(code) not documented: \(help)")
+        #expect(
+          help.range(of: "(^|\\s)\(code)\\s", options: .regularExpression) != nil,
+          "exit code \(code) not documented: \(help)")
       }
       let top = run(["--help"], cwd: root)
       let topHelp = text(top.stdout) + top.stderr

@@ -51,7 +51,9 @@ struct OutputFormatTests {
         #expect(finding["section"] is String)
       }
       let paths = findings.compactMap { $0["path"] as? String }
-      #expect(paths == paths.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }, "not in path order: \(paths)")
+      #expect(
+        paths == paths.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) },
+        "not in path order: \(paths)")
       let orders = try #require(findings.first { $0["path"] as? String == "apis/my api/policy.xml" })
       #expect(orders["line"] as? Int == 5)
       #expect(orders["column"] as? Int == 9)
@@ -85,14 +87,18 @@ struct OutputFormatTests {
       #expect(Set(summary["namedValuesToCleanUp"] as? [String] ?? []) == ["orders-func-key", "us-func-key"])
       #expect(summary["namedValuesStillReferenced"] is [String: Any])
       let findings = try #require(document["findings"] as? [[String: Any]])
-      #expect(findings.contains { $0["rule"] as? String == "key-outside-inbound" && $0["path"] as? String == "apis/notify/policy.xml" })
+      #expect(
+        findings.contains {
+          $0["rule"] as? String == "key-outside-inbound" && $0["path"] as? String == "apis/notify/policy.xml"
+        })
       #expect(!text(result.stdout).contains("--- a/"))
       expectFile(root, "apis/my api/policy.xml", Policies.injection())
 
       let withDiff = run(["migrate", "--format", "json", "--diff", "--resource", CLI.resource, "apis"], cwd: root)
       let diffDocument = try json(withDiff.stdout)
       let changed = try #require(diffDocument["files"] as? [[String: Any]])
-      #expect(Set(changed.compactMap { $0["path"] as? String }) == ["apis/my api/policy.xml", "apis/choose/policy.xml"])
+      #expect(
+        Set(changed.compactMap { $0["path"] as? String }) == ["apis/my api/policy.xml", "apis/choose/policy.xml"])
       #expect(changed.allSatisfy { ($0["diff"] as? String)?.hasPrefix("--- a/") == true }, "\(changed)")
     }
   }
@@ -127,7 +133,9 @@ struct OutputFormatTests {
       for item in results {
         let ruleID = try #require(item["ruleId"] as? String)
         #expect(ruleIDs.contains(ruleID))
-        if let index = item["ruleIndex"] as? Int { #expect(index >= 0 && index < rules.count && ruleIDs[index] == ruleID) }
+        if let index = item["ruleIndex"] as? Int {
+          #expect(index >= 0 && index < rules.count && ruleIDs[index] == ruleID)
+        }
         #expect(["error", "warning", "note", "none"].contains(item["level"] as? String ?? ""))
         let message = ((item["message"] as? [String: Any])?["text"] as? String) ?? ""
         #expect(message.count > 0, "result without message.text")
@@ -145,7 +153,9 @@ struct OutputFormatTests {
         return (physical?["artifactLocation"] as? [String: Any])?["uri"] as? String == "apis/my%20api/policy.xml"
       }
       let found = try #require(spaced, "no result with uri apis/my%20api/policy.xml")
-      let region = ((found["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["region"] as? [String: Any]
+      let region =
+        ((found["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["region"]
+        as? [String: Any]
       #expect(region?["startLine"] as? Int == 5)
       #expect(found["level"] as? String == "error")
     }
@@ -176,19 +186,24 @@ struct OutputFormatTests {
       #expect(commands.count == 2, "stdout: \(text(result.stdout))")
       let error = commands.first { $0.hasPrefix("::error ") } ?? ""
       #expect(
-        error.hasPrefix("::error file=apis/we%2Cird%3Ana%25me%0A.xml,line=5,col=9,title=policy-rewrite key-injection::"),
+        error.hasPrefix(
+          "::error file=apis/we%2Cird%3Ana%25me%0A.xml,line=5,col=9,title=policy-rewrite key-injection::"),
         "\(commands)")
       #expect(error.count > error.components(separatedBy: "key-injection::").first!.count + 15, "no message: \(error)")
-      #expect(commands.contains { $0.hasPrefix("::warning file=apis/notify/policy.xml,line=7,col=9,title=") }, "\(commands)")
+      #expect(
+        commands.contains { $0.hasPrefix("::warning file=apis/notify/policy.xml,line=7,col=9,title=") }, "\(commands)")
       for command in commands {
         let afterType = command.drop(while: { $0 != " " }).dropFirst()
         let properties = try #require(afterType.components(separatedBy: "::").first)
         #expect(!properties.contains(":"), "unescaped ':' in \(properties)")
         let pairs = properties.split(separator: ",")
-        #expect(pairs.map { $0.split(separator: "=").first.map(String.init) ?? "" } == ["file", "line", "col", "title"], "\(properties)")
+        #expect(
+          pairs.map { $0.split(separator: "=").first.map(String.init) ?? "" } == ["file", "line", "col", "title"],
+          "\(properties)")
         #expect(!command.contains("\r"))
       }
-      #expect(lines.contains { $0.hasPrefix("policy-rewrite check:") && !$0.hasPrefix("::") }, "no summary line: \(lines)")
+      #expect(
+        lines.contains { $0.hasPrefix("policy-rewrite check:") && !$0.hasPrefix("::") }, "no summary line: \(lines)")
     }
   }
 

@@ -86,7 +86,8 @@ import Testing
   }
 
   @Test func locationsAreLinesAndCharacterColumns() throws {
-    let source: [UInt8] = [0xEF, 0xBB, 0xBF] + bytes("<policies>\r\n\t<inbound>\r\n  <!-- é -->  <base />\r\n\t</inbound>\r\n</policies>")
+    let source: [UInt8] =
+      [0xEF, 0xBB, 0xBF] + bytes("<policies>\r\n\t<inbound>\r\n  <!-- é -->  <base />\r\n\t</inbound>\r\n</policies>")
     let document = try PolicyDocument.parse(source)
     #expect(document.root.location == (1, 1))
     let inbound = try Self.element("inbound", in: document)
@@ -101,7 +102,9 @@ import Testing
 
   @Test func attributesAreDecodedAndRawContentIsNot() throws {
     let document = try PolicyDocument.parse(
-      bytes(#"<policies><inbound><set-header name='a&amp;b' exists-action="override"><value>x &amp; y</value></set-header></inbound></policies>"#))
+      bytes(
+        #"<policies><inbound><set-header name='a&amp;b' exists-action="override"><value>x &amp; y</value></set-header></inbound></policies>"#
+      ))
     let header = try Self.element("set-header", in: document)
     #expect(header.attribute("name") == "a&b")
     #expect(header.attribute("exists-action") == "override")
@@ -136,14 +139,19 @@ import Testing
     #expect(whenText.hasSuffix("</when>"))
     // Attribute values read through the mask: same length, masked bytes as `_`.
     let condition = try #require(when.attribute("condition"))
-    #expect(condition.utf8.count == #"@(context.Request.Headers.GetValueOrDefault<string>("x-tier", "") == "gold" && context.User != null)"#.utf8.count)
+    #expect(
+      condition.utf8.count
+        == #"@(context.Request.Headers.GetValueOrDefault<string>("x-tier", "") == "gold" && context.User != null)"#.utf8
+        .count)
     #expect(condition.hasPrefix("@("))
     let variable = try Self.element("set-variable", in: document)
-    #expect(Self.text(document, variable.range) == #"<set-variable name="n" value="@{ var a = "<"; return a + '"'; }" />"#)
+    #expect(
+      Self.text(document, variable.range) == #"<set-variable name="n" value="@{ var a = "<"; return a + '"'; }" />"#)
     let body = try Self.element("set-body", in: document)
     #expect(body.rawContent.contains(#"o["a"] != null && o["b"] < 3"#))
     let header = try Self.element("set-header", in: document)
-    #expect(Self.text(document, header.range) == #"<set-header name="x-functions-key"><value>{{k}}</value></set-header>"#)
+    #expect(
+      Self.text(document, header.range) == #"<set-header name="x-functions-key"><value>{{k}}</value></set-header>"#)
   }
 
   // MARK: Refusals
@@ -195,7 +203,8 @@ import Testing
     #expect(error.column > 1)
     #expect(error.description.hasPrefix("4:\(error.column): "))
 
-    let unquoted = try #require(Self.parseError(bytes("<policies>\n  <inbound>\n    <base a=b />\n  </inbound>\n</policies>")))
+    let unquoted = try #require(
+      Self.parseError(bytes("<policies>\n  <inbound>\n    <base a=b />\n  </inbound>\n</policies>")))
     #expect(unquoted.kind == .malformed)
     #expect(unquoted.line == 3)
 
@@ -205,7 +214,9 @@ import Testing
   }
 
   @Test func malformedFileIsAParseErrorFindingAndUnchanged() throws {
-    let source = bytes("<policies>\n  <inbound>\n    <set-header name=\"x-functions-key\"><value>{{k}}</value>\n  </inbound>\n</policies>\n")
+    let source = bytes(
+      "<policies>\n  <inbound>\n    <set-header name=\"x-functions-key\"><value>{{k}}</value>\n  </inbound>\n</policies>\n"
+    )
     let result = try rewrite(source)
     expectBytes(result.output, source)
     #expect(result.changed == false, "the output differs from the input")
@@ -233,20 +244,24 @@ import Testing
   @Test func unterminatedExpressionIsReportedAtItsAt() throws {
     let attribute = try #require(
       Self.parseError(
-        bytes("<policies>\n  <inbound>\n    <set-variable name=\"x\" value=\"@(context.Request.Headers.Count\" />\n  </inbound>\n</policies>\n")))
+        bytes(
+          "<policies>\n  <inbound>\n    <set-variable name=\"x\" value=\"@(context.Request.Headers.Count\" />\n  </inbound>\n</policies>\n"
+        )))
     #expect(attribute.kind == .unterminatedExpression)
     #expect(attribute.line == 3)
     #expect(attribute.column == 35)
 
     let text = try #require(
-      Self.parseError(bytes("<policies>\n  <inbound>\n    <set-body>@{ return \"x\";</set-body>\n  </inbound>\n</policies>")))
+      Self.parseError(
+        bytes("<policies>\n  <inbound>\n    <set-body>@{ return \"x\";</set-body>\n  </inbound>\n</policies>")))
     #expect(text.kind == .unterminatedExpression)
     #expect(text.line == 3)
     #expect(text.column == 15)
   }
 
   @Test func nonPolicyXMLIsNotAnalysed() throws {
-    let source = bytes("<configuration>\n  <set-header name=\"x-functions-key\"><value>{{k}}</value></set-header>\n</configuration>\n")
+    let source = bytes(
+      "<configuration>\n  <set-header name=\"x-functions-key\"><value>{{k}}</value></set-header>\n</configuration>\n")
     let result = try rewrite(source)
     #expect(!result.isPolicy)
     expectBytes(result.output, source)

@@ -18,7 +18,11 @@ import Testing
     try expectRewrite(
       "\u{FEFF}<policies>\n  <inbound>\n    <base />\n    <set-header name=\"x-functions-key\"><value>{{k}}</value></set-header>\n  </inbound>\n</policies>\n",
       "\u{FEFF}<policies>\n  <inbound>\n    <base />\n    \(Self.mi)\n  </inbound>\n</policies>\n")
-    let input: [UInt8] = [0xEF, 0xBB, 0xBF] + bytes("<policies><inbound><base />\n<set-header name=\"x-functions-key\"><value>{{k}}</value></set-header>\n</inbound></policies>")
+    let input: [UInt8] =
+      [0xEF, 0xBB, 0xBF]
+      + bytes(
+        "<policies><inbound><base />\n<set-header name=\"x-functions-key\"><value>{{k}}</value></set-header>\n</inbound></policies>"
+      )
     let result = try rewrite(input)
     #expect(result.output.starts(with: [0xEF, 0xBB, 0xBF, UInt8(ascii: "<")]))
   }
@@ -138,7 +142,8 @@ import Testing
       "<policies>\n  <inbound>\n    <base/>\n    <set-header name=\"x-functions-key\"><value>{{k}}</value></set-header>\n"
         + "    <set-backend-service backend-id=\"f\"/>\n  </inbound>\n  <outbound>\n    <base/>\n  </outbound>\n</policies>\n",
       "<policies>\n  <inbound>\n    <base/>\n    \(Self.tightMI)\n"
-        + "    <set-backend-service backend-id=\"f\"/>\n  </inbound>\n  <outbound>\n    <base/>\n  </outbound>\n</policies>\n")
+        + "    <set-backend-service backend-id=\"f\"/>\n  </inbound>\n  <outbound>\n    <base/>\n  </outbound>\n</policies>\n"
+    )
     try expectRewrite(
       "<policies>\n  <inbound>\n    <base />\n    <set-header name=\"x-functions-key\"><value>{{k}}</value></set-header>\n"
         + "    <set-backend-service backend-id=\"f\" />\n  </inbound>\n</policies>\n",
@@ -402,34 +407,38 @@ import Testing
   }
 
   @Test func everythingAtOnceWithBOMCRLFAndDeclaration() throws {
-    let input: [UInt8] = [0xEF, 0xBB, 0xBF] + bytes(
-      Self.lines(
-        [
-          "<?xml version=\"1.0\" encoding=\"utf-8\"?>",
-          "<policies>",
-          "\t<inbound>",
-          "\t\t<base/>",
-          "\t\t<!-- <set-header name=\"x-functions-key\"><value>{{old}}</value></set-header> -->",
-          "\t\t<set-variable name='q' value=\"@(context.Request.Url.Query.GetValueOrDefault(\"q\", \"\") != \"\" && true)\"/>",
-          "\t\t<set-header name='X-Functions-Key'>",
-          "\t\t\t<value>{{k}}</value>",
-          "\t\t</set-header>",
-          "\t</inbound>",
-          "</policies>",
-        ], "\r\n"))
-    let expected: [UInt8] = [0xEF, 0xBB, 0xBF] + bytes(
-      Self.lines(
-        [
-          "<?xml version=\"1.0\" encoding=\"utf-8\"?>",
-          "<policies>",
-          "\t<inbound>",
-          "\t\t<base/>",
-          "\t\t\(Self.tightMI)",
-          "\t\t<!-- <set-header name=\"x-functions-key\"><value>{{old}}</value></set-header> -->",
-          "\t\t<set-variable name='q' value=\"@(context.Request.Url.Query.GetValueOrDefault(\"q\", \"\") != \"\" && true)\"/>",
-          "\t</inbound>",
-          "</policies>",
-        ], "\r\n"))
+    let input: [UInt8] =
+      [0xEF, 0xBB, 0xBF]
+      + bytes(
+        Self.lines(
+          [
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>",
+            "<policies>",
+            "\t<inbound>",
+            "\t\t<base/>",
+            "\t\t<!-- <set-header name=\"x-functions-key\"><value>{{old}}</value></set-header> -->",
+            "\t\t<set-variable name='q' value=\"@(context.Request.Url.Query.GetValueOrDefault(\"q\", \"\") != \"\" && true)\"/>",
+            "\t\t<set-header name='X-Functions-Key'>",
+            "\t\t\t<value>{{k}}</value>",
+            "\t\t</set-header>",
+            "\t</inbound>",
+            "</policies>",
+          ], "\r\n"))
+    let expected: [UInt8] =
+      [0xEF, 0xBB, 0xBF]
+      + bytes(
+        Self.lines(
+          [
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>",
+            "<policies>",
+            "\t<inbound>",
+            "\t\t<base/>",
+            "\t\t\(Self.tightMI)",
+            "\t\t<!-- <set-header name=\"x-functions-key\"><value>{{old}}</value></set-header> -->",
+            "\t\t<set-variable name='q' value=\"@(context.Request.Url.Query.GetValueOrDefault(\"q\", \"\") != \"\" && true)\"/>",
+            "\t</inbound>",
+            "</policies>",
+          ], "\r\n"))
     try expectRewrite(input, expected)
   }
 
@@ -468,7 +477,8 @@ import Testing
   }
 
   @Test func unchangedInputComesBackIdentical() throws {
-    let input: [UInt8] = [0xEF, 0xBB, 0xBF] + bytes("<policies>\r\n\t<inbound>\n  <base/>\r\n\t</inbound>\n</policies>")
+    let input: [UInt8] =
+      [0xEF, 0xBB, 0xBF] + bytes("<policies>\r\n\t<inbound>\n  <base/>\r\n\t</inbound>\n</policies>")
     let result = try rewrite(input)
     expectBytes(result.output, input)
     #expect(result.changed == false, "the output differs from the input")

@@ -34,7 +34,8 @@ struct ReadmeTests {
     var commands: [String] = []
     for block in try blocks() where block.language == "sh" {
       for line in block.body.split(separator: "\n") {
-        let command = line.hasPrefix("swift run policy-rewrite ") ? String(line.dropFirst("swift run ".count)) : String(line)
+        let command =
+          line.hasPrefix("swift run policy-rewrite ") ? String(line.dropFirst("swift run ".count)) : String(line)
         if command.hasPrefix("policy-rewrite ") { commands.append(command) }
       }
     }
@@ -51,7 +52,8 @@ struct ReadmeTests {
       let before = CLI.snapshot(work.appendingPathComponent("samples"))
       let binaryFolder = CLI.binary.deletingLastPathComponent().path
       let path = binaryFolder + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
-      let result = CLI.execute(URL(fileURLWithPath: "/bin/sh"), ["-c", command], cwd: work, environment: ["PATH": path])
+      let result = CLI.execute(
+        URL(fileURLWithPath: "/bin/sh"), ["-c", command], cwd: work, environment: ["PATH": path])
       #expect(result.status == 0 || result.status == 1, "\(command) exited \(result.status): \(result.stderr)")
       #expect(!result.stderr.contains("Usage:"), "\(command) printed its usage: \(result.stderr)")
       let after = CLI.snapshot(work.appendingPathComponent("samples"))
@@ -66,7 +68,8 @@ struct ReadmeTests {
         #expect(diff.contains("<authentication-managed-identity"))
       }
       if command.contains("--format sarif") {
-        let sarif = try JSONSerialization.jsonObject(with: Data(contentsOf: work.appendingPathComponent("policy-rewrite.sarif")))
+        let sarif = try JSONSerialization.jsonObject(
+          with: Data(contentsOf: work.appendingPathComponent("policy-rewrite.sarif")))
         #expect((sarif as? [String: Any])?["version"] as? String == "2.1.0")
       }
       if command.contains("--output-dir /tmp/migrated") {
@@ -74,7 +77,9 @@ struct ReadmeTests {
         try? FileManager.default.removeItem(atPath: "/tmp/migrated")
       }
       if command.hasSuffix("- < samples/apis/orders/policy.xml") {
-        #expect(text(result.stdout).contains("<authentication-managed-identity resource=\"11111111-2222-3333-4444-555555555555\" />"))
+        #expect(
+          text(result.stdout).contains(
+            "<authentication-managed-identity resource=\"11111111-2222-3333-4444-555555555555\" />"))
       }
     }
   }

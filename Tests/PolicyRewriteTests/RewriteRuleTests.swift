@@ -829,7 +829,8 @@ import Testing
     try expectRewrite(
       policy("orders-func-key"), expected("api://by-named-value"), path: "apis/orders/policy.xml", with: configuration)
     // Without a named-value entry, the most specific matching path wins over the default.
-    try expectRewrite(policy("other-key"), expected("api://by-path"), path: "apis/orders/policy.xml", with: configuration)
+    try expectRewrite(
+      policy("other-key"), expected("api://by-path"), path: "apis/orders/policy.xml", with: configuration)
     try expectRewrite(
       policy("other-key"), expected("api://by-broad-path"), path: "apis/billing/policy.xml", with: configuration)
     // Nothing else matches: the default.

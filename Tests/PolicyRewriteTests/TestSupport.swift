@@ -123,4 +123,3 @@ func check(
   #expect(result.output == input, "check changed the bytes")
   return result.findings
 }
-

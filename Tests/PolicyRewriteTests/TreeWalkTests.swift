@@ -6,11 +6,14 @@ import Testing
 @Suite("tree walking (end to end)")
 struct TreeWalkTests {
   /// The paths of the findings of `check --format json ARGS` (sorted as printed).
-  private func checkedPaths(_ arguments: [String], cwd: URL, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String] {
+  private func checkedPaths(_ arguments: [String], cwd: URL, sourceLocation: SourceLocation = #_sourceLocation) throws
+    -> [String]
+  {
     let result = run(["check", "--format", "json"] + arguments, cwd: cwd)
     #expect(result.status != 2, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
     let object = try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any]
-    let findings = try #require(object?["findings"] as? [[String: Any]], "stdout: \(text(result.stdout))", sourceLocation: sourceLocation)
+    let findings = try #require(
+      object?["findings"] as? [[String: Any]], "stdout: \(text(result.stdout))", sourceLocation: sourceLocation)
     return findings.compactMap { $0["path"] as? String }
   }
 
@@ -48,20 +51,23 @@ struct TreeWalkTests {
     ]
     try withTemporaryTree(files) { root in
       let all = try checkedPaths(["."], cwd: root)
-      #expect(all == [
-        "apis/legacy-v2/policy.xml", "apis/legacy/old/policy.xml", "apis/legacy/policy.xml", "apis/orders/policy.xml",
-      ])
+      #expect(
+        all == [
+          "apis/legacy-v2/policy.xml", "apis/legacy/old/policy.xml", "apis/legacy/policy.xml", "apis/orders/policy.xml",
+        ])
       let included = try checkedPaths(["--include", "**/*.txt", "."], cwd: root)
-      #expect(included == [
-        "apis/legacy-v2/policy.xml", "apis/legacy/old/policy.xml", "apis/legacy/policy.xml", "apis/notes/policy.txt",
-        "apis/orders/policy.xml",
-      ])
+      #expect(
+        included == [
+          "apis/legacy-v2/policy.xml", "apis/legacy/old/policy.xml", "apis/legacy/policy.xml", "apis/notes/policy.txt",
+          "apis/orders/policy.xml",
+        ])
       let excluded = try checkedPaths(["--exclude", "apis/legacy/**", "."], cwd: root)
       #expect(excluded == ["apis/legacy-v2/policy.xml", "apis/orders/policy.xml"])
       let combined = try checkedPaths(
         ["--exclude", "apis/legacy/**", "--exclude", "apis/orders/**", "--include", "**/*.txt", "."], cwd: root)
       #expect(combined == ["apis/legacy-v2/policy.xml", "apis/notes/policy.txt"])
-      let written = run(["migrate", "--write", "--resource", CLI.resource, "--exclude", "apis/legacy/**", "."], cwd: root)
+      let written = run(
+        ["migrate", "--write", "--resource", CLI.resource, "--exclude", "apis/legacy/**", "."], cwd: root)
       #expect(written.status == 0)
       expectFile(root, "apis/legacy/policy.xml", Policies.injection())
       expectFile(root, "apis/legacy/old/policy.xml", Policies.injection())
@@ -95,12 +101,17 @@ struct TreeWalkTests {
 
   @Test("symbolic links inside a tree are not followed")
   func linksInsideTree() throws {
-    let files = ["repo/apis/orders/policy.xml": Policies.injection(), "outside/apis/policy.xml": Policies.injection("outside-key")]
+    let files = [
+      "repo/apis/orders/policy.xml": Policies.injection(), "outside/apis/policy.xml": Policies.injection("outside-key"),
+    ]
     try withTemporaryTree(files) { root in
       let manager = FileManager.default
       let repo = root.appendingPathComponent("repo")
-      try manager.createSymbolicLink(atPath: repo.appendingPathComponent("apis/linked-folder").path, withDestinationPath: "../../outside/apis")
-      try manager.createSymbolicLink(atPath: repo.appendingPathComponent("apis/linked.xml").path, withDestinationPath: "../../outside/apis/policy.xml")
+      try manager.createSymbolicLink(
+        atPath: repo.appendingPathComponent("apis/linked-folder").path, withDestinationPath: "../../outside/apis")
+      try manager.createSymbolicLink(
+        atPath: repo.appendingPathComponent("apis/linked.xml").path,
+        withDestinationPath: "../../outside/apis/policy.xml")
       let found = try checkedPaths(["."], cwd: repo)
       #expect(found == ["apis/orders/policy.xml"])
       let result = run(["migrate", "--write", "--resource", CLI.resource, "."], cwd: repo)
@@ -116,11 +127,13 @@ struct TreeWalkTests {
   func linkOnCommandLine() throws {
     try withTemporaryTree(["real/policy.xml": Policies.injection(), "other.xml": Policies.clean]) { root in
       let manager = FileManager.default
-      try manager.createSymbolicLink(atPath: root.appendingPathComponent("link.xml").path, withDestinationPath: "real/policy.xml")
+      try manager.createSymbolicLink(
+        atPath: root.appendingPathComponent("link.xml").path, withDestinationPath: "real/policy.xml")
       try manager.createSymbolicLink(atPath: root.appendingPathComponent("linkdir").path, withDestinationPath: "real")
       let checked = run(["check", "link.xml", "linkdir", "other.xml"], cwd: root)
       #expect(checked.status == 0, "a link was followed: \(checked.stderr)")
-      #expect(checked.stderr.contains("link.xml") && checked.stderr.contains("linkdir"), "not reported: \(checked.stderr)")
+      #expect(
+        checked.stderr.contains("link.xml") && checked.stderr.contains("linkdir"), "not reported: \(checked.stderr)")
       #expect(checked.stderr.localizedCaseInsensitiveContains("link"))
       let migrated = run(["migrate", "--write", "--resource", CLI.resource, "link.xml", "linkdir"], cwd: root)
       #expect(migrated.status == 0, "stderr: \(migrated.stderr)")
@@ -142,8 +155,11 @@ struct TreeWalkTests {
     try withTemporaryTree(files) { root in
       let migrated = run(["migrate", "--write", "--resource", CLI.resource, "."], cwd: root)
       #expect(migrated.status == 0, "stderr: \(migrated.stderr)")
-      #expect(migrated.stderr.contains("policy-rewrite migrate: 1 files scanned, 1 changed"), "stderr: \(migrated.stderr)")
-      #expect(!migrated.stderr.contains("pom.xml") && !migrated.stderr.contains("web.xml") && !migrated.stderr.contains("broken-config.xml"))
+      #expect(
+        migrated.stderr.contains("policy-rewrite migrate: 1 files scanned, 1 changed"), "stderr: \(migrated.stderr)")
+      #expect(
+        !migrated.stderr.contains("pom.xml") && !migrated.stderr.contains("web.xml")
+          && !migrated.stderr.contains("broken-config.xml"))
       expectFile(root, "pom.xml", Policies.pom)
       let checked = run(["check", "pom.xml", "build", "broken-config.xml"], cwd: root)
       #expect(checked.status == 0, "stderr: \(checked.stderr)")
@@ -174,9 +190,12 @@ struct TreeWalkTests {
       #expect(serial.stderr == parallel.stderr, "findings differ between --jobs 1 and --jobs 4")
       let paths = diffPaths(serial.stdout)
       #expect(paths.count == 25, "\(paths)")
-      #expect(paths == paths.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }, "diff not in path order")
+      #expect(
+        paths == paths.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }, "diff not in path order")
       let findingPaths = findingLines(serial.stderr).map { String($0.prefix { $0 != ":" }) }
-      #expect(findingPaths == findingPaths.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }, "findings not in path order")
+      #expect(
+        findingPaths == findingPaths.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) },
+        "findings not in path order")
       #expect(!serial.stderr.contains("\r") && !serial.stderr.contains("\u{1B}"), "progress output on a non-terminal")
 
       let jsonSerial = run(["check", "--jobs", "1", "--format", "json", "."], cwd: root)

@@ -114,8 +114,9 @@ struct WriteSafetyTests {
       for (path, owner) in owners {
         #expect(CLI.read(root, path) == Array(Policies.migrated().utf8), "\(path) not migrated")
         let info = Reliability.lstatOf(root.appendingPathComponent(path).path)
-        #expect(info?.st_uid == owner.0 && info?.st_gid == owner.1,
-                "\(path): owner \(info?.st_uid ?? 0):\(info?.st_gid ?? 0), expected \(owner.0):\(owner.1)")
+        #expect(
+          info?.st_uid == owner.0 && info?.st_gid == owner.1,
+          "\(path): owner \(info?.st_uid ?? 0):\(info?.st_gid ?? 0), expected \(owner.0):\(owner.1)")
         #expect(Reliability.mode(root.appendingPathComponent(path).path) == 0o640)
       }
       #expect(Reliability.temporaryFiles(root).isEmpty)
@@ -144,7 +145,10 @@ struct WriteSafetyTests {
   @Test("a read-only file: a clear error, nothing written", arguments: ReadOnlyMethod.allCases)
   func readOnlyFile(method: ReadOnlyMethod) throws {
     guard method.isAvailable else {
-      print("SKIPPED read-only file via \(method): " + (method == .immutable ? "chattr +i does not work here" : "cannot run the tool as an unprivileged user (setpriv)"))
+      print(
+        "SKIPPED read-only file via \(method): "
+          + (method == .immutable
+            ? "chattr +i does not work here" : "cannot run the tool as an unprivileged user (setpriv)"))
       return
     }
     let files: [String: [UInt8]] = [
@@ -161,12 +165,18 @@ struct WriteSafetyTests {
 
       let outcome = method.run(["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root)
       #expect(outcome.status == 2, "\(method): \(outcome.summary)")
-      let lines = outcome.stderr.split(separator: "\n").filter { $0.hasPrefix("apis/locked/policy.xml:") && $0.contains("error") }
+      let lines = outcome.stderr.split(separator: "\n").filter {
+        $0.hasPrefix("apis/locked/policy.xml:") && $0.contains("error")
+      }
       #expect(lines.count == 1, "\(method): no error line naming the file: \(outcome.summary)")
-      #expect(CLI.read(root, "apis/locked/policy.xml") == files["apis/locked/policy.xml"], "\(method): the read-only file was written")
+      #expect(
+        CLI.read(root, "apis/locked/policy.xml") == files["apis/locked/policy.xml"],
+        "\(method): the read-only file was written")
       #expect(Reliability.sameStat(locked, before), "\(method): the read-only file was replaced")
       #expect(Reliability.mode(locked) == 0o444)
-      #expect(CLI.read(root, "apis/open/policy.xml") == Array(Policies.migrated().utf8), "\(method): the other file was not migrated")
+      #expect(
+        CLI.read(root, "apis/open/policy.xml") == Array(Policies.migrated().utf8),
+        "\(method): the other file was not migrated")
       #expect(Reliability.temporaryFiles(root).isEmpty, "\(method): left \(Reliability.temporaryFiles(root))")
     }
   }
@@ -174,7 +184,10 @@ struct WriteSafetyTests {
   @Test("a read-only folder: a clear error, the file untouched", arguments: ReadOnlyMethod.allCases)
   func readOnlyFolder(method: ReadOnlyMethod) throws {
     guard method.isAvailable else {
-      print("SKIPPED read-only folder via \(method): " + (method == .immutable ? "chattr +i does not work here" : "cannot run the tool as an unprivileged user (setpriv)"))
+      print(
+        "SKIPPED read-only folder via \(method): "
+          + (method == .immutable
+            ? "chattr +i does not work here" : "cannot run the tool as an unprivileged user (setpriv)"))
       return
     }
     let files: [String: [UInt8]] = [
@@ -195,12 +208,19 @@ struct WriteSafetyTests {
 
       let outcome = method.run(["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root)
       #expect(outcome.status == 2, "\(method): \(outcome.summary)")
-      let lines = outcome.stderr.split(separator: "\n").filter { $0.hasPrefix("apis/locked/policy.xml:") && $0.contains("error") }
+      let lines = outcome.stderr.split(separator: "\n").filter {
+        $0.hasPrefix("apis/locked/policy.xml:") && $0.contains("error")
+      }
       #expect(lines.count == 1, "\(method): no error line naming the file: \(outcome.summary)")
-      #expect(CLI.read(root, "apis/locked/policy.xml") == files["apis/locked/policy.xml"], "\(method): the file was written")
+      #expect(
+        CLI.read(root, "apis/locked/policy.xml") == files["apis/locked/policy.xml"], "\(method): the file was written")
       #expect(Reliability.sameStat(file, before), "\(method): the file was replaced")
-      #expect((try? FileManager.default.contentsOfDirectory(atPath: folder)) == ["policy.xml"], "\(method): something was created in the folder")
-      #expect(CLI.read(root, "apis/open/policy.xml") == Array(Policies.migrated().utf8), "\(method): the other file was not migrated")
+      #expect(
+        (try? FileManager.default.contentsOfDirectory(atPath: folder)) == ["policy.xml"],
+        "\(method): something was created in the folder")
+      #expect(
+        CLI.read(root, "apis/open/policy.xml") == Array(Policies.migrated().utf8),
+        "\(method): the other file was not migrated")
       #expect(Reliability.temporaryFiles(root).isEmpty, "\(method): left \(Reliability.temporaryFiles(root))")
     }
   }
@@ -280,7 +300,9 @@ struct WriteSafetyTests {
       #expect(FileSystem.kind(of: path) == .symbolicLink, "the link was replaced")
       #expect(Array(try Data(contentsOf: URL(fileURLWithPath: elsewhere))) == old, "written through the link")
     default:
-      #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path))) == theirs, "\(change): the other writer's bytes were overwritten")
+      #expect(
+        Array(try Data(contentsOf: URL(fileURLWithPath: path))) == theirs,
+        "\(change): the other writer's bytes were overwritten")
       #expect(Reliability.sameStat(path, afterChange), "\(change): the file was replaced")
     }
     #expect(Reliability.temporaryFiles(folder).isEmpty, "\(change): left \(Reliability.temporaryFiles(folder))")
@@ -313,21 +335,28 @@ struct WriteSafetyTests {
 
     try withTemporaryTree(bytes: ["apis/real/policy.xml": Array(Policies.injection().utf8)]) { root in
       let apis = root.appendingPathComponent("apis")
-      try FileManager.default.createDirectory(at: apis.appendingPathComponent("link"), withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(
+        at: apis.appendingPathComponent("link"), withIntermediateDirectories: true)
       symlink(outside.appendingPathComponent("victim.xml").path, apis.appendingPathComponent("link/policy.xml").path)
       symlink(outside.appendingPathComponent("dir").path, apis.appendingPathComponent("linkdir").path)
       symlink("../real/policy.xml", apis.appendingPathComponent("link/inner.xml").path)
-      try FileManager.default.createDirectory(at: apis.appendingPathComponent("hard"), withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(
+        at: apis.appendingPathComponent("hard"), withIntermediateDirectories: true)
       link(outside.appendingPathComponent("hard.xml").path, apis.appendingPathComponent("hard/policy.xml").path)
       let links = ["apis/link/policy.xml", "apis/linkdir", "apis/link/inner.xml"]
-      let targets = links.map { try? FileManager.default.destinationOfSymbolicLink(atPath: root.appendingPathComponent($0).path) }
+      let targets = links.map {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: root.appendingPathComponent($0).path)
+      }
 
-      for arguments in [["apis"], ["apis/link/policy.xml", "apis/linkdir", "apis/link/inner.xml", "apis/real/policy.xml"]] {
+      for arguments in [
+        ["apis"], ["apis/link/policy.xml", "apis/linkdir", "apis/link/inner.xml", "apis/real/policy.xml"],
+      ] {
         let outcome = Reliability.run(["migrate", "--write", "--resource", CLI.resource] + arguments, cwd: root)
         #expect(outcome.status == 0 && !outcome.signaled, "\(arguments): \(outcome.summary)")
         #expect(CLI.snapshot(outside) == outsideBefore, "\(arguments): a file outside the tree changed")
         for (link, target) in zip(links, targets) {
-          #expect(FileSystem.kind(of: root.appendingPathComponent(link).path) == .symbolicLink, "\(link) is no longer a link")
+          #expect(
+            FileSystem.kind(of: root.appendingPathComponent(link).path) == .symbolicLink, "\(link) is no longer a link")
           let now = try? FileManager.default.destinationOfSymbolicLink(atPath: root.appendingPathComponent(link).path)
           #expect(now == target, "\(link) now points to \(now ?? "nothing")")
         }
@@ -362,17 +391,21 @@ struct WriteSafetyTests {
     ]
     try withTemporaryTree(bytes: files) { root in
       let out = root.appendingPathComponent("out")
-      try FileManager.default.createDirectory(at: out.appendingPathComponent("apis/deep"), withIntermediateDirectories: true)
-      try FileManager.default.createDirectory(at: out.appendingPathComponent("apis/victim"), withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(
+        at: out.appendingPathComponent("apis/deep"), withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(
+        at: out.appendingPathComponent("apis/victim"), withIntermediateDirectories: true)
       // A folder link, a file link, and a folder link deeper down.
       symlink(outside.path, out.appendingPathComponent("apis/linked").path)
-      symlink(outside.appendingPathComponent("victim.xml").path, out.appendingPathComponent("apis/victim/policy.xml").path)
+      symlink(
+        outside.appendingPathComponent("victim.xml").path, out.appendingPathComponent("apis/victim/policy.xml").path)
       symlink(outside.appendingPathComponent("existing").path, out.appendingPathComponent("apis/deep/linked").path)
       let sourceBefore = CLI.snapshot(root.appendingPathComponent("src"))
 
       // Each argument spelling gives the relative paths apis/...: the links are in the way.
       for arguments in [["src"], ["./src/"], ["src//"], [root.appendingPathComponent("src").path]] {
-        let outcome = Reliability.run(["migrate", "--output-dir", "out", "--resource", CLI.resource] + arguments, cwd: root)
+        let outcome = Reliability.run(
+          ["migrate", "--output-dir", "out", "--resource", CLI.resource] + arguments, cwd: root)
         #expect(outcome.status == 2 && !outcome.signaled, "\(arguments): \(outcome.summary)")
         #expect(CLI.snapshot(outside) == outsideBefore, "\(arguments): a file outside the output folder changed")
         #expect(CLI.allNames(outside) == outsideNames, "\(arguments): something was created outside the output folder")
@@ -385,8 +418,11 @@ struct WriteSafetyTests {
         #expect(Reliability.temporaryFiles(root).isEmpty && Reliability.temporaryFiles(outside).isEmpty)
       }
       // `..` in the argument: paths are relative to it (linked/policy.xml, ...), still below out.
-      for arguments in [["src/apis/../apis"], ["src/apis/linked/../victim/policy.xml"], ["../" + root.lastPathComponent + "/src"]] {
-        let outcome = Reliability.run(["migrate", "--output-dir", "out", "--resource", CLI.resource] + arguments, cwd: root)
+      for arguments in [
+        ["src/apis/../apis"], ["src/apis/linked/../victim/policy.xml"], ["../" + root.lastPathComponent + "/src"],
+      ] {
+        let outcome = Reliability.run(
+          ["migrate", "--output-dir", "out", "--resource", CLI.resource] + arguments, cwd: root)
         #expect(!outcome.signaled && !outcome.timedOut, "\(arguments): \(outcome.summary)")
         #expect(CLI.snapshot(outside) == outsideBefore, "\(arguments): a file outside the output folder changed")
         #expect(CLI.allNames(outside) == outsideNames, "\(arguments): something was created outside the output folder")
@@ -415,8 +451,9 @@ struct WriteSafetyTests {
     return (old, migrated.new, migrated.seconds)
   }()
 
-  @Test("SIGINT and SIGTERM during migrate --write: exit 130/143, every file old or new, no temporary file",
-        arguments: [SIGINT, SIGTERM])
+  @Test(
+    "SIGINT and SIGTERM during migrate --write: exit 130/143, every file old or new, no temporary file",
+    arguments: [SIGINT, SIGTERM])
   func interrupted(signal: Int32) throws {
     let tree = try #require(Self.interruptTree, "cannot migrate the pristine tree")
     let paths = tree.old.keys.sorted()
@@ -446,7 +483,9 @@ struct WriteSafetyTests {
             }
           }
           let leftovers = Reliability.temporaryFiles(root)
-          print("signal \(signal) after \(String(format: "%.2f", delay)) s (attempt \(attempt)): status \(outcome.status), \(newCount) new, \(oldCount) old, \(third.count) other, \(leftovers.count) temporary files")
+          print(
+            "signal \(signal) after \(String(format: "%.2f", delay)) s (attempt \(attempt)): status \(outcome.status), \(newCount) new, \(oldCount) old, \(third.count) other, \(leftovers.count) temporary files"
+          )
           #expect(third.isEmpty, "files in a third state: \(third.prefix(10))")
           #expect(leftovers.isEmpty, "signal \(signal) after \(delay) s: temporary files left: \(leftovers.prefix(10))")
           #expect(!outcome.signaled && !outcome.timedOut, "\(outcome.summary)")
@@ -480,7 +519,8 @@ extension Reliability {
   /// What `migrate --write` makes of `tree`, from a run on a pristine copy, and how long it took.
   static func migratedTree(_ tree: [String: [UInt8]]) throws -> (new: [String: [UInt8]], seconds: Double) {
     try withTemporaryTree(bytes: tree) { root in
-      let outcome = Reliability.run(["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root, timeout: 300)
+      let outcome = Reliability.run(
+        ["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root, timeout: 300)
       try #require(outcome.status == 0, "\(outcome.summary)")
       let new = CLI.snapshot(root)
       try #require(Set(new.keys) == Set(tree.keys))

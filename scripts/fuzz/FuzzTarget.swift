@@ -9,6 +9,7 @@
 // compiles into the same module, so FuzzRegressionTests replays each crash the fuzzer found
 // against exactly what the fuzzer checks.
 
+/// libFuzzer's entry point: runs one input through parse, rewrite and check.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   let input = Array(UnsafeBufferPointer(start: data, count: size))

@@ -1,4 +1,5 @@
 import PolicyDOM
+
 /// Finds function keys that APIM sends through a backend entity rather than a policy: the
 /// `credentials` of an `azurerm_api_management_backend` (Terraform), of an APIOps
 /// `backendInformation.json`, or of a backend in an APIOps `configuration.<env>.yaml`.
@@ -18,7 +19,9 @@ struct BackendCredentialScanner {
     let offsets: [(offset: Int, isQuery: Bool)]
     switch format {
     case .terraform:
-      offsets = blocks(of: bytes, after: "\"azurerm_api_management_backend\"").flatMap { credentialKeys(in: bytes, within: $0) }
+      offsets = blocks(of: bytes, after: "\"azurerm_api_management_backend\"").flatMap {
+        credentialKeys(in: bytes, within: $0)
+      }
     case .json:
       offsets = credentialKeys(in: bytes, within: 0..<bytes.count)
     case .yaml:
@@ -31,7 +34,8 @@ struct BackendCredentialScanner {
         entry.isQuery
         ? "the backend's credentials pass a function key as the 'code' query parameter: remove it once the Function App uses Entra ID authentication"
         : "the backend's credentials send a function key header: remove it once the Function App uses Entra ID authentication, then add <authentication-managed-identity> to the policies that use this backend"
-      return Finding(rule: .backendCredentials, severity: .warning, message: message, line: line, column: column, section: "backend")
+      return Finding(
+        rule: .backendCredentials, severity: .warning, message: message, line: line, column: column, section: "backend")
     }
   }
 
@@ -80,7 +84,9 @@ struct BackendCredentialScanner {
     let pattern = Array(name.lowercased().utf8)
     var result: [Int] = []
     var i = range.lowerBound
-    while let found = Self.find(pattern, in: bytes, from: i, caseInsensitive: true), found + pattern.count <= range.upperBound {
+    while let found = Self.find(pattern, in: bytes, from: i, caseInsensitive: true),
+      found + pattern.count <= range.upperBound
+    {
       i = found + 1
       let end = found + pattern.count
       let before: UInt8 = found > range.lowerBound ? bytes[found - 1] : .space
@@ -89,7 +95,9 @@ struct BackendCredentialScanner {
       guard quoted || (!Self.isWordByte(before) && !Self.isWordByte(after)) else { continue }
       var j = quoted ? end + 1 : end
       while j < bytes.count, bytes[j].isBlank { j += 1 }
-      guard j < bytes.count, bytes[j] == .equals || bytes[j] == UInt8(ascii: ":") || bytes[j] == .openBrace else { continue }
+      guard j < bytes.count, bytes[j] == .equals || bytes[j] == UInt8(ascii: ":") || bytes[j] == .openBrace else {
+        continue
+      }
       result.append(quoted ? found - 1 : found)
     }
     return result

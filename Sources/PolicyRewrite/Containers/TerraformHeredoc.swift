@@ -1,4 +1,5 @@
 import PolicyDOM
+
 /// A heredoc in a Terraform (`.tf`) file: `<<XML ... XML` or the indented `<<-XML ... XML`.
 ///
 /// Policies are often inlined as `xml_content = <<XML`; the rewriter treats the body of each

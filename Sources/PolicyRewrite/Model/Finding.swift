@@ -1,4 +1,5 @@
 import PolicyDOM
+
 /// Something policy-rewrite reports about a file, at a line and column.
 public struct Finding: Sendable, Hashable {
   /// What was found.

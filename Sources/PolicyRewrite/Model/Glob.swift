@@ -1,4 +1,5 @@
 import PolicyDOM
+
 /// A path pattern: `*` and `?` match within one path segment, `**` matches any number of
 /// segments, `[abc]` matches one of the listed characters.
 ///
@@ -17,10 +18,13 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
     self.segments = pattern.split(separator: "/", omittingEmptySubsequences: true).map { Array($0.utf8) }
   }
 
+  /// The pattern as written.
   public var description: String { pattern }
 
   /// The number of literal characters in the pattern: more means more specific.
-  public var specificity: Int { segments.reduce(0) { $0 + $1.filter { $0 != UInt8(ascii: "*") && $0 != .question }.count } }
+  public var specificity: Int {
+    segments.reduce(0) { $0 + $1.filter { $0 != UInt8(ascii: "*") && $0 != .question }.count }
+  }
 
   /// Whether `path` (with `/` separators) matches.
   public func matches(_ path: String) -> Bool {

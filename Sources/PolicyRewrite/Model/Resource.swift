@@ -1,4 +1,5 @@
 import PolicyDOM
+
 /// The audience of the Managed Identity token: the client id of the Function App's Entra ID
 /// application, written as the `resource` attribute of `<authentication-managed-identity>`.
 ///
@@ -12,6 +13,7 @@ public struct Resource: Sendable, Hashable, CustomStringConvertible {
   public struct InvalidResource: Error, Sendable, Hashable, CustomStringConvertible {
     /// The refused text.
     public var text: String
+    /// The message, for people.
     public var description: String {
       "invalid resource '\(text)': expected a GUID, an api:// or https:// URI, a named value {{name}} or a Terraform placeholder ${...}"
     }
@@ -24,6 +26,7 @@ public struct Resource: Sendable, Hashable, CustomStringConvertible {
     self.value = text
   }
 
+  /// The resource as written.
   public var description: String { value }
 
   /// Whether the value is a Terraform placeholder, written into the policy without escaping.
@@ -34,7 +37,10 @@ public struct Resource: Sendable, Hashable, CustomStringConvertible {
     if isGUID(bytes) { return true }
     if text.hasPrefix("api://") || text.hasPrefix("https://") {
       let rest = text.drop(while: { $0 != ":" }).dropFirst(3)
-      return !rest.isEmpty && !bytes.contains(where: { $0 <= 0x20 || $0 == .doubleQuote || $0 == .lessThan || $0 == .greaterThan || $0 == 0x7F })
+      return !rest.isEmpty
+        && !bytes.contains(where: {
+          $0 <= 0x20 || $0 == .doubleQuote || $0 == .lessThan || $0 == .greaterThan || $0 == 0x7F
+        })
     }
     if text.hasPrefix("{{"), text.hasSuffix("}}"), bytes.count > 4 {
       return bytes[2..<(bytes.count - 2)].allSatisfy(isNamedValueCharacter)

@@ -82,13 +82,22 @@ public struct ResourceMap: Sendable, Hashable {
     do {
       document = try JSONDecoder().decode(Document.self, from: Data(json))
     } catch {
-      throw InvalidMap(description: "resource map is not valid JSON of the form {\"default\": R, \"byNamedValue\": {...}, \"byPath\": {...}}: \(error)")
+      throw InvalidMap(
+        description:
+          "resource map is not valid JSON of the form {\"default\": R, \"byNamedValue\": {...}, \"byPath\": {...}}: \(error)"
+      )
     }
     do {
       self.init(
-        defaultResource: try document.default.map { text throws(Resource.InvalidResource) in try Resource(validating: text) },
-        byNamedValue: try (document.byNamedValue ?? [:]).mapValues { text throws(Resource.InvalidResource) in try Resource(validating: text) },
-        byPath: try (document.byPath ?? [:]).map { entry throws(Resource.InvalidResource) in (Glob(entry.key), try Resource(validating: entry.value)) })
+        defaultResource: try document.default.map { text throws(Resource.InvalidResource) in
+          try Resource(validating: text)
+        },
+        byNamedValue: try (document.byNamedValue ?? [:]).mapValues { text throws(Resource.InvalidResource) in
+          try Resource(validating: text)
+        },
+        byPath: try (document.byPath ?? [:]).map { entry throws(Resource.InvalidResource) in
+          (Glob(entry.key), try Resource(validating: entry.value))
+        })
     } catch {
       throw InvalidMap(description: "resource map: \(error)")
     }
@@ -104,11 +113,13 @@ public struct ResourceMap: Sendable, Hashable {
     return defaultResource
   }
 
+  /// Whether two maps give every injection the same resource.
   public static func == (lhs: ResourceMap, rhs: ResourceMap) -> Bool {
     lhs.defaultResource == rhs.defaultResource && lhs.byNamedValue == rhs.byNamedValue
       && lhs.byPath.map(\.glob) == rhs.byPath.map(\.glob) && lhs.byPath.map(\.resource) == rhs.byPath.map(\.resource)
   }
 
+  /// Hashes the same parts that `==` compares.
   public func hash(into hasher: inout Hasher) {
     hasher.combine(defaultResource)
     hasher.combine(byNamedValue)

@@ -1,4 +1,5 @@
 import PolicyDOM
+
 /// What a rewrite looks for and what it writes.
 public struct RewriteConfiguration: Sendable, Hashable {
   /// Header names that carry a function key, lowercased; matched without regard to ASCII case.

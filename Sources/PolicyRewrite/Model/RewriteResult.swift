@@ -1,4 +1,5 @@
 import PolicyDOM
+
 /// What a rewrite of one document produced.
 public struct RewriteResult: Sendable {
   /// The rewritten bytes; the input bytes when nothing changed or an error stopped the rewrite.
@@ -16,11 +17,13 @@ public struct RewriteResult: Sendable {
 
   /// A result that leaves `source` as it is, with no findings yet.
   init(unchanged source: [UInt8], isPolicy: Bool = true) {
-    self.init(output: source, findings: [], isPolicy: isPolicy, changed: false, removedKeyNamedValues: [], reviewCount: 0)
+    self.init(
+      output: source, findings: [], isPolicy: isPolicy, changed: false, removedKeyNamedValues: [], reviewCount: 0)
   }
 
   init(
-    output: [UInt8], findings: [Finding], isPolicy: Bool, changed: Bool, removedKeyNamedValues: Set<String>, reviewCount: Int
+    output: [UInt8], findings: [Finding], isPolicy: Bool, changed: Bool, removedKeyNamedValues: Set<String>,
+    reviewCount: Int
   ) {
     self.output = output
     self.findings = findings

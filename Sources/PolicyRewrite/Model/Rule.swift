@@ -1,4 +1,5 @@
 import PolicyDOM
+
 /// The stable identifiers of everything policy-rewrite reports.
 ///
 /// The raw value is the rule id shown in text output (`[key-injection]`), used as the SARIF
@@ -26,7 +27,8 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   /// rather than something found in it.
   public var isFailure: Bool {
     switch self {
-    case .parseError, .ioError, .verificationFailed, .unresolvedResource, .managedIdentityConflict, .conflictingResources:
+    case .parseError, .ioError, .verificationFailed, .unresolvedResource, .managedIdentityConflict,
+      .conflictingResources:
       true
     default:
       false

@@ -1,4 +1,5 @@
 import PolicyDOM
+
 /// How serious a finding is.
 public enum Severity: String, Sendable, Hashable, Comparable, CaseIterable {
   /// Informational: nothing to do.
@@ -16,5 +17,6 @@ public enum Severity: String, Sendable, Hashable, Comparable, CaseIterable {
     }
   }
 
+  /// Orders severities from note to error.
   public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
 }

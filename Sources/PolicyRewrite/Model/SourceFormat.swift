@@ -1,4 +1,5 @@
 import PolicyDOM
+
 /// The kinds of file policy-rewrite reads, told apart by path.
 public enum SourceFormat: Sendable, Hashable {
   /// An APIM policy or fragment (XML or rawxml, Terraform templates included).
@@ -14,7 +15,9 @@ public enum SourceFormat: Sendable, Hashable {
   public init(path: String) {
     let bytes = Array(path.utf8)
     let name = bytes.lastIndex(of: .slash).map { Array(bytes[($0 + 1)...]) } ?? bytes
-    func hasSuffix(_ suffix: StaticString) -> Bool { name.hasLiteral(suffix, at: name.count - suffix.utf8CodeUnitCount) }
+    func hasSuffix(_ suffix: StaticString) -> Bool {
+      name.hasLiteral(suffix, at: name.count - suffix.utf8CodeUnitCount)
+    }
     if hasSuffix(".tf") {
       self = .terraform
     } else if hasSuffix("backendInformation.json") {

@@ -1,4 +1,5 @@
 import PolicyDOM
+
 /// A replacement of a byte range of the original text.
 struct TextEdit: Hashable {
   /// The replaced bytes of the original; empty for an insertion.
@@ -52,7 +53,8 @@ struct LineLayout {
     while i < bytes.count {
       if bytes[i].isBlank {
         i += 1
-      } else if skippingComments, bytes.hasLiteral("<!--", at: i), let close = bytes.firstOffset(of: "-->", from: i + 4),
+      } else if skippingComments, bytes.hasLiteral("<!--", at: i),
+        let close = bytes.firstOffset(of: "-->", from: i + 4),
         !bytes[i..<close].contains(.lineFeed)
       {
         i = close + 3

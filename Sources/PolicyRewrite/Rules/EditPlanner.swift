@@ -1,4 +1,5 @@
 import PolicyDOM
+
 /// Turns groups of key injections into byte edits: removals, and one MI element per group.
 struct EditPlanner {
   let document: PolicyDocument
@@ -29,7 +30,8 @@ struct EditPlanner {
       guard current == resource.value else {
         report(
           .managedIdentityConflict, .error, at: existing,
-          "an <authentication-managed-identity> with resource '\(current)' is already here, but the key's resource is '\(resource.value)'; the file is left unchanged")
+          "an <authentication-managed-identity> with resource '\(current)' is already here, but the key's resource is '\(resource.value)'; the file is left unchanged"
+        )
         return
       }
       group.forEach { remove($0) }
@@ -53,7 +55,8 @@ struct EditPlanner {
       if inFragment {
         report(
           .fragmentInboundOnly, .note, at: group[0].element,
-          "the fragment now authenticates with Managed Identity, which is valid only where the fragment is included from <inbound>")
+          "the fragment now authenticates with Managed Identity, which is valid only where the fragment is included from <inbound>"
+        )
       }
     case .sendRequest(let request):
       let remaining = request.children.filter { child in !group.contains { $0.element.isSame(as: child) } }
@@ -99,7 +102,8 @@ struct EditPlanner {
       if let resolved, resolved != resource {
         report(
           .conflictingResources, .error, at: injection.element,
-          "key injections here resolve to different resources ('\(resolved.value)' and '\(resource.value)') but share one <authentication-managed-identity>; the file is left unchanged")
+          "key injections here resolve to different resources ('\(resolved.value)' and '\(resource.value)') but share one <authentication-managed-identity>; the file is left unchanged"
+        )
         return nil
       }
       resolved = resource
@@ -174,6 +178,7 @@ struct EditPlanner {
   private mutating func report(_ rule: Rule, _ severity: Severity, at element: PolicyElement, _ message: String) {
     let (line, column) = element.location
     let section = element.parent.map { $0.path.joined(separator: "/") } ?? ""
-    findings.append(Finding(rule: rule, severity: severity, message: message, line: line, column: column, section: section))
+    findings.append(
+      Finding(rule: rule, severity: severity, message: message, line: line, column: column, section: section))
   }
 }

@@ -1,4 +1,5 @@
 import PolicyDOM
+
 /// A `<set-header>` that injects a function key, and what the rules do with it.
 public struct KeyInjection {
   /// Where the Managed Identity element for an injection goes.

@@ -1,4 +1,5 @@
 import PolicyDOM
+
 /// What a policy document holds that matters to the migration: its key injections, the
 /// existing Managed Identity elements, and the other ways a key can be sent.
 ///
@@ -36,7 +37,9 @@ public struct PolicyAnalysis {
 
   /// Visits `element` and its descendants; `section` is the `<inbound>`, `<outbound>`, … or
   /// the `<fragment>` root they are in.
-  private mutating func visit(_ element: PolicyElement, section: PolicyElement, sendRequest: PolicyElement?, inResponse: Bool) {
+  private mutating func visit(
+    _ element: PolicyElement, section: PolicyElement, sendRequest: PolicyElement?, inResponse: Bool
+  ) {
     var request = sendRequest
     var response = inResponse
     // Every element the analysis looks at starts with `s` or `r`: test that byte first.
@@ -73,7 +76,9 @@ public struct PolicyAnalysis {
     }
   }
 
-  private mutating func inspectHeader(_ element: PolicyElement, section: PolicyElement, sendRequest: PolicyElement?, inResponse: Bool) {
+  private mutating func inspectHeader(
+    _ element: PolicyElement, section: PolicyElement, sendRequest: PolicyElement?, inResponse: Bool
+  ) {
     guard let name = element.attribute("name") else { return }
     let trimmedName = name.trimmingXMLSpace
     let sectionPath = element.parent.map { $0.path.joined(separator: "/") } ?? section.name
@@ -84,7 +89,8 @@ public struct PolicyAnalysis {
     if trimmedName.hasPrefix("{{") || trimmedName.hasPrefix("@") {
       report(
         .unresolvableHeaderName, .warning, at: element, section: sectionPath,
-        "set-header name '\(trimmedName.hasPrefix("@") ? "@(...)" : trimmedName)' is a named value or an expression; check by hand whether it sends a function key")
+        "set-header name '\(trimmedName.hasPrefix("@") ? "@(...)" : trimmedName)' is a named value or an expression; check by hand whether it sends a function key"
+      )
       return
     }
     guard configuration.isKeyHeader(trimmedName) else { return }
@@ -99,19 +105,26 @@ public struct PolicyAnalysis {
     } else if let parent = element.parent, section.hasName("fragment") {
       placement = .inPlace(parent: parent, scope: section, inFragment: true)
     } else if let parent = element.parent, section.hasName("inbound") {
-      placement = parent.isSame(as: section) ? .inboundTop(inbound: parent) : .inPlace(parent: parent, scope: section, inFragment: false)
+      placement =
+        parent.isSame(as: section)
+        ? .inboundTop(inbound: parent) : .inPlace(parent: parent, scope: section, inFragment: false)
     } else {
       placement = .review(.keyOutsideInbound)
     }
     injections.append(
-      KeyInjection(element: element, headerName: trimmedName, placement: placement, valueSource: valueSource, section: sectionPath))
+      KeyInjection(
+        element: element, headerName: trimmedName, placement: placement, valueSource: valueSource, section: sectionPath)
+    )
     if valueSource == .literal {
       report(
         .literalKey, .error, at: element, section: sectionPath,
-        "the value of header '\(trimmedName)' is a literal function key (a leaked secret): rotate the key and keep it in a Key Vault-backed named value")
+        "the value of header '\(trimmedName)' is a literal function key (a leaked secret): rotate the key and keep it in a Key Vault-backed named value"
+      )
     }
     if case .review(let rule) = placement {
-      report(rule, .warning, at: element, section: sectionPath, Self.reviewMessage(rule, header: trimmedName, section: section.name))
+      report(
+        rule, .warning, at: element, section: sectionPath,
+        Self.reviewMessage(rule, header: trimmedName, section: section.name))
     }
   }
 
@@ -136,7 +149,8 @@ public struct PolicyAnalysis {
     else { return }
     report(
       .keyInQueryParameter, .warning, at: element, section: element.parent?.path.joined(separator: "/") ?? "",
-      "a function key is passed as the 'code' query parameter: replace it with <authentication-managed-identity> by hand")
+      "a function key is passed as the 'code' query parameter: replace it with <authentication-managed-identity> by hand"
+    )
   }
 
   private mutating func inspectURL(_ url: String?, of element: PolicyElement) {
@@ -151,9 +165,12 @@ public struct PolicyAnalysis {
       "the URL of <\(element.name)> passes a function key in its 'code' query parameter: remove it by hand")
   }
 
-  private mutating func report(_ rule: Rule, _ severity: Severity, at element: PolicyElement, section: String, _ message: String) {
+  private mutating func report(
+    _ rule: Rule, _ severity: Severity, at element: PolicyElement, section: String, _ message: String
+  ) {
     let (line, column) = element.location
-    findings.append(Finding(rule: rule, severity: severity, message: message, line: line, column: column, section: section))
+    findings.append(
+      Finding(rule: rule, severity: severity, message: message, line: line, column: column, section: section))
   }
 
   /// Classifies the header's `<value>`s: a named value, a variable set from one, a literal…
@@ -188,7 +205,9 @@ public struct PolicyAnalysis {
     let bytes = Array(expression.utf8)
     let marker = Array("Variables".utf8)
     guard bytes.count > marker.count,
-      let found = (0...(bytes.count - marker.count)).first(where: { bytes[$0..<($0 + marker.count)].elementsEqual(marker) })
+      let found = (0...(bytes.count - marker.count)).first(where: {
+        bytes[$0..<($0 + marker.count)].elementsEqual(marker)
+      })
     else { return nil }
     var i = found + marker.count
     let allowed = Set("[.GetValueOrDefault<string>( ".utf8)

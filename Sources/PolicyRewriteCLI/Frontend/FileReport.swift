@@ -1,5 +1,6 @@
 import PolicyDOM
 import PolicyRewrite
+
 /// What happened to one file in a run.
 public struct FileReport: Sendable {
   /// The path as shown to the user.

@@ -1,5 +1,6 @@
 import PolicyDOM
 import PolicyRewrite
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -13,6 +14,7 @@ public struct FileSystemError: Error, Sendable, CustomStringConvertible {
   /// What was being done and why it failed.
   public var reason: String
 
+  /// The message, for people.
   public var description: String { reason }
 
   static func errno(_ what: String, _ path: String) -> FileSystemError {
@@ -113,7 +115,8 @@ public enum FileSystem {
   private static func stamp(_ info: stat) -> FileStamp {
     FileStamp(
       device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
-      modified: Int64(info.st_mtim.tv_sec), modifiedNanoseconds: Int64(info.st_mtim.tv_nsec), mode: UInt32(info.st_mode),
+      modified: Int64(info.st_mtim.tv_sec), modifiedNanoseconds: Int64(info.st_mtim.tv_nsec),
+      mode: UInt32(info.st_mode),
       owner: UInt32(info.st_uid), group: UInt32(info.st_gid))
   }
 

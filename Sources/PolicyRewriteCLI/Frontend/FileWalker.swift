@@ -1,5 +1,6 @@
 import PolicyDOM
 import PolicyRewrite
+
 /// Finds the policy files under the paths given on the command line.
 ///
 /// Folders are walked recursively; `.git`, `.terraform`, `node_modules` and `.build` are
@@ -54,7 +55,8 @@ public struct FileWalker: Sendable {
 
   private func selects(components: [[UInt8]]) -> Bool {
     if isExcluded(components) { return false }
-    return patterns.contains { $0.matches(components: components) } || includes.contains { $0.matches(components: components) }
+    return patterns.contains { $0.matches(components: components) }
+      || includes.contains { $0.matches(components: components) }
   }
 
   private func isExcluded(_ components: [[UInt8]]) -> Bool { excludes.contains { $0.matches(components: components) } }
@@ -74,7 +76,8 @@ public struct FileWalker: Sendable {
       case .directory:
         walkDirectory(root, relative: "", components: [], into: &items, problems: &problems)
       case .symbolicLink:
-        problems.append(Problem(path: root, message: "is a symbolic link; skipped (links are not followed)", isError: false))
+        problems.append(
+          Problem(path: root, message: "is a symbolic link; skipped (links are not followed)", isError: false))
       case .missing:
         problems.append(Problem(path: root, message: "no such file or folder", isError: true))
       case .other:

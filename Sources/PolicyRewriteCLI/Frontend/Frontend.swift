@@ -1,5 +1,6 @@
 import PolicyDOM
 import PolicyRewrite
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -77,7 +78,8 @@ public struct Frontend: Sendable {
         } else {
           problems.append(
             FileWalker.Problem(
-              path: item.path, message: "another input is also written to \(item.relativePath) in the output folder; not written",
+              path: item.path,
+              message: "another input is also written to \(item.relativePath) in the output folder; not written",
               isError: true))
         }
       }
@@ -89,8 +91,9 @@ public struct Frontend: Sendable {
       var report = FileReport(path: problem.path)
       report.isPolicy = false
       report.findings.append(
-        Finding(rule: problem.isError ? .ioError : .skippedPath, severity: problem.isError ? .error : .note,
-                message: problem.message, line: 1, column: 1))
+        Finding(
+          rule: problem.isError ? .ioError : .skippedPath, severity: problem.isError ? .error : .note,
+          message: problem.message, line: 1, column: 1))
       tracker.add(report)
       reporter.report(report)
     }
@@ -142,34 +145,37 @@ public struct Frontend: Sendable {
 
   /// Processes one file's bytes into `report`; returns the bytes the file has after the run.
   @discardableResult
-  private func process(_ bytes: [UInt8], into report: inout FileReport, stamp: FileStamp?, item: FileWalker.Item?) -> [UInt8] {
+  private func process(_ bytes: [UInt8], into report: inout FileReport, stamp: FileStamp?, item: FileWalker.Item?)
+    -> [UInt8]
+  {
     guard PolicyRewriter.mayConcern(bytes, path: report.path) || item == nil else {
       report.isPolicy = false
       return bytes
     }
-    let result = options.command == .check ? rewriter.check(bytes, path: report.path) : rewriter.rewrite(bytes, path: report.path)
+    let result =
+      options.command == .check ? rewriter.check(bytes, path: report.path) : rewriter.rewrite(bytes, path: report.path)
     report.isPolicy = result.isPolicy || result.hasErrors
     report.findings = result.findings.filter { $0.rule.isFailure || !options.ignoredRules.contains($0.rule) }
     report.reviewCount = result.reviewCount
     report.referencedNamedValues = FileReport.namedValueReferences(in: result.output)
     guard result.changed else { return bytes }
     report.changed = true
-      report.removedKeyNamedValues = result.removedKeyNamedValues
+    report.removedKeyNamedValues = result.removedKeyNamedValues
     if options.wantsDiff { report.diff = UnifiedDiff.make(old: bytes, new: result.output, path: report.path) }
     guard let item else { return result.output }
     do {
-        switch options.output {
-        case .none:
-          break
-        case .inPlace:
-          try FileSystem.replace(item.path, with: result.output, expected: stamp)
-        case .directory(let directory):
-          try FileSystem.create(directory + "/" + item.relativePath, with: result.output, under: directory)
-        }
-      } catch {
-        report.changed = false
-        report.diff = []
-        report.removedKeyNamedValues = []
+      switch options.output {
+      case .none:
+        break
+      case .inPlace:
+        try FileSystem.replace(item.path, with: result.output, expected: stamp)
+      case .directory(let directory):
+        try FileSystem.create(directory + "/" + item.relativePath, with: result.output, under: directory)
+      }
+    } catch {
+      report.changed = false
+      report.diff = []
+      report.removedKeyNamedValues = []
       report.referencedNamedValues = FileReport.namedValueReferences(in: bytes)
       report.fail(.ioError, "not written: \(error.reason)")
       return bytes

@@ -1,5 +1,6 @@
 import PolicyDOM
 import PolicyRewrite
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -95,11 +96,13 @@ enum Threads {
   static func spawn(_ body: @escaping @Sendable () -> Void) -> pthread_t {
     var thread = pthread_t()
     let box = Unmanaged.passRetained(Box(body)).toOpaque()
-    let status = pthread_create(&thread, nil, { raw in
-      let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
-      box.body()
-      return nil
-    }, box)
+    let status = pthread_create(
+      &thread, nil,
+      { raw in
+        let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+        box.body()
+        return nil
+      }, box)
     precondition(status == 0, "pthread_create failed: \(status)")
     return thread
   }

@@ -1,5 +1,6 @@
 import PolicyDOM
 import PolicyRewrite
+
 #if canImport(Glibc)
   import Glibc
 #endif

@@ -1,5 +1,6 @@
 import PolicyDOM
 import PolicyRewrite
+
 /// The totals of a run, and the named values left to clean up.
 public struct RunSummary: Sendable, Hashable {
   /// Policy files read.

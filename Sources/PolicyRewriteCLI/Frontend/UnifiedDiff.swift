@@ -1,5 +1,6 @@
 import PolicyDOM
 import PolicyRewrite
+
 /// Unified diffs (`diff -u`, `git diff`) of two versions of a file, byte-exact.
 ///
 /// Lines keep their terminators, so a CRLF file gives CRLF lines in the diff, as `git diff`

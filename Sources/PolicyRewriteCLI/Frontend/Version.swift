@@ -1,5 +1,6 @@
 import PolicyDOM
 import PolicyRewrite
+
 /// The version of policy-rewrite, shown by `--version` and written into SARIF and JSON.
 public enum PolicyRewriteVersion {
   /// The version string.

@@ -1,5 +1,6 @@
 import PolicyDOM
 import PolicyRewrite
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -38,7 +39,8 @@ final class GitHubReporter: Reporter {
         output.write(TextReporter.line(for: finding, path: file.path, color: false) + "\n")
       }
       table.append(
-        "| \(Self.cell(file.path)):\(finding.line):\(finding.column) | \(finding.severity.rawValue) | \(finding.rule.rawValue) | \(Self.cell(finding.message)) |")
+        "| \(Self.cell(file.path)):\(finding.line):\(finding.column) | \(finding.severity.rawValue) | \(finding.rule.rawValue) | \(Self.cell(finding.message)) |"
+      )
     }
     output.flush()
   }

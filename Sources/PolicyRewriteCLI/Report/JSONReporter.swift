@@ -1,5 +1,6 @@
 import PolicyDOM
 import PolicyRewrite
+
 /// Writes one JSON document with every finding, the changed files and the totals.
 ///
 /// ```json
@@ -69,11 +70,13 @@ final class JSONReporter: Reporter {
   func report(_ file: FileReport) {
     for finding in file.findings {
       items.append(
-        Item(path: file.path, line: finding.line, column: finding.column, rule: finding.rule.rawValue,
-             severity: finding.severity.rawValue, message: finding.message, section: finding.section))
+        Item(
+          path: file.path, line: finding.line, column: finding.column, rule: finding.rule.rawValue,
+          severity: finding.severity.rawValue, message: finding.message, section: finding.section))
     }
     if file.changed {
-      files.append(ChangedFile(path: file.path, changed: true, diff: diff ? String(decoding: file.diff, as: UTF8.self) : nil))
+      files.append(
+        ChangedFile(path: file.path, changed: true, diff: diff ? String(decoding: file.diff, as: UTF8.self) : nil))
     }
   }
 

@@ -44,16 +44,24 @@ extension RunSummary {
     var lines: [String]
     switch command {
     case .migrate:
-      lines = ["policy-rewrite migrate: \(scanned) files scanned, \(changed) changed, \(unchanged) unchanged, \(needingReview) needing review, \(errors) with errors"]
+      lines = [
+        "policy-rewrite migrate: \(scanned) files scanned, \(changed) changed, \(unchanged) unchanged, \(needingReview) needing review, \(errors) with errors"
+      ]
       if !namedValuesToCleanUp.isEmpty {
-        lines.append("named values that held keys and are no longer referenced (delete them and their Key Vault secrets after the switch): \(namedValuesToCleanUp.joined(separator: ", "))")
+        lines.append(
+          "named values that held keys and are no longer referenced (delete them and their Key Vault secrets after the switch): \(namedValuesToCleanUp.joined(separator: ", "))"
+        )
       }
       if !namedValuesStillReferenced.isEmpty {
         let list = namedValuesStillReferenced.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }
-        lines.append("named values that held keys and are still referenced elsewhere (keep them for now): \(list.joined(separator: ", "))")
+        lines.append(
+          "named values that held keys and are still referenced elsewhere (keep them for now): \(list.joined(separator: ", "))"
+        )
       }
     case .check:
-      lines = ["policy-rewrite check: \(scanned) files scanned, \(findings) findings in \(withFindings) files, \(errors) with errors"]
+      lines = [
+        "policy-rewrite check: \(scanned) files scanned, \(findings) findings in \(withFindings) files, \(errors) with errors"
+      ]
     }
     return lines
   }

@@ -1,5 +1,6 @@
 import PolicyDOM
 import PolicyRewrite
+
 /// Writes a SARIF 2.1.0 log that GitHub code scanning accepts: the tool with every rule,
 /// and one result per finding with a repository-relative location and a fingerprint.
 ///
@@ -116,7 +117,8 @@ final class SARIFReporter: Reporter {
   func finish(_ summary: RunSummary) {
     let rules = Rule.allCases.map { rule in
       RuleDescriptor(
-        id: rule.rawValue, name: rule.rawValue.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(),
+        id: rule.rawValue,
+        name: rule.rawValue.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(),
         shortDescription: Text(text: rule.summary), fullDescription: Text(text: rule.summary),
         defaultConfiguration: RuleConfiguration(level: Self.level(rule.defaultSeverity)))
     }

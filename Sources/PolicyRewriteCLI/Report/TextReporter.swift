@@ -1,5 +1,6 @@
 import PolicyDOM
 import PolicyRewrite
+
 /// Writes findings as `PATH:LINE:COL: severity: message [rule-id]` on standard error and
 /// diffs on standard output.
 final class TextReporter: Reporter {
@@ -45,6 +46,7 @@ final class TextReporter: Reporter {
       case .warning: "\u{1B}[1;33m"
       case .note: "\u{1B}[1;36m"
       }
-    return "\u{1B}[1m\(location)\u{1B}[0m \(code)\(severity):\u{1B}[0m \(finding.message) \u{1B}[2m[\(finding.rule.rawValue)]\u{1B}[0m"
+    return
+      "\u{1B}[1m\(location)\u{1B}[0m \(code)\(severity):\u{1B}[0m \(finding.message) \u{1B}[2m[\(finding.rule.rawValue)]\u{1B}[0m"
   }
 }
