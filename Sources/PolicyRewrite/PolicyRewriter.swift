@@ -90,6 +90,9 @@ public struct PolicyRewriter: Sendable {
       result.output = source
       result.changed = false
       result.removedKeyNamedValues = []
+      for index in result.injections.indices where result.injections[index].outcome == .rewritten {
+        result.injections[index].outcome = .blocked
+      }
       result.findings.append(
         Finding(
           rule: .verificationFailed, severity: .error,
@@ -149,6 +152,11 @@ public struct PolicyRewriter: Sendable {
         return shifted
       }
       result.reviewCount += inner.reviewCount
+      result.injections += inner.injections.map { record in
+        var shifted = record
+        shifted.line += lineOffset
+        return shifted
+      }
       result.removedKeyNamedValues.formUnion(inner.removedKeyNamedValues)
       if inner.changed { edits.append(TextEdit(range: heredoc.body, replacement: inner.output)) }
     }
@@ -161,6 +169,9 @@ public struct PolicyRewriter: Sendable {
     result.findings.sort(by: Finding.locationOrder)
     if result.hasErrors || edits.isEmpty {
       result.removedKeyNamedValues = []
+      for index in result.injections.indices where result.hasErrors && result.injections[index].outcome == .rewritten {
+        result.injections[index].outcome = .blocked
+      }
       return result
     }
     result.output = TextEdit.apply(edits, to: source)
@@ -192,6 +203,8 @@ public struct PolicyRewriter: Sendable {
     }
     result.findings += planner.findings
     result.findings.sort(by: Finding.locationOrder)
+    result.injections = InjectionRecorder.records(
+      for: analysis, configuration: configuration, path: path, rewritten: !result.hasErrors)
     if result.hasErrors || planner.edits.isEmpty { return result }
     result.output = TextEdit.apply(planner.edits, to: source)
     result.changed = result.output != source

@@ -5,7 +5,9 @@ import PolicyDOM
 ///
 /// Per injection, in this order: the entry for the named value that the injection's
 /// `<value>` references, then the most specific path glob that matches the file, then the
-/// default. Read from JSON:
+/// default. `byPath` globs match the file's path relative to ``baseDirectory`` (the folder
+/// that holds the map file), so a map gives the same answer from any working directory; a file
+/// outside that folder never matches `byPath`. Read from JSON:
 ///
 /// ```json
 /// {"default": "11111111-2222-3333-4444-555555555555",
@@ -22,6 +24,16 @@ public struct ResourceMap: Sendable, Hashable {
     didSet { byPath.sort { ($0.glob.specificity, $1.glob.pattern) > ($1.glob.specificity, $0.glob.pattern) } }
   }
 
+  /// The absolute folder that `byPath` globs are relative to (the map file's folder); `nil`
+  /// matches globs against the path as given.
+  public var baseDirectory: String?
+  /// Whether ``defaultResource`` was given on the command line (`--resource`) rather than by
+  /// the map's `default`.
+  public var defaultIsFromCommandLine = false
+  /// Whether every injection must be resolved by a `byNamedValue` or `byPath` entry
+  /// (`--strict-map`): falling back to the default is then an error for that file.
+  public var requiresMapEntry = false
+
   /// Creates a map.
   public init(
     defaultResource: Resource? = nil, byNamedValue: [String: Resource] = [:],
@@ -36,71 +48,62 @@ public struct ResourceMap: Sendable, Hashable {
   public struct InvalidMap: Error, Sendable, CustomStringConvertible {
     /// What is wrong, for people.
     public var description: String
+    /// The 1-based line in the map file where the problem is, when known.
+    public var line: Int
+    /// The 1-based column (in characters) in the map file, when known.
+    public var column: Int
 
-    /// Creates an error with its description.
-    public init(description: String) {
+    /// Creates an error with its description and where in the map it is.
+    public init(description: String, line: Int = 1, column: Int = 1) {
       self.description = description
+      self.line = line
+      self.column = column
     }
   }
 
   /// Reads a map from its JSON form.
-  /// - Throws: ``InvalidMap`` for malformed JSON, unknown keys or an invalid resource.
+  /// - Throws: ``InvalidMap`` for malformed JSON, unknown keys or an invalid resource, with the
+  ///   line and column of the problem.
   public init(json: [UInt8]) throws(InvalidMap) {
-    struct Document: Decodable {
-      var `default`: String?
-      var byNamedValue: [String: String]?
-      var byPath: [String: String]?
-
-      enum CodingKeys: String, CodingKey, CaseIterable {
-        case `default`, byNamedValue, byPath
+    func invalid(_ message: String, at offset: Int?) -> InvalidMap {
+      let (line, column) = JSONSyntax.location(of: offset ?? 0, in: json)
+      return InvalidMap(description: message, line: line, column: column)
+    }
+    let form = "{\"default\": R, \"byNamedValue\": {NAME: R}, \"byPath\": {GLOB: R}}"
+    if let offset = JSONSyntax.firstError(in: json) {
+      throw invalid("resource map is not valid JSON (expected \(form))", at: offset)
+    }
+    guard case .object(let object)? = try? JSONDecoder().decode(MapValue.self, from: Data(json)) else {
+      throw invalid("resource map must be a JSON object of the form \(form)", at: 0)
+    }
+    for key in object.keys.sorted() where !["default", "byNamedValue", "byPath"].contains(key) {
+      throw invalid(
+        "unknown key '\(key)' in the resource map (expected default, byNamedValue, byPath)",
+        at: JSONSyntax.offset(ofString: key, in: json))
+    }
+    func resource(_ value: MapValue?, named key: String) throws(InvalidMap) -> Resource {
+      guard case .string(let text)? = value else {
+        throw invalid("'\(key)' must be a string resource", at: JSONSyntax.offset(ofString: key, in: json))
       }
-
-      struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-      }
-
-      struct UnknownKey: Error, CustomStringConvertible {
-        var key: String
-        var description: String { "unknown key '\(key)' (expected default, byNamedValue, byPath)" }
-      }
-
-      init(from decoder: any Decoder) throws {
-        let all = try decoder.container(keyedBy: AnyKey.self)
-        if let unknown = all.allKeys.first(where: { CodingKeys(rawValue: $0.stringValue) == nil }) {
-          throw UnknownKey(key: unknown.stringValue)
-        }
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.default = try container.decodeIfPresent(String.self, forKey: .default)
-        self.byNamedValue = try container.decodeIfPresent([String: String].self, forKey: .byNamedValue)
-        self.byPath = try container.decodeIfPresent([String: String].self, forKey: .byPath)
+      do {
+        return try Resource(validating: text)
+      } catch {
+        throw invalid("\(error)", at: JSONSyntax.offset(ofString: text, in: json))
       }
     }
-    let document: Document
-    do {
-      document = try JSONDecoder().decode(Document.self, from: Data(json))
-    } catch {
-      throw InvalidMap(
-        description:
-          "resource map is not valid JSON of the form {\"default\": R, \"byNamedValue\": {...}, \"byPath\": {...}}: \(error)"
-      )
+    func entries(_ key: String) throws(InvalidMap) -> [(String, Resource)] {
+      guard let value = object[key] else { return [] }
+      guard case .object(let table) = value else {
+        throw invalid("'\(key)' must be an object of NAME: R", at: JSONSyntax.offset(ofString: key, in: json))
+      }
+      var result: [(String, Resource)] = []
+      for name in table.keys.sorted() { result.append((name, try resource(table[name], named: name))) }
+      return result
     }
-    do {
-      self.init(
-        defaultResource: try document.default.map { text throws(Resource.InvalidResource) in
-          try Resource(validating: text)
-        },
-        byNamedValue: try (document.byNamedValue ?? [:]).mapValues { text throws(Resource.InvalidResource) in
-          try Resource(validating: text)
-        },
-        byPath: try (document.byPath ?? [:]).map { entry throws(Resource.InvalidResource) in
-          (Glob(entry.key), try Resource(validating: entry.value))
-        })
-    } catch {
-      throw InvalidMap(description: "resource map: \(error)")
-    }
+    let defaultResource = try object["default"].map { value throws(InvalidMap) in try resource(value, named: "default") }
+    let byNamedValue = Dictionary(try entries("byNamedValue"), uniquingKeysWith: { first, _ in first })
+    let byPath = try entries("byPath").map { (Glob($0.0), $0.1) }
+    self.init(defaultResource: defaultResource, byNamedValue: byNamedValue, byPath: byPath)
   }
 
   /// Whether the map has no entry at all.
@@ -108,14 +111,39 @@ public struct ResourceMap: Sendable, Hashable {
 
   /// The resource for a key held by `namedValue` (if known) in the file at `path`.
   public func resource(namedValue: String?, path: String) -> Resource? {
-    if let namedValue, let resource = byNamedValue[namedValue] { return resource }
-    if let entry = byPath.first(where: { $0.glob.matches(path) }) { return entry.resource }
-    return defaultResource
+    resolve(namedValue: namedValue, path: path).resource
+  }
+
+  /// The resource for a key held by `namedValue` (if known) in the file at `path`, and why.
+  /// - Parameters:
+  ///   - namedValue: The display name of the named value that holds the key.
+  ///   - path: The file's path: absolute when ``baseDirectory`` is set, else as given.
+  public func resolve(namedValue: String?, path: String) -> ResourceResolution {
+    if let namedValue, let resource = byNamedValue[namedValue] {
+      return ResourceResolution(resource: resource, source: .namedValue, entry: namedValue)
+    }
+    if let relative = pathForGlobs(path), let match = byPath.first(where: { $0.glob.matches(relative) }) {
+      return ResourceResolution(resource: match.resource, source: .path, entry: match.glob.pattern)
+    }
+    if let defaultResource {
+      return ResourceResolution(resource: defaultResource, source: defaultIsFromCommandLine ? .commandLine : .default)
+    }
+    return ResourceResolution(resource: nil, source: .none)
+  }
+
+  /// The path that `byPath` globs see: relative to ``baseDirectory``, or `nil` outside it.
+  private func pathForGlobs(_ path: String) -> String? {
+    guard let baseDirectory else { return path }
+    let base = baseDirectory.hasSuffix("/") ? baseDirectory : baseDirectory + "/"
+    if base == "/" { return path.hasPrefix("/") ? String(path.dropFirst()) : nil }
+    return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : nil
   }
 
   /// Whether two maps give every injection the same resource.
   public static func == (lhs: ResourceMap, rhs: ResourceMap) -> Bool {
     lhs.defaultResource == rhs.defaultResource && lhs.byNamedValue == rhs.byNamedValue
+      && lhs.baseDirectory == rhs.baseDirectory && lhs.defaultIsFromCommandLine == rhs.defaultIsFromCommandLine
+      && lhs.requiresMapEntry == rhs.requiresMapEntry
       && lhs.byPath.map(\.glob) == rhs.byPath.map(\.glob) && lhs.byPath.map(\.resource) == rhs.byPath.map(\.resource)
   }
 
@@ -123,9 +151,27 @@ public struct ResourceMap: Sendable, Hashable {
   public func hash(into hasher: inout Hasher) {
     hasher.combine(defaultResource)
     hasher.combine(byNamedValue)
+    hasher.combine(baseDirectory)
     for entry in byPath {
       hasher.combine(entry.glob)
       hasher.combine(entry.resource)
+    }
+  }
+}
+
+/// A JSON value as far as a resource map cares: strings, objects, and anything else.
+private enum MapValue: Decodable {
+  case string(String)
+  case object([String: MapValue])
+  case other
+
+  init(from decoder: any Decoder) throws {
+    if let text = try? decoder.singleValueContainer().decode(String.self) {
+      self = .string(text)
+    } else if let table = try? decoder.singleValueContainer().decode([String: MapValue].self) {
+      self = .object(table)
+    } else {
+      self = .other
     }
   }
 }

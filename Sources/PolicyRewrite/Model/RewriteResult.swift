@@ -14,6 +14,8 @@ public struct RewriteResult: Sendable {
   public var removedKeyNamedValues: Set<String>
   /// The number of injections left for review.
   public var reviewCount: Int
+  /// Every key injection of a migration, with its resource, why, and its outcome.
+  public var injections: [InjectionRecord] = []
 
   /// A result that leaves `source` as it is, with no findings yet.
   init(unchanged source: [UInt8], isPolicy: Bool = true) {

@@ -92,11 +92,19 @@ struct EditPlanner {
   private mutating func resolveResource(for group: [KeyInjection]) -> Resource? {
     var resolved: Resource?
     for injection in group {
-      guard let resource = configuration.resources.resource(namedValue: injection.namedValue, path: path) else {
-        let origin = injection.namedValue.map { "named value '\($0)'" } ?? "this file"
+      let resolution = configuration.resources.resolve(namedValue: injection.namedValue, path: path)
+      let origin = injection.namedValue.map { "named value '\($0)'" } ?? "this file"
+      guard let resource = resolution.resource else {
         report(
           .unresolvedResource, .error, at: injection.element,
           "no resource (audience) for the key of \(origin): give --resource, or map it in --resource-map")
+        return nil
+      }
+      if configuration.resources.requiresMapEntry && !resolution.isFromMapEntry {
+        report(
+          .unresolvedResource, .error, at: injection.element,
+          "--strict-map: no byNamedValue or byPath entry for the key of \(origin) (the default '\(resource.value)' is not used); the file is left unchanged"
+        )
         return nil
       }
       if let resolved, resolved != resource {

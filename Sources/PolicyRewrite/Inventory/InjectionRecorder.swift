@@ -1,0 +1,77 @@
+import PolicyDOM
+
+/// Turns an analysis into ``InjectionRecord``s: the resource each injection gets and why, its
+/// outcome, and the Function App it reaches.
+enum InjectionRecorder {
+  /// The records of every key injection of `analysis`, in document order.
+  /// - Parameters:
+  ///   - analysis: The analysed policy.
+  ///   - configuration: The map that chooses resources.
+  ///   - path: The file's path, as the map's `byPath` globs see it.
+  ///   - rewritten: Whether the rewrite went ahead (no error stopped the file).
+  static func records(
+    for analysis: PolicyAnalysis, configuration: RewriteConfiguration, path: String, rewritten: Bool
+  ) -> [InjectionRecord] {
+    analysis.injections.map { injection in
+      let (line, column) = injection.element.location
+      let outcome: InjectionRecord.Outcome =
+        !injection.isRewritable ? .review : rewritten ? .rewritten : .blocked
+      return InjectionRecord(
+        line: line, column: column, section: injection.section, header: injection.headerName,
+        key: key(of: injection), resolution: configuration.resources.resolve(namedValue: injection.namedValue, path: path),
+        outcome: outcome, target: target(of: injection))
+    }
+  }
+
+  private static func key(of injection: KeyInjection) -> InjectionRecord.Key {
+    switch injection.valueSource {
+    case .namedValue(let name): return .namedValue(name)
+    case .literal: return .literal
+    case .expression: return .expression
+    case .none: return .missing
+    case .template:
+      let value = injection.element.children.first { $0.hasName("value") }
+      return .placeholder(value?.rawContent.trimmingXMLSpace ?? "")
+    }
+  }
+
+  /// The backend the injection's request goes to: a `send-request`'s `set-url`, else the
+  /// `set-backend-service` nearest to the injection (in its own branch first, then anywhere in its
+  /// section).
+  static func target(of injection: KeyInjection) -> BackendTarget? {
+    if case .sendRequest(let request) = injection.placement {
+      return request.children.first { $0.hasName("set-url") }.flatMap { url($0.rawContent) }
+    }
+    var scope = injection.element.parent
+    while let current = scope {
+      if let found = firstBackendService(in: current) { return found }
+      if current.path.count <= 1 { break }
+      scope = current.parent
+    }
+    return nil
+  }
+
+  private static func firstBackendService(in element: PolicyElement) -> BackendTarget? {
+    var child = element.firstChildElement
+    while let current = child {
+      if current.hasName("set-backend-service") {
+        if let id = current.attribute("backend-id")?.trimmingXMLSpace, !id.isEmpty, !id.hasPrefix("@") {
+          return .backendID(id)
+        }
+        if let base = current.attribute("base-url"), let target = url(base) { return target }
+      } else if !current.hasName("send-request") && !current.hasName("send-one-way-request"),
+        let found = firstBackendService(in: current)
+      {
+        return found
+      }
+      child = current.nextSiblingElement
+    }
+    return nil
+  }
+
+  private static func url(_ text: String) -> BackendTarget? {
+    let trimmed = text.trimmingXMLSpace
+    guard !trimmed.isEmpty, !trimmed.hasPrefix("@") else { return nil }
+    return .url(trimmed)
+  }
+}
