@@ -152,9 +152,11 @@ public struct PolicyRewriter: Sendable {
         return shifted
       }
       result.reviewCount += inner.reviewCount
+      let resourceType = PolicyScope.terraformResourceType(enclosing: heredoc.body.lowerBound, in: source)
       result.injections += inner.injections.map { record in
         var shifted = record
         shifted.line += lineOffset
+        if let resourceType, record.scope != .fragment { shifted.scope = PolicyScope.of(terraformResourceType: resourceType) }
         return shifted
       }
       result.removedKeyNamedValues.formUnion(inner.removedKeyNamedValues)

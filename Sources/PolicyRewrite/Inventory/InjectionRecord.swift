@@ -52,11 +52,13 @@ public struct InjectionRecord: Sendable, Hashable {
   public var outcome: Outcome
   /// The Function App it reaches, when the policy says: `backend-id NAME` or a URL.
   public var target: BackendTarget?
+  /// The scope of the policy that holds it.
+  public var scope: PolicyScope
 
   /// Creates a record.
   public init(
     line: Int, column: Int, section: String, header: String, key: Key, resolution: ResourceResolution,
-    outcome: Outcome, target: BackendTarget?
+    outcome: Outcome, target: BackendTarget?, scope: PolicyScope
   ) {
     self.line = line
     self.column = column
@@ -66,5 +68,6 @@ public struct InjectionRecord: Sendable, Hashable {
     self.resolution = resolution
     self.outcome = outcome
     self.target = target
+    self.scope = scope
   }
 }

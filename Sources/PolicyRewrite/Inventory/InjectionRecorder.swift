@@ -12,14 +12,15 @@ enum InjectionRecorder {
   static func records(
     for analysis: PolicyAnalysis, configuration: RewriteConfiguration, path: String, rewritten: Bool
   ) -> [InjectionRecord] {
-    analysis.injections.map { injection in
+    let scope = PolicyScope.of(path: path, isFragment: analysis.document.root.hasName("fragment"))
+    return analysis.injections.map { injection in
       let (line, column) = injection.element.location
       let outcome: InjectionRecord.Outcome =
         !injection.isRewritable ? .review : rewritten ? .rewritten : .blocked
       return InjectionRecord(
         line: line, column: column, section: injection.section, header: injection.headerName,
         key: key(of: injection), resolution: configuration.resources.resolve(namedValue: injection.namedValue, path: path),
-        outcome: outcome, target: target(of: injection))
+        outcome: outcome, target: target(of: injection), scope: scope)
     }
   }
 

@@ -1,0 +1,128 @@
+import FoundationEssentials
+import PolicyDOM
+
+/// Finds the named values, Key Vault secrets and backends a file declares: Terraform
+/// `azurerm_api_management_named_value`, `azurerm_key_vault_secret` and
+/// `azurerm_api_management_backend` resources, APIOps `namedValueInformation.json` and
+/// `backendInformation.json`, and Bicep `namedValues` and `backends` resources.
+public enum DeclarationScanner {
+  /// The declarations in one file, in file order.
+  /// - Parameters:
+  ///   - source: The file's bytes.
+  ///   - path: The file's path: its name says the format, and an APIOps file's folder its name.
+  public static func declarations(in source: [UInt8], path: String) -> [Declaration] {
+    let name = path.split(separator: "/").last.map(String.init) ?? path
+    if name.hasSuffix(".tf") { return terraform(source) }
+    if name.hasSuffix(".bicep") { return bicep(source) }
+    if name == "namedValueInformation.json" || name == "backendInformation.json" {
+      return apiops(source, path: path, backend: name == "backendInformation.json")
+    }
+    return []
+  }
+
+  /// Whether a file may declare something, by a cheap byte search.
+  public static func mayDeclare(_ source: [UInt8], path: String) -> Bool {
+    source.containsLiteral("named_value") || source.containsLiteral("key_vault_secret")
+      || source.containsLiteral("management_backend") || source.containsLiteral("namedValues")
+      || source.containsLiteral("/backends") || path.hasSuffix("Information.json")
+  }
+
+  // MARK: Terraform
+
+  private static func terraform(_ source: [UInt8]) -> [Declaration] {
+    let lines = LineMap(source)
+    var result: [Declaration] = []
+    for block in TerraformBlocks(source) {
+      let line = lines.location(of: block.start).line
+      let address = "\(block.type).\(block.name)"
+      switch block.type {
+      case "azurerm_api_management_named_value":
+        guard let name = block.string("display_name") ?? block.string("name") else { continue }
+        let secretID = block.expression("secret_id")
+        let vaultSecret = secretID.flatMap { id in
+          id.hasPrefix("azurerm_key_vault_secret.")
+            ? id.split(separator: ".").prefix(2).joined(separator: ".") : nil
+        }
+        result.append(
+          Declaration(
+            kind: .namedValue, name: name, address: address, line: line,
+            isSecret: block.expression("secret") == "true" || secretID != nil, keyVaultSecret: vaultSecret))
+      case "azurerm_key_vault_secret":
+        guard let name = block.string("name") else { continue }
+        result.append(Declaration(kind: .keyVaultSecret, name: name, address: address, line: line, isSecret: true))
+      case "azurerm_api_management_backend":
+        guard let name = block.string("name") else { continue }
+        result.append(Declaration(kind: .backend, name: name, address: address, line: line, url: block.string("url")))
+      default:
+        continue
+      }
+    }
+    return result
+  }
+
+  // MARK: APIOps
+
+  private struct APIOpsInformation: Decodable {
+    struct Properties: Decodable {
+      var displayName: String?
+      var secret: Bool?
+      var url: String?
+      var keyVault: [String: String?]?
+    }
+    var name: String?
+    var properties: Properties?
+  }
+
+  private static func apiops(_ source: [UInt8], path: String, backend: Bool) -> [Declaration] {
+    guard let information = try? JSONDecoder().decode(APIOpsInformation.self, from: Data(source)) else { return [] }
+    let folder = path.split(separator: "/").dropLast().last.map(String.init)
+    if backend {
+      guard let name = information.name ?? folder else { return [] }
+      return [Declaration(kind: .backend, name: name, line: 1, url: information.properties?.url)]
+    }
+    guard let name = information.properties?.displayName ?? information.name ?? folder else { return [] }
+    let secret = information.properties?.secret == true || information.properties?.keyVault != nil
+    return [Declaration(kind: .namedValue, name: name, line: 1, isSecret: secret)]
+  }
+
+  // MARK: Bicep
+
+  private static func bicep(_ source: [UInt8]) -> [Declaration] {
+    let text = String(decoding: source, as: UTF8.self)
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    var result: [Declaration] = []
+    var pending: (kind: Declaration.Kind, line: Int)?
+    var secret = false
+    for (index, line) in lines.enumerated() {
+      if line.contains("'Microsoft.ApiManagement/service/namedValues@") {
+        pending = (.namedValue, index + 1)
+        secret = false
+      } else if line.contains("'Microsoft.ApiManagement/service/backends@") {
+        pending = (.backend, index + 1)
+      }
+      guard let current = pending else { continue }
+      let trimmed = line.trimmingXMLSpace
+      if trimmed.hasPrefix("secret:") { secret = trimmed.hasSuffix("true") }
+      if trimmed.hasPrefix("keyVault:") { secret = true }
+      if current.kind == .namedValue, trimmed.hasPrefix("displayName:"), let name = quoted(trimmed) {
+        result.append(Declaration(kind: .namedValue, name: name, line: current.line, isSecret: secret))
+        pending = nil
+      } else if current.kind == .backend, trimmed.hasPrefix("url:"), let url = quoted(trimmed) {
+        let name = lines[current.line - 1...index].lazy.compactMap { line -> String? in
+          let trimmed = line.trimmingXMLSpace
+          return trimmed.hasPrefix("name:") ? quoted(trimmed) : nil
+        }.first
+        if let name { result.append(Declaration(kind: .backend, name: name, line: current.line, url: url)) }
+        pending = nil
+      }
+    }
+    return result
+  }
+
+  /// The text of the first single-quoted string in `line`, when it has no interpolation.
+  private static func quoted(_ line: String) -> String? {
+    let parts = line.split(separator: "'", omittingEmptySubsequences: false)
+    guard parts.count >= 3, !parts[1].contains("${") else { return nil }
+    return String(parts[1])
+  }
+}

@@ -1,0 +1,79 @@
+import PolicyDOM
+
+/// The APIM scope a policy applies at, which decides what runs before it (a parent scope's
+/// policy runs at the child's `<base />`).
+public enum PolicyScope: String, Sendable, Hashable, Codable, CaseIterable {
+  /// All APIs: the service's global policy.
+  case global
+  /// A product's policy.
+  case product
+  /// An API's policy.
+  case api
+  /// An operation's policy.
+  case operation
+  /// A policy fragment, run where it is included.
+  case fragment
+  /// The file does not say.
+  case unknown
+
+  /// The scope of a policy document, from its root and its path in an APIOps tree
+  /// (`policy.xml` at the root, `products/P/policy.xml`, `apis/A/policy.xml` or `apiPolicy.xml`,
+  /// `apis/A/operations/O/policy.xml`, `policy fragments/F/policy.xml`) or its file name.
+  /// - Parameters:
+  ///   - path: The file's path.
+  ///   - isFragment: Whether the document's root is `<fragment>`.
+  public static func of(path: String, isFragment: Bool) -> PolicyScope {
+    if isFragment { return .fragment }
+    let parts = path.split(separator: "/").map { $0.lowercased() }
+    let name = parts.last ?? ""
+    let folders = parts.dropLast()
+    if folders.contains(where: { $0 == "policy fragments" || $0 == "policyfragments" || $0 == "fragments" }) {
+      return .fragment
+    }
+    if let apis = folders.lastIndex(where: { $0 == "apis" }) {
+      return folders[apis...].contains("operations") ? .operation : .api
+    }
+    if folders.contains("products") { return .product }
+    if name.contains("operation") { return .operation }
+    if name.hasPrefix("api") { return .api }
+    if name.contains("product") { return .product }
+    if name.contains("global") || (name == "policy.xml" && folders.last.map(isArtifactsFolder) ?? true) {
+      return .global
+    }
+    return .unknown
+  }
+
+  /// The scope of a Terraform policy resource type, such as `azurerm_api_management_api_policy`.
+  public static func of(terraformResourceType type: String) -> PolicyScope {
+    switch type {
+    case "azurerm_api_management_policy": .global
+    case "azurerm_api_management_product_policy": .product
+    case "azurerm_api_management_api_policy": .api
+    case "azurerm_api_management_api_operation_policy": .operation
+    case "azurerm_api_management_policy_fragment": .fragment
+    default: .unknown
+    }
+  }
+
+  /// The type of the Terraform `resource "TYPE" "NAME"` block that encloses `offset`, found by
+  /// looking back for the nearest `resource "` declaration.
+  package static func terraformResourceType(enclosing offset: Int, in source: [UInt8]) -> String? {
+    let marker = Array("resource \"".utf8)
+    var i = min(offset, source.count) - marker.count
+    while i >= 0 {
+      if source[i] == marker[0], source[i..<(i + marker.count)].elementsEqual(marker),
+        i == 0 || source[i - 1] == .lineFeed || source[i - 1].isBlank
+      {
+        let start = i + marker.count
+        guard let end = source[start...].firstIndex(of: .doubleQuote) else { return nil }
+        return String(decoding: source[start..<end], as: UTF8.self)
+      }
+      i -= 1
+    }
+    return nil
+  }
+
+  private static func isArtifactsFolder(_ name: String) -> Bool {
+    name.contains("artifact") || name == "policies" || name == "apim"
+  }
+}
