@@ -50,44 +50,68 @@ struct Migrate: ParsableCommand {
   @Flag(help: "Also print the unified diff (with --write, --check, or a format other than text).")
   var diff = false
 
+  @Flag(
+    name: .customLong("strict-map"),
+    help: "Every injection must be resolved by a byNamedValue or byPath entry, and every entry must be used.")
+  var strictMap = false
+
+  @Flag(name: .shortAndLong, help: "Text output: only errors and the one-line summary.")
+  var quiet = false
+
   func validate() throws {
     if write && check { throw ValidationError("--write and --check cannot be combined") }
     if outputDirectory != nil && (write || check) {
       throw ValidationError("--output-dir cannot be combined with --write or --check")
     }
     if resource == nil && resourceMap == nil { throw ValidationError("give --resource or --resource-map") }
-    _ = try makeConfiguration()
-  }
-
-  private func makeConfiguration() throws -> RewriteConfiguration {
-    var map = ResourceMap()
-    if let resourceMap {
+    if strictMap && resourceMap == nil { throw ValidationError("--strict-map needs --resource-map") }
+    if let resource {
       do {
-        map = try ResourceMap(contentsOf: resourceMap)
+        _ = try Resource(validating: resource)
       } catch {
         throw ValidationError(error.description)
+      }
+    }
+  }
+
+  /// The configuration, and the map file's path and bytes; a map that cannot be read is
+  /// reported at its line and column (not as a usage error) and the run stops with status 2.
+  private func makeConfiguration() throws -> (RewriteConfiguration, (path: String, bytes: [UInt8])?) {
+    var map = ResourceMap()
+    var mapFile: (path: String, bytes: [UInt8])?
+    if let resourceMap {
+      do {
+        let bytes = try ResourceMap.read(resourceMap)
+        map = try ResourceMap(contentsOf: resourceMap, bytes: bytes)
+        mapFile = (resourceMap, bytes)
+      } catch {
+        let stream = ByteStream.standardError()
+        stream.write("\(resourceMap):\(error.line):\(error.column): error: \(error.description)\n")
+        stream.flush()
+        throw ExitCode(2)
       }
     }
     if let resource {
-      do {
-        map.defaultResource = try Resource(validating: resource)
-      } catch {
-        throw ValidationError(error.description)
-      }
+      map.defaultResource = try Resource(validating: resource)
+      map.defaultIsFromCommandLine = true
     }
-    return RewriteConfiguration(
+    map.requiresMapEntry = strictMap
+    let configuration = RewriteConfiguration(
       extraKeyHeaders: shared.headers, resources: map, clientID: clientID,
       outputTokenVariableName: outputTokenVariableName, ignoreError: ignoreError)
+    return (configuration, mapFile)
   }
 
   func run() throws {
-    var options = Frontend.Options(command: .migrate, configuration: try makeConfiguration())
+    let (configuration, mapFile) = try makeConfiguration()
+    var options = Frontend.Options(command: .migrate, configuration: configuration)
+    options.resourceMapFile = mapFile
     shared.apply(to: &options)
     options.output = write ? .inPlace : outputDirectory.map { .directory($0) } ?? .none
     let dryRun = !write && !check && outputDirectory == nil
     options.wantsDiff = diff || (shared.format == .text && dryRun && !shared.readsStandardInput)
     let frontend = Frontend(options: options)
-    let reporter = shared.makeReporter(command: .migrate, diff: options.wantsDiff)
+    let reporter = shared.makeReporter(command: .migrate, diff: options.wantsDiff, quiet: quiet)
     let summary =
       shared.readsStandardInput
       ? frontend.runStandardInput(reporter: reporter, output: check ? nil : ByteStream.standardOutput())

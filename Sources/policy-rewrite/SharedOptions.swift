@@ -53,8 +53,9 @@ struct SharedOptions: ParsableArguments {
     if let jobs { options.jobs = jobs }
   }
 
-  func makeReporter(command: Frontend.Command, diff: Bool) -> any Reporter {
-    format.makeReporter(command: command, color: color.enabled(for: ByteStream.standardError()), diff: diff)
+  func makeReporter(command: Frontend.Command, diff: Bool, quiet: Bool = false) -> any Reporter {
+    format.makeReporter(
+      command: command, color: color.enabled(for: ByteStream.standardError()), diff: diff, quiet: quiet)
   }
 }
 

@@ -22,12 +22,14 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   case ioError = "io-error"
   case skippedPath = "skipped-path"
   case verificationFailed = "verification-failed"
+  case unusedMapEntry = "unused-map-entry"
+  case strictMap = "strict-map"
 
   /// Whether a finding of this rule means the file could not be handled (exit status 2),
   /// rather than something found in it.
   public var isFailure: Bool {
     switch self {
-    case .parseError, .ioError, .verificationFailed, .unresolvedResource, .managedIdentityConflict,
+    case .parseError, .ioError, .verificationFailed, .unresolvedResource, .managedIdentityConflict, .strictMap,
       .conflictingResources:
       true
     default:
@@ -70,6 +72,10 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
       "The file could not be read or written."
     case .skippedPath:
       "A path on the command line was skipped: a symbolic link or not a regular file."
+    case .unusedMapEntry:
+      "A resource map entry matched no key injection in the run: a typo, or a path glob that matches nothing."
+    case .strictMap:
+      "With --strict-map, a resource map entry matched no key injection in the run."
     case .verificationFailed:
       "The rewritten policy failed verification (re-parse, idempotence or a remaining injection)."
     }

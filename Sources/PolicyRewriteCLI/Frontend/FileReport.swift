@@ -19,6 +19,12 @@ public struct FileReport: Sendable {
   public var referencedNamedValues: Set<String> = []
   /// Injections left for review.
   public var reviewCount = 0
+  /// Every key injection of a migration, with its resource and why.
+  public var injections: [InjectionRecord] = []
+  /// Named values, Key Vault secrets and backends the file declares.
+  public var declarations: [Declaration] = []
+  /// Where `--output-dir` wrote the migrated copy.
+  public var destination: String?
 
   /// Creates an empty report for `path`.
   public init(path: String) {

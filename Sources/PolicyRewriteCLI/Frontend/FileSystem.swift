@@ -222,4 +222,20 @@ public enum FileSystem {
     guard let slash = path.lastIndex(of: "/") else { return "." }
     return slash == path.startIndex ? "/" : String(path[..<slash])
   }
+
+  /// `path` made absolute against the working directory, with `.` and `..` resolved lexically
+  /// (links are not resolved).
+  public static func absolutePath(_ path: String) -> String {
+    let joined = path.hasPrefix("/") ? path : (currentDirectory() ?? "") + "/" + path
+    var parts: [Substring] = []
+    for part in joined.split(separator: "/", omittingEmptySubsequences: true) {
+      if part == "." { continue }
+      if part == ".." {
+        _ = parts.popLast()
+      } else {
+        parts.append(part)
+      }
+    }
+    return "/" + parts.joined(separator: "/")
+  }
 }

@@ -5,12 +5,17 @@ import PolicyRewrite
   import Glibc
 #endif
 
-/// Runs `migrate` or `check` over files and folders: walks them, processes the files in
+/// Runs `migrate`, `check` or `plan` over files and folders: walks them, processes the files in
 /// parallel, writes what is asked, and hands the reports to a ``Reporter`` in path order.
 public struct Frontend: Sendable {
   /// The command being run.
   public enum Command: String, Sendable {
-    case migrate, check
+    /// Rewrite key injections.
+    case migrate
+    /// Report what remains.
+    case check
+    /// Inventory the migration without changing anything.
+    case plan
   }
 
   /// Where `migrate` puts its result.
@@ -41,6 +46,8 @@ public struct Frontend: Sendable {
     public var ignoredRules: Set<Rule> = []
     /// Whether a progress bar may be drawn on standard error (when it is a terminal).
     public var showsProgress = true
+    /// The resource map file, whose entries are audited after the run (unused entries).
+    public var resourceMapFile: (path: String, bytes: [UInt8])?
 
     /// Creates options with the number of cores as jobs.
     public init(command: Command, configuration: RewriteConfiguration) {
@@ -108,7 +115,18 @@ public struct Frontend: Sendable {
         progress.update(done: index + 1)
       })
     progress.clear()
-    let summary = tracker.summary
+    if let map = options.resourceMapFile, options.command != .check {
+      let audit = MapAudit(
+        map: options.configuration.resources, path: map.path, bytes: map.bytes, usedEntries: tracker.usedMapEntries,
+        namedValues: tracker.keyNamedValues)
+      let report = audit.report()
+      if !report.findings.isEmpty {
+        tracker.add(report)
+        reporter.report(report)
+      }
+    }
+    var summary = tracker.summary
+    summary.output = options.output
     reporter.finish(summary)
     return summary
   }
@@ -120,6 +138,7 @@ public struct Frontend: Sendable {
     var tracker = SummaryTracker()
     do {
       let bytes = try FileSystem.readStandardInput()
+      report.declarations = DeclarationScanner.declarations(in: bytes, path: report.path)
       let rewritten = process(bytes, into: &report, stamp: nil, item: nil)
       output?.write(rewritten)
       output?.flush()
@@ -128,8 +147,10 @@ public struct Frontend: Sendable {
     }
     tracker.add(report)
     reporter.report(report)
-    reporter.finish(tracker.summary)
-    return tracker.summary
+    var summary = tracker.summary
+    summary.output = options.output
+    reporter.finish(summary)
+    return summary
   }
 
   private func process(_ item: FileWalker.Item) -> FileReport {
@@ -148,15 +169,21 @@ public struct Frontend: Sendable {
   private func process(_ bytes: [UInt8], into report: inout FileReport, stamp: FileStamp?, item: FileWalker.Item?)
     -> [UInt8]
   {
+    if options.command != .check, DeclarationScanner.mayDeclare(bytes, path: report.path) {
+      report.declarations = DeclarationScanner.declarations(in: bytes, path: report.path)
+    }
     guard PolicyRewriter.mayConcern(bytes, path: report.path) || item == nil else {
       report.isPolicy = false
       return bytes
     }
+    // byPath globs are relative to the map's folder: the rewriter sees the absolute path.
+    let resourcePath = item == nil ? report.path : FileSystem.absolutePath(report.path)
     let result =
-      options.command == .check ? rewriter.check(bytes, path: report.path) : rewriter.rewrite(bytes, path: report.path)
+      options.command == .check ? rewriter.check(bytes, path: report.path) : rewriter.rewrite(bytes, path: resourcePath)
     report.isPolicy = result.isPolicy || result.hasErrors
     report.findings = result.findings.filter { $0.rule.isFailure || !options.ignoredRules.contains($0.rule) }
     report.reviewCount = result.reviewCount
+    report.injections = result.injections
     report.referencedNamedValues = FileReport.namedValueReferences(in: result.output)
     guard result.changed else { return bytes }
     report.changed = true
@@ -189,17 +216,62 @@ private struct SummaryTracker {
   private var totals = RunSummary()
   private var removed = Set<String>()
   private var referencedBy: [String: String] = [:]
+  private var declared: [String: [CleanUpItem.Location]] = [:]
+  private var vaultSecrets: [String: CleanUpItem.Location] = [:]
+  private var keyLookingNamedValues = Set<String>()
+  /// The map entries (named values and path patterns) that chose a resource in this run.
+  private(set) var usedMapEntries = Set<String>()
+  /// The named values that hold the keys of this run's injections.
+  private(set) var keyNamedValues = Set<String>()
 
   mutating func add(_ report: FileReport) {
     totals.add(report)
     removed.formUnion(report.removedKeyNamedValues)
     for name in report.referencedNamedValues where referencedBy[name] == nil { referencedBy[name] = report.path }
+    for record in report.injections {
+      if let entry = record.resolution.entry { usedMapEntries.insert(entry) }
+      if case .namedValue(let name) = record.key { keyNamedValues.insert(name) }
+      if record.outcome == .rewritten, let resource = record.resolution.resource {
+        totals.audiences[resource.value, default: [:]][record.resolution.source, default: 0] += 1
+      }
+    }
+    for declaration in report.declarations {
+      let location = CleanUpItem.Location(path: report.path, line: declaration.line, address: declaration.address)
+      switch declaration.kind {
+      case .namedValue:
+        declared[declaration.name, default: []].append(
+          CleanUpItem.Location(
+            path: report.path, line: declaration.line, address: declaration.address,
+            keyVaultSecret: declaration.keyVaultSecret))
+        if Declaration.looksLikeFunctionKey(declaration.name) { keyLookingNamedValues.insert(declaration.name) }
+      case .keyVaultSecret:
+        if let address = declaration.address { vaultSecrets[address] = location }
+      case .backend:
+        if let url = declaration.url { totals.backends[declaration.name] = url }
+      }
+    }
   }
 
   var summary: RunSummary {
     var summary = totals
     summary.namedValuesToCleanUp = removed.filter { referencedBy[$0] == nil }.sorted()
     summary.namedValuesStillReferenced = referencedBy.filter { removed.contains($0.key) }
+    summary.cleanUp = summary.namedValuesToCleanUp.map { item(for: $0, stillReferencedBy: nil) }
+      + summary.namedValuesStillReferenced.keys.sorted().map { item(for: $0, stillReferencedBy: referencedBy[$0]) }
+    summary.unreferencedKeyNamedValues = keyLookingNamedValues.subtracting(referencedBy.keys).subtracting(removed)
+      .sorted().map { item(for: $0, stillReferencedBy: nil) }
     return summary
+  }
+
+  private func item(for name: String, stillReferencedBy path: String?) -> CleanUpItem {
+    let declarations = (declared[name] ?? []).map { location in
+      var location = location
+      if let secret = location.keyVaultSecret, let secretLocation = vaultSecrets[secret] {
+        location.keyVaultSecretLocation = CleanUpItem.Location.SecretLocation(
+          path: secretLocation.path, line: secretLocation.line)
+      }
+      return location
+    }
+    return CleanUpItem(namedValue: name, stillReferencedBy: path, declarations: declarations)
   }
 }

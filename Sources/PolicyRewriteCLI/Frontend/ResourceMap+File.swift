@@ -1,15 +1,27 @@
 import PolicyRewrite
 
 extension ResourceMap {
-  /// Reads a map from a JSON file.
+  /// Reads a map from a JSON file; its `byPath` globs are relative to the file's folder.
   /// - Throws: ``InvalidMap`` when the file cannot be read or is not a valid map.
   public init(contentsOf path: String) throws(InvalidMap) {
-    let bytes: [UInt8]
-    do {
-      bytes = try FileSystem.read(path).bytes
-    } catch {
-      throw InvalidMap(description: "cannot read resource map \(path): \(error.reason)")
-    }
+    try self.init(contentsOf: path, bytes: try Self.read(path))
+  }
+
+  /// Reads a map from the bytes of the file at `path`; its `byPath` globs are relative to the
+  /// file's folder.
+  /// - Throws: ``InvalidMap`` when the bytes are not a valid map.
+  public init(contentsOf path: String, bytes: [UInt8]) throws(InvalidMap) {
     try self.init(json: bytes)
+    baseDirectory = FileSystem.parent(of: FileSystem.absolutePath(path))
+  }
+
+  /// The bytes of the map file at `path`.
+  /// - Throws: ``InvalidMap`` when it cannot be read.
+  public static func read(_ path: String) throws(InvalidMap) -> [UInt8] {
+    do {
+      return try FileSystem.read(path).bytes
+    } catch {
+      throw InvalidMap(description: "cannot read the resource map: \(error.reason)")
+    }
   }
 }

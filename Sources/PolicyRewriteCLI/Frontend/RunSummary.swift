@@ -24,6 +24,19 @@ public struct RunSummary: Sendable, Hashable {
   /// references each.
   public var namedValuesStillReferenced: [String: String] = [:]
 
+  /// The named values of ``namedValuesToCleanUp`` and ``namedValuesStillReferenced`` with
+  /// where each is declared (Terraform resource addresses, Key Vault secrets).
+  public var cleanUp: [CleanUpItem] = []
+  /// Declared named values whose names look like function keys and that no scanned file
+  /// references: left over from an earlier migration.
+  public var unreferencedKeyNamedValues: [CleanUpItem] = []
+  /// Rewritten injections per resource, by where the resource came from.
+  public var audiences: [String: [ResourceResolution.Source: Int]] = [:]
+  /// Backend URLs by backend id, from the backends declared in the scanned files.
+  public var backends: [String: String] = [:]
+  /// Where `migrate` wrote its result.
+  public var output: Frontend.Output = .none
+
   /// Creates an empty summary.
   public init() {}
 

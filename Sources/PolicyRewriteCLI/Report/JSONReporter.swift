@@ -31,6 +31,37 @@ final class JSONReporter: Reporter {
     var path: String
     var changed: Bool
     var diff: String?
+    var destination: String?
+    var injections: [Injection]?
+  }
+
+  /// One key injection of a migration: where, which key, which resource and why.
+  struct Injection: Encodable {
+    var line: Int
+    var column: Int
+    var section: String
+    var header: String
+    var key: String
+    var resource: String?
+    var resourceFrom: String
+    var mapEntry: String?
+    var outcome: String
+    var scope: String
+    var backend: String?
+
+    init(_ record: InjectionRecord) {
+      line = record.line
+      column = record.column
+      section = record.section
+      header = record.header
+      key = record.key.label
+      resource = record.resolution.resource?.value
+      resourceFrom = record.resolution.source.rawValue
+      mapEntry = record.resolution.entry
+      outcome = record.outcome.rawValue
+      scope = record.scope.rawValue
+      backend = record.target?.description
+    }
   }
 
   struct Summary: Encodable {
@@ -43,6 +74,8 @@ final class JSONReporter: Reporter {
     var filesWithFindings: Int
     var namedValuesToCleanUp: [String]
     var namedValuesStillReferenced: [String: String]
+    var cleanUp: [CleanUpItem]?
+    var resources: [String: [String: Int]]?
   }
 
   struct Document: Encodable {
@@ -74,9 +107,13 @@ final class JSONReporter: Reporter {
           path: file.path, line: finding.line, column: finding.column, rule: finding.rule.rawValue,
           severity: finding.severity.rawValue, message: finding.message, section: finding.section))
     }
-    if file.changed {
+    if file.changed || (command == .migrate && !file.injections.isEmpty) {
       files.append(
-        ChangedFile(path: file.path, changed: true, diff: diff ? String(decoding: file.diff, as: UTF8.self) : nil))
+        ChangedFile(
+          path: file.path, changed: file.changed,
+          diff: diff && file.changed ? String(decoding: file.diff, as: UTF8.self) : nil,
+          destination: file.destination,
+          injections: command == .migrate ? file.injections.map(Injection.init) : nil))
     }
   }
 
@@ -87,7 +124,12 @@ final class JSONReporter: Reporter {
         scanned: summary.scanned, changed: summary.changed, unchanged: summary.unchanged,
         needingReview: summary.needingReview, errors: summary.errors, findings: summary.findings,
         filesWithFindings: summary.withFindings, namedValuesToCleanUp: summary.namedValuesToCleanUp,
-        namedValuesStillReferenced: summary.namedValuesStillReferenced))
+        namedValuesStillReferenced: summary.namedValuesStillReferenced,
+        cleanUp: command == .migrate ? summary.cleanUp : nil,
+        resources: command == .migrate
+          ? summary.audiences.mapValues { sources in
+            Dictionary(uniqueKeysWithValues: sources.map { ($0.key.rawValue, $0.value) })
+          } : nil))
     output.writeJSON(document)
     errors.writeLines(summary.lines(for: command))
   }

@@ -26,11 +26,13 @@ public enum ReportFormat: String, Sendable, CaseIterable {
   ///   - command: The command being run.
   ///   - color: Whether text output uses ANSI colours.
   ///   - diff: Whether changed files' diffs are written.
-  public func makeReporter(command: Frontend.Command, color: Bool, diff: Bool) -> any Reporter {
+  ///   - quiet: Whether text output keeps only errors and the one-line total.
+  public func makeReporter(command: Frontend.Command, color: Bool, diff: Bool, quiet: Bool = false) -> any Reporter {
     let output = ByteStream.standardOutput()
     let errors = ByteStream.standardError()
     switch self {
-    case .text: return TextReporter(command: command, color: color, diff: diff, output: output, errors: errors)
+    case .text:
+      return TextReporter(command: command, color: color, diff: diff, quiet: quiet, output: output, errors: errors)
     case .json: return JSONReporter(command: command, diff: diff, output: output, errors: errors)
     case .sarif: return SARIFReporter(command: command, diff: diff, output: output, errors: errors)
     case .github: return GitHubReporter(command: command, diff: diff, output: output, errors: errors)
@@ -39,31 +41,55 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 }
 
 extension RunSummary {
-  /// The closing lines every format writes on standard error.
+  /// The closing lines every format writes on standard error; the first is the one-line total.
   func lines(for command: Frontend.Command) -> [String] {
     var lines: [String]
     switch command {
     case .migrate:
+      let outcome =
+        switch output {
+        case .none: "\(changed) would change"
+        case .inPlace: "\(changed) rewritten"
+        case .directory(let directory): "\(changed) written to \(directory)"
+        }
       lines = [
-        "policy-rewrite migrate: \(scanned) files scanned, \(changed) changed, \(unchanged) unchanged, \(needingReview) needing review, \(errors) with errors"
+        "policy-rewrite migrate: \(scanned) files scanned, \(outcome), \(unchanged) unchanged, \(needingReview) needing review, \(errors) with errors"
       ]
-      if !namedValuesToCleanUp.isEmpty {
+      if !audiences.isEmpty { lines.append("resources: " + audienceList) }
+      let cleanUp = self.cleanUp.filter { $0.stillReferencedBy == nil }
+      let kept = self.cleanUp.filter { $0.stillReferencedBy != nil }
+      if !cleanUp.isEmpty {
         lines.append(
-          "named values that held keys and are no longer referenced (delete them and their Key Vault secrets after the switch): \(namedValuesToCleanUp.joined(separator: ", "))"
+          "named values that held keys and are no longer referenced (delete them and their Key Vault secrets after the switch): \(cleanUp.map(\.text).joined(separator: ", "))"
         )
       }
-      if !namedValuesStillReferenced.isEmpty {
-        let list = namedValuesStillReferenced.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }
+      if !kept.isEmpty {
         lines.append(
-          "named values that held keys and are still referenced elsewhere (keep them for now): \(list.joined(separator: ", "))"
+          "named values that held keys and are still referenced elsewhere (keep them for now): \(kept.map(\.text).joined(separator: ", "))"
         )
       }
     case .check:
       lines = [
         "policy-rewrite check: \(scanned) files scanned, \(findings) findings in \(withFindings) files, \(errors) with errors"
       ]
+    case .plan:
+      lines = [
+        "policy-rewrite plan: \(scanned) files scanned, \(needingReview) needing review, \(errors) with errors"
+      ]
     }
     return lines
+  }
+
+  /// `R: N (namedValue 2, path 1); …`: rewritten injections per resource and where it came from.
+  var audienceList: String {
+    audiences.keys.sorted().map { resource in
+      let sources = audiences[resource] ?? [:]
+      let total = sources.values.reduce(0, +)
+      let detail = ResourceResolution.Source.allCases.compactMap { source in
+        sources[source].map { "\(source.rawValue) \($0)" }
+      }
+      return "\(resource): \(total) (\(detail.joined(separator: ", ")))"
+    }.joined(separator: "; ")
   }
 }
 

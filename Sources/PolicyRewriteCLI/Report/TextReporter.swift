@@ -3,17 +3,25 @@ import PolicyRewrite
 
 /// Writes findings as `PATH:LINE:COL: severity: message [rule-id]` on standard error and
 /// diffs on standard output.
+///
+/// `migrate` then lists each file it changes or leaves for review, in path order
+/// (`would change: PATH`, `rewrote: PATH`, `wrote: DEST`, `needs review: PATH`), before the totals.
+/// With `quiet`, only errors and the one-line total are written (diffs still go to standard output).
 final class TextReporter: Reporter {
   private let command: Frontend.Command
   private let color: Bool
   private let diff: Bool
+  private let quiet: Bool
   private let output: ByteStream
   private let errors: ByteStream
+  private var changed: [(path: String, destination: String?)] = []
+  private var review: [String] = []
 
-  init(command: Frontend.Command, color: Bool, diff: Bool, output: ByteStream, errors: ByteStream) {
+  init(command: Frontend.Command, color: Bool, diff: Bool, quiet: Bool = false, output: ByteStream, errors: ByteStream) {
     self.command = command
     self.color = color
     self.diff = diff
+    self.quiet = quiet
     self.output = output
     self.errors = errors
   }
@@ -23,16 +31,33 @@ final class TextReporter: Reporter {
       output.write(file.diff)
       output.flush()
     }
-    for finding in file.findings {
+    for finding in file.findings where !quiet || finding.severity == .error {
       errors.write(Self.line(for: finding, path: file.path, color: color))
       errors.write("\n")
     }
     errors.flush()
+    guard command == .migrate, !file.hasErrors else { return }
+    if file.changed { changed.append((file.path, file.destination)) }
+    if file.reviewCount > 0 || file.findings.contains(where: { $0.severity == .warning }) { review.append(file.path) }
   }
 
   func finish(_ summary: RunSummary) {
     output.flush()
-    errors.writeLines(summary.lines(for: command))
+    let lines = summary.lines(for: command)
+    if quiet {
+      errors.writeLines(Array(lines.prefix(1)))
+      return
+    }
+    var files: [String] = []
+    for file in changed {
+      switch summary.output {
+      case .none: files.append("would change: \(file.path)")
+      case .inPlace: files.append("rewrote: \(file.path)")
+      case .directory: files.append("wrote: \(file.destination ?? file.path)")
+      }
+    }
+    files += review.map { "needs review: \($0)" }
+    errors.writeLines(files + lines)
   }
 
   /// One finding in the text format.
