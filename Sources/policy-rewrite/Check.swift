@@ -16,6 +16,7 @@ struct Check: ParsableCommand {
   var ignoredRules: [String] = []
 
   func validate() throws {
+    if shared.format == .markdown { throw ValidationError("--format markdown is for plan") }
     for name in ignoredRules {
       guard let rule = Rule(rawValue: name) else {
         throw ValidationError("unknown rule '\(name)'; rules: \(Rule.allCases.map(\.rawValue).joined(separator: ", "))")

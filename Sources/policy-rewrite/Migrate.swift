@@ -59,6 +59,7 @@ struct Migrate: ParsableCommand {
   var quiet = false
 
   func validate() throws {
+    if shared.format == .markdown { throw ValidationError("--format markdown is for plan") }
     if write && check { throw ValidationError("--write and --check cannot be combined") }
     if outputDirectory != nil && (write || check) {
       throw ValidationError("--output-dir cannot be combined with --write or --check")
@@ -77,25 +78,13 @@ struct Migrate: ParsableCommand {
   /// The configuration, and the map file's path and bytes; a map that cannot be read is
   /// reported at its line and column (not as a usage error) and the run stops with status 2.
   private func makeConfiguration() throws -> (RewriteConfiguration, (path: String, bytes: [UInt8])?) {
-    var map = ResourceMap()
-    var mapFile: (path: String, bytes: [UInt8])?
-    if let resourceMap {
-      do {
-        let bytes = try ResourceMap.read(resourceMap)
-        map = try ResourceMap(contentsOf: resourceMap, bytes: bytes)
-        mapFile = (resourceMap, bytes)
-      } catch {
-        let stream = ByteStream.standardError()
-        stream.write("\(resourceMap):\(error.line):\(error.column): error: \(error.description)\n")
-        stream.flush()
-        throw ExitCode(2)
-      }
+    let map: ResourceMap
+    let mapFile: (path: String, bytes: [UInt8])?
+    do {
+      (map, mapFile) = try ResourceMapOption.load(path: resourceMap, resource: resource, strict: strictMap)
+    } catch {
+      throw ExitCode(2)
     }
-    if let resource {
-      map.defaultResource = try Resource(validating: resource)
-      map.defaultIsFromCommandLine = true
-    }
-    map.requiresMapEntry = strictMap
     let configuration = RewriteConfiguration(
       extraKeyHeaders: shared.headers, resources: map, clientID: clientID,
       outputTokenVariableName: outputTokenVariableName, ignoreError: ignoreError)

@@ -26,7 +26,7 @@ struct SharedOptions: ParsableArguments {
     help: ArgumentHelp("Another header name that carries a function key (repeatable).", valueName: "NAME"))
   var headers: [String] = []
 
-  @Option(help: "Output format: text, json, sarif or github.")
+  @Option(help: "Output format: text, json, sarif or github (plan: text, json or markdown).")
   var format: ReportFormat = .text
 
   @Option(help: "Colour in text output: auto, always or never.")

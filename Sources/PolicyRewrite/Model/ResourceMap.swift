@@ -85,6 +85,11 @@ public struct ResourceMap: Sendable, Hashable {
       guard case .string(let text)? = value else {
         throw invalid("'\(key)' must be a string resource", at: JSONSyntax.offset(ofString: key, in: json))
       }
+      if text.isEmpty {
+        throw invalid(
+          "no resource yet for '\(key)': fill in the client id (a GUID or api:// URI) of its Function App's Entra ID application",
+          at: JSONSyntax.offset(ofString: key, in: json))
+      }
       do {
         return try Resource(validating: text)
       } catch {

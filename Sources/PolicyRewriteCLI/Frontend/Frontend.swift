@@ -164,6 +164,19 @@ public struct Frontend: Sendable {
     return report
   }
 
+  /// What `plan` shows of a file: an injection with no resource yet is not an error there (the
+  /// plan is how resources are chosen), so a file whose only errors are unresolved resources
+  /// lists its injections as the migration would rewrite them once resources are given.
+  private static func planView(of report: inout FileReport) {
+    let unresolved = report.findings.filter { $0.rule == .unresolvedResource }
+    guard !unresolved.isEmpty else { return }
+    report.findings.removeAll { $0.rule == .unresolvedResource }
+    guard !report.findings.contains(where: { $0.severity == .error && $0.rule.isFailure }) else { return }
+    for index in report.injections.indices where report.injections[index].outcome == .blocked {
+      report.injections[index].outcome = .rewritten
+    }
+  }
+
   /// Processes one file's bytes into `report`; returns the bytes the file has after the run.
   @discardableResult
   private func process(_ bytes: [UInt8], into report: inout FileReport, stamp: FileStamp?, item: FileWalker.Item?)
@@ -184,6 +197,7 @@ public struct Frontend: Sendable {
     report.findings = result.findings.filter { $0.rule.isFailure || !options.ignoredRules.contains($0.rule) }
     report.reviewCount = result.reviewCount
     report.injections = result.injections
+    if options.command == .plan { Self.planView(of: &report) }
     report.referencedNamedValues = FileReport.namedValueReferences(in: result.output)
     guard result.changed else { return bytes }
     report.changed = true

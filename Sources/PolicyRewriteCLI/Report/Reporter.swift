@@ -20,6 +20,8 @@ public enum ReportFormat: String, Sendable, CaseIterable {
   case sarif
   /// GitHub Actions workflow commands on standard output.
   case github
+  /// A Markdown report (`plan` only).
+  case markdown
 
   /// Creates the reporter for this format.
   /// - Parameters:
@@ -31,7 +33,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     let output = ByteStream.standardOutput()
     let errors = ByteStream.standardError()
     switch self {
-    case .text:
+    case .text, .markdown:
       return TextReporter(command: command, color: color, diff: diff, quiet: quiet, output: output, errors: errors)
     case .json: return JSONReporter(command: command, diff: diff, output: output, errors: errors)
     case .sarif: return SARIFReporter(command: command, diff: diff, output: output, errors: errors)

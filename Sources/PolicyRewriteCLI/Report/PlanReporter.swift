@@ -1,0 +1,216 @@
+import FoundationEssentials
+import PolicyRewrite
+
+/// Writes the migration inventory of `plan`: a table of keys on standard output (text or
+/// Markdown) or one JSON document, and the review items.
+public final class PlanReporter: Reporter {
+  /// The output formats of `plan`.
+  public enum Format: String, Sendable, CaseIterable {
+    /// Aligned columns for a terminal.
+    case text
+    /// One JSON document.
+    case json
+    /// A Markdown report, to paste into the request for the Entra ID applications.
+    case markdown
+  }
+
+  private let format: Format
+  private let output: ByteStream
+  private let errors: ByteStream
+  private var reports: [FileReport] = []
+  /// The inventory, once the run has finished.
+  public private(set) var inventory = MigrationInventory()
+  /// Declared named values that look like function keys and that no file references.
+  public private(set) var unreferenced: [CleanUpItem] = []
+
+  /// Creates a reporter writing to standard output and standard error.
+  public init(format: Format) {
+    self.format = format
+    self.output = ByteStream.standardOutput()
+    self.errors = ByteStream.standardError()
+  }
+
+  /// Keeps what the inventory needs of one file.
+  public func report(_ file: FileReport) {
+    var kept = FileReport(path: file.path)
+    kept.findings = file.findings
+    kept.injections = file.injections
+    kept.declarations = file.declarations
+    reports.append(kept)
+  }
+
+  /// Builds the inventory and writes it.
+  public func finish(_ summary: RunSummary) {
+    var declared: [String: [CleanUpItem.Location]] = [:]
+    for report in reports {
+      for declaration in report.declarations where declaration.kind == .namedValue {
+        declared[declaration.name, default: []].append(
+          CleanUpItem.Location(path: report.path, line: declaration.line, address: declaration.address))
+      }
+    }
+    for report in reports { inventory.add(report, backends: summary.backends) }
+    inventory.finish(declarations: declared)
+    unreferenced = summary.unreferencedKeyNamedValues
+    switch format {
+    case .json: writeJSON(summary)
+    case .text: output.writeLines(textLines(summary))
+    case .markdown: output.writeLines(markdownLines(summary))
+    }
+    errors.writeLines(Array(summary.lines(for: .plan).prefix(1)))
+  }
+
+  // MARK: JSON
+
+  private struct Document: Encodable {
+    var tool = JSONReporter.Tool()
+    var command = "plan"
+    var keys: [MigrationInventory.Key]
+    var reviewItems: [MigrationInventory.ReviewItem]
+    var unreferencedKeyNamedValues: [CleanUpItem]
+    var summary: Summary
+  }
+
+  private struct Summary: Encodable {
+    var scanned: Int
+    var keys: Int
+    var injections: Int
+    var needingReview: Int
+    var errors: Int
+  }
+
+  private func writeJSON(_ summary: RunSummary) {
+    output.writeJSON(
+      Document(
+        keys: inventory.keys, reviewItems: inventory.reviewItems, unreferencedKeyNamedValues: unreferenced,
+        summary: Summary(
+          scanned: summary.scanned, keys: inventory.keys.count,
+          injections: inventory.keys.reduce(0) { $0 + $1.injections }, needingReview: summary.needingReview,
+          errors: summary.errors)))
+  }
+
+  // MARK: Text and Markdown
+
+  private static let headers = ["key", "function app", "scopes", "files", "injections", "resource (from)"]
+
+  private func rows() -> [[String]] {
+    inventory.keys.map { key in
+      let outcome =
+        [key.review > 0 ? "\(key.review) review" : nil, key.blocked > 0 ? "\(key.blocked) blocked" : nil]
+        .compactMap { $0 }
+      let injections = "\(key.injections)" + (outcome.isEmpty ? "" : " (\(outcome.joined(separator: ", ")))")
+      return [
+        key.key,
+        key.functionApps.isEmpty ? "-" : key.functionApps.joined(separator: ", "),
+        key.scopes.joined(separator: ", "),
+        "\(key.files.count)",
+        injections,
+        key.resources.map { resource in
+          "\(resource.resource ?? "none") (\(resource.from)\(resource.mapEntry.map { " \($0)" } ?? ""))"
+        }.joined(separator: ", "),
+      ]
+    }
+  }
+
+  private func textLines(_ summary: RunSummary) -> [String] {
+    let rows = rows()
+    guard !rows.isEmpty else { return ["no function key injections found"] + reviewLines() + unreferencedLines() }
+    let widths = Self.headers.indices.map { column in
+      ([Self.headers[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0
+    }
+    func line(_ cells: [String]) -> String {
+      cells.enumerated().map { index, cell in
+        index == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
+      }.joined(separator: "  ")
+    }
+    var lines = [line(Self.headers.map { $0.uppercased() })] + rows.map(line)
+    for key in inventory.keys {
+      lines.append("")
+      lines.append("\(key.key):")
+      for file in key.files {
+        lines.append("  \(file.path) (\(file.scope)) line \(file.lines.map(String.init).joined(separator: ", "))")
+      }
+      for declaration in key.declarations {
+        lines.append(
+          "  declared: " + (declaration.address.map { "\($0) at " } ?? "") + "\(declaration.path):\(declaration.line)")
+      }
+    }
+    return lines + reviewLines() + unreferencedLines()
+  }
+
+  private func reviewLines() -> [String] {
+    guard !inventory.reviewItems.isEmpty else { return [] }
+    return ["", "review:"]
+      + inventory.reviewItems.map { "  \($0.path):\($0.line):\($0.column): \($0.message) [\($0.rule)]" }
+  }
+
+  private func unreferencedLines() -> [String] {
+    guard !unreferenced.isEmpty else { return [] }
+    return ["", "named values that look like function keys and that no scanned file references (delete them):"]
+      + unreferenced.map { "  \($0.text)" }
+  }
+
+  private func markdownLines(_ summary: RunSummary) -> [String] {
+    func cell(_ text: String) -> String {
+      var escaped = ""
+      for character in text {
+        switch character {
+        case "|", "\\", "`", "*", "_", "<", ">", "[", "]": escaped += "\\\(character)"
+        case "\n", "\r": escaped += " "
+        default: escaped.append(character)
+        }
+      }
+      return escaped
+    }
+    var lines = [
+      "## Function key migration plan", "",
+      "| " + Self.headers.joined(separator: " | ") + " |",
+      "|" + String(repeating: "---|", count: Self.headers.count),
+    ]
+    lines += rows().map { "| " + $0.map(cell).joined(separator: " | ") + " |" }
+    if !inventory.reviewItems.isEmpty {
+      lines += ["", "### Needs review", ""]
+      lines += inventory.reviewItems.map {
+        "- \(cell($0.path)):\($0.line):\($0.column): \(cell($0.message)) (`\($0.rule)`)"
+      }
+    }
+    if !unreferenced.isEmpty {
+      lines += ["", "### Named values to delete", ""]
+      lines += unreferenced.map { "- \(cell($0.text))" }
+    }
+    return lines
+  }
+
+  /// A resource-map skeleton: one `byNamedValue` entry per key named value, with its current
+  /// resource when a map entry gives it one and an empty string to fill in otherwise; the map
+  /// file's `default` and `byPath` as the current map has them.
+  public func mapSkeleton(current map: ResourceMap) -> [UInt8] {
+    var lines = ["{"]
+    if let defaultResource = map.defaultResource, !map.defaultIsFromCommandLine {
+      lines.append("  \"default\": \(Self.jsonString(defaultResource.value)),")
+    }
+    let names = Set(inventory.namedValues).union(map.byNamedValue.keys).sorted()
+    lines.append("  \"byNamedValue\": {")
+    lines += names.enumerated().map { index, name in
+      let value = map.byNamedValue[name]?.value ?? ""
+      return "    \(Self.jsonString(name)): \(Self.jsonString(value))" + (index == names.count - 1 ? "" : ",")
+    }
+    if map.byPath.isEmpty {
+      lines.append("  }")
+    } else {
+      lines.append("  },")
+      lines.append("  \"byPath\": {")
+      lines += map.byPath.enumerated().map { index, entry in
+        "    \(Self.jsonString(entry.glob.pattern)): \(Self.jsonString(entry.resource.value))"
+          + (index == map.byPath.count - 1 ? "" : ",")
+      }
+      lines.append("  }")
+    }
+    lines.append("}")
+    return Array((lines.joined(separator: "\n") + "\n").utf8)
+  }
+
+  private static func jsonString(_ text: String) -> String {
+    let data = (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)
+    return String(decoding: data, as: UTF8.self)
+  }
+}

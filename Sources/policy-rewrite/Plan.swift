@@ -1,0 +1,72 @@
+import ArgumentParser
+import PolicyRewrite
+import PolicyRewriteCLI
+
+/// `policy-rewrite plan`: the inventory of a migration, before anything changes.
+struct Plan: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "List the function keys to migrate: named values, Function Apps, files, scopes and audiences.",
+    discussion: """
+      Scans like migrate and changes nothing. With --resource-map, shows the resource each key \
+      would get and why. --emit-map writes a resource-map skeleton to fill in.
+      Exit status: 0 listed, 2 on errors.
+      """)
+
+  @OptionGroup var shared: SharedOptions
+
+  @Option(
+    name: .customLong("resource-map"),
+    help: ArgumentHelp("The resource map to evaluate.", valueName: "MAP.json"))
+  var resourceMap: String?
+
+  @Option(help: ArgumentHelp("The default audience.", valueName: "R"))
+  var resource: String?
+
+  @Option(
+    name: .customLong("emit-map"),
+    help: ArgumentHelp("Write a resource-map skeleton with one byNamedValue entry per key named value.", valueName: "FILE"))
+  var emitMap: String?
+
+  private var planFormat: PlanReporter.Format {
+    switch shared.format {
+    case .json: .json
+    case .markdown: .markdown
+    default: .text
+    }
+  }
+
+  func validate() throws {
+    if shared.format == .sarif || shared.format == .github {
+      throw ValidationError("plan writes --format text, json or markdown")
+    }
+    if let resource {
+      do {
+        _ = try Resource(validating: resource)
+      } catch {
+        throw ValidationError(error.description)
+      }
+    }
+  }
+
+  func run() throws {
+    let (map, mapFile) = try ResourceMapOption.load(path: resourceMap, resource: resource, strict: false)
+    var options = Frontend.Options(
+      command: .plan, configuration: RewriteConfiguration(extraKeyHeaders: shared.headers, resources: map))
+    shared.apply(to: &options)
+    options.resourceMapFile = mapFile
+    let reporter = PlanReporter(format: planFormat)
+    let summary =
+      shared.readsStandardInput
+      ? Frontend(options: options).runStandardInput(reporter: reporter, output: nil)
+      : Frontend(options: options).run(paths: shared.paths, reporter: reporter)
+    if let emitMap {
+      do {
+        try FileSystem.replace(emitMap, with: reporter.mapSkeleton(current: map), expected: nil)
+      } catch {
+        ResourceMapOption.printError("\(emitMap): error: cannot write the map skeleton: \(error.reason)")
+        throw ExitCode(2)
+      }
+    }
+    if summary.errors > 0 { throw ExitCode(2) }
+  }
+}
