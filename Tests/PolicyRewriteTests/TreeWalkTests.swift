@@ -156,7 +156,7 @@ struct TreeWalkTests {
       let migrated = run(["migrate", "--write", "--resource", CLI.resource, "."], cwd: root)
       #expect(migrated.status == 0, "stderr: \(migrated.stderr)")
       #expect(
-        migrated.stderr.contains("policy-rewrite migrate: 1 files scanned, 1 changed"), "stderr: \(migrated.stderr)")
+        migrated.stderr.contains("policy-rewrite migrate: 1 files scanned, 1 rewritten"), "stderr: \(migrated.stderr)")
       #expect(
         !migrated.stderr.contains("pom.xml") && !migrated.stderr.contains("web.xml")
           && !migrated.stderr.contains("broken-config.xml"))

@@ -93,7 +93,7 @@ public struct ResourceMap: Sendable, Hashable {
       do {
         return try Resource(validating: text)
       } catch {
-        throw invalid("\(error)", at: JSONSyntax.offset(ofString: text, in: json))
+        throw invalid("resource map: \(error)", at: JSONSyntax.offset(ofString: text, in: json))
       }
     }
     func entries(_ key: String) throws(InvalidMap) -> [(String, Resource)] {

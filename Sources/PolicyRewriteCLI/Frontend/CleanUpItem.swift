@@ -52,7 +52,7 @@ public struct CleanUpItem: Sendable, Hashable, Encodable {
       return place
     }
     var text = namedValue
-    if let stillReferencedBy { text += " (still referenced by \(stillReferencedBy))" }
+    if let stillReferencedBy { text += " (\(stillReferencedBy))" }
     if !places.isEmpty { text += " [" + places.joined(separator: "; ") + "]" }
     return text
   }
