@@ -48,4 +48,15 @@ public struct Declaration: Sendable, Hashable {
     let letters = name.lowercased().filter { $0.isLetter || $0.isNumber }
     return letters.contains("key") && (letters.contains("func") || letters.contains("fn"))
   }
+
+  /// The Terraform address a named-value reference names: `azurerm_api_management_named_value.x`
+  /// for `${azurerm_api_management_named_value.x.display_name}` (or `.name`), else `nil`.
+  public static func terraformAddress(inReference reference: String) -> String? {
+    guard reference.hasPrefix("${"), reference.hasSuffix("}") else { return nil }
+    let parts = reference.dropFirst(2).dropLast().split(separator: ".")
+    guard parts.count == 3, parts[0] == "azurerm_api_management_named_value",
+      parts[2] == "display_name" || parts[2] == "name"
+    else { return nil }
+    return "\(parts[0]).\(parts[1])"
+  }
 }

@@ -39,7 +39,8 @@ public struct FileReport: Sendable {
     findings.append(Finding(rule: rule, severity: .error, message: message, line: line, column: column))
   }
 
-  /// The display names of every `{{name}}` in `bytes`.
+  /// The display names of every `{{name}}` in `bytes`, and the Terraform named values referenced
+  /// as `{{${azurerm_api_management_named_value.NAME.display_name}}}` (as their reference text).
   static func namedValueReferences(in bytes: [UInt8]) -> Set<String> {
     var names = Set<String>()
     var i = 0
@@ -50,6 +51,14 @@ public struct FileReport: Sendable {
       if j > open + 2, j + 1 < n, bytes[j] == .closeBrace, bytes[j + 1] == .closeBrace {
         names.insert(String(decoding: bytes[(open + 2)..<j], as: UTF8.self))
         i = j + 2
+      } else if bytes.hasLiteral("${", at: open + 2),
+        // A reference is short: look no further than 256 bytes, so the scan stays linear.
+        let close = Array(bytes[open..<min(n, open + 256)]).firstOffset(of: "}}}", from: 4).map({ open + $0 }),
+        case let reference = String(decoding: bytes[(open + 2)..<(close + 1)], as: UTF8.self),
+        Declaration.terraformAddress(inReference: reference) != nil
+      {
+        names.insert(reference)
+        i = close + 3
       } else {
         i = open + 1
       }

@@ -231,6 +231,7 @@ private struct SummaryTracker {
   private var removed = Set<String>()
   private var referencedBy: [String: String] = [:]
   private var declared: [String: [CleanUpItem.Location]] = [:]
+  private var declaredByAddress: [String: CleanUpItem.Location] = [:]
   private var vaultSecrets: [String: CleanUpItem.Location] = [:]
   private var keyLookingNamedValues = Set<String>()
   /// The map entries (named values and path patterns) that chose a resource in this run.
@@ -257,6 +258,10 @@ private struct SummaryTracker {
           CleanUpItem.Location(
             path: report.path, line: declaration.line, address: declaration.address,
             keyVaultSecret: declaration.keyVaultSecret))
+        if let address = declaration.address {
+          declaredByAddress[address] = CleanUpItem.Location(
+            path: report.path, line: declaration.line, address: address, keyVaultSecret: declaration.keyVaultSecret)
+        }
         if Declaration.looksLikeFunctionKey(declaration.name) { keyLookingNamedValues.insert(declaration.name) }
       case .keyVaultSecret:
         if let address = declaration.address { vaultSecrets[address] = location }
@@ -272,13 +277,16 @@ private struct SummaryTracker {
     summary.namedValuesStillReferenced = referencedBy.filter { removed.contains($0.key) }
     summary.cleanUp = summary.namedValuesToCleanUp.map { item(for: $0, stillReferencedBy: nil) }
       + summary.namedValuesStillReferenced.keys.sorted().map { item(for: $0, stillReferencedBy: referencedBy[$0]) }
+    let referencedAddresses = Set(referencedBy.keys.compactMap(Declaration.terraformAddress(inReference:)))
     summary.unreferencedKeyNamedValues = keyLookingNamedValues.subtracting(referencedBy.keys).subtracting(removed)
       .sorted().map { item(for: $0, stillReferencedBy: nil) }
+      .filter { item in !item.declarations.contains { $0.address.map(referencedAddresses.contains) ?? false } }
     return summary
   }
 
   private func item(for name: String, stillReferencedBy path: String?) -> CleanUpItem {
-    let declarations = (declared[name] ?? []).map { location in
+    let byAddress = Declaration.terraformAddress(inReference: name).flatMap { declaredByAddress[$0] }
+    let declarations = (declared[name] ?? byAddress.map { [$0] } ?? []).map { location in
       var location = location
       if let secret = location.keyVaultSecret, let secretLocation = vaultSecrets[secret] {
         location.keyVaultSecretLocation = CleanUpItem.Location.SecretLocation(
