@@ -29,9 +29,12 @@ struct TerraformBlocks: Sequence {
       for line in lines where depth == nil || line.depth == depth {
         let parts = line.text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].trimmingXMLSpace == attribute else { continue }
-        var value = parts[1].trimmingXMLSpace
-        if let comment = value.firstIndex(of: "#"), !value[..<comment].contains("\"") {
-          value = value[..<comment].trimmingXMLSpace
+        let value = parts[1].trimmingXMLSpace
+        if value.hasPrefix("\""), let close = value.dropFirst().firstIndex(of: "\"") {
+          return String(value[...close])
+        }
+        if let comment = value.firstIndex(where: { $0 == "#" || $0 == "/" }) {
+          return value[..<comment].trimmingXMLSpace
         }
         return value
       }

@@ -131,8 +131,15 @@ package enum JSONSyntax {
         }
         return scanner.offset - first
       }
-      guard digits(&self) > 0 else {
+      // No leading zeros: `0` alone, or a digit 1–9 and more digits.
+      let integerStart = offset
+      let count = digits(&self)
+      guard count > 0 else {
         offset = start
+        throw Invalid()
+      }
+      if count > 1, bytes[integerStart] == UInt8(ascii: "0") {
+        offset = integerStart + 1
         throw Invalid()
       }
       if offset < bytes.count, bytes[offset] == UInt8(ascii: ".") {
