@@ -156,7 +156,9 @@ public struct PolicyRewriter: Sendable {
       result.injections += inner.injections.map { record in
         var shifted = record
         shifted.line += lineOffset
-        if let resourceType, record.scope != .fragment { shifted.scope = PolicyScope.of(terraformResourceType: resourceType) }
+        if let resourceType, record.scope != .fragment {
+          shifted.scope = PolicyScope.of(terraformResourceType: resourceType)
+        }
         return shifted
       }
       result.removedKeyNamedValues.formUnion(inner.removedKeyNamedValues)

@@ -24,7 +24,8 @@ struct Plan: ParsableCommand {
 
   @Option(
     name: .customLong("emit-map"),
-    help: ArgumentHelp("Write a resource-map skeleton with one byNamedValue entry per key named value.", valueName: "FILE"))
+    help: ArgumentHelp(
+      "Write a resource-map skeleton with one byNamedValue entry per key named value.", valueName: "FILE"))
   var emitMap: String?
 
   private var planFormat: PlanReporter.Format {

@@ -449,7 +449,8 @@ struct MigrateCommandTests {
       #expect(result.status == 2)
       let summary = result.stderr.split(separator: "\n").first { $0.hasPrefix("policy-rewrite migrate:") }
       #expect(
-        summary == "policy-rewrite migrate: 5 files scanned, 2 would change, 2 unchanged, 1 needing review, 1 with errors",
+        summary
+          == "policy-rewrite migrate: 5 files scanned, 2 would change, 2 unchanged, 1 needing review, 1 with errors",
         "stderr: \(result.stderr)")
     }
   }

@@ -40,7 +40,10 @@ import Testing
 
   @Test(arguments: [
     // (map text, line, column, start of the message)
-    ("{\n  \"default\": \"api://x\",\n  \"byPath\": {\"a/**\": \"api://y\",}\n}\n", 3, 32, "resource map is not valid JSON"),
+    (
+      "{\n  \"default\": \"api://x\",\n  \"byPath\": {\"a/**\": \"api://y\",}\n}\n", 3, 32,
+      "resource map is not valid JSON"
+    ),
     ("{\n  \"byNamedValue\": {\n    \"k\": \"orders\"\n  }\n}\n", 3, 10, "resource map: invalid resource 'orders'"),
     ("{\n  \"default\": \"api://x\",\n  \"byNamedVaule\": {}\n}\n", 3, 3, "unknown key 'byNamedVaule'"),
     ("{\"byNamedValue\": {\n  \"fn-key\": \"\"\n}}", 2, 3, "no resource yet for 'fn-key'"),
@@ -57,10 +60,11 @@ import Testing
     }
   }
 
-  @Test(arguments: [
-    ("{}", nil), ("[]", nil), ("{\"a\": [1, -2.5e3, true, false, null, \"\\u00e9\\n\"]}", nil),
-    ("{\"a\": 1,}", 8), ("{\"a\" 1}", 5), ("{\"a\": 01}", 7), ("\"\\x\"", 2), ("{\"a\": tru}", 6), ("{} {}", 3),
-  ] as [(String, Int?)])
+  @Test(
+    arguments: [
+      ("{}", nil), ("[]", nil), ("{\"a\": [1, -2.5e3, true, false, null, \"\\u00e9\\n\"]}", nil),
+      ("{\"a\": 1,}", 8), ("{\"a\" 1}", 5), ("{\"a\": 01}", 7), ("\"\\x\"", 2), ("{\"a\": tru}", 6), ("{} {}", 3),
+    ] as [(String, Int?)])
   func jsonSyntaxFindsTheFirstError(text: String, offset: Int?) {
     #expect(JSONSyntax.firstError(in: Array(text.utf8)) == offset, "\(text)")
   }
@@ -173,7 +177,8 @@ import Testing
     let rewriter = PolicyRewriter(configuration: RewriteConfiguration(resources: Self.map))
     let records = rewriter.rewrite(Array(policy.utf8), path: "apis/orders/policy.xml").injections
     #expect(records.map(\.line) == [8, 11, 14])
-    #expect(records.map(\.key) == [.namedValue("eu-func-key"), .namedValue("orders-func-key"), .placeholder("${legacy_key}")])
+    #expect(
+      records.map(\.key) == [.namedValue("eu-func-key"), .namedValue("orders-func-key"), .placeholder("${legacy_key}")])
     #expect(records.map(\.resolution.source) == [.default, .namedValue, .default])
     #expect(records.map(\.outcome) == [.rewritten, .rewritten, .review])
     #expect(

@@ -19,7 +19,8 @@ enum InjectionRecorder {
         !injection.isRewritable ? .review : rewritten ? .rewritten : .blocked
       return InjectionRecord(
         line: line, column: column, section: injection.section, header: injection.headerName,
-        key: key(of: injection), resolution: configuration.resources.resolve(namedValue: injection.namedValue, path: path),
+        key: key(of: injection),
+        resolution: configuration.resources.resolve(namedValue: injection.namedValue, path: path),
         outcome: outcome, target: target(of: injection), scope: scope)
     }
   }

@@ -105,7 +105,8 @@ public struct ResourceMap: Sendable, Hashable {
       for name in table.keys.sorted() { result.append((name, try resource(table[name], named: name))) }
       return result
     }
-    let defaultResource = try object["default"].map { value throws(InvalidMap) in try resource(value, named: "default") }
+    let defaultResource = try object["default"].map { value throws(InvalidMap) in try resource(value, named: "default")
+    }
     let byNamedValue = Dictionary(try entries("byNamedValue"), uniquingKeysWith: { first, _ in first })
     let byPath = try entries("byPath").map { (Glob($0.0), $0.1) }
     self.init(defaultResource: defaultResource, byNamedValue: byNamedValue, byPath: byPath)

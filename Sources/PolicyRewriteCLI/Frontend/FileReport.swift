@@ -25,6 +25,8 @@ public struct FileReport: Sendable {
   public var declarations: [Declaration] = []
   /// Where `--output-dir` wrote the migrated copy.
   public var destination: String?
+  /// Whether the file is one of the run's inputs (not the resource map), counted as scanned.
+  public var isInput = true
 
   /// Creates an empty report for `path`.
   public init(path: String) {

@@ -212,6 +212,7 @@ public struct Frontend: Sendable {
         try FileSystem.replace(item.path, with: result.output, expected: stamp)
       case .directory(let directory):
         try FileSystem.create(directory + "/" + item.relativePath, with: result.output, under: directory)
+        report.destination = directory + "/" + item.relativePath
       }
     } catch {
       report.changed = false
@@ -275,7 +276,8 @@ private struct SummaryTracker {
     var summary = totals
     summary.namedValuesToCleanUp = removed.filter { referencedBy[$0] == nil }.sorted()
     summary.namedValuesStillReferenced = referencedBy.filter { removed.contains($0.key) }
-    summary.cleanUp = summary.namedValuesToCleanUp.map { item(for: $0, stillReferencedBy: nil) }
+    summary.cleanUp =
+      summary.namedValuesToCleanUp.map { item(for: $0, stillReferencedBy: nil) }
       + summary.namedValuesStillReferenced.keys.sorted().map { item(for: $0, stillReferencedBy: referencedBy[$0]) }
     let referencedAddresses = Set(referencedBy.keys.compactMap(Declaration.terraformAddress(inReference:)))
     summary.unreferencedKeyNamedValues = keyLookingNamedValues.subtracting(referencedBy.keys).subtracting(removed)

@@ -17,6 +17,7 @@ struct MapAudit {
   func report() -> FileReport {
     var report = FileReport(path: path)
     report.isPolicy = false
+    report.isInput = false
     let strict = map.requiresMapEntry
     let unmapped = namedValues.filter { map.byNamedValue[$0] == nil }
     for name in map.byNamedValue.keys.sorted() where !usedEntries.contains(name) {

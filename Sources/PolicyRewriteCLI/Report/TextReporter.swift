@@ -17,7 +17,8 @@ final class TextReporter: Reporter {
   private var changed: [(path: String, destination: String?)] = []
   private var review: [String] = []
 
-  init(command: Frontend.Command, color: Bool, diff: Bool, quiet: Bool = false, output: ByteStream, errors: ByteStream) {
+  init(command: Frontend.Command, color: Bool, diff: Bool, quiet: Bool = false, output: ByteStream, errors: ByteStream)
+  {
     self.command = command
     self.color = color
     self.diff = diff
