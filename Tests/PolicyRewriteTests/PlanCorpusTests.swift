@@ -24,6 +24,7 @@ struct PlanCorpusTests {
     #expect(expected.subtracting(planned).isEmpty, "missing from the plan: \(expected.subtracting(planned).sorted())")
     #expect(planned.subtracting(expected).isEmpty, "planned without a key: \(planned.subtracting(expected).sorted())")
     let namedValues = keys.filter { $0["kind"] as? String == "namedValue" }.count
-    print("corpus plan: \(planned.count) files, \(keys.count) keys (\(namedValues) named values), \(injections) injections")
+    print(
+      "corpus plan: \(planned.count) files, \(keys.count) keys (\(namedValues) named values), \(injections) injections")
   }
 }
