@@ -15,6 +15,14 @@ struct Check: ParsableCommand {
     help: ArgumentHelp("Do not report findings of RULE (repeatable).", valueName: "RULE"))
   var ignoredRules: [String] = []
 
+  @Option(help: ArgumentHelp("Do not report the findings accepted in FILE.", valueName: "FILE"))
+  var baseline: String?
+
+  @Option(
+    name: .customLong("write-baseline"),
+    help: ArgumentHelp("Accept every current finding: write them to FILE and exit 0 (errors still exit 2).", valueName: "FILE"))
+  var writeBaseline: String?
+
   func validate() throws {
     if shared.format == .markdown { throw ValidationError("--format markdown is for plan") }
     for name in ignoredRules {
@@ -26,17 +34,32 @@ struct Check: ParsableCommand {
   }
 
   func run() throws {
-    var options = Frontend.Options(
-      command: .check, configuration: RewriteConfiguration(extraKeyHeaders: shared.headers))
+    var options = Frontend.Options(command: .check, configuration: RewriteConfiguration(extraKeyHeaders: shared.headers))
     shared.apply(to: &options)
     options.ignoredRules = Set(ignoredRules.compactMap(Rule.init(rawValue:)))
+    if let baseline {
+      do {
+        options.baseline = try Baseline(contentsOf: baseline)
+      } catch {
+        StandardError.writeLine("\(baseline): error: \(error.reason)")
+        throw ExitCode(2)
+      }
+    }
     let frontend = Frontend(options: options)
-    let reporter = shared.makeReporter(command: .check, diff: false)
+    let recorder = BaselineRecorder(shared.makeReporter(command: .check, diff: false))
     let summary =
       shared.readsStandardInput
-      ? frontend.runStandardInput(reporter: reporter, output: nil)
-      : frontend.run(paths: shared.paths, reporter: reporter)
+      ? frontend.runStandardInput(reporter: recorder, output: nil)
+      : frontend.run(paths: shared.paths, reporter: recorder)
+    if let writeBaseline {
+      do {
+        try FileSystem.replace(writeBaseline, with: Baseline(path: writeBaseline).encoded(recorder.findings), expected: nil)
+      } catch {
+        StandardError.writeLine("\(writeBaseline): error: cannot write the baseline: \(error.reason)")
+        throw ExitCode(2)
+      }
+    }
     if summary.errors > 0 { throw ExitCode(2) }
-    if summary.findings > 0 { throw ExitCode(1) }
+    if summary.findings > 0 && writeBaseline == nil { throw ExitCode(1) }
   }
 }

@@ -64,7 +64,7 @@ struct Plan: ParsableCommand {
       do {
         try FileSystem.replace(emitMap, with: reporter.mapSkeleton(current: map), expected: nil)
       } catch {
-        ResourceMapOption.printError("\(emitMap): error: cannot write the map skeleton: \(error.reason)")
+        StandardError.writeLine("\(emitMap): error: cannot write the map skeleton: \(error.reason)")
         throw ExitCode(2)
       }
     }

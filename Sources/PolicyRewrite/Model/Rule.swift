@@ -24,6 +24,8 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   case verificationFailed = "verification-failed"
   case unusedMapEntry = "unused-map-entry"
   case strictMap = "strict-map"
+  case unusedSuppression = "unused-suppression"
+  case invalidSuppression = "invalid-suppression"
 
   /// Whether a finding of this rule means the file could not be handled (exit status 2),
   /// rather than something found in it.
@@ -76,6 +78,10 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
       "A resource map entry matched no key injection in the run: a typo, or a path glob that matches nothing."
     case .strictMap:
       "With --strict-map, a resource map entry matched no key injection in the run."
+    case .unusedSuppression:
+      "A policy-rewrite: ignore comment accepts no finding: remove it."
+    case .invalidSuppression:
+      "A policy-rewrite: ignore comment has no reason, names an unknown rule or an error that cannot be accepted."
     case .verificationFailed:
       "The rewritten policy failed verification (re-parse, idempotence or a remaining injection)."
     }

@@ -25,6 +25,8 @@ public struct FileReport: Sendable {
   public var declarations: [Declaration] = []
   /// Where `--output-dir` wrote the migrated copy.
   public var destination: String?
+  /// Findings accepted by a suppression comment or the baseline.
+  public var suppressed: [SuppressedFinding] = []
   /// Whether the file is one of the run's inputs (not the resource map), counted as scanned.
   public var isInput = true
 
@@ -35,6 +37,13 @@ public struct FileReport: Sendable {
 
   /// Whether the file could not be handled: unreadable, unparseable, unresolved, not written.
   public var hasErrors: Bool { findings.contains { $0.severity == .error && $0.rule.isFailure } }
+
+  /// Whether something in the file needs a person: a warning, or an injection left for review
+  /// that no suppression accepted.
+  public var needsReview: Bool {
+    findings.contains { $0.severity == .warning }
+      || reviewCount > suppressed.count { $0.finding.severity == .warning }
+  }
 
   /// Adds an error that concerns the whole file (unreadable, not written).
   mutating func fail(_ rule: Rule, _ message: String, line: Int = 1, column: Int = 1) {

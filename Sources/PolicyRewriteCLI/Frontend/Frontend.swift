@@ -46,6 +46,8 @@ public struct Frontend: Sendable {
     public var ignoredRules: Set<Rule> = []
     /// Whether a progress bar may be drawn on standard error (when it is a terminal).
     public var showsProgress = true
+    /// Accepted findings that `check` does not report (`--baseline`).
+    public var baseline: Baseline?
     /// The resource map file, whose entries are audited after the run (unused entries).
     public var resourceMapFile: (path: String, bytes: [UInt8])?
 
@@ -164,6 +166,21 @@ public struct Frontend: Sendable {
     return report
   }
 
+  /// Moves the findings that a suppression comment or the baseline accepts out of the report.
+  /// Unused suppressions are reported by `check` only: `migrate` does not report what it rewrites.
+  private func applySuppressions(to report: inout FileReport, source: [UInt8]) {
+    let inline = InlineSuppressions(source)
+    var (kept, suppressed) = inline.apply(to: report.findings)
+    if options.command != .check { kept.removeAll { $0.rule == .unusedSuppression } }
+    if let baseline = options.baseline {
+      let (remaining, accepted) = baseline.apply(to: kept, path: report.path)
+      kept = remaining
+      suppressed += accepted
+    }
+    report.findings = kept
+    report.suppressed = suppressed
+  }
+
   /// What `plan` shows of a file: an injection with no resource yet is not an error there (the
   /// plan is how resources are chosen), so a file whose only errors are unresolved resources
   /// lists its injections as the migration would rewrite them once resources are given.
@@ -197,6 +214,7 @@ public struct Frontend: Sendable {
     report.findings = result.findings.filter { $0.rule.isFailure || !options.ignoredRules.contains($0.rule) }
     report.reviewCount = result.reviewCount
     report.injections = result.injections
+    if options.command != .plan { applySuppressions(to: &report, source: bytes) }
     if options.command == .plan { Self.planView(of: &report) }
     report.referencedNamedValues = FileReport.namedValueReferences(in: result.output)
     guard result.changed else { return bytes }

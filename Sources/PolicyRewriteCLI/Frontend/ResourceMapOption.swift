@@ -19,7 +19,7 @@ public enum ResourceMapOption {
         map = try ResourceMap(contentsOf: path, bytes: bytes)
         file = (path, bytes)
       } catch {
-        printError("\(path):\(error.line):\(error.column): error: \(error.description)")
+        StandardError.writeLine("\(path):\(error.line):\(error.column): error: \(error.description)")
         throw Failure()
       }
     }
@@ -29,12 +29,5 @@ public enum ResourceMapOption {
     }
     map.requiresMapEntry = strict
     return (map, file)
-  }
-
-  /// Writes one line on standard error.
-  public static func printError(_ line: String) {
-    let stream = ByteStream.standardError()
-    stream.write(line + "\n")
-    stream.flush()
   }
 }

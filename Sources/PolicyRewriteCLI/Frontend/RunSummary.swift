@@ -17,6 +17,8 @@ public struct RunSummary: Sendable, Hashable {
   public var withFindings = 0
   /// Findings in all files.
   public var findings = 0
+  /// Findings accepted by suppression comments or the baseline (not counted in ``findings``).
+  public var suppressed = 0
   /// Named values that held keys and that no scanned file references after the run: the
   /// named values and Key Vault secrets to delete once traffic has moved.
   public var namedValuesToCleanUp: [String] = []
@@ -50,7 +52,8 @@ public struct RunSummary: Sendable, Hashable {
     } else if report.isPolicy {
       unchanged += 1
     }
-    if report.reviewCount > 0 || report.findings.contains(where: { $0.severity == .warning }) { needingReview += 1 }
+    if report.needsReview { needingReview += 1 }
+    suppressed += report.suppressed.count
     let counted = report.findings.filter { $0.severity != .note }
     if !counted.isEmpty { withFindings += 1 }
     findings += counted.count

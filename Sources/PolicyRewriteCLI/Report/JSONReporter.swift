@@ -74,14 +74,27 @@ final class JSONReporter: Reporter {
     var filesWithFindings: Int
     var namedValuesToCleanUp: [String]
     var namedValuesStillReferenced: [String: String]
+    var suppressed: Int
     var cleanUp: [CleanUpItem]?
     var resources: [String: [String: Int]]?
+  }
+
+  /// A finding accepted by a suppression comment or the baseline.
+  struct Suppressed: Encodable {
+    var path: String
+    var line: Int
+    var column: Int
+    var rule: String
+    var message: String
+    var reason: String
+    var kind: String
   }
 
   struct Document: Encodable {
     var tool = Tool()
     var command: String
     var findings: [Item]
+    var suppressed: [Suppressed]
     var files: [ChangedFile]
     var summary: Summary
   }
@@ -92,6 +105,7 @@ final class JSONReporter: Reporter {
   private let errors: ByteStream
   private var items: [Item] = []
   private var files: [ChangedFile] = []
+  private var suppressed: [Suppressed] = []
 
   init(command: Frontend.Command, diff: Bool, output: ByteStream, errors: ByteStream) {
     self.command = command
@@ -101,6 +115,13 @@ final class JSONReporter: Reporter {
   }
 
   func report(_ file: FileReport) {
+    for accepted in file.suppressed {
+      suppressed.append(
+        Suppressed(
+          path: file.path, line: accepted.finding.line, column: accepted.finding.column,
+          rule: accepted.finding.rule.rawValue, message: accepted.finding.message, reason: accepted.reason,
+          kind: accepted.kind.rawValue))
+    }
     for finding in file.findings {
       items.append(
         Item(
@@ -119,12 +140,12 @@ final class JSONReporter: Reporter {
 
   func finish(_ summary: RunSummary) {
     let document = Document(
-      command: command.rawValue, findings: items, files: files,
+      command: command.rawValue, findings: items, suppressed: suppressed, files: files,
       summary: Summary(
         scanned: summary.scanned, changed: summary.changed, unchanged: summary.unchanged,
         needingReview: summary.needingReview, errors: summary.errors, findings: summary.findings,
         filesWithFindings: summary.withFindings, namedValuesToCleanUp: summary.namedValuesToCleanUp,
-        namedValuesStillReferenced: summary.namedValuesStillReferenced,
+        namedValuesStillReferenced: summary.namedValuesStillReferenced, suppressed: summary.suppressed,
         cleanUp: command == .migrate ? summary.cleanUp : nil,
         resources: command == .migrate
           ? summary.audiences.mapValues { sources in

@@ -71,8 +71,9 @@ extension RunSummary {
         )
       }
     case .check:
+      let accepted = suppressed > 0 ? ", \(suppressed) suppressed" : ""
       lines = [
-        "policy-rewrite check: \(scanned) files scanned, \(findings) findings in \(withFindings) files, \(errors) with errors"
+        "policy-rewrite check: \(scanned) files scanned, \(findings) findings in \(withFindings) files\(accepted), \(errors) with errors"
       ]
     case .plan:
       lines = [

@@ -53,6 +53,13 @@ final class SARIFReporter: Reporter {
     var message: Text
     var locations: [Location]
     var partialFingerprints: [String: String]
+    var suppressions: [Suppression]?
+  }
+
+  /// A result a person accepted (SARIF §3.35): in the source, or in an external baseline.
+  struct Suppression: Encodable {
+    var kind: String
+    var justification: String
   }
 
   struct Run: Encodable {
@@ -97,7 +104,8 @@ final class SARIFReporter: Reporter {
       errors.write(file.diff)
       errors.flush()
     }
-    for finding in file.findings {
+    let accepted = file.suppressed.map { ($0.finding, Optional($0)) }
+    for (finding, suppression) in file.findings.map({ ($0, SuppressedFinding?.none) }) + accepted {
       let uri = Self.uri(for: file.path)
       let fingerprint = Self.fingerprint([finding.rule.rawValue, uri, finding.section, finding.message])
       results.append(
@@ -110,7 +118,10 @@ final class SARIFReporter: Reporter {
                 artifactLocation: ArtifactLocation(uri: uri),
                 region: Region(startLine: finding.line, startColumn: finding.column)))
           ],
-          partialFingerprints: ["policyRewrite/v1": fingerprint]))
+          partialFingerprints: ["policyRewrite/v1": fingerprint],
+          suppressions: suppression.map {
+            [Suppression(kind: $0.kind == .inSource ? "inSource" : "external", justification: $0.reason)]
+          }))
     }
   }
 

@@ -39,7 +39,7 @@ final class TextReporter: Reporter {
     errors.flush()
     guard command == .migrate, !file.hasErrors else { return }
     if file.changed { changed.append((file.path, file.destination)) }
-    if file.reviewCount > 0 || file.findings.contains(where: { $0.severity == .warning }) { review.append(file.path) }
+    if file.needsReview { review.append(file.path) }
   }
 
   func finish(_ summary: RunSummary) {

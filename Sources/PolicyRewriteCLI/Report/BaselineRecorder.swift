@@ -1,0 +1,26 @@
+import PolicyRewrite
+
+/// Passes every report on to another reporter and keeps the findings (and those a previous
+/// baseline accepted), for `check --write-baseline`.
+public final class BaselineRecorder: Reporter {
+  private let next: any Reporter
+  /// The findings seen so far, each with its file's path as shown.
+  public private(set) var findings: [(path: String, finding: Finding)] = []
+
+  /// Creates a recorder in front of `next`.
+  public init(_ next: any Reporter) {
+    self.next = next
+  }
+
+  /// Keeps the file's findings and passes the report on.
+  public func report(_ file: FileReport) {
+    if file.isInput {
+      findings += file.findings.map { (file.path, $0) }
+      findings += file.suppressed.filter { $0.kind == .baseline }.map { (file.path, $0.finding) }
+    }
+    next.report(file)
+  }
+
+  /// Passes the totals on.
+  public func finish(_ summary: RunSummary) { next.finish(summary) }
+}
