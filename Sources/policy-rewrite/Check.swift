@@ -20,7 +20,8 @@ struct Check: ParsableCommand {
 
   @Option(
     name: .customLong("write-baseline"),
-    help: ArgumentHelp("Accept every current finding: write them to FILE and exit 0 (errors still exit 2).", valueName: "FILE"))
+    help: ArgumentHelp(
+      "Accept every current finding: write them to FILE and exit 0 (errors still exit 2).", valueName: "FILE"))
   var writeBaseline: String?
 
   func validate() throws {
@@ -34,7 +35,8 @@ struct Check: ParsableCommand {
   }
 
   func run() throws {
-    var options = Frontend.Options(command: .check, configuration: RewriteConfiguration(extraKeyHeaders: shared.headers))
+    var options = Frontend.Options(
+      command: .check, configuration: RewriteConfiguration(extraKeyHeaders: shared.headers))
     shared.apply(to: &options)
     options.ignoredRules = Set(ignoredRules.compactMap(Rule.init(rawValue:)))
     if let baseline {
@@ -53,7 +55,8 @@ struct Check: ParsableCommand {
       : frontend.run(paths: shared.paths, reporter: recorder)
     if let writeBaseline {
       do {
-        try FileSystem.replace(writeBaseline, with: Baseline(path: writeBaseline).encoded(recorder.findings), expected: nil)
+        try FileSystem.replace(
+          writeBaseline, with: Baseline(path: writeBaseline).encoded(recorder.findings), expected: nil)
       } catch {
         StandardError.writeLine("\(writeBaseline): error: cannot write the baseline: \(error.reason)")
         throw ExitCode(2)

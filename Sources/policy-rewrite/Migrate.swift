@@ -65,6 +65,12 @@ struct Migrate: ParsableCommand {
       throw ValidationError("--output-dir cannot be combined with --write or --check")
     }
     if resource == nil && resourceMap == nil { throw ValidationError("give --resource or --resource-map") }
+    if shared.readsStandardInput && (write || outputDirectory != nil) {
+      throw ValidationError("standard input is rewritten to standard output: --write and --output-dir need files")
+    }
+    if let clientID, !Resource.isGUID(Array(clientID.utf8)) {
+      throw ValidationError("invalid --client-id '\(clientID)': expected the GUID of a user-assigned identity")
+    }
     if strictMap && resourceMap == nil { throw ValidationError("--strict-map needs --resource-map") }
     if let resource {
       do {

@@ -19,12 +19,23 @@ struct PolicyRewriteCommand: ParsableCommand {
         1  check failed: a key injection or review item was found (check, migrate --check)
         2  error: usage, unreadable or unparseable file, unresolved resource, conflict
       """,
-    version: PolicyRewriteVersion.current,
+    version: "policy-rewrite \(PolicyRewriteVersion.current)",
     subcommands: [Plan.self, Migrate.self, Check.self]
   )
 
   /// Exits with 2 on usage errors (swift-argument-parser's default is 64), printing the usage.
   static func main() {
+    if let first = CommandLine.arguments.dropFirst().first, !first.hasPrefix("-") {
+      let names = ["help"] + configuration.subcommands.map { $0._commandName }
+      if !names.contains(first) {
+        var message = "error: unknown command '\(first)'"
+        if let suggestion = Suggestion.closest(to: first, among: Set(names)) {
+          message += "; did you mean '\(suggestion)'?"
+        }
+        FileHandleShim.writeError(message + "\nUsage: policy-rewrite <plan|migrate|check> [options] <paths>\n")
+        Glibc.exit(2)
+      }
+    }
     do {
       var command = try parseAsRoot()
       try command.run()

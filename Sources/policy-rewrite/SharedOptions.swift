@@ -32,12 +32,23 @@ struct SharedOptions: ParsableArguments {
   @Option(help: "Colour in text output: auto, always or never.")
   var color: ColorChoice = .auto
 
-  @Option(help: "Files processed at once (default: the number of cores).")
+  @Option(
+    name: .customLong("stdin-filename"),
+    help: ArgumentHelp("With '-': the path standard input stands for (its format and byPath entries).", valueName: "PATH"))
+  var stdinFilename: String?
+
+  @Flag(
+    name: .customLong("require-files"),
+    help: "A path that holds no policy file is an error (exit 2), not a warning.")
+  var requiresFiles = false
+
+  @Option(parsing: .unconditional, help: "Files processed at once (default: the number of cores).")
   var jobs: Int?
 
   func validate() throws {
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     if paths.isEmpty { throw ValidationError("give at least one file or folder") }
+    if stdinFilename != nil && !readsStandardInput { throw ValidationError("--stdin-filename needs '-' as the path") }
     if paths.contains("-") && paths.count > 1 {
       throw ValidationError("'-' (standard input) cannot be combined with other paths")
     }
@@ -51,11 +62,14 @@ struct SharedOptions: ParsableArguments {
   func apply(to options: inout Frontend.Options) {
     options.walker = FileWalker(includes: includes, excludes: excludes)
     if let jobs { options.jobs = jobs }
+    options.requiresFiles = requiresFiles
+    options.standardInputPath = stdinFilename
   }
 
   func makeReporter(command: Frontend.Command, diff: Bool, quiet: Bool = false) -> any Reporter {
     format.makeReporter(
-      command: command, color: color.enabled(for: ByteStream.standardError()), diff: diff, quiet: quiet)
+      command: command, color: color.enabled(for: ByteStream.standardError()), diff: diff, quiet: quiet,
+      colorDiff: color.enabled(for: ByteStream.standardOutput()))
   }
 }
 
@@ -66,8 +80,15 @@ enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
     switch self {
     case .always: true
     case .never: false
-    case .auto: stream.isTerminal && getenv("NO_COLOR") == nil
+    case .auto: stream.isTerminal && Self.environmentAllowsColor
     }
+  }
+
+  /// no-color.org: a non-empty `NO_COLOR` turns colour off; so does `TERM=dumb`.
+  static var environmentAllowsColor: Bool {
+    let noColor = getenv("NO_COLOR").map { String(cString: $0) } ?? ""
+    let term = getenv("TERM").map { String(cString: $0) } ?? ""
+    return noColor.isEmpty && term != "dumb"
   }
 }
 

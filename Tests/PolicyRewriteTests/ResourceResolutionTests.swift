@@ -70,13 +70,13 @@ import Testing
   }
 
   @Test func editDistanceAndSuggestions() {
-    #expect(MapAudit.editDistance(Array("io-fn-profile-kye".utf8), Array("io-fn-profile-key".utf8)) == 2)
-    #expect(MapAudit.editDistance(Array("".utf8), Array("abc".utf8)) == 3)
-    #expect(MapAudit.editDistance(Array("abc".utf8), Array("".utf8)) == 3)
+    #expect(Suggestion.editDistance(Array("io-fn-profile-kye".utf8), Array("io-fn-profile-key".utf8)) == 2)
+    #expect(Suggestion.editDistance(Array("".utf8), Array("abc".utf8)) == 3)
+    #expect(Suggestion.editDistance(Array("abc".utf8), Array("".utf8)) == 3)
     #expect(
-      MapAudit.closest(to: "io-fn-profile-kye", among: ["io-fn-profile-key", "io-fn-payments-key"])
+      Suggestion.closest(to: "io-fn-profile-kye", among: ["io-fn-profile-key", "io-fn-payments-key"])
         == "io-fn-profile-key")
-    #expect(MapAudit.closest(to: "orders-key", among: ["totally-different"]) == nil)
+    #expect(Suggestion.closest(to: "orders-key", among: ["totally-different"]) == nil)
   }
 
   @Test func terraformDeclarations() {

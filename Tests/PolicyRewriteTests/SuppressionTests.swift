@@ -115,7 +115,7 @@ import Testing
       #expect(findingLines(result.stderr).count == 1, "\(result.stderr)")
       #expect(
         result.stderr.contains(
-          "policy-rewrite check: 1 files scanned, 1 findings in 1 files, 1 suppressed, 0 with errors"))
+          "policy-rewrite check: 1 file scanned, 1 finding in 1 file, 1 suppressed, 0 with errors"))
 
       let json = run(["check", "--format", "json", "."], cwd: root)
       let document = try #require(try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any])

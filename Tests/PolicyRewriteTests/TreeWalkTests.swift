@@ -156,7 +156,7 @@ struct TreeWalkTests {
       let migrated = run(["migrate", "--write", "--resource", CLI.resource, "."], cwd: root)
       #expect(migrated.status == 0, "stderr: \(migrated.stderr)")
       #expect(
-        migrated.stderr.contains("policy-rewrite migrate: 1 files scanned, 1 rewritten"), "stderr: \(migrated.stderr)")
+        migrated.stderr.contains("policy-rewrite migrate: 1 file scanned, 1 rewritten"), "stderr: \(migrated.stderr)")
       #expect(
         !migrated.stderr.contains("pom.xml") && !migrated.stderr.contains("web.xml")
           && !migrated.stderr.contains("broken-config.xml"))
@@ -224,7 +224,7 @@ struct TreeWalkTests {
       let result = run(["migrate", "--resource", CLI.resource, "apis", "apis/orders/policy.xml", "apis/"], cwd: root)
       #expect(result.status == 0)
       #expect(diffPaths(result.stdout) == ["apis/orders/policy.xml"])
-      #expect(result.stderr.contains("1 files scanned"), "stderr: \(result.stderr)")
+      #expect(result.stderr.contains("1 file scanned"), "stderr: \(result.stderr)")
     }
   }
 }

@@ -60,7 +60,8 @@ public struct Resource: Sendable, Hashable, CustomStringConvertible {
     return false
   }
 
-  private static func isGUID(_ bytes: [UInt8]) -> Bool {
+  /// Whether `bytes` are a GUID: 8-4-4-4-12 hexadecimal digits.
+  public static func isGUID(_ bytes: [UInt8]) -> Bool {
     guard bytes.count == 36 else { return false }
     for (index, byte) in bytes.enumerated() {
       if [8, 13, 18, 23].contains(index) {

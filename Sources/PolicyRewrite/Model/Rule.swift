@@ -26,12 +26,15 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   case strictMap = "strict-map"
   case unusedSuppression = "unused-suppression"
   case invalidSuppression = "invalid-suppression"
+  case noPolicyFiles = "no-policy-files"
+  case notAPolicy = "not-a-policy"
 
   /// Whether a finding of this rule means the file could not be handled (exit status 2),
   /// rather than something found in it.
   public var isFailure: Bool {
     switch self {
     case .parseError, .ioError, .verificationFailed, .unresolvedResource, .managedIdentityConflict, .strictMap,
+      .noPolicyFiles,
       .conflictingResources:
       true
     default:
@@ -80,6 +83,10 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
       "With --strict-map, a resource map entry matched no key injection in the run."
     case .unusedSuppression:
       "A policy-rewrite: ignore comment accepts no finding: remove it."
+    case .noPolicyFiles:
+      "A path on the command line holds no policy file, so nothing was checked there (an error with --require-files)."
+    case .notAPolicy:
+      "A file named on the command line is not a policy document and holds no key."
     case .invalidSuppression:
       "A policy-rewrite: ignore comment has no reason, names an unknown rule or an error that cannot be accepted."
     case .verificationFailed:

@@ -38,6 +38,9 @@ public struct FileReport: Sendable {
   /// Whether the file could not be handled: unreadable, unparseable, unresolved, not written.
   public var hasErrors: Bool { findings.contains { $0.severity == .error && $0.rule.isFailure } }
 
+  /// Whether the file counts as scanned: a policy, or a file that could not be handled.
+  public var countsAsScanned: Bool { isInput && (isPolicy || hasErrors) }
+
   /// Whether something in the file needs a person: a warning, or an injection left for review
   /// that no suppression accepted.
   public var needsReview: Bool {

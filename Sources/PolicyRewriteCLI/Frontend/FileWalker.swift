@@ -14,6 +14,8 @@ public struct FileWalker: Sendable {
     public var path: String
     /// The path relative to the argument it was found under (the file name for a file argument).
     public var relativePath: String
+    /// Whether the file was named on the command line (not found in a folder).
+    public var isExplicit = false
   }
 
   /// Something skipped or unreadable while walking.
@@ -72,7 +74,9 @@ public struct FileWalker: Sendable {
       case .file:
         let components = root.split(separator: "/")
         let relative = root.hasPrefix("/") || components.contains("..") ? String(components.last ?? "") : root
-        if !isExcluded(Glob.components(of: root)) { items.append(Item(path: root, relativePath: relative)) }
+        if !isExcluded(Glob.components(of: root)) {
+          items.append(Item(path: root, relativePath: relative, isExplicit: true))
+        }
       case .directory:
         walkDirectory(root, relative: "", components: [], into: &items, problems: &problems)
       case .symbolicLink:

@@ -46,6 +46,11 @@ public struct Frontend: Sendable {
     public var ignoredRules: Set<Rule> = []
     /// Whether a progress bar may be drawn on standard error (when it is a terminal).
     public var showsProgress = true
+    /// The path standard input stands for (`--stdin-filename`): its format, and the path shown.
+    public var standardInputPath: String?
+    /// Whether a path that yields no policy file is an error (`--require-files`) rather than a
+    /// warning.
+    public var requiresFiles = false
     /// Accepted findings that `check` does not report (`--baseline`).
     public var baseline: Baseline?
     /// The resource map file, whose entries are audited after the run (unused entries).
@@ -99,6 +104,8 @@ public struct Frontend: Sendable {
     for problem in problems {
       var report = FileReport(path: problem.path)
       report.isPolicy = false
+      // A missing or skipped path is not a scanned file; its error still counts.
+      report.isInput = false
       report.findings.append(
         Finding(
           rule: problem.isError ? .ioError : .skippedPath, severity: problem.isError ? .error : .note,
@@ -106,17 +113,33 @@ public struct Frontend: Sendable {
       tracker.add(report)
       reporter.report(report)
     }
+    // Which arguments yielded a scanned file: a path with none is never silently green.
+    let roots = paths.map { FileWalker.normalize($0, workingDirectory: FileSystem.currentDirectory()) }
+    var scannedArguments = Set<Int?>()
     let progress = ProgressBar(total: items.count, enabled: options.showsProgress)
     OrderedParallel.run(
       count: items.count, jobs: options.jobs,
       work: { [self] index in process(items[index]) },
       consume: { index, report in
         progress.clear()
+        if report.countsAsScanned { scannedArguments.insert(Self.argumentIndex(of: items[index].path, in: roots)) }
         tracker.add(report)
         reporter.report(report)
         progress.update(done: index + 1)
       })
     progress.clear()
+    let missing = Set(problems.map(\.path))
+    for (index, root) in roots.enumerated() where !scannedArguments.contains(index) && !missing.contains(root) {
+      var report = FileReport(path: root)
+      report.isPolicy = false
+      report.isInput = false
+      report.findings.append(
+        Finding(
+          rule: .noPolicyFiles, severity: options.requiresFiles ? .error : .warning,
+          message: "no policy files under \(root): nothing was checked (is the path right?)", line: 1, column: 1))
+      tracker.add(report)
+      reporter.report(report)
+    }
     if let map = options.resourceMapFile, options.command != .check {
       let audit = MapAudit(
         map: options.configuration.resources, path: map.path, bytes: map.bytes, usedEntries: tracker.usedMapEntries,
@@ -136,7 +159,7 @@ public struct Frontend: Sendable {
   /// Migrates or checks standard input.
   /// - Parameter output: Where the rewritten document goes, or `nil` for none.
   public func runStandardInput(reporter: any Reporter, output: ByteStream?) -> RunSummary {
-    var report = FileReport(path: "<stdin>")
+    var report = FileReport(path: options.standardInputPath ?? "<stdin>")
     var tracker = SummaryTracker()
     do {
       let bytes = try FileSystem.readStandardInput()
@@ -181,6 +204,21 @@ public struct Frontend: Sendable {
     report.suppressed = suppressed
   }
 
+  /// Whether the file's name says it holds a policy (APIOps `policy.xml`, `apiPolicy.xml`,
+  /// `*.policy.xml`), so that anything else in it is an error, not a file to skip.
+  static func mustBePolicy(_ path: String) -> Bool {
+    let name = (path.split(separator: "/").last ?? "").lowercased()
+    return name.hasSuffix("policy.xml")
+  }
+
+  /// The index of the command-line argument that `path` was found under.
+  private static func argumentIndex(of path: String, in roots: [String]) -> Int? {
+    roots.indices.last { index in
+      let root = roots[index]
+      return root == "." || path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/")
+    }
+  }
+
   /// What `plan` shows of a file: an injection with no resource yet is not an error there (the
   /// plan is how resources are chosen), so a file whose only errors are unresolved resources
   /// lists its injections as the migration would rewrite them once resources are given.
@@ -202,12 +240,20 @@ public struct Frontend: Sendable {
     if options.command != .check, DeclarationScanner.mayDeclare(bytes, path: report.path) {
       report.declarations = DeclarationScanner.declarations(in: bytes, path: report.path)
     }
-    guard PolicyRewriter.mayConcern(bytes, path: report.path) || item == nil else {
+    guard PolicyRewriter.mayConcern(bytes, path: report.path) || item == nil || Self.mustBePolicy(report.path) else {
       report.isPolicy = false
+      if item?.isExplicit == true {
+        report.findings.append(
+          Finding(
+            rule: .notAPolicy, severity: .note,
+            message: "not a policy document (no <policies> or <fragment> root) and no key found; skipped", line: 1,
+            column: 1))
+      }
       return bytes
     }
     // byPath globs are relative to the map's folder: the rewriter sees the absolute path.
-    let resourcePath = item == nil ? report.path : FileSystem.absolutePath(report.path)
+    let resourcePath =
+      item == nil && options.standardInputPath == nil ? report.path : FileSystem.absolutePath(report.path)
     let result =
       options.command == .check ? rewriter.check(bytes, path: report.path) : rewriter.rewrite(bytes, path: resourcePath)
     report.isPolicy = result.isPolicy || result.hasErrors

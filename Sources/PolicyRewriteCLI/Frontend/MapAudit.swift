@@ -22,7 +22,7 @@ struct MapAudit {
     let unmapped = namedValues.filter { map.byNamedValue[$0] == nil }
     for name in map.byNamedValue.keys.sorted() where !usedEntries.contains(name) {
       var message = "byNamedValue entry '\(name)' matches no key injection in this run"
-      if let suggestion = Self.closest(to: name, among: unmapped) { message += "; did you mean '\(suggestion)'?" }
+      if let suggestion = Suggestion.closest(to: name, among: unmapped) { message += "; did you mean '\(suggestion)'?" }
       report.findings.append(finding(message, at: name, strict: strict))
     }
     for entry in map.byPath where !usedEntries.contains(entry.glob.pattern) {
@@ -39,27 +39,5 @@ struct MapAudit {
     return Finding(
       rule: strict ? .strictMap : .unusedMapEntry, severity: strict ? .error : .warning, message: message,
       line: line, column: column)
-  }
-
-  /// The candidate nearest to `name` by edit distance, when it is close enough to be a typo.
-  static func closest(to name: String, among candidates: Set<String>) -> String? {
-    let limit = max(2, name.count / 5)
-    let scored = candidates.map { ($0, editDistance(Array(name.utf8), Array($0.utf8))) }.filter { $0.1 <= limit }
-    return scored.min { ($0.1, $0.0) < ($1.1, $1.0) }?.0
-  }
-
-  /// The Levenshtein distance between two byte strings.
-  static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
-    if a.isEmpty { return b.count }
-    var previous = Array(0...b.count)
-    var current = previous
-    for i in 1...a.count {
-      current[0] = i
-      for j in 1...max(1, b.count) where !b.isEmpty {
-        current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-      }
-      swap(&previous, &current)
-    }
-    return previous[b.count]
   }
 }

@@ -44,7 +44,7 @@ public struct RunSummary: Sendable, Hashable {
 
   /// Counts one file's report.
   mutating func add(_ report: FileReport) {
-    if report.isInput && (report.isPolicy || report.hasErrors) { scanned += 1 }
+    if report.countsAsScanned { scanned += 1 }
     if report.hasErrors {
       errors += 1
     } else if report.changed {

@@ -29,12 +29,16 @@ public enum ReportFormat: String, Sendable, CaseIterable {
   ///   - color: Whether text output uses ANSI colours.
   ///   - diff: Whether changed files' diffs are written.
   ///   - quiet: Whether text output keeps only errors and the one-line total.
-  public func makeReporter(command: Frontend.Command, color: Bool, diff: Bool, quiet: Bool = false) -> any Reporter {
+  ///   - colorDiff: Whether text diffs on standard output are coloured (as `git diff` on a terminal).
+  public func makeReporter(
+    command: Frontend.Command, color: Bool, diff: Bool, quiet: Bool = false, colorDiff: Bool = false
+  ) -> any Reporter {
     let output = ByteStream.standardOutput()
     let errors = ByteStream.standardError()
     switch self {
     case .text, .markdown:
-      return TextReporter(command: command, color: color, diff: diff, quiet: quiet, output: output, errors: errors)
+      return TextReporter(
+        command: command, color: color, diff: diff, quiet: quiet, colorDiff: colorDiff, output: output, errors: errors)
     case .json: return JSONReporter(command: command, diff: diff, output: output, errors: errors)
     case .sarif: return SARIFReporter(command: command, diff: diff, output: output, errors: errors)
     case .github: return GitHubReporter(command: command, diff: diff, output: output, errors: errors)
@@ -43,6 +47,11 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 }
 
 extension RunSummary {
+  /// `1 file`, `2 files`: a count with its noun in the right number.
+  static func count(_ number: Int, _ singular: String, _ plural: String? = nil) -> String {
+    "\(number) \(number == 1 ? singular : plural ?? singular + "s")"
+  }
+
   /// The closing lines every format writes on standard error; the first is the one-line total.
   func lines(for command: Frontend.Command) -> [String] {
     var lines: [String]
@@ -55,7 +64,7 @@ extension RunSummary {
         case .directory(let directory): "\(changed) written to \(directory)"
         }
       lines = [
-        "policy-rewrite migrate: \(scanned) files scanned, \(outcome), \(unchanged) unchanged, \(needingReview) needing review, \(errors) with errors"
+        "policy-rewrite migrate: \(Self.count(scanned, "file")) scanned, \(outcome), \(unchanged) unchanged, \(needingReview) needing review, \(errors) with errors"
       ]
       if !audiences.isEmpty { lines.append("resources: " + audienceList) }
       let cleanUp = self.cleanUp.filter { $0.stillReferencedBy == nil }
@@ -73,11 +82,11 @@ extension RunSummary {
     case .check:
       let accepted = suppressed > 0 ? ", \(suppressed) suppressed" : ""
       lines = [
-        "policy-rewrite check: \(scanned) files scanned, \(findings) findings in \(withFindings) files\(accepted), \(errors) with errors"
+        "policy-rewrite check: \(Self.count(scanned, "file")) scanned, \(Self.count(findings, "finding")) in \(Self.count(withFindings, "file"))\(accepted), \(errors) with errors"
       ]
     case .plan:
       lines = [
-        "policy-rewrite plan: \(scanned) files scanned, \(needingReview) needing review, \(errors) with errors"
+        "policy-rewrite plan: \(Self.count(scanned, "file")) scanned, \(needingReview) needing review, \(errors) with errors"
       ]
     }
     return lines

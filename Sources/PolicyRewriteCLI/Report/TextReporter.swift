@@ -12,13 +12,17 @@ final class TextReporter: Reporter {
   private let color: Bool
   private let diff: Bool
   private let quiet: Bool
+  private let colorDiff: Bool
   private let output: ByteStream
   private let errors: ByteStream
   private var changed: [(path: String, destination: String?)] = []
   private var review: [String] = []
 
-  init(command: Frontend.Command, color: Bool, diff: Bool, quiet: Bool = false, output: ByteStream, errors: ByteStream)
-  {
+  init(
+    command: Frontend.Command, color: Bool, diff: Bool, quiet: Bool = false, colorDiff: Bool = false,
+    output: ByteStream, errors: ByteStream
+  ) {
+    self.colorDiff = colorDiff
     self.command = command
     self.color = color
     self.diff = diff
@@ -29,7 +33,7 @@ final class TextReporter: Reporter {
 
   func report(_ file: FileReport) {
     if diff, !file.diff.isEmpty {
-      output.write(file.diff)
+      output.write(colorDiff ? Self.colored(diff: file.diff) : file.diff)
       output.flush()
     }
     for finding in file.findings where !quiet || finding.severity == .error {
@@ -74,5 +78,38 @@ final class TextReporter: Reporter {
       }
     return
       "\u{1B}[1m\(location)\u{1B}[0m \(code)\(severity):\u{1B}[0m \(finding.message) \u{1B}[2m[\(finding.rule.rawValue)]\u{1B}[0m"
+  }
+
+  /// A unified diff with `git diff`'s colours: bold headers, cyan hunks, red removals, green
+  /// additions. Lines are split at LF only, so CR bytes stay where they are.
+  static func colored(diff: [UInt8]) -> [UInt8] {
+    var output: [UInt8] = []
+    output.reserveCapacity(diff.count + diff.count / 8)
+    var start = 0
+    while start < diff.count {
+      let end = diff[start...].firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? diff.count
+      let line = diff[start..<end]
+      let code: String? =
+        if line.starts(with: Array("--- ".utf8)) || line.starts(with: Array("+++ ".utf8)) {
+          "\u{1B}[1m"
+        } else if line.first == UInt8(ascii: "@") {
+          "\u{1B}[36m"
+        } else if line.first == UInt8(ascii: "-") {
+          "\u{1B}[31m"
+        } else if line.first == UInt8(ascii: "+") {
+          "\u{1B}[32m"
+        } else {
+          nil
+        }
+      if let code {
+        let body = line.last == UInt8(ascii: "\n") ? line.dropLast() : line
+        output += Array(code.utf8) + body + Array("\u{1B}[0m".utf8)
+        if body.count < line.count { output.append(UInt8(ascii: "\n")) }
+      } else {
+        output += line
+      }
+      start = end
+    }
+    return output
   }
 }
