@@ -258,7 +258,10 @@ struct OutputFormatTests {
       #expect(!migrateNever.stderr.contains("\u{1B}") && !text(migrateNever.stdout).contains("\u{1B}"))
       let migrateAlways = run(["migrate", "--color", "always", "--resource", CLI.resource, "."], cwd: root)
       #expect(migrateAlways.stderr.contains("\u{1B}["))
-      #expect(!text(migrateAlways.stdout).contains("\u{1B}"), "escapes in the diff break git apply")
+      // As `git diff --color=always`: the diff is coloured too (and no longer for git apply).
+      #expect(text(migrateAlways.stdout).contains("\u{1B}[32m+"))
+      let migrateAuto = run(["migrate", "--resource", CLI.resource, "."], cwd: root)
+      #expect(!text(migrateAuto.stdout).contains("\u{1B}"), "not a terminal: no colour, so git apply works")
       let bogus = run(["check", "--color", "sometimes", "."], cwd: root)
       #expect(bogus.status == 2)
     }

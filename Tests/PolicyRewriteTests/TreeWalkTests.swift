@@ -161,8 +161,13 @@ struct TreeWalkTests {
         !migrated.stderr.contains("pom.xml") && !migrated.stderr.contains("web.xml")
           && !migrated.stderr.contains("broken-config.xml"))
       expectFile(root, "pom.xml", Policies.pom)
+      // Named explicitly, files that are not policies are said to be so, and nothing passes in silence.
       let checked = run(["check", "pom.xml", "build", "broken-config.xml"], cwd: root)
-      #expect(checked.status == 0, "stderr: \(checked.stderr)")
+      #expect(checked.status == 1, "stderr: \(checked.stderr)")
+      let lines = findingLines(checked.stderr)
+      #expect(lines.filter { $0.hasSuffix("[not-a-policy]") }.count == 2, "\(lines)")
+      #expect(lines.filter { $0.hasSuffix("[no-policy-files]") }.count == 3, "\(lines)")
+      #expect(!lines.contains { $0.contains(": error: ") }, "\(lines)")
     }
   }
 

@@ -204,11 +204,12 @@ public struct Frontend: Sendable {
     report.suppressed = suppressed
   }
 
-  /// Whether the file's name says it holds a policy (APIOps `policy.xml`, `apiPolicy.xml`,
-  /// `*.policy.xml`), so that anything else in it is an error, not a file to skip.
+  /// Whether the file's name says it holds a policy (APIOps `policy.xml` and `apiPolicy.xml`),
+  /// so that anything else in it is an error, not a file to skip. (`*.policy.xml` snippet
+  /// collections often hold fragments of policies, so they are not held to this.)
   static func mustBePolicy(_ path: String) -> Bool {
     let name = (path.split(separator: "/").last ?? "").lowercased()
-    return name.hasSuffix("policy.xml")
+    return name == "policy.xml" || name == "apipolicy.xml"
   }
 
   /// The index of the command-line argument that `path` was found under.
