@@ -34,7 +34,8 @@ struct SharedOptions: ParsableArguments {
 
   @Option(
     name: .customLong("stdin-filename"),
-    help: ArgumentHelp("With '-': the path standard input stands for (its format and byPath entries).", valueName: "PATH"))
+    help: ArgumentHelp(
+      "With '-': the path standard input stands for (its format and byPath entries).", valueName: "PATH"))
   var stdinFilename: String?
 
   @Flag(
