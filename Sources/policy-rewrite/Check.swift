@@ -48,7 +48,7 @@ struct Check: ParsableCommand {
       }
     }
     let frontend = Frontend(options: options)
-    let recorder = BaselineRecorder(shared.makeReporter(command: .check, diff: false))
+    let recorder = BaselineRecorder(shared.makeReporter(command: .check, diff: false, quiet: shared.quiet))
     let summary =
       shared.readsStandardInput
       ? frontend.runStandardInput(reporter: recorder, output: nil)

@@ -55,9 +55,6 @@ struct Migrate: ParsableCommand {
     help: "Every injection must be resolved by a byNamedValue or byPath entry, and every entry must be used.")
   var strictMap = false
 
-  @Flag(name: .shortAndLong, help: "Text output: only errors and the one-line summary.")
-  var quiet = false
-
   func validate() throws {
     if shared.format == .markdown { throw ValidationError("--format markdown is for plan") }
     if write && check { throw ValidationError("--write and --check cannot be combined") }
@@ -106,7 +103,7 @@ struct Migrate: ParsableCommand {
     let dryRun = !write && !check && outputDirectory == nil
     options.wantsDiff = diff || (shared.format == .text && dryRun && !shared.readsStandardInput)
     let frontend = Frontend(options: options)
-    let reporter = shared.makeReporter(command: .migrate, diff: options.wantsDiff, quiet: quiet)
+    let reporter = shared.makeReporter(command: .migrate, diff: options.wantsDiff, quiet: shared.quiet)
     let summary =
       shared.readsStandardInput
       ? frontend.runStandardInput(reporter: reporter, output: check ? nil : ByteStream.standardOutput())

@@ -39,6 +39,11 @@ struct SharedOptions: ParsableArguments {
   var stdinFilename: String?
 
   @Flag(
+    name: .shortAndLong,
+    help: "Text output: migrate keeps only errors and the one-line summary; check keeps only errors and warnings.")
+  var quiet = false
+
+  @Flag(
     name: .customLong("require-files"),
     help: "A path that holds no policy file is an error (exit 2), not a warning.")
   var requiresFiles = false

@@ -20,14 +20,22 @@ import Testing
 
   @Test("a file named explicitly that is not a policy says so; a policy.xml that is not XML is an error")
   func notAPolicy() throws {
-    let files = ["notes.xml": "hello world\n", "apis/a/policy.xml": "hello world\n", "apis/b/policy.xml": ""]
+    let files = [
+      "notes.xml": "hello world\n", "main.tf": "variable \"x\" {}\n", "apis/a/policy.xml": "hello world\n",
+      "apis/b/policy.xml": "",
+    ]
     try withTemporaryTree(files) { root in
       let named = run(["check", "notes.xml"], cwd: root)
       #expect(
         findingLines(named.stderr).first
           == "notes.xml:1:1: note: not a policy document (no <policies> or <fragment> root) and no key found; skipped [not-a-policy]"
       )
-      #expect(named.status == 1, "and nothing was checked: \(named.stderr)")
+      #expect(named.status == 0, "a note: \(named.stderr)")
+      let required = run(["check", "--require-files", "notes.xml"], cwd: root)
+      #expect(required.status == 2)
+      #expect(findingLines(required.stderr).first?.hasPrefix("notes.xml:1:1: error: not a policy document") == true)
+      let terraform = run(["check", "main.tf"], cwd: root)
+      #expect(terraform.status == 0 && findingLines(terraform.stderr).isEmpty, "\(terraform.stderr)")
       let apis = run(["check", "apis"], cwd: root)
       #expect(apis.status == 2)
       let lines = findingLines(apis.stderr)

@@ -129,7 +129,8 @@ public struct Frontend: Sendable {
       })
     progress.clear()
     let missing = Set(problems.map(\.path))
-    for (index, root) in roots.enumerated() where !scannedArguments.contains(index) && !missing.contains(root) {
+    for (index, root) in roots.enumerated()
+    where !scannedArguments.contains(index) && !missing.contains(root) && FileSystem.kind(of: root) == .directory {
       var report = FileReport(path: root)
       report.isPolicy = false
       report.isInput = false
@@ -243,10 +244,14 @@ public struct Frontend: Sendable {
     }
     guard PolicyRewriter.mayConcern(bytes, path: report.path) || item == nil || Self.mustBePolicy(report.path) else {
       report.isPolicy = false
-      if item?.isExplicit == true {
+      // An XML file named on the command line that is not a policy is said to be so (an error
+      // with --require-files); other file types without a policy pass in silence (pre-commit
+      // hands over every changed file).
+      if item?.isExplicit == true, SourceFormat(path: report.path) == .policy {
         report.findings.append(
           Finding(
-            rule: .notAPolicy, severity: .note,
+            rule: options.requiresFiles ? .noPolicyFiles : .notAPolicy,
+            severity: options.requiresFiles ? .error : .note,
             message: "not a policy document (no <policies> or <fragment> root) and no key found; skipped", line: 1,
             column: 1))
       }

@@ -24,12 +24,17 @@ final class JSONReporter: Reporter {
     var rule: String
     var severity: String
     var message: String
-    var section: String
+    /// The policy path of the finding's parent; absent where the finding is not in a policy.
+    var section: String?
   }
 
-  struct ChangedFile: Encodable {
+  /// One scanned file and what happened to it.
+  struct File: Encodable {
     var path: String
-    var changed: Bool
+    /// `migrate`: `changed`, `unchanged`, `review` or `error`; `check`: `clean`, `findings` or `error`.
+    var outcome: String
+    var findings: Int
+    var changed: Bool?
     var diff: String?
     var destination: String?
     var injections: [Injection]?
@@ -64,17 +69,19 @@ final class JSONReporter: Reporter {
     }
   }
 
+  /// The totals; `findings` is the length of the `findings` array, `filesWithFindings` the
+  /// number of files in it that are not notes only.
   struct Summary: Encodable {
     var scanned: Int
-    var changed: Int
-    var unchanged: Int
-    var needingReview: Int
+    var changed: Int?
+    var unchanged: Int?
+    var needingReview: Int?
     var errors: Int
     var findings: Int
     var filesWithFindings: Int
-    var namedValuesToCleanUp: [String]
-    var namedValuesStillReferenced: [String: String]
     var suppressed: Int
+    var namedValuesToCleanUp: [String]?
+    var namedValuesStillReferenced: [String: String]?
     var cleanUp: [CleanUpItem]?
     var resources: [String: [String: Int]]?
   }
@@ -95,7 +102,7 @@ final class JSONReporter: Reporter {
     var command: String
     var findings: [Item]
     var suppressed: [Suppressed]
-    var files: [ChangedFile]
+    var files: [File]
     var summary: Summary
   }
 
@@ -104,7 +111,7 @@ final class JSONReporter: Reporter {
   private let output: ByteStream
   private let errors: ByteStream
   private var items: [Item] = []
-  private var files: [ChangedFile] = []
+  private var files: [File] = []
   private var suppressed: [Suppressed] = []
 
   init(command: Frontend.Command, diff: Bool, output: ByteStream, errors: ByteStream) {
@@ -126,28 +133,42 @@ final class JSONReporter: Reporter {
       items.append(
         Item(
           path: file.path, line: finding.line, column: finding.column, rule: finding.rule.rawValue,
-          severity: finding.severity.rawValue, message: finding.message, section: finding.section))
+          severity: finding.severity.rawValue, message: finding.message,
+          section: finding.section.isEmpty ? nil : finding.section))
     }
-    if file.changed || (command == .migrate && !file.injections.isEmpty) {
-      files.append(
-        ChangedFile(
-          path: file.path, changed: file.changed,
-          diff: diff && file.changed ? String(decoding: file.diff, as: UTF8.self) : nil,
-          destination: file.destination,
-          injections: command == .migrate ? file.injections.map(Injection.init) : nil))
-    }
+    guard file.countsAsScanned else { return }
+    let migrating = command == .migrate
+    let outcome =
+      if file.hasErrors {
+        "error"
+      } else if migrating {
+        file.changed ? "changed" : file.needsReview ? "review" : "unchanged"
+      } else {
+        file.findings.contains { $0.severity != .note } ? "findings" : "clean"
+      }
+    files.append(
+      File(
+        path: file.path, outcome: outcome, findings: file.findings.count, changed: migrating ? file.changed : nil,
+        diff: diff && file.changed ? String(decoding: file.diff, as: UTF8.self) : nil, destination: file.destination,
+        injections: migrating && !file.injections.isEmpty ? file.injections.map(Injection.init) : nil))
   }
 
   func finish(_ summary: RunSummary) {
+    let migrating = command == .migrate
+    let withFindings = Set(
+      items.filter { $0.severity != Severity.note.rawValue }.map(\.path)
+    ).count
     let document = Document(
       command: command.rawValue, findings: items, suppressed: suppressed, files: files,
       summary: Summary(
-        scanned: summary.scanned, changed: summary.changed, unchanged: summary.unchanged,
-        needingReview: summary.needingReview, errors: summary.errors, findings: summary.findings,
-        filesWithFindings: summary.withFindings, namedValuesToCleanUp: summary.namedValuesToCleanUp,
-        namedValuesStillReferenced: summary.namedValuesStillReferenced, suppressed: summary.suppressed,
-        cleanUp: command == .migrate ? summary.cleanUp : nil,
-        resources: command == .migrate
+        scanned: summary.scanned, changed: migrating ? summary.changed : nil,
+        unchanged: migrating ? summary.unchanged : nil, needingReview: migrating ? summary.needingReview : nil,
+        errors: summary.errors, findings: items.count, filesWithFindings: withFindings,
+        suppressed: summary.suppressed,
+        namedValuesToCleanUp: migrating ? summary.namedValuesToCleanUp : nil,
+        namedValuesStillReferenced: migrating ? summary.namedValuesStillReferenced : nil,
+        cleanUp: migrating ? summary.cleanUp : nil,
+        resources: migrating
           ? summary.audiences.mapValues { sources in
             Dictionary(uniqueKeysWithValues: sources.map { ($0.key.rawValue, $0.value) })
           } : nil))

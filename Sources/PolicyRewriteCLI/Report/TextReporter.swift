@@ -6,7 +6,8 @@ import PolicyRewrite
 ///
 /// `migrate` then lists each file it changes or leaves for review, in path order
 /// (`would change: PATH`, `rewrote: PATH`, `wrote: DEST`, `needs review: PATH`), before the totals.
-/// With `quiet`, only errors and the one-line total are written (diffs still go to standard output).
+/// With `quiet`, `migrate` writes only errors and the one-line total (diffs still go to standard
+/// output) and `check` only errors and warnings.
 final class TextReporter: Reporter {
   private let command: Frontend.Command
   private let color: Bool
@@ -36,7 +37,10 @@ final class TextReporter: Reporter {
       output.write(colorDiff ? Self.colored(diff: file.diff) : file.diff)
       output.flush()
     }
-    for finding in file.findings where !quiet || finding.severity == .error {
+    for finding in file.findings
+    where !quiet || finding.severity == .error
+      || (command == .check && finding.severity == .warning)
+    {
       errors.write(Self.line(for: finding, path: file.path, color: color))
       errors.write("\n")
     }
@@ -50,7 +54,8 @@ final class TextReporter: Reporter {
     output.flush()
     let lines = summary.lines(for: command)
     if quiet {
-      errors.writeLines(Array(lines.prefix(1)))
+      // check --quiet (pre-commit runs it once per batch of files) writes no summary at all.
+      errors.writeLines(command == .check ? [] : Array(lines.prefix(1)))
       return
     }
     var files: [String] = []
