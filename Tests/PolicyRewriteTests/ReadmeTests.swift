@@ -57,7 +57,7 @@ struct ReadmeTests {
       #expect(result.status == 0 || result.status == 1, "\(command) exited \(result.status): \(result.stderr)")
       #expect(!result.stderr.contains("Usage:"), "\(command) printed its usage: \(result.stderr)")
       let after = CLI.snapshot(work.appendingPathComponent("samples"))
-      if command.contains("--write") {
+      if command.split(separator: " ").contains("--write") {
         #expect(before != after, "\(command) wrote nothing")
       } else {
         #expect(before == after, "\(command) changed the samples without --write")
