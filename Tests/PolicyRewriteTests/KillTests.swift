@@ -67,7 +67,7 @@ struct KillTests {
         // Every file is old or new; temporary files are counted, then removed.
         var changed: [String] = []
         for path in paths {
-          let now = Reliability.bytes(root, path)
+          let now = CLI.read(root, path)
           filesChecked += 1
           if Reliability.same(now, old[path]) { continue }
           if Reliability.same(now, expected.new[path]) {

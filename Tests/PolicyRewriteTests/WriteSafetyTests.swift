@@ -473,7 +473,7 @@ struct WriteSafetyTests {
           var newCount = 0
           var third: [String] = []
           for path in paths {
-            let now = Reliability.bytes(root, path)
+            let now = CLI.read(root, path)
             if Reliability.same(now, tree.old[path]) {
               oldCount += 1
             } else if Reliability.same(now, tree.new[path]) {
@@ -501,30 +501,6 @@ struct WriteSafetyTests {
         }
       }
       #expect(landed, "the signal never landed while files were being written")
-    }
-  }
-}
-
-extension Reliability {
-  /// `count` key-injecting policies of about 4 KB in folders of 50, all different.
-  static func largeTree(count: Int, size: Int = 4096) -> [String: [UInt8]] {
-    var files: [String: [UInt8]] = [:]
-    for index in 0..<count {
-      let path = String(format: "apis/api-%03d/op-%05d/policy.xml", index / 50, index)
-      files[path] = Array(paddedInjection(index, size: size).utf8)
-    }
-    return files
-  }
-
-  /// What `migrate --write` makes of `tree`, from a run on a pristine copy, and how long it took.
-  static func migratedTree(_ tree: [String: [UInt8]]) throws -> (new: [String: [UInt8]], seconds: Double) {
-    try withTemporaryTree(bytes: tree) { root in
-      let outcome = Reliability.run(
-        ["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root, timeout: 300)
-      try #require(outcome.status == 0, "\(outcome.summary)")
-      let new = CLI.snapshot(root)
-      try #require(Set(new.keys) == Set(tree.keys))
-      return (new, outcome.seconds)
     }
   }
 }
