@@ -73,7 +73,7 @@ enum ReadOnlyMethod: String, CaseIterable, CustomTestStringConvertible, Sendable
 
 /// In-place writes: atomic, mode kept, no temporary files, no writes through links or
 /// outside the output folder, read-only files and folders refused, interrupts rolled back.
-@Suite(.serialized)
+@Suite
 struct WriteSafetyTests {
   // MARK: Mode and temporary files
 
@@ -446,7 +446,7 @@ struct WriteSafetyTests {
 
   /// The tree of the signal tests and what migrate makes of it (computed once).
   static let interruptTree: (old: [String: [UInt8]], new: [String: [UInt8]], seconds: Double)? = {
-    let old = Reliability.largeTree(count: 3000)
+    let old = Reliability.largeTree(count: 600)
     guard let migrated = try? Reliability.migratedTree(old) else { return nil }
     return (old, migrated.new, migrated.seconds)
   }()
