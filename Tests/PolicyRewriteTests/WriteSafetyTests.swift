@@ -48,6 +48,17 @@ enum ReadOnlyMethod: String, CaseIterable, CustomTestStringConvertible, Sendable
 
   var isAvailable: Bool { self == .permissionBits ? Self.permissionBitsAvailable : Self.immutableAvailable }
 
+  /// Why the method cannot be used here, for the message of a skipped test.
+  var unavailableReason: String {
+    self == .immutable ? "chattr +i does not work here" : "cannot run the tool as an unprivileged user (setpriv)"
+  }
+
+  /// The tree of the read-only tests: `apis/locked` is made read-only, `apis/open` must still be migrated.
+  static let lockedAndOpen: [String: [UInt8]] = [
+    "apis/locked/policy.xml": Array(Policies.injection("locked-key").utf8),
+    "apis/open/policy.xml": Array(Policies.injection().utf8),
+  ]
+
   static func chattr(_ flag: String, _ path: String) -> Bool {
     CLI.tool("chattr", [flag, path], cwd: URL(fileURLWithPath: "/")).status == 0
   }
@@ -60,6 +71,28 @@ enum ReadOnlyMethod: String, CaseIterable, CustomTestStringConvertible, Sendable
         cwd: cwd, executable: Self.setpriv)
     }
     return Reliability.run(arguments, cwd: cwd)
+  }
+
+  /// Runs `migrate --write` over a copy of ``lockedAndOpen`` whose `apis/locked` was made
+  /// read-only: exit 2, one error line naming the locked file, its bytes unchanged, the open
+  /// file migrated, no temporary file left.
+  func expectLockedRefused(in root: URL, sourceLocation: SourceLocation = #_sourceLocation) {
+    let outcome = run(["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root)
+    #expect(outcome.status == 2, "\(self): \(outcome.summary)", sourceLocation: sourceLocation)
+    let lines = outcome.stderr.split(separator: "\n").filter {
+      $0.hasPrefix("apis/locked/policy.xml:") && $0.contains("error")
+    }
+    #expect(
+      lines.count == 1, "\(self): no error line naming the file: \(outcome.summary)", sourceLocation: sourceLocation)
+    #expect(
+      CLI.read(root, "apis/locked/policy.xml") == Self.lockedAndOpen["apis/locked/policy.xml"],
+      "\(self): the read-only file was written", sourceLocation: sourceLocation)
+    #expect(
+      CLI.read(root, "apis/open/policy.xml") == Array(Policies.migrated().utf8),
+      "\(self): the other file was not migrated", sourceLocation: sourceLocation)
+    #expect(
+      Reliability.temporaryFiles(root).isEmpty, "\(self): left \(Reliability.temporaryFiles(root))",
+      sourceLocation: sourceLocation)
   }
 
   /// Hands every entry below `root` (and `root`) to the user the tool runs as.
@@ -145,17 +178,10 @@ struct WriteSafetyTests {
   @Test("a read-only file: a clear error, nothing written", arguments: ReadOnlyMethod.allCases)
   func readOnlyFile(method: ReadOnlyMethod) throws {
     guard method.isAvailable else {
-      print(
-        "SKIPPED read-only file via \(method): "
-          + (method == .immutable
-            ? "chattr +i does not work here" : "cannot run the tool as an unprivileged user (setpriv)"))
+      print("SKIPPED read-only file via \(method): \(method.unavailableReason)")
       return
     }
-    let files: [String: [UInt8]] = [
-      "apis/locked/policy.xml": Array(Policies.injection("locked-key").utf8),
-      "apis/open/policy.xml": Array(Policies.injection().utf8),
-    ]
-    try withTemporaryTree(bytes: files) { root in
+    try withTemporaryTree(bytes: ReadOnlyMethod.lockedAndOpen) { root in
       let locked = root.appendingPathComponent("apis/locked/policy.xml").path
       method.prepare(root)
       chmod(locked, 0o444)
@@ -163,38 +189,19 @@ struct WriteSafetyTests {
       defer { if method == .immutable { _ = ReadOnlyMethod.chattr("-i", locked) } }
       let before = Reliability.lstatOf(locked)
 
-      let outcome = method.run(["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root)
-      #expect(outcome.status == 2, "\(method): \(outcome.summary)")
-      let lines = outcome.stderr.split(separator: "\n").filter {
-        $0.hasPrefix("apis/locked/policy.xml:") && $0.contains("error")
-      }
-      #expect(lines.count == 1, "\(method): no error line naming the file: \(outcome.summary)")
-      #expect(
-        CLI.read(root, "apis/locked/policy.xml") == files["apis/locked/policy.xml"],
-        "\(method): the read-only file was written")
+      method.expectLockedRefused(in: root)
       #expect(Reliability.sameStat(locked, before), "\(method): the read-only file was replaced")
       #expect(Reliability.mode(locked) == 0o444)
-      #expect(
-        CLI.read(root, "apis/open/policy.xml") == Array(Policies.migrated().utf8),
-        "\(method): the other file was not migrated")
-      #expect(Reliability.temporaryFiles(root).isEmpty, "\(method): left \(Reliability.temporaryFiles(root))")
     }
   }
 
   @Test("a read-only folder: a clear error, the file untouched", arguments: ReadOnlyMethod.allCases)
   func readOnlyFolder(method: ReadOnlyMethod) throws {
     guard method.isAvailable else {
-      print(
-        "SKIPPED read-only folder via \(method): "
-          + (method == .immutable
-            ? "chattr +i does not work here" : "cannot run the tool as an unprivileged user (setpriv)"))
+      print("SKIPPED read-only folder via \(method): \(method.unavailableReason)")
       return
     }
-    let files: [String: [UInt8]] = [
-      "apis/locked/policy.xml": Array(Policies.injection("locked-key").utf8),
-      "apis/open/policy.xml": Array(Policies.injection().utf8),
-    ]
-    try withTemporaryTree(bytes: files) { root in
+    try withTemporaryTree(bytes: ReadOnlyMethod.lockedAndOpen) { root in
       let folder = root.appendingPathComponent("apis/locked").path
       let file = folder + "/policy.xml"
       method.prepare(root)
@@ -206,22 +213,11 @@ struct WriteSafetyTests {
       }
       let before = Reliability.lstatOf(file)
 
-      let outcome = method.run(["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root)
-      #expect(outcome.status == 2, "\(method): \(outcome.summary)")
-      let lines = outcome.stderr.split(separator: "\n").filter {
-        $0.hasPrefix("apis/locked/policy.xml:") && $0.contains("error")
-      }
-      #expect(lines.count == 1, "\(method): no error line naming the file: \(outcome.summary)")
-      #expect(
-        CLI.read(root, "apis/locked/policy.xml") == files["apis/locked/policy.xml"], "\(method): the file was written")
+      method.expectLockedRefused(in: root)
       #expect(Reliability.sameStat(file, before), "\(method): the file was replaced")
       #expect(
         (try? FileManager.default.contentsOfDirectory(atPath: folder)) == ["policy.xml"],
         "\(method): something was created in the folder")
-      #expect(
-        CLI.read(root, "apis/open/policy.xml") == Array(Policies.migrated().utf8),
-        "\(method): the other file was not migrated")
-      #expect(Reliability.temporaryFiles(root).isEmpty, "\(method): left \(Reliability.temporaryFiles(root))")
     }
   }
 
