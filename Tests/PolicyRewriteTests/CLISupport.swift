@@ -109,17 +109,35 @@ func withTemporaryTree<T>(_ files: [String: String], _ body: (URL) throws -> T) 
 
 /// Creates a temporary tree of files given as bytes, runs `body` with its root, and removes it.
 func withTemporaryTree<T>(bytes files: [String: [UInt8]], _ body: (URL) throws -> T) throws -> T {
-  let root = try CLI.makeTemporaryFolder()
-  defer {
-    // Make every folder writable again so that the removal cannot fail halfway.
+  let root = try CLI.makeTemporaryTree(files)
+  defer { CLI.removeTemporaryTree(root) }
+  return try body(root)
+}
+
+/// ``withTemporaryTree(bytes:_:)`` for async tests.
+func withTemporaryTree<T>(bytes files: [String: [UInt8]], _ body: (URL) async throws -> T) async throws -> T {
+  let root = try CLI.makeTemporaryTree(files)
+  defer { CLI.removeTemporaryTree(root) }
+  return try await body(root)
+}
+
+extension CLI {
+  /// A new temporary folder holding `files`.
+  static func makeTemporaryTree(_ files: [String: [UInt8]]) throws -> URL {
+    let root = try makeTemporaryFolder()
+    try write(files, under: root)
+    return root
+  }
+
+  /// Removes a temporary tree, making every folder writable first so that the removal
+  /// cannot fail halfway.
+  static func removeTemporaryTree(_ root: URL) {
     for entry in Reliability.entries(root) where entry.kind != .symbolicLink {
       try? FileManager.default.setAttributes(
         [.posixPermissions: 0o755], ofItemAtPath: root.appendingPathComponent(entry.path).path)
     }
     try? FileManager.default.removeItem(at: root)
   }
-  try CLI.write(files, under: root)
-  return try body(root)
 }
 
 /// The text of output bytes.

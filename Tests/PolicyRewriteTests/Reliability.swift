@@ -1,5 +1,6 @@
 import Foundation
 import PolicyRewriteCLI
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -22,6 +23,11 @@ enum Reliability {
     var stderr: String
     var seconds: Double
 
+    /// The outcome of a child that could not be started.
+    static func notStarted(_ error: any Error) -> Outcome {
+      Outcome(status: -1, signaled: false, timedOut: false, stdout: Data(), stderr: "cannot run: \(error)", seconds: 0)
+    }
+
     /// A summary for failure messages.
     var summary: String {
       let tail = stderr.count > 2000 ? "…" + String(stderr.suffix(2000)) : stderr
@@ -37,15 +43,69 @@ enum Reliability {
     return max(value, 1)
   }()
 
+  /// The end of a child, told once by its process's termination handler to any waiter,
+  /// blocking or suspended.
+  final class Ending: Sendable {
+    private struct State {
+      var ended = false
+      var timedOut = false
+      var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+    private let state = Mutex(State())
+    /// Wakes the blocking waiter.
+    private let semaphore = DispatchSemaphore(value: 0)
+
+    /// Called once, when the child has ended and been reaped.
+    func end() {
+      let waiters = state.withLock { state in
+        state.ended = true
+        defer { state.waiters = [] }
+        return state.waiters
+      }
+      semaphore.signal()
+      for waiter in waiters { waiter.resume() }
+    }
+
+    /// Kills the child with SIGKILL if it is still running (its pid is still ours until it
+    /// has been reaped), and records that it ran out of time.
+    func expire(_ pid: Int32) {
+      state.withLock { state in
+        guard !state.ended else { return }
+        state.timedOut = true
+        kill(pid, SIGKILL)
+      }
+    }
+
+    var timedOut: Bool { state.withLock { $0.timedOut } }
+
+    /// Blocks until the end or `deadline`; whether the child ended.
+    func wait(until deadline: DispatchTime) -> Bool {
+      guard semaphore.wait(timeout: deadline) == .success else { return false }
+      semaphore.signal()
+      return true
+    }
+
+    /// Suspends until the end, holding no thread.
+    func wait() async {
+      await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+        let ended = state.withLock { state in
+          if !state.ended { state.waiters.append(waiter) }
+          return state.ended
+        }
+        if ended { waiter.resume() }
+      }
+    }
+  }
+
   /// A running child whose output goes to files, so a large output cannot block it.
   ///
-  /// ``wait(timeout:)`` blocks on the child's end (the process's termination handler signals
-  /// a semaphore); it does not poll.
+  /// `wait(timeout:)` blocks (or, from async code, suspends) until the child ends; its
+  /// termination handler tells it. Nothing polls.
   final class Child {
     let process = Process()
     private let scratch: URL
     private let started = Date()
-    private let ended = DispatchSemaphore(value: 0)
+    private let ending = Ending()
 
     init(
       _ arguments: [String], cwd: URL, stdin: Data? = nil, executable: URL = CLI.binary,
@@ -78,8 +138,8 @@ enum Reliability {
       process.standardOutput = output
       process.standardError = errors
       process.standardInput = input
-      let ended = self.ended
-      process.terminationHandler = { _ in ended.signal() }
+      let ending = self.ending
+      process.terminationHandler = { _ in ending.end() }
       try process.run()
     }
 
@@ -90,20 +150,36 @@ enum Reliability {
     /// Sends `signal` to the child.
     func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
-    /// Waits for the child to end; past `timeout` seconds (times ``timeoutScale``) it is
+    /// Blocks until the child ends; past `timeout` seconds (times ``timeoutScale``) it is
     /// killed with SIGKILL and the outcome says `timedOut`.
     func wait(timeout: Double = 120) -> Outcome {
-      var timedOut = false
-      if ended.wait(timeout: .now() + timeout * Reliability.timeoutScale) == .timedOut {
-        timedOut = true
-        kill(process.processIdentifier, SIGKILL)
-        ended.wait()
+      if !ending.wait(until: .now() + timeout * Reliability.timeoutScale) {
+        ending.expire(pid)
+        _ = ending.wait(until: .distantFuture)
       }
+      return outcome()
+    }
+
+    /// Suspends until the child ends, holding no thread meanwhile (so that other tests run);
+    /// past `timeout` seconds (times ``timeoutScale``) it is killed with SIGKILL.
+    func wait(timeout: Double = 120) async -> Outcome {
+      let (ending, pid) = (self.ending, self.pid)
+      let deadline = Task {
+        try await Task.sleep(for: .seconds(timeout * Reliability.timeoutScale))
+        ending.expire(pid)
+      }
+      await ending.wait()
+      deadline.cancel()
+      return outcome()
+    }
+
+    /// What the ended child did.
+    private func outcome() -> Outcome {
       let out = (try? Data(contentsOf: scratch.appendingPathComponent("stdout"))) ?? Data()
       let err = (try? Data(contentsOf: scratch.appendingPathComponent("stderr"))) ?? Data()
       return Outcome(
         status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
-        timedOut: timedOut, stdout: out, stderr: String(decoding: err, as: UTF8.self),
+        timedOut: ending.timedOut, stdout: out, stderr: String(decoding: err, as: UTF8.self),
         seconds: Date().timeIntervalSince(started))
     }
   }
@@ -117,8 +193,21 @@ enum Reliability {
       return try Child(arguments, cwd: cwd, stdin: stdin, executable: executable, environment: environment)
         .wait(timeout: timeout)
     } catch {
-      return Outcome(
-        status: -1, signaled: false, timedOut: false, stdout: Data(), stderr: "cannot run: \(error)", seconds: 0)
+      return .notStarted(error)
+    }
+  }
+
+  /// ``run(_:cwd:stdin:timeout:executable:environment:)`` for async tests: the test holds no
+  /// thread while the child runs.
+  static func run(
+    _ arguments: [String], cwd: URL, stdin: Data? = nil, timeout: Double = 120, executable: URL = CLI.binary,
+    environment: [String: String] = [:]
+  ) async -> Outcome {
+    do {
+      return try await Child(arguments, cwd: cwd, stdin: stdin, executable: executable, environment: environment)
+        .wait(timeout: timeout)
+    } catch {
+      return .notStarted(error)
     }
   }
 

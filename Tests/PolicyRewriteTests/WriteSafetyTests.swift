@@ -450,7 +450,7 @@ struct WriteSafetyTests {
   @Test(
     "SIGINT and SIGTERM during migrate --write: exit 130/143, every file old or new, no temporary file",
     arguments: [SIGINT, SIGTERM])
-  func interrupted(signal: Int32) throws {
+  func interrupted(signal: Int32) async throws {
     let tree = try #require(Self.interruptTree, "cannot migrate the pristine tree")
     let paths = tree.old.keys.sorted()
     #expect(paths.allSatisfy { tree.new[$0] != tree.old[$0] }, "every file of the tree changes")
@@ -460,11 +460,12 @@ struct WriteSafetyTests {
       var delay = tree.seconds * fraction
       var landed = false
       for attempt in 1...6 where !landed {
-        try withTemporaryTree(bytes: tree.old) { root in
+        try await withTemporaryTree(bytes: tree.old) { root in
           let child = try Reliability.Child(["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root)
-          usleep(useconds_t(delay * 1_000_000))
+          // Not a poll: the one moment at which this run is interrupted.
+          try await Task.sleep(for: .seconds(delay))
           child.send(signal)
-          let outcome = child.wait()
+          let outcome = await child.wait()
           var oldCount = 0
           var newCount = 0
           var third: [String] = []
