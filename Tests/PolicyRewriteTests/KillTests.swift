@@ -85,6 +85,7 @@ struct KillTests {
     let paths = old.keys.sorted()
     let folders = Set(paths.map { String($0.split(separator: "/").prefix(2).joined(separator: "/")) }).sorted()
     var random = Reliability.Random(seed: seed)
+    var span = fullRun
     do {
       try withTemporaryTree(bytes: old) { root in
         while tally.kills < target {
@@ -97,9 +98,10 @@ struct KillTests {
           } else {
             arguments = Array(folders[Int.random(in: 0..<folders.count, using: &random)...])
           }
-          // Any moment of a run: start-up, the walk, reading, the writes. A full run measured
-          // alone is stretched by half, since the workers share the machine.
-          let delay = Double.random(in: 0...(fullRun * 1.5), using: &random)
+          // Any moment of a run: start-up, the walk, reading, the writes. `span` follows the
+          // machine's load: it shrinks toward the length of runs that end before their kill and
+          // grows after kills that land before any write.
+          let delay = Double.random(in: 0...span, using: &random)
           let child = try Reliability.Child(["migrate", "--write", "--resource", CLI.resource] + arguments, cwd: root)
           // Not a poll: the one moment at which this run is killed.
           usleep(useconds_t(delay * 1_000_000))
@@ -108,7 +110,9 @@ struct KillTests {
           let killed = outcome.signaled && outcome.status == SIGKILL
           if killed {
             tally.kills += 1
-          } else if outcome.status != 0 {
+          } else if outcome.status == 0 {
+            span = (span + outcome.seconds) / 2
+          } else {
             tally.unexpected.append("run \(tally.runs) ended by itself but not cleanly: \(outcome.summary)")
           }
 
@@ -124,6 +128,7 @@ struct KillTests {
               tally.thirdState.append("seed \(seed) run \(tally.runs): \(path) (\(now?.count ?? -1) bytes)")
             }
           }
+          if killed && changed.isEmpty { span *= 1.2 }
           if !changed.isEmpty && killed { tally.killsWithWrites += 1 }
           let entries = Reliability.entries(root)
           let leftovers = entries.map(\.path).filter(Reliability.isTemporary)
