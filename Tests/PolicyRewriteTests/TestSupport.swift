@@ -45,14 +45,14 @@ func makeConfiguration(
     outputTokenVariableName: outputTokenVariableName, ignoreError: ignoreError)
 }
 
-/// Rewrites `input` with `configuration` (by default: every key to ``TestSupport/guid``).
+/// Rewrites `input` with `configuration` (by default: every key to ``CLI/resource``).
 func rewrite(
   _ input: String, path: String = TestSupport.path, with configuration: RewriteConfiguration? = nil
 ) throws -> RewriteResult {
   try rewrite(bytes(input), path: path, with: configuration)
 }
 
-/// Rewrites `input` bytes with `configuration` (by default: every key to ``TestSupport/guid``).
+/// Rewrites `input` bytes with `configuration` (by default: every key to ``CLI/resource``).
 func rewrite(
   _ input: [UInt8], path: String = TestSupport.path, with configuration: RewriteConfiguration? = nil
 ) throws -> RewriteResult {
@@ -89,7 +89,7 @@ func expectRewrite(
 /// The rules of the findings, in order.
 func rules(_ findings: [Finding]) -> [Rule] { findings.map(\.rule) }
 
-/// What `check` reports for a policy at `path` (by default with every key to ``TestSupport/guid``).
+/// What `check` reports for a policy at `path` (by default with every key to ``CLI/resource``).
 func check(
   _ input: [UInt8], path: String = TestSupport.path, with configuration: RewriteConfiguration? = nil
 ) throws -> [Finding] {
