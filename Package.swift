@@ -29,7 +29,9 @@ let package = Package(
     ),
     .testTarget(
       name: "PolicyRewriteTests",
-      dependencies: ["PolicyDOM", "PolicyRewrite", "PolicyRewriteCLI", "policy-rewrite"]
+      dependencies: ["PolicyDOM", "PolicyRewrite", "PolicyRewriteCLI", "policy-rewrite"],
+      // The --help golden files, read and re-recorded by path (HelpGoldenTests).
+      exclude: ["Goldens"]
     ),
   ]
 )

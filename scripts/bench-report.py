@@ -2,7 +2,10 @@
 """Turn the results of scripts/bench (hyperfine JSON, GNU time %M files, meta.txt)
 into the Markdown report that goes into BENCHMARKS.md.
 
-  bench-report.py RESULTS_DIR
+  bench-report.py RESULTS_DIR                 print the report
+  bench-report.py RESULTS_DIR --update FILE   also put it into FILE, between the lines
+                                              BEGIN_MARK and END_MARK (below), replacing
+                                              what was there; the rest of FILE is kept
 """
 
 import json
@@ -10,7 +13,13 @@ import os
 import statistics
 import sys
 
+BEGIN_MARK = "<!-- BEGIN scripts/bench: generated from one run; edit the prose outside these marks -->"
+END_MARK = "<!-- END scripts/bench -->"
+
+if len(sys.argv) not in (2, 4) or (len(sys.argv) == 4 and sys.argv[2] != "--update"):
+    sys.exit("usage: bench-report.py RESULTS_DIR [--update FILE]")
 R = sys.argv[1]
+UPDATE = sys.argv[3] if len(sys.argv) == 4 else None
 meta = {}
 with open(os.path.join(R, "meta.txt")) as fh:
     for line in fh:
@@ -195,7 +204,7 @@ if lo != hi and per[lo][0] and per[hi][0]:
     p("")
 
 # --- targets --------------------------------------------------------------
-p("### Targets (issue 5)")
+p("### Targets")
 p("")
 p("| Target | Measured | Result |")
 p("|---|---:|---|")
@@ -207,4 +216,18 @@ p(f"Notes: `check` summary on the raw tree: `{meta['check_summary_raw']}`. "
   f"after xmlstarlet, {meta['left_after_xmlstarlet']} (its XPath is case-sensitive and misses `X-Functions-Key`). "
   "xmlstarlet re-serialises every file it edits: it re-indents to two spaces, writes `<base/>` for `<base />`, "
   "adds or rewrites the XML declaration and drops the byte-order mark; policy-rewrite changes only the bytes of the edit.")
-print("\n".join(out))
+report = "\n".join(out)
+print(report)
+
+if UPDATE:
+    with open(UPDATE, encoding="utf-8") as fh:
+        text = fh.read()
+    begin, end = text.find(BEGIN_MARK), text.find(END_MARK)
+    if begin < 0 or end < begin:
+        sys.exit(f"bench-report.py: {UPDATE} lacks the lines {BEGIN_MARK!r} and {END_MARK!r}")
+    text = text[: begin + len(BEGIN_MARK)] + "\n\n" + report + "\n\n" + text[end:]
+    tmp = UPDATE + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, UPDATE)
+    print(f"bench-report.py: updated {UPDATE}", file=sys.stderr)

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyRewriteCLI
 import Testing
 
 /// Helpers for the end-to-end tests that run the built `policy-rewrite` binary as a
@@ -46,19 +47,14 @@ enum CLI {
     return url.resolvingSymlinksInPath()
   }
 
-  /// Runs any executable to its end; output goes through files so a large output cannot
-  /// fill a pipe (see `Reliability.Child`).
+  /// Runs any executable to its end (see ``Reliability/Child``: output through files, so a
+  /// large output cannot fill a pipe).
   static func execute(
     _ executable: URL, _ arguments: [String], cwd: URL, stdin: Data? = nil, environment: [String: String] = [:]
   ) -> (status: Int32, stdout: Data, stderr: String) {
-    do {
-      let child = try Reliability.Child(
-        arguments, cwd: cwd, stdin: stdin, executable: executable, environment: environment)
-      let outcome = child.wait(timeout: 3600)
-      return (outcome.status, outcome.stdout, outcome.stderr)
-    } catch {
-      return (-1, Data(), "cannot run \(executable.path): \(error)")
-    }
+    let outcome = Reliability.run(
+      arguments, cwd: cwd, stdin: stdin, timeout: 3600, executable: executable, environment: environment)
+    return (outcome.status, outcome.stdout, outcome.stderr)
   }
 
   /// Runs a tool found on `PATH` (`git`, `patch`).
@@ -84,33 +80,20 @@ enum CLI {
   /// Every regular file below `root` by relative path (links not followed), skipping `.git`.
   static func snapshot(_ root: URL) -> [String: [UInt8]] {
     var result: [String: [UInt8]] = [:]
-    func walk(_ folder: URL, _ relative: String) {
-      guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
-      for name in names where name != ".git" {
-        let url = folder.appendingPathComponent(name)
-        let path = relative.isEmpty ? name : relative + "/" + name
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
-          let type = attributes[.type] as? FileAttributeType
-        else { continue }
-        if type == .typeDirectory {
-          walk(url, path)
-        } else if type == .typeRegular {
-          result[path] = (try? Data(contentsOf: url)).map { Array($0) } ?? []
-        }
-      }
+    for entry in Reliability.entries(root, skipping: [".git"]) where entry.kind == .file {
+      result[entry.path] = read(root, entry.path) ?? []
     }
-    walk(root, "")
     return result
   }
 
   /// The bytes of a file below `root`, or `nil` when it cannot be read.
   static func read(_ root: URL, _ path: String) -> [UInt8]? {
-    (try? Data(contentsOf: root.appendingPathComponent(path))).map { Array($0) }
+    try? FileSystem.read(root.path + "/" + path).bytes
   }
 
-  /// Every entry name below `root` (files, folders and links), relative.
+  /// Every entry name below `root` (files, folders and links), relative, sorted.
   static func allNames(_ root: URL) -> [String] {
-    (FileManager.default.subpaths(atPath: root.path) ?? []).sorted()
+    Reliability.entries(root).map(\.path).sorted()
   }
 }
 
@@ -126,21 +109,35 @@ func withTemporaryTree<T>(_ files: [String: String], _ body: (URL) throws -> T) 
 
 /// Creates a temporary tree of files given as bytes, runs `body` with its root, and removes it.
 func withTemporaryTree<T>(bytes files: [String: [UInt8]], _ body: (URL) throws -> T) throws -> T {
-  let root = try CLI.makeTemporaryFolder()
-  defer {
-    // Make every folder writable again so that the removal cannot fail halfway.
-    if let paths = FileManager.default.subpaths(atPath: root.path) {
-      for path in paths {
-        let url = root.appendingPathComponent(path)
-        if (try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)) == nil {
-          try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
-        }
-      }
+  let root = try CLI.makeTemporaryTree(files)
+  defer { CLI.removeTemporaryTree(root) }
+  return try body(root)
+}
+
+/// ``withTemporaryTree(bytes:_:)`` for async tests.
+func withTemporaryTree<T>(bytes files: [String: [UInt8]], _ body: (URL) async throws -> T) async throws -> T {
+  let root = try CLI.makeTemporaryTree(files)
+  defer { CLI.removeTemporaryTree(root) }
+  return try await body(root)
+}
+
+extension CLI {
+  /// A new temporary folder holding `files`.
+  static func makeTemporaryTree(_ files: [String: [UInt8]]) throws -> URL {
+    let root = try makeTemporaryFolder()
+    try write(files, under: root)
+    return root
+  }
+
+  /// Removes a temporary tree, making every folder writable first so that the removal
+  /// cannot fail halfway.
+  static func removeTemporaryTree(_ root: URL) {
+    for entry in Reliability.entries(root) where entry.kind != .symbolicLink {
+      try? FileManager.default.setAttributes(
+        [.posixPermissions: 0o755], ofItemAtPath: root.appendingPathComponent(entry.path).path)
     }
     try? FileManager.default.removeItem(at: root)
   }
-  try CLI.write(files, under: root)
-  return try body(root)
 }
 
 /// The text of output bytes.
@@ -301,11 +298,17 @@ func expectSameTree(
   #expect(same, "\(context): these paths differ: \(differing)", sourceLocation: sourceLocation)
 }
 
-/// Bytes shown with CR, LF and tabs visible, for failure messages.
+/// The bytes with control characters, a byte-order mark and non-ASCII bytes made visible, so
+/// that a failing comparison shows where CR, LF or tabs differ; `<missing>` for `nil`.
 func shown(_ bytes: [UInt8]?) -> String {
   guard let bytes else { return "<missing>" }
   var result = ""
-  for byte in bytes {
+  var body = bytes[...]
+  if body.starts(with: [0xEF, 0xBB, 0xBF]) {
+    result += "<BOM>"
+    body = body.dropFirst(3)
+  }
+  for byte in body {
     switch byte {
     case 0x0D: result += "\\r"
     case 0x0A: result += "\\n\n"

@@ -210,19 +210,4 @@ struct CheckCommandTests {
       #expect(result.stderr.contains("nope.xml"))
     }
   }
-
-  @Test("check --help documents the exit codes")
-  func help() throws {
-    try withTemporaryTree([:]) { root in
-      let result = run(["check", "--help"], cwd: root)
-      #expect(result.status == 0)
-      let help = text(result.stdout) + result.stderr
-      #expect(help.localizedCaseInsensitiveContains("exit"))
-      for code in ["0", "1", "2"] {
-        #expect(
-          help.range(of: "(^|\\s)\(code)\\s", options: .regularExpression) != nil,
-          "exit code \(code) not documented: \(help)")
-      }
-    }
-  }
 }

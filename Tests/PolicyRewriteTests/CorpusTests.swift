@@ -48,12 +48,7 @@ enum Corpus {
     Array(try Data(contentsOf: root.appendingPathComponent("files").appendingPathComponent(path)))
   }
 
-  static let resource = "11111111-2222-3333-4444-555555555555"
-
-  static var rewriter: PolicyRewriter {
-    PolicyRewriter(
-      configuration: RewriteConfiguration(resources: ResourceMap(defaultResource: try! Resource(validating: resource))))
-  }
+  static var rewriter: PolicyRewriter { PolicyRewriter(configuration: try! makeConfiguration()) }
 
   /// Whether a corpus path is a file the rewriter handles as a whole policy document.
   static func isPolicyFile(_ path: String) -> Bool { path.hasSuffix(".xml") || path.hasSuffix(".tpl") }
@@ -142,7 +137,7 @@ struct CorpusTests {
     _ = CLI.tool("cp", ["-R", Corpus.root.appendingPathComponent("files").path, tree.path], cwd: work)
     _ = CLI.tool("chmod", ["-R", "u+w", tree.path], cwd: work)
     let map = work.appendingPathComponent("map.json")
-    try Data("{\"default\": \"\(Corpus.resource)\"}".utf8).write(to: map)
+    try Data("{\"default\": \"\(CLI.resource)\"}".utf8).write(to: map)
     let selection = ["--include", "*.tpl", "--jobs", "2", "files"]
     let arguments = ["--resource-map", map.path] + selection
 

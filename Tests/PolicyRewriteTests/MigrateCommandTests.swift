@@ -506,22 +506,4 @@ struct MigrateCommandTests {
       #expect(!result.stderr.contains("still referenced"))
     }
   }
-
-  @Test("migrate --help documents the exit codes")
-  func help() throws {
-    try withTemporaryTree([:]) { root in
-      let result = run(["migrate", "--help"], cwd: root)
-      #expect(result.status == 0)
-      let help = text(result.stdout) + result.stderr
-      #expect(help.localizedCaseInsensitiveContains("exit"))
-      for code in ["0", "1", "2"] {
-        #expect(
-          help.range(of: "(^|\\s)\(code)\\s", options: .regularExpression) != nil,
-          "exit code \(code) not documented: \(help)")
-      }
-      let top = run(["--help"], cwd: root)
-      let topHelp = text(top.stdout) + top.stderr
-      #expect(topHelp.contains("EXIT STATUS") || topHelp.localizedCaseInsensitiveContains("exit status"))
-    }
-  }
 }

@@ -42,9 +42,35 @@ struct ReadmeTests {
     return commands
   }
 
-  @Test func everyCommandRuns() throws {
+  /// The exit status of each README command, exactly. A new command in the README fails
+  /// the test until its status is written here.
+  static let expectedStatus: [String: Int32] = [
+    "policy-rewrite migrate --resource-map samples/resource-map.json samples": 0,
+    "policy-rewrite migrate --resource-map samples/resource-map.json samples > migration.diff": 0,
+    "policy-rewrite migrate --resource-map samples/resource-map.json --output-dir /tmp/migrated samples": 0,
+    "policy-rewrite migrate --resource-map samples/resource-map.json --write samples": 0,
+    // The two folders hold no key injection and no review item.
+    "policy-rewrite check samples/apis/status samples/apis/migrated": 0,
+    // The samples still inject keys: check fails, and says so in the SARIF file.
+    "policy-rewrite check --format sarif samples > policy-rewrite.sarif": 1,
+    "policy-rewrite migrate --resource 11111111-2222-3333-4444-555555555555 - < samples/apis/orders/policy.xml": 0,
+    "policy-rewrite plan --resource-map samples/resource-map.json samples": 0,
+    "policy-rewrite plan --emit-map resource-map.skeleton.json samples": 0,
+    // The baseline accepts every finding of the samples, so the second check passes.
+    "policy-rewrite check --write-baseline accepted.json samples && policy-rewrite check --baseline accepted.json samples":
+      0,
+  ]
+
+  /// `command` with every absolute `/tmp/` path moved below `work`, so that the run writes
+  /// only inside its own temporary folder.
+  static func confined(_ command: String, to work: URL) -> String {
+    command.replacingOccurrences(of: " /tmp/", with: " " + work.appendingPathComponent("tmp").path + "/")
+  }
+
+  @Test func everyCommandRunsWithItsExitStatus() throws {
     let commands = try Self.commands()
     #expect(commands.count >= 6, "the README's examples: \(commands)")
+    #expect(Set(commands) == Set(Self.expectedStatus.keys), "README commands without an expected status, or gone")
     for command in commands {
       let work = try CLI.makeTemporaryFolder("policy-rewrite-readme")
       defer { try? FileManager.default.removeItem(at: work) }
@@ -53,8 +79,11 @@ struct ReadmeTests {
       let binaryFolder = CLI.binary.deletingLastPathComponent().path
       let path = binaryFolder + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
       let result = CLI.execute(
-        URL(fileURLWithPath: "/bin/sh"), ["-c", command], cwd: work, environment: ["PATH": path])
-      #expect(result.status == 0 || result.status == 1, "\(command) exited \(result.status): \(result.stderr)")
+        URL(fileURLWithPath: "/bin/sh"), ["-c", Self.confined(command, to: work)], cwd: work,
+        environment: ["PATH": path])
+      let expected = Self.expectedStatus[command]
+      #expect(
+        result.status == expected, "\(command) exited \(result.status), expected \(expected ?? -1): \(result.stderr)")
       #expect(!result.stderr.contains("Usage:"), "\(command) printed its usage: \(result.stderr)")
       let after = CLI.snapshot(work.appendingPathComponent("samples"))
       if command.split(separator: " ").contains("--write") {
@@ -73,13 +102,11 @@ struct ReadmeTests {
         #expect((sarif as? [String: Any])?["version"] as? String == "2.1.0")
       }
       if command.contains("--output-dir /tmp/migrated") {
-        #expect(FileManager.default.fileExists(atPath: "/tmp/migrated/apis/orders/policy.xml"))
-        try? FileManager.default.removeItem(atPath: "/tmp/migrated")
+        #expect(FileManager.default.fileExists(atPath: work.path + "/tmp/migrated/apis/orders/policy.xml"))
       }
       if command.hasSuffix("- < samples/apis/orders/policy.xml") {
         #expect(
-          text(result.stdout).contains(
-            "<authentication-managed-identity resource=\"11111111-2222-3333-4444-555555555555\" />"))
+          text(result.stdout).contains("<authentication-managed-identity resource=\"\(CLI.resource)\" />"))
       }
     }
   }

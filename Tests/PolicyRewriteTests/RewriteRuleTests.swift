@@ -6,7 +6,7 @@ import Testing
 
 /// One golden test per rule of `rewrite-spec.md` §2 (and the vocabulary of §1).
 @Suite struct RewriteRuleTests {
-  let guid = TestSupport.guid
+  let guid = CLI.resource
   let other = TestSupport.otherGUID
 
   // MARK: Direct children of <inbound>

@@ -15,26 +15,11 @@ import Testing
     return components.joined(separator: "/") + "/samples"
   }()
 
-  /// Relative paths of the sample policies, sorted; `.expected` files and the map are not samples.
-  static let policyPaths: [String] = {
-    var paths: [String] = []
-    walk(root, relative: "", into: &paths)
-    return paths.filter { $0.hasSuffix(".xml") }.sorted()
-  }()
+  /// Relative paths of every file below `samples/` (policies, `.expected` files, the map).
+  static let files: [String] = Reliability.entries(URL(fileURLWithPath: root)).filter { $0.kind == .file }.map(\.path)
 
-  private static func walk(_ directory: String, relative: String, into paths: inout [String]) {
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
-    for name in names {
-      let full = directory + "/" + name
-      let path = relative.isEmpty ? name : relative + "/" + name
-      var isDirectory: ObjCBool = false
-      if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), isDirectory.boolValue {
-        walk(full, relative: path, into: &paths)
-      } else {
-        paths.append(path)
-      }
-    }
-  }
+  /// Relative paths of the sample policies, sorted; `.expected` files and the map are not samples.
+  static let policyPaths: [String] = files.filter { $0.hasSuffix(".xml") }.sorted()
 
   static func read(_ relative: String) throws -> [UInt8]? {
     let full = root + "/" + relative
@@ -77,9 +62,7 @@ import Testing
   }
 
   @Test func everyExpectedFileHasASample() throws {
-    var files: [String] = []
-    Self.walk(Self.root, relative: "", into: &files)
-    let expected = files.filter { $0.hasSuffix(".expected") }.map { String($0.dropLast(".expected".count)) }
+    let expected = Self.files.filter { $0.hasSuffix(".expected") }.map { String($0.dropLast(".expected".count)) }
     #expect(expected.count == 6)
     for path in expected {
       #expect(Self.policyPaths.contains(path), "samples/\(path).expected has no sample")

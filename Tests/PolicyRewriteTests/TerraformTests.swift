@@ -6,11 +6,8 @@ import Testing
 
 /// Policies inside Terraform heredocs: rewritten in place, byte-exact outside the edits.
 struct TerraformTests {
-  static let resource = "11111111-2222-3333-4444-555555555555"
-
-  static func rewriter(_ resource: String = resource) -> PolicyRewriter {
-    PolicyRewriter(
-      configuration: RewriteConfiguration(resources: ResourceMap(defaultResource: try! Resource(validating: resource))))
+  static func rewriter(_ resource: String = CLI.resource) -> PolicyRewriter {
+    PolicyRewriter(configuration: try! makeConfiguration(default: resource))
   }
 
   @Test func aPlainHeredocWithCRLFAndTabs() {
@@ -35,7 +32,7 @@ struct TerraformTests {
       + "<policies>\r\n"
       + "\t<inbound>\r\n"
       + "\t\t<base />\r\n"
-      + "\t\t<authentication-managed-identity resource=\"\(Self.resource)\" />\r\n"
+      + "\t\t<authentication-managed-identity resource=\"\(CLI.resource)\" />\r\n"
       + "\t</inbound>\r\n"
       + "</policies>\r\n"
       + "XML\r\n"

@@ -6,8 +6,6 @@ import Testing
 
 /// Shared helpers for the library tests: bytes in, bytes out, no line-ending normalization.
 enum TestSupport {
-  /// The resource used when a test does not care which one.
-  static let guid = "11111111-2222-3333-4444-555555555555"
   /// A second resource, for tests that tell resources apart.
   static let otherGUID = "99999999-8888-7777-6666-555555555555"
   /// A path that no `byPath` glob of the tests matches by accident.
@@ -20,29 +18,6 @@ func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 /// The bytes as a string, for messages.
 func string(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 
-/// The bytes with control characters, a byte-order mark and non-ASCII bytes made visible, so
-/// that a failing comparison shows where CR, LF or tabs differ.
-func visible(_ bytes: [UInt8]) -> String {
-  var text = ""
-  var i = 0
-  if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
-    text += "<BOM>"
-    i = 3
-  }
-  while i < bytes.count {
-    let byte = bytes[i]
-    switch byte {
-    case 0x0D: text += "\\r"
-    case 0x0A: text += "\\n\n"
-    case 0x09: text += "\\t"
-    case 0x20..<0x7F: text.append(Character(UnicodeScalar(byte)))
-    default: text += "\\x" + String(byte, radix: 16, uppercase: true)
-    }
-    i += 1
-  }
-  return text
-}
-
 /// Expects two byte arrays to be equal, showing both in visible form when they are not.
 func expectBytes(
   _ actual: [UInt8], _ expected: [UInt8], _ context: String = "",
@@ -51,13 +26,13 @@ func expectBytes(
   let equal = actual == expected
   #expect(
     equal,
-    "\(context)\n--- expected ---\n\(visible(expected))\n--- actual ---\n\(visible(actual))",
+    "\(context)\n--- expected ---\n\(shown(expected))\n--- actual ---\n\(shown(actual))",
     sourceLocation: sourceLocation)
 }
 
 /// Builds a configuration from plain strings, validating every resource.
 func makeConfiguration(
-  default defaultResource: String? = TestSupport.guid, byNamedValue: [String: String] = [:],
+  default defaultResource: String? = CLI.resource, byNamedValue: [String: String] = [:],
   byPath: [String: String] = [:], extraKeyHeaders: [String] = [], clientID: String? = nil,
   outputTokenVariableName: String? = nil, ignoreError: Bool? = nil
 ) throws -> RewriteConfiguration {
@@ -70,14 +45,14 @@ func makeConfiguration(
     outputTokenVariableName: outputTokenVariableName, ignoreError: ignoreError)
 }
 
-/// Rewrites `input` with `configuration` (by default: every key to ``TestSupport/guid``).
+/// Rewrites `input` with `configuration` (by default: every key to ``CLI/resource``).
 func rewrite(
   _ input: String, path: String = TestSupport.path, with configuration: RewriteConfiguration? = nil
 ) throws -> RewriteResult {
   try rewrite(bytes(input), path: path, with: configuration)
 }
 
-/// Rewrites `input` bytes with `configuration` (by default: every key to ``TestSupport/guid``).
+/// Rewrites `input` bytes with `configuration` (by default: every key to ``CLI/resource``).
 func rewrite(
   _ input: [UInt8], path: String = TestSupport.path, with configuration: RewriteConfiguration? = nil
 ) throws -> RewriteResult {
@@ -114,7 +89,7 @@ func expectRewrite(
 /// The rules of the findings, in order.
 func rules(_ findings: [Finding]) -> [Rule] { findings.map(\.rule) }
 
-/// What `check` reports for a policy at `path` (by default with every key to ``TestSupport/guid``).
+/// What `check` reports for a policy at `path` (by default with every key to ``CLI/resource``).
 func check(
   _ input: [UInt8], path: String = TestSupport.path, with configuration: RewriteConfiguration? = nil
 ) throws -> [Finding] {

@@ -48,6 +48,17 @@ enum ReadOnlyMethod: String, CaseIterable, CustomTestStringConvertible, Sendable
 
   var isAvailable: Bool { self == .permissionBits ? Self.permissionBitsAvailable : Self.immutableAvailable }
 
+  /// Why the method cannot be used here, for the message of a skipped test.
+  var unavailableReason: String {
+    self == .immutable ? "chattr +i does not work here" : "cannot run the tool as an unprivileged user (setpriv)"
+  }
+
+  /// The tree of the read-only tests: `apis/locked` is made read-only, `apis/open` must still be migrated.
+  static let lockedAndOpen: [String: [UInt8]] = [
+    "apis/locked/policy.xml": Array(Policies.injection("locked-key").utf8),
+    "apis/open/policy.xml": Array(Policies.injection().utf8),
+  ]
+
   static func chattr(_ flag: String, _ path: String) -> Bool {
     CLI.tool("chattr", [flag, path], cwd: URL(fileURLWithPath: "/")).status == 0
   }
@@ -62,6 +73,28 @@ enum ReadOnlyMethod: String, CaseIterable, CustomTestStringConvertible, Sendable
     return Reliability.run(arguments, cwd: cwd)
   }
 
+  /// Runs `migrate --write` over a copy of ``lockedAndOpen`` whose `apis/locked` was made
+  /// read-only: exit 2, one error line naming the locked file, its bytes unchanged, the open
+  /// file migrated, no temporary file left.
+  func expectLockedRefused(in root: URL, sourceLocation: SourceLocation = #_sourceLocation) {
+    let outcome = run(["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root)
+    #expect(outcome.status == 2, "\(self): \(outcome.summary)", sourceLocation: sourceLocation)
+    let lines = outcome.stderr.split(separator: "\n").filter {
+      $0.hasPrefix("apis/locked/policy.xml:") && $0.contains("error")
+    }
+    #expect(
+      lines.count == 1, "\(self): no error line naming the file: \(outcome.summary)", sourceLocation: sourceLocation)
+    #expect(
+      CLI.read(root, "apis/locked/policy.xml") == Self.lockedAndOpen["apis/locked/policy.xml"],
+      "\(self): the read-only file was written", sourceLocation: sourceLocation)
+    #expect(
+      CLI.read(root, "apis/open/policy.xml") == Array(Policies.migrated().utf8),
+      "\(self): the other file was not migrated", sourceLocation: sourceLocation)
+    #expect(
+      Reliability.temporaryFiles(root).isEmpty, "\(self): left \(Reliability.temporaryFiles(root))",
+      sourceLocation: sourceLocation)
+  }
+
   /// Hands every entry below `root` (and `root`) to the user the tool runs as.
   func prepare(_ root: URL) {
     guard self == .permissionBits, getuid() == 0 else { return }
@@ -73,7 +106,7 @@ enum ReadOnlyMethod: String, CaseIterable, CustomTestStringConvertible, Sendable
 
 /// In-place writes: atomic, mode kept, no temporary files, no writes through links or
 /// outside the output folder, read-only files and folders refused, interrupts rolled back.
-@Suite(.serialized)
+@Suite
 struct WriteSafetyTests {
   // MARK: Mode and temporary files
 
@@ -145,17 +178,10 @@ struct WriteSafetyTests {
   @Test("a read-only file: a clear error, nothing written", arguments: ReadOnlyMethod.allCases)
   func readOnlyFile(method: ReadOnlyMethod) throws {
     guard method.isAvailable else {
-      print(
-        "SKIPPED read-only file via \(method): "
-          + (method == .immutable
-            ? "chattr +i does not work here" : "cannot run the tool as an unprivileged user (setpriv)"))
+      print("SKIPPED read-only file via \(method): \(method.unavailableReason)")
       return
     }
-    let files: [String: [UInt8]] = [
-      "apis/locked/policy.xml": Array(Policies.injection("locked-key").utf8),
-      "apis/open/policy.xml": Array(Policies.injection().utf8),
-    ]
-    try withTemporaryTree(bytes: files) { root in
+    try withTemporaryTree(bytes: ReadOnlyMethod.lockedAndOpen) { root in
       let locked = root.appendingPathComponent("apis/locked/policy.xml").path
       method.prepare(root)
       chmod(locked, 0o444)
@@ -163,38 +189,19 @@ struct WriteSafetyTests {
       defer { if method == .immutable { _ = ReadOnlyMethod.chattr("-i", locked) } }
       let before = Reliability.lstatOf(locked)
 
-      let outcome = method.run(["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root)
-      #expect(outcome.status == 2, "\(method): \(outcome.summary)")
-      let lines = outcome.stderr.split(separator: "\n").filter {
-        $0.hasPrefix("apis/locked/policy.xml:") && $0.contains("error")
-      }
-      #expect(lines.count == 1, "\(method): no error line naming the file: \(outcome.summary)")
-      #expect(
-        CLI.read(root, "apis/locked/policy.xml") == files["apis/locked/policy.xml"],
-        "\(method): the read-only file was written")
+      method.expectLockedRefused(in: root)
       #expect(Reliability.sameStat(locked, before), "\(method): the read-only file was replaced")
       #expect(Reliability.mode(locked) == 0o444)
-      #expect(
-        CLI.read(root, "apis/open/policy.xml") == Array(Policies.migrated().utf8),
-        "\(method): the other file was not migrated")
-      #expect(Reliability.temporaryFiles(root).isEmpty, "\(method): left \(Reliability.temporaryFiles(root))")
     }
   }
 
   @Test("a read-only folder: a clear error, the file untouched", arguments: ReadOnlyMethod.allCases)
   func readOnlyFolder(method: ReadOnlyMethod) throws {
     guard method.isAvailable else {
-      print(
-        "SKIPPED read-only folder via \(method): "
-          + (method == .immutable
-            ? "chattr +i does not work here" : "cannot run the tool as an unprivileged user (setpriv)"))
+      print("SKIPPED read-only folder via \(method): \(method.unavailableReason)")
       return
     }
-    let files: [String: [UInt8]] = [
-      "apis/locked/policy.xml": Array(Policies.injection("locked-key").utf8),
-      "apis/open/policy.xml": Array(Policies.injection().utf8),
-    ]
-    try withTemporaryTree(bytes: files) { root in
+    try withTemporaryTree(bytes: ReadOnlyMethod.lockedAndOpen) { root in
       let folder = root.appendingPathComponent("apis/locked").path
       let file = folder + "/policy.xml"
       method.prepare(root)
@@ -206,22 +213,11 @@ struct WriteSafetyTests {
       }
       let before = Reliability.lstatOf(file)
 
-      let outcome = method.run(["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root)
-      #expect(outcome.status == 2, "\(method): \(outcome.summary)")
-      let lines = outcome.stderr.split(separator: "\n").filter {
-        $0.hasPrefix("apis/locked/policy.xml:") && $0.contains("error")
-      }
-      #expect(lines.count == 1, "\(method): no error line naming the file: \(outcome.summary)")
-      #expect(
-        CLI.read(root, "apis/locked/policy.xml") == files["apis/locked/policy.xml"], "\(method): the file was written")
+      method.expectLockedRefused(in: root)
       #expect(Reliability.sameStat(file, before), "\(method): the file was replaced")
       #expect(
         (try? FileManager.default.contentsOfDirectory(atPath: folder)) == ["policy.xml"],
         "\(method): something was created in the folder")
-      #expect(
-        CLI.read(root, "apis/open/policy.xml") == Array(Policies.migrated().utf8),
-        "\(method): the other file was not migrated")
-      #expect(Reliability.temporaryFiles(root).isEmpty, "\(method): left \(Reliability.temporaryFiles(root))")
     }
   }
 
@@ -446,7 +442,7 @@ struct WriteSafetyTests {
 
   /// The tree of the signal tests and what migrate makes of it (computed once).
   static let interruptTree: (old: [String: [UInt8]], new: [String: [UInt8]], seconds: Double)? = {
-    let old = Reliability.largeTree(count: 3000)
+    let old = Reliability.largeTree(count: 600)
     guard let migrated = try? Reliability.migratedTree(old) else { return nil }
     return (old, migrated.new, migrated.seconds)
   }()
@@ -454,7 +450,7 @@ struct WriteSafetyTests {
   @Test(
     "SIGINT and SIGTERM during migrate --write: exit 130/143, every file old or new, no temporary file",
     arguments: [SIGINT, SIGTERM])
-  func interrupted(signal: Int32) throws {
+  func interrupted(signal: Int32) async throws {
     let tree = try #require(Self.interruptTree, "cannot migrate the pristine tree")
     let paths = tree.old.keys.sorted()
     #expect(paths.allSatisfy { tree.new[$0] != tree.old[$0] }, "every file of the tree changes")
@@ -464,16 +460,17 @@ struct WriteSafetyTests {
       var delay = tree.seconds * fraction
       var landed = false
       for attempt in 1...6 where !landed {
-        try withTemporaryTree(bytes: tree.old) { root in
+        try await withTemporaryTree(bytes: tree.old) { root in
           let child = try Reliability.Child(["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root)
-          usleep(useconds_t(delay * 1_000_000))
+          // Not a poll: the one moment at which this run is interrupted.
+          try await Task.sleep(for: .seconds(delay))
           child.send(signal)
-          let outcome = child.wait()
+          let outcome = await child.wait()
           var oldCount = 0
           var newCount = 0
           var third: [String] = []
           for path in paths {
-            let now = Reliability.bytes(root, path)
+            let now = CLI.read(root, path)
             if Reliability.same(now, tree.old[path]) {
               oldCount += 1
             } else if Reliability.same(now, tree.new[path]) {
@@ -501,30 +498,6 @@ struct WriteSafetyTests {
         }
       }
       #expect(landed, "the signal never landed while files were being written")
-    }
-  }
-}
-
-extension Reliability {
-  /// `count` key-injecting policies of about 4 KB in folders of 50, all different.
-  static func largeTree(count: Int, size: Int = 4096) -> [String: [UInt8]] {
-    var files: [String: [UInt8]] = [:]
-    for index in 0..<count {
-      let path = String(format: "apis/api-%03d/op-%05d/policy.xml", index / 50, index)
-      files[path] = Array(paddedInjection(index, size: size).utf8)
-    }
-    return files
-  }
-
-  /// What `migrate --write` makes of `tree`, from a run on a pristine copy, and how long it took.
-  static func migratedTree(_ tree: [String: [UInt8]]) throws -> (new: [String: [UInt8]], seconds: Double) {
-    try withTemporaryTree(bytes: tree) { root in
-      let outcome = Reliability.run(
-        ["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root, timeout: 300)
-      try #require(outcome.status == 0, "\(outcome.summary)")
-      let new = CLI.snapshot(root)
-      try #require(Set(new.keys) == Set(tree.keys))
-      return (new, outcome.seconds)
     }
   }
 }
