@@ -14,6 +14,8 @@ public struct RewriteResult: Sendable {
   public var removedKeyNamedValues: Set<String>
   /// The number of injections left for review.
   public var reviewCount: Int
+  /// The edits of a changed policy document, for containers that map them to their encoding.
+  var edits: [TextEdit] = []
 
   /// A result that leaves `source` as it is, with no findings yet.
   init(unchanged source: [UInt8], isPolicy: Bool = true) {

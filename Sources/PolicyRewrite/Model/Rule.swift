@@ -15,6 +15,7 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   case keyInQueryParameter = "key-in-query-parameter"
   case keyInURL = "key-in-url"
   case backendCredentials = "backend-credentials-key"
+  case undecodableEmbeddedPolicy = "undecodable-embedded-policy"
   case managedIdentityConflict = "managed-identity-conflict"
   case conflictingResources = "conflicting-resources"
   case unresolvedResource = "unresolved-resource"
@@ -22,12 +23,14 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   case ioError = "io-error"
   case skippedPath = "skipped-path"
   case verificationFailed = "verification-failed"
+  case unsupportedFileType = "unsupported-file-type"
 
   /// Whether a finding of this rule means the file could not be handled (exit status 2),
   /// rather than something found in it.
   public var isFailure: Bool {
     switch self {
-    case .parseError, .ioError, .verificationFailed, .unresolvedResource, .managedIdentityConflict,
+    case .parseError, .ioError, .unsupportedFileType, .verificationFailed, .unresolvedResource,
+      .managedIdentityConflict,
       .conflictingResources:
       true
     default:
@@ -58,6 +61,8 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
       "A URL carries a function key in its 'code' query parameter."
     case .backendCredentials:
       "A backend's credentials send a function key (x-functions-key header or code query parameter)."
+    case .undecodableEmbeddedPolicy:
+      "An embedded policy that names a function key header is built by an expression or linked, so it cannot be decoded and rewritten."
     case .managedIdentityConflict:
       "An existing <authentication-managed-identity> names a different resource than the one resolved for the key."
     case .conflictingResources:
@@ -72,6 +77,8 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
       "A path on the command line was skipped: a symbolic link or not a regular file."
     case .verificationFailed:
       "The rewritten policy failed verification (re-parse, idempotence or a remaining injection)."
+    case .unsupportedFileType:
+      "A file named on the command line is of a type policy-rewrite does not read."
     }
   }
 }
