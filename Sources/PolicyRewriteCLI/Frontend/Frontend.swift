@@ -149,7 +149,9 @@ public struct Frontend: Sendable {
     -> [UInt8]
   {
     guard PolicyRewriter.mayConcern(bytes, path: report.path) || item == nil else {
+      // A named value that a file of another kind references must not be listed for deletion.
       report.isPolicy = false
+      report.referencedNamedValues = FileReport.namedValueReferences(in: bytes)
       return bytes
     }
     let result =
