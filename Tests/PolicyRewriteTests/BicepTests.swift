@@ -216,3 +216,78 @@ struct BicepTests {
     #expect(decoded.offsets == [start, start + 1, start + 2, start + 4, start + 5])
   }
 }
+
+/// `check` and `migrate` over Bicep and ARM trees, run as a subprocess.
+@Suite("Bicep and ARM (end to end)")
+struct InfrastructureCommandTests {
+  static let bicep = """
+    resource policy 'Microsoft.ApiManagement/service/apis/policies@2022-08-01' = {
+      name: 'policy'
+      properties: {
+        format: 'rawxml'
+        value: '<policies>\\r\\n  <inbound>\\r\\n    <base />\\r\\n    <set-header name="x-functions-key" exists-action="override">\\r\\n      <value>{{orders-key}}</value>\\r\\n    </set-header>\\r\\n  </inbound>\\r\\n</policies>'
+      }
+    }
+
+    """
+  static let arm = ARMTests.template(
+    "<policies>\\r\\n  <inbound>\\r\\n    <base />\\r\\n    <set-header name=\\\"x-functions-key\\\">\\r\\n"
+      + "      <value>{{payments-key}}</value>\\r\\n    </set-header>\\r\\n  </inbound>\\r\\n</policies>")
+  static let tree: [String: String] = [
+    "infra/apim.bicep": bicep,
+    "infra/azuredeploy.json": arm,
+    "infra/package.json": "{ \"name\": \"tools\" }\n",
+    "infra/clean.bicep": "param x string\n",
+  ]
+
+  @Test("check over a Bicep/ARM tree: exit 1 with every key at the file's own line, 0 once migrated")
+  func checkExitCodes() throws {
+    try withTemporaryTree(Self.tree) { root in
+      let result = run(["check", "."], cwd: root)
+      #expect(result.status == 1, "stderr: \(result.stderr)")
+      let lines = findingLines(result.stderr)
+      #expect(lines.contains { $0.hasPrefix("infra/apim.bicep:5:") && $0.contains("[key-injection]") }, "\(lines)")
+      #expect(lines.contains { $0.hasPrefix("infra/azuredeploy.json:8:") && $0.contains("[key-injection]") }, "\(lines)")
+      #expect(!result.stderr.contains("package.json") && !result.stderr.contains("malformed"))
+      let migrated = run(["migrate", "--write", "--resource", CLI.resource, "."], cwd: root)
+      #expect(migrated.status == 0, "stderr: \(migrated.stderr)")
+      #expect(migrated.stderr.contains("orders-key") && migrated.stderr.contains("payments-key"))
+      let again = run(["check", "."], cwd: root)
+      #expect(again.status == 0, "stderr: \(again.stderr)")
+      let second = run(["migrate", "--resource", CLI.resource, "."], cwd: root)
+      #expect(second.status == 0 && second.stdout.isEmpty, "a second migrate changed: \(text(second.stdout))")
+    }
+  }
+
+  @Test("the dry-run diff of .bicep and .json files applies with git apply and equals --write")
+  func diffApplies() throws {
+    try MigrateCommandTests().expectDiffMatchesWrite(
+      Self.tree.mapValues { Array($0.utf8) }, arguments: ["infra/apim.bicep", "infra/azuredeploy.json"])
+  }
+
+  @Test("a file of an unsupported type named on the command line: one clear error, exit 2")
+  func unsupportedType() throws {
+    try withTemporaryTree(["deploy.ps1": "Set-AzApiManagementPolicy -Policy '<policies/>'\n"]) { root in
+      let result = run(["check", "deploy.ps1"], cwd: root)
+      #expect(result.status == 2)
+      #expect(findingLines(result.stderr) == ["deploy.ps1:1:1: error: unsupported file type: deploy.ps1 is not a policy (.xml), Terraform (.tf), Bicep (.bicep), ARM template or APIOps file (.json, .yaml); policies in other files (Pulumi programs, scripts) are not read [unsupported-file-type]"])
+    }
+  }
+
+  @Test("a named value still referenced by a file of another kind is not listed for deletion")
+  func namedValueReferencedElsewhereIsKept() throws {
+    let tree = [
+      "apis/orders/policy.xml": Policies.injection("orders-func-key"),
+      "infra/named-values.tf": "locals {\n  check = \"{{orders-func-key}}\"\n}\n",
+    ]
+    try withTemporaryTree(tree) { root in
+      let result = run(["migrate", "--resource", CLI.resource, "."], cwd: root)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      #expect(!result.stderr.contains("no longer referenced"), "\(result.stderr)")
+    }
+    try withTemporaryTree(["apis/orders/policy.xml": tree["apis/orders/policy.xml"]!]) { root in
+      let result = run(["migrate", "--resource", CLI.resource, "."], cwd: root)
+      #expect(result.stderr.contains("no longer referenced (delete them and their Key Vault secrets after the switch): orders-func-key"))
+    }
+  }
+}
