@@ -19,7 +19,8 @@ import Testing
   static let policyPaths: [String] = {
     var paths: [String] = []
     walk(root, relative: "", into: &paths)
-    return paths.filter { $0.hasSuffix(".xml") }.sorted()
+    return paths.filter { $0.hasSuffix(".xml") || $0.hasSuffix(".bicep") || $0.hasSuffix(".json") }
+      .filter { $0 != "resource-map.json" }.sorted()
   }()
 
   private static func walk(_ directory: String, relative: String, into paths: inout [String]) {
@@ -58,6 +59,8 @@ import Testing
         "apis/payments/policy.xml",
         "apis/reports/policy.xml",
         "apis/status/policy.xml",
+        "infra/apim.bicep",
+        "infra/azuredeploy.json",
         "policy fragments/auth-headers/policy.xml",
       ])
   }
@@ -80,7 +83,7 @@ import Testing
     var files: [String] = []
     Self.walk(Self.root, relative: "", into: &files)
     let expected = files.filter { $0.hasSuffix(".expected") }.map { String($0.dropLast(".expected".count)) }
-    #expect(expected.count == 6)
+    #expect(expected.count == 8)
     for path in expected {
       #expect(Self.policyPaths.contains(path), "samples/\(path).expected has no sample")
       #expect(try Self.read(path) != Self.read(path + ".expected"), "samples/\(path).expected equals its sample")
@@ -98,6 +101,8 @@ import Testing
     #expect(try findings("apis/migrated/policy.xml").isEmpty)
     #expect(try findings("apis/status/policy.xml").isEmpty)
     #expect(try findings("apis/payments/policy.xml").isEmpty)
+    #expect(try rules(findings("infra/apim.bicep")) == [.backendCredentials])
+    #expect(try rules(findings("infra/azuredeploy.json")) == [.undecodableEmbeddedPolicy])
 
     let legacy = try #require(try Self.read("apis/legacy/policy.xml"))
     #expect(legacy.starts(with: [0xEF, 0xBB, 0xBF]))
