@@ -97,7 +97,8 @@ struct ARMTests {
   }
 
   @Test func otherJSONFilesAreIgnoredWithoutAParseError() throws {
-    let package = bytes("{ \"name\": \"x\", \"description\": \"<policies><inbound><set-header name='x-functions-key'/>\" }")
+    let package = bytes(
+      "{ \"name\": \"x\", \"description\": \"<policies><inbound><set-header name='x-functions-key'/>\" }")
     #expect(!PolicyRewriter.mayConcern(package, path: "package.json"))
     let result = try rewrite(package, path: "package.json")
     #expect(result.findings.isEmpty && !result.isPolicy && !result.changed)
@@ -125,7 +126,10 @@ struct ARMTests {
     let decoded = JSONStringScanner.decode(source, tokens[1].content)
     #expect(decoded.decoded == bytes("xé😀\n"))
     let start = tokens[1].content.lowerBound
-    #expect(decoded.offsets == [start, start + 1, start + 1, start + 7, start + 7, start + 7, start + 7, start + 19, start + 21])
+    #expect(
+      decoded.offsets == [
+        start, start + 1, start + 1, start + 7, start + 7, start + 7, start + 7, start + 19, start + 21,
+      ])
   }
 
   @Test func aFileOfAnotherTypeNamedExplicitlyIsUnsupportedNotMalformed() throws {

@@ -247,7 +247,8 @@ struct InfrastructureCommandTests {
       #expect(result.status == 1, "stderr: \(result.stderr)")
       let lines = findingLines(result.stderr)
       #expect(lines.contains { $0.hasPrefix("infra/apim.bicep:5:") && $0.contains("[key-injection]") }, "\(lines)")
-      #expect(lines.contains { $0.hasPrefix("infra/azuredeploy.json:8:") && $0.contains("[key-injection]") }, "\(lines)")
+      #expect(
+        lines.contains { $0.hasPrefix("infra/azuredeploy.json:8:") && $0.contains("[key-injection]") }, "\(lines)")
       #expect(!result.stderr.contains("package.json") && !result.stderr.contains("malformed"))
       let migrated = run(["migrate", "--write", "--resource", CLI.resource, "."], cwd: root)
       #expect(migrated.status == 0, "stderr: \(migrated.stderr)")
@@ -270,7 +271,10 @@ struct InfrastructureCommandTests {
     try withTemporaryTree(["deploy.ps1": "Set-AzApiManagementPolicy -Policy '<policies/>'\n"]) { root in
       let result = run(["check", "deploy.ps1"], cwd: root)
       #expect(result.status == 2)
-      #expect(findingLines(result.stderr) == ["deploy.ps1:1:1: error: unsupported file type: deploy.ps1 is not a policy (.xml), Terraform (.tf), Bicep (.bicep), ARM template or APIOps file (.json, .yaml); policies in other files (Pulumi programs, scripts) are not read [unsupported-file-type]"])
+      #expect(
+        findingLines(result.stderr) == [
+          "deploy.ps1:1:1: error: unsupported file type: deploy.ps1 is not a policy (.xml), Terraform (.tf), Bicep (.bicep), ARM template or APIOps file (.json, .yaml); policies in other files (Pulumi programs, scripts) are not read [unsupported-file-type]"
+        ])
     }
   }
 
@@ -287,7 +291,9 @@ struct InfrastructureCommandTests {
     }
     try withTemporaryTree(["apis/orders/policy.xml": tree["apis/orders/policy.xml"]!]) { root in
       let result = run(["migrate", "--resource", CLI.resource, "."], cwd: root)
-      #expect(result.stderr.contains("no longer referenced (delete them and their Key Vault secrets after the switch): orders-func-key"))
+      #expect(
+        result.stderr.contains(
+          "no longer referenced (delete them and their Key Vault secrets after the switch): orders-func-key"))
     }
   }
 }

@@ -99,7 +99,9 @@ struct IaCCorpusTests {
     let rewriter = Corpus.rewriter
     for entry in try IaCCorpus.manifest() where !entry.hasFunctionKey {
       let findings = rewriter.check(try IaCCorpus.bytes(entry.path), path: entry.path).findings
-      let keys = findings.filter { ([.keyInjection, .backendCredentials, .undecodableEmbeddedPolicy] as Set<Rule>).contains($0.rule) }
+      let keys = findings.filter {
+        ([.keyInjection, .backendCredentials, .undecodableEmbeddedPolicy] as Set<Rule>).contains($0.rule)
+      }
       #expect(keys.isEmpty, "\(entry.path): \(keys)")
     }
   }

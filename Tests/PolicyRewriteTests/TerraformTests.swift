@@ -168,7 +168,8 @@ struct TerraformTests {
     func file(_ count: Int) -> [UInt8] {
       var text = "[\n"
       for i in 0..<count {
-        text += "  { \"name\": \"b\(i)\", \"properties\": { \"credentials\": { \"header\": { \"x-trace\": [\"1\"] } } } },\n"
+        text +=
+          "  { \"name\": \"b\(i)\", \"properties\": { \"credentials\": { \"header\": { \"x-trace\": [\"1\"] } } } },\n"
       }
       return Array((text + "  { \"credentials\": { \"header\": { \"x-functions-key\": [\"k\"] } } }\n]\n").utf8)
     }
