@@ -25,23 +25,37 @@ struct EmbeddedPolicy {
       replacement: escaping.encode(edit.replacement))
   }
 
-  /// The container offset of the decoded text's 1-based `line` and `column` (in characters,
-  /// as ``LineMap`` counts them).
-  func containerOffset(line: Int, column: Int) -> Int {
-    var offset = 0
-    var currentLine = 1
-    while currentLine < line, let lf = decoded[offset...].firstIndex(of: .lineFeed) {
-      offset = lf + 1
-      currentLine += 1
+  /// The container offsets of the decoded text's 1-based lines and columns (in characters,
+  /// as ``LineMap`` counts them), in the order given.
+  ///
+  /// The locations are visited in document order by one cursor, so that many findings on one
+  /// long line cost one pass, not one pass each.
+  func containerOffsets(of locations: [(line: Int, column: Int)]) -> [Int] {
+    let order = locations.indices.sorted {
+      (locations[$0].line, locations[$0].column) < (locations[$1].line, locations[$1].column)
     }
-    if currentLine == 1, decoded.starts(with: [0xEF, 0xBB, 0xBF]) { offset = 3 }
-    var characters = 1
-    while characters < column, offset < decoded.count {
-      offset += 1
-      while offset < decoded.count, decoded[offset] & 0xC0 == 0x80 { offset += 1 }
-      characters += 1
+    var result = [Int](repeating: offsets[offsets.count - 1], count: locations.count)
+    let n = decoded.count
+    var offset = decoded.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    var line = 1
+    var column = 1
+    for index in order {
+      let target = locations[index]
+      while offset < n, line < target.line || (line == target.line && column < target.column) {
+        if decoded[offset] == .lineFeed {
+          if line == target.line { break }
+          line += 1
+          column = 1
+          offset += 1
+          continue
+        }
+        offset += 1
+        while offset < n, decoded[offset] & 0xC0 == 0x80 { offset += 1 }
+        column += 1
+      }
+      result[index] = offsets[min(offset, n)]
     }
-    return offsets[min(offset, decoded.count)]
+    return result
   }
 }
 

@@ -29,10 +29,10 @@ extension PolicyRewriter {
         continue
       }
       result.isPolicy = result.isPolicy || inner.isPolicy
-      result.findings += inner.findings.map { finding in
+      let mappedOffsets = policy.containerOffsets(of: inner.findings.map { ($0.line, $0.column) })
+      result.findings += zip(inner.findings, mappedOffsets).map { finding, offset in
         var mapped = finding
-        (mapped.line, mapped.column) = lines.location(
-          of: policy.containerOffset(line: finding.line, column: finding.column))
+        (mapped.line, mapped.column) = lines.location(of: offset)
         return mapped
       }
       result.reviewCount += inner.reviewCount
