@@ -79,7 +79,8 @@ public struct PolicyRewriter: Sendable {
   /// files met while walking a tree are skipped without parsing.
   public static func mayConcern(_ source: [UInt8], path: String) -> Bool {
     switch SourceFormat(path: path) {
-    case .policy, .other:
+    case .other: true  // Named or included on purpose: read, so that an unsupported type is said so.
+    case .policy:
       // Empty, binary and UTF-16 files are parsed too, so that they are reported, not skipped.
       source.containsLiteral("<policies") || source.containsLiteral("<fragment") || source.allSatisfy(\.isXMLSpace)
         || source.withUnsafeBytes { $0.baseAddress.map { memchr($0, 0, source.count) != nil } ?? false }

@@ -268,6 +268,14 @@ struct InfrastructureCommandTests {
 
   @Test("a file of an unsupported type named on the command line: one clear error, exit 2")
   func unsupportedType() throws {
+    try withTemporaryTree(["notes.md": "# Notes\n"]) { root in
+      let result = run(["check", "notes.md"], cwd: root)
+      #expect(result.status == 2)
+      #expect(
+        findingLines(result.stderr).map { $0.hasPrefix("notes.md:1:1: error: unsupported file type: notes.md") } == [
+          true
+        ])
+    }
     try withTemporaryTree(["deploy.ps1": "Set-AzApiManagementPolicy -Policy '<policies/>'\n"]) { root in
       let result = run(["check", "deploy.ps1"], cwd: root)
       #expect(result.status == 2)
