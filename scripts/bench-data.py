@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Deterministic benchmark data for scripts/bench (no network, no external input).
 
-  bench-data.py tree --out DIR --count N --variant raw|wf
+  bench-data.py tree --out DIR --count N --variant raw|wf|iac
       N policy files in an APIOps-like layout:
         apis/<api>/policy.xml
         apis/<api>/operations/<operation>/policy.xml
@@ -17,6 +17,10 @@
                    them and XML parsers do not (unescaped '"', '&&', '<' inside
                    attribute values and element text);
       variant wf:  the same files with every expression escaped (well-formed XML).
+      variant iac: the wf policies embedded in infrastructure code: even files as Bicep
+                   modules (policy.bicep: a ''' multi-line string, or a '...' string with
+                   escapes in every other one), odd files as ARM templates
+                   (azuredeploy.json, a JSON string with \\r\\n or \\n escapes).
       File i depends only on i, so a tree of N files is the first N files of any larger
       tree of the same variant.
       Also writes DIR.files (one path per line) and DIR.files0 (NUL-separated) with
@@ -390,6 +394,35 @@ def layout():
             f += 1
 
 
+def embed(i, policy, rel):
+    """The policy inside a Bicep module (even i) or an ARM template (odd i), and its path."""
+    folder = os.path.dirname(rel)
+    text = policy.decode("utf-8-sig")
+    if i % 2 == 0:
+        if i % 4 == 2 or "\'\'\'" in text:
+            escaped = (text.replace("\\", "\\\\").replace("'", "\\'").replace("\r", "\\r")
+                       .replace("\n", "\\n").replace("\t", "\\t"))
+            value = "'" + escaped + "'"
+        else:
+            value = "\'\'\'\n" + text + "\'\'\'"
+        module = ("param apimName string\n\n"
+                  f"resource policy{i} 'Microsoft.ApiManagement/service/apis/policies@2023-05-01-preview' = {{\n"
+                  f"  name: '${{apimName}}/api{i}/policy'\n  properties: {{\n    format: 'rawxml'\n"
+                  f"    value: {value}\n  }}\n}}\n")
+        return module.encode("utf-8"), os.path.join(folder, "policy.bicep")
+    template = {
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "contentVersion": "1.0.0.0",
+        "resources": [{
+            "type": "Microsoft.ApiManagement/service/apis/policies",
+            "apiVersion": "2023-05-01-preview",
+            "name": f"[concat(parameters('apimName'), '/api{i}/policy')]",
+            "properties": {"format": "rawxml", "value": text},
+        }],
+    }
+    return (json.dumps(template, indent=2) + "\n").encode("utf-8"), os.path.join(folder, "azuredeploy.json")
+
+
 def make_tree(out, count, variant):
     out = os.path.abspath(out)
     stamp = f"v{GENERATOR_VERSION} count={count} variant={variant}"
@@ -405,7 +438,9 @@ def make_tree(out, count, variant):
     for i, (rel, kind, api) in enumerate(layout()):
         if i >= count:
             break
-        data, key, raw = policy_file(i, kind, api, variant)
+        data, key, raw = policy_file(i, kind, api, "wf" if variant == "iac" else variant)
+        if variant == "iac":
+            data, rel = embed(i, data, rel)
         path = os.path.join(out, rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as fh:
@@ -496,7 +531,7 @@ def main():
     t = sub.add_parser("tree")
     t.add_argument("--out", required=True)
     t.add_argument("--count", type=int, required=True)
-    t.add_argument("--variant", choices=["raw", "wf"], required=True)
+    t.add_argument("--variant", choices=["raw", "wf", "iac"], required=True)
     b = sub.add_parser("big")
     b.add_argument("--out", required=True)
     b.add_argument("--size", type=int, default=20 * 1024 * 1024)

@@ -31,11 +31,14 @@ public struct PolicyRewriter: Sendable {
     self.configuration = configuration
   }
 
-  /// Rewrites one file: a policy document, or the policy heredocs of a Terraform file.
+  /// Rewrites one file: a policy document, or the policies embedded in a Terraform, Bicep or
+  /// ARM template file.
   ///
-  /// The path decides the format (see ``SourceFormat``): `.tf` files have their heredocs
-  /// rewritten and their backend credentials reported; APIOps `backendInformation.json` and
-  /// `configuration.<env>.yaml` files are only reported on; anything else is a policy.
+  /// The path decides the format (see ``SourceFormat``): `.tf`, `.bicep` and ARM or APIOps
+  /// `.json` files have their embedded policies rewritten and their backend credentials
+  /// reported; APIOps `backendInformation.json` and `configuration.<env>.yaml` files are only
+  /// reported on; `.xml` files are policies; a file of another type is a policy when it
+  /// starts with markup, otherwise an `unsupported-file-type` error.
   ///
   /// - Parameters:
   ///   - source: The file's bytes.
@@ -44,9 +47,12 @@ public struct PolicyRewriter: Sendable {
   public func rewrite(_ source: [UInt8], path: String) -> RewriteResult {
     switch SourceFormat(path: path) {
     case .policy: rewritePolicy(source, path: path)
-    case .terraform: processTerraform(source, path: path, checking: false)
+    case .terraform: process(TerraformContainer(), source, path: path, checking: false)
+    case .bicep: process(BicepContainer(), source, path: path, checking: false)
+    case .templateJSON: process(ARMContainer(), source, path: path, checking: false)
     case .backendJSON: reportBackend(source, format: .json)
     case .apiopsConfiguration: reportBackend(source, format: .yaml)
+    case .other: processUnknownType(source, path: path) ?? rewritePolicy(source, path: path)
     }
   }
 
@@ -60,9 +66,12 @@ public struct PolicyRewriter: Sendable {
   public func check(_ source: [UInt8], path: String) -> RewriteResult {
     switch SourceFormat(path: path) {
     case .policy: checkPolicy(source)
-    case .terraform: processTerraform(source, path: path, checking: true)
+    case .terraform: process(TerraformContainer(), source, path: path, checking: true)
+    case .bicep: process(BicepContainer(), source, path: path, checking: true)
+    case .templateJSON: process(ARMContainer(), source, path: path, checking: true)
     case .backendJSON: reportBackend(source, format: .json)
     case .apiopsConfiguration: reportBackend(source, format: .yaml)
+    case .other: processUnknownType(source, path: path) ?? checkPolicy(source)
     }
   }
 
@@ -70,16 +79,22 @@ public struct PolicyRewriter: Sendable {
   /// files met while walking a tree are skipped without parsing.
   public static func mayConcern(_ source: [UInt8], path: String) -> Bool {
     switch SourceFormat(path: path) {
+    case .other: true  // Named or included on purpose: read, so that an unsupported type is said so.
     case .policy:
       // Empty, binary and UTF-16 files are parsed too, so that they are reported, not skipped.
       source.containsLiteral("<policies") || source.containsLiteral("<fragment") || source.allSatisfy(\.isXMLSpace)
         || source.withUnsafeBytes { $0.baseAddress.map { memchr($0, 0, source.count) != nil } ?? false }
-    case .terraform: source.containsLiteral("<<") || source.containsLiteral("azurerm_api_management_backend")
+    case .terraform:
+      source.containsLiteral("<<") || source.containsLiteral("azurerm_api_management_backend")
+        || source.containsLiteral("<policies") || source.containsLiteral("<fragment")
+    case .bicep:
+      source.contains(.lessThan) || source.containsLiteral("credentials") || source.containsLiteral("http")
+    case .templateJSON: ARMContainer.recognises(source)
     case .backendJSON, .apiopsConfiguration: source.containsLiteral("credentials")
     }
   }
 
-  private func rewritePolicy(_ source: [UInt8], path: String) -> RewriteResult {
+  func rewritePolicy(_ source: [UInt8], path: String) -> RewriteResult {
     var result = plan(source, path: path)
     guard result.changed else { return result }
     let second = plan(result.output, path: path)
@@ -117,7 +132,7 @@ public struct PolicyRewriter: Sendable {
     }
   }
 
-  private func checkPolicy(_ source: [UInt8]) -> RewriteResult {
+  func checkPolicy(_ source: [UInt8]) -> RewriteResult {
     var result = RewriteResult(unchanged: source)
     guard let analysis = analyse(source, into: &result) else { return result }
     result.findings = analysis.findings
@@ -132,54 +147,6 @@ public struct PolicyRewriter: Sendable {
           line: line, column: column, section: injection.section))
     }
     result.findings.sort(by: Finding.locationOrder)
-    return result
-  }
-
-  /// Rewrites (or checks) each policy heredoc of a Terraform file and reports its backend
-  /// credentials; findings point at lines of the `.tf` file.
-  private func processTerraform(_ source: [UInt8], path: String, checking: Bool) -> RewriteResult {
-    var result = RewriteResult(unchanged: source, isPolicy: false)
-    var edits: [TextEdit] = []
-    let lines = LineMap(source)
-    for heredoc in TerraformHeredoc.find(in: source) where heredoc.holdsPolicy(in: source) {
-      result.isPolicy = true
-      let body = Array(source[heredoc.body])
-      let inner = checking ? checkPolicy(body) : rewritePolicy(body, path: path)
-      let lineOffset = lines.location(of: heredoc.body.lowerBound).line - 1
-      result.findings += inner.findings.map { finding in
-        var shifted = finding
-        shifted.line += lineOffset
-        return shifted
-      }
-      result.reviewCount += inner.reviewCount
-      let resourceType = PolicyScope.terraformResourceType(enclosing: heredoc.body.lowerBound, in: source)
-      result.injections += inner.injections.map { record in
-        var shifted = record
-        shifted.line += lineOffset
-        if let resourceType, record.scope != .fragment {
-          shifted.scope = PolicyScope.of(terraformResourceType: resourceType)
-        }
-        return shifted
-      }
-      result.removedKeyNamedValues.formUnion(inner.removedKeyNamedValues)
-      if inner.changed { edits.append(TextEdit(range: heredoc.body, replacement: inner.output)) }
-    }
-    let backend = BackendCredentialScanner(configuration: configuration).findings(in: source, format: .terraform)
-    if !backend.isEmpty {
-      result.isPolicy = true
-      result.findings += backend
-      result.reviewCount += backend.count
-    }
-    result.findings.sort(by: Finding.locationOrder)
-    if result.hasErrors || edits.isEmpty {
-      result.removedKeyNamedValues = []
-      for index in result.injections.indices where result.hasErrors && result.injections[index].outcome == .rewritten {
-        result.injections[index].outcome = .blocked
-      }
-      return result
-    }
-    result.output = TextEdit.apply(edits, to: source)
-    result.changed = true
     return result
   }
 
@@ -213,6 +180,7 @@ public struct PolicyRewriter: Sendable {
     result.output = TextEdit.apply(planner.edits, to: source)
     result.changed = result.output != source
     result.removedKeyNamedValues = planner.removedNamedValues
+    result.edits = planner.edits
     return result
   }
 

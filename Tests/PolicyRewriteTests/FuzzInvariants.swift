@@ -21,7 +21,11 @@ enum FuzzInvariants {
   static func violations(_ input: [UInt8]) -> [String] {
     var problems: [String] = []
     problems += maskerViolations(input)
-    if input.containsLiteral("<<") { problems += terraformViolations(input) }
+    if input.containsLiteral("<<") { problems += containerViolations(input, path: "fuzz.tf") }
+    if input.contains(.singleQuote) { problems += containerViolations(input, path: "fuzz.bicep") }
+    if input.contains(.doubleQuote), input.containsLiteral("Microsoft.ApiManagement/") {
+      problems += containerViolations(input, path: "fuzz.json")
+    }
 
     let path = "fuzz.xml"
     let document: PolicyDocument?
@@ -60,6 +64,7 @@ enum FuzzInvariants {
     if result.changed != (result.output != input) {
       problems.append("rewrite's changed flag (\(result.changed)) disagrees with its output")
     }
+    if !result.hasErrors, EmbeddedPolicy.isPolicyText(input) { problems += embeddedViolations(input, result.output) }
     guard let document, !result.hasErrors, result.changed else { return problems }
 
     // The output parses, a second rewrite changes nothing, and no rewritable injection remains.
@@ -133,19 +138,55 @@ enum FuzzInvariants {
     return problems
   }
 
-  /// The same input read as a Terraform file: its heredocs are rewritten, once.
-  static func terraformViolations(_ input: [UInt8]) -> [String] {
+  /// The policy embedded in a Bicep `'…'` string and in an ARM template's JSON string is
+  /// rewritten exactly as the policy file is: the container's string decodes to `expected`.
+  static func embeddedViolations(_ input: [UInt8], _ expected: [UInt8]) -> [String] {
     var problems: [String] = []
-    let path = "fuzz.tf"
+    let containers: [(path: String, prefix: String, suffix: String, escaping: StringEscaping)] = [
+      ("fuzz.bicep", "var policy = '", "'\n", .bicep),
+      (
+        "fuzz.json", "{ \"type\": \"Microsoft.ApiManagement/service/policies\", \"value\": \"", "\" }\n",
+        .json(unicodeMarkup: false)
+      ),
+    ]
+    for container in containers {
+      let prefix = Array(container.prefix.utf8)
+      var encoded = container.escaping.encode(input)
+      if container.escaping == .bicep {
+        // Every `$` written `\$`, so that the policy's own `${` is text, not an interpolation.
+        encoded = encoded.flatMap { $0 == .dollar ? [.backslash, .dollar] : [$0] }
+      }
+      let file = prefix + encoded + Array(container.suffix.utf8)
+      let result = rewriter.rewrite(file, path: container.path)
+      guard !result.hasErrors else { continue }
+      let scan: ContainerScan =
+        container.path.hasSuffix(".json")
+        ? ARMContainer().scan(result.output, configuration: rewriter.configuration)
+        : BicepContainer().scan(result.output, configuration: rewriter.configuration)
+      guard let policy = scan.policies.first(where: { $0.encodedRange.lowerBound == prefix.count }) else {
+        problems.append("\(container.path): the embedded policy is not found again")
+        continue
+      }
+      if policy.decoded != expected {
+        problems.append("\(container.path): the embedded policy was not rewritten as the policy file was")
+      }
+    }
+    return problems
+  }
+
+  /// The same input read as a Terraform, Bicep or ARM file: its embedded policies are
+  /// rewritten, once, and an error leaves the bytes as they were.
+  static func containerViolations(_ input: [UInt8], path: String) -> [String] {
+    var problems: [String] = []
     let result = rewriter.rewrite(input, path: path)
     _ = rewriter.check(input, path: path)
     if result.hasErrors, result.output != input || result.changed {
-      problems.append("terraform: rewrite reported an error but changed the bytes")
+      problems.append("\(path): rewrite reported an error but changed the bytes")
     }
     if result.changed {
       let second = rewriter.rewrite(result.output, path: path)
       if second.changed || second.output != result.output {
-        problems.append("terraform: a second rewrite changed the output")
+        problems.append("\(path): a second rewrite changed the output")
       }
     }
     return problems

@@ -24,7 +24,7 @@ struct MigrateCommandTests {
 
   /// Applies `diff` in a fresh copy of `files` with `git apply` and with `patch -p1`, and
   /// runs `--write` on a third copy; all three trees must be equal.
-  private func expectDiffMatchesWrite(
+  func expectDiffMatchesWrite(
     _ files: [String: [UInt8]], arguments: [String], sourceLocation: SourceLocation = #_sourceLocation
   ) throws {
     let diff = try withTemporaryTree(bytes: files) { root -> Data in

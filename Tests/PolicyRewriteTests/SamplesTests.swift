@@ -19,7 +19,9 @@ import Testing
   static let files: [String] = Reliability.entries(URL(fileURLWithPath: root)).filter { $0.kind == .file }.map(\.path)
 
   /// Relative paths of the sample policies, sorted; `.expected` files and the map are not samples.
-  static let policyPaths: [String] = files.filter { $0.hasSuffix(".xml") }.sorted()
+  static let policyPaths: [String] = files.filter {
+    ($0.hasSuffix(".xml") || $0.hasSuffix(".bicep") || $0.hasSuffix(".json")) && $0 != "resource-map.json"
+  }.sorted()
 
   static func read(_ relative: String) throws -> [UInt8]? {
     let full = root + "/" + relative
@@ -43,6 +45,8 @@ import Testing
         "apis/payments/policy.xml",
         "apis/reports/policy.xml",
         "apis/status/policy.xml",
+        "infra/apim.bicep",
+        "infra/azuredeploy.json",
         "policy fragments/auth-headers/policy.xml",
       ])
   }
@@ -63,7 +67,7 @@ import Testing
 
   @Test func everyExpectedFileHasASample() throws {
     let expected = Self.files.filter { $0.hasSuffix(".expected") }.map { String($0.dropLast(".expected".count)) }
-    #expect(expected.count == 6)
+    #expect(expected.count == 8)
     for path in expected {
       #expect(Self.policyPaths.contains(path), "samples/\(path).expected has no sample")
       #expect(try Self.read(path) != Self.read(path + ".expected"), "samples/\(path).expected equals its sample")
@@ -81,6 +85,8 @@ import Testing
     #expect(try findings("apis/migrated/policy.xml").isEmpty)
     #expect(try findings("apis/status/policy.xml").isEmpty)
     #expect(try findings("apis/payments/policy.xml").isEmpty)
+    #expect(try rules(findings("infra/apim.bicep")) == [.backendCredentials])
+    #expect(try rules(findings("infra/azuredeploy.json")) == [.undecodableEmbeddedPolicy])
 
     let legacy = try #require(try Self.read("apis/legacy/policy.xml"))
     #expect(legacy.starts(with: [0xEF, 0xBB, 0xBF]))

@@ -134,4 +134,57 @@ struct TerraformTests {
     #expect(findings.map(\.rule) == [.backendCredentials, .backendCredentials])
     #expect(findings.map(\.line) == [5, 8])
   }
+
+  @Test func aPolicyInAQuotedStringIsRewrittenWithHCLEscapes() {
+    let input =
+      "resource \"azurerm_api_management_api_policy\" \"orders\" {\n"
+      + "  xml_content = \"<policies>\\n  <inbound>\\n    <base />\\n"
+      + "    <set-header name=\\\"x-functions-key\\\" exists-action=\\\"override\\\">\\n"
+      + "      <value>{{${var.key_name}}}</value>\\n    </set-header>\\n  </inbound>\\n</policies>\"\n"
+      + "}\n"
+    let expected =
+      "resource \"azurerm_api_management_api_policy\" \"orders\" {\n"
+      + "  xml_content = \"<policies>\\n  <inbound>\\n    <base />\\n"
+      + "    <authentication-managed-identity resource=\\\"\(CLI.resource)\\\" />\\n"
+      + "  </inbound>\\n</policies>\"\n"
+      + "}\n"
+    let check = Self.rewriter().check(Array(input.utf8), path: "main.tf")
+    #expect(check.findings.map(\.rule) == [.keyInjection])
+    #expect(check.findings.map { [$0.line, $0.column] } == [[2, 61]])
+    let result = Self.rewriter().rewrite(Array(input.utf8), path: "main.tf")
+    #expect(string(result.output) == expected)
+    #expect(result.removedKeyNamedValues == ["${var.key_name}"])
+    let second = Self.rewriter().rewrite(result.output, path: "main.tf")
+    #expect(!second.changed && !second.hasErrors)
+  }
+
+  /// The credentials search stopped at the end of the file, not of its object: 40,000
+  /// objects took 90 s. The bound on a 10 times larger input is generous (a quadratic search
+  /// takes 100 times longer), and the faster of three runs is taken on each size.
+  @Test func backendInformationWithManyCredentialsIsLinear() {
+    func file(_ count: Int) -> [UInt8] {
+      var text = "[\n"
+      for i in 0..<count {
+        text +=
+          "  { \"name\": \"b\(i)\", \"properties\": { \"credentials\": { \"header\": { \"x-trace\": [\"1\"] } } } },\n"
+      }
+      return Array((text + "  { \"credentials\": { \"header\": { \"x-functions-key\": [\"k\"] } } }\n]\n").utf8)
+    }
+    let rewriter = Self.rewriter()
+    func fastest(_ source: [UInt8]) -> (Duration, Int) {
+      var best = Duration.seconds(1_000)
+      var count = 0
+      for _ in 0..<3 {
+        let clock = ContinuousClock()
+        let start = clock.now
+        count = rewriter.check(source, path: "backends/backendInformation.json").findings.count
+        best = min(best, clock.now - start)
+      }
+      return (best, count)
+    }
+    let (small, smallCount) = fastest(file(2_000))
+    let (large, largeCount) = fastest(file(20_000))
+    #expect(smallCount == 1 && largeCount == 1)
+    #expect(large < small * 40, "2,000 objects: \(small); 20,000: \(large)")
+  }
 }

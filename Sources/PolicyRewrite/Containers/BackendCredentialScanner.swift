@@ -1,8 +1,9 @@
 import PolicyDOM
 
 /// Finds function keys that APIM sends through a backend entity rather than a policy: the
-/// `credentials` of an `azurerm_api_management_backend` (Terraform), of an APIOps
-/// `backendInformation.json`, or of a backend in an APIOps `configuration.<env>.yaml`.
+/// `credentials` of an `azurerm_api_management_backend` (Terraform), of a backend in Bicep
+/// or ARM template JSON, of an APIOps `backendInformation.json`, or of a backend in an
+/// APIOps `configuration.<env>.yaml`.
 ///
 /// Check: a credentials `header` entry named like a key header, and a credentials `query`
 /// entry named `code`. Removing the policy's header leaves these keys in place, so they are
@@ -12,7 +13,7 @@ struct BackendCredentialScanner {
 
   /// The kinds of file that can hold backend credentials.
   enum Format {
-    case terraform, json, yaml
+    case terraform, bicep, json, yaml
   }
 
   func findings(in bytes: [UInt8], format: Format) -> [Finding] {
@@ -20,10 +21,10 @@ struct BackendCredentialScanner {
     switch format {
     case .terraform:
       offsets = blocks(of: bytes, after: "\"azurerm_api_management_backend\"").flatMap {
-        credentialKeys(in: bytes, within: $0)
+        credentialKeys(in: bytes, within: $0, format: format)
       }
-    case .json:
-      offsets = credentialKeys(in: bytes, within: 0..<bytes.count)
+    case .json, .bicep:
+      offsets = credentialKeys(in: bytes, within: 0..<bytes.count, format: format)
     case .yaml:
       offsets = yamlCredentialKeys(in: bytes)
     }
@@ -44,7 +45,7 @@ struct BackendCredentialScanner {
     let pattern = Array(label.utf8)
     var result: [Range<Int>] = []
     var i = 0
-    while let found = Self.find(pattern, in: bytes, from: i, caseInsensitive: false) {
+    while let found = Self.find(pattern, in: bytes, from: i, to: bytes.count, caseInsensitive: false) {
       guard let open = bytes[found...].firstIndex(of: .openBrace) else { break }
       let close = Self.matchingBrace(in: bytes, openingAt: open)
       result.append(open..<close)
@@ -54,15 +55,17 @@ struct BackendCredentialScanner {
   }
 
   /// Offsets of key-header entries and `code` entries inside the `credentials` of `range`.
-  private func credentialKeys(in bytes: [UInt8], within range: Range<Int>) -> [(offset: Int, isQuery: Bool)] {
+  private func credentialKeys(in bytes: [UInt8], within range: Range<Int>, format: Format) -> [(
+    offset: Int, isQuery: Bool
+  )] {
     var result: [(Int, Bool)] = []
-    for credentials in objects(named: "credentials", in: bytes, within: range) {
-      for header in objects(named: "header", in: bytes, within: credentials) {
+    for credentials in objects(named: "credentials", in: bytes, within: range, format: format) {
+      for header in objects(named: "header", in: bytes, within: credentials, format: format) {
         for name in configuration.keyHeaders {
           result += keys(named: name, in: bytes, within: header).map { ($0, false) }
         }
       }
-      for query in objects(named: "query", in: bytes, within: credentials) {
+      for query in objects(named: "query", in: bytes, within: credentials, format: format) {
         result += keys(named: "code", in: bytes, within: query).map { ($0, true) }
       }
     }
@@ -70,28 +73,33 @@ struct BackendCredentialScanner {
   }
 
   /// The `{ ... }` values of the keys `name` (bare or quoted) in `range`.
-  private func objects(named name: String, in bytes: [UInt8], within range: Range<Int>) -> [Range<Int>] {
+  private func objects(named name: String, in bytes: [UInt8], within range: Range<Int>, format: Format)
+    -> [Range<Int>]
+  {
     keys(named: name, in: bytes, within: range).compactMap { offset in
       var i = offset
       while i < range.upperBound, bytes[i] != .openBrace, bytes[i] != .lineFeed || i == offset { i += 1 }
       guard i < range.upperBound, bytes[i] == .openBrace else { return nil }
-      return i..<min(Self.matchingBrace(in: bytes, openingAt: i), range.upperBound)
+      let close = Self.matchingBrace(in: bytes, openingAt: i, singleQuotedStrings: format == .bicep)
+      return i..<min(close, range.upperBound)
     }
   }
 
-  /// Offsets of the keys `name` (bare or quoted, any case) followed by `=`, `:` or `{` in `range`.
+  /// Offsets of the keys `name` (bare, or quoted with `"` or `'`, any case) followed by `=`,
+  /// `:` or `{` in `range`.
+  ///
+  /// The search stops at the end of `range`: searching on to the end of the file made a file
+  /// of many credentials objects quadratic.
   private func keys(named name: String, in bytes: [UInt8], within range: Range<Int>) -> [Int] {
     let pattern = Array(name.lowercased().utf8)
     var result: [Int] = []
     var i = range.lowerBound
-    while let found = Self.find(pattern, in: bytes, from: i, caseInsensitive: true),
-      found + pattern.count <= range.upperBound
-    {
+    while let found = Self.find(pattern, in: bytes, from: i, to: range.upperBound, caseInsensitive: true) {
       i = found + 1
       let end = found + pattern.count
       let before: UInt8 = found > range.lowerBound ? bytes[found - 1] : .space
       let after: UInt8 = end < bytes.count ? bytes[end] : .space
-      let quoted = before == .doubleQuote && after == .doubleQuote
+      let quoted = (before == .doubleQuote || before == .singleQuote) && after == before
       guard quoted || (!Self.isWordByte(before) && !Self.isWordByte(after)) else { continue }
       var j = quoted ? end + 1 : end
       while j < bytes.count, bytes[j].isBlank { j += 1 }
@@ -134,12 +142,14 @@ struct BackendCredentialScanner {
 
   private static func isWordByte(_ byte: UInt8) -> Bool {
     (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-      || byte == .underscore || byte == .hyphen || byte == .doubleQuote
+      || byte == .underscore || byte == .hyphen || byte == .doubleQuote || byte == .singleQuote
   }
 
-  static func find(_ pattern: [UInt8], in bytes: [UInt8], from start: Int, caseInsensitive: Bool) -> Int? {
-    guard !pattern.isEmpty, bytes.count >= pattern.count, start <= bytes.count - pattern.count else { return nil }
-    outer: for i in start...(bytes.count - pattern.count) {
+  /// The offset of the first `pattern` at or after `start` that ends by `end`.
+  static func find(_ pattern: [UInt8], in bytes: [UInt8], from start: Int, to end: Int, caseInsensitive: Bool) -> Int? {
+    let end = min(end, bytes.count)
+    guard !pattern.isEmpty, end >= pattern.count, start <= end - pattern.count else { return nil }
+    outer: for i in start...(end - pattern.count) {
       for k in 0..<pattern.count {
         let byte = caseInsensitive ? bytes[i + k].asciiLowercased : bytes[i + k]
         if byte != pattern[k] { continue outer }
@@ -149,8 +159,9 @@ struct BackendCredentialScanner {
     return nil
   }
 
-  /// The offset after the `}` matching the `{` at `open`, skipping strings.
-  static func matchingBrace(in bytes: [UInt8], openingAt open: Int) -> Int {
+  /// The offset after the `}` matching the `{` at `open`, skipping `"` strings (and, in
+  /// Bicep, `'` strings, which end at the next unescaped `'` or the end of the line).
+  static func matchingBrace(in bytes: [UInt8], openingAt open: Int, singleQuotedStrings: Bool = false) -> Int {
     let scanner = HCLScanner(bytes: bytes)
     var depth = 0
     var i = open
@@ -158,6 +169,12 @@ struct BackendCredentialScanner {
       let b = bytes[i]
       if b == .doubleQuote {
         i = scanner.skipString(from: i + 1)
+        continue
+      }
+      if b == .singleQuote, singleQuotedStrings {
+        i += 1
+        while i < bytes.count, bytes[i] != .singleQuote, bytes[i] != .lineFeed { i += bytes[i] == .backslash ? 2 : 1 }
+        i += 1
         continue
       }
       if b == .openBrace { depth += 1 }
@@ -168,15 +185,5 @@ struct BackendCredentialScanner {
       i += 1
     }
     return bytes.count
-  }
-}
-
-extension StringProtocol {
-  var trimmingQuotes: String {
-    var text = String(self)
-    if text.count >= 2, let first = text.first, first == "\"" || first == "'", text.last == first {
-      text = String(text.dropFirst().dropLast())
-    }
-    return text
   }
 }

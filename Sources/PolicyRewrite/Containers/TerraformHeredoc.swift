@@ -8,10 +8,6 @@ import PolicyDOM
 struct TerraformHeredoc: Hashable {
   /// The bytes between the opening line's terminator and the closing marker's line.
   var body: Range<Int>
-  /// The marker (`XML`, `EOT`, ...).
-  var marker: String
-  /// Whether it is the indented form `<<-`.
-  var indented: Bool
 
   /// Whether the body holds a policy document.
   func holdsPolicy(in bytes: [UInt8]) -> Bool {
@@ -21,14 +17,17 @@ struct TerraformHeredoc: Hashable {
 
   /// Finds the heredocs of a Terraform file, skipping `<<` inside strings and comments.
   static func find(in bytes: [UInt8]) -> [TerraformHeredoc] {
-    var result: [TerraformHeredoc] = []
-    var scanner = HCLScanner(bytes: bytes)
-    while let (index, heredoc) = scanner.nextHeredoc() {
-      result.append(heredoc)
-      scanner.position = index
+    HCLScanner.literals(in: bytes).compactMap {
+      if case .heredoc(let heredoc) = $0 { heredoc } else { nil }
     }
-    return result
   }
+}
+
+/// A literal of an HCL file that can hold text: a heredoc or a quoted string.
+enum HCLLiteral: Hashable {
+  case heredoc(TerraformHeredoc)
+  /// A quoted string's content, without its quotes.
+  case quoted(Range<Int>)
 }
 
 /// A scanner over HCL text that knows strings (with `${...}` holes), comments and heredocs.
@@ -36,13 +35,24 @@ struct HCLScanner {
   let bytes: [UInt8]
   var position = 0
 
-  /// Finds the next heredoc; returns the offset after its closing marker line and the heredoc.
-  mutating func nextHeredoc() -> (Int, TerraformHeredoc)? {
+  /// The heredocs and quoted strings of the file, in order, skipping comments.
+  static func literals(in bytes: [UInt8]) -> [HCLLiteral] {
+    var scanner = HCLScanner(bytes: bytes)
+    var result: [HCLLiteral] = []
+    while let literal = scanner.nextLiteral() { result.append(literal) }
+    return result
+  }
+
+  /// Finds the next heredoc or quoted string and moves past it.
+  mutating func nextLiteral() -> HCLLiteral? {
     let n = bytes.count
     while position < n {
       let b = bytes[position]
       if b == .doubleQuote {
-        position = skipString(from: position + 1)
+        let start = position + 1
+        position = skipString(from: start)
+        let closed = position > start && (bytes[position - 1] == .doubleQuote || bytes[position - 1] == .lineFeed)
+        return .quoted(start..<(closed ? position - 1 : position))
       } else if b == UInt8(ascii: "#") || (b == .slash && position + 1 < n && bytes[position + 1] == .slash) {
         while position < n, bytes[position] != .lineFeed { position += 1 }
       } else if b == .slash, position + 1 < n, bytes[position + 1] == .asterisk {
@@ -50,7 +60,8 @@ struct HCLScanner {
         while position + 1 < n, !(bytes[position] == .asterisk && bytes[position + 1] == .slash) { position += 1 }
         position += 2
       } else if b == .lessThan, position + 1 < n, bytes[position + 1] == .lessThan, let found = heredoc(at: position) {
-        return found
+        position = found.0
+        return .heredoc(found.1)
       } else {
         position += 1
       }
@@ -83,7 +94,7 @@ struct HCLScanner {
   }
 
   /// The offset after the `}` closing a template hole whose content starts at `index`.
-  private func skipTemplate(from index: Int) -> Int {
+  func skipTemplate(from index: Int) -> Int {
     var depth = 1
     var i = index
     while i < bytes.count {
@@ -106,8 +117,7 @@ struct HCLScanner {
   /// Parses `<<MARKER` or `<<-MARKER` at `index`, up to its closing line.
   private func heredoc(at index: Int) -> (Int, TerraformHeredoc)? {
     var i = index + 2
-    let indented = i < bytes.count && bytes[i] == .hyphen
-    if indented { i += 1 }
+    if i < bytes.count, bytes[i] == .hyphen { i += 1 }
     let markerStart = i
     while i < bytes.count, Self.isIdentifier(bytes[i], first: i == markerStart) { i += 1 }
     guard i > markerStart else { return nil }
@@ -124,9 +134,7 @@ struct HCLScanner {
       var last = lineEnd
       while last > first, bytes[last - 1].isBlank || bytes[last - 1] == .carriageReturn { last -= 1 }
       if bytes[first..<last].elementsEqual(marker) {
-        let heredoc = TerraformHeredoc(
-          body: bodyStart..<lineStart, marker: String(decoding: marker, as: UTF8.self), indented: indented)
-        return (min(lineEnd + 1, bytes.count), heredoc)
+        return (min(lineEnd + 1, bytes.count), TerraformHeredoc(body: bodyStart..<lineStart))
       }
       lineStart = lineEnd + 1
     }

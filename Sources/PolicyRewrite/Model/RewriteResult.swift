@@ -16,6 +16,8 @@ public struct RewriteResult: Sendable {
   public var reviewCount: Int
   /// Every key injection of a migration, with its resource, why, and its outcome.
   public var injections: [InjectionRecord] = []
+  /// The edits of a changed policy document, for containers that map them to their encoding.
+  var edits: [TextEdit] = []
 
   /// A result that leaves `source` as it is, with no findings yet.
   init(unchanged source: [UInt8], isPolicy: Bool = true) {
@@ -37,4 +39,11 @@ public struct RewriteResult: Sendable {
 
   /// Whether any finding is an error (the output is then the input).
   public var hasErrors: Bool { findings.contains { $0.severity == .error } }
+
+  /// Marks the injections that were to be rewritten as blocked: an error stops the file.
+  mutating func blockInjections() {
+    for index in injections.indices where injections[index].outcome == .rewritten {
+      injections[index].outcome = .blocked
+    }
+  }
 }

@@ -15,6 +15,7 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   case keyInQueryParameter = "key-in-query-parameter"
   case keyInURL = "key-in-url"
   case backendCredentials = "backend-credentials-key"
+  case undecodableEmbeddedPolicy = "undecodable-embedded-policy"
   case managedIdentityConflict = "managed-identity-conflict"
   case conflictingResources = "conflicting-resources"
   case unresolvedResource = "unresolved-resource"
@@ -28,14 +29,14 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   case invalidSuppression = "invalid-suppression"
   case noPolicyFiles = "no-policy-files"
   case notAPolicy = "not-a-policy"
+  case unsupportedFileType = "unsupported-file-type"
 
   /// Whether a finding of this rule means the file could not be handled (exit status 2),
   /// rather than something found in it.
   public var isFailure: Bool {
     switch self {
-    case .parseError, .ioError, .verificationFailed, .unresolvedResource, .managedIdentityConflict, .strictMap,
-      .noPolicyFiles,
-      .conflictingResources:
+    case .parseError, .ioError, .unsupportedFileType, .verificationFailed, .unresolvedResource,
+      .managedIdentityConflict, .strictMap, .noPolicyFiles, .conflictingResources:
       true
     default:
       false
@@ -65,6 +66,8 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
       "A URL carries a function key in its 'code' query parameter."
     case .backendCredentials:
       "A backend's credentials send a function key (x-functions-key header or code query parameter)."
+    case .undecodableEmbeddedPolicy:
+      "An embedded policy that names a function key header is built by an expression or linked, so it cannot be decoded and rewritten."
     case .managedIdentityConflict:
       "An existing <authentication-managed-identity> names a different resource than the one resolved for the key."
     case .conflictingResources:
@@ -91,6 +94,8 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
       "A policy-rewrite: ignore comment has no reason, names an unknown rule or an error that cannot be accepted."
     case .verificationFailed:
       "The rewritten policy failed verification (re-parse, idempotence or a remaining injection)."
+    case .unsupportedFileType:
+      "A file named on the command line is of a type policy-rewrite does not read."
     }
   }
 }

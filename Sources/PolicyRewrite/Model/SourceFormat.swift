@@ -4,12 +4,19 @@ import PolicyDOM
 public enum SourceFormat: Sendable, Hashable {
   /// An APIM policy or fragment (XML or rawxml, Terraform templates included).
   case policy
-  /// A Terraform file, whose heredocs may hold policies.
+  /// A Terraform file, whose heredocs and quoted strings may hold policies.
   case terraform
+  /// A Bicep file, whose strings may hold policies.
+  case bicep
+  /// A JSON file: an ARM template or parameters file, or APIOps JSON, when its content says
+  /// so (other JSON files hold nothing for the rewriter).
+  case templateJSON
   /// An APIOps `backendInformation.json`.
   case backendJSON
   /// An APIOps `configuration.<env>.yaml`.
   case apiopsConfiguration
+  /// Any other file: a policy when it starts with markup, otherwise of an unsupported type.
+  case other
 
   /// The format of the file at `path`.
   public init(path: String) {
@@ -20,12 +27,20 @@ public enum SourceFormat: Sendable, Hashable {
     }
     if hasSuffix(".tf") {
       self = .terraform
+    } else if hasSuffix(".bicep") {
+      self = .bicep
     } else if hasSuffix("backendInformation.json") {
       self = .backendJSON
+    } else if hasSuffix(".json") {
+      self = .templateJSON
     } else if name.hasLiteral("configuration.", at: 0), hasSuffix(".yaml") || hasSuffix(".yml") {
       self = .apiopsConfiguration
-    } else {
+    } else if hasSuffix(".xml") || hasSuffix(".tpl") || hasSuffix(".tftpl") || hasSuffix(".cshtml")
+      || hasSuffix(".rawxml") || bytes == Array("<stdin>".utf8)
+    {
       self = .policy
+    } else {
+      self = .other
     }
   }
 }

@@ -28,10 +28,11 @@ public struct FileWalker: Sendable {
     public var isError: Bool
   }
 
-  /// The default selection: policy XML, Terraform policy templates and files, and the APIOps
-  /// files that can hold backend credentials.
+  /// The default selection: policy XML, Terraform policy templates and files, Bicep files,
+  /// JSON files (ARM templates and APIOps files, recognised by content; other JSON files are
+  /// skipped by a byte search), and the APIOps files that can hold backend credentials.
   public static let defaultPatterns = [
-    "*.xml", "*.xml.tpl", "*.xml.tftpl", "*.tftpl", "*.tf", "*backendInformation.json", "configuration.*.yaml",
+    "*.xml", "*.xml.tpl", "*.xml.tftpl", "*.tftpl", "*.tf", "*.bicep", "*.json", "configuration.*.yaml",
     "configuration.*.yml",
   ]
   /// Folders never entered.

@@ -244,6 +244,8 @@ public struct Frontend: Sendable {
     }
     guard PolicyRewriter.mayConcern(bytes, path: report.path) || item == nil || Self.mustBePolicy(report.path) else {
       report.isPolicy = false
+      // A named value that a file of another kind references must not be listed for deletion.
+      report.referencedNamedValues = FileReport.namedValueReferences(in: bytes)
       // An XML file named on the command line that is not a policy is said to be so (an error
       // with --require-files); other file types without a policy pass in silence (pre-commit
       // hands over every changed file).

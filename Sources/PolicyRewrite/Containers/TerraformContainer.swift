@@ -1,0 +1,70 @@
+import PolicyDOM
+
+/// Terraform (`.tf`) files: policies in heredocs (`xml_content = <<XML`), read as they are,
+/// and in quoted strings (`xml_content = "<policies>…"`), with HCL escapes; backend
+/// credentials of `azurerm_api_management_backend` blocks.
+///
+/// Template sequences (`${…}`, `%{…}`) stay in the decoded text as they are written, so that
+/// the policy parser masks them as template placeholders.
+struct TerraformContainer: PolicyContainer {
+  var credentialsFormat: BackendCredentialScanner.Format? { .terraform }
+
+  func scan(_ bytes: [UInt8], configuration: RewriteConfiguration) -> ContainerScan {
+    var scan = ContainerScan()
+    for literal in HCLScanner.literals(in: bytes) {
+      switch literal {
+      case .heredoc(let heredoc):
+        guard heredoc.holdsPolicy(in: bytes) else { continue }
+        var text = DecodedText(capacity: heredoc.body.count)
+        for offset in heredoc.body { text.append(bytes[offset], at: offset) }
+        var policy = text.policy(endingAt: heredoc.body.upperBound, escaping: .verbatim)
+        policy.reportsParseErrors = true
+        scan.policies.append(policy)
+      case .quoted(let content):
+        guard bytes[content].contains(.lessThan) else { continue }
+        let policy = Self.decode(bytes, content)
+        if EmbeddedPolicy.isPolicyText(policy.decoded) { scan.policies.append(policy) }
+      }
+    }
+    return scan
+  }
+
+  /// Decodes the content of an HCL quoted string: `\n`, `\r`, `\t`, `\"`, `\\`, `\uNNNN`,
+  /// `\UNNNNNNNN`; template sequences are kept as written.
+  static func decode(_ bytes: [UInt8], _ content: Range<Int>) -> EmbeddedPolicy {
+    var text = DecodedText(capacity: content.count)
+    let scanner = HCLScanner(bytes: bytes)
+    var i = content.lowerBound
+    while i < content.upperBound {
+      let b = bytes[i]
+      if b == .backslash, i + 1 < content.upperBound {
+        let next = bytes[i + 1]
+        switch next {
+        case UInt8(ascii: "n"): text.append(.lineFeed, at: i)
+        case UInt8(ascii: "r"): text.append(.carriageReturn, at: i)
+        case UInt8(ascii: "t"): text.append(.tab, at: i)
+        case UInt8(ascii: "u"), UInt8(ascii: "U"):
+          let digits = next == UInt8(ascii: "u") ? 4 : 8
+          if let value = DecodedText.hexValue(bytes, from: i + 2, count: digits, end: content.upperBound) {
+            text.append(scalar: value, at: i)
+            i += 2 + digits
+            continue
+          }
+          text.append(next, at: i)
+        default: text.append(next, at: i)
+        }
+        i += 2
+      } else if (b == .dollar || b == .percent), i + 1 < content.upperBound, bytes[i + 1] == .openBrace,
+        i == content.lowerBound || bytes[i - 1] != b
+      {
+        let end = min(scanner.skipTemplate(from: i + 2), content.upperBound)
+        for k in i..<end { text.append(bytes[k], at: k) }
+        i = end
+      } else {
+        text.append(b, at: i)
+        i += 1
+      }
+    }
+    return text.policy(endingAt: content.upperBound, escaping: .hcl)
+  }
+}
