@@ -119,14 +119,7 @@ public struct PolicyRewriter: Sendable {
     guard let analysis = analyse(source, into: &result) else { return result }
     result.findings = analysis.findings
     for injection in analysis.injections where injection.isRewritable {
-      let (line, column) = injection.element.location
-      let origin = injection.namedValue.map { " from named value '\($0)'" } ?? ""
-      result.findings.append(
-        Finding(
-          rule: .keyInjection, severity: .error,
-          message:
-            "header '\(injection.headerName)' injects a function key\(origin); replace it with <authentication-managed-identity> (policy-rewrite migrate)",
-          line: line, column: column, section: injection.section))
+      result.findings.append(KeyInjectionRule.remainingKeyFinding(for: injection))
     }
     result.findings.sort(by: Finding.locationOrder)
     return result
@@ -184,7 +177,7 @@ public struct PolicyRewriter: Sendable {
   private func plan(_ source: [UInt8], path: String) -> RewriteResult {
     var result = RewriteResult(unchanged: source)
     guard let analysis = analyse(source, into: &result), analysis.isPolicy else { return result }
-    result.findings = analysis.findings.map(Self.asMigrationFinding)
+    result.findings = analysis.findings.map(LiteralKeyRule.migrationFinding)
 
     var planner = EditPlanner(document: analysis.document, configuration: configuration, path: path)
     for group in Self.groups(of: analysis.injections.filter(\.isRewritable)) {
@@ -199,16 +192,6 @@ public struct PolicyRewriter: Sendable {
     return result
   }
 
-  /// In a migration, a literal key is removed with its injection (or left for review): a
-  /// warning to rotate the key, not an error that stops the file.
-  private static func asMigrationFinding(_ finding: Finding) -> Finding {
-    guard finding.rule == .literalKey else { return finding }
-    var warning = finding
-    warning.severity = .warning
-    warning.message += " (it stays in the repository's history)"
-    return warning
-  }
-
   /// Injections grouped by the element that receives their one MI element, in document order.
   private static func groups(of injections: [KeyInjection]) -> [[KeyInjection]] {
     var groups: [[KeyInjection]] = []
@@ -221,11 +204,5 @@ public struct PolicyRewriter: Sendable {
       }
     }
     return groups
-  }
-}
-
-extension Finding {
-  static func locationOrder(_ a: Finding, _ b: Finding) -> Bool {
-    (a.line, a.column, a.rule.rawValue) < (b.line, b.column, b.rule.rawValue)
   }
 }

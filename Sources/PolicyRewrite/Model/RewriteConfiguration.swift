@@ -12,6 +12,8 @@ public struct RewriteConfiguration: Sendable, Hashable {
   public var outputTokenVariableName: String?
   /// The `ignore-error` attribute, when asked for.
   public var ignoreError: Bool?
+  /// Analysis rules that are not run (an empty set runs them all).
+  public var disabledRules: Set<Rule> = []
 
   /// The header every configuration treats as a key header.
   public static let defaultKeyHeader = "x-functions-key"
