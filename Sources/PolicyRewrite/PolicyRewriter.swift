@@ -117,7 +117,7 @@ public struct PolicyRewriter: Sendable {
   private func checkPolicy(_ source: [UInt8]) -> RewriteResult {
     var result = RewriteResult(unchanged: source)
     guard let analysis = analyse(source, into: &result) else { return result }
-    result.findings = analysis.findings
+    result.findings = analysis.findings + analysis.checkFindings
     for injection in analysis.injections where injection.isRewritable {
       result.findings.append(KeyInjectionRule.remainingKeyFinding(for: injection))
     }
@@ -177,12 +177,15 @@ public struct PolicyRewriter: Sendable {
   private func plan(_ source: [UInt8], path: String) -> RewriteResult {
     var result = RewriteResult(unchanged: source)
     guard let analysis = analyse(source, into: &result), analysis.isPolicy else { return result }
-    result.findings = analysis.findings.map(LiteralKeyRule.migrationFinding)
+    result.findings = analysis.findings.map(LiteralKeyRule.migrationFinding) + analysis.migrationFindings
+    result.reviewCount += analysis.migrationFindings.count { $0.severity == .warning }
 
-    var planner = EditPlanner(document: analysis.document, configuration: configuration, path: path)
+    var planner = EditPlanner(
+      document: analysis.document, configuration: configuration, path: path, anchors: analysis.managedIdentityAnchors)
     for group in Self.groups(of: analysis.injections.filter(\.isRewritable)) {
       planner.plan(group)
     }
+    if !planner.edits.isEmpty { planner.remove(variables: analysis.removableVariables) }
     result.findings += planner.findings
     result.findings.sort(by: Finding.locationOrder)
     if result.hasErrors || planner.edits.isEmpty { return result }

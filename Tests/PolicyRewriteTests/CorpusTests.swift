@@ -222,8 +222,8 @@ struct CorpusTests {
     #expect(changed == entries.count { $0.hasFunctionKey }, "every file with a key injection is migrated")
   }
 
-  /// The 1-based lines covered by the rewritable key injections of a file (for `.tf` files,
-  /// of its heredocs).
+  /// The 1-based lines covered by the rewritable key injections of a file and the key
+  /// variables removed with them (for `.tf` files, of its heredocs).
   private func removableLines(_ bytes: [UInt8], path: String) -> Set<Int> {
     var result = Set<Int>()
     let map = LineMap(bytes)
@@ -233,8 +233,9 @@ struct CorpusTests {
       let slice = Array(bytes[body])
       guard let document = try? PolicyDocument.parse(slice) else { continue }
       let analysis = PolicyAnalysis(document, configuration: Corpus.rewriter.configuration)
-      for injection in analysis.injections where injection.isRewritable {
-        let range = injection.element.range
+      let removed = analysis.injections.filter(\.isRewritable).map(\.element) + analysis.removableVariables
+      for element in removed {
+        let range = element.range
         let first = map.location(of: body.lowerBound + range.lowerBound).line
         let last = map.location(of: body.lowerBound + range.upperBound - 1).line
         result.formUnion(first...last)

@@ -14,6 +14,9 @@ public struct RewriteConfiguration: Sendable, Hashable {
   public var ignoreError: Bool?
   /// Analysis rules that are not run (an empty set runs them all).
   public var disabledRules: Set<Rule> = []
+  /// The policy fragments among the scanned files that touch `Authorization`, by fragment id,
+  /// for `include-fragment`. A fragment that is not listed is assumed not to touch it.
+  public var authorizationFragments: [String: AuthorizationUse] = [:]
 
   /// The header every configuration treats as a key header.
   public static let defaultKeyHeader = "x-functions-key"

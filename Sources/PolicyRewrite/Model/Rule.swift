@@ -22,6 +22,10 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   case ioError = "io-error"
   case skippedPath = "skipped-path"
   case verificationFailed = "verification-failed"
+  case authorizationWriter = "authorization-writer"
+  case authorizationReaderAfterManagedIdentity = "authorization-reader-after-managed-identity"
+  case authorizationTokenReplaced = "authorization-token-replaced"
+  case keyVariable = "key-variable"
 
   /// Whether a finding of this rule means the file could not be handled (exit status 2),
   /// rather than something found in it.
@@ -72,6 +76,14 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
       "A path on the command line was skipped: a symbolic link or not a regular file."
     case .verificationFailed:
       "The rewritten policy failed verification (re-parse, idempotence or a remaining injection)."
+    case .authorizationWriter:
+      "A key injection is not rewritten: the policy also writes the Authorization header, which Managed Identity would overwrite or be overwritten by."
+    case .authorizationReaderAfterManagedIdentity:
+      "A key injection is not rewritten: a policy that runs after it reads or removes the caller's Authorization header, which Managed Identity would replace."
+    case .authorizationTokenReplaced:
+      "After the migration the backend receives APIM's token in Authorization instead of the caller's."
+    case .keyVariable:
+      "A set-variable copies a function key into a context variable, so the key is still in the policy."
     }
   }
 }

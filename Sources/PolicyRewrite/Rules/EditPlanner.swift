@@ -6,6 +6,9 @@ struct EditPlanner {
   let configuration: RewriteConfiguration
   let path: String
   private let layout: LineLayout
+  /// Where the MI element of an `<inbound>`'s direct-child injections goes instead of after
+  /// `<base />` (``PolicyAnalysis/managedIdentityAnchors``).
+  private let anchors: [Int: PolicyElement]
   private(set) var edits: [TextEdit] = []
   private(set) var findings: [Finding] = []
   private(set) var removedNamedValues: Set<String> = []
@@ -15,11 +18,14 @@ struct EditPlanner {
     "set-url", "set-method", "set-header", "set-body", "authentication-certificate",
   ]
 
-  init(document: PolicyDocument, configuration: RewriteConfiguration, path: String) {
+  init(
+    document: PolicyDocument, configuration: RewriteConfiguration, path: String, anchors: [Int: PolicyElement] = [:]
+  ) {
     self.document = document
     self.configuration = configuration
     self.path = path
     self.layout = LineLayout(bytes: document.source)
+    self.anchors = anchors
   }
 
   /// Plans the edits for injections that share one container.
@@ -41,7 +47,10 @@ struct EditPlanner {
     switch group[0].placement {
     case .inboundTop(let inbound):
       let children = inbound.children
-      if let base = children.first(where: { $0.hasName("base") }) {
+      if let anchor = anchors[inbound.range.lowerBound] {
+        insert(element, after: anchor)
+        group.forEach { remove($0) }
+      } else if let base = children.first(where: { $0.hasName("base") }) {
         insert(element, after: base)
         group.forEach { remove($0) }
       } else if let first = children.first, !group.contains(where: { $0.element.isSame(as: first) }) {
@@ -109,6 +118,13 @@ struct EditPlanner {
       resolved = resource
     }
     return resolved
+  }
+
+  /// Removes `set-variable` elements that only fed removed injections, by the same rule.
+  mutating func remove(variables: [PolicyElement]) {
+    for variable in variables {
+      edits.append(TextEdit(range: layout.removal(of: variable.range), replacement: []))
+    }
   }
 
   // MARK: Edits

@@ -61,4 +61,10 @@ struct KeyInjection {
     if case .review = placement { return false }
     return true
   }
+
+  /// The same injection, not rewritten: reported for review with `rule`.
+  func leftForReview(_ rule: Rule) -> KeyInjection {
+    KeyInjection(
+      element: element, headerName: headerName, placement: .review(rule), valueSource: valueSource, section: section)
+  }
 }

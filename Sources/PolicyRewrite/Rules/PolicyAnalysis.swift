@@ -43,6 +43,15 @@ struct PolicyAnalysis {
   var injections: [KeyInjection] = []
   /// Findings that are not injections to rewrite: review items, notes and leaked secrets.
   var findings: [Finding] = []
+  /// Findings that only a migration reports (notes about what the rewrite changes).
+  var migrationFindings: [Finding] = []
+  /// Findings that only `check` reports (remaining keys that are not injections).
+  var checkFindings: [Finding] = []
+  /// Where the MI element of an `<inbound>`'s direct-child injections goes, when not right
+  /// after `<base />`: after this top-level child. Keyed by the `<inbound>`'s start offset.
+  var managedIdentityAnchors: [Int: PolicyElement] = [:]
+  /// `set-variable` elements that only feed injections the rewrite removes: removed with them.
+  var removableVariables: [PolicyElement] = []
 
   /// Analyses a parsed document with every rule of ``RulePipeline``.
   init(_ document: PolicyDocument, configuration: RewriteConfiguration) {
