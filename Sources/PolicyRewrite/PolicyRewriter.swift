@@ -196,13 +196,15 @@ public struct PolicyRewriter: Sendable {
   }
 
   /// Injections grouped by the element that receives their one MI element, in document order.
-  private static func groups(of injections: [KeyInjection]) -> [[KeyInjection]] {
+  static func groups(of injections: [KeyInjection]) -> [[KeyInjection]] {
     var groups: [[KeyInjection]] = []
+    var indexByContainer: [Int: Int] = [:]
     for injection in injections {
       guard let container = injection.placement.container else { continue }
-      if let index = groups.firstIndex(where: { $0[0].placement.container!.isSame(as: container) }) {
+      if let index = indexByContainer[container.range.lowerBound] {
         groups[index].append(injection)
       } else {
+        indexByContainer[container.range.lowerBound] = groups.count
         groups.append([injection])
       }
     }

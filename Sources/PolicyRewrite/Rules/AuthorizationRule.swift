@@ -31,51 +31,50 @@ enum AuthorizationRule: AnalysisRule {
     }
     var demotions: [Int: (rule: Rule, touch: AuthorizationScan.Touch)] = [:]
     var notes: [Int: (injection: KeyInjection, reader: AuthorizationScan.Touch)] = [:]
+    var seen = Set<Int>()
+    // One decision per container, made at its first injection: a reader after the first
+    // nested injection of a group is after the group.
     for injection in analysis.injections where injection.isRewritable {
-      guard let container = injection.placement.container else { continue }
+      guard let container = injection.placement.container, seen.insert(container.range.lowerBound).inserted
+      else { continue }
       let key = container.range.lowerBound
-      guard demotions[key] == nil else { continue }
       switch injection.placement {
       case .inboundTop(let inbound):
-        guard !hasManagedIdentity(inbound) else { continue }
-        let touches = scan(inbound).touches
-        if let writer = touches.first(where: { $0.kind == .writer || $0.kind == .managedIdentity }) {
+        guard analysis.managedIdentities.managedIdentity(in: inbound) == nil else { continue }
+        let touches = scan(inbound)
+        if let writer = touches.firstWriter {
           demotions[key] = (.authorizationWriter, writer)
           continue
         }
         let base = inbound.firstChildElement(named: "base")
-        if let last = touches.last(where: \.readsOrRemoves),
-          base.map({ last.top.range.lowerBound > $0.range.lowerBound }) ?? true
+        if let last = touches.lastReaderOrRemover, base.map({ last.top.range.lowerBound > $0.range.lowerBound }) ?? true
         {
           analysis.managedIdentityAnchors[key] = last.top
         }
-        if notes[key] == nil, let reader = unremovedReader(touches, before: Int.max) {
-          notes[key] = (injection, reader)
-        }
+        if let reader = touches.unremovedReader(before: Int.max) { notes[key] = (injection, reader) }
       case .inPlace(let parent, let scope, _):
-        guard !hasManagedIdentity(parent), !hasManagedIdentity(scope) else { continue }
-        let touches = scan(scope).touches
-        let writer = touches.first { touch in
-          touch.kind == .writer || (touch.kind == .managedIdentity && touch.element.parent?.isSame(as: parent) != true)
-        }
-        if let writer {
+        guard analysis.managedIdentities.managedIdentity(in: parent) == nil,
+          analysis.managedIdentities.managedIdentity(in: scope) == nil
+        else { continue }
+        let touches = scan(scope)
+        // An MI element among the parent's children is the one in place (excluded above).
+        if let writer = touches.firstWriter {
           demotions[key] = (.authorizationWriter, writer)
           continue
         }
         let offset = injection.element.range.lowerBound
-        if let later = touches.first(where: { $0.readsOrRemoves && $0.offset > offset }) {
+        if let later = touches.firstReaderOrRemover(after: offset) {
           demotions[key] = (.authorizationReaderAfterManagedIdentity, later)
           continue
         }
-        if notes[key] == nil, let reader = unremovedReader(touches, before: offset) { notes[key] = (injection, reader) }
+        if let reader = touches.unremovedReader(before: offset) { notes[key] = (injection, reader) }
       case .sendRequest(let request):
-        guard !hasManagedIdentity(request) else { continue }
+        guard analysis.managedIdentities.managedIdentity(in: request) == nil else { continue }
         var child = request.firstChildElement
         while let current = child {
           if isRequestWriter(current) {
             demotions[key] = (
-              .authorizationWriter,
-              AuthorizationScan.Touch(kind: .writer, element: current, top: current)
+              .authorizationWriter, AuthorizationScan.Touch(kind: .writer, element: current, top: current)
             )
             break
           }
@@ -107,28 +106,12 @@ enum AuthorizationRule: AnalysisRule {
     }
   }
 
-  /// Whether an MI element is a direct child of `element`: the one already in place.
-  private static func hasManagedIdentity(_ element: PolicyElement) -> Bool {
-    element.firstChildElement(named: "authentication-managed-identity") != nil
-  }
-
   /// A `send-request` child that writes `Authorization` on that request.
   private static func isRequestWriter(_ element: PolicyElement) -> Bool {
     if element.hasName("authentication-basic") { return true }
     guard element.hasName("set-header"), element.attribute("name")?.trimmingXMLSpace.lowercased() == "authorization"
     else { return false }
     return element.attribute("exists-action")?.trimmingXMLSpace.lowercased() != "delete"
-  }
-
-  /// The last reader before `offset` that no remover between it and `offset` follows.
-  private static func unremovedReader(_ touches: [AuthorizationScan.Touch], before offset: Int)
-    -> AuthorizationScan.Touch?
-  {
-    var reader: AuthorizationScan.Touch?
-    for touch in touches where touch.offset < offset {
-      if touch.kind == .reader { reader = touch } else if touch.kind == .remover { reader = nil }
-    }
-    return reader
   }
 }
 

@@ -26,6 +26,8 @@ struct AuthorizationScan {
 
   /// The touches, in document order.
   private(set) var touches: [Touch] = []
+  /// For each prefix `touches[..<i]`, the last reader that no later remover in it follows.
+  private var unremovedReaders: [Touch?] = []
   private let configuration: RewriteConfiguration
   /// Whether the document names `authorization` at all; if not, no text needs reading.
   private let scansText: Bool
@@ -39,6 +41,44 @@ struct AuthorizationScan {
       visit(top, top: top)
       child = top.nextSiblingElement
     }
+    var reader: Touch?
+    unremovedReaders.reserveCapacity(touches.count + 1)
+    unremovedReaders.append(nil)
+    for touch in touches {
+      if touch.kind == .reader { reader = touch } else if touch.kind == .remover { reader = nil }
+      unremovedReaders.append(reader)
+    }
+  }
+
+  /// The first writer (an MI element included).
+  var firstWriter: Touch? { touches.first { $0.kind == .writer || $0.kind == .managedIdentity } }
+
+  /// The last reader or remover.
+  var lastReaderOrRemover: Touch? { touches.last(where: \.readsOrRemoves) }
+
+  /// The first reader or remover that starts after `offset`.
+  func firstReaderOrRemover(after offset: Int) -> Touch? {
+    touches[firstIndex(after: offset)...].first(where: \.readsOrRemoves)
+  }
+
+  /// The last reader before `offset` that no remover between it and `offset` follows.
+  func unremovedReader(before offset: Int) -> Touch? {
+    unremovedReaders[firstIndex(after: offset - 1)]
+  }
+
+  /// The index of the first touch that starts after `offset` (binary search).
+  private func firstIndex(after offset: Int) -> Int {
+    var low = 0
+    var high = touches.count
+    while low < high {
+      let middle = (low + high) / 2
+      if touches[middle].offset <= offset {
+        low = middle + 1
+      } else {
+        high = middle
+      }
+    }
+    return low
   }
 
   /// The union of what the touches do, for a fragment's entry in

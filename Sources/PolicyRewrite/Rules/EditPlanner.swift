@@ -9,11 +9,14 @@ struct EditPlanner {
   /// Where the MI element of an `<inbound>`'s direct-child injections goes instead of after
   /// `<base />` (``PolicyAnalysis/managedIdentityAnchors``).
   private let anchors: [Int: PolicyElement]
+  /// The MI elements already in place, looked up once per container.
+  private(set) var managedIdentities = ManagedIdentityLookup()
   private(set) var edits: [TextEdit] = []
   private(set) var findings: [Finding] = []
   private(set) var removedNamedValues: Set<String> = []
 
-  /// Children of `<send-request>` that come before the MI element in the documented order.
+  /// Children of `<send-request>` (and `<send-one-way-request>`) that come before the MI
+  /// element in the documented order.
   private static let sendRequestChildrenBefore: Set<String> = [
     "set-url", "set-method", "set-header", "set-body", "authentication-certificate",
   ]
@@ -68,7 +71,8 @@ struct EditPlanner {
         )
       }
     case .sendRequest(let request):
-      let remaining = request.children.filter { child in !group.contains { $0.element.isSame(as: child) } }
+      let removed = Set(group.map(\.element.range.lowerBound))
+      let remaining = request.children.filter { !removed.contains($0.range.lowerBound) }
       if let anchor = remaining.last(where: { Self.sendRequestChildrenBefore.contains($0.name) }) {
         insert(element, after: anchor)
         group.forEach { remove($0) }
@@ -86,14 +90,12 @@ struct EditPlanner {
   /// An MI element already in the same place: among the container's children, or, for a
   /// nested injection, among the children of its `<inbound>` (or `<fragment>`), which runs
   /// before the nested one.
-  private func existingManagedIdentity(for placement: KeyInjection.Placement) -> PolicyElement? {
-    func managedIdentity(in element: PolicyElement) -> PolicyElement? {
-      element.children.first { $0.hasName("authentication-managed-identity") }
-    }
+  private mutating func existingManagedIdentity(for placement: KeyInjection.Placement) -> PolicyElement? {
     switch placement {
-    case .inboundTop(let inbound): return managedIdentity(in: inbound)
-    case .inPlace(let parent, let scope, _): return managedIdentity(in: parent) ?? managedIdentity(in: scope)
-    case .sendRequest(let request): return managedIdentity(in: request)
+    case .inboundTop(let inbound): return managedIdentities.managedIdentity(in: inbound)
+    case .inPlace(let parent, let scope, _):
+      return managedIdentities.managedIdentity(in: parent) ?? managedIdentities.managedIdentity(in: scope)
+    case .sendRequest(let request): return managedIdentities.managedIdentity(in: request)
     case .review: return nil
     }
   }

@@ -52,6 +52,8 @@ struct PolicyAnalysis {
   var managedIdentityAnchors: [Int: PolicyElement] = [:]
   /// `set-variable` elements that only feed injections the rewrite removes: removed with them.
   var removableVariables: [PolicyElement] = []
+  /// The MI elements already in place, looked up once per container.
+  var managedIdentities = ManagedIdentityLookup()
 
   /// Analyses a parsed document with every rule of ``RulePipeline``.
   init(_ document: PolicyDocument, configuration: RewriteConfiguration) {
@@ -103,7 +105,7 @@ struct PolicyAnalysis {
         record(.url(element.attribute("base-url")))
       } else if element.hasName("set-url") {
         record(.url(element.rawContent))
-      } else if element.hasName("send-request") {
+      } else if element.hasName("send-request") || element.hasName("send-one-way-request") {
         request = element
       }
     case UInt8(ascii: "r"):
