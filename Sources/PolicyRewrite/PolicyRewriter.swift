@@ -79,6 +79,19 @@ public struct PolicyRewriter: Sendable {
     }
   }
 
+  /// What a policy fragment does with the `Authorization` header, for
+  /// ``RewriteConfiguration/authorizationFragments``; `nil` when `source` is not a fragment
+  /// that parses.
+  package static func authorizationUse(
+    ofFragment source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
+  ) -> AuthorizationUse? {
+    guard source.containsLiteral("<fragment"), let document = try? PolicyDocument.parse(source),
+      document.root.hasName("fragment")
+    else { return nil }
+    let scansText = source.containsLiteral("authorization", caseInsensitive: true)
+    return AuthorizationScan(scope: document.root, configuration: configuration, scansText: scansText).use
+  }
+
   private func rewritePolicy(_ source: [UInt8], path: String) -> RewriteResult {
     var result = plan(source, path: path)
     guard result.changed else { return result }

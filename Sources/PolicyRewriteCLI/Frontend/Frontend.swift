@@ -98,9 +98,10 @@ public struct Frontend: Sendable {
       reporter.report(report)
     }
     let progress = ProgressBar(total: items.count, enabled: options.showsProgress)
+    let frontend = withScannedFragments(items)
     OrderedParallel.run(
       count: items.count, jobs: options.jobs,
-      work: { [self] index in process(items[index]) },
+      work: { index in frontend.process(items[index]) },
       consume: { index, report in
         progress.clear()
         tracker.add(report)
