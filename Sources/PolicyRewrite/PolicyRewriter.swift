@@ -59,7 +59,7 @@ public struct PolicyRewriter: Sendable {
   ///   when the file does not parse; no findings for XML that is not a policy.
   public func check(_ source: [UInt8], path: String) -> RewriteResult {
     switch SourceFormat(path: path) {
-    case .policy: checkPolicy(source)
+    case .policy: checkPolicy(source, path: path)
     case .terraform: processTerraform(source, path: path, checking: true)
     case .backendJSON: reportBackend(source, format: .json)
     case .apiopsConfiguration: reportBackend(source, format: .yaml)
@@ -92,6 +92,28 @@ public struct PolicyRewriter: Sendable {
     return AuthorizationScan(scope: document.root, configuration: configuration, scansText: scansText).use
   }
 
+  /// Whether a child scope's policy would see or strip a parent scope's token: its
+  /// `<inbound>` reads or removes `Authorization` after `<base />` (where the parent's policy
+  /// runs), and no MI element of its own already stands before that reader. An injection of
+  /// its own does not help: its MI element goes after the child's readers.
+  package static func readsAuthorizationAfterBase(
+    _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
+  ) -> Bool {
+    guard source.containsLiteral("<base"), let document = try? PolicyDocument.parse(source),
+      document.root.hasName("policies"),
+      let inbound = document.root.children.first(where: { $0.hasName("inbound") }),
+      let base = inbound.children.first(where: { $0.hasName("base") })
+    else { return false }
+    let scansText = source.containsLiteral("authorization", caseInsensitive: true)
+    let touches = AuthorizationScan(scope: inbound, configuration: configuration, scansText: scansText).touches
+    guard let reader = touches.first(where: { $0.readsOrRemoves && $0.offset >= base.range.upperBound }) else {
+      return false
+    }
+    return !inbound.children.contains {
+      $0.hasName("authentication-managed-identity") && $0.range.lowerBound < reader.offset
+    }
+  }
+
   private func rewritePolicy(_ source: [UInt8], path: String) -> RewriteResult {
     var result = plan(source, path: path)
     guard result.changed else { return result }
@@ -114,10 +136,12 @@ public struct PolicyRewriter: Sendable {
 
   /// Parses and analyses a policy into a result that leaves it unchanged; `nil` when it does
   /// not parse, with the parse error as the result's finding.
-  private func analyse(_ source: [UInt8], into result: inout RewriteResult) -> PolicyAnalysis? {
+  private func analyse(_ source: [UInt8], path: String, into result: inout RewriteResult) -> PolicyAnalysis? {
     result = RewriteResult(unchanged: source)
     do {
-      let analysis = PolicyAnalysis(try PolicyDocument.parse(source), configuration: configuration)
+      let analysis = PolicyAnalysis(
+        try PolicyDocument.parse(source), configuration: configuration,
+        childScopes: configuration.authorizationChildScopes[path] ?? [])
       result.isPolicy = analysis.isPolicy
       result.reviewCount = analysis.injections.count { !$0.isRewritable }
       return analysis
@@ -127,9 +151,9 @@ public struct PolicyRewriter: Sendable {
     }
   }
 
-  private func checkPolicy(_ source: [UInt8]) -> RewriteResult {
+  private func checkPolicy(_ source: [UInt8], path: String) -> RewriteResult {
     var result = RewriteResult(unchanged: source)
-    guard let analysis = analyse(source, into: &result) else { return result }
+    guard let analysis = analyse(source, path: path, into: &result) else { return result }
     result.findings = analysis.findings + analysis.checkFindings
     for injection in analysis.injections where injection.isRewritable {
       result.findings.append(KeyInjectionRule.remainingKeyFinding(for: injection))
@@ -147,7 +171,7 @@ public struct PolicyRewriter: Sendable {
     for heredoc in TerraformHeredoc.find(in: source) where heredoc.holdsPolicy(in: source) {
       result.isPolicy = true
       let body = Array(source[heredoc.body])
-      let inner = checking ? checkPolicy(body) : rewritePolicy(body, path: path)
+      let inner = checking ? checkPolicy(body, path: path) : rewritePolicy(body, path: path)
       let lineOffset = lines.location(of: heredoc.body.lowerBound).line - 1
       result.findings += inner.findings.map { finding in
         var shifted = finding
@@ -189,7 +213,7 @@ public struct PolicyRewriter: Sendable {
 
   private func plan(_ source: [UInt8], path: String) -> RewriteResult {
     var result = RewriteResult(unchanged: source)
-    guard let analysis = analyse(source, into: &result), analysis.isPolicy else { return result }
+    guard let analysis = analyse(source, path: path, into: &result), analysis.isPolicy else { return result }
     result.findings = analysis.findings.map(LiteralKeyRule.migrationFinding) + analysis.migrationFindings
     result.reviewCount += analysis.migrationFindings.count { $0.severity == .warning }
 

@@ -114,4 +114,42 @@ import Testing
           of: "<set-header name=\"x-functions-key\"><value>{{fn-key}}</value></set-header>", with: mi))
     }
   }
+
+  @Test("APIOps: a global injection whose MI element would run before an API's reader is left for review")
+  func parentScopeBeforeAChildsReader() throws {
+    let global = """
+      <policies>
+          <inbound>
+              <set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+              <base />
+          </inbound>
+      </policies>
+
+      """
+    let reader = """
+      <policies>
+          <inbound>
+              <base />
+              <validate-jwt header-name="Authorization" failed-validation-httpcode="401" />
+          </inbound>
+      </policies>
+
+      """
+    let files = ["policy.xml": global, "apis/orders/policy.xml": reader, "apis/status/policy.xml": Policies.clean]
+    try withTemporaryTree(files) { root in
+      let result = run(["migrate", "--write", "--resource", CLI.resource, "."], cwd: root)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      expectFile(root, "policy.xml", global)
+      let review = findingLines(result.stderr).filter { $0.hasSuffix("[authorization-child-scope]") }
+      #expect(review.count == 1, "stderr: \(result.stderr)")
+      #expect(review.first?.contains("apis/orders/policy.xml") == true, "\(review)")
+      #expect(run(["migrate", "--check", "--resource", CLI.resource, "."], cwd: root).status == 1)
+    }
+    // Without the reader, the global scope is migrated.
+    try withTemporaryTree(["policy.xml": global, "apis/status/policy.xml": Policies.clean]) { root in
+      let result = run(["migrate", "--write", "--resource", CLI.resource, "."], cwd: root)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      #expect(CLI.read(root, "policy.xml") != Array(global.utf8))
+    }
+  }
 }

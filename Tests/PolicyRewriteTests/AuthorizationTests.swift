@@ -465,6 +465,54 @@ import Testing
     #expect(try use("<policies><inbound><validate-jwt header-name=\"Authorization\" /></inbound></policies>") == nil)
   }
 
+  // MARK: APIOps scopes
+
+  @Test func aParentScopeWithAChildReadingAfterBaseIsReview() throws {
+    let input = """
+      <policies>
+          <inbound>
+              <base />
+              <set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+          </inbound>
+      </policies>
+      """
+    var configuration = try makeConfiguration()
+    configuration.authorizationChildScopes = [TestSupport.path: ["apis/test/operations/get/policy.xml"]]
+    let result = try expectUnchanged(input, [.authorizationChildScope], with: configuration)
+    #expect(result.findings[0].message.contains("apis/test/operations/get/policy.xml"))
+    #expect(result.findings[0].message.contains("line 4"))
+    // Another file's children do not matter.
+    configuration.authorizationChildScopes = ["apis/other/policy.xml": ["apis/other/operations/get/policy.xml"]]
+    try expectRewrite(
+      input,
+      """
+      <policies>
+          <inbound>
+              <base />
+              \(Self.mi)
+          </inbound>
+      </policies>
+      """, with: configuration)
+  }
+
+  @Test func aChildScopeReadsAfterBaseOnlyWithoutAnMIElementBeforeTheReader() {
+    func reads(_ inbound: String) -> Bool {
+      PolicyRewriter.readsAuthorizationAfterBase(bytes("<policies><inbound>\(inbound)</inbound></policies>"))
+    }
+    #expect(reads("<base /><validate-jwt header-name=\"Authorization\" />"))
+    #expect(reads("<base /><set-header name=\"authorization\" exists-action=\"delete\" />"))
+    #expect(
+      reads(
+        "<base /><set-header name=\"x-functions-key\"><value>{{k}}</value></set-header><check-header name=\"Authorization\" failed-check-httpcode=\"401\" failed-check-error-message=\"no\" />"
+      ))
+    #expect(!reads("<validate-jwt header-name=\"Authorization\" /><base />"))
+    #expect(!reads("<validate-jwt header-name=\"Authorization\" />"))
+    #expect(
+      !reads("<base /><authentication-managed-identity resource=\"r\" /><validate-jwt header-name=\"Authorization\" />")
+    )
+    #expect(!reads("<base /><rate-limit calls=\"1\" renewal-period=\"1\" />"))
+  }
+
   // MARK: Keys copied into variables
 
   @Test func aVariableReadOnlyByTheRemovedInjectionGoesWithIt() throws {

@@ -26,6 +26,7 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   case authorizationReaderAfterManagedIdentity = "authorization-reader-after-managed-identity"
   case authorizationTokenReplaced = "authorization-token-replaced"
   case keyVariable = "key-variable"
+  case authorizationChildScope = "authorization-child-scope"
 
   /// Whether a finding of this rule means the file could not be handled (exit status 2),
   /// rather than something found in it.
@@ -84,6 +85,8 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
       "After the migration the backend receives APIM's token in Authorization instead of the caller's."
     case .keyVariable:
       "A set-variable copies a function key into a context variable, so the key is still in the policy."
+    case .authorizationChildScope:
+      "A key injection is not rewritten: a child scope reads or removes the caller's Authorization header after its <base />, where this scope's Managed Identity would already have replaced it."
     }
   }
 }

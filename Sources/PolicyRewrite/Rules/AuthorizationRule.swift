@@ -12,6 +12,8 @@ import PolicyDOM
 ///   not rewritten.
 /// - Review (`authorization-reader-after-managed-identity`): a nested injection, replaced in
 ///   place, would run before a reader or remover; the injection is not rewritten.
+/// - Review (`authorization-child-scope`): in an APIOps tree, a child scope reads or removes
+///   the header after its `<base />`, where this scope's MI element would run first.
 /// - Note (`authorization-token-replaced`, migration only): a reader that no remover follows:
 ///   the backend now receives APIM's token instead of the caller's.
 ///
@@ -46,6 +48,12 @@ enum AuthorizationRule: AnalysisRule {
           demotions[key] = (.authorizationWriter, writer)
           continue
         }
+        if !analysis.childScopes.isEmpty {
+          demotions[key] = (
+            .authorizationChildScope, AuthorizationScan.Touch(kind: .reader, element: inbound, top: inbound)
+          )
+          continue
+        }
         let base = inbound.firstChildElement(named: "base")
         if let last = touches.lastReaderOrRemover, base.map({ last.top.range.lowerBound > $0.range.lowerBound }) ?? true
         {
@@ -60,6 +68,12 @@ enum AuthorizationRule: AnalysisRule {
         // An MI element among the parent's children is the one in place (excluded above).
         if let writer = touches.firstWriter {
           demotions[key] = (.authorizationWriter, writer)
+          continue
+        }
+        if !analysis.childScopes.isEmpty, scope.hasName("inbound") {
+          demotions[key] = (
+            .authorizationChildScope, AuthorizationScan.Touch(kind: .reader, element: scope, top: scope)
+          )
           continue
         }
         let offset = injection.element.range.lowerBound
@@ -92,8 +106,11 @@ enum AuthorizationRule: AnalysisRule {
       analysis.injections[index] = injection.leftForReview(rule)
       analysis.managedIdentityAnchors[container.range.lowerBound] = nil
       let message =
-        rule == .authorizationWriter
-        ? writerMessage(injection, writer: touch) : readerAfterMessage(injection, reader: touch)
+        switch rule {
+        case .authorizationWriter: writerMessage(injection, writer: touch)
+        case .authorizationChildScope: childScopeMessage(injection, children: analysis.childScopes)
+        default: readerAfterMessage(injection, reader: touch)
+        }
       analysis.report(rule, .warning, at: injection.element, section: injection.section, message)
     }
     for (key, note) in notes.sorted(by: { $0.key < $1.key }) where demotions[key] == nil {
@@ -138,6 +155,13 @@ extension AuthorizationRule {
     let does = reader.kind == .remover ? "removes" : "reads"
     return
       "the key injection at line \(line(injection.element)) is not rewritten: replaced in place, its <authentication-managed-identity> would run before <\(reader.element.name)> at line \(line(reader.element)), which \(does) the caller's Authorization header and would get APIM's token instead; migrate it by hand"
+  }
+
+  fileprivate static func childScopeMessage(_ injection: KeyInjection, children: [String]) -> String {
+    let files =
+      children.prefix(3).joined(separator: ", ") + (children.count > 3 ? " and \(children.count - 3) more" : "")
+    return
+      "the key injection at line \(line(injection.element)) is not rewritten: this scope's <authentication-managed-identity> would run inside the <base /> of \(files), which then \(children.count == 1 ? "reads or removes" : "read or remove") the caller's Authorization header and would get APIM's token instead; migrate it by hand"
   }
 
   fileprivate static func tokenReplacedMessage(_ injection: KeyInjection, _ reader: AuthorizationScan.Touch) -> String {

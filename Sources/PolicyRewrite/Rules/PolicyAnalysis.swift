@@ -39,6 +39,9 @@ struct PolicyAnalysis {
   let isPolicy: Bool
   /// The elements the walk recorded, in document order.
   let entries: [Entry]
+  /// Child-scope files whose `<inbound>` reads or removes `Authorization` after `<base />`
+  /// (``RewriteConfiguration/authorizationChildScopes``).
+  let childScopes: [String]
   /// The key injections, in document order.
   var injections: [KeyInjection] = []
   /// Findings that are not injections to rewrite: review items, notes and leaked secrets.
@@ -56,9 +59,10 @@ struct PolicyAnalysis {
   var managedIdentities = ManagedIdentityLookup()
 
   /// Analyses a parsed document with every rule of ``RulePipeline``.
-  init(_ document: PolicyDocument, configuration: RewriteConfiguration) {
+  init(_ document: PolicyDocument, configuration: RewriteConfiguration, childScopes: [String] = []) {
     self.document = document
     self.configuration = configuration
+    self.childScopes = childScopes
     var entries: [Entry] = []
     let root = document.root
     if root.hasName("policies") {

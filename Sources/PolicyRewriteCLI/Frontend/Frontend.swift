@@ -98,7 +98,7 @@ public struct Frontend: Sendable {
       reporter.report(report)
     }
     let progress = ProgressBar(total: items.count, enabled: options.showsProgress)
-    let frontend = withScannedFragments(items)
+    let frontend = withAuthorizationContext(items)
     OrderedParallel.run(
       count: items.count, jobs: options.jobs,
       work: { index in frontend.process(items[index]) },
