@@ -26,10 +26,10 @@ enum KeyVariableRule: AnalysisRule {
     guard !candidates.isEmpty else { return }
     let keyNamedValues = Set(analysis.injections.compactMap(\.namedValue))
     let removed = analysis.injections.filter(\.isRewritable).map(\.element.range)
-    let reads = readSites(of: Set(candidates.map { $0.name.lowercased() }), in: analysis.document.source)
+    let reads = readSites(of: Set(candidates.map { asciiLowercased($0.name) }), in: analysis.document.source)
     for candidate in candidates {
       let range = candidate.element.range
-      let sites = (reads[candidate.name.lowercased()] ?? []).filter { !range.contains($0) }
+      let sites = (reads[asciiLowercased(candidate.name)] ?? []).filter { !range.contains($0) }
       let inRemoved = sites.filter { contains(removed, $0) }
       if !sites.isEmpty, inRemoved.count == sites.count {
         analysis.removableVariables.append(candidate.element)
@@ -59,6 +59,11 @@ enum KeyVariableRule: AnalysisRule {
     return letters.contains("key") && (letters.contains("func") || letters.contains("fn"))
   }
 
+  /// The name with ASCII letters lowered, as the read sites are compared.
+  private static func asciiLowercased(_ name: String) -> String {
+    String(decoding: name.utf8.map(\.asciiLowercased), as: UTF8.self)
+  }
+
   private static func isPlaceholder(_ value: String) -> Bool {
     (value.hasPrefix("${") && value.hasSuffix("}")) || (value.hasPrefix("{#") && value.hasSuffix("#}"))
   }
@@ -82,6 +87,7 @@ enum KeyVariableRule: AnalysisRule {
   /// in one pass over the bytes: where an expression names the variable.
   private static func readSites(of names: Set<String>, in source: [UInt8]) -> [String: [Int]] {
     let longest = names.map(\.utf8.count).max() ?? 0
+    // Names are compared after ASCII lowering on both sides.
     var sites: [String: [Int]] = [:]
     var i = 0
     while i < source.count {
