@@ -576,6 +576,47 @@ import Testing
     #expect(rules(try check(result.output)) == [.keyVariable])
   }
 
+  @Test func aVariableOutsideTheSendRequestGoesWithItsInjection() throws {
+    try expectRewrite(
+      """
+      <policies>
+          <inbound>
+              <set-variable name="auditKey" value="${audit_func_key}" />
+              <base />
+              <send-request mode="new" response-variable-name="r">
+                  <set-url>https://audit.example/api/log</set-url>
+                  <set-header name="x-functions-key"><value>@(context.Variables.GetValueOrDefault<string>("auditKey"))</value></set-header>
+              </send-request>
+          </inbound>
+      </policies>
+      """,
+      """
+      <policies>
+          <inbound>
+              <base />
+              <send-request mode="new" response-variable-name="r">
+                  <set-url>https://audit.example/api/log</set-url>
+                  \(Self.mi)
+              </send-request>
+          </inbound>
+      </policies>
+      """)
+  }
+
+  @Test func aVariableFeedingAnInjectionLeftForReviewStays() throws {
+    try expectUnchanged(
+      """
+      <policies>
+          <inbound>
+              <base />
+              <authentication-basic username="u" password="{{p}}" />
+              <set-variable name="fnKey" value="{{orders-func-key}}" />
+              <set-header name="x-functions-key"><value>@((string)context.Variables["fnKey"])</value></set-header>
+          </inbound>
+      </policies>
+      """, [.authorizationWriter])
+  }
+
   @Test func checkReportsAKeyVariableByItsNamedValue() throws {
     // Used by a key injection of the file.
     #expect(
