@@ -65,13 +65,13 @@ public struct PolicyRewriter: Sendable {
   ///   when the file does not parse; no findings for XML that is not a policy.
   public func check(_ source: [UInt8], path: String) -> RewriteResult {
     switch SourceFormat(path: path) {
-    case .policy: checkPolicy(source)
+    case .policy: checkPolicy(source, path: path)
     case .terraform: process(TerraformContainer(), source, path: path, checking: true)
     case .bicep: process(BicepContainer(), source, path: path, checking: true)
     case .templateJSON: process(ARMContainer(), source, path: path, checking: true)
     case .backendJSON: reportBackend(source, format: .json)
     case .apiopsConfiguration: reportBackend(source, format: .yaml)
-    case .other: processUnknownType(source, path: path) ?? checkPolicy(source)
+    case .other: processUnknownType(source, path: path) ?? checkPolicy(source, path: path)
     }
   }
 
@@ -91,6 +91,41 @@ public struct PolicyRewriter: Sendable {
       source.contains(.lessThan) || source.containsLiteral("credentials") || source.containsLiteral("http")
     case .templateJSON: ARMContainer.recognises(source)
     case .backendJSON, .apiopsConfiguration: source.containsLiteral("credentials")
+    }
+  }
+
+  /// What a policy fragment does with the `Authorization` header, for
+  /// ``RewriteConfiguration/authorizationFragments``; `nil` when `source` is not a fragment
+  /// that parses.
+  package static func authorizationUse(
+    ofFragment source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
+  ) -> AuthorizationUse? {
+    guard source.containsLiteral("<fragment"), let document = try? PolicyDocument.parse(source),
+      document.root.hasName("fragment")
+    else { return nil }
+    let scansText = source.containsLiteral("authorization", caseInsensitive: true)
+    return AuthorizationScan(scope: document.root, configuration: configuration, scansText: scansText).use
+  }
+
+  /// Whether a child scope's policy would see or strip a parent scope's token: its
+  /// `<inbound>` reads or removes `Authorization` after `<base />` (where the parent's policy
+  /// runs), and no MI element of its own already stands before that reader. An injection of
+  /// its own does not help: its MI element goes after the child's readers.
+  package static func readsAuthorizationAfterBase(
+    _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
+  ) -> Bool {
+    guard source.containsLiteral("<base"), let document = try? PolicyDocument.parse(source),
+      document.root.hasName("policies"),
+      let inbound = document.root.children.first(where: { $0.hasName("inbound") }),
+      let base = inbound.children.first(where: { $0.hasName("base") })
+    else { return false }
+    let scansText = source.containsLiteral("authorization", caseInsensitive: true)
+    let touches = AuthorizationScan(scope: inbound, configuration: configuration, scansText: scansText).touches
+    guard let reader = touches.first(where: { $0.readsOrRemoves && $0.offset >= base.range.upperBound }) else {
+      return false
+    }
+    return !inbound.children.contains {
+      $0.hasName("authentication-managed-identity") && $0.range.lowerBound < reader.offset
     }
   }
 
@@ -119,10 +154,12 @@ public struct PolicyRewriter: Sendable {
 
   /// Parses and analyses a policy into a result that leaves it unchanged; `nil` when it does
   /// not parse, with the parse error as the result's finding.
-  private func analyse(_ source: [UInt8], into result: inout RewriteResult) -> PolicyAnalysis? {
+  private func analyse(_ source: [UInt8], path: String, into result: inout RewriteResult) -> PolicyAnalysis? {
     result = RewriteResult(unchanged: source)
     do {
-      let analysis = PolicyAnalysis(try PolicyDocument.parse(source), configuration: configuration)
+      let analysis = PolicyAnalysis(
+        try PolicyDocument.parse(source), configuration: configuration,
+        childScopes: configuration.authorizationChildScopes[path] ?? [])
       result.isPolicy = analysis.isPolicy
       result.reviewCount = analysis.injections.count { !$0.isRewritable }
       return analysis
@@ -132,19 +169,12 @@ public struct PolicyRewriter: Sendable {
     }
   }
 
-  func checkPolicy(_ source: [UInt8]) -> RewriteResult {
+  func checkPolicy(_ source: [UInt8], path: String) -> RewriteResult {
     var result = RewriteResult(unchanged: source)
-    guard let analysis = analyse(source, into: &result) else { return result }
-    result.findings = analysis.findings
+    guard let analysis = analyse(source, path: path, into: &result) else { return result }
+    result.findings = analysis.findings + analysis.checkFindings
     for injection in analysis.injections where injection.isRewritable {
-      let (line, column) = injection.element.location
-      let origin = injection.namedValue.map { " from named value '\($0)'" } ?? ""
-      result.findings.append(
-        Finding(
-          rule: .keyInjection, severity: .error,
-          message:
-            "header '\(injection.headerName)' injects a function key\(origin); replace it with <authentication-managed-identity> (policy-rewrite migrate)",
-          line: line, column: column, section: injection.section))
+      result.findings.append(KeyInjectionRule.remainingKeyFinding(for: injection))
     }
     result.findings.sort(by: Finding.locationOrder)
     return result
@@ -165,13 +195,16 @@ public struct PolicyRewriter: Sendable {
 
   private func plan(_ source: [UInt8], path: String) -> RewriteResult {
     var result = RewriteResult(unchanged: source)
-    guard let analysis = analyse(source, into: &result), analysis.isPolicy else { return result }
-    result.findings = analysis.findings.map(Self.asMigrationFinding)
+    guard let analysis = analyse(source, path: path, into: &result), analysis.isPolicy else { return result }
+    result.findings = analysis.findings.map(LiteralKeyRule.migrationFinding) + analysis.migrationFindings
+    result.reviewCount += analysis.migrationFindings.count { $0.severity == .warning }
 
-    var planner = EditPlanner(document: analysis.document, configuration: configuration, path: path)
+    var planner = EditPlanner(
+      document: analysis.document, configuration: configuration, path: path, anchors: analysis.managedIdentityAnchors)
     for group in Self.groups(of: analysis.injections.filter(\.isRewritable)) {
       planner.plan(group)
     }
+    if !planner.edits.isEmpty { planner.remove(variables: analysis.removableVariables) }
     result.findings += planner.findings
     result.findings.sort(by: Finding.locationOrder)
     result.injections = InjectionRecorder.records(
@@ -184,33 +217,19 @@ public struct PolicyRewriter: Sendable {
     return result
   }
 
-  /// In a migration, a literal key is removed with its injection (or left for review): a
-  /// warning to rotate the key, not an error that stops the file.
-  private static func asMigrationFinding(_ finding: Finding) -> Finding {
-    guard finding.rule == .literalKey else { return finding }
-    var warning = finding
-    warning.severity = .warning
-    warning.message += " (it stays in the repository's history)"
-    return warning
-  }
-
   /// Injections grouped by the element that receives their one MI element, in document order.
-  private static func groups(of injections: [KeyInjection]) -> [[KeyInjection]] {
+  static func groups(of injections: [KeyInjection]) -> [[KeyInjection]] {
     var groups: [[KeyInjection]] = []
+    var indexByContainer: [Int: Int] = [:]
     for injection in injections {
       guard let container = injection.placement.container else { continue }
-      if let index = groups.firstIndex(where: { $0[0].placement.container!.isSame(as: container) }) {
+      if let index = indexByContainer[container.range.lowerBound] {
         groups[index].append(injection)
       } else {
+        indexByContainer[container.range.lowerBound] = groups.count
         groups.append([injection])
       }
     }
     return groups
-  }
-}
-
-extension Finding {
-  static func locationOrder(_ a: Finding, _ b: Finding) -> Bool {
-    (a.line, a.column, a.rule.rawValue) < (b.line, b.column, b.rule.rawValue)
   }
 }

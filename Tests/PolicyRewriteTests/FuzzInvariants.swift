@@ -89,7 +89,8 @@ enum FuzzInvariants {
 
     // Bytes outside the edits are unchanged.
     let configuration = rewriter.configuration
-    let injections = PolicyAnalysis(document, configuration: configuration).injections.filter(\.isRewritable)
+    let analysis = PolicyAnalysis(document, configuration: configuration)
+    let injections = analysis.injections.filter(\.isRewritable)
     let containers = injections.compactMap(\.placement.container)
     guard !injections.isEmpty, !containers.isEmpty else {
       problems.append("the output changed although the input has no rewritable injection")
@@ -98,8 +99,10 @@ enum FuzzInvariants {
     // 1. Every edit is inside the content of a container (an <inbound>, the parent of a
     //    nested injection, a <send-request>): the input before the first one and after the
     //    last one must be a common prefix and a common suffix of input and output.
-    let first = containers.map(\.contentRange.lowerBound).min()!
-    let last = containers.map(\.contentRange.upperBound).max()!
+    //    A key variable removed with its injections may stand outside them: its parent counts.
+    let edited = containers + analysis.removableVariables.compactMap(\.parent)
+    let first = edited.map(\.contentRange.lowerBound).min()!
+    let last = edited.map(\.contentRange.upperBound).max()!
     var prefix = 0
     while prefix < min(input.count, output.count), input[prefix] == output[prefix] { prefix += 1 }
     var suffix = 0
@@ -116,7 +119,9 @@ enum FuzzInvariants {
     // 2. The input without its injections and the output without its MI elements are the
     //    same bytes, once lines holding only spaces, tabs and CRs are dropped from both (a
     //    removal takes the line, a replacement keeps it; an insertion adds a line).
-    let removed = injections.map(\.element.range).sorted { $0.lowerBound < $1.lowerBound }
+    let removed = (injections.map(\.element) + analysis.removableVariables).map(\.range).sorted {
+      $0.lowerBound < $1.lowerBound
+    }
     var stripped: [UInt8] = []
     var cursor = 0
     for range in removed where range.lowerBound >= cursor {

@@ -1010,6 +1010,7 @@ import Testing
 
   // MARK: Where the key comes from
 
+  /// The variable that only fed the removed injection goes with it (spec §2b).
   @Test func namedValueThroughAVariableSelectsTheResource() throws {
     let configuration = try makeConfiguration(default: guid, byNamedValue: ["orders-func-key": "api://orders"])
     let result = try expectRewrite(
@@ -1029,7 +1030,6 @@ import Testing
           <inbound>
               <base />
               <authentication-managed-identity resource="api://orders" />
-              <set-variable name="k" value="{{orders-func-key}}" />
           </inbound>
       </policies>
       """, with: configuration)

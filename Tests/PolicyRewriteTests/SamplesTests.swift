@@ -37,14 +37,22 @@ import Testing
   @Test func theSampleTreeIsComplete() {
     #expect(
       Self.policyPaths == [
+        "apis/bff-gateway/policy.xml",
+        "apis/billing/policy.xml",
         "apis/inventory;rev=2/policy.xml",
+        "apis/invoices/policy.xml",
+        "apis/legacy-erp/policy.xml",
         "apis/legacy/policy.xml",
         "apis/migrated/policy.xml",
         "apis/notifications/policy.xml",
         "apis/orders/policy.xml",
         "apis/payments/policy.xml",
+        "apis/profile/policy.xml",
         "apis/reports/policy.xml",
+        "apis/search/policy.xml",
+        "apis/shipping/policy.xml",
         "apis/status/policy.xml",
+        "apis/tenants/policy.xml",
         "infra/apim.bicep",
         "infra/azuredeploy.json",
         "policy fragments/auth-headers/policy.xml",
@@ -67,7 +75,7 @@ import Testing
 
   @Test func everyExpectedFileHasASample() throws {
     let expected = Self.files.filter { $0.hasSuffix(".expected") }.map { String($0.dropLast(".expected".count)) }
-    #expect(expected.count == 8)
+    #expect(expected.count == 13)
     for path in expected {
       #expect(Self.policyPaths.contains(path), "samples/\(path).expected has no sample")
       #expect(try Self.read(path) != Self.read(path + ".expected"), "samples/\(path).expected equals its sample")
@@ -87,6 +95,28 @@ import Testing
     #expect(try findings("apis/payments/policy.xml").isEmpty)
     #expect(try rules(findings("infra/apim.bicep")) == [.backendCredentials])
     #expect(try rules(findings("infra/azuredeploy.json")) == [.undecodableEmbeddedPolicy])
+
+    // The Authorization header (spec §2a): the MI element goes after the last reader or
+    // remover; a reader no remover follows gets a note; writers and a nested injection with a
+    // later reader are left for review, unchanged (they have no .expected file).
+    #expect(try rules(findings("apis/profile/policy.xml")) == [.authorizationTokenReplaced])
+    #expect(try findings("apis/bff-gateway/policy.xml").isEmpty)
+    #expect(try rules(findings("apis/search/policy.xml")) == [.authorizationTokenReplaced])
+    #expect(try rules(findings("apis/tenants/policy.xml")) == [.authorizationTokenReplaced])
+    #expect(try rules(findings("apis/billing/policy.xml")) == [.authorizationWriter])
+    #expect(try rules(findings("apis/legacy-erp/policy.xml")) == [.authorizationWriter])
+    #expect(try rules(findings("apis/shipping/policy.xml")) == [.authorizationReaderAfterManagedIdentity])
+    for path in ["apis/billing/policy.xml", "apis/legacy-erp/policy.xml", "apis/shipping/policy.xml"] {
+      let result = rewriter.rewrite(try #require(try Self.read(path)), path: path)
+      #expect(result.reviewCount == 1, "\(path)")
+      #expect(try Self.read(path + ".expected") == nil, "\(path) is left unchanged")
+    }
+    // The key copied into a variable (spec §2b) goes with its injection; check reports it.
+    #expect(try findings("apis/invoices/policy.xml").isEmpty)
+    let invoices = try #require(try Self.read("apis/invoices/policy.xml"))
+    #expect(
+      rules(rewriter.check(invoices, path: "apis/invoices/policy.xml").findings) == [.keyVariable, .keyInjection])
+    #expect(!string(try #require(try Self.read("apis/invoices/policy.xml.expected"))).contains("{{"))
 
     let legacy = try #require(try Self.read("apis/legacy/policy.xml"))
     #expect(legacy.starts(with: [0xEF, 0xBB, 0xBF]))

@@ -20,7 +20,7 @@ extension PolicyRewriter {
     let scan = container.scan(source, configuration: configuration)
     var undecodable = scan.undecodable
     for policy in scan.policies {
-      let inner = checking ? checkPolicy(policy.decoded) : rewritePolicy(policy.decoded, path: path)
+      let inner = checking ? checkPolicy(policy.decoded, path: path) : rewritePolicy(policy.decoded, path: path)
       decodedOutputs.append(inner.changed ? inner.output : policy.decoded)
       if !policy.reportsParseErrors, let error = inner.findings.first(where: { $0.rule == .parseError }) {
         // Markup that is not a whole document: a piece that an expression completes.

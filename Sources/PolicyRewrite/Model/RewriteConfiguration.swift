@@ -12,6 +12,15 @@ public struct RewriteConfiguration: Sendable, Hashable {
   public var outputTokenVariableName: String?
   /// The `ignore-error` attribute, when asked for.
   public var ignoreError: Bool?
+  /// Analysis rules that are not run (an empty set runs them all).
+  public var disabledRules: Set<Rule> = []
+  /// The policy fragments among the scanned files that touch `Authorization`, by fragment id,
+  /// for `include-fragment`. A fragment that is not listed is assumed not to touch it.
+  public var authorizationFragments: [String: AuthorizationUse] = [:]
+  /// For a parent scope's policy file (by the path it is rewritten with), the child-scope files
+  /// whose `<inbound>` reads or removes `Authorization` after `<base />`: the parent's MI
+  /// element would run before them, so its injections are left for review.
+  public var authorizationChildScopes: [String: [String]] = [:]
 
   /// The header every configuration treats as a key header.
   public static let defaultKeyHeader = "x-functions-key"

@@ -30,6 +30,11 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   case noPolicyFiles = "no-policy-files"
   case notAPolicy = "not-a-policy"
   case unsupportedFileType = "unsupported-file-type"
+  case authorizationWriter = "authorization-writer"
+  case authorizationReaderAfterManagedIdentity = "authorization-reader-after-managed-identity"
+  case authorizationTokenReplaced = "authorization-token-replaced"
+  case keyVariable = "key-variable"
+  case authorizationChildScope = "authorization-child-scope"
 
   /// Whether a finding of this rule means the file could not be handled (exit status 2),
   /// rather than something found in it.
@@ -96,6 +101,16 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
       "The rewritten policy failed verification (re-parse, idempotence or a remaining injection)."
     case .unsupportedFileType:
       "A file named on the command line is of a type policy-rewrite does not read."
+    case .authorizationWriter:
+      "A key injection is not rewritten: the policy also writes the Authorization header, which Managed Identity would overwrite or be overwritten by."
+    case .authorizationReaderAfterManagedIdentity:
+      "A key injection is not rewritten: a policy that runs after it reads or removes the caller's Authorization header, which Managed Identity would replace."
+    case .authorizationTokenReplaced:
+      "After the migration the backend receives APIM's token in Authorization instead of the caller's."
+    case .keyVariable:
+      "A set-variable copies a function key into a context variable, so the key is still in the policy."
+    case .authorizationChildScope:
+      "A key injection is not rewritten: a child scope reads or removes the caller's Authorization header after its <base />, where this scope's Managed Identity would already have replaced it."
     }
   }
 }

@@ -6,20 +6,29 @@ struct EditPlanner {
   let configuration: RewriteConfiguration
   let path: String
   private let layout: LineLayout
+  /// Where the MI element of an `<inbound>`'s direct-child injections goes instead of after
+  /// `<base />` (``PolicyAnalysis/managedIdentityAnchors``).
+  private let anchors: [Int: PolicyElement]
+  /// The MI elements already in place, looked up once per container.
+  private(set) var managedIdentities = ManagedIdentityLookup()
   private(set) var edits: [TextEdit] = []
   private(set) var findings: [Finding] = []
   private(set) var removedNamedValues: Set<String> = []
 
-  /// Children of `<send-request>` that come before the MI element in the documented order.
+  /// Children of `<send-request>` (and `<send-one-way-request>`) that come before the MI
+  /// element in the documented order.
   private static let sendRequestChildrenBefore: Set<String> = [
     "set-url", "set-method", "set-header", "set-body", "authentication-certificate",
   ]
 
-  init(document: PolicyDocument, configuration: RewriteConfiguration, path: String) {
+  init(
+    document: PolicyDocument, configuration: RewriteConfiguration, path: String, anchors: [Int: PolicyElement] = [:]
+  ) {
     self.document = document
     self.configuration = configuration
     self.path = path
     self.layout = LineLayout(bytes: document.source)
+    self.anchors = anchors
   }
 
   /// Plans the edits for injections that share one container.
@@ -41,7 +50,10 @@ struct EditPlanner {
     switch group[0].placement {
     case .inboundTop(let inbound):
       let children = inbound.children
-      if let base = children.first(where: { $0.hasName("base") }) {
+      if let anchor = anchors[inbound.range.lowerBound] {
+        insert(element, after: anchor)
+        group.forEach { remove($0) }
+      } else if let base = children.first(where: { $0.hasName("base") }) {
         insert(element, after: base)
         group.forEach { remove($0) }
       } else if let first = children.first, !group.contains(where: { $0.element.isSame(as: first) }) {
@@ -59,7 +71,8 @@ struct EditPlanner {
         )
       }
     case .sendRequest(let request):
-      let remaining = request.children.filter { child in !group.contains { $0.element.isSame(as: child) } }
+      let removed = Set(group.map(\.element.range.lowerBound))
+      let remaining = request.children.filter { !removed.contains($0.range.lowerBound) }
       if let anchor = remaining.last(where: { Self.sendRequestChildrenBefore.contains($0.name) }) {
         insert(element, after: anchor)
         group.forEach { remove($0) }
@@ -77,14 +90,12 @@ struct EditPlanner {
   /// An MI element already in the same place: among the container's children, or, for a
   /// nested injection, among the children of its `<inbound>` (or `<fragment>`), which runs
   /// before the nested one.
-  private func existingManagedIdentity(for placement: KeyInjection.Placement) -> PolicyElement? {
-    func managedIdentity(in element: PolicyElement) -> PolicyElement? {
-      element.children.first { $0.hasName("authentication-managed-identity") }
-    }
+  private mutating func existingManagedIdentity(for placement: KeyInjection.Placement) -> PolicyElement? {
     switch placement {
-    case .inboundTop(let inbound): return managedIdentity(in: inbound)
-    case .inPlace(let parent, let scope, _): return managedIdentity(in: parent) ?? managedIdentity(in: scope)
-    case .sendRequest(let request): return managedIdentity(in: request)
+    case .inboundTop(let inbound): return managedIdentities.managedIdentity(in: inbound)
+    case .inPlace(let parent, let scope, _):
+      return managedIdentities.managedIdentity(in: parent) ?? managedIdentities.managedIdentity(in: scope)
+    case .sendRequest(let request): return managedIdentities.managedIdentity(in: request)
     case .review: return nil
     }
   }
@@ -117,6 +128,13 @@ struct EditPlanner {
       resolved = resource
     }
     return resolved
+  }
+
+  /// Removes `set-variable` elements that only fed removed injections, by the same rule.
+  mutating func remove(variables: [PolicyElement]) {
+    for variable in variables {
+      edits.append(TextEdit(range: layout.removal(of: variable.range), replacement: []))
+    }
   }
 
   // MARK: Edits

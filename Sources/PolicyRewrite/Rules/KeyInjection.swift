@@ -1,9 +1,9 @@
 import PolicyDOM
 
 /// A `<set-header>` that injects a function key, and what the rules do with it.
-public struct KeyInjection {
+struct KeyInjection {
   /// Where the Managed Identity element for an injection goes.
-  public enum Placement {
+  enum Placement {
     /// A direct child of `<inbound>`: removed; one MI element goes after `<base />`.
     case inboundTop(inbound: PolicyElement)
     /// Nested inside `<inbound>` or in a fragment: replaced in place by the MI element.
@@ -15,7 +15,7 @@ public struct KeyInjection {
     case review(Rule)
 
     /// The element that receives the MI element, or `nil` for review.
-    public var container: PolicyElement? {
+    var container: PolicyElement? {
       switch self {
       case .inboundTop(let inbound): inbound
       case .inPlace(let parent, _, _): parent
@@ -26,7 +26,7 @@ public struct KeyInjection {
   }
 
   /// Where the key comes from.
-  public enum ValueSource: Hashable, Sendable {
+  enum ValueSource: Hashable, Sendable {
     /// A named value, `{{name}}` (directly, or through a variable set from one).
     case namedValue(String)
     /// A literal: a leaked secret.
@@ -40,25 +40,31 @@ public struct KeyInjection {
   }
 
   /// The `<set-header>` element.
-  public let element: PolicyElement
+  let element: PolicyElement
   /// The header name as written.
-  public let headerName: String
+  let headerName: String
   /// What the rules do with it.
-  public let placement: Placement
+  let placement: Placement
   /// Where the key comes from.
-  public let valueSource: ValueSource
+  let valueSource: ValueSource
   /// The section path of the element's parent, such as `inbound/choose/when`.
-  public let section: String
+  let section: String
 
   /// The named value holding the key, when known.
-  public var namedValue: String? {
+  var namedValue: String? {
     if case .namedValue(let name) = valueSource { return name }
     return nil
   }
 
   /// Whether the rules rewrite this injection.
-  public var isRewritable: Bool {
+  var isRewritable: Bool {
     if case .review = placement { return false }
     return true
+  }
+
+  /// The same injection, not rewritten: reported for review with `rule`.
+  func leftForReview(_ rule: Rule) -> KeyInjection {
+    KeyInjection(
+      element: element, headerName: headerName, placement: .review(rule), valueSource: valueSource, section: section)
   }
 }

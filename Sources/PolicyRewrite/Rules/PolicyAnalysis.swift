@@ -1,68 +1,120 @@
 import PolicyDOM
 
-/// What a policy document holds that matters to the migration: its key injections, the
-/// existing Managed Identity elements, and the other ways a key can be sent.
+/// What a policy document holds that matters to the migration: its key injections and the
+/// findings of every analysis rule.
 ///
-/// Check: every key injection, every `set-query-parameter name="code"`, every URL with a
-/// `code` parameter, and every key written literally. The rewriter uses the same analysis,
-/// so `check` and `migrate` never disagree about what an injection is.
-public struct PolicyAnalysis {
-  /// Whether the root is `<policies>` or `<fragment>`; other XML files are not analysed.
-  public private(set) var isPolicy = false
-  /// The key injections, in document order.
-  public private(set) var injections: [KeyInjection] = []
-  /// Findings that are not injections to rewrite: review items and leaked secrets.
-  public private(set) var findings: [Finding] = []
+/// One walk over the document records the elements the rules look at, with where they are;
+/// then ``RulePipeline`` runs the rules in order over that record. The rewriter uses the same
+/// analysis as `check`, so the two never disagree about what an injection is.
+struct PolicyAnalysis {
+  /// An element that the walk recorded for the rules, with where it is.
+  struct Entry {
+    /// What kind of element it is.
+    enum Kind {
+      /// A `<set-header>` (its children are not walked).
+      case header
+      /// A `<set-variable>` with a `name` and a `value`.
+      case variable
+      /// A `<set-query-parameter>`.
+      case queryParameter
+      /// An element that holds a URL: `set-backend-service`, `set-url`, `rewrite-uri`.
+      case url(String?)
+    }
+
+    let kind: Kind
+    let element: PolicyElement
+    /// The `<inbound>`, `<outbound>`, … or the `<fragment>` root that holds the element.
+    let section: PolicyElement
+    /// The innermost `<send-request>` (or `<send-one-way-request>`) that holds the element.
+    let sendRequest: PolicyElement?
+    /// Whether the element is inside a `<return-response>`.
+    let inResponse: Bool
+  }
 
   /// The analysed document.
-  public let document: PolicyDocument
-  private let configuration: RewriteConfiguration
-  private var variables: [String: String] = [:]
+  let document: PolicyDocument
+  /// What the analysis looks for.
+  let configuration: RewriteConfiguration
+  /// Whether the root is `<policies>` or `<fragment>`; other XML files are not analysed.
+  let isPolicy: Bool
+  /// The elements the walk recorded, in document order.
+  let entries: [Entry]
+  /// Child-scope files whose `<inbound>` reads or removes `Authorization` after `<base />`
+  /// (``RewriteConfiguration/authorizationChildScopes``).
+  let childScopes: [String]
+  /// The key injections, in document order.
+  var injections: [KeyInjection] = []
+  /// Findings that are not injections to rewrite: review items, notes and leaked secrets.
+  var findings: [Finding] = []
+  /// Findings that only a migration reports (notes about what the rewrite changes).
+  var migrationFindings: [Finding] = []
+  /// Findings that only `check` reports (remaining keys that are not injections).
+  var checkFindings: [Finding] = []
+  /// Where the MI element of an `<inbound>`'s direct-child injections goes, when not right
+  /// after `<base />`: after this top-level child. Keyed by the `<inbound>`'s start offset.
+  var managedIdentityAnchors: [Int: PolicyElement] = [:]
+  /// `set-variable` elements that only feed injections the rewrite removes: removed with them.
+  var removableVariables: [PolicyElement] = []
+  /// The MI elements already in place, looked up once per container.
+  var managedIdentities = ManagedIdentityLookup()
 
-  /// Analyses a parsed document.
-  public init(_ document: PolicyDocument, configuration: RewriteConfiguration) {
+  /// Analyses a parsed document with every rule of ``RulePipeline``.
+  init(_ document: PolicyDocument, configuration: RewriteConfiguration, childScopes: [String] = []) {
     self.document = document
     self.configuration = configuration
+    self.childScopes = childScopes
+    var entries: [Entry] = []
     let root = document.root
     if root.hasName("policies") {
       isPolicy = true
-      for section in root.children {
-        visit(section, section: section, sendRequest: nil, inResponse: false)
+      var section = root.firstChildElement
+      while let current = section {
+        Self.walk(current, section: current, sendRequest: nil, inResponse: false, into: &entries)
+        section = current.nextSiblingElement
       }
     } else if root.hasName("fragment") {
       isPolicy = true
-      visit(root, section: root, sendRequest: nil, inResponse: false)
+      Self.walk(root, section: root, sendRequest: nil, inResponse: false, into: &entries)
+    } else {
+      isPolicy = false
     }
+    self.entries = entries
+    if isPolicy { RulePipeline.run(on: &self) }
   }
 
-  /// Visits `element` and its descendants; `section` is the `<inbound>`, `<outbound>`, … or
+  /// Records `element` and its descendants; `section` is the `<inbound>`, `<outbound>`, … or
   /// the `<fragment>` root they are in.
-  private mutating func visit(
-    _ element: PolicyElement, section: PolicyElement, sendRequest: PolicyElement?, inResponse: Bool
+  private static func walk(
+    _ element: PolicyElement, section: PolicyElement, sendRequest: PolicyElement?, inResponse: Bool,
+    into entries: inout [Entry]
   ) {
     var request = sendRequest
     var response = inResponse
-    // Every element the analysis looks at starts with `s` or `r`: test that byte first.
+    func record(_ kind: Entry.Kind) {
+      entries.append(
+        Entry(kind: kind, element: element, section: section, sendRequest: sendRequest, inResponse: inResponse))
+    }
+    // Every element the walk records starts with `s` or `r`: test that byte first.
     switch element.firstNameByte {
     case UInt8(ascii: "s"):
       if element.hasName("set-header") {
-        inspectHeader(element, section: section, sendRequest: sendRequest, inResponse: inResponse)
+        record(.header)
         return
       }
-      if element.hasName("set-variable"), let name = element.attribute("name"), let value = element.attribute("value") {
-        variables[name] = value
+      if element.hasName("set-variable") {
+        if element.attribute("name") != nil, element.attribute("value") != nil { record(.variable) }
       } else if element.hasName("set-query-parameter") {
-        inspectQueryParameter(element)
+        record(.queryParameter)
       } else if element.hasName("set-backend-service") {
-        inspectURL(element.attribute("base-url"), of: element)
+        record(.url(element.attribute("base-url")))
       } else if element.hasName("set-url") {
-        inspectURL(element.rawContent, of: element)
-      } else if element.hasName("send-request") {
+        record(.url(element.rawContent))
+      } else if element.hasName("send-request") || element.hasName("send-one-way-request") {
         request = element
       }
     case UInt8(ascii: "r"):
       if element.hasName("rewrite-uri") {
-        inspectURL(element.attribute("template"), of: element)
+        record(.url(element.attribute("template")))
       } else if element.hasName("return-response") {
         response = true
       }
@@ -71,101 +123,13 @@ public struct PolicyAnalysis {
     }
     var child = element.firstChildElement
     while let current = child {
-      visit(current, section: section, sendRequest: request, inResponse: response)
+      walk(current, section: section, sendRequest: request, inResponse: response, into: &entries)
       child = current.nextSiblingElement
     }
   }
 
-  private mutating func inspectHeader(
-    _ element: PolicyElement, section: PolicyElement, sendRequest: PolicyElement?, inResponse: Bool
-  ) {
-    guard let name = element.attribute("name") else { return }
-    let trimmedName = name.trimmingXMLSpace
-    let sectionPath = element.parent.map { $0.path.joined(separator: "/") } ?? section.name
-    let action = element.attribute("exists-action")?.trimmingXMLSpace
-    let actionIsExpression = action.map { $0.hasPrefix("@") || $0.hasPrefix("{{") } ?? false
-    // Only a missing exists-action, override, skip and append inject; delete strips a key.
-    if let action, !actionIsExpression, !Self.injectingActions.contains(action.lowercased()) { return }
-    if trimmedName.hasPrefix("{{") || trimmedName.hasPrefix("@") {
-      report(
-        .unresolvableHeaderName, .warning, at: element, section: sectionPath,
-        "set-header name '\(trimmedName.hasPrefix("@") ? "@(...)" : trimmedName)' is a named value or an expression; check by hand whether it sends a function key"
-      )
-      return
-    }
-    guard configuration.isKeyHeader(trimmedName) else { return }
-    let valueSource = self.valueSource(of: element)
-    let placement: KeyInjection.Placement
-    if actionIsExpression {
-      placement = .review(.unresolvableExistsAction)
-    } else if inResponse {
-      placement = .review(.keyInResponse)
-    } else if let sendRequest {
-      placement = .sendRequest(sendRequest)
-    } else if let parent = element.parent, section.hasName("fragment") {
-      placement = .inPlace(parent: parent, scope: section, inFragment: true)
-    } else if let parent = element.parent, section.hasName("inbound") {
-      placement =
-        parent.isSame(as: section)
-        ? .inboundTop(inbound: parent) : .inPlace(parent: parent, scope: section, inFragment: false)
-    } else {
-      placement = .review(.keyOutsideInbound)
-    }
-    injections.append(
-      KeyInjection(
-        element: element, headerName: trimmedName, placement: placement, valueSource: valueSource, section: sectionPath)
-    )
-    if valueSource == .literal {
-      report(
-        .literalKey, .error, at: element, section: sectionPath,
-        "the value of header '\(trimmedName)' is a literal function key (a leaked secret): rotate the key and keep it in a Key Vault-backed named value"
-      )
-    }
-    if case .review(let rule) = placement {
-      report(
-        rule, .warning, at: element, section: sectionPath,
-        Self.reviewMessage(rule, header: trimmedName, section: section.name))
-    }
-  }
-
-  private static let injectingActions: Set<String> = ["override", "skip", "append"]
-
-  private static func reviewMessage(_ rule: Rule, header: String, section: String) -> String {
-    switch rule {
-    case .keyOutsideInbound:
-      "function key header '\(header)' is set in <\(section)>; <authentication-managed-identity> is valid only in <inbound> and <send-request>: migrate it by hand"
-    case .keyInResponse:
-      "function key header '\(header)' is set on a response returned to the client: remove it by hand"
-    case .unresolvableExistsAction:
-      "function key header '\(header)' has an exists-action expression: check by hand whether it sends the key"
-    default:
-      rule.summary
-    }
-  }
-
-  private mutating func inspectQueryParameter(_ element: PolicyElement) {
-    guard let name = element.attribute("name")?.trimmingXMLSpace, name.lowercased() == "code",
-      element.attribute("exists-action")?.trimmingXMLSpace != "delete"
-    else { return }
-    report(
-      .keyInQueryParameter, .warning, at: element, section: element.parent?.path.joined(separator: "/") ?? "",
-      "a function key is passed as the 'code' query parameter: replace it with <authentication-managed-identity> by hand"
-    )
-  }
-
-  private mutating func inspectURL(_ url: String?, of element: PolicyElement) {
-    guard let url else { return }
-    let bytes = Array(url.utf8)
-    guard bytes.containsLiteral("code=", caseInsensitive: true),
-      bytes.containsLiteral("?code=", caseInsensitive: true) || bytes.containsLiteral("&code=", caseInsensitive: true)
-        || bytes.containsLiteral("&amp;code=", caseInsensitive: true)
-    else { return }
-    report(
-      .keyInURL, .warning, at: element, section: element.parent?.path.joined(separator: "/") ?? "",
-      "the URL of <\(element.name)> passes a function key in its 'code' query parameter: remove it by hand")
-  }
-
-  private mutating func report(
+  /// Adds a finding at `element`.
+  mutating func report(
     _ rule: Rule, _ severity: Severity, at element: PolicyElement, section: String, _ message: String
   ) {
     let (line, column) = element.location
@@ -173,59 +137,8 @@ public struct PolicyAnalysis {
       Finding(rule: rule, severity: severity, message: message, line: line, column: column, section: section))
   }
 
-  /// Classifies the header's `<value>`s: a named value, a variable set from one, a literal…
-  private func valueSource(of header: PolicyElement) -> KeyInjection.ValueSource {
-    guard let value = header.children.first(where: { $0.hasName("value") }) else { return .none }
-    let text = value.rawContent.trimmingXMLSpace
-    if text.isEmpty { return .none }
-    if let name = Self.namedValueReference(text) { return .namedValue(name) }
-    if text.hasPrefix("@") {
-      if let variable = Self.variableName(in: text), let assigned = variables[variable],
-        let name = Self.namedValueReference(assigned.trimmingXMLSpace)
-      {
-        return .namedValue(name)
-      }
-      return .expression
-    }
-    if text.contains("{{") { return .expression }
-    if text.contains("${") || text.contains("%{") || text.contains("{#") || text.contains("#{") { return .template }
-    return .literal
-  }
-
-  /// The display name in `{{name}}` when `text` is exactly one named-value reference.
-  static func namedValueReference(_ text: String) -> String? {
-    guard text.hasPrefix("{{"), text.hasSuffix("}}"), text.utf8.count > 4 else { return nil }
-    let inner = text.dropFirst(2).dropLast(2)
-    if inner.hasPrefix("${") { return inner.hasSuffix("}") ? String(inner) : nil }
-    return inner.contains("{") || inner.contains("}") ? nil : String(inner)
-  }
-
-  /// The variable read by `context.Variables["k"]` or `context.Variables.GetValueOrDefault…("k")`.
-  static func variableName(in expression: String) -> String? {
-    let bytes = Array(expression.utf8)
-    let marker = Array("Variables".utf8)
-    guard bytes.count > marker.count,
-      let found = (0...(bytes.count - marker.count)).first(where: {
-        bytes[$0..<($0 + marker.count)].elementsEqual(marker)
-      })
-    else { return nil }
-    var i = found + marker.count
-    let allowed = Set("[.GetValueOrDefault<string>( ".utf8)
-    while i < bytes.count, bytes[i] != .doubleQuote {
-      guard allowed.contains(bytes[i]) else { return nil }
-      i += 1
-    }
-    guard i < bytes.count, let close = bytes[(i + 1)...].firstIndex(of: .doubleQuote) else { return nil }
-    return String(decoding: bytes[(i + 1)..<close], as: UTF8.self)
-  }
-}
-
-extension StringProtocol {
-  /// The text without leading and trailing XML white space.
-  var trimmingXMLSpace: String {
-    let bytes = Array(utf8)
-    guard let first = bytes.firstIndex(where: { !$0.isXMLSpace }), let last = bytes.lastIndex(where: { !$0.isXMLSpace })
-    else { return "" }
-    return String(decoding: bytes[first...last], as: UTF8.self)
+  /// The section path of the element's parent, such as `inbound/choose/when`.
+  static func sectionPath(of element: PolicyElement) -> String {
+    element.parent?.path.joined(separator: "/") ?? ""
   }
 }

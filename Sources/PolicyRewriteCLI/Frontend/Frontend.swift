@@ -117,9 +117,10 @@ public struct Frontend: Sendable {
     let roots = paths.map { FileWalker.normalize($0, workingDirectory: FileSystem.currentDirectory()) }
     var scannedArguments = Set<Int?>()
     let progress = ProgressBar(total: items.count, enabled: options.showsProgress)
+    let frontend = withAuthorizationContext(items)
     OrderedParallel.run(
       count: items.count, jobs: options.jobs,
-      work: { [self] index in process(items[index]) },
+      work: { index in frontend.process(items[index]) },
       consume: { index, report in
         progress.clear()
         if report.countsAsScanned { scannedArguments.insert(Self.argumentIndex(of: items[index].path, in: roots)) }

@@ -178,9 +178,9 @@ extension Rule {
   public var defaultSeverity: Severity {
     switch self {
     case .keyInjection, .literalKey, .managedIdentityConflict, .conflictingResources, .unresolvedResource,
-      .parseError, .ioError, .verificationFailed:
+      .parseError, .ioError, .verificationFailed, .keyVariable:
       .error
-    case .fragmentInboundOnly, .skippedPath:
+    case .fragmentInboundOnly, .skippedPath, .authorizationTokenReplaced:
       .note
     default:
       .warning

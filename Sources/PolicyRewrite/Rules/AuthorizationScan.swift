@@ -1,0 +1,244 @@
+import PolicyDOM
+
+/// What reads, removes or writes the request's `Authorization` header in one `<inbound>` or
+/// policy fragment, in document order (`rewrite-spec.md` §2a).
+///
+/// Not touches: CORS header lists, comments, the children of a `send-request` (they build
+/// another request), a `return-response` (it builds the response) and key injections.
+/// Expressions are read from the original bytes, because the parsed text is masked.
+struct AuthorizationScan {
+  /// One element that touches the header.
+  struct Touch {
+    enum Kind {
+      case reader, remover, writer
+      /// An `authentication-managed-identity`: a writer unless it is the one already in place.
+      case managedIdentity
+    }
+
+    let kind: Kind
+    let element: PolicyElement
+    /// The direct child of the scanned scope that is or holds the element.
+    let top: PolicyElement
+
+    var offset: Int { element.range.lowerBound }
+    var readsOrRemoves: Bool { kind == .reader || kind == .remover }
+  }
+
+  /// The touches, in document order.
+  private(set) var touches: [Touch] = []
+  /// For each prefix `touches[..<i]`, the last reader that no later remover in it follows.
+  private var unremovedReaders: [Touch?] = []
+  private let configuration: RewriteConfiguration
+  /// Whether the document names `authorization` at all; if not, no text needs reading.
+  private let scansText: Bool
+
+  /// Scans every descendant of `scope`.
+  init(scope: PolicyElement, configuration: RewriteConfiguration, scansText: Bool) {
+    self.configuration = configuration
+    self.scansText = scansText
+    var child = scope.firstChildElement
+    while let top = child {
+      visit(top, top: top)
+      child = top.nextSiblingElement
+    }
+    var reader: Touch?
+    unremovedReaders.reserveCapacity(touches.count + 1)
+    unremovedReaders.append(nil)
+    for touch in touches {
+      if touch.kind == .reader { reader = touch } else if touch.kind == .remover { reader = nil }
+      unremovedReaders.append(reader)
+    }
+  }
+
+  /// The first writer (an MI element included).
+  var firstWriter: Touch? { touches.first { $0.kind == .writer || $0.kind == .managedIdentity } }
+
+  /// The last reader or remover.
+  var lastReaderOrRemover: Touch? { touches.last(where: \.readsOrRemoves) }
+
+  /// The first reader or remover that starts after `offset`.
+  func firstReaderOrRemover(after offset: Int) -> Touch? {
+    touches[firstIndex(after: offset)...].first(where: \.readsOrRemoves)
+  }
+
+  /// The last reader before `offset` that no remover between it and `offset` follows.
+  func unremovedReader(before offset: Int) -> Touch? {
+    unremovedReaders[firstIndex(after: offset - 1)]
+  }
+
+  /// The index of the first touch that starts after `offset` (binary search).
+  private func firstIndex(after offset: Int) -> Int {
+    var low = 0
+    var high = touches.count
+    while low < high {
+      let middle = (low + high) / 2
+      if touches[middle].offset <= offset {
+        low = middle + 1
+      } else {
+        high = middle
+      }
+    }
+    return low
+  }
+
+  /// The union of what the touches do, for a fragment's entry in
+  /// ``RewriteConfiguration/authorizationFragments``.
+  var use: AuthorizationUse {
+    var use: AuthorizationUse = []
+    for touch in touches {
+      switch touch.kind {
+      case .reader: use.insert(.reads)
+      case .remover: use.insert(.removes)
+      case .writer, .managedIdentity: use.insert(.writes)
+      }
+    }
+    return use
+  }
+
+  private mutating func visit(_ element: PolicyElement, top: PolicyElement) {
+    if element.hasName("send-request") || element.hasName("send-one-way-request") || element.hasName("cors")
+      || element.hasName("return-response")
+    {
+      return
+    }
+    if element.hasName("set-header"), let name = element.attribute("name"),
+      configuration.isKeyHeader(name.trimmingXMLSpace)
+    {
+      return
+    }
+    var reads = false
+    func add(_ kind: Touch.Kind) {
+      touches.append(Touch(kind: kind, element: element, top: top))
+      if kind == .reader { reads = true }
+    }
+    if element.hasName("validate-jwt") {
+      if Self.isAuthorization(element.attribute("header-name")) { add(.reader) }
+    } else if element.hasName("validate-azure-ad-token") {
+      let sources = ["header-name", "query-parameter-name", "token-value"].map { element.attribute($0) }
+      if Self.isAuthorization(sources[0]) || sources.allSatisfy({ $0 == nil }) { add(.reader) }
+    } else if element.hasName("check-header") {
+      if Self.isAuthorization(element.attribute("name")) { add(.reader) }
+    } else if element.hasName("set-header") {
+      if Self.isAuthorization(element.attribute("name")) {
+        let action = element.attribute("exists-action")?.trimmingXMLSpace.lowercased()
+        add(action == "delete" ? .remover : .writer)
+      }
+    } else if element.hasName("authentication-basic") {
+      add(.writer)
+    } else if element.hasName("authentication-managed-identity") {
+      add(.managedIdentity)
+    } else if element.hasName("vary-by-header") {
+      if element.parent?.hasName("cache-lookup") == true, Self.isAuthorization(element.rawContent) { add(.reader) }
+    } else if element.hasName("include-fragment") {
+      let id = element.attribute("fragment-id")?.trimmingXMLSpace ?? ""
+      let use = configuration.authorizationFragments[id] ?? []
+      if use.contains(.reads) { add(.reader) }
+      if use.contains(.removes) { add(.remover) }
+      if use.contains(.writes) { add(.writer) }
+    }
+    if scansText, !reads, Self.expressionNamesAuthorization(in: element) { add(.reader) }
+    var child = element.firstChildElement
+    while let current = child {
+      visit(current, top: top)
+      child = current.nextSiblingElement
+    }
+  }
+
+  private static func isAuthorization(_ value: String?) -> Bool {
+    value?.trimmingXMLSpace.lowercased() == "authorization"
+  }
+
+  /// Whether a policy expression in the element's start tag or in its own text (not its
+  /// children's, not its comments) names `"Authorization"` as a string.
+  static func expressionNamesAuthorization(in element: PolicyElement) -> Bool {
+    let source = element.document.source
+    let tagEnd = element.isEmptyElementTag ? element.range.upperBound : element.contentRange.lowerBound
+    if namesAuthorization(source, element.range.lowerBound..<tagEnd, inTag: true) { return true }
+    var cursor = element.contentRange.lowerBound
+    var child = element.firstChildElement
+    while cursor < element.contentRange.upperBound {
+      let end = child?.range.lowerBound ?? element.contentRange.upperBound
+      if textNamesAuthorization(source, cursor..<end) { return true }
+      guard let current = child else { break }
+      cursor = current.range.upperBound
+      child = current.nextSiblingElement
+    }
+    return false
+  }
+
+  /// Text between child elements, with its comments left out.
+  private static func textNamesAuthorization(_ source: [UInt8], _ range: Range<Int>) -> Bool {
+    var start = range.lowerBound
+    while start < range.upperBound {
+      var end = range.upperBound
+      var next = range.upperBound
+      if let open = source.firstOffset(of: "<!--", from: start), open < range.upperBound {
+        end = open
+        next = source.firstOffset(of: "-->", from: open + 4).map { $0 + 3 } ?? range.upperBound
+      }
+      if namesAuthorization(source, start..<end, inTag: false) { return true }
+      start = next
+    }
+    return false
+  }
+
+  /// Whether `"Authorization"` (or `&quot;Authorization&quot;`), in any case, stands in
+  /// `range` after an `@`: a string in a policy expression. In a start tag, an attribute
+  /// whose whole value is the name (`name="Authorization"`) is not an expression.
+  private static func namesAuthorization(_ source: [UInt8], _ range: Range<Int>, inTag: Bool) -> Bool {
+    let count = "authorization".utf8.count
+    var sawAt = false
+    var i = range.lowerBound
+    while i + count <= range.upperBound {
+      let byte = source[i]
+      if byte == .at {
+        sawAt = true
+      } else if sawAt, byte | 0x20 == UInt8(ascii: "a"), source.hasLiteral(caseInsensitive: "authorization", at: i),
+        let opening = quoteStart(source, before: i, from: range.lowerBound),
+        closesQuote(source, at: i + count, before: range.upperBound)
+      {
+        if !(inTag && isAttributeValueStart(source, quote: opening, from: range.lowerBound)) { return true }
+      }
+      i += 1
+    }
+    return false
+  }
+
+  /// The offset of the `"` or `&quot;` that ends just before `index`.
+  private static func quoteStart(_ source: [UInt8], before index: Int, from lower: Int) -> Int? {
+    if index - 1 >= lower, source[index - 1] == .doubleQuote { return index - 1 }
+    if index - 6 >= lower, source.hasLiteral("&quot;", at: index - 6) { return index - 6 }
+    return nil
+  }
+
+  private static func closesQuote(_ source: [UInt8], at index: Int, before upper: Int) -> Bool {
+    (index < upper && source[index] == .doubleQuote) || (index + 6 <= upper && source.hasLiteral("&quot;", at: index))
+  }
+
+  /// Whether the quote at `quote` opens an attribute value: `name="`, not `== "`.
+  private static func isAttributeValueStart(_ source: [UInt8], quote: Int, from lower: Int) -> Bool {
+    guard source[quote] == .doubleQuote else { return false }
+    var i = quote - 1
+    while i >= lower, source[i].isXMLSpace { i -= 1 }
+    guard i >= lower, source[i] == .equals else { return false }
+    i -= 1
+    while i >= lower, source[i].isXMLSpace { i -= 1 }
+    guard i >= lower else { return false }
+    let byte = source[i]
+    return byte.asciiLowercased >= UInt8(ascii: "a") && byte.asciiLowercased <= UInt8(ascii: "z")
+      || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == .hyphen || byte == .underscore
+      || byte == UInt8(ascii: ":")
+  }
+}
+
+extension Array where Element == UInt8 {
+  /// Whether the bytes at `index` are `literal` (lowercase ASCII) in any case.
+  fileprivate func hasLiteral(caseInsensitive literal: StaticString, at index: Int) -> Bool {
+    let count = literal.utf8CodeUnitCount
+    guard index >= 0, index + count <= self.count else { return false }
+    return literal.withUTF8Buffer { pattern in
+      for k in 0..<count where self[index + k].asciiLowercased != pattern[k] { return false }
+      return true
+    }
+  }
+}

@@ -1,0 +1,161 @@
+import PolicyDOM
+
+/// Finds the `<set-header>` elements that inject a function key and decides what the rewrite
+/// does with each (`rewrite-spec.md` §2).
+///
+/// Check: every injection that the rewrite would rewrite is a remaining key
+/// (`key-injection`, an error); the others are review items: a key set outside `<inbound>`
+/// and `send-request`, on a returned response, with an `exists-action` expression, and a
+/// `set-header` whose name is a named value or an expression.
+///
+/// Rewrite: a direct child of `<inbound>` is removed (one MI element per `<inbound>`);
+/// a nested one, or one in a fragment, is replaced in place; one in a `send-request` is
+/// removed (one MI element per `send-request`).
+enum KeyInjectionRule: AnalysisRule {
+  static let id = Rule.keyInjection
+
+  /// Only a missing exists-action, override, skip and append inject; delete strips a key.
+  private static let injectingActions: Set<String> = ["override", "skip", "append"]
+
+  static func run(on analysis: inout PolicyAnalysis) {
+    var variables: [String: String] = [:]
+    for entry in analysis.entries {
+      switch entry.kind {
+      case .variable:
+        if let name = entry.element.attribute("name"), let value = entry.element.attribute("value") {
+          variables[name] = value
+        }
+      case .header:
+        inspect(entry, variables: variables, into: &analysis)
+      case .queryParameter, .url:
+        break
+      }
+    }
+  }
+
+  private static func inspect(
+    _ entry: PolicyAnalysis.Entry, variables: [String: String], into analysis: inout PolicyAnalysis
+  ) {
+    let element = entry.element
+    let section = entry.section
+    guard let name = element.attribute("name") else { return }
+    let trimmedName = name.trimmingXMLSpace
+    let sectionPath = element.parent.map { $0.path.joined(separator: "/") } ?? section.name
+    let action = element.attribute("exists-action")?.trimmingXMLSpace
+    let actionIsExpression = action.map { $0.hasPrefix("@") || $0.hasPrefix("{{") } ?? false
+    if let action, !actionIsExpression, !injectingActions.contains(action.lowercased()) { return }
+    if trimmedName.hasPrefix("{{") || trimmedName.hasPrefix("@") {
+      analysis.report(
+        .unresolvableHeaderName, .warning, at: element, section: sectionPath,
+        unresolvableName(trimmedName.hasPrefix("@") ? "@(...)" : trimmedName))
+      return
+    }
+    guard analysis.configuration.isKeyHeader(trimmedName) else { return }
+    let placement: KeyInjection.Placement
+    if actionIsExpression {
+      placement = .review(.unresolvableExistsAction)
+    } else if entry.inResponse {
+      placement = .review(.keyInResponse)
+    } else if let sendRequest = entry.sendRequest {
+      placement = .sendRequest(sendRequest)
+    } else if let parent = element.parent, section.hasName("fragment") {
+      placement = .inPlace(parent: parent, scope: section, inFragment: true)
+    } else if let parent = element.parent, section.hasName("inbound") {
+      placement =
+        parent.isSame(as: section)
+        ? .inboundTop(inbound: parent) : .inPlace(parent: parent, scope: section, inFragment: false)
+    } else {
+      placement = .review(.keyOutsideInbound)
+    }
+    analysis.injections.append(
+      KeyInjection(
+        element: element, headerName: trimmedName, placement: placement,
+        valueSource: valueSource(of: element, variables: variables), section: sectionPath)
+    )
+    if case .review(let rule) = placement {
+      analysis.report(
+        rule, .warning, at: element, section: sectionPath,
+        reviewMessage(rule, header: trimmedName, section: section.name)
+      )
+    }
+  }
+
+  /// What `check` reports for an injection that the rewrite would rewrite.
+  static func remainingKeyFinding(for injection: KeyInjection) -> Finding {
+    let (line, column) = injection.element.location
+    return Finding(
+      rule: .keyInjection, severity: .error, message: remainingKey(injection), line: line, column: column,
+      section: injection.section)
+  }
+
+  /// Classifies the header's `<value>`: a named value, a variable set from one, a literal…
+  private static func valueSource(of header: PolicyElement, variables: [String: String]) -> KeyInjection.ValueSource {
+    guard let value = header.children.first(where: { $0.hasName("value") }) else { return .none }
+    let text = value.rawContent.trimmingXMLSpace
+    if text.isEmpty { return .none }
+    if let name = namedValueReference(text) { return .namedValue(name) }
+    if text.hasPrefix("@") {
+      if let variable = variableName(in: text), let assigned = variables[variable],
+        let name = namedValueReference(assigned.trimmingXMLSpace)
+      {
+        return .namedValue(name)
+      }
+      return .expression
+    }
+    if text.contains("{{") { return .expression }
+    if text.contains("${") || text.contains("%{") || text.contains("{#") || text.contains("#{") { return .template }
+    return .literal
+  }
+
+  /// The display name in `{{name}}` when `text` is exactly one named-value reference.
+  static func namedValueReference(_ text: String) -> String? {
+    guard text.hasPrefix("{{"), text.hasSuffix("}}"), text.utf8.count > 4 else { return nil }
+    let inner = text.dropFirst(2).dropLast(2)
+    if inner.hasPrefix("${") { return inner.hasSuffix("}") ? String(inner) : nil }
+    return inner.contains("{") || inner.contains("}") ? nil : String(inner)
+  }
+
+  /// The variable read by `context.Variables["k"]` or `context.Variables.GetValueOrDefault…("k")`.
+  static func variableName(in expression: String) -> String? {
+    let bytes = Array(expression.utf8)
+    let marker = Array("Variables".utf8)
+    guard bytes.count > marker.count,
+      let found = (0...(bytes.count - marker.count)).first(where: {
+        bytes[$0..<($0 + marker.count)].elementsEqual(marker)
+      })
+    else { return nil }
+    var i = found + marker.count
+    let allowed = Set("[.GetValueOrDefault<string>( ".utf8)
+    while i < bytes.count, bytes[i] != .doubleQuote {
+      guard allowed.contains(bytes[i]) else { return nil }
+      i += 1
+    }
+    guard i < bytes.count, let close = bytes[(i + 1)...].firstIndex(of: .doubleQuote) else { return nil }
+    return String(decoding: bytes[(i + 1)..<close], as: UTF8.self)
+  }
+}
+
+extension KeyInjectionRule {
+  fileprivate static func unresolvableName(_ name: String) -> String {
+    "set-header name '\(name)' is a named value or an expression; check by hand whether it sends a function key"
+  }
+
+  fileprivate static func reviewMessage(_ rule: Rule, header: String, section: String) -> String {
+    switch rule {
+    case .keyOutsideInbound:
+      "function key header '\(header)' is set in <\(section)>; <authentication-managed-identity> is valid only in <inbound> and <send-request>: migrate it by hand"
+    case .keyInResponse:
+      "function key header '\(header)' is set on a response returned to the client: remove it by hand"
+    case .unresolvableExistsAction:
+      "function key header '\(header)' has an exists-action expression: check by hand whether it sends the key"
+    default:
+      rule.summary
+    }
+  }
+
+  fileprivate static func remainingKey(_ injection: KeyInjection) -> String {
+    let origin = injection.namedValue.map { " from named value '\($0)'" } ?? ""
+    return
+      "header '\(injection.headerName)' injects a function key\(origin); replace it with <authentication-managed-identity> (policy-rewrite migrate)"
+  }
+}

@@ -1,0 +1,645 @@
+import Foundation
+import Testing
+
+@testable import PolicyDOM
+@testable import PolicyRewrite
+
+/// The Authorization header (`rewrite-spec.md` §2a) and keys copied into variables (§2b):
+/// byte-exact golden rewrites, review items and notes.
+@Suite struct AuthorizationTests {
+  static let mi = "<authentication-managed-identity resource=\"11111111-2222-3333-4444-555555555555\" />"
+
+  /// `text` with every LF turned into CRLF.
+  static func crlf(_ text: String) -> String { text.replacingOccurrences(of: "\n", with: "\r\n") }
+
+  /// Rewrites `input`, expects it unchanged with exactly the findings `expected`, and returns them.
+  @discardableResult
+  func expectUnchanged(
+    _ input: String, _ expected: [Rule], with configuration: RewriteConfiguration? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> RewriteResult {
+    let result = try rewrite(input, with: configuration)
+    expectBytes(result.output, bytes(input), "left for review", sourceLocation: sourceLocation)
+    #expect(!result.changed, sourceLocation: sourceLocation)
+    #expect(rules(result.findings) == expected, "\(result.findings)", sourceLocation: sourceLocation)
+    return result
+  }
+
+  // MARK: Placement after readers and removers
+
+  @Test func validateThenDeleteThenKeyPutsTheMIElementAfterTheDelete() throws {
+    // The pattern of the report: validate the caller's JWT, strip it, inject the key.
+    let result = try expectRewrite(
+      """
+      <policies>
+          <inbound>
+              <base />
+              <validate-jwt header-name="Authorization" failed-validation-httpcode="401">
+                  <openid-config url="https://login.example/.well-known/openid-configuration" />
+              </validate-jwt>
+              <set-header name="Authorization" exists-action="delete" />
+              <set-header name="x-functions-key" exists-action="override">
+                  <value>{{fn-key}}</value>
+              </set-header>
+          </inbound>
+      </policies>
+      """,
+      """
+      <policies>
+          <inbound>
+              <base />
+              <validate-jwt header-name="Authorization" failed-validation-httpcode="401">
+                  <openid-config url="https://login.example/.well-known/openid-configuration" />
+              </validate-jwt>
+              <set-header name="Authorization" exists-action="delete" />
+              \(Self.mi)
+          </inbound>
+      </policies>
+      """)
+    #expect(result.findings.isEmpty, "a remover follows the reader: no note")
+  }
+
+  @Test func aReaderAfterTheKeyMovesTheMIElementAfterItWithANoteInCRLF() throws {
+    let result = try expectRewrite(
+      Self.crlf(
+        """
+        <policies>
+            <inbound>
+                <base />
+                <set-header name="x-functions-key" exists-action="override">
+                    <value>{{fn-key}}</value>
+                </set-header>
+                <validate-jwt header-name="AUTHORIZATION" failed-validation-httpcode="401">
+                    <openid-config url="https://login.example/.well-known/openid-configuration" />
+                </validate-jwt>
+                <set-backend-service backend-id="fn" />
+            </inbound>
+        </policies>
+
+        """),
+      Self.crlf(
+        """
+        <policies>
+            <inbound>
+                <base />
+                <validate-jwt header-name="AUTHORIZATION" failed-validation-httpcode="401">
+                    <openid-config url="https://login.example/.well-known/openid-configuration" />
+                </validate-jwt>
+                \(Self.mi)
+                <set-backend-service backend-id="fn" />
+            </inbound>
+        </policies>
+
+        """))
+    let note = try #require(result.findings.first)
+    #expect(rules(result.findings) == [.authorizationTokenReplaced])
+    #expect(note.severity == .note)
+    #expect(note.line == 4)
+    #expect(note.message.contains("line 7") && note.message.contains("line 4"))
+    #expect(note.message.contains("--output-token-variable-name"))
+  }
+
+  @Test func aChooseHoldingAReaderTakesTheMIElementAfterItTabIndented() throws {
+    try expectRewrite(
+      """
+      <policies>
+      \t<inbound>
+      \t\t<base/>
+      \t\t<set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+      \t\t<choose>
+      \t\t\t<when condition="@(context.Request.Method != "OPTIONS")">
+      \t\t\t\t<check-header name="authorization" failed-check-httpcode="401" failed-check-error-message="no" />
+      \t\t\t</when>
+      \t\t</choose>
+      \t\t<set-header name="Authorization" exists-action="delete"/>
+      \t\t<rate-limit calls="5" renewal-period="1"/>
+      \t</inbound>
+      </policies>
+      """,
+      """
+      <policies>
+      \t<inbound>
+      \t\t<base/>
+      \t\t<choose>
+      \t\t\t<when condition="@(context.Request.Method != "OPTIONS")">
+      \t\t\t\t<check-header name="authorization" failed-check-httpcode="401" failed-check-error-message="no" />
+      \t\t\t</when>
+      \t\t</choose>
+      \t\t<set-header name="Authorization" exists-action="delete"/>
+      \t\t<authentication-managed-identity resource="11111111-2222-3333-4444-555555555555"/>
+      \t\t<rate-limit calls="5" renewal-period="1"/>
+      \t</inbound>
+      </policies>
+      """)
+  }
+
+  @Test(arguments: [
+    // rawxml: the expression's quotes stand unescaped in the attribute.
+    #"<set-variable name="t" value="@(context.Request.Headers["authorization"].First())" />"#,
+    // The escaped xml form.
+    #"<set-variable name="t" value="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;))" />"#,
+    // An expression in text.
+    #"<set-body>@(context.Request.Headers.GetValueOrDefault("Authorization", ""))</set-body>"#,
+    #"<log-to-eventhub logger-id="l">@{ return context.Request.Headers.ContainsKey("Authorization") ? "y" : "n"; }</log-to-eventhub>"#,
+    #"<validate-azure-ad-token tenant-id="{{tenant}}" />"#,
+    #"<validate-azure-ad-token tenant-id="t" header-name="authorization" />"#,
+    #"<cache-lookup vary-by-developer="false" vary-by-developer-groups="false"><vary-by-header>Authorization</vary-by-header></cache-lookup>"#,
+  ])
+  func expressionAndOtherReadersCount(reader: String) throws {
+    let result = try expectRewrite(
+      """
+      <policies>
+          <inbound>
+              <base />
+              <set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+              \(reader)
+              <rewrite-uri template="/x" />
+          </inbound>
+      </policies>
+      """,
+      """
+      <policies>
+          <inbound>
+              <base />
+              \(reader)
+              \(Self.mi)
+              <rewrite-uri template="/x" />
+          </inbound>
+      </policies>
+      """)
+    #expect(rules(result.findings) == [.authorizationTokenReplaced])
+  }
+
+  @Test(arguments: [
+    #"<cors><allowed-headers><header>Authorization</header></allowed-headers><expose-headers><header>Authorization</header></expose-headers></cors>"#,
+    #"<!-- <validate-jwt header-name="Authorization" /> -->"#,
+    #"<send-request mode="new" response-variable-name="r"><set-url>https://x.example</set-url><set-header name="Authorization" exists-action="override"><value>@(context.Request.Headers.GetValueOrDefault("Authorization"))</value></set-header></send-request>"#,
+    #"<set-header name="x-note"><value>"Authorization"</value></set-header>"#,
+    #"<set-variable name="n" value="@(context.Variables.GetValueOrDefault("x") == "Authorization-free")" />"#,
+    #"<validate-azure-ad-token tenant-id="t" query-parameter-name="token" />"#,
+    #"<validate-jwt header-name="X-Token" />"#,
+  ])
+  func notTouchesLeaveTheMIElementAfterBase(other: String) throws {
+    let result = try expectRewrite(
+      """
+      <policies>
+          <inbound>
+              <base />
+              <set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+              \(other)
+          </inbound>
+      </policies>
+      """,
+      """
+      <policies>
+          <inbound>
+              <base />
+              \(Self.mi)
+              \(other)
+          </inbound>
+      </policies>
+      """)
+    #expect(result.findings.isEmpty, "\(result.findings)")
+  }
+
+  @Test func aReaderBeforeBaseDoesNotMoveTheMIElement() throws {
+    let result = try expectRewrite(
+      """
+      <policies>
+          <inbound>
+              <check-header name="Authorization" failed-check-httpcode="401" failed-check-error-message="no" />
+              <base />
+              <set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+          </inbound>
+      </policies>
+      """,
+      """
+      <policies>
+          <inbound>
+              <check-header name="Authorization" failed-check-httpcode="401" failed-check-error-message="no" />
+              <base />
+              \(Self.mi)
+          </inbound>
+      </policies>
+      """)
+    #expect(rules(result.findings) == [.authorizationTokenReplaced])
+  }
+
+  // MARK: Review
+
+  @Test func aWriterInTheSameInboundIsReviewNamingBothLines() throws {
+    let result = try expectUnchanged(
+      """
+      <policies>
+          <inbound>
+              <base />
+              <set-header name="x-functions-key" exists-action="override">
+                  <value>{{fn-key}}</value>
+              </set-header>
+              <choose>
+                  <when condition="@(true)">
+                      <set-header name="authorization" exists-action="skip">
+                          <value>Basic dXNlcjpwYXNz</value>
+                      </set-header>
+                  </when>
+              </choose>
+          </inbound>
+      </policies>
+      """, [.authorizationWriter])
+    let finding = try #require(result.findings.first)
+    #expect(finding.severity == .warning)
+    #expect(finding.line == 4)
+    #expect(finding.message.contains("line 4") && finding.message.contains("line 9"), "\(finding.message)")
+    #expect(result.reviewCount == 1)
+    // check reports the review item, not a rewritable injection.
+    #expect(rules(try check(bytes(string(result.output)))) == [.authorizationWriter])
+  }
+
+  @Test func basicAuthenticationIsAWriter() throws {
+    try expectUnchanged(
+      """
+      <policies>
+          <inbound>
+              <authentication-basic username="u" password="{{p}}" />
+              <base />
+              <set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+          </inbound>
+      </policies>
+      """, [.authorizationWriter])
+  }
+
+  @Test func aNestedMIElementElsewhereIsAWriter() throws {
+    try expectUnchanged(
+      """
+      <policies>
+          <inbound>
+              <base />
+              <choose>
+                  <when condition="@(true)">
+                      <authentication-managed-identity resource="api://other" />
+                  </when>
+              </choose>
+              <set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+          </inbound>
+      </policies>
+      """, [.authorizationWriter])
+  }
+
+  @Test func aWriterInTheSameSendRequestIsReviewButOneInInboundIsNot() throws {
+    try expectUnchanged(
+      """
+      <policies>
+          <inbound>
+              <send-request mode="new" response-variable-name="r">
+                  <set-url>https://fn.example/api</set-url>
+                  <set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+                  <set-header name="Authorization" exists-action="override"><value>Bearer t</value></set-header>
+              </send-request>
+          </inbound>
+      </policies>
+      """, [.authorizationWriter])
+    try expectRewrite(
+      """
+      <policies>
+          <inbound>
+              <set-header name="Authorization" exists-action="override"><value>Bearer t</value></set-header>
+              <send-request mode="new" response-variable-name="r">
+                  <set-url>https://fn.example/api</set-url>
+                  <set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+              </send-request>
+          </inbound>
+      </policies>
+      """,
+      """
+      <policies>
+          <inbound>
+              <set-header name="Authorization" exists-action="override"><value>Bearer t</value></set-header>
+              <send-request mode="new" response-variable-name="r">
+                  <set-url>https://fn.example/api</set-url>
+                  \(Self.mi)
+              </send-request>
+          </inbound>
+      </policies>
+      """)
+  }
+
+  @Test func aNestedInjectionWithALaterRemoverIsReview() throws {
+    let result = try expectUnchanged(
+      """
+      <policies>
+          <inbound>
+              <base />
+              <choose>
+                  <when condition="@(true)">
+                      <set-header name="x-functions-key"><value>{{a-key}}</value></set-header>
+                  </when>
+                  <otherwise>
+                      <set-header name="x-functions-key"><value>{{b-key}}</value></set-header>
+                  </otherwise>
+              </choose>
+              <set-header name="Authorization" exists-action="delete" />
+          </inbound>
+      </policies>
+      """, [.authorizationReaderAfterManagedIdentity, .authorizationReaderAfterManagedIdentity])
+    #expect(result.findings.map(\.line) == [6, 9])
+    #expect(result.findings[1].message.contains("line 9") && result.findings[1].message.contains("line 12"))
+    #expect(result.findings[1].message.contains("removes"))
+  }
+
+  @Test func aNestedInjectionAfterTheReaderIsReplacedInPlaceWithANote() throws {
+    let result = try expectRewrite(
+      """
+      <policies>
+          <inbound>
+              <base />
+              <validate-jwt header-name="Authorization" />
+              <choose>
+                  <when condition="@(true)">
+                      <set-header name="x-functions-key"><value>{{a-key}}</value></set-header>
+                  </when>
+              </choose>
+          </inbound>
+      </policies>
+      """,
+      """
+      <policies>
+          <inbound>
+              <base />
+              <validate-jwt header-name="Authorization" />
+              <choose>
+                  <when condition="@(true)">
+                      \(Self.mi)
+                  </when>
+              </choose>
+          </inbound>
+      </policies>
+      """)
+    #expect(rules(result.findings) == [.authorizationTokenReplaced])
+  }
+
+  @Test func aFragmentWithAReaderAfterItsInjectionIsReview() throws {
+    try expectUnchanged(
+      """
+      <fragment>
+      \t<set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+      \t<validate-jwt header-name="Authorization" />
+      </fragment>
+      """, [.authorizationReaderAfterManagedIdentity])
+  }
+
+  @Test func anMIElementAlreadyInPlaceOnlyLosesTheInjection() throws {
+    let result = try expectRewrite(
+      """
+      <policies>
+          <inbound>
+              <base />
+              \(Self.mi)
+              <set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+              <validate-jwt header-name="Authorization" />
+          </inbound>
+      </policies>
+      """,
+      """
+      <policies>
+          <inbound>
+              <base />
+              \(Self.mi)
+              <validate-jwt header-name="Authorization" />
+          </inbound>
+      </policies>
+      """)
+    #expect(result.findings.isEmpty)
+  }
+
+  // MARK: Fragments among the scanned files
+
+  @Test func anIncludedFragmentCountsAsWhatItDoes() throws {
+    let input = """
+      <policies>
+          <inbound>
+              <base />
+              <set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+              <include-fragment fragment-id="jwt-check" />
+          </inbound>
+      </policies>
+      """
+    var configuration = try makeConfiguration()
+    // Not among the scanned files: assumed not to touch the header.
+    try expectRewrite(
+      input,
+      """
+      <policies>
+          <inbound>
+              <base />
+              \(Self.mi)
+              <include-fragment fragment-id="jwt-check" />
+          </inbound>
+      </policies>
+      """, with: configuration)
+    configuration.authorizationFragments = ["jwt-check": [.reads, .removes]]
+    try expectRewrite(
+      input,
+      """
+      <policies>
+          <inbound>
+              <base />
+              <include-fragment fragment-id="jwt-check" />
+              \(Self.mi)
+          </inbound>
+      </policies>
+      """, with: configuration)
+    configuration.authorizationFragments = ["jwt-check": .writes]
+    try expectUnchanged(input, [.authorizationWriter], with: configuration)
+  }
+
+  @Test func aFragmentsUseIsWhatItsDocumentDoes() throws {
+    func use(_ text: String) throws -> AuthorizationUse? {
+      PolicyRewriter.authorizationUse(ofFragment: bytes(text))
+    }
+    #expect(try use("<fragment><validate-jwt header-name=\"Authorization\" /></fragment>") == .reads)
+    #expect(
+      try use("<fragment><set-header name=\"Authorization\" exists-action=\"delete\" /><base /></fragment>")
+        == .removes)
+    #expect(try use("<fragment><authentication-basic username=\"u\" password=\"p\" /></fragment>") == .writes)
+    #expect(try use("<fragment><rate-limit calls=\"1\" renewal-period=\"1\" /></fragment>") == [])
+    #expect(try use("<policies><inbound><validate-jwt header-name=\"Authorization\" /></inbound></policies>") == nil)
+  }
+
+  // MARK: APIOps scopes
+
+  @Test func aParentScopeWithAChildReadingAfterBaseIsReview() throws {
+    let input = """
+      <policies>
+          <inbound>
+              <base />
+              <set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+          </inbound>
+      </policies>
+      """
+    var configuration = try makeConfiguration()
+    configuration.authorizationChildScopes = [TestSupport.path: ["apis/test/operations/get/policy.xml"]]
+    let result = try expectUnchanged(input, [.authorizationChildScope], with: configuration)
+    #expect(result.findings[0].message.contains("apis/test/operations/get/policy.xml"))
+    #expect(result.findings[0].message.contains("line 4"))
+    // Another file's children do not matter.
+    configuration.authorizationChildScopes = ["apis/other/policy.xml": ["apis/other/operations/get/policy.xml"]]
+    try expectRewrite(
+      input,
+      """
+      <policies>
+          <inbound>
+              <base />
+              \(Self.mi)
+          </inbound>
+      </policies>
+      """, with: configuration)
+  }
+
+  @Test func aChildScopeReadsAfterBaseOnlyWithoutAnMIElementBeforeTheReader() {
+    func reads(_ inbound: String) -> Bool {
+      PolicyRewriter.readsAuthorizationAfterBase(bytes("<policies><inbound>\(inbound)</inbound></policies>"))
+    }
+    #expect(reads("<base /><validate-jwt header-name=\"Authorization\" />"))
+    #expect(reads("<base /><set-header name=\"authorization\" exists-action=\"delete\" />"))
+    #expect(
+      reads(
+        "<base /><set-header name=\"x-functions-key\"><value>{{k}}</value></set-header><check-header name=\"Authorization\" failed-check-httpcode=\"401\" failed-check-error-message=\"no\" />"
+      ))
+    #expect(!reads("<validate-jwt header-name=\"Authorization\" /><base />"))
+    #expect(!reads("<validate-jwt header-name=\"Authorization\" />"))
+    #expect(
+      !reads("<base /><authentication-managed-identity resource=\"r\" /><validate-jwt header-name=\"Authorization\" />")
+    )
+    #expect(!reads("<base /><rate-limit calls=\"1\" renewal-period=\"1\" />"))
+  }
+
+  // MARK: Keys copied into variables
+
+  @Test func aVariableReadOnlyByTheRemovedInjectionGoesWithIt() throws {
+    let result = try expectRewrite(
+      Self.crlf(
+        """
+        <policies>
+        \t<inbound>
+        \t\t<base />
+        \t\t<set-variable name="fnKey" value="{{orders-func-key}}" />
+        \t\t<set-header name="x-functions-key" exists-action="override">
+        \t\t\t<value>@((string)context.Variables["fnKey"])</value>
+        \t\t</set-header>
+        \t</inbound>
+        </policies>
+        """),
+      Self.crlf(
+        """
+        <policies>
+        \t<inbound>
+        \t\t<base />
+        \t\t\(Self.mi)
+        \t</inbound>
+        </policies>
+        """))
+    #expect(result.removedKeyNamedValues == ["orders-func-key"])
+    #expect(!string(result.output).contains("{{"))
+  }
+
+  @Test func aVariableReadElsewhereStaysAndIsReview() throws {
+    let result = try expectRewrite(
+      """
+      <policies>
+          <inbound>
+              <base />
+              <set-variable name="fnKey" value="{{orders-func-key}}" />
+              <set-header name="x-functions-key"><value>@((string)context.Variables["fnKey"])</value></set-header>
+              <send-one-way-request mode="new">
+                  <set-url>https://audit.example/?k=@((string)context.Variables["fnKey"])</set-url>
+              </send-one-way-request>
+          </inbound>
+      </policies>
+      """,
+      """
+      <policies>
+          <inbound>
+              <base />
+              \(Self.mi)
+              <set-variable name="fnKey" value="{{orders-func-key}}" />
+              <send-one-way-request mode="new">
+                  <set-url>https://audit.example/?k=@((string)context.Variables["fnKey"])</set-url>
+              </send-one-way-request>
+          </inbound>
+      </policies>
+      """)
+    let kept = try #require(result.findings.first { $0.rule == .keyVariable })
+    #expect(kept.severity == .warning)
+    #expect(kept.line == 4 && kept.message.contains("line 7"))
+    #expect(result.reviewCount == 1)
+    // After the migration, check still reports the key in the variable.
+    #expect(rules(try check(result.output)) == [.keyVariable])
+  }
+
+  @Test func aVariableOutsideTheSendRequestGoesWithItsInjection() throws {
+    try expectRewrite(
+      """
+      <policies>
+          <inbound>
+              <set-variable name="auditKey" value="${audit_func_key}" />
+              <base />
+              <send-request mode="new" response-variable-name="r">
+                  <set-url>https://audit.example/api/log</set-url>
+                  <set-header name="x-functions-key"><value>@(context.Variables.GetValueOrDefault<string>("auditKey"))</value></set-header>
+              </send-request>
+          </inbound>
+      </policies>
+      """,
+      """
+      <policies>
+          <inbound>
+              <base />
+              <send-request mode="new" response-variable-name="r">
+                  <set-url>https://audit.example/api/log</set-url>
+                  \(Self.mi)
+              </send-request>
+          </inbound>
+      </policies>
+      """)
+  }
+
+  @Test func aVariableFeedingAnInjectionLeftForReviewStays() throws {
+    try expectUnchanged(
+      """
+      <policies>
+          <inbound>
+              <base />
+              <authentication-basic username="u" password="{{p}}" />
+              <set-variable name="fnKey" value="{{orders-func-key}}" />
+              <set-header name="x-functions-key"><value>@((string)context.Variables["fnKey"])</value></set-header>
+          </inbound>
+      </policies>
+      """, [.authorizationWriter])
+  }
+
+  @Test func checkReportsAKeyVariableByItsNamedValue() throws {
+    // Used by a key injection of the file.
+    #expect(
+      rules(
+        try check(
+          bytes(
+            """
+            <policies><inbound>
+            <set-variable name="k" value="{{orders-secret}}" />
+            <set-header name="x-functions-key"><value>@((string)context.Variables["k"])</value></set-header>
+            </inbound></policies>
+            """))) == [.keyVariable, .keyInjection])
+    // Named like a function key, ignoring case and separators.
+    for name in ["fn-key", "Orders_Func_Key", "FUNCTIONKEY", "my.fnKey"] {
+      #expect(
+        rules(
+          try check(bytes("<policies><inbound><set-variable name=\"v\" value=\"{{\(name)}}\" /></inbound></policies>")))
+          == [.keyVariable], "\(name)")
+    }
+    for name in ["EncryptionKey", "function-url", "fn-host"] {
+      #expect(
+        try check(bytes("<policies><inbound><set-variable name=\"v\" value=\"{{\(name)}}\" /></inbound></policies>"))
+          .isEmpty, "\(name)")
+    }
+  }
+}
