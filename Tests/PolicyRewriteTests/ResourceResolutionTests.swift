@@ -185,4 +185,33 @@ import Testing
       records.map(\.target) == [.url("https://eu-func.azurewebsites.net/api"), .backendID("orders-func"), nil])
     #expect(records.allSatisfy { $0.scope == .api })
   }
+
+  @Test func embeddedPoliciesTakeTheScopeOfTheirResource() {
+    let bicep = """
+      resource op 'Microsoft.ApiManagement/service/apis/operations/policies@2023-05-01-preview' = {
+        name: 'policy'
+        properties: {
+          format: 'rawxml'
+          value: '''
+      <policies><inbound><base /><set-header name="x-functions-key"><value>{{op-func-key}}</value></set-header></inbound></policies>
+      '''
+        }
+      }
+
+      """
+    let terraform = """
+      resource "azurerm_api_management_product_policy" "gold" {
+        xml_content = <<XML
+      <policies><inbound><base /><set-header name="x-functions-key"><value>{{gold-func-key}}</value></set-header></inbound></policies>
+      XML
+      }
+
+      """
+    let rewriter = PolicyRewriter(configuration: RewriteConfiguration(resources: Self.map))
+    #expect(rewriter.rewrite(Array(bicep.utf8), path: "infra/apim.bicep").injections.map(\.scope) == [.operation])
+    #expect(rewriter.rewrite(Array(terraform.utf8), path: "infra/apim.tf").injections.map(\.scope) == [.product])
+    #expect(rewriter.rewrite(Array(terraform.utf8), path: "infra/apim.tf").injections.map(\.line) == [3])
+    #expect(PolicyScope.of(armResourceType: "Microsoft.ApiManagement/service/policies") == .global)
+    #expect(PolicyScope.of(armResourceType: "Microsoft.ApiManagement/service/policyFragments") == .fragment)
+  }
 }

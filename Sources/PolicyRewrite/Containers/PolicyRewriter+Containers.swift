@@ -84,20 +84,23 @@ extension PolicyRewriter {
   }
 
   /// The injection records of one embedded policy, at the container's lines and columns; in
-  /// Terraform, the scope comes from the enclosing `azurerm_api_management_*_policy` resource.
+  /// Terraform the scope comes from the enclosing `azurerm_api_management_*_policy` resource, in
+  /// Bicep and ARM from the nearest `Microsoft.ApiManagement/…/policies` type before the string.
   private func records(
     of inner: RewriteResult, in policy: EmbeddedPolicy, source: [UInt8], lines: LineMap
   ) -> [InjectionRecord] {
     guard !inner.injections.isEmpty else { return [] }
     let offsets = policy.containerOffsets(of: inner.injections.map { ($0.line, $0.column) })
     let start = policy.containerOffsets(of: [(1, 1)]).first ?? 0
-    let resourceType = PolicyScope.terraformResourceType(enclosing: start, in: source)
+    var scope = PolicyScope.terraformResourceType(enclosing: start, in: source).map(
+      PolicyScope.of(terraformResourceType:))
+    if scope == nil || scope == .unknown {
+      scope = PolicyScope.armResourceType(before: start, in: source).map(PolicyScope.of(armResourceType:))
+    }
     return zip(inner.injections, offsets).map { record, offset in
       var mapped = record
       (mapped.line, mapped.column) = lines.location(of: offset)
-      if let resourceType, record.scope != .fragment, PolicyScope.of(terraformResourceType: resourceType) != .unknown {
-        mapped.scope = PolicyScope.of(terraformResourceType: resourceType)
-      }
+      if let scope, scope != .unknown, record.scope != .fragment { mapped.scope = scope }
       return mapped
     }
   }

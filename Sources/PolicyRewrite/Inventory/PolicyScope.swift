@@ -73,6 +73,38 @@ public enum PolicyScope: String, Sendable, Hashable, Codable, CaseIterable {
     return nil
   }
 
+  /// The scope of an ARM or Bicep resource type, such as
+  /// `Microsoft.ApiManagement/service/apis/policies`.
+  public static func of(armResourceType type: String) -> PolicyScope {
+    let lowered = type.lowercased()
+    if lowered.hasSuffix("/policyfragments") { return .fragment }
+    if lowered.hasSuffix("/operations/policies") { return .operation }
+    if lowered.hasSuffix("/apis/policies") { return .api }
+    if lowered.hasSuffix("/products/policies") { return .product }
+    if lowered.hasSuffix("microsoft.apimanagement/service/policies") { return .global }
+    return .unknown
+  }
+
+  /// The nearest `Microsoft.ApiManagement/…` resource type written before `offset` (an ARM
+  /// `"type"` or a Bicep `resource … 'TYPE@version'`), without its API version.
+  package static func armResourceType(before offset: Int, in source: [UInt8]) -> String? {
+    let marker = Array("Microsoft.ApiManagement/".utf8)
+    var i = min(offset, source.count) - marker.count
+    while i >= 0 {
+      if source[i] == marker[0], source[i..<(i + marker.count)].elementsEqual(marker) {
+        var end = i
+        while end < source.count, ![UInt8(ascii: "@"), .singleQuote, .doubleQuote].contains(source[end]),
+          !source[end].isXMLSpace
+        {
+          end += 1
+        }
+        return String(decoding: source[i..<end], as: UTF8.self)
+      }
+      i -= 1
+    }
+    return nil
+  }
+
   private static func isArtifactsFolder(_ name: String) -> Bool {
     name.contains("artifact") || name == "policies" || name == "apim"
   }

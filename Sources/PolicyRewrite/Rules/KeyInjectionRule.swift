@@ -102,8 +102,11 @@ enum KeyInjectionRule: AnalysisRule {
       }
       return .expression
     }
+    let placeholder = text.contains("${") || text.contains("%{") || text.contains("{#") || text.contains("#{")
+    // `{{${app}-key}}`: a named value whose name is filled in at deployment.
+    if text.hasPrefix("{{"), text.hasSuffix("}}"), placeholder { return .template }
     if text.contains("{{") { return .expression }
-    if text.contains("${") || text.contains("%{") || text.contains("{#") || text.contains("#{") { return .template }
+    if placeholder { return .template }
     return .literal
   }
 
