@@ -7,7 +7,7 @@ import Testing
   import Glibc
 #endif
 
-/// The subprocess runner of the tests and the helpers shared by the reliability suites
+/// The subprocess runner of the tests and what the reliability suites share
 /// (hostile input, write safety, kills): a child process with a deadline and signals,
 /// temporary-file detection, deterministic bytes, large trees.
 enum Reliability {
