@@ -167,7 +167,7 @@ extension Rule {
   public var defaultSeverity: Severity {
     switch self {
     case .keyInjection, .literalKey, .managedIdentityConflict, .conflictingResources, .unresolvedResource,
-      .parseError, .ioError, .verificationFailed:
+      .parseError, .ioError, .verificationFailed, .unsupportedFileType:
       .error
     case .fragmentInboundOnly, .skippedPath:
       .note
