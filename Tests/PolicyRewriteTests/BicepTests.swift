@@ -305,3 +305,33 @@ struct InfrastructureCommandTests {
     }
   }
 }
+
+/// Hostile Bicep and JSON: deep nesting and long strings cost memory and one pass, never the
+/// thread's stack.
+struct InfrastructureHostileInputTests {
+  /// Each nested string's content holds every deeper one: reading whole contents made this
+  /// quadratic (5,000 levels took 22 s); each string's own text is read once now.
+  @Test func deeplyNestedInterpolationsDoNotOverflowTheStack() {
+    let depth = 50_000
+    let source = bytes(
+      "var p = '" + String(repeating: "${f('", count: depth) + String(repeating: "')}", count: depth) + "'\n")
+    let strings = BicepLexer.strings(in: source)
+    #expect(strings.count == depth + 1)
+    #expect(strings.count { !$0.isNested } == 1)
+    let result = PolicyRewriter(configuration: RewriteConfiguration()).check(source, path: "deep.bicep")
+    #expect(result.findings.isEmpty)
+  }
+
+  @Test func anUnterminatedStringRunsToTheEndOfItsLineOrFile() {
+    let bicep = bytes(
+      "var a = 'never closed\nvar b = '<policies><inbound><set-header name=\"x-functions-key\" /></inbound></policies>'\n"
+    )
+    let findings = PolicyRewriter(configuration: RewriteConfiguration()).check(bicep, path: "a.bicep").findings
+    #expect(findings.map(\.rule) == [.keyInjection])
+    #expect(findings.map(\.line) == [2])
+    let json = bytes("{ \"resources\": [ { \"type\": \"Microsoft.ApiManagement/service\", \"value\": \"<policies")
+    let tokens = JSONStringScanner.strings(in: json)
+    #expect(tokens.last?.content.upperBound == json.count)
+    #expect(PolicyRewriter(configuration: RewriteConfiguration()).check(json, path: "a.json").findings.isEmpty)
+  }
+}

@@ -28,6 +28,7 @@ struct BackendCredentialScanner {
     case .yaml:
       offsets = yamlCredentialKeys(in: bytes)
     }
+    guard !offsets.isEmpty else { return [] }
     let lines = LineMap(bytes)
     return offsets.map { entry in
       let (line, column) = lines.location(of: entry.offset)

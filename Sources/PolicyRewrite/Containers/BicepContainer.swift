@@ -15,10 +15,20 @@ struct BicepContainer: PolicyContainer {
     var scan = ContainerScan()
     let literals = BicepLexer.strings(in: bytes).sorted { $0.content.lowerBound < $1.content.lowerBound }
     for literal in literals {
-      let raw = bytes[literal.content]
-      let isLink = raw.starts(with: Array("http".utf8))
-      guard raw.contains(.lessThan) || raw.contains(.backslash) || isLink else { continue }
-      let policy = BicepLexer.decode(bytes, literal)
+      // A nested string's content lies inside the content of the strings around it: only its
+      // own text is read, so that deep nesting costs one pass, not one pass per level.
+      let policy: EmbeddedPolicy
+      let isLink: Bool
+      if literal.isNested {
+        policy = BicepLexer.decode(bytes, literal, skippingHoles: true)
+        isLink = policy.decoded.starts(with: Array("http".utf8))
+        guard policy.decoded.contains(.lessThan) || isLink else { continue }
+      } else {
+        let raw = bytes[literal.content]
+        isLink = raw.starts(with: Array("http".utf8))
+        guard raw.contains(.lessThan) || raw.contains(.backslash) || isLink else { continue }
+        policy = BicepLexer.decode(bytes, literal)
+      }
       if !literal.isNested, EmbeddedPolicy.isPolicyText(policy.decoded) {
         scan.policies.append(policy)
       } else if isLink {

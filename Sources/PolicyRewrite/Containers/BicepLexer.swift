@@ -91,7 +91,11 @@ struct BicepLexer {
 
   /// Decodes a `'…'` string: `\\`, `\'`, `\n`, `\r`, `\t`, `\$`, `\u{…}`; holes are kept
   /// as written, so that the policy parser masks them as template placeholders.
-  static func decode(_ bytes: [UInt8], _ literal: StringLiteral) -> EmbeddedPolicy {
+  ///
+  /// With `skippingHoles`, the holes are left out: a string's own text, which, for strings
+  /// nested in each other's holes, keeps the total work linear (each byte is the own text
+  /// of one string only).
+  static func decode(_ bytes: [UInt8], _ literal: StringLiteral, skippingHoles: Bool = false) -> EmbeddedPolicy {
     let content = literal.content
     var text = DecodedText(capacity: content.count)
     if literal.isMultiline {
@@ -104,7 +108,7 @@ struct BicepLexer {
       if let hole = holes.first, hole.lowerBound == i {
         holes.removeFirst()
         let end = min(hole.upperBound, content.upperBound)
-        for k in i..<end { text.append(bytes[k], at: k) }
+        if !skippingHoles { for k in i..<end { text.append(bytes[k], at: k) } }
         i = max(end, i + 1)
         continue
       }

@@ -16,7 +16,12 @@ extension PolicyRewriter {
     var result = RewriteResult(unchanged: source, isPolicy: false)
     var edits: [TextEdit] = []
     var decodedOutputs: [[UInt8]] = []
-    let lines = LineMap(source)
+    // Built only for a file with something to report: most files have nothing.
+    var lineMap: LineMap?
+    func location(of offset: Int) -> (line: Int, column: Int) {
+      if lineMap == nil { lineMap = LineMap(source) }
+      return lineMap!.location(of: offset)
+    }
     let scan = container.scan(source, configuration: configuration)
     var undecodable = scan.undecodable
     for policy in scan.policies {
@@ -32,16 +37,19 @@ extension PolicyRewriter {
       let mappedOffsets = policy.containerOffsets(of: inner.findings.map { ($0.line, $0.column) })
       result.findings += zip(inner.findings, mappedOffsets).map { finding, offset in
         var mapped = finding
-        (mapped.line, mapped.column) = lines.location(of: offset)
+        (mapped.line, mapped.column) = location(of: offset)
         return mapped
       }
       result.reviewCount += inner.reviewCount
-      result.injections += records(of: inner, in: policy, source: source, lines: lines)
+      if !inner.injections.isEmpty {
+        if lineMap == nil { lineMap = LineMap(source) }
+        result.injections += records(of: inner, in: policy, source: source, lines: lineMap!)
+      }
       result.removedKeyNamedValues.formUnion(inner.removedKeyNamedValues)
       if inner.changed { edits += inner.edits.map(policy.containerEdit) }
     }
     for item in undecodable {
-      let (line, column) = lines.location(of: item.offset)
+      let (line, column) = location(of: item.offset)
       result.findings.append(
         Finding(
           rule: .undecodableEmbeddedPolicy, severity: .warning,

@@ -178,9 +178,9 @@ extension Rule {
   public var defaultSeverity: Severity {
     switch self {
     case .keyInjection, .literalKey, .managedIdentityConflict, .conflictingResources, .unresolvedResource,
-      .parseError, .ioError, .verificationFailed, .keyVariable:
+      .parseError, .ioError, .verificationFailed, .keyVariable, .unsupportedFileType, .strictMap:
       .error
-    case .fragmentInboundOnly, .skippedPath, .authorizationTokenReplaced:
+    case .fragmentInboundOnly, .skippedPath, .authorizationTokenReplaced, .notAPolicy:
       .note
     default:
       .warning
