@@ -59,7 +59,7 @@ public struct PolicyRewriter: Sendable {
   ///   when the file does not parse; no findings for XML that is not a policy.
   public func check(_ source: [UInt8], path: String) -> RewriteResult {
     switch SourceFormat(path: path) {
-    case .policy: checkPolicy(source)
+    case .policy: checkPolicy(source, path: path)
     case .terraform: processTerraform(source, path: path, checking: true)
     case .backendJSON: reportBackend(source, format: .json)
     case .apiopsConfiguration: reportBackend(source, format: .yaml)
@@ -101,10 +101,11 @@ public struct PolicyRewriter: Sendable {
 
   /// Parses and analyses a policy into a result that leaves it unchanged; `nil` when it does
   /// not parse, with the parse error as the result's finding.
-  private func analyse(_ source: [UInt8], into result: inout RewriteResult) -> PolicyAnalysis? {
+  private func analyse(_ source: [UInt8], path: String, into result: inout RewriteResult) -> PolicyAnalysis? {
     result = RewriteResult(unchanged: source)
     do {
-      let analysis = PolicyAnalysis(try PolicyDocument.parse(source), configuration: configuration)
+      let document = try PolicyDocument.parse(source, options: SourceFormat.parseOptions(path: path))
+      let analysis = PolicyAnalysis(document, configuration: configuration)
       result.isPolicy = analysis.isPolicy
       result.reviewCount = analysis.injections.count { !$0.isRewritable }
       return analysis
@@ -114,9 +115,9 @@ public struct PolicyRewriter: Sendable {
     }
   }
 
-  private func checkPolicy(_ source: [UInt8]) -> RewriteResult {
+  private func checkPolicy(_ source: [UInt8], path: String) -> RewriteResult {
     var result = RewriteResult(unchanged: source)
-    guard let analysis = analyse(source, into: &result) else { return result }
+    guard let analysis = analyse(source, path: path, into: &result) else { return result }
     result.findings = analysis.findings
     for injection in analysis.injections where injection.isRewritable {
       let (line, column) = injection.element.location
@@ -141,7 +142,7 @@ public struct PolicyRewriter: Sendable {
     for heredoc in TerraformHeredoc.find(in: source) where heredoc.holdsPolicy(in: source) {
       result.isPolicy = true
       let body = Array(source[heredoc.body])
-      let inner = checking ? checkPolicy(body) : rewritePolicy(body, path: path)
+      let inner = checking ? checkPolicy(body, path: path) : rewritePolicy(body, path: path)
       let lineOffset = lines.location(of: heredoc.body.lowerBound).line - 1
       result.findings += inner.findings.map { finding in
         var shifted = finding
@@ -183,7 +184,7 @@ public struct PolicyRewriter: Sendable {
 
   private func plan(_ source: [UInt8], path: String) -> RewriteResult {
     var result = RewriteResult(unchanged: source)
-    guard let analysis = analyse(source, into: &result), analysis.isPolicy else { return result }
+    guard let analysis = analyse(source, path: path, into: &result), analysis.isPolicy else { return result }
     result.findings = analysis.findings.map(Self.asMigrationFinding)
 
     var planner = EditPlanner(document: analysis.document, configuration: configuration, path: path)
