@@ -35,6 +35,7 @@ struct Check: ParsableCommand {
       shared.readsStandardInput
       ? frontend.runStandardInput(reporter: reporter, output: nil)
       : frontend.run(paths: shared.paths, reporter: reporter)
+    try StandardError.failIfReportLost()
     if summary.errors > 0 { throw ExitCode(2) }
     if summary.findings > 0 { throw ExitCode(1) }
   }

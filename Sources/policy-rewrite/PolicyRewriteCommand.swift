@@ -25,6 +25,8 @@ struct PolicyRewriteCommand: ParsableCommand {
 
   /// Exits with 2 on usage errors (swift-argument-parser's default is 64), printing the usage.
   static func main() {
+    // Before anything opens a file: a closed standard descriptor would be handed to it.
+    StandardDescriptors.secure()
     do {
       var command = try parseAsRoot()
       try command.run()
@@ -34,16 +36,8 @@ struct PolicyRewriteCommand: ParsableCommand {
         exit(withError: error)
       }
       let message = fullMessage(for: error)
-      FileHandleShim.writeError(message + "\n")
+      StandardError.write(message + "\n")
       Glibc.exit(2)
     }
-  }
-}
-
-enum FileHandleShim {
-  static func writeError(_ text: String) {
-    let stream = ByteStream.standardError()
-    stream.write(text)
-    stream.flush()
   }
 }

@@ -32,7 +32,7 @@ struct SharedOptions: ParsableArguments {
   @Option(help: "Colour in text output: auto, always or never.")
   var color: ColorChoice = .auto
 
-  @Option(help: "Files processed at once (default: the number of cores).")
+  @Option(help: "Files processed at once (default: the number of cores; at most 64).")
   var jobs: Int?
 
   func validate() throws {
