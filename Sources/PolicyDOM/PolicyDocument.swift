@@ -186,6 +186,13 @@ private enum LibXML2Parser {
   static func parse(_ masked: [UInt8], original: [UInt8]) throws(ParseError) -> (xmlDocPtr, [ElementSpan]) {
     initializeOnce
     let result: Result<(xmlDocPtr, [ElementSpan]), ParseError> = masked.withUnsafeBufferPointer { buffer in
+      if let excess = AttributeLimit.firstExcess(in: buffer) {
+        let (line, column) = LineMap(original).location(of: excess)
+        return .failure(
+          ParseError(
+            kind: .malformed, line: line, column: column,
+            message: "the element has more than \(AttributeLimit.maximum) attributes; refused"))
+      }
       guard buffer.count < Int(Int32.max),
         let ctxt = buffer.withMemoryRebound(
           to: CChar.self, { xmlCreateMemoryParserCtxt($0.baseAddress, Int32($0.count)) })

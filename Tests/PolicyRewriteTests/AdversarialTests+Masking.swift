@@ -4,9 +4,9 @@ import Testing
 @testable import PolicyRewrite
 
 /// Template masking cannot hide elements from `check`.
-struct TemplateMaskingTests {
+extension AdversarialTests {
   /// A key injection between two elements whose text or attributes open `${` and close `}`.
-  static func hidden(_ opening: String, _ closing: String) -> String {
+  static func hiddenBetween(_ opening: String, _ closing: String) -> String {
     """
     <policies>
         <inbound>
@@ -22,7 +22,7 @@ struct TemplateMaskingTests {
     """
   }
 
-  static let cases: [(String, String)] = [
+  static let templateCases: [(String, String)] = [
     ("<set-body>Price in ${</set-body>", "<set-body>}</set-body>"),
     ("<set-variable name=\"a\" value=\"${\" />", "<set-variable name=\"b\" value=\"}\" />"),
     ("<set-body>%{</set-body>", "<set-body>}</set-body>"),
@@ -34,8 +34,8 @@ struct TemplateMaskingTests {
     "a ${ in one element and a } in another hide nothing from check",
     arguments: ["policy.xml", "policy.xml.tftpl", "policy.xml.tpl"])
   func keyBetweenTemplateDelimitersIsFound(path: String) throws {
-    for (opening, closing) in Self.cases {
-      let source = bytes(Self.hidden(opening, closing))
+    for (opening, closing) in Self.templateCases {
+      let source = bytes(Self.hiddenBetween(opening, closing))
       let findings = try check(source, path: path)
       let found = findings.contains { $0.rule == .keyInjection || $0.rule == .parseError }
       #expect(found, "\(path), \(opening): the key was hidden: \(findings)")
@@ -47,10 +47,10 @@ struct TemplateMaskingTests {
 
   @Test("the same delimiters inside a Terraform heredoc hide nothing either")
   func keyBetweenTemplateDelimitersInTerraform() throws {
-    for (opening, closing) in Self.cases {
+    for (opening, closing) in Self.templateCases {
       let source = bytes(
         "resource \"azurerm_api_management_api_policy\" \"p\" {\n  xml_content = <<XML\n"
-          + Self.hidden(opening, closing)
+          + Self.hiddenBetween(opening, closing)
           + "XML\n}\n")
       let findings = try check(source, path: "main.tf")
       #expect(
@@ -67,9 +67,9 @@ struct TemplateMaskingTests {
     #expect(throws: ParseError.self) { try PolicyDocument.parse(source, options: .init(masksTemplates: false)) }
   }
 
-  @Test("masking hides no element that the file as written has", arguments: TemplateMaskingTests.cases.map(\.0))
+  @Test("masking hides no element that the file as written has", arguments: AdversarialTests.templateCases.map { $0.0 })
   func fuzzInvariantHolds(opening: String) {
-    let source = bytes(Self.hidden(opening, "<set-body>}</set-body>"))
+    let source = bytes(Self.hiddenBetween(opening, "<set-body>}</set-body>"))
     #expect(FuzzInvariants.hiddenElementViolations(source) == [])
   }
 }
