@@ -229,7 +229,9 @@ public struct Frontend: Sendable {
     guard result.changed else { return bytes }
     report.changed = true
     report.removedKeyNamedValues = result.removedKeyNamedValues
-    if options.wantsDiff { report.diff = UnifiedDiff.make(old: bytes, new: result.output, path: report.path) }
+    if options.wantsDiff {
+      report.diff = UnifiedDiff.make(old: bytes, new: result.output, path: item?.path ?? Array(report.path.utf8))
+    }
     guard let item else { return result.output }
     do throws(FileSystemError) {
       switch output {

@@ -89,6 +89,6 @@ final class JSONReporter: Reporter {
         filesWithFindings: summary.withFindings, namedValuesToCleanUp: summary.namedValuesToCleanUp,
         namedValuesStillReferenced: summary.namedValuesStillReferenced))
     output.writeJSON(document)
-    errors.writeLines(summary.lines(for: command))
+    errors.writeLines(summary.lines(for: command).map(Escaping.terminal))
   }
 }

@@ -32,14 +32,15 @@ final class TextReporter: Reporter {
 
   func finish(_ summary: RunSummary) {
     output.flush()
-    errors.writeLines(summary.lines(for: command))
+    errors.writeLines(summary.lines(for: command).map(Escaping.terminal))
   }
 
-  /// One finding in the text format.
+  /// One finding in the text format; the path and the message are escaped for a terminal.
   static func line(for finding: Finding, path: String, color: Bool) -> String {
-    let location = "\(path):\(finding.line):\(finding.column):"
+    let location = "\(Escaping.terminal(path)):\(finding.line):\(finding.column):"
+    let message = Escaping.terminal(finding.message)
     let severity = finding.severity.rawValue
-    guard color else { return "\(location) \(severity): \(finding.message) [\(finding.rule.rawValue)]" }
+    guard color else { return "\(location) \(severity): \(message) [\(finding.rule.rawValue)]" }
     let code =
       switch finding.severity {
       case .error: "\u{1B}[1;31m"
@@ -47,6 +48,6 @@ final class TextReporter: Reporter {
       case .note: "\u{1B}[1;36m"
       }
     return
-      "\u{1B}[1m\(location)\u{1B}[0m \(code)\(severity):\u{1B}[0m \(finding.message) \u{1B}[2m[\(finding.rule.rawValue)]\u{1B}[0m"
+      "\u{1B}[1m\(location)\u{1B}[0m \(code)\(severity):\u{1B}[0m \(message) \u{1B}[2m[\(finding.rule.rawValue)]\u{1B}[0m"
   }
 }
