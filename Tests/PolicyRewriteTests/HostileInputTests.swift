@@ -41,6 +41,8 @@ enum Reliability {
   /// A running child whose output goes to files, so a large output cannot block it.
   final class Child {
     let process = Process()
+    /// Signalled once, when the child has ended.
+    private let exited = DispatchSemaphore(value: 0)
     private let scratch: URL
     private let started = Date()
     private var killedForTime = false
@@ -75,6 +77,7 @@ enum Reliability {
       process.standardOutput = output
       process.standardError = errors
       process.standardInput = input
+      process.terminationHandler = { [exited] _ in exited.signal() }
       try process.run()
     }
 
@@ -88,14 +91,10 @@ enum Reliability {
     /// Waits for the child to end; past `timeout` seconds (times ``timeoutScale``) it is
     /// killed with SIGKILL.
     func wait(timeout: Double = 120) -> Outcome {
-      let deadline = Date().addingTimeInterval(timeout * Reliability.timeoutScale)
-      while process.isRunning {
-        if Date() > deadline {
-          killedForTime = true
-          kill(process.processIdentifier, SIGKILL)
-          break
-        }
-        usleep(2_000)
+      if exited.wait(timeout: .now() + timeout * Reliability.timeoutScale) == .timedOut {
+        killedForTime = true
+        kill(process.processIdentifier, SIGKILL)
+        exited.wait()
       }
       process.waitUntilExit()
       let out = (try? Data(contentsOf: scratch.appendingPathComponent("stdout"))) ?? Data()
