@@ -311,3 +311,46 @@ struct AdversarialTests {
     }
   }
 }
+
+extension AdversarialTests {
+  /// A tmpfs of `options` mounted on a new folder, or `nil` when mounting is not allowed here.
+  static func mountSmallFileSystem(_ options: String) -> URL? {
+    guard getuid() == 0, let folder = try? CLI.makeTemporaryFolder("policy-rewrite-full") else { return nil }
+    let mounted = CLI.tool("mount", ["-t", "tmpfs", "-o", options, "tmpfs", folder.path], cwd: folder)
+    return mounted.status == 0 ? folder : nil
+  }
+
+  @Test(
+    "a full disk (space, then inodes): every file old or new, no temporary file, exit 2",
+    arguments: ["space", "inodes"])
+  func fullDisk(resource: String) throws {
+    guard let mount = Self.mountSmallFileSystem(resource == "space" ? "size=1m" : "size=8m,nr_inodes=48") else {
+      print("SKIPPED full-disk test: cannot mount a tmpfs here")
+      return
+    }
+    defer {
+      _ = CLI.tool("umount", [mount.path], cwd: URL(fileURLWithPath: "/"))
+      try? FileManager.default.removeItem(at: mount)
+    }
+    var old: [String: [UInt8]] = [:]
+    for index in 0..<20 { old["apis/a\(index).xml"] = Array(Reliability.paddedInjection(index, size: 8192).utf8) }
+    try CLI.write(old, under: mount)
+    // Fill what is left: with bytes, or with empty files.
+    if resource == "space" {
+      let filler = open(mount.path + "/filler", O_WRONLY | O_CREAT, 0o644)
+      let block = [UInt8](repeating: 0x20, count: 4096)
+      while block.withUnsafeBytes({ write(filler, $0.baseAddress!, $0.count) }) > 0 {}
+      close(filler)
+    } else {
+      var index = 0
+      while open(mount.path + "/i\(index)", O_WRONLY | O_CREAT | O_CLOEXEC, 0o644) >= 0 { index += 1 }
+    }
+    for arguments in [["--write"], ["--output-dir", "out"]] {
+      let outcome = Reliability.run(["migrate", "--resource", CLI.resource] + arguments + ["apis"], cwd: mount)
+      #expect(outcome.status == 2 && !outcome.signaled, "\(arguments): \(outcome.summary)")
+      for (path, bytes) in old { #expect(CLI.read(mount, path) == bytes, "\(path) changed") }
+      #expect(Reliability.temporaryFiles(mount).isEmpty, "left: \(Reliability.temporaryFiles(mount))")
+      #expect(findingLines(outcome.stderr).contains { $0.contains("No space left") }, "\(outcome.summary)")
+    }
+  }
+}
