@@ -4,8 +4,10 @@
 /// double-quoted attribute may hold `"`, and attributes and text may hold `<`, `&` and
 /// `&&`. The masker finds each expression, scans it as C# (strings, verbatim and
 /// interpolated strings with their holes, char literals, comments, nested brackets) and
-/// replaces the bytes XML cannot carry with `_`. Terraform template sequences (`${...}`,
-/// `%{...}`) are masked the same way, and every `-` inside an XML comment, so that comments
+/// replaces the bytes XML cannot carry with `_`. In a template (``PolicyDocument/ParseOptions``),
+/// Terraform template sequences (`${...}`, `%{...}`) are masked the same way; a sequence is
+/// never taken across a tag, so a `${` in one element and a `}` in another cannot hide the
+/// elements between them. Every `-` inside an XML comment is masked, so that comments
 /// holding `--` parse.
 ///
 /// Every replacement is one ASCII byte for one ASCII byte, so offsets in the masked text are
@@ -23,29 +25,53 @@ struct ExpressionMasker {
   // escaped `xml` form, is never copied.
   private let bytes: UnsafeBufferPointer<UInt8>
   private var positions: [Int] = []
+  /// Whether template sequences are masked.
+  private let masksTemplates: Bool
   /// Set once a template sequence has run to the end of the file without closing.
   private var sawUnterminatedTemplate = false
+  /// No template sequence starts before this offset: one that started earlier met a tag.
+  private var noTemplateBefore = 0
 
-  private init(_ bytes: UnsafeBufferPointer<UInt8>) {
+  private init(_ bytes: UnsafeBufferPointer<UInt8>, masksTemplates: Bool) {
     self.bytes = bytes
+    self.masksTemplates = masksTemplates
+  }
+
+  /// What masking did to a source.
+  struct Masked {
+    /// The masked copy.
+    var bytes: [UInt8]
+    /// Whether a `<` or a quote was masked: bytes that can change which elements the parser sees.
+    var hidesMarkup: Bool
   }
 
   /// Returns the masked copy of `source`, or `nil` when nothing needed masking.
+  /// - Parameter templates: Whether Terraform template sequences are masked too.
   /// - Throws: ``UnterminatedExpression`` when an expression has no matching end.
-  static func mask(_ source: [UInt8]) throws(UnterminatedExpression) -> [UInt8]? {
+  static func mask(_ source: [UInt8], templates: Bool = true) throws(UnterminatedExpression) -> [UInt8]? {
+    try masking(source, templates: templates)?.bytes
+  }
+
+  /// Masks `source`; `nil` when nothing needed masking.
+  static func masking(_ source: [UInt8], templates: Bool) throws(UnterminatedExpression) -> Masked? {
     guard source.contains(where: { $0 == .at || $0 == .dollar || $0 == .percent || $0 == .bang })
     else { return nil }
     let positions = try source.withUnsafeBufferPointer { buffer throws(UnterminatedExpression) -> [Int] in
-      var masker = ExpressionMasker(buffer)
+      var masker = ExpressionMasker(buffer, masksTemplates: templates)
       try masker.run()
       return masker.positions
     }
     guard !positions.isEmpty else { return nil }
     var copy = source
+    var hidesMarkup = false
     copy.withUnsafeMutableBufferPointer { buffer in
-      for position in positions { buffer[position] = .underscore }
+      for position in positions {
+        let byte = buffer[position]
+        if byte == .lessThan || byte == .doubleQuote || byte == .singleQuote { hidesMarkup = true }
+        buffer[position] = .underscore
+      }
     }
-    return copy
+    return Masked(bytes: copy, hidesMarkup: hidesMarkup)
   }
 
   private mutating func put(_ index: Int) {
@@ -182,8 +208,8 @@ struct ExpressionMasker {
   /// broken template syntax anyway; later sequences are then parsed as they are written.
   private mutating func scanTemplate(at index: Int, quote: UInt8?) -> Int? {
     let b = bytes[index]
-    guard b == .dollar || b == .percent, index + 1 < bytes.count, bytes[index + 1] == .openBrace,
-      !sawUnterminatedTemplate
+    guard masksTemplates, b == .dollar || b == .percent, index + 1 < bytes.count, bytes[index + 1] == .openBrace,
+      !sawUnterminatedTemplate, index >= noTemplateBefore
     else { return nil }
     if index > 0, bytes[index - 1] == b { return index + 2 }  // `$${` and `%%{` are escapes
     var depth = 0
@@ -192,6 +218,12 @@ struct ExpressionMasker {
     var end: Int?
     scan: while i < bytes.count {
       let c = bytes[i]
+      if c == .lessThan, startsTag(at: i) {
+        // A template sequence does not cross a tag: this `${` is text. Later ones before
+        // the tag would scan to it again (quadratic), so none is recognised before it.
+        noTemplateBefore = i
+        return nil
+      }
       if inString {
         if c == .backslash {
           i += 1
@@ -217,6 +249,15 @@ struct ExpressionMasker {
     }
     maskMarkup(in: (index + 2)..<(end - 1), quote: quote)
     return end
+  }
+
+  /// Whether the `<` at `index` starts a tag, a comment, a CDATA section or a processing
+  /// instruction (a name character, `/`, `!` or `?` follows it).
+  private func startsTag(at index: Int) -> Bool {
+    guard index + 1 < bytes.count else { return false }
+    let next = bytes[index + 1]
+    return next == .slash || next == .bang || next == .question || next == .underscore || next == UInt8(ascii: ":")
+      || (next | 0x20 >= UInt8(ascii: "a") && next | 0x20 <= UInt8(ascii: "z")) || next >= 0x80
   }
 
   // MARK: C# level

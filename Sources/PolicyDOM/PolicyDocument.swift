@@ -65,16 +65,38 @@ public final class PolicyDocument {
     return spans[Int(bitPattern: token) - 1]
   }
 
+  /// How a document is read.
+  public struct ParseOptions: Sendable, Hashable {
+    /// Whether the document is a Terraform (or other) template whose `${...}` and `%{...}`
+    /// sequences may hold what XML cannot: they are then masked like policy expressions.
+    /// Leave it off for plain policy files, where `${` is text.
+    public var masksTemplates: Bool
+
+    /// Creates options; by default template sequences are masked.
+    public init(masksTemplates: Bool = true) {
+      self.masksTemplates = masksTemplates
+    }
+  }
+
   /// Parses a policy document.
   ///
-  /// - Parameter source: The file's bytes, UTF-8 with or without a byte-order mark.
+  /// Raw policy expressions (and, for templates, template sequences) are masked first. When
+  /// masking hid a `<` or a quote, the file is first read as it is written: if that is
+  /// well-formed XML, it is the reading used, so that no element libxml2 sees in the file can
+  /// be hidden inside what looks like an expression.
+  ///
+  /// - Parameters:
+  ///   - source: The file's bytes, UTF-8 with or without a byte-order mark.
+  ///   - options: How the file is read.
   /// - Returns: The document.
   /// - Throws: ``ParseError`` with the line and column of the first problem.
-  public static func parse(_ source: [UInt8]) throws(ParseError) -> PolicyDocument {
+  public static func parse(_ source: [UInt8], options: ParseOptions = ParseOptions()) throws(ParseError)
+    -> PolicyDocument
+  {
     try checkEncoding(source)
-    let masked: [UInt8]
+    let masked: ExpressionMasker.Masked?
     do {
-      masked = try ExpressionMasker.mask(source) ?? source
+      masked = try ExpressionMasker.masking(source, templates: options.masksTemplates)
     } catch {
       let (line, column) = LineMap(source).location(of: error.offset)
       throw ParseError(
@@ -83,7 +105,17 @@ public final class PolicyDocument {
           "policy expression is not terminated: no matching bracket for '\(Character(UnicodeScalar(source[error.offset + 1])))'"
       )
     }
-    let (tree, spans) = try LibXML2Parser.parse(masked, original: source)
+    if let masked, masked.hidesMarkup, let (tree, spans) = try? LibXML2Parser.parse(source, original: source) {
+      return PolicyDocument(source: source, tree: tree, spans: spans)
+    }
+    let (tree, spans) = try LibXML2Parser.parse(masked?.bytes ?? source, original: source)
+    return PolicyDocument(source: source, tree: tree, spans: spans)
+  }
+
+  /// Parses `source` exactly as written, without masking anything (for invariants).
+  static func parseUnmasked(_ source: [UInt8]) throws(ParseError) -> PolicyDocument {
+    try checkEncoding(source)
+    let (tree, spans) = try LibXML2Parser.parse(source, original: source)
     return PolicyDocument(source: source, tree: tree, spans: spans)
   }
 
@@ -154,6 +186,13 @@ private enum LibXML2Parser {
   static func parse(_ masked: [UInt8], original: [UInt8]) throws(ParseError) -> (xmlDocPtr, [ElementSpan]) {
     initializeOnce
     let result: Result<(xmlDocPtr, [ElementSpan]), ParseError> = masked.withUnsafeBufferPointer { buffer in
+      if let excess = AttributeLimit.firstExcess(in: buffer) {
+        let (line, column) = LineMap(original).location(of: excess)
+        return .failure(
+          ParseError(
+            kind: .malformed, line: line, column: column,
+            message: "the element has more than \(AttributeLimit.maximum) attributes; refused"))
+      }
       guard buffer.count < Int(Int32.max),
         let ctxt = buffer.withMemoryRebound(
           to: CChar.self, { xmlCreateMemoryParserCtxt($0.baseAddress, Int32($0.count)) })

@@ -17,6 +17,7 @@ extension UInt8 {
   package static let closeParen = UInt8(ascii: ")")
   package static let asterisk = UInt8(ascii: "*")
   package static let hyphen = UInt8(ascii: "-")
+  package static let dot = UInt8(ascii: ".")
   package static let slash = UInt8(ascii: "/")
   package static let lessThan = UInt8(ascii: "<")
   package static let equals = UInt8(ascii: "=")

@@ -157,9 +157,9 @@ public struct PolicyRewriter: Sendable {
   private func analyse(_ source: [UInt8], path: String, into result: inout RewriteResult) -> PolicyAnalysis? {
     result = RewriteResult(unchanged: source)
     do {
+      let document = try PolicyDocument.parse(source, options: SourceFormat.parseOptions(path: path))
       let analysis = PolicyAnalysis(
-        try PolicyDocument.parse(source), configuration: configuration,
-        childScopes: configuration.authorizationChildScopes[path] ?? [])
+        document, configuration: configuration, childScopes: configuration.authorizationChildScopes[path] ?? [])
       result.isPolicy = analysis.isPolicy
       result.reviewCount = analysis.injections.count { !$0.isRewritable }
       return analysis

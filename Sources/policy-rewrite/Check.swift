@@ -62,6 +62,7 @@ struct Check: ParsableCommand {
         throw ExitCode(2)
       }
     }
+    try StandardError.failIfReportLost()
     if summary.errors > 0 { throw ExitCode(2) }
     if summary.findings > 0 && writeBaseline == nil { throw ExitCode(1) }
   }

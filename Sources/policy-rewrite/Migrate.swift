@@ -61,6 +61,10 @@ struct Migrate: ParsableCommand {
     if outputDirectory != nil && (write || check) {
       throw ValidationError("--output-dir cannot be combined with --write or --check")
     }
+    if outputDirectory != nil && shared.readsStandardInput {
+      throw ValidationError(
+        "--output-dir cannot be combined with '-' (standard input): the result goes to standard output")
+    }
     if resource == nil && resourceMap == nil { throw ValidationError("give --resource or --resource-map") }
     if shared.readsStandardInput && (write || outputDirectory != nil) {
       throw ValidationError("standard input is rewritten to standard output: --write and --output-dir need files")
@@ -108,6 +112,7 @@ struct Migrate: ParsableCommand {
       shared.readsStandardInput
       ? frontend.runStandardInput(reporter: reporter, output: check ? nil : ByteStream.standardOutput())
       : frontend.run(paths: shared.paths, reporter: reporter)
+    try StandardError.failIfReportLost()
     if summary.errors > 0 { throw ExitCode(2) }
     if check && (summary.changed > 0 || summary.needingReview > 0) { throw ExitCode(1) }
   }

@@ -25,6 +25,8 @@ struct PolicyRewriteCommand: ParsableCommand {
 
   /// Exits with 2 on usage errors (swift-argument-parser's default is 64), printing the usage.
   static func main() {
+    // Before anything opens a file: a closed standard descriptor would be handed to it.
+    StandardDescriptors.secure()
     if let first = CommandLine.arguments.dropFirst().first, !first.hasPrefix("-") {
       let names = ["help"] + configuration.subcommands.map { $0._commandName }
       if !names.contains(first) {
@@ -32,7 +34,7 @@ struct PolicyRewriteCommand: ParsableCommand {
         if let suggestion = Suggestion.closest(to: first, among: Set(names)) {
           message += "; did you mean '\(suggestion)'?"
         }
-        FileHandleShim.writeError(message + "\nUsage: policy-rewrite <plan|migrate|check> [options] <paths>\n")
+        StandardError.write(message + "\nUsage: policy-rewrite <plan|migrate|check> [options] <paths>\n")
         Glibc.exit(2)
       }
     }
@@ -45,16 +47,8 @@ struct PolicyRewriteCommand: ParsableCommand {
         exit(withError: error)
       }
       let message = fullMessage(for: error)
-      FileHandleShim.writeError(message + "\n")
+      StandardError.write(message + "\n")
       Glibc.exit(2)
     }
-  }
-}
-
-enum FileHandleShim {
-  static func writeError(_ text: String) {
-    let stream = ByteStream.standardError()
-    stream.write(text)
-    stream.flush()
   }
 }

@@ -48,7 +48,7 @@ struct SharedOptions: ParsableArguments {
     help: "A path that holds no policy file is an error (exit 2), not a warning.")
   var requiresFiles = false
 
-  @Option(parsing: .unconditional, help: "Files processed at once (default: the number of cores).")
+  @Option(parsing: .unconditional, help: "Files processed at once (default: the number of cores; at most 64).")
   var jobs: Int?
 
   func validate() throws {

@@ -21,6 +21,7 @@ enum FuzzInvariants {
   static func violations(_ input: [UInt8]) -> [String] {
     var problems: [String] = []
     problems += maskerViolations(input)
+    problems += hiddenElementViolations(input)
     if input.containsLiteral("<<") { problems += containerViolations(input, path: "fuzz.tf") }
     if input.contains(.singleQuote) { problems += containerViolations(input, path: "fuzz.bicep") }
     if input.contains(.doubleQuote), input.containsLiteral("Microsoft.ApiManagement/") {
@@ -231,6 +232,41 @@ enum FuzzInvariants {
       return ["the masker wrote \(b) at offset \(offset)"]
     }
     return []
+  }
+
+  /// Every element libxml2 sees in the file as written, when that is well-formed, is seen
+  /// after masking too (as a plain policy and as a template): masking never hides an element
+  /// from `check`.
+  static func hiddenElementViolations(_ input: [UInt8]) -> [String] {
+    guard let unmasked = try? PolicyDocument.parseUnmasked(input) else { return [] }
+    let expected = elementStarts(unmasked)
+    var problems: [String] = []
+    for templates in [false, true] {
+      let options = PolicyDocument.ParseOptions(masksTemplates: templates)
+      guard let masked = try? PolicyDocument.parse(input, options: options) else { continue }
+      let seen = elementStarts(masked)
+      if let missing = expected.first(where: { !seen.contains($0) }) {
+        problems.append(
+          "masking (templates: \(templates)) hid the element <\(missing.name)> at offset \(missing.offset)")
+      }
+    }
+    return problems
+  }
+
+  /// Each element's name and start offset.
+  static func elementStarts(_ document: PolicyDocument) -> Set<ElementStart> {
+    var result = Set<ElementStart>()
+    var stack = [document.root]
+    while let element = stack.popLast() {
+      result.insert(ElementStart(name: element.name, offset: element.range.lowerBound))
+      stack += element.children
+    }
+    return result
+  }
+
+  struct ElementStart: Hashable {
+    var name: String
+    var offset: Int
   }
 
   /// Every element's range starts with `<name` and ends with `>`; a non-empty element's

@@ -69,7 +69,7 @@ import Testing
     "{{orders.audience_v2}}",
     "${orders_audience}",
     "${azuread_application.orders.client_id}",
-    "${lookup(var.audiences, \"orders\")}",
+    "${var.audiences[0]}",
   ])
   func accepted(text: String) throws {
     let resource = try Resource(validating: text)
@@ -93,6 +93,8 @@ import Testing
     "https://",
     "api://orders func",
     "api://orders\"func",
+    // Written into an attribute: a quote in a placeholder could end it (use a local value).
+    "${lookup(var.audiences, \"orders\")}",
     "https://orders<script>",
     "api://orders\n",
     "{{}}",

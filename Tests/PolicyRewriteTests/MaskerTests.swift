@@ -154,8 +154,11 @@ import Testing
       #"<v a="${x < y && z}">%{ if a && b }<w/>%{ endif }</v>"#,
       #"<v a="${x _ y __ z}">%{ if a __ b }<w/>%{ endif }</v>"#)
     try Self.expectMask(
-      #"<v a="${jsonencode({"k" = "<v>"})}" />"#,
-      #"<v a="${jsonencode({_k_ = __v>_})}" />"#)
+      #"<v a="${jsonencode({"k" = "v > 1"})}" />"#,
+      #"<v a="${jsonencode({_k_ = _v > 1_})}" />"#)
+    // A sequence never crosses what looks like a tag, even inside a string: rendered, the
+    // string would put that tag into the policy. It is left as written.
+    try Self.expectMask(#"<v a="${jsonencode({"k" = "<v>"})}" />"#, nil)
     // `$${` and `%%{` are escapes, not templates.
     try Self.expectMask(#"<v a="$${a < b}" />"#, nil)
   }

@@ -106,6 +106,25 @@ struct MigrateCommandTests {
     }
   }
 
+  @Test("names with a tab, a newline, a quote or a backslash are quoted as git quotes them; git apply and patch agree")
+  func oddNamesAreQuotedInDiffHeaders() throws {
+    let files: [String: [UInt8]] = [
+      "apis/x\t.xml": Array(Policies.injection("tab-key").utf8),
+      "apis/y\n.xml": Array(Policies.injection("newline-key").utf8),
+      "apis/q\"uote.xml": Array(Policies.injection("quote-key").utf8),
+      "apis/back\\slash.xml": Array(Policies.injection("backslash-key").utf8),
+      // Without a tab or newline in its header, `apis/x` would be patched for `apis/x\t.xml`.
+      "apis/x": Array(Policies.clean.utf8),
+    ]
+    try withTemporaryTree(bytes: files) { root in
+      let diff = text(run(["migrate", "--resource", CLI.resource, "apis"], cwd: root).stdout)
+      #expect(diff.contains("--- \"a/apis/x\\t.xml\"\n+++ \"b/apis/x\\t.xml\"\n"), "\(diff)")
+      #expect(diff.contains("--- \"a/apis/y\\n.xml\"\n"), "\(diff)")
+      #expect(diff.contains("--- \"a/apis/q\\\"uote.xml\"\n"), "\(diff)")
+    }
+    try expectDiffMatchesWrite(files, arguments: ["apis"])
+  }
+
   @Test("a folder given as ./apis gives a diff that git apply accepts")
   func dotSlashArgumentDiffApplies() throws {
     try expectDiffMatchesWrite(Self.apiOpsTree.mapValues { Array($0.utf8) }, arguments: ["./apis"])

@@ -351,6 +351,7 @@ import Testing
       """)
   }
 
+  /// A template (`.xml.tftpl`): its `${...}` and `%{...}` sequences are masked to parse.
   @Test func terraformTemplateSyntaxStays() throws {
     let configuration = try makeConfiguration(default: "${orders_audience}")
     try expectRewrite(
@@ -371,7 +372,7 @@ import Testing
               <set-header name="x-functions-key" exists-action="override">
                   <value>{{${orders_key_named_value}}}</value>
               </set-header>
-              <set-variable name="t" value="${jsonencode({ "a" = "<b>" })}" />
+              <set-variable name="t" value="${jsonencode({ "a" = "b > c" })}" />
               <set-variable name="escaped" value="$${not_a_placeholder}" />
           </inbound>
       </policies>
@@ -391,11 +392,11 @@ import Testing
               </cors>
       %{ endif ~}
               <set-backend-service base-url="${orders_base_url}/api" />
-              <set-variable name="t" value="${jsonencode({ "a" = "<b>" })}" />
+              <set-variable name="t" value="${jsonencode({ "a" = "b > c" })}" />
               <set-variable name="escaped" value="$${not_a_placeholder}" />
           </inbound>
       </policies>
-      """, with: configuration)
+      """, path: "apis/orders/policy.xml.tftpl", with: configuration)
   }
 
   @Test func xmlDeclarationStays() throws {

@@ -123,7 +123,7 @@ struct TreeWalkTests {
     }
   }
 
-  @Test("a symbolic link given on the command line is reported and skipped")
+  @Test("a symbolic link given on the command line is refused (exit 2), never followed")
   func linkOnCommandLine() throws {
     try withTemporaryTree(["real/policy.xml": Policies.injection(), "other.xml": Policies.clean]) { root in
       let manager = FileManager.default
@@ -131,12 +131,13 @@ struct TreeWalkTests {
         atPath: root.appendingPathComponent("link.xml").path, withDestinationPath: "real/policy.xml")
       try manager.createSymbolicLink(atPath: root.appendingPathComponent("linkdir").path, withDestinationPath: "real")
       let checked = run(["check", "link.xml", "linkdir", "other.xml"], cwd: root)
-      #expect(checked.status == 0, "a link was followed: \(checked.stderr)")
+      // A check that skipped the folder it was asked to check must not pass.
+      #expect(checked.status == 2, "a named link was followed or passed silently: \(checked.stderr)")
       #expect(
         checked.stderr.contains("link.xml") && checked.stderr.contains("linkdir"), "not reported: \(checked.stderr)")
       #expect(checked.stderr.localizedCaseInsensitiveContains("link"))
       let migrated = run(["migrate", "--write", "--resource", CLI.resource, "link.xml", "linkdir"], cwd: root)
-      #expect(migrated.status == 0, "stderr: \(migrated.stderr)")
+      #expect(migrated.status == 2, "stderr: \(migrated.stderr)")
       #expect(migrated.stderr.contains("link.xml"))
       expectFile(root, "real/policy.xml", Policies.injection(), "written through a link")
       let target = try manager.destinationOfSymbolicLink(atPath: root.appendingPathComponent("link.xml").path)

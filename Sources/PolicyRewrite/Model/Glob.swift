@@ -33,15 +33,25 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
 
   /// Whether a path already split into its components matches.
   public func matches(components: [[UInt8]]) -> Bool {
-    if anchored { return match(segments[...], components[...]) }
+    var steps = 0
+    return matches(components: components, steps: &steps)
+  }
+
+  /// ``matches(components:)``, counting the steps of the match (at most one per pair of
+  /// pattern segment and path component, plus one per component).
+  func matches(components: [[UInt8]], steps: inout Int) -> Bool {
     // One segment without `**` can only match the last component.
-    if segments.count == 1, segments[0] != Array("**".utf8) {
+    if !anchored, segments.count == 1, segments[0] != Self.anySegments {
       guard let last = components.last else { return false }
+      steps += 1
       return Glob.matchSegment(segments[0][...], last[...])
     }
-    for start in components.indices where match(segments[...], components[start...]) { return true }
-    return false
+    // Matching at any segment boundary is matching after a leading `**`.
+    let pattern = anchored || segments.first == Self.anySegments ? segments : [Self.anySegments] + segments
+    return Self.match(pattern, components[...], steps: &steps)
   }
+
+  private static let anySegments = Array("**".utf8)
 
   /// The components of a path: split at `/`, without empty and `.` components.
   public static func components(of path: String) -> [[UInt8]] {
@@ -50,19 +60,36 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
     return parts
   }
 
-  private func match(_ pattern: ArraySlice<[UInt8]>, _ path: ArraySlice<[UInt8]>) -> Bool {
-    guard let first = pattern.first else { return path.isEmpty }
-    if first == Array("**".utf8) {
-      let rest = pattern.dropFirst()
-      var remaining = path
-      while true {
-        if match(rest, remaining) { return true }
-        if remaining.isEmpty { return false }
-        remaining = remaining.dropFirst()
+  /// Matches segments against components; `**` matches any number of components and
+  /// every other segment exactly one. The two-pointer scan of wildcard matching: on a
+  /// mismatch it goes back only to the last `**`, letting it take one more component, so
+  /// the work is at most segments × components whatever the number of `**` (a recursion
+  /// over every split was exponential in them).
+  private static func match(_ pattern: [[UInt8]], _ path: ArraySlice<[UInt8]>, steps: inout Int) -> Bool {
+    var p = 0
+    var n = path.startIndex
+    var star: Int?
+    var starN = n
+    while n < path.endIndex {
+      steps += 1
+      if p < pattern.count, pattern[p] == anySegments {
+        star = p
+        starN = n
+        p += 1
+        continue
       }
+      if p < pattern.count, matchSegment(pattern[p][...], path[n][...]) {
+        p += 1
+        n += 1
+        continue
+      }
+      guard let star else { return false }
+      p = star + 1
+      starN += 1
+      n = starN
     }
-    guard let segment = path.first, Glob.matchSegment(first[...], segment[...]) else { return false }
-    return match(pattern.dropFirst(), path.dropFirst())
+    while p < pattern.count, pattern[p] == anySegments { p += 1 }
+    return p == pattern.count
   }
 
   /// Matches one segment against one name: `*`, `?` and `[...]`.

@@ -4,7 +4,8 @@ import PolicyDOM
 /// application, written as the `resource` attribute of `<authentication-managed-identity>`.
 ///
 /// Accepted forms: a GUID, an `api://` or `https://` URI, a named value `{{name}}`, or a
-/// Terraform placeholder `${...}`. Anything else is refused before any file is read.
+/// Terraform placeholder `${...}` (without quotes, `<`, `>` or `&`, which could break out of the
+/// attribute). Anything else is refused before any file is read.
 public struct Resource: Sendable, Hashable, CustomStringConvertible {
   /// The value as it is written into the attribute (before XML escaping).
   public let value: String
@@ -29,7 +30,7 @@ public struct Resource: Sendable, Hashable, CustomStringConvertible {
   /// The resource as written.
   public var description: String { value }
 
-  /// Whether the value is a Terraform placeholder, written into the policy without escaping.
+  /// Whether the value is a Terraform placeholder (`${...}`, holding no quote, `<`, `>` or `&`).
   public var isTerraformPlaceholder: Bool { value.hasPrefix("${") }
 
   private static func isValid(_ text: String) -> Bool {
@@ -46,6 +47,12 @@ public struct Resource: Sendable, Hashable, CustomStringConvertible {
       return bytes[2..<(bytes.count - 2)].allSatisfy(isNamedValueCharacter)
     }
     if text.hasPrefix("${"), text.hasSuffix("}"), bytes.count > 3 {
+      // Written into an attribute value: nothing that could end it or start markup.
+      let breaksAttribute = bytes.contains {
+        $0 < 0x20 || $0 == 0x7F || $0 == .doubleQuote || $0 == .singleQuote || $0 == .lessThan
+          || $0 == .greaterThan || $0 == .ampersand
+      }
+      if breaksAttribute { return false }
       var depth = 0
       for (index, byte) in bytes.enumerated() {
         if byte == .openBrace { depth += 1 }

@@ -176,7 +176,8 @@ struct EditPlanner {
   /// The MI element's bytes, in the document's empty-element style.
   private func managedIdentityElement(_ resource: Resource) -> [UInt8] {
     var text = "<authentication-managed-identity resource=\""
-    text += resource.isTerraformPlaceholder ? resource.value : Self.escapeAttribute(resource.value)
+    // Every value is escaped, placeholders too (validated, they hold nothing to escape).
+    text += Self.escapeAttribute(resource.value)
     text += "\""
     if let clientID = configuration.clientID { text += " client-id=\"\(Self.escapeAttribute(clientID))\"" }
     if let variable = configuration.outputTokenVariableName {

@@ -1,12 +1,23 @@
 import PolicyDOM
 import PolicyRewrite
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
 #endif
 
 /// A buffered writer on a file descriptor (standard output or standard error).
+///
+/// A write that fails is remembered for the whole process (``outputLost``), so the command
+/// can exit non-zero when its report did not reach its reader. A write to a closed pipe
+/// during a write run ends the run as SIGPIPE would, with the writes in flight rolled back
+/// (see ``TemporaryFiles``).
 public final class ByteStream {
+  private static let lost = Atomic<Bool>(false)
+
+  /// Whether a write to any stream failed: the report is incomplete.
+  public static var outputLost: Bool { lost.load(ordering: .relaxed) }
+
   /// Standard output.
   public static func standardOutput() -> ByteStream { ByteStream(descriptor: 1) }
   /// Standard error.
@@ -41,6 +52,8 @@ public final class ByteStream {
       let result = buffer.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
       if result < 0 {
         if errno == EINTR { continue }
+        if errno == EPIPE { TemporaryFiles.shared.interrupt(SIGPIPE) }
+        Self.lost.store(true, ordering: .relaxed)
         break
       }
       written += result

@@ -9,13 +9,20 @@ import PolicyRewrite
 /// command line are always taken unless excluded. The result is sorted by path.
 public struct FileWalker: Sendable {
   /// A file to process.
+  ///
+  /// Paths are the bytes the kernel has: they are compared, de-duplicated and sorted as
+  /// bytes, so names that differ only in Unicode normalisation, or that are not UTF-8, are
+  /// each a file of their own.
   public struct Item: Sendable, Hashable {
-    /// The path as shown to the user: the argument joined with the path below it.
-    public var path: String
+    /// The path: the argument joined with the path below it.
+    public var path: [UInt8]
     /// The path relative to the argument it was found under (the file name for a file argument).
-    public var relativePath: String
+    public var relativePath: [UInt8]
     /// Whether the file was named on the command line (not found in a folder).
     public var isExplicit = false
+
+    /// The path as shown to the user (see ``FileSystem/display(_:)``).
+    public var displayPath: String { FileSystem.display(path) }
   }
 
   /// Something skipped or unreadable while walking.
@@ -68,31 +75,36 @@ public struct FileWalker: Sendable {
   public func walk(_ arguments: [String]) -> (items: [Item], problems: [Problem]) {
     var items: [Item] = []
     var problems: [Problem] = []
-    let workingDirectory = FileSystem.currentDirectory()
+    let workingDirectory = FileSystem.currentDirectory().map(FileSystem.display)
     for argument in arguments {
       let root = Self.normalize(argument, workingDirectory: workingDirectory)
-      switch FileSystem.kind(of: root) {
+      let rootBytes = Array(root.utf8)
+      switch FileSystem.kind(of: rootBytes) {
       case .file:
         let components = root.split(separator: "/")
         let relative = root.hasPrefix("/") || components.contains("..") ? String(components.last ?? "") : root
         if !isExcluded(Glob.components(of: root)) {
-          items.append(Item(path: root, relativePath: relative, isExplicit: true))
+          items.append(Item(path: rootBytes, relativePath: Array(relative.utf8), isExplicit: true))
         }
       case .directory:
-        walkDirectory(root, relative: "", components: [], into: &items, problems: &problems)
+        walkDirectory(rootBytes, relative: [], components: [], into: &items, problems: &problems)
       case .symbolicLink:
+        // Named on the command line, a link is refused rather than skipped: a `check` that
+        // read nothing must not pass.
         problems.append(
-          Problem(path: root, message: "is a symbolic link; skipped (links are not followed)", isError: false))
+          Problem(
+            path: root, message: "is a symbolic link; not followed (name the file or folder it points to)",
+            isError: true))
       case .missing:
         problems.append(Problem(path: root, message: "no such file or folder", isError: true))
       case .other:
         problems.append(Problem(path: root, message: "not a regular file or folder; skipped", isError: false))
       }
     }
-    var seen = Set<String>()
-    items = items.filter { seen.insert($0.path).inserted }
-    items = items.map { (Array($0.path.utf8), $0) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }.map(\.1)
-    return (items, problems)
+    items.sort { $0.path.lexicographicallyPrecedes($1.path) }
+    var unique: [Item] = []
+    for item in items where unique.last?.path != item.path { unique.append(item) }
+    return (unique, problems)
   }
 
   /// The path as shown: `./` and repeated or trailing slashes dropped, and relative to the
@@ -110,22 +122,23 @@ public struct FileWalker: Sendable {
   }
 
   private func walkDirectory(
-    _ directory: String, relative: String, components: [[UInt8]], into items: inout [Item], problems: inout [Problem]
+    _ directory: [UInt8], relative: [UInt8], components: [[UInt8]], into items: inout [Item],
+    problems: inout [Problem]
   ) {
-    let entries: [(name: String, kind: FileSystem.Kind)]
+    let entries: [(name: [UInt8], kind: FileSystem.Kind)]
     do {
       entries = try FileSystem.entries(of: directory)
     } catch {
-      problems.append(Problem(path: directory, message: error.reason, isError: true))
+      problems.append(Problem(path: FileSystem.display(directory), message: error.reason, isError: true))
       return
     }
     for entry in entries {
-      let path = directory == "." ? entry.name : directory + "/" + entry.name
-      let relativePath = relative.isEmpty ? entry.name : relative + "/" + entry.name
-      let entryComponents = components + [Array(entry.name.utf8)]
+      let path = directory == [.dot] ? entry.name : directory + [.slash] + entry.name
+      let relativePath = relative.isEmpty ? entry.name : relative + [.slash] + entry.name
+      let entryComponents = components + [entry.name]
       switch entry.kind {
       case .directory:
-        if Self.skippedFolders.contains(entry.name) || isExcluded(entryComponents) { continue }
+        if Self.skippedFolders.contains(FileSystem.display(entry.name)) || isExcluded(entryComponents) { continue }
         walkDirectory(path, relative: relativePath, components: entryComponents, into: &items, problems: &problems)
       case .file:
         if selects(components: entryComponents) { items.append(Item(path: path, relativePath: relativePath)) }

@@ -17,7 +17,7 @@ extension Frontend {
     var options = self.options
     var uses: [String: AuthorizationUse] = [:]
     for item in items {
-      guard let id = Self.fragmentID(of: item.path),
+      guard let id = Self.fragmentID(of: item.displayPath),
         let (bytes, _) = try? FileSystem.read(item.path),
         let use = PolicyRewriter.authorizationUse(ofFragment: bytes, configuration: options.configuration),
         !use.isEmpty
@@ -26,17 +26,17 @@ extension Frontend {
     }
     options.configuration.authorizationFragments.merge(uses) { $0.union($1) }
     var children: [String: [String]] = [:]
-    let scopes = items.compactMap { item in APIOpsScope(path: item.path).map { (item.path, $0) } }
+    let scopes = items.compactMap { item in APIOpsScope(path: item.displayPath).map { (item, $0) } }
     // Parent scopes by the key a child looks them up with: linear in the number of files.
     var parentsByKey: [APIOpsScope.ParentKey: [String]] = [:]
-    for (path, scope) in scopes { parentsByKey[scope.keyAsParent, default: []].append(path) }
-    for (path, scope) in scopes {
+    for (item, scope) in scopes { parentsByKey[scope.keyAsParent, default: []].append(item.displayPath) }
+    for (item, scope) in scopes {
       let parents = scope.parentKeys.flatMap { parentsByKey[$0] ?? [] }
-      guard !parents.isEmpty, let (bytes, _) = try? FileSystem.read(path),
+      guard !parents.isEmpty, let (bytes, _) = try? FileSystem.read(item.path),
         PolicyRewriter.readsAuthorizationAfterBase(bytes, configuration: options.configuration)
       else { continue }
       // The rewriter sees absolute paths (byPath globs are relative to the map's folder).
-      for parent in parents { children[FileSystem.absolutePath(parent), default: []].append(path) }
+      for parent in parents { children[FileSystem.absolutePath(parent), default: []].append(item.displayPath) }
     }
     options.configuration.authorizationChildScopes.merge(children) { $0 + $1 }
     guard !uses.isEmpty || !children.isEmpty else { return self }

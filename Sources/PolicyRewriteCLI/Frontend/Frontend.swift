@@ -81,10 +81,25 @@ public struct Frontend: Sendable {
   /// - Returns: The run's totals.
   public func run(paths: [String], reporter: any Reporter) -> RunSummary {
     if options.output != .none { TemporaryFiles.shared.removeOnInterrupt() }
+    var tracker = SummaryTracker()
+    var output = options.output
+    if case .directory(let directory) = options.output {
+      do {
+        output = .directory(try Self.checkOutputDirectory(directory, inputs: paths))
+      } catch {
+        var report = FileReport(path: error.path)
+        report.isPolicy = false
+        report.fail(.ioError, error.reason)
+        tracker.add(report)
+        reporter.report(report)
+        reporter.finish(tracker.summary)
+        return tracker.summary
+      }
+    }
     var (selected, problems) = options.walker.walk(paths)
-    if case .directory = options.output {
+    if case .directory = output {
       // Two inputs with one relative path would overwrite each other's copy.
-      var seen = Set<String>()
+      var seen = Set<[UInt8]>()
       var unique: [FileWalker.Item] = []
       for item in selected {
         if seen.insert(item.relativePath).inserted {
@@ -92,15 +107,16 @@ public struct Frontend: Sendable {
         } else {
           problems.append(
             FileWalker.Problem(
-              path: item.path,
-              message: "another input is also written to \(item.relativePath) in the output folder; not written",
+              path: item.displayPath,
+              message:
+                "another input is also written to \(FileSystem.display(item.relativePath)) in the output folder; not written",
               isError: true))
         }
       }
       selected = unique
     }
     let items = selected
-    var tracker = SummaryTracker()
+    let destination = output
     for problem in problems {
       var report = FileReport(path: problem.path)
       report.isPolicy = false
@@ -114,16 +130,17 @@ public struct Frontend: Sendable {
       reporter.report(report)
     }
     // Which arguments yielded a scanned file: a path with none is never silently green.
-    let roots = paths.map { FileWalker.normalize($0, workingDirectory: FileSystem.currentDirectory()) }
+    let workingDirectory = FileSystem.currentDirectory().map(FileSystem.display)
+    let roots = paths.map { FileWalker.normalize($0, workingDirectory: workingDirectory) }
     var scannedArguments = Set<Int?>()
     let progress = ProgressBar(total: items.count, enabled: options.showsProgress)
     let frontend = withAuthorizationContext(items)
     OrderedParallel.run(
-      count: items.count, jobs: options.jobs,
-      work: { index in frontend.process(items[index]) },
+      count: items.count, jobs: min(options.jobs, Self.maximumJobs),
+      work: { index in frontend.process(items[index], output: destination) },
       consume: { index, report in
         progress.clear()
-        if report.countsAsScanned { scannedArguments.insert(Self.argumentIndex(of: items[index].path, in: roots)) }
+        if report.countsAsScanned { scannedArguments.insert(Self.argumentIndex(of: items[index].displayPath, in: roots)) }
         tracker.add(report)
         reporter.report(report)
         progress.update(done: index + 1)
@@ -158,6 +175,58 @@ public struct Frontend: Sendable {
     return summary
   }
 
+  /// The most files processed at once: more threads only add memory.
+  public static let maximumJobs = 64
+
+  /// The output folder to write to, checked against the inputs: `..` components are
+  /// resolved in the text (so `out/../out2` creates only `out2`), and a folder that is a
+  /// symbolic link, or that is or contains an input folder, is refused (the copies would
+  /// overwrite the originals, skipping every check of an in-place write).
+  /// - Returns: The folder to write to.
+  public static func checkOutputDirectory(_ directory: String, inputs: [String]) throws(FileSystemError) -> String {
+    var components: [Substring] = []
+    for component in directory.split(separator: "/", omittingEmptySubsequences: true) where component != "." {
+      if component == "..", let last = components.last, last != ".." {
+        components.removeLast()
+      } else {
+        components.append(component)
+      }
+    }
+    let absolute = directory.hasPrefix("/")
+    let normalized = (absolute ? "/" : "") + components.joined(separator: "/")
+    let folder = normalized.isEmpty ? "." : normalized
+    if FileSystem.kind(of: folder) == .symbolicLink {
+      throw FileSystemError(path: folder, reason: "the output folder is a symbolic link; not followed")
+    }
+    // The physical path of the folder: its deepest existing ancestor resolved, the rest appended.
+    var existing = Array(folder.utf8)
+    var rest: [[UInt8]] = []
+    while FileSystem.resolved(existing) == nil, let slash = existing.lastIndex(of: .slash) {
+      rest.insert(Array(existing[(slash + 1)...]), at: 0)
+      existing = slash == 0 ? [.slash] : Array(existing[..<slash])
+    }
+    if FileSystem.resolved(existing) == nil {
+      rest.insert(existing, at: 0)
+      existing = [.dot]
+    }
+    guard let base = FileSystem.resolved(existing) else { return folder }
+    let physical = rest.reduce(base) { $0 == [.slash] ? $0 + $1 : $0 + [.slash] + $1 }
+    for input in inputs {
+      let path = Array(input.utf8)
+      let inputFolder = FileSystem.kind(of: path) == .directory ? path : Array(FileSystem.parent(of: input).utf8)
+      guard let resolvedInput = FileSystem.resolved(inputFolder) else { continue }
+      if resolvedInput == physical || resolvedInput.starts(with: physical == [.slash] ? physical : physical + [.slash])
+      {
+        throw FileSystemError(
+          path: folder,
+          reason:
+            "the output folder is or contains the input \(input); the copies would overwrite the originals (use --write to rewrite in place)"
+        )
+      }
+    }
+    return folder
+  }
+
   /// Migrates or checks standard input.
   /// - Parameter output: Where the rewritten document goes, or `nil` for none.
   public func runStandardInput(reporter: any Reporter, output: ByteStream?) -> RunSummary {
@@ -166,7 +235,7 @@ public struct Frontend: Sendable {
     do {
       let bytes = try FileSystem.readStandardInput()
       report.declarations = DeclarationScanner.declarations(in: bytes, path: report.path)
-      let rewritten = process(bytes, into: &report, stamp: nil, item: nil)
+      let rewritten = process(bytes, into: &report, stamp: nil, item: nil, output: .none)
       output?.write(rewritten)
       output?.flush()
     } catch {
@@ -180,11 +249,11 @@ public struct Frontend: Sendable {
     return summary
   }
 
-  private func process(_ item: FileWalker.Item) -> FileReport {
-    var report = FileReport(path: item.path)
+  private func process(_ item: FileWalker.Item, output: Output) -> FileReport {
+    var report = FileReport(path: item.displayPath)
     do {
       let (bytes, stamp) = try FileSystem.read(item.path)
-      process(bytes, into: &report, stamp: stamp, item: item)
+      process(bytes, into: &report, stamp: stamp, item: item, output: output)
     } catch {
       report.fail(.ioError, "cannot read the file: \(error.reason)")
     }
@@ -237,9 +306,9 @@ public struct Frontend: Sendable {
 
   /// Processes one file's bytes into `report`; returns the bytes the file has after the run.
   @discardableResult
-  private func process(_ bytes: [UInt8], into report: inout FileReport, stamp: FileStamp?, item: FileWalker.Item?)
-    -> [UInt8]
-  {
+  private func process(
+    _ bytes: [UInt8], into report: inout FileReport, stamp: FileStamp?, item: FileWalker.Item?, output: Output
+  ) -> [UInt8] {
     if options.command != .check, DeclarationScanner.mayDeclare(bytes, path: report.path) {
       report.declarations = DeclarationScanner.declarations(in: bytes, path: report.path)
     }
@@ -275,17 +344,33 @@ public struct Frontend: Sendable {
     guard result.changed else { return bytes }
     report.changed = true
     report.removedKeyNamedValues = result.removedKeyNamedValues
-    if options.wantsDiff { report.diff = UnifiedDiff.make(old: bytes, new: result.output, path: report.path) }
+    if options.wantsDiff {
+      report.diff = UnifiedDiff.make(old: bytes, new: result.output, path: item?.path ?? Array(report.path.utf8))
+    }
     guard let item else { return result.output }
-    do {
-      switch options.output {
+    do throws(FileSystemError) {
+      switch output {
       case .none:
         break
       case .inPlace:
         try FileSystem.replace(item.path, with: result.output, expected: stamp)
+        if let stamp, stamp.links > 1 {
+          report.findings.append(
+            Finding(
+              rule: .ioError, severity: .warning,
+              message:
+                "the file had \(stamp.links) hard links; this name now holds the migrated policy, the other names keep the old bytes",
+              line: 1, column: 1))
+        }
       case .directory(let directory):
-        try FileSystem.create(directory + "/" + item.relativePath, with: result.output, under: directory)
-        report.destination = directory + "/" + item.relativePath
+        let destination = Array(directory.utf8) + [.slash] + item.relativePath
+        if let stamp, FileSystem.isSameFile(destination, as: stamp) {
+          throw FileSystemError(path: destination, reason: "the copy would overwrite the original; not written")
+        }
+        try FileSystem.create(
+          relative: item.relativePath, with: result.output, under: Array(directory.utf8),
+          mode: stamp?.permissions ?? 0o644)
+        report.destination = FileSystem.display(destination)
       }
     } catch {
       report.changed = false

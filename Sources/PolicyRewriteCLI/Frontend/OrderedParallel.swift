@@ -1,5 +1,7 @@
+import Dispatch
 import PolicyDOM
 import PolicyRewrite
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -10,78 +12,83 @@ import PolicyRewrite
 /// At most `window` items are taken ahead of the oldest result not yet handed back, so
 /// memory stays bounded whatever the number of items. Plain threads rather than Swift
 /// concurrency keep the work (blocking file I/O and C parsing) off the cooperative pool, and
-/// keep the process usable under valgrind.
+/// keep the process usable under valgrind. When the system refuses a thread (memory or
+/// process limits), the run goes on with the threads it has, or on the calling thread alone.
 enum OrderedParallel {
-  static func run<Result>(
+  static func run<Result: Sendable>(
     count: Int, jobs: Int, window: Int = 256,
     work: @escaping @Sendable (Int) -> Result,
     consume: (Int, Result) -> Void
   ) {
     guard count > 0 else { return }
     let jobs = max(1, min(jobs, count))
-    if jobs == 1 {
+    var threads: [pthread_t] = []
+    let state = SharedState<Result>(window: max(window, jobs))
+    if jobs > 1 {
+      for _ in 0..<jobs {
+        guard
+          let thread = Threads.spawn({
+            while let index = state.take(limit: count) { state.finish(index, work(index)) }
+          })
+        else { break }
+        threads.append(thread)
+      }
+    }
+    if threads.isEmpty {
       for index in 0..<count { consume(index, work(index)) }
       return
-    }
-    let state = SharedState<Result>(window: max(window, jobs))
-    let threads = (0..<jobs).map { _ in
-      Threads.spawn {
-        while let index = state.take(limit: count) {
-          state.finish(index, work(index))
-        }
-      }
     }
     for index in 0..<count { consume(index, state.result(for: index)) }
     threads.forEach(Threads.join)
   }
 }
 
-/// The queue of item indexes and the finished results, behind one lock.
-private final class SharedState<Result>: @unchecked Sendable {
-  // Every field is read and written with `mutex` held.
-  private var mutex = pthread_mutex_t()
-  private var condition = pthread_cond_t()
-  private var next = 0
-  private var handedBack = 0
-  private var results: [Int: Result] = [:]
-  private let window: Int
-
-  init(window: Int) {
-    self.window = window
-    pthread_mutex_init(&mutex, nil)
-    pthread_cond_init(&condition, nil)
+/// The queue of item indexes and the finished results.
+///
+/// A worker waits for a free place in the window (`slots`), the consumer for a finished
+/// result (`finished`, signalled once per result: a wake-up for another item sends it back
+/// to wait, and no signal is lost between its check and its wait).
+private final class SharedState<Result: Sendable>: Sendable {
+  private struct Queue {
+    var next = 0
+    var results: [Int: Result] = [:]
   }
 
-  deinit {
-    pthread_cond_destroy(&condition)
-    pthread_mutex_destroy(&mutex)
+  private let queue = Mutex(Queue())
+  private let slots: DispatchSemaphore
+  private let finished = DispatchSemaphore(value: 0)
+
+  init(window: Int) {
+    slots = DispatchSemaphore(value: window)
   }
 
   /// The next item to work on, waiting while the window is full; `nil` when none is left.
   func take(limit: Int) -> Int? {
-    pthread_mutex_lock(&mutex)
-    defer { pthread_mutex_unlock(&mutex) }
-    while next < limit, next - handedBack >= window { pthread_cond_wait(&condition, &mutex) }
-    guard next < limit else { return nil }
-    next += 1
-    return next - 1
+    slots.wait()
+    let index: Int? = queue.withLock { queue in
+      guard queue.next < limit else { return nil }
+      queue.next += 1
+      return queue.next - 1
+    }
+    // The place is not used: give it to the next worker, which then ends too.
+    if index == nil { slots.signal() }
+    return index
   }
 
-  func finish(_ index: Int, _ result: Result) {
-    pthread_mutex_lock(&mutex)
-    results[index] = result
-    pthread_cond_broadcast(&condition)
-    pthread_mutex_unlock(&mutex)
+  func finish(_ index: Int, _ result: sending Result) {
+    queue.withLock { $0.results[index] = result }
+    finished.signal()
   }
 
   /// Waits for the result of `index` and removes it.
   func result(for index: Int) -> Result {
-    pthread_mutex_lock(&mutex)
-    defer { pthread_mutex_unlock(&mutex) }
-    while results[index] == nil { pthread_cond_wait(&condition, &mutex) }
-    handedBack = index + 1
-    pthread_cond_broadcast(&condition)
-    return results.removeValue(forKey: index)!
+    while true {
+      if let result = queue.withLock({ $0.results.removeValue(forKey: index) }) {
+        slots.signal()
+        return result
+      }
+      finished.wait()
+    }
   }
 }
 
@@ -93,17 +100,22 @@ enum Threads {
   }
 
   /// Starts a thread running `body`.
-  static func spawn(_ body: @escaping @Sendable () -> Void) -> pthread_t {
+  /// - Returns: The thread, or `nil` when the system cannot start one (`EAGAIN`: a memory
+  ///   or process limit).
+  static func spawn(_ body: @escaping @Sendable () -> Void) -> pthread_t? {
     var thread = pthread_t()
-    let box = Unmanaged.passRetained(Box(body)).toOpaque()
+    let box = Unmanaged.passRetained(Box(body))
     let status = pthread_create(
       &thread, nil,
       { raw in
         let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
         box.body()
         return nil
-      }, box)
-    precondition(status == 0, "pthread_create failed: \(status)")
+      }, box.toOpaque())
+    guard status == 0 else {
+      box.release()
+      return nil
+    }
     return thread
   }
 

@@ -15,13 +15,19 @@ public enum UnifiedDiff {
   ///   - path: The path written after `a/` and `b/`.
   ///   - context: Unchanged lines shown around each change.
   public static func make(old: [UInt8], new: [UInt8], path: String, context: Int = 3) -> [UInt8] {
+    make(old: old, new: new, path: Array(path.utf8), context: context)
+  }
+
+  /// The diff from `old` to `new` for a path given as bytes; names that need it are quoted
+  /// as git quotes them (see `Escaping.diffHeaderPath`).
+  public static func make(old: [UInt8], new: [UInt8], path: [UInt8], context: Int = 3) -> [UInt8] {
     if old == new { return [] }
     let a = Lines(old)
     let b = Lines(new)
     let script = editScript(a, b)
     var out: [UInt8] = []
-    let name = path.contains(" ") || path.contains("\t") ? path + "\t" : path
-    out += Array("--- a/\(name)\n+++ b/\(name)\n".utf8)
+    out += Array("--- ".utf8) + Escaping.diffHeaderPath("a/", path) + [.lineFeed]
+    out += Array("+++ ".utf8) + Escaping.diffHeaderPath("b/", path) + [.lineFeed]
     for hunk in hunks(script, context: context) {
       let oldStart = hunk.oldCount == 0 ? hunk.oldStart : hunk.oldStart + 1
       let newStart = hunk.newCount == 0 ? hunk.newStart : hunk.newStart + 1

@@ -11,6 +11,12 @@ import PolicyRewrite
 /// warnings and notices become annotations and the rest are printed as plain lines; the
 /// totals close the output, and when `GITHUB_STEP_SUMMARY` is set a Markdown table of every
 /// finding is appended to it.
+///
+/// Nothing from a file reaches the runner as a command: annotation properties and messages
+/// are escaped (`Escaping.workflowProperty`, `Escaping.workflowData`), and plain lines and
+/// diffs are written between `::stop-commands::TOKEN` and `::TOKEN::` with a random token, so
+/// a name or a line holding `::stop-commands::` or `::add-mask::` is read as text. The job
+/// summary is escaped as Markdown.
 final class GitHubReporter: Reporter {
   static let annotationLimit = 10
 
@@ -29,28 +35,38 @@ final class GitHubReporter: Reporter {
   }
 
   func report(_ file: FileReport) {
-    if diff, !file.diff.isEmpty { output.write(file.diff) }
+    var plain: [UInt8] = []
+    if diff, !file.diff.isEmpty { plain += file.diff }
     for finding in file.findings {
       let count = annotated[finding.severity, default: 0]
       if count < Self.annotationLimit {
         annotated[finding.severity] = count + 1
         output.write(Self.command(for: finding, path: file.path) + "\n")
       } else {
-        output.write(TextReporter.line(for: finding, path: file.path, color: false) + "\n")
+        plain += Array(
+          (Escaping.workflowData(TextReporter.line(for: finding, path: file.path, color: false)) + "\n").utf8)
       }
       table.append(
-        "| \(Self.cell(file.path)):\(finding.line):\(finding.column) | \(finding.severity.rawValue) | \(finding.rule.rawValue) | \(Self.cell(finding.message)) |"
+        "| \(Escaping.markdown(file.path)):\(finding.line):\(finding.column) | \(finding.severity.rawValue) | \(finding.rule.rawValue) | \(Escaping.markdown(finding.message)) |"
       )
+    }
+    if !plain.isEmpty {
+      let token = Escaping.stopCommandsToken()
+      output.write("::stop-commands::\(token)\n")
+      output.write(plain)
+      if plain.last != .lineFeed { output.write("\n") }
+      output.write("::\(token)::\n")
     }
     output.flush()
   }
 
   func finish(_ summary: RunSummary) {
     let lines = summary.lines(for: command)
-    output.writeLines(lines)
-    errors.writeLines(lines)
+    output.writeLines(lines.map(Escaping.workflowData))
+    errors.writeLines(lines.map(Escaping.terminal))
     guard let path = getenv("GITHUB_STEP_SUMMARY").map({ String(cString: $0) }), !path.isEmpty else { return }
-    var markdown = "### policy-rewrite \(command.rawValue)\n\n" + lines.joined(separator: "\n\n") + "\n\n"
+    var markdown =
+      "### policy-rewrite \(command.rawValue)\n\n" + lines.map(Escaping.markdown).joined(separator: "\n\n") + "\n\n"
     if !table.isEmpty {
       markdown += "| location | severity | rule | message |\n|---|---|---|---|\n" + table.joined(separator: "\n") + "\n"
     }
@@ -69,49 +85,9 @@ final class GitHubReporter: Reporter {
       case .note: "notice"
       }
     let properties = [
-      "file=\(escapeProperty(path))", "line=\(finding.line)", "col=\(finding.column)",
-      "title=\(escapeProperty("policy-rewrite \(finding.rule.rawValue)"))",
+      "file=\(Escaping.workflowProperty(path))", "line=\(finding.line)", "col=\(finding.column)",
+      "title=\(Escaping.workflowProperty("policy-rewrite \(finding.rule.rawValue)"))",
     ]
-    return "::\(type) \(properties.joined(separator: ","))::\(escapeData(finding.message))"
-  }
-
-  /// Escapes a command's message (actions/toolkit `escapeData`).
-  static func escapeData(_ text: String) -> String {
-    var result = ""
-    for character in text {
-      switch character {
-      case "%": result += "%25"
-      case "\r": result += "%0D"
-      case "\n": result += "%0A"
-      case "\r\n": result += "%0D%0A"
-      default: result.append(character)
-      }
-    }
-    return result
-  }
-
-  /// Escapes a command's property value (actions/toolkit `escapeProperty`).
-  static func escapeProperty(_ text: String) -> String {
-    var result = ""
-    for character in escapeData(text) {
-      switch character {
-      case ":": result += "%3A"
-      case ",": result += "%2C"
-      default: result.append(character)
-      }
-    }
-    return result
-  }
-
-  private static func cell(_ text: String) -> String {
-    var result = ""
-    for character in text {
-      switch character {
-      case "|": result += "\\|"
-      case "\n", "\r", "\r\n": result += " "
-      default: result.append(character)
-      }
-    }
-    return result
+    return "::\(type) \(properties.joined(separator: ","))::\(Escaping.workflowData(finding.message))"
   }
 }

@@ -173,6 +173,6 @@ final class JSONReporter: Reporter {
             Dictionary(uniqueKeysWithValues: sources.map { ($0.key.rawValue, $0.value) })
           } : nil))
     output.writeJSON(document)
-    errors.writeLines(summary.lines(for: command))
+    errors.writeLines(summary.lines(for: command).map(Escaping.terminal))
   }
 }

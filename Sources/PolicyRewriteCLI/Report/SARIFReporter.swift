@@ -135,24 +135,11 @@ final class SARIFReporter: Reporter {
     }
     let log = Log(runs: [Run(tool: Tool(driver: Driver(rules: rules)), results: results)])
     output.writeJSON(log)
-    errors.writeLines(summary.lines(for: command))
+    errors.writeLines(summary.lines(for: command).map(Escaping.terminal))
   }
 
-  /// A relative URI for a path: `./` dropped, unsafe bytes percent-encoded.
-  static func uri(for path: String) -> String {
-    var trimmed = Substring(path)
-    while trimmed.hasPrefix("./") { trimmed = trimmed.dropFirst(2) }
-    var uri = ""
-    for byte in trimmed.utf8 {
-      let character = Character(UnicodeScalar(byte))
-      if byte < 0x80, character.isLetter || character.isNumber || "-._~/;=+,@!$&'()*:".contains(character) {
-        uri.append(character)
-      } else {
-        uri += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-      }
-    }
-    return uri
-  }
+  /// A relative URI for a path (see `Escaping.uriPath`).
+  static func uri(for path: String) -> String { Escaping.uriPath(path) }
 
   /// A stable 64-bit FNV-1a hash of the parts, as hex.
   static func fingerprint(_ parts: [String]) -> String {
@@ -163,27 +150,6 @@ final class SARIFReporter: Reporter {
         hash = hash &* 0x100_0000_01b3
       }
     }
-    return String(hash, radix: 16).leftPadded(to: 16)
-  }
-}
-
-extension String {
-  func leftPadded(to width: Int) -> String {
-    count >= width ? self : String(repeating: "0", count: width - count) + self
-  }
-}
-
-extension Rule {
-  /// The severity this rule's findings usually have.
-  public var defaultSeverity: Severity {
-    switch self {
-    case .keyInjection, .literalKey, .managedIdentityConflict, .conflictingResources, .unresolvedResource,
-      .parseError, .ioError, .verificationFailed, .keyVariable, .unsupportedFileType, .strictMap:
-      .error
-    case .fragmentInboundOnly, .skippedPath, .authorizationTokenReplaced, .notAPolicy:
-      .note
-    default:
-      .warning
-    }
+    return String(hash, radix: 16).zeroPadded(to: 16)
   }
 }

@@ -52,7 +52,7 @@ final class TextReporter: Reporter {
 
   func finish(_ summary: RunSummary) {
     output.flush()
-    let lines = summary.lines(for: command)
+    let lines = summary.lines(for: command).map(Escaping.terminal)
     if quiet {
       // check --quiet (pre-commit runs it once per batch of files) writes no summary at all.
       errors.writeLines(command == .check ? [] : Array(lines.prefix(1)))
@@ -61,20 +61,21 @@ final class TextReporter: Reporter {
     var files: [String] = []
     for file in changed {
       switch summary.output {
-      case .none: files.append("would change: \(file.path)")
-      case .inPlace: files.append("rewrote: \(file.path)")
-      case .directory: files.append("wrote: \(file.destination ?? file.path)")
+      case .none: files.append("would change: \(Escaping.terminal(file.path))")
+      case .inPlace: files.append("rewrote: \(Escaping.terminal(file.path))")
+      case .directory: files.append("wrote: \(Escaping.terminal(file.destination ?? file.path))")
       }
     }
-    files += review.map { "needs review: \($0)" }
+    files += review.map { "needs review: \(Escaping.terminal($0))" }
     errors.writeLines(files + lines)
   }
 
-  /// One finding in the text format.
+  /// One finding in the text format; the path and the message are escaped for a terminal.
   static func line(for finding: Finding, path: String, color: Bool) -> String {
-    let location = "\(path):\(finding.line):\(finding.column):"
+    let location = "\(Escaping.terminal(path)):\(finding.line):\(finding.column):"
+    let message = Escaping.terminal(finding.message)
     let severity = finding.severity.rawValue
-    guard color else { return "\(location) \(severity): \(finding.message) [\(finding.rule.rawValue)]" }
+    guard color else { return "\(location) \(severity): \(message) [\(finding.rule.rawValue)]" }
     let code =
       switch finding.severity {
       case .error: "\u{1B}[1;31m"
@@ -82,7 +83,7 @@ final class TextReporter: Reporter {
       case .note: "\u{1B}[1;36m"
       }
     return
-      "\u{1B}[1m\(location)\u{1B}[0m \(code)\(severity):\u{1B}[0m \(finding.message) \u{1B}[2m[\(finding.rule.rawValue)]\u{1B}[0m"
+      "\u{1B}[1m\(location)\u{1B}[0m \(code)\(severity):\u{1B}[0m \(message) \u{1B}[2m[\(finding.rule.rawValue)]\u{1B}[0m"
   }
 
   /// A unified diff with `git diff`'s colours: bold headers, cyan hunks, red removals, green

@@ -1,0 +1,153 @@
+import PolicyDOM
+import PolicyRewrite
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// One escaping function per output syntax. Every file name, message and value that comes
+/// from a file or the command line goes through the function of the syntax it is written
+/// in, so that no name or content can end a line, start a command or markup, or reach the
+/// terminal as a control sequence.
+enum Escaping {
+  // MARK: Terminal text
+
+  /// Text for a terminal (the text format): control characters (C0, DEL, C1, so the ESC of
+  /// ANSI sequences too) and the bidirectional overrides are written as `\n`, `\t`, `\r`,
+  /// `\xNN` or `\u{NNNN}`; everything else stays.
+  static func terminal(_ text: String) -> String {
+    var result = ""
+    result.reserveCapacity(text.utf8.count)
+    for scalar in text.unicodeScalars {
+      switch scalar.value {
+      case 0x0A: result += "\\n"
+      case 0x09: result += "\\t"
+      case 0x0D: result += "\\r"
+      case 0x00..<0x20, 0x7F: result += "\\x" + String(scalar.value, radix: 16, uppercase: true).zeroPadded(to: 2)
+      case 0x80..<0xA0, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069:
+        result += "\\u{" + String(scalar.value, radix: 16, uppercase: true).zeroPadded(to: 4) + "}"
+      default: result.unicodeScalars.append(scalar)
+      }
+    }
+    return result
+  }
+
+  // MARK: GitHub workflow commands
+
+  /// A workflow command's message, or any line written among commands (actions/toolkit
+  /// `escapeData`): `%`, CR and LF percent-encoded, so the text stays on its line.
+  static func workflowData(_ text: String) -> String {
+    var result = ""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "%": result += "%25"
+      case "\r": result += "%0D"
+      case "\n": result += "%0A"
+      default: result.unicodeScalars.append(scalar)
+      }
+    }
+    return result
+  }
+
+  /// A workflow command's property value (actions/toolkit `escapeProperty`): as
+  /// ``workflowData(_:)``, and `:` and `,` percent-encoded.
+  static func workflowProperty(_ text: String) -> String {
+    var result = ""
+    for scalar in workflowData(text).unicodeScalars {
+      switch scalar {
+      case ":": result += "%3A"
+      case ",": result += "%2C"
+      default: result.unicodeScalars.append(scalar)
+      }
+    }
+    return result
+  }
+
+  /// A token no file can guess, for `::stop-commands::TOKEN` around text that is not made of
+  /// workflow commands (diffs, plain finding lines): the runner then reads none of it as a
+  /// command.
+  static func stopCommandsToken() -> String {
+    var generator = SystemRandomNumberGenerator()
+    return "policy-rewrite-" + (0..<4).map { _ in String(generator.next() as UInt64, radix: 16) }.joined()
+  }
+
+  // MARK: Markdown (job summary)
+
+  /// Text for a Markdown table cell or paragraph: line ends and other control characters
+  /// become spaces, HTML's `<`, `>` and `&` become entities, and Markdown's punctuation is
+  /// backslash-escaped, so a name can add neither markup, nor a link, nor a cell.
+  static func markdown(_ text: String) -> String {
+    var result = ""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "<": result += "&lt;"
+      case ">": result += "&gt;"
+      case "&": result += "&amp;"
+      case "\\", "`", "*", "_", "[", "]", "(", ")", "|", "~", "!", "#": result += "\\" + String(scalar)
+      default:
+        if scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value) {
+          result += " "
+        } else {
+          result.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    return result
+  }
+
+  // MARK: SARIF
+
+  /// A relative URI reference for a path (RFC 3986): `./` dropped; every byte but the
+  /// unreserved ones and `/` percent-encoded, `:` included, so a first segment such as
+  /// `javascript:alert(1).xml` can never read as a scheme.
+  static func uriPath(_ path: String) -> String {
+    var trimmed = Substring(path)
+    while trimmed.hasPrefix("./") { trimmed = trimmed.dropFirst(2) }
+    var uri = ""
+    for byte in trimmed.utf8 {
+      let unreserved =
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+        || byte == .hyphen || byte == .dot || byte == .underscore || byte == UInt8(ascii: "~") || byte == .slash
+      if unreserved {
+        uri.unicodeScalars.append(UnicodeScalar(byte))
+      } else {
+        uri += "%" + String(byte, radix: 16, uppercase: true).zeroPadded(to: 2)
+      }
+    }
+    return uri
+  }
+
+  // MARK: Unified diff headers
+
+  /// A path in a `---`/`+++` header with its `a/` or `b/` prefix, quoted the way git quotes
+  /// it when it must be: a name with a double quote, a backslash, a control character or a
+  /// byte that is not UTF-8 is written `"a/x\t.xml"` with C escapes (`\t`, `\n`, `\"`, `\\`,
+  /// octal `\ooo`), which `git apply` and GNU `patch` read back. A name with a space gets a
+  /// trailing tab, as `diff -u` writes it.
+  static func diffHeaderPath(_ prefix: String, _ path: [UInt8]) -> [UInt8] {
+    let full = Array(prefix.utf8) + path
+    let valid = String(validating: path, as: UTF8.self) != nil
+    let needsQuotes = !valid || path.contains { $0 < 0x20 || $0 == 0x7F || $0 == .doubleQuote || $0 == .backslash }
+    guard needsQuotes else { return path.contains(.space) ? full + [.tab] : full }
+    var quoted: [UInt8] = [.doubleQuote]
+    for byte in full {
+      switch byte {
+      case 0x07: quoted += Array("\\a".utf8)
+      case 0x08: quoted += Array("\\b".utf8)
+      case .tab: quoted += Array("\\t".utf8)
+      case .lineFeed: quoted += Array("\\n".utf8)
+      case 0x0B: quoted += Array("\\v".utf8)
+      case 0x0C: quoted += Array("\\f".utf8)
+      case .carriageReturn: quoted += Array("\\r".utf8)
+      case .doubleQuote: quoted += Array("\\\"".utf8)
+      case .backslash: quoted += Array("\\\\".utf8)
+      case 0x00..<0x20, 0x7F...0xFF:
+        let octal = String(byte, radix: 8)
+        quoted += Array(("\\" + String(repeating: "0", count: 3 - octal.count) + octal).utf8)
+      default: quoted.append(byte)
+      }
+    }
+    quoted.append(.doubleQuote)
+    return quoted
+  }
+}
