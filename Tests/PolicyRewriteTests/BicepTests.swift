@@ -192,8 +192,12 @@ struct BicepTests {
     let input =
       "var p = '<policies><inbound>${useKey ? '<set-header name=\"x-functions-key\"><value>k</value></set-header>' : ''}"
       + "</inbound></policies>'\n"
+    // The markup in the hole is read as written (no element may hide in a template
+    // sequence), so check reports the key itself too; migrate leaves the string alone.
     let findings = try check(bytes(input), path: Self.path)
-    #expect(rules(findings) == [.undecodableEmbeddedPolicy])
+    #expect(rules(findings) == [.keyInjection, .literalKey, .undecodableEmbeddedPolicy])
+    let result = try rewrite(input, path: Self.path)
+    #expect(!result.changed && result.reviewCount >= 1, "\(result.findings)")
   }
 
   @Test func aFileWithNoPolicyAndNoKeyGivesNothing() throws {

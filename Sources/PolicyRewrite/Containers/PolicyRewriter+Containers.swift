@@ -45,8 +45,15 @@ extension PolicyRewriter {
         if lineMap == nil { lineMap = LineMap(source) }
         result.injections += records(of: inner, in: policy, source: source, lines: lineMap!)
       }
-      result.removedKeyNamedValues.formUnion(inner.removedKeyNamedValues)
-      if inner.changed { edits += inner.edits.map(policy.containerEdit) }
+      // A policy with a piece that cannot be decoded (markup inside an interpolation) is
+      // reported, not rewritten: the engine cannot see what the deployed text will be.
+      let holdsUndecodable = scan.undecodable.contains { policy.encodedRange.contains($0.offset) }
+      if inner.changed && !holdsUndecodable {
+        edits += inner.edits.map(policy.containerEdit)
+        result.removedKeyNamedValues.formUnion(inner.removedKeyNamedValues)
+      } else if inner.changed {
+        result.blockInjections(from: result.injections.count - inner.injections.count)
+      }
     }
     for item in undecodable {
       let (line, column) = location(of: item.offset)

@@ -40,9 +40,10 @@ public struct RewriteResult: Sendable {
   /// Whether any finding is an error (the output is then the input).
   public var hasErrors: Bool { findings.contains { $0.severity == .error } }
 
-  /// Marks the injections that were to be rewritten as blocked: an error stops the file.
-  mutating func blockInjections() {
-    for index in injections.indices where injections[index].outcome == .rewritten {
+  /// Marks the injections that were to be rewritten (from index `start` on) as blocked: an
+  /// error, or a piece that cannot be decoded, stops them.
+  mutating func blockInjections(from start: Int = 0) {
+    for index in injections.indices.dropFirst(start) where injections[index].outcome == .rewritten {
       injections[index].outcome = .blocked
     }
   }

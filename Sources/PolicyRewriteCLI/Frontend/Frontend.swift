@@ -140,7 +140,9 @@ public struct Frontend: Sendable {
       work: { index in frontend.process(items[index], output: destination) },
       consume: { index, report in
         progress.clear()
-        if report.countsAsScanned { scannedArguments.insert(Self.argumentIndex(of: items[index].displayPath, in: roots)) }
+        if report.countsAsScanned {
+          scannedArguments.insert(Self.argumentIndex(of: items[index].displayPath, in: roots))
+        }
         tracker.add(report)
         reporter.report(report)
         progress.update(done: index + 1)
