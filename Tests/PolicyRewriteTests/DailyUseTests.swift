@@ -136,4 +136,14 @@ import Testing
       }
     }
   }
+
+  @Test("--format github writes the summary once (standard output and error share the workflow log)")
+  func githubSummaryOnce() throws {
+    try withTemporaryTree(["apis/a/policy.xml": Policies.injection()]) { root in
+      let result = run(["check", "--format", "github", "apis"], cwd: root)
+      #expect(result.status == 1)
+      let out = text(result.stdout) + result.stderr
+      #expect(out.components(separatedBy: "policy-rewrite check:").count == 2, "\(out)")
+    }
+  }
 }

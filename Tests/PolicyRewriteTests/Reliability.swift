@@ -354,7 +354,13 @@ enum Reliability {
   /// Every stderr line that neither is a finding of a path in `paths` nor a summary line.
   static func strayLines(_ stderr: String, paths: [String]) -> [String] {
     stderr.split(separator: "\n", omittingEmptySubsequences: true).map(String.init).filter { line in
-      if line.hasPrefix("policy-rewrite ") || line.hasPrefix("named values ") { return false }
+      if line.hasPrefix("policy-rewrite ") || line.hasPrefix("named values ") || line.hasPrefix("resources: ") {
+        return false
+      }
+      // The per-file lines of migrate name a file after their label.
+      for label in ["would change: ", "rewrote: ", "wrote: ", "needs review: "] where line.hasPrefix(label) {
+        return !paths.contains { String(line.dropFirst(label.count)).hasPrefix($0) }
+      }
       return !paths.contains { line.hasPrefix($0 + ":") }
     }
   }

@@ -62,8 +62,8 @@ final class GitHubReporter: Reporter {
 
   func finish(_ summary: RunSummary) {
     let lines = summary.lines(for: command)
+    // Once: in a workflow, standard output and error land in the same log.
     output.writeLines(lines.map(Escaping.workflowData))
-    errors.writeLines(lines.map(Escaping.terminal))
     guard let path = getenv("GITHUB_STEP_SUMMARY").map({ String(cString: $0) }), !path.isEmpty else { return }
     var markdown =
       "### policy-rewrite \(command.rawValue)\n\n" + lines.map(Escaping.markdown).joined(separator: "\n\n") + "\n\n"
