@@ -42,6 +42,8 @@ import Testing
       </fragment>
 
       """,
+      "backends/orders/backendInformation.json":
+        #"{"properties": {"url": "https://o.azurewebsites.net/api", "credentials": {"header": {"x-functions-key": ["{{orders-func-key}}"]}}}}"#,
       "map.json":
         #"{"byNamedValue": {"orders-func-key": "api://orders", "typo-func-kye": "api://x"}, "default": "api://d"}"#,
     ],
@@ -73,6 +75,10 @@ import Testing
       #expect(summary["findings"] as? Int == findings.count)
       #expect(summary["suppressed"] as? Int == suppressed.count)
       #expect(summary["scanned"] as? Int == files.count, "every scanned file is listed")
+      // A finding outside a policy has no section (it is not the policy's <backend>).
+      let credentials = findings.filter { $0["rule"] as? String == "backend-credentials-key" }
+      #expect(credentials.allSatisfy { $0["section"] == nil }, "\(credentials)")
+      if arguments.last == "." { #expect(!credentials.isEmpty) }
       let paths = files.compactMap { $0["path"] as? String }
       #expect(Set(paths).count == paths.count)
       // Files with errors: the scanned ones, and the resource map when its audit failed.

@@ -37,7 +37,7 @@ struct BackendCredentialScanner {
         ? "the backend's credentials pass a function key as the 'code' query parameter: remove it once the Function App uses Entra ID authentication"
         : "the backend's credentials send a function key header: remove it once the Function App uses Entra ID authentication, then add <authentication-managed-identity> to the policies that use this backend"
       return Finding(
-        rule: .backendCredentials, severity: .warning, message: message, line: line, column: column, section: "backend")
+        rule: .backendCredentials, severity: .warning, message: message, line: line, column: column)
     }
   }
 
