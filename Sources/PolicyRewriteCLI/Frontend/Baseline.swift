@@ -62,7 +62,7 @@ public struct Baseline: Sendable {
     let relative = relativePath(path)
     return Entry(
       path: relative, rule: finding.rule.rawValue,
-      fingerprint: Self.fingerprint([finding.rule.rawValue, relative, finding.section, finding.message]),
+      fingerprint: Fingerprint.of([finding.rule.rawValue, relative, finding.section, finding.message]),
       message: finding.message)
   }
 
@@ -97,18 +97,5 @@ public struct Baseline: Sendable {
     let absolute = FileSystem.absolutePath(path)
     let prefix = folder == "/" ? "/" : folder + "/"
     return absolute.hasPrefix(prefix) ? String(absolute.dropFirst(prefix.count)) : absolute
-  }
-
-  /// A stable 64-bit FNV-1a hash of the parts, as 16 hex digits.
-  static func fingerprint(_ parts: [String]) -> String {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for part in parts {
-      for byte in part.utf8 + [0] {
-        hash ^= UInt64(byte)
-        hash = hash &* 0x100_0000_01b3
-      }
-    }
-    let digits = String(hash, radix: 16)
-    return String(repeating: "0", count: 16 - digits.count) + digits
   }
 }

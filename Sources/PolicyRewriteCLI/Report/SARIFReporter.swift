@@ -107,7 +107,7 @@ final class SARIFReporter: Reporter {
     let accepted = file.suppressed.map { ($0.finding, Optional($0)) }
     for (finding, suppression) in file.findings.map({ ($0, SuppressedFinding?.none) }) + accepted {
       let uri = Self.uri(for: file.path)
-      let fingerprint = Self.fingerprint([finding.rule.rawValue, uri, finding.section, finding.message])
+      let fingerprint = Fingerprint.of([finding.rule.rawValue, uri, finding.section, finding.message])
       results.append(
         Result(
           ruleId: finding.rule.rawValue, ruleIndex: Rule.allCases.firstIndex(of: finding.rule) ?? 0,
@@ -140,16 +140,4 @@ final class SARIFReporter: Reporter {
 
   /// A relative URI for a path (see `Escaping.uriPath`).
   static func uri(for path: String) -> String { Escaping.uriPath(path) }
-
-  /// A stable 64-bit FNV-1a hash of the parts, as hex.
-  static func fingerprint(_ parts: [String]) -> String {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for part in parts {
-      for byte in part.utf8 + [0] {
-        hash ^= UInt64(byte)
-        hash = hash &* 0x100_0000_01b3
-      }
-    }
-    return String(hash, radix: 16).zeroPadded(to: 16)
-  }
 }
