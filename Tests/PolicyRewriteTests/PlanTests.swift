@@ -27,6 +27,11 @@ import Testing
       url  = "https://orders-func.azurewebsites.net/api"
     }
 
+    resource "azurerm_api_management_api_policy" "orders" {
+      api_name   = "orders"
+      depends_on = [azurerm_api_management_named_value.orders]
+    }
+
     """,
   ]
 
@@ -220,8 +225,12 @@ import Testing
       #expect(declaration["keyVaultSecret"] as? String == "azurerm_key_vault_secret.orders")
       #expect((declaration["keyVaultSecretLocation"] as? [String: Any])?["line"] as? Int == 1)
       #expect(
+        declaration["dependents"] as? [String] == [
+          "azurerm_api_management_api_policy.orders at infra/named-values.tf:19"
+        ])
+      #expect(
         result.stderr.contains(
-          "orders-func-key [azurerm_api_management_named_value.orders at infra/named-values.tf:5; azurerm_key_vault_secret.orders at infra/named-values.tf:1]"
+          "orders-func-key [azurerm_api_management_named_value.orders at infra/named-values.tf:5; azurerm_key_vault_secret.orders at infra/named-values.tf:1; referenced by azurerm_api_management_api_policy.orders at infra/named-values.tf:19]"
         ), "\(result.stderr)")
     }
   }

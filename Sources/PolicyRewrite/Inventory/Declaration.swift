@@ -10,6 +10,10 @@ public struct Declaration: Sendable, Hashable {
     case keyVaultSecret
     /// An APIM backend (`azurerm_api_management_backend`, APIOps `backendInformation.json`).
     case backend
+    /// Another Terraform resource that names a named value's address (in `depends_on` or an
+    /// interpolation): it must drop that reference when the named value goes. ``name`` is the
+    /// named value's address.
+    case dependent
   }
 
   /// What is declared.

@@ -54,7 +54,28 @@ public enum DeclarationScanner {
         guard let name = block.string("name") else { continue }
         result.append(Declaration(kind: .backend, name: name, address: address, line: line, url: block.string("url")))
       default:
-        continue
+        break
+      }
+      // Any other block that names a named value (depends_on, an interpolation) depends on it.
+      guard block.type != "azurerm_api_management_named_value" else { continue }
+      var named = Set<String>()
+      let marker: StaticString = "azurerm_api_management_named_value."
+      for line in block.lines {
+        let bytes = Array(line.text.utf8)
+        var from = 0
+        while let found = bytes.firstOffset(of: marker, from: from) {
+          var end = found + marker.utf8CodeUnitCount
+          while end < bytes.count, Resource.isNamedValueCharacter(bytes[end]), bytes[end] != UInt8(ascii: ".") {
+            end += 1
+          }
+          if end > found + marker.utf8CodeUnitCount {
+            named.insert(String(decoding: bytes[found..<end], as: UTF8.self))
+          }
+          from = end
+        }
+      }
+      for target in named.sorted() {
+        result.append(Declaration(kind: .dependent, name: target, address: address, line: line))
       }
     }
     return result

@@ -15,6 +15,9 @@ public struct CleanUpItem: Sendable, Hashable, Encodable {
     public var keyVaultSecret: String?
     /// Where that Key Vault secret is declared, when it is among the scanned files.
     public var keyVaultSecretLocation: SecretLocation?
+    /// Other Terraform resources that name this one (in `depends_on` or an interpolation), as
+    /// `ADDRESS at PATH:LINE`: their references go with it.
+    public var dependents: [String]?
 
     /// Where a Key Vault secret is declared.
     public struct SecretLocation: Sendable, Hashable, Encodable {
@@ -48,6 +51,9 @@ public struct CleanUpItem: Sendable, Hashable, Encodable {
         if let secretLocation = location.keyVaultSecretLocation {
           place += " at \(secretLocation.path):\(secretLocation.line)"
         }
+      }
+      if let dependents = location.dependents, !dependents.isEmpty {
+        place += "; referenced by " + dependents.joined(separator: ", ")
       }
       return place
     }

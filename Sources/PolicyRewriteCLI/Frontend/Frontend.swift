@@ -393,6 +393,8 @@ private struct SummaryTracker {
   private var referencedBy: [String: String] = [:]
   private var declared: [String: [CleanUpItem.Location]] = [:]
   private var declaredByAddress: [String: CleanUpItem.Location] = [:]
+  /// The Terraform resources that name each named value's address, by that address.
+  private var dependents: [String: [String]] = [:]
   private var vaultSecrets: [String: CleanUpItem.Location] = [:]
   private var keyLookingNamedValues = Set<String>()
   /// The map entries (named values and path patterns) that chose a resource in this run.
@@ -428,6 +430,10 @@ private struct SummaryTracker {
         if let address = declaration.address { vaultSecrets[address] = location }
       case .backend:
         if let url = declaration.url { totals.backends[declaration.name] = url }
+      case .dependent:
+        if let address = declaration.address {
+          dependents[declaration.name, default: []].append("\(address) at \(report.path):\(declaration.line)")
+        }
       }
     }
   }
@@ -454,6 +460,7 @@ private struct SummaryTracker {
         location.keyVaultSecretLocation = CleanUpItem.Location.SecretLocation(
           path: secretLocation.path, line: secretLocation.line)
       }
+      if let address = location.address, let names = dependents[address] { location.dependents = names.sorted() }
       return location
     }
     return CleanUpItem(namedValue: name, stillReferencedBy: path, declarations: declarations)
