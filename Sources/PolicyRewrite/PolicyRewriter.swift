@@ -26,6 +26,10 @@ public struct PolicyRewriter: Sendable {
   /// What the rewrite looks for and writes.
   public let configuration: RewriteConfiguration
 
+  /// Whether `check` only checks well-formedness, without a tree, for a policy in which no
+  /// rule can report anything (``CheckNeedles``). Off only to compare the two paths.
+  package var checksWithoutTree = true
+
   /// Creates a rewriter.
   public init(configuration: RewriteConfiguration) {
     self.configuration = configuration
@@ -114,7 +118,9 @@ public struct PolicyRewriter: Sendable {
   package static func readsAuthorizationAfterBase(
     _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
   ) -> Bool {
-    guard source.containsLiteral("<base"), let document = try? PolicyDocument.parse(source),
+    guard source.containsLiteral("<base"),
+      AuthorizationScan.mayFindReaderOrRemover(in: source, configuration: configuration),
+      let document = try? PolicyDocument.parse(source),
       document.root.hasName("policies"),
       let inbound = document.root.children.first(where: { $0.hasName("inbound") }),
       let base = inbound.children.first(where: { $0.hasName("base") })
@@ -170,6 +176,9 @@ public struct PolicyRewriter: Sendable {
   }
 
   func checkPolicy(_ source: [UInt8], path: String) -> RewriteResult {
+    if checksWithoutTree, !CheckNeedles.mayReport(source, configuration: configuration) {
+      return checkWellFormed(source)
+    }
     var result = RewriteResult(unchanged: source)
     guard let analysis = analyse(source, path: path, into: &result) else { return result }
     result.findings = analysis.findings + analysis.checkFindings
@@ -177,6 +186,19 @@ public struct PolicyRewriter: Sendable {
       result.findings.append(KeyInjectionRule.remainingKeyFinding(for: injection))
     }
     result.findings.sort(by: Finding.locationOrder)
+    return result
+  }
+
+  /// What `check` makes of a policy in which no rule can report anything: a parse error, or
+  /// no findings (the same result as the analysis, which would find nothing).
+  private func checkWellFormed(_ source: [UInt8]) -> RewriteResult {
+    var result = RewriteResult(unchanged: source)
+    do {
+      let root = try PolicyDocument.checkWellFormed(source)
+      result.isPolicy = root == "policies" || root == "fragment"
+    } catch {
+      result.findings = [Self.finding(for: error)]
+    }
     return result
   }
 

@@ -1,3 +1,4 @@
+import PolicyDOM
 import PolicyRewrite
 
 extension Frontend {
@@ -30,13 +31,19 @@ extension Frontend {
     // Parent scopes by the key a child looks them up with: linear in the number of files.
     var parentsByKey: [APIOpsScope.ParentKey: [String]] = [:]
     for (path, scope) in scopes { parentsByKey[scope.keyAsParent, default: []].append(path) }
+    // The rewriter sees absolute paths (byPath globs are relative to the map's folder): each
+    // parent's is made once, not once for each of its children.
+    var absolutePaths: [String: String] = [:]
     for (path, scope) in scopes {
       let parents = scope.parentKeys.flatMap { parentsByKey[$0] ?? [] }
       guard !parents.isEmpty, let (bytes, _) = try? FileSystem.read(path),
         PolicyRewriter.readsAuthorizationAfterBase(bytes, configuration: options.configuration)
       else { continue }
-      // The rewriter sees absolute paths (byPath globs are relative to the map's folder).
-      for parent in parents { children[FileSystem.absolutePath(parent), default: []].append(path) }
+      for parent in parents {
+        let absolute = absolutePaths[parent] ?? FileSystem.absolutePath(parent)
+        absolutePaths[parent] = absolute
+        children[absolute, default: []].append(path)
+      }
     }
     options.configuration.authorizationChildScopes.merge(children) { $0 + $1 }
     guard !uses.isEmpty || !children.isEmpty else { return self }
@@ -46,6 +53,9 @@ extension Frontend {
   /// The fragment id a path stands for: the folder of a `policy.xml`, else the file name
   /// without its extension; `nil` when no folder of the path names fragments.
   static func fragmentID(of path: String) -> String? {
+    // Most paths name no fragment: a byte search (ASCII case, as `lowercased()` is for these
+    // letters) spares them the split.
+    guard Array(path.utf8).containsLiteral("fragment", caseInsensitive: true) else { return nil }
     let components = path.split(separator: "/").map(String.init)
     guard components.count >= 2, components.dropLast().contains(where: { $0.lowercased().contains("fragment") }),
       let name = components.last, name.lowercased().hasSuffix(".xml")

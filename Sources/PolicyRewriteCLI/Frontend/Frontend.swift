@@ -260,11 +260,16 @@ public struct Frontend: Sendable {
       }
       return bytes
     }
-    // byPath globs are relative to the map's folder: the rewriter sees the absolute path.
-    let resourcePath =
-      item == nil && options.standardInputPath == nil ? report.path : FileSystem.absolutePath(report.path)
-    let result =
-      options.command == .check ? rewriter.check(bytes, path: report.path) : rewriter.rewrite(bytes, path: resourcePath)
+    // byPath globs are relative to the map's folder: the rewriter sees the absolute path
+    // (made only when it rewrites: `check` chooses no resource).
+    let result: RewriteResult
+    if options.command == .check {
+      result = rewriter.check(bytes, path: report.path)
+    } else {
+      let resourcePath =
+        item == nil && options.standardInputPath == nil ? report.path : FileSystem.absolutePath(report.path)
+      result = rewriter.rewrite(bytes, path: resourcePath)
+    }
     report.isPolicy = result.isPolicy || result.hasErrors
     report.findings = result.findings.filter { $0.rule.isFailure || !options.ignoredRules.contains($0.rule) }
     report.reviewCount = result.reviewCount
