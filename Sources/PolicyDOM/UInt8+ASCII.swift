@@ -73,19 +73,15 @@ extension Array where Element == UInt8 {
         while offset + pattern.count <= buffer.count {
           let hit: Int
           if caseInsensitive {
+            // A letter in either case is the lower-case letter with bit 5 set: one compare a byte,
+            // through the base pointer, without bounds checks.
             let lower = first.asciiLowercased
-            let upper = lower >= 0x61 && lower <= 0x7A ? lower - 32 : lower
-            var found: Int?
+            let fold: UInt8 = lower >= 0x61 && lower <= 0x7A ? 0x20 : 0
+            let last = buffer.count - pattern.count
             var i = offset
-            while i + pattern.count <= buffer.count {
-              if buffer[i] == lower || buffer[i] == upper {
-                found = i
-                break
-              }
-              i += 1
-            }
-            guard let found else { return nil }
-            hit = found
+            while i <= last, base[i] | fold != lower { i += 1 }
+            guard i <= last else { return nil }
+            hit = i
           } else {
             guard let pointer = memchr(base + offset, Int32(first), buffer.count - offset) else { return nil }
             hit = base.distance(to: pointer.assumingMemoryBound(to: UInt8.self))

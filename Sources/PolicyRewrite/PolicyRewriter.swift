@@ -30,9 +30,13 @@ public struct PolicyRewriter: Sendable {
   /// rule can report anything (``CheckNeedles``). Off only to compare the two paths.
   package var checksWithoutTree = true
 
+  /// What a policy must hold for `check` to analyse it.
+  private let needles: CheckNeedles
+
   /// Creates a rewriter.
   public init(configuration: RewriteConfiguration) {
     self.configuration = configuration
+    needles = CheckNeedles(configuration: configuration)
   }
 
   /// Rewrites one file: a policy document, or the policies embedded in a Terraform, Bicep or
@@ -176,7 +180,7 @@ public struct PolicyRewriter: Sendable {
   }
 
   func checkPolicy(_ source: [UInt8], path: String) -> RewriteResult {
-    if checksWithoutTree, !CheckNeedles.mayReport(source, configuration: configuration) {
+    if checksWithoutTree, !needles.mayReport(source) {
       return checkWellFormed(source)
     }
     var result = RewriteResult(unchanged: source)

@@ -99,6 +99,7 @@ struct CheckWithoutTreeTests {
       "<set-query-parameter name=\"CODE\" exists-action=\"override\"><value>x</value></set-query-parameter>"
     ),
     ("code in a URL", "<set-backend-service base-url=\"https://f.example.net/api?Code=abc\" />"),
+    ("code after &amp; in set-url", "<set-url>https://f.example.net/api?a=1&amp;CODE=abc</set-url>"),
     ("key named value in a variable", "<set-variable name=\"k\" value=\"{{My-Fn-Key}}\" />"),
     ("key named value in a variable, character reference", "<set-variable name=\"k\" value=\"{{fn-&#107;ey}}\" />"),
   ]
@@ -125,6 +126,7 @@ struct CheckWithoutTreeTests {
     let clean = [
       "<policies><inbound><base /><set-header name=\"x-request-id\" exists-action=\"override\"><value>@(Guid.NewGuid().ToString())</value></set-header></inbound></policies>",
       "<fragment><set-variable name=\"k\" value=\"{{backend-url}}\" /></fragment>",
+      "<policies><inbound><set-header name=\"x-functions-key-id\" exists-action=\"override\"><value>1</value></set-header><validate-jwt header-name=\"Authorization\" failed-validation-httpcode=\"401\" /></inbound><on-error><set-status code=\"500\" /></on-error></policies>",
       "<set-header name=\"x-request-id\">not a policy root, no key header</set-header>",
     ]
     for text in clean {
@@ -132,7 +134,7 @@ struct CheckWithoutTreeTests {
       Self.expectSamePaths(bytes(text), path: TestSupport.path, configuration: configuration)
     }
     #expect(
-      PolicyRewriter(configuration: configuration).check(bytes(clean[2]), path: TestSupport.path).isPolicy == false)
+      PolicyRewriter(configuration: configuration).check(bytes(clean[3]), path: TestSupport.path).isPolicy == false)
   }
 
   /// Broken files without needles: the well-formedness pass reports the same error at the same

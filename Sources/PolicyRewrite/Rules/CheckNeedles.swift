@@ -1,5 +1,9 @@
 import PolicyDOM
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// What a policy must hold for any rule of ``RulePipeline`` to report something in `check`: a
 /// byte test, made before parsing, that is true for every policy some rule reports on (and
 /// for some others). A policy for which it is false is only checked to be well-formed, without
@@ -13,7 +17,7 @@ import PolicyDOM
 ///   ``AuthorizationRule``, the remaining-key errors, the key named values of
 ///   ``KeyVariableRule``) needs such an injection first.
 /// - ``QueryParameterCodeRule``: a `name` that is `code` (any case).
-/// - ``URLCodeRule``: `code=` (any case) in a URL.
+/// - ``URLCodeRule``: `?code=`, `&code=` or `&amp;code=` (any case) in a URL.
 /// - ``KeyVariableRule``: a `set-variable` whose `value` is `{{…}}` with a name that looks like
 ///   a function key (``KeyVariableRule/looksLikeFunctionKey(_:)``).
 ///
@@ -26,22 +30,42 @@ import PolicyDOM
 /// lowering and canonical equivalence can turn them into ASCII letters (`K`, the Kelvin sign).
 /// Key header names other than letters, digits, `-`, `_` and `.` make every `set-header` a
 /// needle. Suppression comments and baselines apply to the findings afterwards, so they are
-/// no needle.
-enum CheckNeedles {
+/// no needle. A policy with a key injection always holds a needle, so the needles also tell
+/// which APIOps parent scopes may need to know their child scopes.
+package struct CheckNeedles: Sendable {
+  /// The key header names (lowercased), when all are plain; empty otherwise.
+  private let headers: [[UInt8]]
+  /// Whether every key header name is only letters, digits, `-`, `_` and `.`.
+  private let headersArePlain: Bool
+
+  /// The needles for `configuration`'s key headers.
+  package init(configuration: RewriteConfiguration) {
+    let headers = configuration.keyHeaders.map { Array($0.utf8) }
+    headersArePlain = headers.allSatisfy { $0.allSatisfy(Self.isPlainHeaderByte) }
+    self.headers = headersArePlain ? headers : []
+  }
+
   /// Whether `check` may report anything on the policy `source` (before suppressions).
   static func mayReport(_ source: [UInt8], configuration: RewriteConfiguration) -> Bool {
-    if source.containsLiteral("&#") || source.containsLiteral("code=", caseInsensitive: true) { return true }
-    let headers = configuration.keyHeaders.map { Array($0.utf8) }
-    let plain = headers.allSatisfy { $0.allSatisfy(isPlainHeaderByte) }
-    if !plain, source.containsLiteral("set-header") { return true }
+    CheckNeedles(configuration: configuration).mayReport(source)
+  }
+
+  /// Whether `check` may report anything on the policy `source` (before suppressions).
+  package func mayReport(_ source: [UInt8]) -> Bool {
+    if source.containsLiteral("&#") || Self.hasCodeParameter(source) { return true }
+    if !headersArePlain, source.containsLiteral("set-header") { return true }
     return source.withUnsafeBufferPointer { bytes in
+      guard let base = bytes.baseAddress else { return false }
       var from = 0
-      while let equals = nextEquals(in: bytes, from: from) {
+      while from < bytes.count,
+        let pointer = memchr(base + from, Int32(UInt8.equals), bytes.count - from)
+      {
+        let equals = base.distance(to: pointer.assumingMemoryBound(to: UInt8.self))
         from = equals + 1
-        guard let value = attributeValue(in: bytes, equals: equals) else { continue }
+        guard let value = Self.attributeValue(in: bytes, equals: equals) else { continue }
         switch value.attribute {
-        case .name: if nameMayReport(bytes[value.range], headers: plain ? headers : []) { return true }
-        case .value: if variableValueMayReport(bytes[value.range]) { return true }
+        case .name: if nameMayReport(bytes[value.range]) { return true }
+        case .value: if Self.variableValueMayReport(bytes[value.range]) { return true }
         }
       }
       return false
@@ -50,18 +74,20 @@ enum CheckNeedles {
 
   private enum Attribute { case name, value }
 
+  /// `?code=`, `&code=` or `;code=` (the end of `&amp;code=`), in any case.
+  private static func hasCodeParameter(_ source: [UInt8]) -> Bool {
+    var from = 1
+    while let hit = source.firstOffset(of: "code=", from: from, caseInsensitive: true) {
+      let before = source[hit - 1]
+      if before == .question || before == .ampersand || before == UInt8(ascii: ";") { return true }
+      from = hit + 1
+    }
+    return false
+  }
+
   private static func isPlainHeaderByte(_ byte: UInt8) -> Bool {
     (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == .hyphen || byte == .underscore
       || byte == UInt8(ascii: ".")
-  }
-
-  private static func nextEquals(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-    var i = start
-    while i < bytes.count {
-      if bytes[i] == .equals { return i }
-      i += 1
-    }
-    return nil
   }
 
   /// The `name` or `value` attribute whose `=` is at `equals`: its value's bytes up to the first
@@ -107,15 +133,16 @@ enum CheckNeedles {
   }
 
   /// A `name`: an unresolvable header name, a key header, or the `code` query parameter.
-  private static func nameMayReport(_ raw: Slice<UnsafeBufferPointer<UInt8>>, headers: [[UInt8]]) -> Bool {
-    let value = raw.drop { $0.isXMLSpace }
+  private func nameMayReport(_ raw: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+    var value = raw.drop { $0.isXMLSpace }
     if value.first == .at || value.starts(with: [.openBrace, .openBrace]) { return true }
-    // A value that goes on holds `@`, `$` or `%`, so it is no plain header name and not `code`.
     if value.contains(where: { $0 >= 0x80 }) { return true }
-    if mayGoOnOrTurnASCII(value) { return false }
-    let lowered = value.map(\.asciiLowercased)
-    if contains(lowered, Array("code".utf8)) { return true }
-    return headers.contains { contains(lowered, $0) }
+    // A value that goes on holds `@`, `$` or `%`, and one with an entity `&`, `<`, `>`, `"` or
+    // `'`: none is a plain header name or `code`. Otherwise the value is these bytes.
+    if Self.mayGoOnOrTurnASCII(value) || value.contains(.ampersand) { return false }
+    while let last = value.last, last.isXMLSpace { value.removeLast() }
+    let lowered = value.lazy.map(\.asciiLowercased)
+    return lowered.elementsEqual("code".utf8) || headers.contains { $0.elementsEqual(lowered) }
   }
 
   /// A `value`: a named value reference whose name looks like a function key.

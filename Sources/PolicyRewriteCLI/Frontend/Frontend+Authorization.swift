@@ -34,8 +34,18 @@ extension Frontend {
     // The rewriter sees absolute paths (byPath globs are relative to the map's folder): each
     // parent's is made once, not once for each of its children.
     var absolutePaths: [String: String] = [:]
+    // Only a parent with a key injection uses its child scopes: a parent in which no rule
+    // can report anything has none, and its children need not be read.
+    let needles = CheckNeedles(configuration: options.configuration)
+    var mayInject: [String: Bool] = [:]
+    func mayHoldInjection(_ parent: String) -> Bool {
+      if let known = mayInject[parent] { return known }
+      let result = (try? FileSystem.read(parent)).map { needles.mayReport($0.bytes) } ?? true
+      mayInject[parent] = result
+      return result
+    }
     for (path, scope) in scopes {
-      let parents = scope.parentKeys.flatMap { parentsByKey[$0] ?? [] }
+      let parents = scope.parentKeys.flatMap { parentsByKey[$0] ?? [] }.filter(mayHoldInjection)
       guard !parents.isEmpty, let (bytes, _) = try? FileSystem.read(path),
         PolicyRewriter.readsAuthorizationAfterBase(bytes, configuration: options.configuration)
       else { continue }
