@@ -23,15 +23,29 @@ enum OrderedParallel {
       for index in 0..<count { consume(index, work(index)) }
       return
     }
-    let state = SharedState<Result>(window: max(window, jobs))
+    let window = max(window, jobs)
+    // Items are taken and handed back in batches: one lock and at most one wake-up per batch,
+    // not per item. Small enough that every thread gets work within the window.
+    let batch = max(1, min(16, window / (4 * jobs)))
+    let state = SharedState<Result>(window: window)
     let threads = (0..<jobs).map { _ in
       Threads.spawn {
-        while let index = state.take(limit: count) {
-          state.finish(index, work(index))
+        var done: [(Int, Result)] = []
+        done.reserveCapacity(batch)
+        while let indexes = state.take(limit: count, batch: batch) {
+          for index in indexes { done.append((index, work(index))) }
+          state.finish(done)
+          done.removeAll(keepingCapacity: true)
         }
       }
     }
-    for index in 0..<count { consume(index, state.result(for: index)) }
+    var index = 0
+    while index < count {
+      for result in state.results(from: index) {
+        consume(index, result)
+        index += 1
+      }
+    }
     threads.forEach(Threads.join)
   }
 }
@@ -44,6 +58,10 @@ private final class SharedState<Result>: @unchecked Sendable {
   private var next = 0
   private var handedBack = 0
   private var results: [Int: Result] = [:]
+  /// The index the consumer waits for, or -1.
+  private var awaited = -1
+  /// How many workers wait for the window to move.
+  private var waitingWorkers = 0
   private let window: Int
 
   init(window: Int) {
@@ -57,31 +75,53 @@ private final class SharedState<Result>: @unchecked Sendable {
     pthread_mutex_destroy(&mutex)
   }
 
-  /// The next item to work on, waiting while the window is full; `nil` when none is left.
-  func take(limit: Int) -> Int? {
+  /// The next items to work on (at most `batch`), waiting while the window is full; `nil`
+  /// when none is left.
+  func take(limit: Int, batch: Int) -> Range<Int>? {
     pthread_mutex_lock(&mutex)
     defer { pthread_mutex_unlock(&mutex) }
-    while next < limit, next - handedBack >= window { pthread_cond_wait(&condition, &mutex) }
+    while next < limit, next - handedBack >= window {
+      waitingWorkers += 1
+      pthread_cond_wait(&condition, &mutex)
+      waitingWorkers -= 1
+    }
     guard next < limit else { return nil }
-    next += 1
-    return next - 1
+    let end = min(limit, next + batch, handedBack + window)
+    defer { next = end }
+    return next..<end
   }
 
-  func finish(_ index: Int, _ result: Result) {
+  /// Stores finished results; wakes the consumer only when it waits for one of them.
+  func finish(_ finished: [(Int, Result)]) {
     pthread_mutex_lock(&mutex)
-    results[index] = result
-    pthread_cond_broadcast(&condition)
+    var wakes = false
+    for (index, result) in finished {
+      results[index] = result
+      if index == awaited { wakes = true }
+    }
+    if wakes { pthread_cond_broadcast(&condition) }
     pthread_mutex_unlock(&mutex)
   }
 
-  /// Waits for the result of `index` and removes it.
-  func result(for index: Int) -> Result {
+  /// Waits for the result of `index`, then removes and returns it with every later result
+  /// that is ready in order.
+  func results(from index: Int) -> [Result] {
     pthread_mutex_lock(&mutex)
     defer { pthread_mutex_unlock(&mutex) }
-    while results[index] == nil { pthread_cond_wait(&condition, &mutex) }
-    handedBack = index + 1
-    pthread_cond_broadcast(&condition)
-    return results.removeValue(forKey: index)!
+    while results[index] == nil {
+      awaited = index
+      pthread_cond_wait(&condition, &mutex)
+    }
+    awaited = -1
+    var ready: [Result] = []
+    var current = index
+    while let result = results.removeValue(forKey: current) {
+      ready.append(result)
+      current += 1
+    }
+    handedBack = current
+    if waitingWorkers > 0 { pthread_cond_broadcast(&condition) }
+    return ready
   }
 }
 
