@@ -89,7 +89,14 @@ struct APIOpsScope: Hashable {
 
   /// The scope of `path`, or `nil` when it is not an APIOps policy file.
   init?(path: String) {
-    let parts = path.split(separator: "/").map(String.init)
+    // Most paths are ASCII: split as bytes (a String splits by grapheme, which costs far more);
+    // a path with other bytes is split as a String, where a combining mark after a `/` keeps it.
+    let parts: [String]
+    if path.utf8.allSatisfy({ $0 < 0x80 }) {
+      parts = path.utf8.split(separator: UInt8(ascii: "/")).map { String(decoding: $0, as: UTF8.self) }
+    } else {
+      parts = path.split(separator: "/").map(String.init)
+    }
     guard let name = parts.last else { return nil }
     let n = parts.count
     func root(_ count: Int) -> String { parts.prefix(count).joined(separator: "/") }
