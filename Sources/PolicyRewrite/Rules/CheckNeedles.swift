@@ -141,8 +141,10 @@ package struct CheckNeedles: Sendable {
     // `'`: none is a plain header name or `code`. Otherwise the value is these bytes.
     if Self.mayGoOnOrTurnASCII(value) || value.contains(.ampersand) { return false }
     while let last = value.last, last.isXMLSpace { value.removeLast() }
+    let count = value.count
     let lowered = value.lazy.map(\.asciiLowercased)
-    return lowered.elementsEqual("code".utf8) || headers.contains { $0.elementsEqual(lowered) }
+    return (count == 4 && lowered.elementsEqual("code".utf8))
+      || headers.contains { $0.count == count && $0.elementsEqual(lowered) }
   }
 
   /// A `value`: a named value reference whose name looks like a function key.
