@@ -26,8 +26,9 @@ public struct PolicyRewriter: Sendable {
   /// What the rewrite looks for and writes.
   public let configuration: RewriteConfiguration
 
-  /// Whether `check` only checks well-formedness, without a tree, for a policy in which no
-  /// rule can report anything (``CheckNeedles``). Off only to compare the two paths.
+  /// Whether `check` and `rewrite` only check well-formedness, without a tree, for a policy in
+  /// which no rule can report anything (``CheckNeedles``): it holds no injection either, so
+  /// nothing is rewritten. Off only to compare the two paths.
   package var checksWithoutTree = true
 
   /// What a policy must hold for `check` to analyse it.
@@ -140,6 +141,7 @@ public struct PolicyRewriter: Sendable {
   }
 
   func rewritePolicy(_ source: [UInt8], path: String) -> RewriteResult {
+    if checksWithoutTree, !needles.mayReport(source) { return checkWellFormed(source) }
     var result = plan(source, path: path)
     guard result.changed else { return result }
     let second = plan(result.output, path: path)

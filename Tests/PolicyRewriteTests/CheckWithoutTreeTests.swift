@@ -34,6 +34,15 @@ struct CheckWithoutTreeTests {
     #expect(actual.reviewCount == expected.reviewCount, "\(path): review count differs", sourceLocation: sourceLocation)
     #expect(actual.output == source && expected.output == source, sourceLocation: sourceLocation)
     #expect(!actual.changed && actual.injections.isEmpty == expected.injections.isEmpty, sourceLocation: sourceLocation)
+    // A rewrite (migrate and plan) takes the same path: the same result with and without it.
+    let rewritten = full.rewrite(source, path: path)
+    let fast = PolicyRewriter(configuration: configuration).rewrite(source, path: path)
+    #expect(fast.findings == rewritten.findings, "\(path): rewrite findings differ", sourceLocation: sourceLocation)
+    #expect(
+      fast.output == rewritten.output && fast.changed == rewritten.changed && fast.isPolicy == rewritten.isPolicy
+        && fast.reviewCount == rewritten.reviewCount && fast.injections == rewritten.injections
+        && fast.removedKeyNamedValues == rewritten.removedKeyNamedValues,
+      "\(path): rewrite results differ", sourceLocation: sourceLocation)
     let reports = expected.findings.contains { $0.rule != .parseError }
     if reports, SourceFormat(path: path) == .policy {
       #expect(
