@@ -36,16 +36,14 @@ extension Frontend {
     var absolutePaths: [String: String] = [:]
     // Only a parent with a key injection uses its child scopes: a parent in which no rule
     // can report anything has none, and its children need not be read.
+    // Each parent is read once, and the lists are filtered once, not once a child (a tree has
+    // as many products as it has, and every product is a parent of every API).
     let needles = CheckNeedles(configuration: options.configuration)
-    var mayInject: [String: Bool] = [:]
-    func mayHoldInjection(_ parent: String) -> Bool {
-      if let known = mayInject[parent] { return known }
-      let result = (try? FileSystem.read(parent)).map { needles.mayReport($0.bytes) } ?? true
-      mayInject[parent] = result
-      return result
+    let injectingParentsByKey = parentsByKey.mapValues { parents in
+      parents.filter { (try? FileSystem.read($0)).map { needles.mayReport($0.bytes) } ?? true }
     }
     for (path, scope) in scopes {
-      let parents = scope.parentKeys.flatMap { parentsByKey[$0] ?? [] }.filter(mayHoldInjection)
+      let parents = scope.parentKeys.flatMap { injectingParentsByKey[$0] ?? [] }
       guard !parents.isEmpty, let (bytes, _) = try? FileSystem.read(path),
         PolicyRewriter.readsAuthorizationAfterBase(bytes, configuration: options.configuration)
       else { continue }
