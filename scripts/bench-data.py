@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Deterministic benchmark data for scripts/bench (no network, no external input).
 
-  bench-data.py tree --out DIR --count N --variant raw|wf|iac
+  bench-data.py tree --out DIR --count N --variant raw|wf|iac|tf
       N policy files in an APIOps-like layout:
         apis/<api>/policy.xml
         apis/<api>/operations/<operation>/policy.xml
@@ -21,6 +21,8 @@
                    modules (policy.bicep: a ''' multi-line string, or a '...' string with
                    escapes in every other one), odd files as ARM templates
                    (azuredeploy.json, a JSON string with \\r\\n or \\n escapes).
+      variant tf:  the wf policies in Terraform heredocs (policy.tf: xml_content = <<XML
+                   of an azurerm_api_management_api_policy), LF line endings.
       File i depends only on i, so a tree of N files is the first N files of any larger
       tree of the same variant.
       Also writes DIR.files (one path per line) and DIR.files0 (NUL-separated) with
@@ -423,6 +425,19 @@ def embed(i, policy, rel):
     return (json.dumps(template, indent=2) + "\n").encode("utf-8"), os.path.join(folder, "azuredeploy.json")
 
 
+def embed_terraform(i, policy, rel):
+    """The policy in a Terraform heredoc of an azurerm_api_management_api_policy, and its path."""
+    text = policy.decode("utf-8-sig").replace("\r\n", "\n")
+    if not text.endswith("\n"):
+        text += "\n"
+    module = (f'resource "azurerm_api_management_api_policy" "policy{i}" {{\n'
+              f'  api_name            = "api{i}"\n'
+              '  api_management_name = var.apim_name\n'
+              '  resource_group_name = var.resource_group_name\n\n'
+              f'  xml_content = <<XML\n{text}XML\n}}\n')
+    return module.encode("utf-8"), os.path.join(os.path.dirname(rel), "policy.tf")
+
+
 def make_tree(out, count, variant):
     out = os.path.abspath(out)
     stamp = f"v{GENERATOR_VERSION} count={count} variant={variant}"
@@ -438,9 +453,11 @@ def make_tree(out, count, variant):
     for i, (rel, kind, api) in enumerate(layout()):
         if i >= count:
             break
-        data, key, raw = policy_file(i, kind, api, "wf" if variant == "iac" else variant)
+        data, key, raw = policy_file(i, kind, api, "wf" if variant in ("iac", "tf") else variant)
         if variant == "iac":
             data, rel = embed(i, data, rel)
+        elif variant == "tf":
+            data, rel = embed_terraform(i, data, rel)
         path = os.path.join(out, rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as fh:
@@ -531,7 +548,7 @@ def main():
     t = sub.add_parser("tree")
     t.add_argument("--out", required=True)
     t.add_argument("--count", type=int, required=True)
-    t.add_argument("--variant", choices=["raw", "wf", "iac"], required=True)
+    t.add_argument("--variant", choices=["raw", "wf", "iac", "tf"], required=True)
     b = sub.add_parser("big")
     b.add_argument("--out", required=True)
     b.add_argument("--size", type=int, default=20 * 1024 * 1024)

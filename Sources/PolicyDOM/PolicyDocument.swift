@@ -98,18 +98,49 @@ public final class PolicyDocument {
     do {
       masked = try ExpressionMasker.masking(source, templates: options.masksTemplates)
     } catch {
-      let (line, column) = LineMap(source).location(of: error.offset)
-      throw ParseError(
-        kind: .unterminatedExpression, line: line, column: column,
-        message:
-          "policy expression is not terminated: no matching bracket for '\(Character(UnicodeScalar(source[error.offset + 1])))'"
-      )
+      throw unterminated(error, in: source)
     }
     if let masked, masked.hidesMarkup, let (tree, spans) = try? LibXML2Parser.parse(source, original: source) {
       return PolicyDocument(source: source, tree: tree, spans: spans)
     }
     let (tree, spans) = try LibXML2Parser.parse(masked?.bytes ?? source, original: source)
     return PolicyDocument(source: source, tree: tree, spans: spans)
+  }
+
+  /// Checks that `source` would parse, without building a tree: the same masking, the same
+  /// reading as written when masking hid markup, the same libxml2 options and the same
+  /// ``ParseError`` (kind, message, line and column) as ``parse(_:options:)``, for a file whose
+  /// elements nobody needs.
+  ///
+  /// - Parameters:
+  ///   - source: The file's bytes, UTF-8 with or without a byte-order mark.
+  ///   - options: How the file is read.
+  /// - Returns: The root element's name as written (without a namespace prefix).
+  /// - Throws: ``ParseError`` with the line and column of the first problem.
+  package static func checkWellFormed(_ source: [UInt8], options: ParseOptions = ParseOptions()) throws(ParseError)
+    -> String
+  {
+    try checkEncoding(source)
+    let masked: ExpressionMasker.Masked?
+    do {
+      masked = try ExpressionMasker.masking(source, templates: options.masksTemplates)
+    } catch {
+      throw unterminated(error, in: source)
+    }
+    if let masked, masked.hidesMarkup, let root = try? LibXML2Parser.checkWellFormed(source, original: source) {
+      return root
+    }
+    return try LibXML2Parser.checkWellFormed(masked?.bytes ?? source, original: source)
+  }
+
+  /// The parse error for an expression the masker found unterminated.
+  private static func unterminated(_ error: ExpressionMasker.UnterminatedExpression, in source: [UInt8]) -> ParseError {
+    let (line, column) = LineMap(source).location(of: error.offset)
+    return ParseError(
+      kind: .unterminatedExpression, line: line, column: column,
+      message:
+        "policy expression is not terminated: no matching bracket for '\(Character(UnicodeScalar(source[error.offset + 1])))'"
+    )
   }
 
   /// Parses `source` exactly as written, without masking anything (for invariants).
@@ -227,6 +258,56 @@ private enum LibXML2Parser {
     return try result.get()
   }
 
+  /// Parses with libxml2's SAX interface and builds no tree: only the element callbacks that
+  /// check each element's range run; the document node itself is still made and freed, so that
+  /// libxml2 takes exactly the paths it takes when it builds the tree. Returns the root's name.
+  static func checkWellFormed(_ masked: [UInt8], original: [UInt8]) throws(ParseError) -> String {
+    initializeOnce
+    let result: Result<String, ParseError> = masked.withUnsafeBufferPointer { buffer in
+      guard buffer.count < Int(Int32.max),
+        let ctxt = buffer.withMemoryRebound(
+          to: CChar.self, { xmlCreateMemoryParserCtxt($0.baseAddress, Int32($0.count)) })
+      else {
+        return .failure(ParseError(kind: .malformed, line: 1, column: 1, message: "the file is too large to parse"))
+      }
+      defer { xmlFreeParserCtxt(ctxt) }
+      xmlCtxtUseOptions(ctxt, options)
+      let state = ParseState(bytes: buffer, reserving: false)
+      let unmanaged = Unmanaged.passRetained(state)
+      defer { unmanaged.release() }
+      ctxt.pointee._private = unmanaged.toOpaque()
+      guard let sax = ctxt.pointee.sax else { preconditionFailure("a parser context has a SAX handler") }
+      sax.pointee.startElementNs = onStartElementWithoutTree
+      sax.pointee.endElementNs = onEndElementWithoutTree
+      // No text, comment, processing-instruction or reference nodes. `characters` and
+      // `ignorableWhitespace` stay equal to each other, as they are by default, so that
+      // libxml2 does not start telling blanks apart.
+      sax.pointee.characters = nil
+      sax.pointee.ignorableWhitespace = nil
+      sax.pointee.cdataBlock = nil
+      sax.pointee.comment = nil
+      sax.pointee.processingInstruction = nil
+      sax.pointee.reference = nil
+      sax.pointee.internalSubset = onDoctype
+      sax.pointee.serror = onError
+      xmlSetStructuredErrorFunc(unmanaged.toOpaque(), onGlobalError)
+      defer { xmlSetStructuredErrorFunc(nil, nil) }
+
+      xmlParseDocument(ctxt)
+      let document = ctxt.pointee.myDoc
+      ctxt.pointee.myDoc = nil
+      if let document { xmlFreeDoc(document) }
+      if let error = state.failure(
+        wellFormed: ctxt.pointee.wellFormed != 0, hasTree: document != nil, original: original)
+      {
+        return .failure(error)
+      }
+      guard let root = state.rootName else { preconditionFailure("a well-formed parse has a root element") }
+      return .success(root)
+    }
+    return try result.get()
+  }
+
   private static let initializeOnce: Void = { xmlInitParser() }()
 }
 
@@ -238,8 +319,14 @@ private final class ParseState {
   var sawDoctype = false
   var badRange: Int?
 
-  init(bytes: UnsafeBufferPointer<UInt8>) {
+  /// The spans of the elements that are open, innermost last, when no tree is built.
+  var open: [ElementSpan] = []
+  /// The root element's name, when no tree is built.
+  var rootName: String?
+
+  init(bytes: UnsafeBufferPointer<UInt8>, reserving: Bool = true) {
     self.bytes = bytes
+    guard reserving else { return }
     // Every element has one or two `<`: reserving for half of them avoids the array's
     // doubling, whose old and new storage would both be alive at the peak of a large file.
     var tags = 0
@@ -255,17 +342,38 @@ private final class ParseState {
   }
 
   func elementStarted(_ node: xmlNodePtr, at position: Int) {
-    var start = min(position, bytes.count - 1)
-    while start > 0, bytes[start] != .lessThan { start -= 1 }
-    let contentStart = position < bytes.count && bytes[position] == .greaterThan ? position + 1 : -1
-    spans.append(ElementSpan(start: start, contentStart: contentStart, contentEnd: -1, end: -1))
+    spans.append(openingSpan(at: position))
     node.pointee._private = UnsafeMutableRawPointer(bitPattern: spans.count)
   }
 
   func elementEnded(_ node: xmlNodePtr, at end: Int) {
     guard let token = node.pointee._private else { return }
     let index = Int(bitPattern: token) - 1
-    var span = spans[index]
+    spans[index] = closed(spans[index], at: end)
+  }
+
+  /// An element starts, when no tree is built: its span is kept until it ends.
+  func elementOpened(_ localName: UnsafePointer<xmlChar>?, at position: Int) {
+    if rootName == nil, open.isEmpty, let localName { rootName = String(cString: localName) }
+    open.append(openingSpan(at: position))
+  }
+
+  /// An element ends, when no tree is built.
+  func elementClosed(at end: Int) {
+    guard let span = open.popLast() else { return }
+    _ = closed(span, at: end)
+  }
+
+  private func openingSpan(at position: Int) -> ElementSpan {
+    var start = min(position, bytes.count - 1)
+    while start > 0, bytes[start] != .lessThan { start -= 1 }
+    let contentStart = position < bytes.count && bytes[position] == .greaterThan ? position + 1 : -1
+    return ElementSpan(start: start, contentStart: contentStart, contentEnd: -1, end: -1)
+  }
+
+  /// The span completed by its end at `end`; the first one that is not a tag is recorded.
+  private func closed(_ opening: ElementSpan, at end: Int) -> ElementSpan {
+    var span = opening
     span.end = end
     if span.contentStart < 0 {
       span.contentStart = end
@@ -279,7 +387,7 @@ private final class ParseState {
       end <= bytes.count && bytes[span.start] == .lessThan && bytes[end - 1] == .greaterThan
       && span.contentStart <= span.contentEnd && span.start < span.contentStart
     if !valid, badRange == nil { badRange = span.start }
-    spans[index] = span
+    return span
   }
 
   func failure(wellFormed: Bool, hasTree: Bool, original: [UInt8]) -> ParseError? {
@@ -336,6 +444,16 @@ private let onEndElement: endElementNsSAX2Func = { ctx, localName, prefix, uri i
     state.elementEnded(node, at: Int(CLibXML2_currentOffset(ctxt)))
   }
   xmlSAX2EndElementNs(ctx, localName, prefix, uri)
+}
+
+private let onStartElementWithoutTree: startElementNsSAX2Func = { ctx, localName, _, _, _, _, _, _, _ in
+  guard let (state, ctxt) = ParseState.from(ctx) else { return }
+  state.elementOpened(localName, at: Int(CLibXML2_currentOffset(ctxt)))
+}
+
+private let onEndElementWithoutTree: endElementNsSAX2Func = { ctx, _, _, _ in
+  guard let (state, ctxt) = ParseState.from(ctx) else { return }
+  state.elementClosed(at: Int(CLibXML2_currentOffset(ctxt)))
 }
 
 private let onDoctype: internalSubsetSAXFunc = { ctx, _, _, _ in

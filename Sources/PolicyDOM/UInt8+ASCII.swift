@@ -70,31 +70,26 @@ extension Array where Element == UInt8 {
       guard let first = pattern.first, start >= 0 else { return nil }
       return withUnsafeBufferPointer { buffer -> Int? in
         guard let base = buffer.baseAddress else { return nil }
-        var offset = start
-        while offset + pattern.count <= buffer.count {
-          let hit: Int
-          if caseInsensitive {
-            let lower = first.asciiLowercased
-            let upper = lower >= 0x61 && lower <= 0x7A ? lower - 32 : lower
-            var found: Int?
-            var i = offset
-            while i + pattern.count <= buffer.count {
-              if buffer[i] == lower || buffer[i] == upper {
-                found = i
-                break
-              }
-              i += 1
-            }
-            guard let found else { return nil }
-            hit = found
-          } else {
-            guard let pointer = memchr(base + offset, Int32(first), buffer.count - offset) else { return nil }
-            hit = base.distance(to: pointer.assumingMemoryBound(to: UInt8.self))
-          }
-          guard hit + pattern.count <= buffer.count else { return nil }
+        let last = buffer.count - pattern.count
+        /// The next offset at or after `from` (up to `last`) that holds `byte`, by `memchr`.
+        func next(_ byte: UInt8, from: Int) -> Int {
+          guard from <= last,
+            let pointer = memchr(base + from, Int32(byte), last - from + 1)
+          else { return Int.max }
+          return base.distance(to: pointer.assumingMemoryBound(to: UInt8.self))
+        }
+        // Case-insensitive: the next lower-case and the next upper-case first byte, each
+        // found by `memchr`; the nearer one is tried.
+        let lower = caseInsensitive ? first.asciiLowercased : first
+        let upper = caseInsensitive && lower >= 0x61 && lower <= 0x7A ? lower - 32 : lower
+        var nextLower = next(lower, from: start)
+        var nextUpper = upper == lower ? Int.max : next(upper, from: start)
+        while true {
+          let hit = Swift.min(nextLower, nextUpper)
+          guard hit <= last else { return nil }
           var matches = true
           for k in 1..<pattern.count {
-            let byte = caseInsensitive ? buffer[hit + k].asciiLowercased : buffer[hit + k]
+            let byte = caseInsensitive ? base[hit + k].asciiLowercased : base[hit + k]
             let expected = caseInsensitive ? pattern[k].asciiLowercased : pattern[k]
             if byte != expected {
               matches = false
@@ -102,9 +97,8 @@ extension Array where Element == UInt8 {
             }
           }
           if matches { return hit }
-          offset = hit + 1
+          if hit == nextLower { nextLower = next(lower, from: hit + 1) } else { nextUpper = next(upper, from: hit + 1) }
         }
-        return nil
       }
     }
   }

@@ -26,9 +26,18 @@ public struct PolicyRewriter: Sendable {
   /// What the rewrite looks for and writes.
   public let configuration: RewriteConfiguration
 
+  /// Whether `check` and `rewrite` only check well-formedness, without a tree, for a policy in
+  /// which no rule can report anything (``CheckNeedles``): it holds no injection either, so
+  /// nothing is rewritten. Off only to compare the two paths.
+  package var checksWithoutTree = true
+
+  /// What a policy must hold for `check` to analyse it.
+  private let needles: CheckNeedles
+
   /// Creates a rewriter.
   public init(configuration: RewriteConfiguration) {
     self.configuration = configuration
+    needles = CheckNeedles(configuration: configuration)
   }
 
   /// Rewrites one file: a policy document, or the policies embedded in a Terraform, Bicep or
@@ -114,7 +123,9 @@ public struct PolicyRewriter: Sendable {
   package static func readsAuthorizationAfterBase(
     _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
   ) -> Bool {
-    guard source.containsLiteral("<base"), let document = try? PolicyDocument.parse(source),
+    guard source.containsLiteral("<base"),
+      AuthorizationScan.mayFindReaderOrRemover(in: source, configuration: configuration),
+      let document = try? PolicyDocument.parse(source),
       document.root.hasName("policies"),
       let inbound = document.root.children.first(where: { $0.hasName("inbound") }),
       let base = inbound.children.first(where: { $0.hasName("base") })
@@ -130,6 +141,7 @@ public struct PolicyRewriter: Sendable {
   }
 
   func rewritePolicy(_ source: [UInt8], path: String) -> RewriteResult {
+    if checksWithoutTree, !needles.mayReport(source) { return checkWellFormed(source, path: path) }
     var result = plan(source, path: path)
     guard result.changed else { return result }
     let second = plan(result.output, path: path)
@@ -170,6 +182,9 @@ public struct PolicyRewriter: Sendable {
   }
 
   func checkPolicy(_ source: [UInt8], path: String) -> RewriteResult {
+    if checksWithoutTree, !needles.mayReport(source) {
+      return checkWellFormed(source, path: path)
+    }
     var result = RewriteResult(unchanged: source)
     guard let analysis = analyse(source, path: path, into: &result) else { return result }
     result.findings = analysis.findings + analysis.checkFindings
@@ -177,6 +192,19 @@ public struct PolicyRewriter: Sendable {
       result.findings.append(KeyInjectionRule.remainingKeyFinding(for: injection))
     }
     result.findings.sort(by: Finding.locationOrder)
+    return result
+  }
+
+  /// What `check` makes of a policy in which no rule can report anything: a parse error, or
+  /// no findings (the same result as the analysis, which would find nothing).
+  private func checkWellFormed(_ source: [UInt8], path: String) -> RewriteResult {
+    var result = RewriteResult(unchanged: source)
+    do {
+      let root = try PolicyDocument.checkWellFormed(source, options: SourceFormat.parseOptions(path: path))
+      result.isPolicy = root == "policies" || root == "fragment"
+    } catch {
+      result.findings = [Self.finding(for: error)]
+    }
     return result
   }
 

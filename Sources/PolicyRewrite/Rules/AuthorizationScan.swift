@@ -50,6 +50,18 @@ struct AuthorizationScan {
     }
   }
 
+  /// Whether a scan of `source` may find a reader or remover: a byte test that is true for
+  /// every policy in which one is found. Each reader and remover names `authorization` (any
+  /// case: no other letters lower to it) in an attribute, its text or an expression, unless
+  /// a character reference spells it, it is a `validate-azure-ad-token` without a source, or
+  /// it is an `include-fragment` of a fragment that reads or removes the header.
+  static func mayFindReaderOrRemover(in source: [UInt8], configuration: RewriteConfiguration) -> Bool {
+    source.containsLiteral("authorization", caseInsensitive: true) || source.containsLiteral("&#")
+      || source.containsLiteral("validate-azure-ad-token")
+      || (configuration.authorizationFragments.values.contains { !$0.isDisjoint(with: [.reads, .removes]) }
+        && source.containsLiteral("include-fragment"))
+  }
+
   /// The first writer (an MI element included).
   var firstWriter: Touch? { touches.first { $0.kind == .writer || $0.kind == .managedIdentity } }
 

@@ -1,3 +1,4 @@
+import PolicyDOM
 import PolicyRewrite
 
 extension Frontend {
@@ -30,13 +31,27 @@ extension Frontend {
     // Parent scopes by the key a child looks them up with: linear in the number of files.
     var parentsByKey: [APIOpsScope.ParentKey: [String]] = [:]
     for (item, scope) in scopes { parentsByKey[scope.keyAsParent, default: []].append(item.displayPath) }
+    // The rewriter sees absolute paths (byPath globs are relative to the map's folder): each
+    // parent's is made once, not once for each of its children.
+    var absolutePaths: [String: String] = [:]
+    // Only a parent with a key injection uses its child scopes: a parent in which no rule
+    // can report anything has none, and its children need not be read.
+    // Each parent is read once, and the lists are filtered once, not once a child (a tree has
+    // as many products as it has, and every product is a parent of every API).
+    let needles = CheckNeedles(configuration: options.configuration)
+    let injectingParentsByKey = parentsByKey.mapValues { parents in
+      parents.filter { (try? FileSystem.read($0)).map { needles.mayReport($0.bytes) } ?? true }
+    }
     for (item, scope) in scopes {
-      let parents = scope.parentKeys.flatMap { parentsByKey[$0] ?? [] }
+      let parents = scope.parentKeys.flatMap { injectingParentsByKey[$0] ?? [] }
       guard !parents.isEmpty, let (bytes, _) = try? FileSystem.read(item.path),
         PolicyRewriter.readsAuthorizationAfterBase(bytes, configuration: options.configuration)
       else { continue }
-      // The rewriter sees absolute paths (byPath globs are relative to the map's folder).
-      for parent in parents { children[FileSystem.absolutePath(parent), default: []].append(item.displayPath) }
+      for parent in parents {
+        let absolute = absolutePaths[parent] ?? FileSystem.absolutePath(parent)
+        absolutePaths[parent] = absolute
+        children[absolute, default: []].append(item.displayPath)
+      }
     }
     options.configuration.authorizationChildScopes.merge(children) { $0 + $1 }
     guard !uses.isEmpty || !children.isEmpty else { return self }
@@ -46,6 +61,9 @@ extension Frontend {
   /// The fragment id a path stands for: the folder of a `policy.xml`, else the file name
   /// without its extension; `nil` when no folder of the path names fragments.
   static func fragmentID(of path: String) -> String? {
+    // Most paths name no fragment: a byte search (ASCII case, as `lowercased()` is for these
+    // letters) spares them the split.
+    guard Array(path.utf8).containsLiteral("fragment", caseInsensitive: true) else { return nil }
     let components = path.split(separator: "/").map(String.init)
     guard components.count >= 2, components.dropLast().contains(where: { $0.lowercased().contains("fragment") }),
       let name = components.last, name.lowercased().hasSuffix(".xml")
@@ -69,7 +87,14 @@ struct APIOpsScope: Hashable {
 
   /// The scope of `path`, or `nil` when it is not an APIOps policy file.
   init?(path: String) {
-    let parts = path.split(separator: "/").map(String.init)
+    // Most paths are ASCII: split as bytes (a String splits by grapheme, which costs far more);
+    // a path with other bytes is split as a String, where a combining mark after a `/` keeps it.
+    let parts: [String]
+    if path.utf8.allSatisfy({ $0 < 0x80 }) {
+      parts = path.utf8.split(separator: UInt8(ascii: "/")).map { String(decoding: $0, as: UTF8.self) }
+    } else {
+      parts = path.split(separator: "/").map(String.init)
+    }
     guard let name = parts.last else { return nil }
     let n = parts.count
     func root(_ count: Int) -> String { parts.prefix(count).joined(separator: "/") }

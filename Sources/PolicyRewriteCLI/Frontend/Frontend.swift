@@ -331,11 +331,18 @@ public struct Frontend: Sendable {
       }
       return bytes
     }
-    // byPath globs are relative to the map's folder: the rewriter sees the absolute path.
-    let resourcePath =
-      item == nil && options.standardInputPath == nil ? report.path : FileSystem.absolutePath(report.path)
-    let result =
-      options.command == .check ? rewriter.check(bytes, path: report.path) : rewriter.rewrite(bytes, path: resourcePath)
+    // byPath globs are relative to the map's folder, and child scopes are known by absolute
+    // path: the rewriter sees the absolute path (made for `check` only when child scopes
+    // matter: it chooses no resource).
+    let result: RewriteResult
+    if options.command == .check {
+      let scopesMatter = item != nil && !options.configuration.authorizationChildScopes.isEmpty
+      result = rewriter.check(bytes, path: scopesMatter ? FileSystem.absolutePath(report.path) : report.path)
+    } else {
+      let resourcePath =
+        item == nil && options.standardInputPath == nil ? report.path : FileSystem.absolutePath(report.path)
+      result = rewriter.rewrite(bytes, path: resourcePath)
+    }
     report.isPolicy = result.isPolicy || result.hasErrors
     report.findings = result.findings.filter { $0.rule.isFailure || !options.ignoredRules.contains($0.rule) }
     report.reviewCount = result.reviewCount

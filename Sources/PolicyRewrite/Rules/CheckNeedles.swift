@@ -1,0 +1,171 @@
+import PolicyDOM
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// What a policy must hold for any rule of ``RulePipeline`` to report something in `check`: a
+/// byte test, made before parsing, that is true for every policy some rule reports on (and
+/// for some others). A policy for which it is false is only checked to be well-formed, without
+/// a tree (`PolicyDocument.checkWellFormed`).
+///
+/// The needles, rule by rule (each reads attribute values that libxml2 has decoded, from the
+/// masked text, and compares them trimmed of XML space):
+///
+/// - ``KeyInjectionRule``: a `set-header` whose `name` is a key header (any case), or starts
+///   with `{{` or `@`. Every other rule that reports in `check` (``LiteralKeyRule``,
+///   ``AuthorizationRule``, the remaining-key errors, the key named values of
+///   ``KeyVariableRule``) needs such an injection first.
+/// - ``QueryParameterCodeRule``: a `name` that is `code` (any case).
+/// - ``URLCodeRule``: `?code=`, `&code=` or `&amp;code=` (any case) in a URL.
+/// - ``KeyVariableRule``: a `set-variable` whose `value` is `{{…}}` with a name that looks like
+///   a function key (``KeyVariableRule/looksLikeFunctionKey(_:)``).
+///
+/// The bytes of a `name` or `value` attribute are its value as libxml2 reads it, except for:
+/// character references (`&#…;`, which can spell anything: a file with one is always
+/// analysed), the predefined entities (which spell no letter), whitespace normalization (only
+/// trimmed whitespace matters) and masking (which turns bytes into `_` inside a policy
+/// expression or template, where a raw `"` can hide the attribute's real end: a value with
+/// `@`, `$` or `%` is taken to go on). Non-ASCII bytes are taken to match, since Unicode
+/// lowering and canonical equivalence can turn them into ASCII letters (`K`, the Kelvin sign).
+/// Key header names other than letters, digits, `-`, `_` and `.` make every `set-header` a
+/// needle. Suppression comments and baselines apply to the findings afterwards, so they are
+/// no needle. A policy with a key injection always holds a needle, so the needles also tell
+/// which APIOps parent scopes may need to know their child scopes.
+package struct CheckNeedles: Sendable {
+  /// The key header names (lowercased), when all are plain; empty otherwise.
+  private let headers: [[UInt8]]
+  /// Whether every key header name is only letters, digits, `-`, `_` and `.`.
+  private let headersArePlain: Bool
+
+  /// The needles for `configuration`'s key headers.
+  package init(configuration: RewriteConfiguration) {
+    let headers = configuration.keyHeaders.map { Array($0.utf8) }
+    headersArePlain = headers.allSatisfy { $0.allSatisfy(Self.isPlainHeaderByte) }
+    self.headers = headersArePlain ? headers : []
+  }
+
+  /// Whether `check` may report anything on the policy `source` (before suppressions).
+  static func mayReport(_ source: [UInt8], configuration: RewriteConfiguration) -> Bool {
+    CheckNeedles(configuration: configuration).mayReport(source)
+  }
+
+  /// Whether `check` may report anything on the policy `source` (before suppressions).
+  package func mayReport(_ source: [UInt8]) -> Bool {
+    if source.containsLiteral("&#") || Self.hasCodeParameter(source) { return true }
+    if !headersArePlain, source.containsLiteral("set-header") { return true }
+    return source.withUnsafeBufferPointer { bytes in
+      guard let base = bytes.baseAddress else { return false }
+      var from = 0
+      while from < bytes.count,
+        let pointer = memchr(base + from, Int32(UInt8.equals), bytes.count - from)
+      {
+        let equals = base.distance(to: pointer.assumingMemoryBound(to: UInt8.self))
+        from = equals + 1
+        guard let value = Self.attributeValue(in: bytes, equals: equals) else { continue }
+        switch value.attribute {
+        case .name: if nameMayReport(bytes[value.range]) { return true }
+        case .value: if Self.variableValueMayReport(bytes[value.range]) { return true }
+        }
+      }
+      return false
+    }
+  }
+
+  private enum Attribute { case name, value }
+
+  /// `?code=`, `&code=` or `;code=` (the end of `&amp;code=`), in any case.
+  private static func hasCodeParameter(_ source: [UInt8]) -> Bool {
+    var from = 1
+    while let hit = source.firstOffset(of: "code=", from: from, caseInsensitive: true) {
+      let before = source[hit - 1]
+      if before == .question || before == .ampersand || before == UInt8(ascii: ";") { return true }
+      from = hit + 1
+    }
+    return false
+  }
+
+  private static func isPlainHeaderByte(_ byte: UInt8) -> Bool {
+    (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == .hyphen || byte == .underscore
+      || byte == UInt8(ascii: ".")
+  }
+
+  /// The `name` or `value` attribute whose `=` is at `equals`: its value's bytes up to the first
+  /// quote like the opening one (or the end of the file).
+  private static func attributeValue(
+    in bytes: UnsafeBufferPointer<UInt8>, equals: Int
+  ) -> (attribute: Attribute, range: Range<Int>)? {
+    var end = equals
+    while end > 0, bytes[end - 1].isXMLSpace { end -= 1 }
+    let attribute: Attribute
+    if ends(bytes, at: end, with: "name") {
+      attribute = .name
+    } else if ends(bytes, at: end, with: "value") {
+      attribute = .value
+    } else {
+      return nil
+    }
+    var quote = equals + 1
+    while quote < bytes.count, bytes[quote].isXMLSpace { quote += 1 }
+    guard quote < bytes.count, bytes[quote] == .doubleQuote || bytes[quote] == .singleQuote else { return nil }
+    var close = quote + 1
+    while close < bytes.count, bytes[close] != bytes[quote] { close += 1 }
+    return (attribute, (quote + 1)..<close)
+  }
+
+  private static func ends(_ bytes: UnsafeBufferPointer<UInt8>, at end: Int, with literal: StaticString) -> Bool {
+    let count = literal.utf8CodeUnitCount
+    guard end >= count else { return false }
+    return literal.withUTF8Buffer { expected in
+      var i = 0
+      while i < count {
+        if bytes[end - count + i] != expected[i] { return false }
+        i += 1
+      }
+      return true
+    }
+  }
+
+  /// Whether the value may go on past the quote found (masked inside an expression or a
+  /// template), or holds bytes that Unicode lowering can make ASCII.
+  private static func mayGoOnOrTurnASCII(_ value: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+    value.contains { $0 == .at || $0 == .dollar || $0 == .percent || $0 >= 0x80 }
+  }
+
+  /// A `name`: an unresolvable header name, a key header, or the `code` query parameter.
+  private func nameMayReport(_ raw: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+    var value = raw.drop { $0.isXMLSpace }
+    if value.first == .at || value.starts(with: [.openBrace, .openBrace]) { return true }
+    if value.contains(where: { $0 >= 0x80 }) { return true }
+    // A value that goes on holds `@`, `$` or `%`, and one with an entity `&`, `<`, `>`, `"` or
+    // `'`: none is a plain header name or `code`. Otherwise the value is these bytes.
+    if Self.mayGoOnOrTurnASCII(value) || value.contains(.ampersand) { return false }
+    while let last = value.last, last.isXMLSpace { value.removeLast() }
+    let count = value.count
+    let lowered = value.lazy.map(\.asciiLowercased)
+    return (count == 4 && lowered.elementsEqual("code".utf8))
+      || headers.contains { $0.count == count && $0.elementsEqual(lowered) }
+  }
+
+  /// A `value`: a named value reference whose name looks like a function key.
+  private static func variableValueMayReport(_ raw: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+    let value = raw.drop { $0.isXMLSpace }
+    guard value.starts(with: [.openBrace, .openBrace]) else { return false }
+    if mayGoOnOrTurnASCII(value) { return true }
+    let letters = value.compactMap { byte -> UInt8? in
+      let lowered = byte.asciiLowercased
+      return (lowered >= 0x61 && lowered <= 0x7A) || (lowered >= 0x30 && lowered <= 0x39) ? lowered : nil
+    }
+    return contains(letters, Array("key".utf8))
+      && (contains(letters, Array("func".utf8)) || contains(letters, Array("fn".utf8)))
+  }
+
+  private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+    guard !needle.isEmpty, haystack.count >= needle.count else { return needle.isEmpty }
+    for start in 0...(haystack.count - needle.count)
+    where haystack[start] == needle[0] && haystack[start..<(start + needle.count)].elementsEqual(needle) {
+      return true
+    }
+    return false
+  }
+}
