@@ -144,6 +144,14 @@ import Testing
       #expect(review.count == 1, "stderr: \(result.stderr)")
       #expect(review.first?.contains("apis/orders/policy.xml") == true, "\(review)")
       #expect(run(["migrate", "--check", "--resource", CLI.resource, "."], cwd: root).status == 1)
+      // check sees the same scopes as migrate (they are known by absolute path).
+      let checked = run(["check", "."], cwd: root)
+      #expect(checked.status == 1)
+      #expect(
+        findingLines(checked.stderr).filter { $0.hasPrefix("policy.xml:") }.map {
+          $0.hasSuffix("[authorization-child-scope]")
+        }
+          == [true], "\(checked.stderr)")
     }
     // Without the reader, the global scope is migrated.
     try withTemporaryTree(["policy.xml": global, "apis/status/policy.xml": Policies.clean]) { root in
