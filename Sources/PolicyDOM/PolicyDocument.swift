@@ -215,8 +215,28 @@ private enum LibXML2Parser {
       | XML_PARSE_NOWARNING.rawValue)
 
   static func parse(_ masked: [UInt8], original: [UInt8]) throws(ParseError) -> (xmlDocPtr, [ElementSpan]) {
+    try drive(masked, original: original, buildsTree: true) { state, tree in (tree, state.spans) }
+  }
+
+  /// Parses with libxml2's SAX interface and builds no tree: only the element callbacks that
+  /// check each element's range run; the document node itself is still made and freed, so that
+  /// libxml2 takes exactly the paths it takes when it builds the tree. Returns the root's name.
+  static func checkWellFormed(_ masked: [UInt8], original: [UInt8]) throws(ParseError) -> String {
+    try drive(masked, original: original, buildsTree: false) { state, document in
+      xmlFreeDoc(document)
+      guard let root = state.rootName else { preconditionFailure("a well-formed parse has a root element") }
+      return root
+    }
+  }
+
+  /// Runs libxml2 over `masked` with the safe options, the attribute cap and the error and
+  /// DOCTYPE callbacks that both readings share; `finish` takes the well-formed document (and
+  /// owns it from then on). Without `buildsTree`, only the element-range callbacks run.
+  private static func drive<Value>(
+    _ masked: [UInt8], original: [UInt8], buildsTree: Bool, _ finish: (ParseState, xmlDocPtr) -> Value
+  ) throws(ParseError) -> Value {
     initializeOnce
-    let result: Result<(xmlDocPtr, [ElementSpan]), ParseError> = masked.withUnsafeBufferPointer { buffer in
+    let result: Result<Value, ParseError> = masked.withUnsafeBufferPointer { buffer in
       if let excess = AttributeLimit.firstExcess(in: buffer) {
         let (line, column) = LineMap(original).location(of: excess)
         return .failure(
@@ -232,13 +252,27 @@ private enum LibXML2Parser {
       }
       defer { xmlFreeParserCtxt(ctxt) }
       xmlCtxtUseOptions(ctxt, options)
-      let state = ParseState(bytes: buffer)
+      let state = ParseState(bytes: buffer, reserving: buildsTree)
       let unmanaged = Unmanaged.passRetained(state)
       defer { unmanaged.release() }
       ctxt.pointee._private = unmanaged.toOpaque()
       guard let sax = ctxt.pointee.sax else { preconditionFailure("a parser context has a SAX handler") }
-      sax.pointee.startElementNs = onStartElement
-      sax.pointee.endElementNs = onEndElement
+      if buildsTree {
+        sax.pointee.startElementNs = onStartElement
+        sax.pointee.endElementNs = onEndElement
+      } else {
+        sax.pointee.startElementNs = onStartElementWithoutTree
+        sax.pointee.endElementNs = onEndElementWithoutTree
+        // No text, comment, processing-instruction or reference nodes. `characters` and
+        // `ignorableWhitespace` stay equal to each other, as they are by default, so that
+        // libxml2 does not start telling blanks apart.
+        sax.pointee.characters = nil
+        sax.pointee.ignorableWhitespace = nil
+        sax.pointee.cdataBlock = nil
+        sax.pointee.comment = nil
+        sax.pointee.processingInstruction = nil
+        sax.pointee.reference = nil
+      }
       sax.pointee.internalSubset = onDoctype
       sax.pointee.serror = onError
       // Errors raised without a context go to the thread's handlers: collect them too.
@@ -246,64 +280,16 @@ private enum LibXML2Parser {
       defer { xmlSetStructuredErrorFunc(nil, nil) }
 
       xmlParseDocument(ctxt)
-      let tree = ctxt.pointee.myDoc
-      ctxt.pointee.myDoc = nil
-      if let error = state.failure(wellFormed: ctxt.pointee.wellFormed != 0, hasTree: tree != nil, original: original) {
-        if let tree { xmlFreeDoc(tree) }
-        return .failure(error)
-      }
-      guard let tree else { preconditionFailure("a well-formed parse builds a tree") }
-      return .success((tree, state.spans))
-    }
-    return try result.get()
-  }
-
-  /// Parses with libxml2's SAX interface and builds no tree: only the element callbacks that
-  /// check each element's range run; the document node itself is still made and freed, so that
-  /// libxml2 takes exactly the paths it takes when it builds the tree. Returns the root's name.
-  static func checkWellFormed(_ masked: [UInt8], original: [UInt8]) throws(ParseError) -> String {
-    initializeOnce
-    let result: Result<String, ParseError> = masked.withUnsafeBufferPointer { buffer in
-      guard buffer.count < Int(Int32.max),
-        let ctxt = buffer.withMemoryRebound(
-          to: CChar.self, { xmlCreateMemoryParserCtxt($0.baseAddress, Int32($0.count)) })
-      else {
-        return .failure(ParseError(kind: .malformed, line: 1, column: 1, message: "the file is too large to parse"))
-      }
-      defer { xmlFreeParserCtxt(ctxt) }
-      xmlCtxtUseOptions(ctxt, options)
-      let state = ParseState(bytes: buffer, reserving: false)
-      let unmanaged = Unmanaged.passRetained(state)
-      defer { unmanaged.release() }
-      ctxt.pointee._private = unmanaged.toOpaque()
-      guard let sax = ctxt.pointee.sax else { preconditionFailure("a parser context has a SAX handler") }
-      sax.pointee.startElementNs = onStartElementWithoutTree
-      sax.pointee.endElementNs = onEndElementWithoutTree
-      // No text, comment, processing-instruction or reference nodes. `characters` and
-      // `ignorableWhitespace` stay equal to each other, as they are by default, so that
-      // libxml2 does not start telling blanks apart.
-      sax.pointee.characters = nil
-      sax.pointee.ignorableWhitespace = nil
-      sax.pointee.cdataBlock = nil
-      sax.pointee.comment = nil
-      sax.pointee.processingInstruction = nil
-      sax.pointee.reference = nil
-      sax.pointee.internalSubset = onDoctype
-      sax.pointee.serror = onError
-      xmlSetStructuredErrorFunc(unmanaged.toOpaque(), onGlobalError)
-      defer { xmlSetStructuredErrorFunc(nil, nil) }
-
-      xmlParseDocument(ctxt)
       let document = ctxt.pointee.myDoc
       ctxt.pointee.myDoc = nil
-      if let document { xmlFreeDoc(document) }
       if let error = state.failure(
         wellFormed: ctxt.pointee.wellFormed != 0, hasTree: document != nil, original: original)
       {
+        if let document { xmlFreeDoc(document) }
         return .failure(error)
       }
-      guard let root = state.rootName else { preconditionFailure("a well-formed parse has a root element") }
-      return .success(root)
+      guard let document else { preconditionFailure("a well-formed parse makes a document") }
+      return .success(finish(state, document))
     }
     return try result.get()
   }

@@ -166,6 +166,8 @@ struct CheckWithoutTreeTests {
       bytes("<policies>\n  <inbound a=1 />\n</policies>"),
       bytes("<policies>\n\t<inbound a=\"<\" />\n</policies>"),
       bytes("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<policies>\n  <inbound>\u{1}</inbound>\n</policies>"),
+      // More attributes than the cap: refused before libxml2 on both paths.
+      bytes("<policies>\n  <inbound " + (0...1_000).map { "a\($0)=\"1\"" }.joined(separator: " ") + " />\n</policies>"),
     ]
     for source in broken {
       #expect(!CheckNeedles.mayReport(source, configuration: configuration))
