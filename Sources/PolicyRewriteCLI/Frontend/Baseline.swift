@@ -59,8 +59,11 @@ public struct Baseline: Sendable {
 
   /// The entry a finding of the file at `path` (as shown) would have.
   public func entry(for finding: Finding, path: String) -> Entry {
-    let relative = relativePath(path)
-    return Entry(
+    entry(for: finding, relativePath: relativePath(path))
+  }
+
+  private func entry(for finding: Finding, relativePath relative: String) -> Entry {
+    Entry(
       path: relative, rule: finding.rule.rawValue,
       fingerprint: Fingerprint.of([finding.rule.rawValue, relative, finding.section, finding.message]),
       message: finding.message)
@@ -68,11 +71,12 @@ public struct Baseline: Sendable {
 
   /// Splits one file's findings into those kept and those the baseline accepts.
   public func apply(to findings: [Finding], path: String) -> (kept: [Finding], suppressed: [SuppressedFinding]) {
-    guard var remaining = counts[relativePath(path)] else { return (findings, []) }
+    let relative = relativePath(path)
+    guard var remaining = counts[relative] else { return (findings, []) }
     var kept: [Finding] = []
     var suppressed: [SuppressedFinding] = []
     for finding in findings {
-      let fingerprint = entry(for: finding, path: path).fingerprint
+      let fingerprint = entry(for: finding, relativePath: relative).fingerprint
       if !finding.rule.isFailure, let count = remaining[fingerprint], count > 0 {
         remaining[fingerprint] = count - 1
         suppressed.append(SuppressedFinding(finding: finding, reason: "accepted in \(self.path)", kind: .baseline))

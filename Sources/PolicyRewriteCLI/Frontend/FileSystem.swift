@@ -405,7 +405,13 @@ public enum FileSystem {
   /// `path` made absolute against the working directory, with `.` and `..` resolved lexically
   /// (links are not resolved).
   public static func absolutePath(_ path: String) -> String {
-    let joined = path.hasPrefix("/") ? path : (currentDirectory().map(display) ?? "") + "/" + path
+    absolutePath(path, from: path.hasPrefix("/") ? "/" : currentDirectory().map(display) ?? "")
+  }
+
+  /// `path` made absolute against `workingDirectory` (read once by a caller that makes many),
+  /// with `.` and `..` resolved lexically.
+  public static func absolutePath(_ path: String, from workingDirectory: String) -> String {
+    let joined = path.hasPrefix("/") ? path : workingDirectory + "/" + path
     var parts: [Substring] = []
     for part in joined.split(separator: "/", omittingEmptySubsequences: true) {
       if part == "." { continue }

@@ -48,7 +48,7 @@ extension Frontend {
         PolicyRewriter.readsAuthorizationAfterBase(bytes, configuration: options.configuration)
       else { continue }
       for parent in parents {
-        let absolute = absolutePaths[parent] ?? FileSystem.absolutePath(parent)
+        let absolute = absolutePaths[parent] ?? absolutePath(parent)
         absolutePaths[parent] = absolute
         children[absolute, default: []].append(item.displayPath)
       }

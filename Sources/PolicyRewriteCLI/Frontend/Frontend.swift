@@ -75,7 +75,14 @@ public struct Frontend: Sendable {
   public init(options: Options) {
     self.options = options
     self.rewriter = PolicyRewriter(configuration: options.configuration)
+    self.workingDirectory = FileSystem.currentDirectory().map(FileSystem.display) ?? ""
   }
+
+  /// The working directory, read once: the rewriter sees absolute paths.
+  private let workingDirectory: String
+
+  /// `path` made absolute against the working directory.
+  func absolutePath(_ path: String) -> String { FileSystem.absolutePath(path, from: workingDirectory) }
 
   /// Processes `paths` and reports every file to `reporter`, in path order.
   /// - Returns: The run's totals.
@@ -337,10 +344,10 @@ public struct Frontend: Sendable {
     let result: RewriteResult
     if options.command == .check {
       let scopesMatter = item != nil && !options.configuration.authorizationChildScopes.isEmpty
-      result = rewriter.check(bytes, path: scopesMatter ? FileSystem.absolutePath(report.path) : report.path)
+      result = rewriter.check(bytes, path: scopesMatter ? absolutePath(report.path) : report.path)
     } else {
       let resourcePath =
-        item == nil && options.standardInputPath == nil ? report.path : FileSystem.absolutePath(report.path)
+        item == nil && options.standardInputPath == nil ? report.path : absolutePath(report.path)
       result = rewriter.rewrite(bytes, path: resourcePath)
     }
     report.isPolicy = result.isPolicy || result.hasErrors
