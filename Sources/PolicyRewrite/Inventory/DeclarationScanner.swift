@@ -11,20 +11,46 @@ public enum DeclarationScanner {
   ///   - source: The file's bytes.
   ///   - path: The file's path: its name says the format, and an APIOps file's folder its name.
   public static func declarations(in source: [UInt8], path: String) -> [Declaration] {
-    let name = path.split(separator: "/").last.map(String.init) ?? path
-    if name.hasSuffix(".tf") { return terraform(source) }
-    if name.hasSuffix(".bicep") { return bicep(source) }
-    if name == "namedValueInformation.json" || name == "backendInformation.json" {
-      return apiops(source, path: path, backend: name == "backendInformation.json")
+    switch Kind(path: path) {
+    case .terraform: terraform(source)
+    case .bicep: bicep(source)
+    case .apiopsNamedValue: apiops(source, path: path, backend: false)
+    case .apiopsBackend: apiops(source, path: path, backend: true)
+    case nil: []
     }
-    return []
   }
 
-  /// Whether a file may declare something, by a cheap byte search.
+  /// Whether a file may declare something: its kind by name first (a policy file never does),
+  /// then a cheap byte search of the kinds that hold many other things.
   public static func mayDeclare(_ source: [UInt8], path: String) -> Bool {
-    source.containsLiteral("named_value") || source.containsLiteral("key_vault_secret")
-      || source.containsLiteral("management_backend") || source.containsLiteral("namedValues")
-      || source.containsLiteral("/backends") || path.hasSuffix("Information.json")
+    switch Kind(path: path) {
+    case .terraform:
+      source.containsLiteral("azurerm_api_management_named_value") || source.containsLiteral("key_vault_secret")
+        || source.containsLiteral("management_backend")
+    case .bicep: source.containsLiteral("Microsoft.ApiManagement/service/")
+    case .apiopsNamedValue, .apiopsBackend: true
+    case nil: false
+    }
+  }
+
+  /// The kinds of file that can declare named values, secrets and backends.
+  private enum Kind {
+    case terraform, bicep, apiopsNamedValue, apiopsBackend
+
+    init?(path: String) {
+      let name = path.split(separator: "/").last ?? Substring(path)
+      if name.hasSuffix(".tf") {
+        self = .terraform
+      } else if name.hasSuffix(".bicep") {
+        self = .bicep
+      } else if name == "namedValueInformation.json" {
+        self = .apiopsNamedValue
+      } else if name == "backendInformation.json" {
+        self = .apiopsBackend
+      } else {
+        return nil
+      }
+    }
   }
 
   // MARK: Terraform
