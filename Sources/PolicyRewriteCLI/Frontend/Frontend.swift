@@ -88,7 +88,7 @@ public struct Frontend: Sendable {
   /// - Returns: The run's totals.
   public func run(paths: [String], reporter: any Reporter) -> RunSummary {
     if options.output != .none { TemporaryFiles.shared.removeOnInterrupt() }
-    var tracker = SummaryTracker()
+    var tracker = SummaryTracker(output: options.output)
     var output = options.output
     if case .directory(let directory) = options.output {
       do {
@@ -178,8 +178,7 @@ public struct Frontend: Sendable {
         reporter.report(report)
       }
     }
-    var summary = tracker.summary
-    summary.output = options.output
+    let summary = tracker.summary
     reporter.finish(summary)
     return summary
   }
@@ -240,7 +239,7 @@ public struct Frontend: Sendable {
   /// - Parameter output: Where the rewritten document goes, or `nil` for none.
   public func runStandardInput(reporter: any Reporter, output: ByteStream?) -> RunSummary {
     var report = FileReport(path: options.standardInputPath ?? "<stdin>")
-    var tracker = SummaryTracker()
+    var tracker = SummaryTracker(output: options.output)
     do {
       let bytes = try FileSystem.readStandardInput()
       report.declarations = DeclarationScanner.declarations(in: bytes, path: report.path)
@@ -252,8 +251,7 @@ public struct Frontend: Sendable {
     }
     tracker.add(report)
     reporter.report(report)
-    var summary = tracker.summary
-    summary.output = options.output
+    let summary = tracker.summary
     reporter.finish(summary)
     return summary
   }
@@ -403,6 +401,11 @@ public struct Frontend: Sendable {
 /// Adds up reports and keeps what the named-value clean-up list needs.
 private struct SummaryTracker {
   private var totals = RunSummary()
+
+  init(output: Frontend.Output) {
+    totals.output = output
+  }
+
   private var removed = Set<String>()
   private var referencedBy: [String: String] = [:]
   private var declared: [String: [CleanUpItem.Location]] = [:]
