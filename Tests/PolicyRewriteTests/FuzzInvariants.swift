@@ -22,6 +22,7 @@ enum FuzzInvariants {
     var problems: [String] = []
     problems += maskerViolations(input)
     problems += hiddenElementViolations(input)
+    problems += scannerViolations(input)
     if input.containsLiteral("<<") { problems += containerViolations(input, path: "fuzz.tf") }
     if input.contains(.singleQuote) { problems += containerViolations(input, path: "fuzz.bicep") }
     if input.contains(.doubleQuote), input.containsLiteral("Microsoft.ApiManagement/") {
@@ -230,6 +231,23 @@ enum FuzzInvariants {
     if masked.count != input.count { return ["the masker changed the length"] }
     for (offset, (a, b)) in zip(input, masked).enumerated() where a != b && b != UInt8(ascii: "_") {
       return ["the masker wrote \(b) at offset \(offset)"]
+    }
+    return []
+  }
+
+  /// A document ``WellFormedScanner`` vouches for, as written or masked, is one libxml2 reads
+  /// without an error, with the same root.
+  static func scannerViolations(_ input: [UInt8]) -> [String] {
+    var readings = [input]
+    if let masked = try? ExpressionMasker.mask(input) { readings.append(masked) }
+    for bytes in readings {
+      guard let root = bytes.withUnsafeBufferPointer(WellFormedScanner.rootName(of:)) else { continue }
+      do {
+        let document = try PolicyDocument.parseUnmasked(bytes)
+        if document.root.name != root { return ["the scanner named the root \(root), libxml2 \(document.root.name)"] }
+      } catch {
+        return ["the scanner vouched for a document libxml2 refuses: \(error.message)"]
+      }
     }
     return []
   }
