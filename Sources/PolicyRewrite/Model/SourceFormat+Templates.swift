@@ -6,10 +6,10 @@ extension SourceFormat {
   /// `.tftpl`, `.tpl` (`.xml.tpl`) and `.xml.tftpl` files. In a plain `.xml` policy `${` is
   /// text, and masking it could hide the elements up to the next `}`.
   static func parseOptions(path: String) -> PolicyDocument.ParseOptions {
-    let name = Array((path.split(separator: "/").last.map(String.init) ?? path).utf8)
-    let isTemplate = [".tf", ".tftpl", ".tpl", ".bicep"].contains { suffix in
-      let bytes = Array(suffix.utf8)
-      return name.count >= bytes.count && name[(name.count - bytes.count)...].elementsEqual(bytes)
+    // No suffix holds a `/`: the file name ends with one exactly when the path does.
+    let bytes = Array(path.utf8)
+    let isTemplate = [".tf", ".tftpl", ".tpl", ".bicep"].contains { (suffix: StaticString) in
+      bytes.hasLiteral(suffix, at: bytes.count - suffix.utf8CodeUnitCount)
     }
     return PolicyDocument.ParseOptions(masksTemplates: isTemplate)
   }

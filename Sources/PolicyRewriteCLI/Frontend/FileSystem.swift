@@ -412,6 +412,9 @@ public enum FileSystem {
   /// with `.` and `..` resolved lexically.
   public static func absolutePath(_ path: String, from workingDirectory: String) -> String {
     let joined = path.hasPrefix("/") ? path : workingDirectory + "/" + path
+    // Most paths (every path of a walk below a clean working directory) are already lexically
+    // clean: returned as they are, without a split and a join.
+    if isLexicallyClean(joined) { return joined }
     var parts: [Substring] = []
     for part in joined.split(separator: "/", omittingEmptySubsequences: true) {
       if part == "." { continue }
@@ -422,6 +425,31 @@ public enum FileSystem {
       }
     }
     return "/" + parts.joined(separator: "/")
+  }
+
+  /// Whether an absolute path has no empty, `.` or `..` component and no trailing `/`.
+  private static func isLexicallyClean(_ path: String) -> Bool {
+    var previous = UInt8(ascii: "/")
+    var dotsOnly = false
+    var componentLength = 0
+    var first = true
+    for byte in path.utf8 {
+      if first {
+        guard byte == .slash else { return false }
+        first = false
+        continue
+      }
+      if byte == .slash {
+        if previous == .slash || (dotsOnly && componentLength <= 2) { return false }
+        componentLength = 0
+        dotsOnly = false
+      } else {
+        dotsOnly = componentLength == 0 ? byte == .dot : dotsOnly && byte == .dot
+        componentLength += 1
+      }
+      previous = byte
+    }
+    return path == "/" || (previous != .slash && !(dotsOnly && componentLength <= 2))
   }
 }
 

@@ -16,6 +16,8 @@ enum Escaping {
   /// ANSI sequences too) and the bidirectional overrides are written as `\n`, `\t`, `\r`,
   /// `\xNN` or `\u{NNNN}`; everything else stays.
   static func terminal(_ text: String) -> String {
+    // Printable ASCII, the usual path and message, needs nothing.
+    if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
     var result = ""
     result.reserveCapacity(text.utf8.count)
     for scalar in text.unicodeScalars {
