@@ -36,6 +36,10 @@ struct CheckWithoutTreeTests {
     #expect(!actual.changed && actual.injections.isEmpty == expected.injections.isEmpty, sourceLocation: sourceLocation)
     // A rewrite (migrate and plan) takes the same path: the same result with and without it.
     let rewritten = full.rewrite(source, path: path)
+    #expect(
+      rewritten.injections.isEmpty || CheckNeedles(configuration: configuration).mayInject(source),
+      "\(path): the rewrite finds injections but the injection needles say there are none",
+      sourceLocation: sourceLocation)
     let fast = PolicyRewriter(configuration: configuration).rewrite(source, path: path)
     #expect(fast.findings == rewritten.findings, "\(path): rewrite findings differ", sourceLocation: sourceLocation)
     #expect(
@@ -128,6 +132,24 @@ struct CheckWithoutTreeTests {
       #expect(CheckNeedles.mayReport(source, configuration: configuration), "\(name)")
       Self.expectSamePaths(source, path: TestSupport.path, configuration: configuration)
     }
+  }
+
+  /// The `code` and key-variable needles report, but place no MI element: a parent scope
+  /// with only those does not need its child scopes read.
+  @Test func onlyKeyHeaderNeedlesCountAsInjections() throws {
+    let needles = CheckNeedles(configuration: try makeConfiguration())
+    let reportOnly = [
+      "<policies><inbound><set-query-parameter name=\"code\" exists-action=\"override\"><value>{{k}}</value></set-query-parameter></inbound></policies>",
+      "<policies><inbound><set-backend-service base-url=\"https://f.azurewebsites.net/api?code=abc\" /></inbound></policies>",
+      "<policies><inbound><set-variable name=\"k\" value=\"{{orders-func-key}}\" /></inbound></policies>",
+    ]
+    for text in reportOnly {
+      #expect(needles.mayReport(bytes(text)) && !needles.mayInject(bytes(text)), "\(text)")
+    }
+    let injecting = [
+      "x-functions-key", "{{header-name}}", "x-functions-k&#101;y",
+    ].map { Self.policy(header: "<set-header name=\"\($0)\" exists-action=\"override\">") }
+    for text in injecting { #expect(needles.mayInject(bytes(text)), "\(text)") }
   }
 
   @Test func policiesWithoutNeedlesAreCheckedWithoutATree() throws {

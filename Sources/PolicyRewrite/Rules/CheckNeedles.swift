@@ -51,8 +51,15 @@ package struct CheckNeedles: Sendable {
   }
 
   /// Whether `check` may report anything on the policy `source` (before suppressions).
-  package func mayReport(_ source: [UInt8]) -> Bool {
-    if source.containsLiteral("&#") || Self.hasCodeParameter(source) { return true }
+  package func mayReport(_ source: [UInt8]) -> Bool { mayMatch(source, injectionsOnly: false) }
+
+  /// Whether the policy `source` may hold a key injection (``KeyInjectionRule``'s needles
+  /// only): what a policy needs for its `<authentication-managed-identity>` to be placed, and
+  /// so for its child scopes to matter.
+  package func mayInject(_ source: [UInt8]) -> Bool { mayMatch(source, injectionsOnly: true) }
+
+  private func mayMatch(_ source: [UInt8], injectionsOnly: Bool) -> Bool {
+    if source.containsLiteral("&#") || (!injectionsOnly && Self.hasCodeParameter(source)) { return true }
     if !headersArePlain, source.containsLiteral("set-header") { return true }
     return source.withUnsafeBufferPointer { bytes in
       guard let base = bytes.baseAddress else { return false }
@@ -64,8 +71,8 @@ package struct CheckNeedles: Sendable {
         from = equals + 1
         guard let value = Self.attributeValue(in: bytes, equals: equals) else { continue }
         switch value.attribute {
-        case .name: if nameMayReport(bytes[value.range]) { return true }
-        case .value: if Self.variableValueMayReport(bytes[value.range]) { return true }
+        case .name: if nameMayReport(bytes[value.range], injectionsOnly: injectionsOnly) { return true }
+        case .value: if !injectionsOnly, Self.variableValueMayReport(bytes[value.range]) { return true }
         }
       }
       return false
@@ -132,8 +139,9 @@ package struct CheckNeedles: Sendable {
     value.contains { $0 == .at || $0 == .dollar || $0 == .percent || $0 >= 0x80 }
   }
 
-  /// A `name`: an unresolvable header name, a key header, or the `code` query parameter.
-  private func nameMayReport(_ raw: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+  /// A `name`: an unresolvable header name, a key header, or (unless `injectionsOnly`) the
+  /// `code` query parameter.
+  private func nameMayReport(_ raw: Slice<UnsafeBufferPointer<UInt8>>, injectionsOnly: Bool) -> Bool {
     var value = raw.drop { $0.isXMLSpace }
     if value.first == .at || value.starts(with: [.openBrace, .openBrace]) { return true }
     if value.contains(where: { $0 >= 0x80 }) { return true }
@@ -143,7 +151,7 @@ package struct CheckNeedles: Sendable {
     while let last = value.last, last.isXMLSpace { value.removeLast() }
     let count = value.count
     let lowered = value.lazy.map(\.asciiLowercased)
-    return (count == 4 && lowered.elementsEqual("code".utf8))
+    return (!injectionsOnly && count == 4 && lowered.elementsEqual("code".utf8))
       || headers.contains { $0.count == count && $0.elementsEqual(lowered) }
   }
 

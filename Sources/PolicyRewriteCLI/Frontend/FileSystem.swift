@@ -195,6 +195,9 @@ public enum FileSystem {
       }
       if got == 0 { break }
       count += got
+      // A regular file gives fewer bytes than asked only at its end: once the size `fstat`
+      // gave is read, a short read ends the file without a second read to see it.
+      if count >= sizeHint, count < bytes.count { break }
     }
     bytes.removeSubrange(count...)
     return bytes

@@ -29,18 +29,23 @@ extension Frontend {
     var children: [String: [String]] = [:]
     let scopes = items.compactMap { item in APIOpsScope(path: item.displayPath).map { (item, $0) } }
     // Parent scopes by the key a child looks them up with: linear in the number of files.
+    // Only scopes some child looks up are parents: an operation never is, nor a global
+    // scope without products or APIs below it.
+    let lookedUp = Set(scopes.flatMap { $0.1.parentKeys })
     var parentsByKey: [APIOpsScope.ParentKey: [String]] = [:]
-    for (item, scope) in scopes { parentsByKey[scope.keyAsParent, default: []].append(item.displayPath) }
+    for (item, scope) in scopes where lookedUp.contains(scope.keyAsParent) {
+      parentsByKey[scope.keyAsParent, default: []].append(item.displayPath)
+    }
     // The rewriter sees absolute paths (byPath globs are relative to the map's folder): each
     // parent's is made once, not once for each of its children.
     var absolutePaths: [String: String] = [:]
-    // Only a parent with a key injection uses its child scopes: a parent in which no rule
-    // can report anything has none, and its children need not be read.
+    // Only a parent with a key injection uses its child scopes: a parent without the
+    // injection needles has none, and its children need not be read.
     // Each parent is read once, and the lists are filtered once, not once a child (a tree has
     // as many products as it has, and every product is a parent of every API).
     let needles = CheckNeedles(configuration: options.configuration)
     let injectingParentsByKey = parentsByKey.mapValues { parents in
-      parents.filter { (try? FileSystem.read($0)).map { needles.mayReport($0.bytes) } ?? true }
+      parents.filter { (try? FileSystem.read($0)).map { needles.mayInject($0.bytes) } ?? true }
     }
     for (item, scope) in scopes {
       let parents = scope.parentKeys.flatMap { injectingParentsByKey[$0] ?? [] }

@@ -23,12 +23,20 @@ enum OrderedParallel {
     guard count > 0 else { return }
     let jobs = max(1, min(jobs, count))
     var threads: [pthread_t] = []
-    let state = SharedState<Result>(window: max(window, jobs))
+    // Items are handed over in batches of consecutive indexes, so that taking work and
+    // handing back results costs a lock and a wake-up a batch, not an item; batches stay
+    // small enough that every thread gets several.
+    let batch = max(1, min(maximumBatch, count / (jobs * 8)))
+    let batches = (count + batch - 1) / batch
+    let state = SharedState<Result>(window: max(window / batch, jobs))
     if jobs > 1 {
       for _ in 0..<jobs {
         guard
           let thread = Threads.spawn({
-            while let index = state.take(limit: count) { state.finish(index, work(index)) }
+            while let number = state.take(limit: batches) {
+              let indexes = (number * batch)..<min(count, (number + 1) * batch)
+              state.finish(number, indexes.map(work))
+            }
           })
         else { break }
         threads.append(thread)
@@ -38,20 +46,25 @@ enum OrderedParallel {
       for index in 0..<count { consume(index, work(index)) }
       return
     }
-    for index in 0..<count { consume(index, state.result(for: index)) }
+    for number in 0..<batches {
+      for (offset, result) in state.results(for: number).enumerated() { consume(number * batch + offset, result) }
+    }
     threads.forEach(Threads.join)
   }
+
+  /// The most items handed over at once.
+  static let maximumBatch = 16
 }
 
-/// The queue of item indexes and the finished results.
+/// The queue of batch numbers and the finished batches' results.
 ///
 /// A worker waits for a free place in the window (`slots`), the consumer for a finished
-/// result (`finished`, signalled once per result: a wake-up for another item sends it back
+/// batch (`finished`, signalled once per batch: a wake-up for another batch sends it back
 /// to wait, and no signal is lost between its check and its wait).
 private final class SharedState<Result: Sendable>: Sendable {
   private struct Queue {
     var next = 0
-    var results: [Int: Result] = [:]
+    var results: [Int: [Result]] = [:]
   }
 
   private let queue = Mutex(Queue())
@@ -62,30 +75,30 @@ private final class SharedState<Result: Sendable>: Sendable {
     slots = DispatchSemaphore(value: window)
   }
 
-  /// The next item to work on, waiting while the window is full; `nil` when none is left.
+  /// The next batch to work on, waiting while the window is full; `nil` when none is left.
   func take(limit: Int) -> Int? {
     slots.wait()
-    let index: Int? = queue.withLock { queue in
+    let number: Int? = queue.withLock { queue in
       guard queue.next < limit else { return nil }
       queue.next += 1
       return queue.next - 1
     }
     // The place is not used: give it to the next worker, which then ends too.
-    if index == nil { slots.signal() }
-    return index
+    if number == nil { slots.signal() }
+    return number
   }
 
-  func finish(_ index: Int, _ result: sending Result) {
-    queue.withLock { $0.results[index] = result }
+  func finish(_ number: Int, _ results: sending [Result]) {
+    queue.withLock { $0.results[number] = results }
     finished.signal()
   }
 
-  /// Waits for the result of `index` and removes it.
-  func result(for index: Int) -> Result {
+  /// Waits for the results of batch `number` and removes them.
+  func results(for number: Int) -> [Result] {
     while true {
-      if let result = queue.withLock({ $0.results.removeValue(forKey: index) }) {
+      if let results = queue.withLock({ $0.results.removeValue(forKey: number) }) {
         slots.signal()
-        return result
+        return results
       }
       finished.wait()
     }

@@ -1,0 +1,51 @@
+import Synchronization
+import Testing
+
+@testable import PolicyRewriteCLI
+
+/// `OrderedParallel` hands every result back once, in item order, whatever the number of
+/// items, threads and the window, and never works further ahead than the window allows.
+struct OrderedParallelTests {
+  @Test(arguments: [0, 1, 2, 7, 16, 17, 100, 129, 1_000, 4_099])
+  func everyResultComesBackOnceInOrder(count: Int) {
+    for jobs in [1, 2, 3, 8] {
+      for window in [1, 4, 256] {
+        var seen: [Int] = []
+        OrderedParallel.run(count: count, jobs: jobs, window: window, work: { $0 * 3 }) { index, result in
+          #expect(result == index * 3)
+          seen.append(index)
+        }
+        #expect(seen == Array(0..<count), "count \(count), jobs \(jobs), window \(window)")
+      }
+    }
+  }
+
+  @Test func workStaysWithinTheWindowOfTheOldestResultNotHandedBack() {
+    let consumed = Atomic<Int>(0)
+    let furthest = Atomic<Int>(0)
+    let window = 64
+    OrderedParallel.run(
+      count: 5_000, jobs: 4, window: window,
+      work: { index in
+        let ahead = index - consumed.load(ordering: .sequentiallyConsistent)
+        furthest.max(ahead)
+        return index
+      },
+      consume: { index, _ in consumed.store(index + 1, ordering: .sequentiallyConsistent) })
+    // A batch is taken whole: the window plus one batch at most.
+    #expect(furthest.load(ordering: .sequentiallyConsistent) < window + OrderedParallel.maximumBatch)
+  }
+}
+
+extension Atomic where Value == Int {
+  /// Raises the value to `candidate` when it is larger.
+  fileprivate func max(_ candidate: Int) {
+    var current = load(ordering: .sequentiallyConsistent)
+    while candidate > current {
+      let (exchanged, original) = compareExchange(
+        expected: current, desired: candidate, ordering: .sequentiallyConsistent)
+      if exchanged { return }
+      current = original
+    }
+  }
+}
