@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Masks raw APIM policy expressions so that `rawxml` policies parse as XML.
 ///
 /// APIM's `rawxml` form writes C# policy expressions (`@(...)`, `@{...}`) unescaped: a
@@ -34,7 +38,9 @@ struct ExpressionMasker {
 
   private init(_ bytes: UnsafeBufferPointer<UInt8>, masksTemplates: Bool) {
     self.bytes = bytes
-    self.masksTemplates = masksTemplates
+    // Without a `$` or a `%` no template sequence can start: the scan then skips from an
+    // expression's possible start to the next tag or quote with `memchr`.
+    self.masksTemplates = masksTemplates && bytes.contains { $0 == .dollar || $0 == .percent }
   }
 
   /// What masking did to a source.
@@ -106,6 +112,14 @@ struct ExpressionMasker {
     return i > first && i < bytes.count && bytes[i] == UInt8(ascii: ";")
   }
 
+  /// The offset of the first `byte` at or after `index` (`memchr`).
+  private func offset(of byte: UInt8, from index: Int) -> Int? {
+    guard index < bytes.count, let base = bytes.baseAddress,
+      let found = memchr(base + index, Int32(byte), bytes.count - index)
+    else { return nil }
+    return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+  }
+
   private func starts(with literal: StaticString, at index: Int) -> Bool {
     bytes.hasLiteral(literal, at: index)
   }
@@ -149,6 +163,11 @@ struct ExpressionMasker {
         i += 1
         continue
       }
+      // Past the start of a text, only a template sequence or the next tag can matter.
+      if !atTextStart, !masksTemplates {
+        i = offset(of: .lessThan, from: i) ?? n
+        continue
+      }
       if atTextStart, b == .at, i + 1 < n, bytes[i + 1] == .openParen || bytes[i + 1] == .openBrace {
         i = try scanExpression(at: i, quote: nil)
       } else if let end = scanTemplate(at: i, quote: nil) {
@@ -187,6 +206,7 @@ struct ExpressionMasker {
     if i + 1 < n, bytes[i] == .at, bytes[i + 1] == .openParen || bytes[i + 1] == .openBrace {
       i = try scanExpression(at: i, quote: quote)
     }
+    if !masksTemplates { return (offset(of: quote, from: i) ?? n - 1) + 1 }
     while i < n {
       let b = bytes[i]
       if b == quote { return i + 1 }

@@ -100,7 +100,9 @@ public final class PolicyDocument {
     } catch {
       throw unterminated(error, in: source)
     }
-    if let masked, masked.hidesMarkup, let (tree, spans) = try? LibXML2Parser.parse(source, original: source) {
+    if let masked, masked.hidesMarkup, !WellFormedScanner.isCertainlyMalformed(source),
+      let (tree, spans) = try? LibXML2Parser.parse(source, original: source)
+    {
       return PolicyDocument(source: source, tree: tree, spans: spans)
     }
     let (tree, spans) = try LibXML2Parser.parse(masked?.bytes ?? source, original: source)
@@ -127,7 +129,9 @@ public final class PolicyDocument {
     } catch {
       throw unterminated(error, in: source)
     }
-    if let masked, masked.hidesMarkup, let root = try? LibXML2Parser.checkWellFormed(source, original: source) {
+    if let masked, masked.hidesMarkup, !WellFormedScanner.isCertainlyMalformed(source),
+      let root = try? LibXML2Parser.checkWellFormed(source, original: source)
+    {
       return root
     }
     return try LibXML2Parser.checkWellFormed(masked?.bytes ?? source, original: source)

@@ -39,6 +39,18 @@ enum WellFormedScanner {
     guard let root = scanner.document() else { return nil }
     return String(decoding: UnsafeBufferPointer(rebasing: bytes[root]), as: UTF8.self)
   }
+
+  /// Whether `bytes` certainly are not well-formed: read within the subset up to a `<` in an
+  /// attribute value, an `&` that no reference can start with, or a `<` that no tag can start
+  /// with (what an unescaped policy expression leaves in a `rawxml` policy), which libxml2
+  /// refuses whatever follows. `false` says nothing.
+  static func isCertainlyMalformed(_ bytes: [UInt8]) -> Bool {
+    guard bytes.count <= maximumSize else { return false }
+    return bytes.withUnsafeBufferPointer { buffer in
+      var scanner = Scanner(buffer)
+      return scanner.document() == nil && scanner.certainlyMalformed
+    }
+  }
 }
 
 /// One pass over a document; every method returns `nil` or `false` as soon as the document
@@ -51,6 +63,8 @@ private struct Scanner {
   var open: [Range<Int>] = []
   /// The attribute names of the start tag being read.
   var attributes: [Range<Int>] = []
+  /// Set where the scan stops at an error that every XML parser reports.
+  var certainlyMalformed = false
 
   init(_ bytes: UnsafeBufferPointer<UInt8>) {
     self.bytes = bytes
@@ -156,6 +170,12 @@ private struct Scanner {
           return nil
         }
       default:
+        // `<` then a space, a digit, `=` or `<`: no name starts a tag there.
+        let next = bytes[i + 1]
+        if next.isXMLSpace || next == .equals || next == .lessThan || (next >= 0x30 && next <= 0x39) {
+          certainlyMalformed = true
+          return nil
+        }
         guard let (name, isEmpty) = startTag() else { return nil }
         if !isEmpty {
           guard open.count < WellFormedScanner.maximumDepth else { return nil }
@@ -209,7 +229,9 @@ private struct Scanner {
         return true
       }
       switch byte {
-      case .lessThan: return false
+      case .lessThan:
+        certainlyMalformed = true
+        return false
       case .ampersand: guard reference() else { return false }
       case 0x20..<0x80, .tab, .lineFeed, .carriageReturn: i += 1
       case 0x80...: guard multibyte() else { return false }
@@ -310,6 +332,12 @@ private struct Scanner {
   private mutating func reference() -> Bool {
     i += 1
     guard i < count else { return false }
+    let next = bytes[i]
+    if next != UInt8(ascii: "#"), !Self.startsName(next), next != UInt8(ascii: ":"), next < 0x80 {
+      // `&&`, `& ` and the like: no entity name starts there.
+      certainlyMalformed = true
+      return false
+    }
     if bytes[i] != UInt8(ascii: "#") {
       for name in ["lt;", "gt;", "amp;", "apos;", "quot;"] as [StaticString] where bytes.hasLiteral(name, at: i) {
         i += name.utf8CodeUnitCount

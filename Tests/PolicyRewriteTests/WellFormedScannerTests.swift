@@ -21,6 +21,9 @@ struct WellFormedScannerTests {
   static func expectSound(_ bytes: [UInt8], _ label: String, sourceLocation: SourceLocation = #_sourceLocation)
     -> Bool
   {
+    if WellFormedScanner.isCertainlyMalformed(bytes) {
+      #expect(libxml2Root(bytes) == nil, "\(label): called malformed, libxml2 reads it", sourceLocation: sourceLocation)
+    }
     guard let root = vouches(bytes) else { return false }
     #expect(
       libxml2Root(bytes) == root,
@@ -60,6 +63,22 @@ struct WellFormedScannerTests {
     #expect(Self.vouches(bytes) == nil, "vouched for: \(text.debugDescription)")
   }
 
+  /// What unescaped policy expressions leave: certainly malformed, so the reading as written
+  /// need not be tried; anything merely outside the subset is not called malformed.
+  @Test func callsMalformedOnlyWhatEveryParserRefuses() {
+    for text in [
+      "<a b=\"@(x < 1)\"/>", "<a>@(a && b)</a>", "<a b=\"@(a & b)\"/>", "<a><b/>@(x < 1)</a>", "<a>@(1 <2)</a>",
+      "<a>x <= y</a>", "<a><<b/></a>",
+    ] {
+      #expect(WellFormedScanner.isCertainlyMalformed(Array(text.utf8)), "\(text)")
+      #expect(Self.libxml2Root(Array(text.utf8)) == nil, "\(text)")
+    }
+    for text in ["<a/>", "<p:a b=\"<\"/>", "<!DOCTYPE a><a>&&</a>", "<a>&\u{E9};</a>", "<a>&x:y;</a>", "<a><b:c/></a>"]
+    {
+      #expect(!WellFormedScanner.isCertainlyMalformed(Array(text.utf8)), "\(text)")
+    }
+  }
+
   @Test(
     arguments: [
       [0xC0, 0x80], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xF8, 0x88, 0x80, 0x80, 0x80],
@@ -89,12 +108,14 @@ struct WellFormedScannerTests {
     var vouched = 0
     var libxml2Reads = 0
     var mutationsVouched = 0
+    var certainlyMalformed = 0
     let alphabet = Array("<>/&;#x\"'=-![]?: \tab1\u{E9}".utf8) + [0x00, 0xBF, 0xEF]
     for entry in try Corpus.manifest() {
       let source = try Corpus.bytes(entry.path)
       var readings = [source]
       if let masked = try? ExpressionMasker.mask(source, templates: false) { readings.append(masked) }
       for bytes in readings {
+        if WellFormedScanner.isCertainlyMalformed(bytes) { certainlyMalformed += 1 }
         if Self.libxml2Root(bytes) != nil { libxml2Reads += 1 }
         if Self.expectSound(bytes, entry.path) { vouched += 1 }
       }
@@ -116,5 +137,6 @@ struct WellFormedScannerTests {
     // The scanner serves most of what libxml2 reads, and mutations reach it too.
     #expect(vouched * 10 >= libxml2Reads * 9, "vouched for \(vouched) of \(libxml2Reads) readings libxml2 accepts")
     #expect(mutationsVouched > 1_000, "only \(mutationsVouched) mutations were vouched for")
+    #expect(certainlyMalformed > 40, "only \(certainlyMalformed) raw policies were called malformed")
   }
 }
