@@ -414,8 +414,9 @@ private final class ParseState {
     return nil
   }
 
+  /// Keeps the first error (only the first is reported; a malformed file can raise many).
   func record(_ error: xmlErrorPtr?) {
-    guard let error, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+    guard diagnostics.isEmpty, let error, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
     var message = error.pointee.message.map { String(cString: $0) } ?? "unknown error"
     while message.last?.isNewline == true || message.last == " " { message.removeLast() }
     message = String(message.map { $0.isNewline ? " " : $0 })

@@ -41,9 +41,10 @@ enum WellFormedScanner {
   }
 
   /// Whether `bytes` certainly are not well-formed: read within the subset up to a `<` in an
-  /// attribute value, an `&` that no reference can start with, or a `<` that no tag can start
-  /// with (what an unescaped policy expression leaves in a `rawxml` policy), which libxml2
-  /// refuses whatever follows. `false` says nothing.
+  /// attribute value, an `&` that no reference can start with, a `<` that no tag can start
+  /// with, an attribute without a space before it, `=` or a quoted value, or an end tag that
+  /// closes another element (what an unescaped policy expression leaves in a `rawxml`
+  /// policy), which libxml2 refuses whatever follows. `false` says nothing.
   static func isCertainlyMalformed(_ bytes: [UInt8]) -> Bool {
     guard bytes.count <= maximumSize else { return false }
     return bytes.withUnsafeBufferPointer { buffer in
@@ -156,7 +157,12 @@ private struct Scanner {
       switch bytes[i + 1] {
       case .slash:
         i += 2
-        guard let name = name(), sameName(name, current) else { return nil }
+        guard let name = name() else { return nil }
+        guard sameName(name, current) else {
+          // An end tag that does not close the open element.
+          certainlyMalformed = true
+          return nil
+        }
         _ = skipSpace()
         guard i < count, bytes[i] == .greaterThan else { return nil }
         i += 1
@@ -203,7 +209,12 @@ private struct Scanner {
         i += 2
         return (element, true)
       default:
-        guard spaced, attribute() else { return nil }
+        // An attribute, or anything else, right after a name or a value: no space between.
+        guard spaced else {
+          certainlyMalformed = true
+          return nil
+        }
+        guard attribute() else { return nil }
       }
     }
   }
@@ -216,10 +227,16 @@ private struct Scanner {
     else { return false }
     attributes.append(name)
     _ = skipSpace()
-    guard i < count, bytes[i] == .equals else { return false }
+    guard i < count, bytes[i] == .equals else {
+      certainlyMalformed = i < count
+      return false
+    }
     i += 1
     _ = skipSpace()
-    guard i < count, bytes[i] == .doubleQuote || bytes[i] == .singleQuote else { return false }
+    guard i < count, bytes[i] == .doubleQuote || bytes[i] == .singleQuote else {
+      certainlyMalformed = i < count
+      return false
+    }
     let quote = bytes[i]
     i += 1
     while i < count {

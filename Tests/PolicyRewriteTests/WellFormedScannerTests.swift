@@ -68,7 +68,8 @@ struct WellFormedScannerTests {
   @Test func callsMalformedOnlyWhatEveryParserRefuses() {
     for text in [
       "<a b=\"@(x < 1)\"/>", "<a>@(a && b)</a>", "<a b=\"@(a & b)\"/>", "<a><b/>@(x < 1)</a>", "<a>@(1 <2)</a>",
-      "<a>x <= y</a>", "<a><<b/></a>",
+      "<a>x <= y</a>", "<a><<b/></a>", "<a b=\"@(f(\"x\"))\"/>", "<a b c=\"1\"/>", "<a b=c/>", "<a></b>",
+      "<a\"x\"/>",
     ] {
       #expect(WellFormedScanner.isCertainlyMalformed(Array(text.utf8)), "\(text)")
       #expect(Self.libxml2Root(Array(text.utf8)) == nil, "\(text)")
