@@ -47,8 +47,10 @@ extension UInt8 {
 }
 
 extension RandomAccessCollection where Element == UInt8, Index == Int {
-  /// Whether the bytes at `index` (counted from the start) are those of `literal`.
-  package func hasLiteral(_ literal: StaticString, at index: Int) -> Bool {
+  /// Whether the bytes at `index` (counted from the start) are those of `literal`. Inlinable:
+  /// other modules call it on slices and buffers, where an unspecialized generic call costs
+  /// thousands of instructions.
+  @inlinable package func hasLiteral(_ literal: StaticString, at index: Int) -> Bool {
     let count = literal.utf8CodeUnitCount
     guard index >= 0, index + count <= self.count else { return false }
     return literal.withUTF8Buffer { pattern in

@@ -44,6 +44,7 @@ public struct FileWalker: Sendable {
   ]
   /// Folders never entered.
   public static let skippedFolders: Set<String> = [".git", ".terraform", "node_modules", ".build"]
+  private static let skippedFolderNames = Set(skippedFolders.map { Array($0.utf8) })
 
   private let patterns: [Glob]
   private let includes: [Glob]
@@ -132,19 +133,39 @@ public struct FileWalker: Sendable {
       problems.append(Problem(path: FileSystem.display(directory), message: error.reason, isError: true))
       return
     }
+    // One components array for the whole folder, its last element set to each entry in turn.
+    var entryComponents = components
+    entryComponents.append([])
+    let last = entryComponents.count - 1
+    let inWorkingDirectory = directory == [.dot]
     for entry in entries {
-      let path = directory == [.dot] ? entry.name : directory + [.slash] + entry.name
-      let relativePath = relative.isEmpty ? entry.name : relative + [.slash] + entry.name
-      let entryComponents = components + [entry.name]
+      entryComponents[last] = entry.name
       switch entry.kind {
       case .directory:
-        if Self.skippedFolders.contains(FileSystem.display(entry.name)) || isExcluded(entryComponents) { continue }
-        walkDirectory(path, relative: relativePath, components: entryComponents, into: &items, problems: &problems)
+        if Self.skippedFolderNames.contains(entry.name) || isExcluded(entryComponents) { continue }
+        walkDirectory(
+          inWorkingDirectory ? entry.name : Self.joined(directory, entry.name),
+          relative: relative.isEmpty ? entry.name : Self.joined(relative, entry.name), components: entryComponents,
+          into: &items, problems: &problems)
       case .file:
-        if selects(components: entryComponents) { items.append(Item(path: path, relativePath: relativePath)) }
+        guard selects(components: entryComponents) else { continue }
+        items.append(
+          Item(
+            path: inWorkingDirectory ? entry.name : Self.joined(directory, entry.name),
+            relativePath: relative.isEmpty ? entry.name : Self.joined(relative, entry.name)))
       case .symbolicLink, .other, .missing:
         continue
       }
     }
+  }
+
+  /// `folder/name`, in one allocation.
+  private static func joined(_ folder: [UInt8], _ name: [UInt8]) -> [UInt8] {
+    var path: [UInt8] = []
+    path.reserveCapacity(folder.count + 1 + name.count)
+    path += folder
+    path.append(.slash)
+    path += name
+    return path
   }
 }

@@ -92,24 +92,35 @@ struct APIOpsScope: Hashable {
 
   /// The scope of `path`, or `nil` when it is not an APIOps policy file.
   init?(path: String) {
-    // Most paths are ASCII: split as bytes (a String splits by grapheme, which costs far more);
-    // a path with other bytes is split as a String, where a combining mark after a `/` keeps it.
-    let parts: [String]
-    if path.utf8.allSatisfy({ $0 < 0x80 }) {
-      parts = path.utf8.split(separator: UInt8(ascii: "/")).map { String(decoding: $0, as: UTF8.self) }
-    } else {
-      parts = path.split(separator: "/").map(String.init)
+    // Most paths are ASCII: split as bytes (a String splits by grapheme, which costs far more)
+    // and compared as bytes, with a String made only for the scope's root and API; a path with
+    // other bytes is split as a String, where a combining mark after a `/` keeps it.
+    let bytes = Array(path.utf8)
+    guard bytes.allSatisfy({ $0 < 0x80 }) else {
+      self.init(parts: path.split(separator: "/").map { Array($0.utf8)[...] })
+      return
     }
+    self.init(parts: bytes.split(separator: .slash))
+  }
+
+  private init?(parts: [ArraySlice<UInt8>]) {
     guard let name = parts.last else { return nil }
     let n = parts.count
-    func root(_ count: Int) -> String { parts.prefix(count).joined(separator: "/") }
-    if n >= 3, parts[n - 3] == "apis", name == "policy.xml" || name == "apiPolicy.xml" {
-      (self.root, level, api) = (root(n - 3), .api, parts[n - 2])
-    } else if n >= 5, parts[n - 5] == "apis", parts[n - 3] == "operations", name == "policy.xml" {
-      (self.root, level, api) = (root(n - 5), .operation, parts[n - 4])
-    } else if n >= 3, parts[n - 3] == "products", name == "policy.xml" {
+    func root(_ count: Int) -> String {
+      String(decoding: Array(parts.prefix(count).joined(separator: [UInt8.slash])), as: UTF8.self)
+    }
+    func text(_ part: ArraySlice<UInt8>) -> String { String(decoding: part, as: UTF8.self) }
+    func equals(_ part: ArraySlice<UInt8>, _ literal: StaticString) -> Bool {
+      part.count == literal.utf8CodeUnitCount && part.hasLiteral(literal, at: 0)
+    }
+    let isPolicy = equals(name, "policy.xml")
+    if n >= 3, equals(parts[n - 3], "apis"), isPolicy || equals(name, "apiPolicy.xml") {
+      (self.root, level, api) = (root(n - 3), .api, text(parts[n - 2]))
+    } else if n >= 5, equals(parts[n - 5], "apis"), equals(parts[n - 3], "operations"), isPolicy {
+      (self.root, level, api) = (root(n - 5), .operation, text(parts[n - 4]))
+    } else if n >= 3, equals(parts[n - 3], "products"), isPolicy {
       (self.root, level, api) = (root(n - 3), .product, nil)
-    } else if name == "policy.xml" {
+    } else if isPolicy {
       (self.root, level, api) = (root(n - 1), .global, nil)
     } else {
       return nil
