@@ -73,7 +73,10 @@ public struct FileWalker: Sendable {
   private func isExcluded(_ components: [[UInt8]]) -> Bool { excludes.contains { $0.matches(components: components) } }
 
   /// Walks `arguments` and returns the selected files, sorted by path, and the problems met.
-  public func walk(_ arguments: [String]) -> (items: [Item], problems: [Problem]) {
+  /// - Parameters:
+  ///   - arguments: Files and folders, as given on the command line.
+  ///   - jobs: How many threads share the folders of a large tree.
+  public func walk(_ arguments: [String], jobs: Int = 1) -> (items: [Item], problems: [Problem]) {
     var items: [Item] = []
     var problems: [Problem] = []
     let workingDirectory = FileSystem.currentDirectory().map(FileSystem.display)
@@ -88,7 +91,14 @@ public struct FileWalker: Sendable {
           items.append(Item(path: rootBytes, relativePath: Array(relative.utf8), isExplicit: true))
         }
       case .directory:
-        walkDirectory(rootBytes, relative: [], components: [], into: &items, problems: &problems)
+        var met: [Problem] = []
+        walkTree(rootBytes, jobs: jobs, into: &items, problems: &met)
+        // In the order one thread walking depth first meets them, whatever the threads.
+        problems += met.sorted {
+          Glob.components(of: $0.path).lexicographicallyPrecedes(Glob.components(of: $1.path)) {
+            $0.lexicographicallyPrecedes($1)
+          }
+        }
       case .symbolicLink:
         // Named on the command line, a link is refused rather than skipped: a `check` that
         // read nothing must not pass.
@@ -122,10 +132,47 @@ public struct FileWalker: Sendable {
     return joined.isEmpty ? "." : joined
   }
 
+  /// A folder still to walk: its path, its path below the argument and its components.
+  private struct Folder: Sendable {
+    var path: [UInt8]
+    var relative: [UInt8]
+    var components: [[UInt8]]
+  }
+
+  /// Walks the folder `root` and everything below it. With more than one job, folders are
+  /// listed level by level until there are enough to share, and each is then walked whole on
+  /// one thread; the results are put together in folder order, as one thread would find them.
+  private func walkTree(_ root: [UInt8], jobs: Int, into items: inout [Item], problems: inout [Problem]) {
+    var pending = [Folder(path: root, relative: [], components: [])]
+    while jobs > 1, !pending.isEmpty, pending.count < jobs * 8 {
+      var next: [Folder]? = []
+      for folder in pending {
+        walkDirectory(folder, into: &items, problems: &problems, deferring: &next)
+      }
+      pending = next ?? []
+    }
+    let folders = pending
+    OrderedParallel.run(
+      count: folders.count, jobs: jobs,
+      work: { index in
+        var found: [Item] = []
+        var met: [Problem] = []
+        var none: [Folder]?
+        self.walkDirectory(folders[index], into: &found, problems: &met, deferring: &none)
+        return (found, met)
+      },
+      consume: { _, result in
+        items += result.0
+        problems += result.1
+      })
+  }
+
+  /// Lists `folder`: selected files go to `items`, subfolders to `deferred` when it is given,
+  /// otherwise they are walked at once.
   private func walkDirectory(
-    _ directory: [UInt8], relative: [UInt8], components: [[UInt8]], into items: inout [Item],
-    problems: inout [Problem]
+    _ folder: Folder, into items: inout [Item], problems: inout [Problem], deferring deferred: inout [Folder]?
   ) {
+    let (directory, relative, components) = (folder.path, folder.relative, folder.components)
     let entries: [(name: [UInt8], kind: FileSystem.Kind)]
     do {
       entries = try FileSystem.entries(of: directory)
@@ -143,10 +190,14 @@ public struct FileWalker: Sendable {
       switch entry.kind {
       case .directory:
         if Self.skippedFolderNames.contains(entry.name) || isExcluded(entryComponents) { continue }
-        walkDirectory(
-          inWorkingDirectory ? entry.name : Self.joined(directory, entry.name),
-          relative: relative.isEmpty ? entry.name : Self.joined(relative, entry.name), components: entryComponents,
-          into: &items, problems: &problems)
+        let subfolder = Folder(
+          path: inWorkingDirectory ? entry.name : Self.joined(directory, entry.name),
+          relative: relative.isEmpty ? entry.name : Self.joined(relative, entry.name), components: entryComponents)
+        if deferred != nil {
+          deferred?.append(subfolder)
+        } else {
+          walkDirectory(subfolder, into: &items, problems: &problems, deferring: &deferred)
+        }
       case .file:
         guard selects(components: entryComponents) else { continue }
         items.append(

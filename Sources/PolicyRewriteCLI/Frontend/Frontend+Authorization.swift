@@ -16,13 +16,14 @@ extension Frontend {
   /// to touch the header.
   func withAuthorizationContext(_ items: [FileWalker.Item]) -> Frontend {
     var options = self.options
+    let configuration = options.configuration
     var uses: [String: AuthorizationUse] = [:]
-    for item in items {
-      guard let id = Self.fragmentID(of: item.displayPath),
-        let (bytes, _) = try? FileSystem.read(item.path),
-        let use = PolicyRewriter.authorizationUse(ofFragment: bytes, configuration: options.configuration),
-        !use.isEmpty
-      else { continue }
+    let fragments = items.compactMap { item in Self.fragmentID(of: item.displayPath).map { (item.path, $0) } }
+    let fragmentUses = readInParallel(fragments.map(\.0)) { bytes in
+      PolicyRewriter.authorizationUse(ofFragment: bytes, configuration: configuration)
+    }
+    for ((_, id), use) in zip(fragments, fragmentUses) {
+      guard let use = use ?? nil, !use.isEmpty else { continue }
       uses[id, default: []].formUnion(use)
     }
     options.configuration.authorizationFragments.merge(uses) { $0.union($1) }
@@ -43,15 +44,20 @@ extension Frontend {
     // injection needles has none, and its children need not be read.
     // Each parent is read once, and the lists are filtered once, not once a child (a tree has
     // as many products as it has, and every product is a parent of every API).
-    let needles = CheckNeedles(configuration: options.configuration)
-    let injectingParentsByKey = parentsByKey.mapValues { parents in
-      parents.filter { (try? FileSystem.read($0)).map { needles.mayInject($0.bytes) } ?? true }
-    }
-    for (item, scope) in scopes {
+    let needles = CheckNeedles(configuration: configuration)
+    let parentPaths = parentsByKey.values.flatMap { $0 }
+    // An unreadable parent counts as injecting: its children are still looked at.
+    let injects = readInParallel(parentPaths.map { Array($0.utf8) }, needles.mayInject)
+    let injecting = Set(zip(parentPaths, injects).compactMap { path, injects in injects ?? true ? path : nil })
+    let injectingParentsByKey = parentsByKey.mapValues { $0.filter(injecting.contains) }
+    let candidates = scopes.compactMap { item, scope in
       let parents = scope.parentKeys.flatMap { injectingParentsByKey[$0] ?? [] }
-      guard !parents.isEmpty, let (bytes, _) = try? FileSystem.read(item.path),
-        PolicyRewriter.readsAuthorizationAfterBase(bytes, configuration: options.configuration)
-      else { continue }
+      return parents.isEmpty ? nil : (item, parents)
+    }
+    let reads = readInParallel(candidates.map(\.0.path)) { bytes in
+      PolicyRewriter.readsAuthorizationAfterBase(bytes, configuration: configuration)
+    }
+    for ((item, parents), reads) in zip(candidates, reads) where reads == true {
       for parent in parents {
         let absolute = absolutePaths[parent] ?? absolutePath(parent)
         absolutePaths[parent] = absolute
@@ -61,6 +67,19 @@ extension Frontend {
     options.configuration.authorizationChildScopes.merge(children) { $0 + $1 }
     guard !uses.isEmpty || !children.isEmpty else { return self }
     return Frontend(options: options)
+  }
+
+  /// `body` of each file's bytes, `nil` for a file that cannot be read, on the run's threads.
+  private func readInParallel<Value: Sendable>(
+    _ paths: [[UInt8]], _ body: @escaping @Sendable ([UInt8]) -> Value
+  ) -> [Value?] {
+    var values: [Value?] = []
+    values.reserveCapacity(paths.count)
+    OrderedParallel.run(
+      count: paths.count, jobs: min(options.jobs, Self.maximumJobs),
+      work: { index in (try? FileSystem.read(paths[index])).map { body($0.bytes) } },
+      consume: { _, value in values.append(value) })
+    return values
   }
 
   /// The fragment id a path stands for: the folder of a `policy.xml`, else the file name

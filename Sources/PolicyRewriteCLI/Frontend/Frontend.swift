@@ -103,7 +103,7 @@ public struct Frontend: Sendable {
         return tracker.summary
       }
     }
-    var (selected, problems) = options.walker.walk(paths)
+    var (selected, problems) = options.walker.walk(paths, jobs: min(options.jobs, Self.maximumJobs))
     if case .directory = output {
       // Two inputs with one relative path would overwrite each other's copy.
       var seen = Set<[UInt8]>()
