@@ -144,7 +144,11 @@ public struct PolicyRewriter: Sendable {
     if checksWithoutTree, !needles.mayReport(source) { return checkWellFormed(source, path: path) }
     var result = plan(source, path: path)
     guard result.changed else { return result }
-    let second = plan(result.output, path: path)
+    // The output is verified the way any input is read: one without needles only for its
+    // well-formedness (nothing in it can change), any other by a second full rewrite.
+    let second =
+      checksWithoutTree && !needles.mayReport(result.output)
+      ? checkWellFormed(result.output, path: path) : plan(result.output, path: path)
     if second.hasErrors || second.changed {
       let reason =
         second.findings.first { $0.severity == .error }.map { "\($0.line):\($0.column): \($0.message)" }

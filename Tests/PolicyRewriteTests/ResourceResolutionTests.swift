@@ -141,6 +141,14 @@ import Testing
     ("apimartifacts/policy fragments/auth/policy.xml", false, .fragment),
     ("policies/anything.xml", true, .fragment),
     ("src/notes.xml", false, .unknown),
+    ("Repo/APIs/Orders/Operations/Get/Policy.XML", false, .operation),
+    ("/abs//Products/x/policy.xml", false, .product),
+    ("infra/GlobalPolicy.xml", false, .global),
+    ("infra/orders-api-policy.xml", false, .unknown),
+    ("infra/api-orders.xml", false, .api),
+    ("infra/PRODUCT-gold.xml", false, .product),
+    ("d\u{E9}p\u{F4}t/Op\u{E9}ration-x.xml", false, .unknown),
+    ("d\u{E9}p\u{F4}t/APIS/x/OPERATIONS/y/policy.xml", false, .operation),
   ])
   func scopesFromTheLayout(path: String, isFragment: Bool, scope: PolicyScope) {
     #expect(PolicyScope.of(path: path, isFragment: isFragment) == scope)

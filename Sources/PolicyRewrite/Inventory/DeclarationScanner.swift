@@ -38,14 +38,18 @@ public enum DeclarationScanner {
     case terraform, bicep, apiopsNamedValue, apiopsBackend
 
     init?(path: String) {
-      let name = path.split(separator: "/").last ?? Substring(path)
-      if name.hasSuffix(".tf") {
+      // The file name's bytes: a split of the path as a String costs more than the file's search.
+      let bytes = Array(path.utf8)
+      let name = bytes.lastIndex(of: .slash).map { bytes[($0 + 1)...] } ?? bytes[...]
+      func ends(_ suffix: StaticString) -> Bool { name.hasLiteral(suffix, at: name.count - suffix.utf8CodeUnitCount) }
+      func equals(_ other: StaticString) -> Bool { name.count == other.utf8CodeUnitCount && ends(other) }
+      if ends(".tf") {
         self = .terraform
-      } else if name.hasSuffix(".bicep") {
+      } else if ends(".bicep") {
         self = .bicep
-      } else if name == "namedValueInformation.json" {
+      } else if equals("namedValueInformation.json") {
         self = .apiopsNamedValue
-      } else if name == "backendInformation.json" {
+      } else if equals("backendInformation.json") {
         self = .apiopsBackend
       } else {
         return nil

@@ -24,20 +24,35 @@ public enum PolicyScope: String, Sendable, Hashable, Codable, CaseIterable {
   ///   - isFragment: Whether the document's root is `<fragment>`.
   public static func of(path: String, isFragment: Bool) -> PolicyScope {
     if isFragment { return .fragment }
-    let parts = path.split(separator: "/").map { $0.lowercased() }
-    let name = parts.last ?? ""
+    // Lowered components as bytes: an ASCII path (nearly every path) is split and lowered
+    // bytewise, without the Unicode work of a String split and `lowercased()`.
+    let bytes = Array(path.utf8)
+    let parts: [[UInt8]] =
+      bytes.allSatisfy({ $0 < 0x80 })
+      ? bytes.split(separator: .slash).map { $0.map(\.asciiLowercased) }
+      : path.split(separator: "/").map { Array($0.lowercased().utf8) }
+    let name = parts.last ?? []
     let folders = parts.dropLast()
-    if folders.contains(where: { $0 == "policy fragments" || $0 == "policyfragments" || $0 == "fragments" }) {
+    func named(_ literal: String) -> (([UInt8]) -> Bool) { { $0.elementsEqual(literal.utf8) } }
+    func contains(_ part: [UInt8], _ literal: StaticString) -> Bool {
+      (0...max(0, part.count - literal.utf8CodeUnitCount)).contains { part.hasLiteral(literal, at: $0) }
+    }
+    if folders.contains(where: {
+      named("policy fragments")($0) || named("policyfragments")($0) || named("fragments")($0)
+    }) {
       return .fragment
     }
-    if let apis = folders.lastIndex(where: { $0 == "apis" }) {
-      return folders[apis...].contains("operations") ? .operation : .api
+    if let apis = folders.lastIndex(where: named("apis")) {
+      return folders[apis...].contains(where: named("operations")) ? .operation : .api
     }
-    if folders.contains("products") { return .product }
-    if name.contains("operation") { return .operation }
-    if name.hasPrefix("api") { return .api }
-    if name.contains("product") { return .product }
-    if name.contains("global") || (name == "policy.xml" && folders.last.map(isArtifactsFolder) ?? true) {
+    if folders.contains(where: named("products")) { return .product }
+    if contains(name, "operation") { return .operation }
+    if name.starts(with: "api".utf8) { return .api }
+    if contains(name, "product") { return .product }
+    if contains(name, "global")
+      || (named("policy.xml")(name)
+        && folders.last.map { isArtifactsFolder(String(decoding: $0, as: UTF8.self)) } ?? true)
+    {
       return .global
     }
     return .unknown
