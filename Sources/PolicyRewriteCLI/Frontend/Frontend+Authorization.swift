@@ -18,7 +18,11 @@ extension Frontend {
     var options = self.options
     let configuration = options.configuration
     var uses: [String: AuthorizationUse] = [:]
-    let fragments = items.compactMap { item in Self.fragmentID(of: item.displayPath).map { (item.path, $0) } }
+    // Most paths name no fragment: a byte search spares them the display path.
+    let fragments = items.compactMap { item in
+      item.path.containsLiteral("fragment", caseInsensitive: true)
+        ? Self.fragmentID(of: item.displayPath).map { (item.path, $0) } : nil
+    }
     let fragmentUses = readInParallel(fragments.map(\.0)) { bytes in
       PolicyRewriter.authorizationUse(ofFragment: bytes, configuration: configuration)
     }
@@ -28,7 +32,7 @@ extension Frontend {
     }
     options.configuration.authorizationFragments.merge(uses) { $0.union($1) }
     var children: [String: [String]] = [:]
-    let scopes = items.compactMap { item in APIOpsScope(path: item.displayPath).map { (item, $0) } }
+    let scopes = items.compactMap { item in APIOpsScope(bytes: item.path).map { (item, $0) } }
     // Parent scopes by the key a child looks them up with: linear in the number of files.
     // Only scopes some child looks up are parents: an operation never is, nor a global
     // scope without products or APIs below it.
@@ -110,13 +114,20 @@ struct APIOpsScope: Hashable {
   let api: String?
 
   /// The scope of `path`, or `nil` when it is not an APIOps policy file.
-  init?(path: String) {
+  init?(path: String) { self.init(bytes: Array(path.utf8)) }
+
+  /// The scope of the path `bytes` (as ``FileWalker/Item/path`` has it).
+  init?(bytes: [UInt8]) {
     // Most paths are ASCII: split as bytes (a String splits by grapheme, which costs far more)
     // and compared as bytes, with a String made only for the scope's root and API; a path with
-    // other bytes is split as a String, where a combining mark after a `/` keeps it.
-    let bytes = Array(path.utf8)
-    guard bytes.allSatisfy({ $0 < 0x80 }) else {
-      self.init(parts: path.split(separator: "/").map { Array($0.utf8)[...] })
+    // other bytes is split as its display String, where a combining mark after a `/` keeps it.
+    var ascii = true
+    for byte in bytes where byte >= 0x80 {
+      ascii = false
+      break
+    }
+    guard ascii else {
+      self.init(parts: FileSystem.display(bytes).split(separator: "/").map { Array($0.utf8)[...] })
       return
     }
     self.init(parts: bytes.split(separator: .slash))
