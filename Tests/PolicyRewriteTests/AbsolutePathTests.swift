@@ -28,3 +28,18 @@ struct AbsolutePathTests {
     }
   }
 }
+
+/// Paths and names sort byte by byte.
+struct BytewiseOrderTests {
+  @Test func precedesIsLexicographicalByteOrder() {
+    let samples: [[UInt8]] = [
+      [], [0x61], [0x61, 0x00], [0x61, 0x2F], [0x61, 0x2E], [0x62], [0xC3, 0xA9], [0xFF], [0x61, 0x2F, 0x62],
+      Array("apis/x;rev=2/policy.xml".utf8), Array("apis/x/policy.xml".utf8),
+    ]
+    for a in samples {
+      for b in samples {
+        #expect(FileSystem.precedes(a, b) == a.lexicographicallyPrecedes(b), "\(a) \(b)")
+      }
+    }
+  }
+}

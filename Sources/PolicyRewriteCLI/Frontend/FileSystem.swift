@@ -153,7 +153,20 @@ public enum FileSystem {
       }
       result.append((name, kind))
     }
-    return result.sorted { $0.name.lexicographicallyPrecedes($1.name) }
+    return result.sorted { precedes($0.name, $1.name) }
+  }
+
+  /// Whether `a` sorts before `b`, byte by byte (`memcmp`, then the shorter first): the order
+  /// of paths and names, as `lexicographicallyPrecedes` gives it at a fraction of the cost.
+  public static func precedes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    let common = min(a.count, b.count)
+    let order =
+      common == 0
+      ? 0
+      : a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in memcmp(a.baseAddress!, b.baseAddress!, common) }
+      }
+    return order != 0 ? order < 0 : a.count < b.count
   }
 
   /// Reads a whole file with as few system calls as its size allows.

@@ -112,7 +112,7 @@ public struct FileWalker: Sendable {
         problems.append(Problem(path: root, message: "not a regular file or folder; skipped", isError: false))
       }
     }
-    items.sort { $0.path.lexicographicallyPrecedes($1.path) }
+    items.sort { FileSystem.precedes($0.path, $1.path) }
     var unique: [Item] = []
     for item in items where unique.last?.path != item.path { unique.append(item) }
     return (unique, problems)
