@@ -16,10 +16,26 @@ public struct FileWalker: Sendable {
   public struct Item: Sendable, Hashable {
     /// The path: the argument joined with the path below it.
     public var path: [UInt8]
-    /// The path relative to the argument it was found under (the file name for a file argument).
-    public var relativePath: [UInt8]
+    /// Where ``relativePath`` starts in ``path``: a tree's items keep one copy of their path.
+    private var relativeStart: Int
     /// Whether the file was named on the command line (not found in a folder).
     public var isExplicit = false
+
+    /// An item whose `relativePath` ends `path`.
+    init(path: [UInt8], relativePath: [UInt8], isExplicit: Bool = false) {
+      precondition(path.count >= relativePath.count && path.suffix(relativePath.count).elementsEqual(relativePath))
+      self.path = path
+      relativeStart = path.count - relativePath.count
+      self.isExplicit = isExplicit
+    }
+
+    /// The path relative to the argument it was found under (the file name for a file argument).
+    public var relativePath: [UInt8] { Array(path[relativeStart...]) }
+
+    fileprivate init(path: [UInt8], relativeStart: Int) {
+      self.path = path
+      self.relativeStart = relativeStart
+    }
 
     /// The path as shown to the user (see ``FileSystem/display(_:)``).
     public var displayPath: String { FileSystem.display(path) }
@@ -200,10 +216,9 @@ public struct FileWalker: Sendable {
         }
       case .file:
         guard selects(components: entryComponents) else { continue }
+        let path = inWorkingDirectory ? entry.name : Self.joined(directory, entry.name)
         items.append(
-          Item(
-            path: inWorkingDirectory ? entry.name : Self.joined(directory, entry.name),
-            relativePath: relative.isEmpty ? entry.name : Self.joined(relative, entry.name)))
+          Item(path: path, relativeStart: path.count - relative.count - entry.name.count - (relative.isEmpty ? 0 : 1)))
       case .symbolicLink, .other, .missing:
         continue
       }
