@@ -59,7 +59,7 @@ package struct CheckNeedles: Sendable {
   package func mayInject(_ source: [UInt8]) -> Bool { mayMatch(source, injectionsOnly: true) }
 
   private func mayMatch(_ source: [UInt8], injectionsOnly: Bool) -> Bool {
-    if source.containsLiteral("&#") || (!injectionsOnly && Self.hasCodeParameter(source)) { return true }
+    if source.containsLiteral("&#") { return true }
     if !headersArePlain, source.containsLiteral("set-header") { return true }
     return source.withUnsafeBufferPointer { bytes in
       guard let base = bytes.baseAddress else { return false }
@@ -69,6 +69,7 @@ package struct CheckNeedles: Sendable {
       {
         let equals = base.distance(to: pointer.assumingMemoryBound(to: UInt8.self))
         from = equals + 1
+        if !injectionsOnly, Self.isCodeParameter(bytes, equals: equals) { return true }
         guard let value = Self.attributeValue(in: bytes, equals: equals) else { continue }
         switch value.attribute {
         case .name: if nameMayReport(bytes[value.range], injectionsOnly: injectionsOnly) { return true }
@@ -81,15 +82,16 @@ package struct CheckNeedles: Sendable {
 
   private enum Attribute { case name, value }
 
-  /// `?code=`, `&code=` or `;code=` (the end of `&amp;code=`), in any case.
-  private static func hasCodeParameter(_ source: [UInt8]) -> Bool {
-    var from = 1
-    while let hit = source.firstOffset(of: "code=", from: from, caseInsensitive: true) {
-      let before = source[hit - 1]
-      if before == .question || before == .ampersand || before == UInt8(ascii: ";") { return true }
-      from = hit + 1
-    }
-    return false
+  /// Whether the `=` at `equals` ends `?code=`, `&code=` or `;code=` (the end of
+  /// `&amp;code=`), in any case: looked at for each `=` of the scan, not searched for apart.
+  private static func isCodeParameter(_ bytes: UnsafeBufferPointer<UInt8>, equals: Int) -> Bool {
+    guard equals >= 5 else { return false }
+    let before = bytes[equals - 5]
+    return (before == .question || before == .ampersand || before == UInt8(ascii: ";"))
+      && bytes[equals - 4].asciiLowercased == UInt8(ascii: "c")
+      && bytes[equals - 3].asciiLowercased == UInt8(ascii: "o")
+      && bytes[equals - 2].asciiLowercased == UInt8(ascii: "d")
+      && bytes[equals - 1].asciiLowercased == UInt8(ascii: "e")
   }
 
   private static func isPlainHeaderByte(_ byte: UInt8) -> Bool {
