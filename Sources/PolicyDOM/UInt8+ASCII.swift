@@ -2,48 +2,50 @@
   import Glibc
 #endif
 
+// The constants and tests are inlinable: the other modules use them on every byte they scan,
+// where a call (and a static's lazy initialization check) across modules costs more than the test.
 extension UInt8 {
-  package static let tab = UInt8(ascii: "\t")
-  package static let lineFeed = UInt8(ascii: "\n")
-  package static let carriageReturn = UInt8(ascii: "\r")
-  package static let space = UInt8(ascii: " ")
-  package static let bang = UInt8(ascii: "!")
-  package static let doubleQuote = UInt8(ascii: "\"")
-  package static let dollar = UInt8(ascii: "$")
-  package static let percent = UInt8(ascii: "%")
-  package static let ampersand = UInt8(ascii: "&")
-  package static let singleQuote = UInt8(ascii: "'")
-  package static let openParen = UInt8(ascii: "(")
-  package static let closeParen = UInt8(ascii: ")")
-  package static let asterisk = UInt8(ascii: "*")
-  package static let hyphen = UInt8(ascii: "-")
-  package static let dot = UInt8(ascii: ".")
-  package static let slash = UInt8(ascii: "/")
-  package static let lessThan = UInt8(ascii: "<")
-  package static let equals = UInt8(ascii: "=")
-  package static let greaterThan = UInt8(ascii: ">")
-  package static let question = UInt8(ascii: "?")
-  package static let at = UInt8(ascii: "@")
-  package static let openBracket = UInt8(ascii: "[")
-  package static let backslash = UInt8(ascii: "\\")
-  package static let closeBracket = UInt8(ascii: "]")
-  package static let underscore = UInt8(ascii: "_")
-  package static let openBrace = UInt8(ascii: "{")
-  package static let closeBrace = UInt8(ascii: "}")
+  @inlinable package static var tab: UInt8 { UInt8(ascii: "\t") }
+  @inlinable package static var lineFeed: UInt8 { UInt8(ascii: "\n") }
+  @inlinable package static var carriageReturn: UInt8 { UInt8(ascii: "\r") }
+  @inlinable package static var space: UInt8 { UInt8(ascii: " ") }
+  @inlinable package static var bang: UInt8 { UInt8(ascii: "!") }
+  @inlinable package static var doubleQuote: UInt8 { UInt8(ascii: "\"") }
+  @inlinable package static var dollar: UInt8 { UInt8(ascii: "$") }
+  @inlinable package static var percent: UInt8 { UInt8(ascii: "%") }
+  @inlinable package static var ampersand: UInt8 { UInt8(ascii: "&") }
+  @inlinable package static var singleQuote: UInt8 { UInt8(ascii: "'") }
+  @inlinable package static var openParen: UInt8 { UInt8(ascii: "(") }
+  @inlinable package static var closeParen: UInt8 { UInt8(ascii: ")") }
+  @inlinable package static var asterisk: UInt8 { UInt8(ascii: "*") }
+  @inlinable package static var hyphen: UInt8 { UInt8(ascii: "-") }
+  @inlinable package static var dot: UInt8 { UInt8(ascii: ".") }
+  @inlinable package static var slash: UInt8 { UInt8(ascii: "/") }
+  @inlinable package static var lessThan: UInt8 { UInt8(ascii: "<") }
+  @inlinable package static var equals: UInt8 { UInt8(ascii: "=") }
+  @inlinable package static var greaterThan: UInt8 { UInt8(ascii: ">") }
+  @inlinable package static var question: UInt8 { UInt8(ascii: "?") }
+  @inlinable package static var at: UInt8 { UInt8(ascii: "@") }
+  @inlinable package static var openBracket: UInt8 { UInt8(ascii: "[") }
+  @inlinable package static var backslash: UInt8 { UInt8(ascii: "\\") }
+  @inlinable package static var closeBracket: UInt8 { UInt8(ascii: "]") }
+  @inlinable package static var underscore: UInt8 { UInt8(ascii: "_") }
+  @inlinable package static var openBrace: UInt8 { UInt8(ascii: "{") }
+  @inlinable package static var closeBrace: UInt8 { UInt8(ascii: "}") }
 
   /// Whether the byte is XML white space (space, tab, CR, LF).
-  package var isXMLSpace: Bool { self == .space || self == .tab || self == .lineFeed || self == .carriageReturn }
+  @inlinable package var isXMLSpace: Bool { self == .space || self == .tab || self == .lineFeed || self == .carriageReturn }
 
   /// Whether the byte is a space or a tab: indentation.
-  package var isBlank: Bool { self == .space || self == .tab }
+  @inlinable package var isBlank: Bool { self == .space || self == .tab }
 
   /// Whether the byte is an ASCII hexadecimal digit.
-  package var isHexDigit: Bool {
+  @inlinable package var isHexDigit: Bool {
     (self >= 0x30 && self <= 0x39) || (self >= 0x41 && self <= 0x46) || (self >= 0x61 && self <= 0x66)
   }
 
   /// The byte with ASCII letters lowered.
-  package var asciiLowercased: UInt8 { self >= 65 && self <= 90 ? self + 32 : self }
+  @inlinable package var asciiLowercased: UInt8 { self >= 65 && self <= 90 ? self + 32 : self }
 }
 
 extension RandomAccessCollection where Element == UInt8, Index == Int {
