@@ -150,14 +150,25 @@ struct BackendCredentialScanner {
   static func find(_ pattern: [UInt8], in bytes: [UInt8], from start: Int, to end: Int, caseInsensitive: Bool) -> Int? {
     let end = min(end, bytes.count)
     guard !pattern.isEmpty, end >= pattern.count, start <= end - pattern.count else { return nil }
-    outer: for i in start...(end - pattern.count) {
-      for k in 0..<pattern.count {
-        let byte = caseInsensitive ? bytes[i + k].asciiLowercased : bytes[i + k]
-        if byte != pattern[k] { continue outer }
+    // On the buffers without bounds checks; the first byte is tested before anything else.
+    let first = pattern[0]
+    return bytes.withUnsafeBufferPointer { bytes in
+      pattern.withUnsafeBufferPointer { pattern in
+        var i = max(start, 0)
+        let last = end - pattern.count
+        while i <= last {
+          if (caseInsensitive ? bytes[i].asciiLowercased : bytes[i]) == first {
+            var k = 1
+            while k < pattern.count, (caseInsensitive ? bytes[i + k].asciiLowercased : bytes[i + k]) == pattern[k] {
+              k += 1
+            }
+            if k == pattern.count { return i }
+          }
+          i += 1
+        }
+        return nil
       }
-      return i
     }
-    return nil
   }
 
   /// The offset after the `}` matching the `{` at `open`, skipping `"` strings (and, in

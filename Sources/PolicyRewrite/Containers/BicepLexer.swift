@@ -99,7 +99,7 @@ struct BicepLexer {
     let content = literal.content
     var text = DecodedText(capacity: content.count)
     if literal.isMultiline {
-      for offset in content { text.append(bytes[offset], at: offset) }
+      text.append(verbatim: content, of: bytes)
       return text.policy(endingAt: content.upperBound, escaping: .verbatim)
     }
     var holes = literal.holes.filter { !$0.isEmpty }[...]
@@ -108,13 +108,21 @@ struct BicepLexer {
       if let hole = holes.first, hole.lowerBound == i {
         holes.removeFirst()
         let end = min(hole.upperBound, content.upperBound)
-        if !skippingHoles { for k in i..<end { text.append(bytes[k], at: k) } }
+        if !skippingHoles, end > i { text.append(verbatim: i..<end, of: bytes) }
         i = max(end, i + 1)
         continue
       }
-      let b = bytes[i]
-      guard b == .backslash, i + 1 < content.upperBound else {
-        text.append(b, at: i)
+      // The bytes up to the next escape or hole decode to themselves: appended as one run.
+      var end = i
+      let stop = holes.first.map { min($0.lowerBound, content.upperBound) } ?? content.upperBound
+      while end < stop, bytes[end] != .backslash { end += 1 }
+      if end > i {
+        text.append(verbatim: i..<end, of: bytes)
+        i = end
+        continue
+      }
+      guard bytes[i] == .backslash, i + 1 < content.upperBound else {
+        text.append(bytes[i], at: i)
         i += 1
         continue
       }

@@ -75,6 +75,12 @@ struct DecodedText {
     offsets.append(offset)
   }
 
+  /// Appends the bytes of `range` as they are: each decodes to itself.
+  mutating func append(verbatim range: Range<Int>, of source: [UInt8]) {
+    bytes.append(contentsOf: source[range])
+    offsets.append(contentsOf: range)
+  }
+
   /// Appends the UTF-8 encoding of `scalar`, encoded at `offset`; U+FFFD when it is not one.
   mutating func append(scalar value: UInt32, at offset: Int) {
     let scalar = Unicode.Scalar(value) ?? "\u{FFFD}"
@@ -82,8 +88,9 @@ struct DecodedText {
   }
 
   /// The finished policy, with the string's content ending at `end`.
-  func policy(endingAt end: Int, escaping: StringEscaping) -> EmbeddedPolicy {
-    EmbeddedPolicy(decoded: bytes, offsets: offsets + [end], escaping: escaping)
+  consuming func policy(endingAt end: Int, escaping: StringEscaping) -> EmbeddedPolicy {
+    offsets.append(end)
+    return EmbeddedPolicy(decoded: bytes, offsets: offsets, escaping: escaping)
   }
 
   /// The value of `count` hexadecimal digits at `start`, or `nil`.

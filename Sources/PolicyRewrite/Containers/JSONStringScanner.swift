@@ -50,9 +50,16 @@ enum JSONStringScanner {
     var escapesMarkup = false
     var i = content.lowerBound
     while i < content.upperBound {
-      let b = bytes[i]
-      guard b == .backslash, i + 1 < content.upperBound else {
-        text.append(b, at: i)
+      // The bytes up to the next escape decode to themselves: appended as one run.
+      var end = i
+      while end < content.upperBound, bytes[end] != .backslash { end += 1 }
+      if end > i {
+        text.append(verbatim: i..<end, of: bytes)
+        i = end
+        continue
+      }
+      guard bytes[i] == .backslash, i + 1 < content.upperBound else {
+        text.append(bytes[i], at: i)
         i += 1
         continue
       }
