@@ -34,7 +34,9 @@ extension UInt8 {
   @inlinable package static var closeBrace: UInt8 { UInt8(ascii: "}") }
 
   /// Whether the byte is XML white space (space, tab, CR, LF).
-  @inlinable package var isXMLSpace: Bool { self == .space || self == .tab || self == .lineFeed || self == .carriageReturn }
+  @inlinable package var isXMLSpace: Bool {
+    self == .space || self == .tab || self == .lineFeed || self == .carriageReturn
+  }
 
   /// Whether the byte is a space or a tab: indentation.
   @inlinable package var isBlank: Bool { self == .space || self == .tab }
