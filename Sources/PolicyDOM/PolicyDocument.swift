@@ -5,8 +5,10 @@
 ///
 /// Raw policy expressions are masked before libxml2 sees the text (see `ExpressionMasker`),
 /// so `rawxml` files parse; the ranges still point into ``source``, because masking keeps
-/// every byte where it was. Parsing is safe for untrusted input: no network, no entity
-/// substitution, no DTD loading, and a document with a `<!DOCTYPE` is refused.
+/// every byte where it was. The tree holds the elements and their attributes only, no text,
+/// comment, CDATA or processing-instruction nodes: content is read from ``source`` by range.
+/// Parsing is safe for untrusted input: no network, no entity substitution, no DTD loading,
+/// and a document with a `<!DOCTYPE` is refused.
 ///
 /// The document owns its libxml2 tree and frees it once, when the document goes away.
 /// ``PolicyElement`` values hold the document strongly, so an element never outlives its
@@ -56,6 +58,26 @@ public final class PolicyDocument {
     }
     prefersSpaceStorage = spaced >= tight
     return spaced >= tight
+  }
+
+  /// How many nodes the tree holds under the document node: elements, and nodes of any
+  /// other kind (text, comments, CDATA, processing instructions, entity references), which a
+  /// parsed document never builds. Attributes are not counted.
+  var nodeCounts: (elements: Int, others: Int) {
+    var counts = (elements: 0, others: 0)
+    var stack: [xmlNodePtr] = []
+    var next = tree.pointee.children
+    while true {
+      if let node = next {
+        if node.pointee.type == XML_ELEMENT_NODE { counts.elements += 1 } else { counts.others += 1 }
+        if let sibling = node.pointee.next { stack.append(sibling) }
+        next = node.pointee.children
+      } else if let pending = stack.popLast() {
+        next = pending
+      } else {
+        return counts
+      }
+    }
   }
 
   func span(of node: xmlNodePtr) -> ElementSpan {
@@ -263,16 +285,19 @@ private enum LibXML2Parser {
       } else {
         sax.pointee.startElementNs = onStartElementWithoutTree
         sax.pointee.endElementNs = onEndElementWithoutTree
-        // No text, comment, processing-instruction or reference nodes. `characters` and
-        // `ignorableWhitespace` stay equal to each other, as they are by default, so that
-        // libxml2 does not start telling blanks apart.
-        sax.pointee.characters = nil
-        sax.pointee.ignorableWhitespace = nil
-        sax.pointee.cdataBlock = nil
-        sax.pointee.comment = nil
-        sax.pointee.processingInstruction = nil
-        sax.pointee.reference = nil
       }
+      // No text, comment, CDATA, processing-instruction or entity-reference nodes, in either
+      // reading: a ``PolicyElement`` only walks elements and reads attributes (whose values
+      // libxml2 keeps on the attribute, not through these callbacks), and text is read from
+      // the original bytes by range. In a large policy, text nodes (mostly indentation) were
+      // half of the tree. `characters` and `ignorableWhitespace` stay equal to each other, as
+      // they are by default, so that libxml2 does not start telling blanks apart.
+      sax.pointee.characters = nil
+      sax.pointee.ignorableWhitespace = nil
+      sax.pointee.cdataBlock = nil
+      sax.pointee.comment = nil
+      sax.pointee.processingInstruction = nil
+      sax.pointee.reference = nil
       sax.pointee.internalSubset = onDoctype
       sax.pointee.serror = onError
       // Errors raised without a context go to the thread's handlers: collect them too.
