@@ -27,22 +27,28 @@ extension Frontend {
     }
     options.configuration.authorizationFragments.merge(uses) { $0.union($1) }
     var children: [String: [String]] = [:]
-    let scopes = items.compactMap { item in APIOpsScope(path: item.displayPath).map { (item, $0) } }
-    // Parent scopes by the key a child looks them up with: linear in the number of files.
-    var parentsByKey: [APIOpsScope.ParentKey: [String]] = [:]
-    for (item, scope) in scopes { parentsByKey[scope.keyAsParent, default: []].append(item.displayPath) }
+    // Parent scopes by the key a child looks them up with: linear in the number of files. An
+    // operation is no scope's parent, so operations (most of a large tree) are not kept here;
+    // scopes are worked out again in the second loop rather than kept for every file.
+    // Only a parent with a key injection uses its child scopes: a parent in which no rule
+    // can report anything has none, and its children need not be read.
+    // Each parent is read once, not once a child (a tree has as many products as it has, and
+    // every product is a parent of every API).
+    let needles = CheckNeedles(configuration: options.configuration)
+    var injectingParentsByKey: [APIOpsScope.ParentKey: [String]] = [:]
+    for item in items {
+      let path = item.displayPath
+      guard let scope = APIOpsScope(path: path), scope.level != .operation,
+        (try? FileSystem.read(path)).map({ needles.mayReport($0.bytes) }) ?? true
+      else { continue }
+      injectingParentsByKey[scope.keyAsParent, default: []].append(path)
+    }
     // The rewriter sees absolute paths (byPath globs are relative to the map's folder): each
     // parent's is made once, not once for each of its children.
     var absolutePaths: [String: String] = [:]
-    // Only a parent with a key injection uses its child scopes: a parent in which no rule
-    // can report anything has none, and its children need not be read.
-    // Each parent is read once, and the lists are filtered once, not once a child (a tree has
-    // as many products as it has, and every product is a parent of every API).
-    let needles = CheckNeedles(configuration: options.configuration)
-    let injectingParentsByKey = parentsByKey.mapValues { parents in
-      parents.filter { (try? FileSystem.read($0)).map { needles.mayReport($0.bytes) } ?? true }
-    }
-    for (item, scope) in scopes {
+    for item in items where !injectingParentsByKey.isEmpty {
+      let path = item.displayPath
+      guard let scope = APIOpsScope(path: path) else { continue }
       let parents = scope.parentKeys.flatMap { injectingParentsByKey[$0] ?? [] }
       guard !parents.isEmpty, let (bytes, _) = try? FileSystem.read(item.path),
         PolicyRewriter.readsAuthorizationAfterBase(bytes, configuration: options.configuration)
@@ -50,7 +56,7 @@ extension Frontend {
       for parent in parents {
         let absolute = absolutePaths[parent] ?? absolutePath(parent)
         absolutePaths[parent] = absolute
-        children[absolute, default: []].append(item.displayPath)
+        children[absolute, default: []].append(path)
       }
     }
     options.configuration.authorizationChildScopes.merge(children) { $0 + $1 }
