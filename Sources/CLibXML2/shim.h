@@ -1,6 +1,7 @@
 #ifndef CLIBXML2_SHIM_H
 #define CLIBXML2_SHIM_H
 
+#include <string.h>
 #include <libxml/xmlversion.h>
 /* Debian's libxml2 is built with ICU, so <libxml/encoding.h> would include
    <unicode/ucnv.h>, whose types clash with Foundation's _FoundationICU module
@@ -25,6 +26,31 @@ static inline unsigned long CLibXML2_currentOffset(xmlParserCtxtPtr ctxt) {
 #else
     return ctxt->input->consumed + (unsigned long)(ctxt->input->cur - ctxt->input->base);
 #endif
+}
+
+/* Bytes handed to libxml2 on demand, from memory that outlives the parse. */
+typedef struct {
+    const char *next;
+    unsigned long remaining;
+} CLibXML2_MemoryReader;
+
+static int CLibXML2_readMemory(void *context, char *buffer, int len) {
+    CLibXML2_MemoryReader *reader = (CLibXML2_MemoryReader *)context;
+    if (reader == NULL || buffer == NULL || len <= 0) return 0;
+    unsigned long count = reader->remaining < (unsigned long)len ? reader->remaining : (unsigned long)len;
+    memcpy(buffer, reader->next, count);
+    reader->next += count;
+    reader->remaining -= count;
+    return (int)count;
+}
+
+/* A parser context that reads its document from `reader` as it goes, the way libxml2 reads
+   a file, instead of copying all of it first as xmlCreateMemoryParserCtxt does (into a
+   buffer grown by doubling, up to twice the document). The parser is the same
+   (xmlParseDocument): consumed input is dropped from the front of its buffer and counted in
+   `consumed`, so CLibXML2_currentOffset stays the absolute offset. */
+static inline xmlParserCtxtPtr CLibXML2_createReaderContext(CLibXML2_MemoryReader *reader) {
+    return xmlCreateIOParserCtxt(NULL, NULL, CLibXML2_readMemory, NULL, reader, XML_CHAR_ENCODING_NONE);
 }
 
 /* How many inputs are stacked: more than one while an entity is expanded,

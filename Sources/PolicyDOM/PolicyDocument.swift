@@ -5,8 +5,11 @@
 ///
 /// Raw policy expressions are masked before libxml2 sees the text (see `ExpressionMasker`),
 /// so `rawxml` files parse; the ranges still point into ``source``, because masking keeps
-/// every byte where it was. Parsing is safe for untrusted input: no network, no entity
-/// substitution, no DTD loading, and a document with a `<!DOCTYPE` is refused.
+/// every byte where it was. libxml2's tree holds the elements only, no text, comment, CDATA or
+/// processing-instruction nodes (content is read from ``source`` by range), and no attribute
+/// nodes: attributes are kept in an ``AttributeTable``. Parsing is safe for untrusted input:
+/// no network, no entity substitution, no DTD loading, and a document with a `<!DOCTYPE` is
+/// refused.
 ///
 /// The document owns its libxml2 tree and frees it once, when the document goes away.
 /// ``PolicyElement`` values hold the document strongly, so an element never outlives its
@@ -16,13 +19,15 @@ public final class PolicyDocument {
   public let source: [UInt8]
   private let tree: xmlDocPtr
   fileprivate let spans: [ElementSpan]
+  private let attributes: AttributeTable
   private var lineMapStorage: LineMap?
   private var prefersSpaceStorage: Bool?
 
-  private init(source: [UInt8], tree: xmlDocPtr, spans: [ElementSpan]) {
+  private init(source: [UInt8], parsed: LibXML2Parser.Parsed) {
     self.source = source
-    self.tree = tree
-    self.spans = spans
+    self.tree = parsed.tree
+    self.spans = parsed.spans
+    self.attributes = parsed.attributes
   }
 
   deinit { xmlFreeDoc(tree) }
@@ -58,11 +63,48 @@ public final class PolicyDocument {
     return spaced >= tight
   }
 
-  func span(of node: xmlNodePtr) -> ElementSpan {
+  /// How many nodes libxml2's tree holds under the document node: elements, attributes (which
+  /// the document keeps apart, see ``AttributeTable``, so that there are none unless an element
+  /// has an `xml:id`), and nodes of any other kind (text, comments, CDATA, processing
+  /// instructions, entity references), which a parsed document never builds.
+  var nodeCounts: (elements: Int, attributes: Int, others: Int) {
+    var counts = (elements: 0, attributes: 0, others: 0)
+    var stack: [xmlNodePtr] = []
+    var next = tree.pointee.children
+    while true {
+      if let node = next {
+        if node.pointee.type == XML_ELEMENT_NODE { counts.elements += 1 } else { counts.others += 1 }
+        var attribute = node.pointee.properties
+        while let current = attribute {
+          counts.attributes += 1
+          attribute = current.pointee.next
+        }
+        if let sibling = node.pointee.next { stack.append(sibling) }
+        next = node.pointee.children
+      } else if let pending = stack.popLast() {
+        next = pending
+      } else {
+        return counts
+      }
+    }
+  }
+
+  func span(of node: xmlNodePtr) -> ElementSpan { spans[index(of: node)] }
+
+  /// The value of the attribute `name` of the element `node`, decoded as `xmlGetProp` decodes it.
+  func attribute(_ name: String, of node: xmlNodePtr) -> String? {
+    attributes.value(of: name, element: index(of: node))
+  }
+
+  /// How many attributes the document's elements have.
+  var attributeCount: Int { attributes.count }
+
+  /// The number of the element `node`: the index of its span and of its attributes.
+  private func index(of node: xmlNodePtr) -> Int {
     guard let token = node.pointee._private else {
       preconditionFailure("every element of a parsed document has a recorded span")
     }
-    return spans[Int(bitPattern: token) - 1]
+    return Int(bitPattern: token) - 1
   }
 
   /// How a document is read.
@@ -101,12 +143,12 @@ public final class PolicyDocument {
       throw unterminated(error, in: source)
     }
     if let masked, masked.hidesMarkup, !WellFormedScanner.isCertainlyMalformed(source),
-      let (tree, spans) = try? LibXML2Parser.parse(source, original: source)
+      let parsed = try? LibXML2Parser.parse(source, original: source)
     {
-      return PolicyDocument(source: source, tree: tree, spans: spans)
+      return PolicyDocument(source: source, parsed: parsed)
     }
-    let (tree, spans) = try LibXML2Parser.parse(masked?.bytes ?? source, original: source)
-    return PolicyDocument(source: source, tree: tree, spans: spans)
+    let parsed = try LibXML2Parser.parse(masked?.bytes ?? source, original: source)
+    return PolicyDocument(source: source, parsed: parsed)
   }
 
   /// Checks that `source` would parse, without building a tree: the same masking, the same
@@ -150,8 +192,7 @@ public final class PolicyDocument {
   /// Parses `source` exactly as written, without masking anything (for invariants).
   static func parseUnmasked(_ source: [UInt8]) throws(ParseError) -> PolicyDocument {
     try checkEncoding(source)
-    let (tree, spans) = try LibXML2Parser.parse(source, original: source)
-    return PolicyDocument(source: source, tree: tree, spans: spans)
+    return PolicyDocument(source: source, parsed: try LibXML2Parser.parse(source, original: source))
   }
 
   private static func checkEncoding(_ source: [UInt8]) throws(ParseError) {
@@ -213,13 +254,23 @@ struct ElementSpan: Sendable, Hashable {
 }
 
 /// The one place that drives libxml2's parser and reads its errors.
-private enum LibXML2Parser {
+enum LibXML2Parser {
   static let options = Int32(
     XML_PARSE_NONET.rawValue | XML_PARSE_IGNORE_ENC.rawValue | XML_PARSE_NOERROR.rawValue
       | XML_PARSE_NOWARNING.rawValue)
 
-  static func parse(_ masked: [UInt8], original: [UInt8]) throws(ParseError) -> (xmlDocPtr, [ElementSpan]) {
-    try drive(masked, original: original, buildsTree: true) { state, tree in (tree, state.spans) }
+  /// What parsing a document gives: libxml2's tree of elements, their spans and attributes.
+  struct Parsed {
+    var tree: xmlDocPtr
+    var spans: [ElementSpan]
+    var attributes: AttributeTable
+  }
+
+  static func parse(_ masked: [UInt8], original: [UInt8]) throws(ParseError) -> Parsed {
+    try drive(masked, original: original, buildsTree: true) { state, tree in
+      state.attributes.finish()
+      return Parsed(tree: tree, spans: state.spans, attributes: state.attributes)
+    }
   }
 
   /// Parses with libxml2's SAX interface and builds no tree: only the element callbacks that
@@ -250,9 +301,17 @@ private enum LibXML2Parser {
             kind: .malformed, line: line, column: column,
             message: "the element has more than \(AttributeLimit.maximum) attributes; refused"))
       }
-      guard buffer.count < Int(Int32.max),
-        let ctxt = buffer.withMemoryRebound(
-          to: CChar.self, { xmlCreateMemoryParserCtxt($0.baseAddress, Int32($0.count)) })
+      let reader = UnsafeMutablePointer<CLibXML2_MemoryReader>.allocate(capacity: 1)
+      defer { reader.deallocate() }
+      reader.initialize(
+        to: CLibXML2_MemoryReader(
+          next: UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self),
+          remaining: UInt(buffer.count)))
+      guard buffer.count < Int(Int32.max), buffer.baseAddress != nil,
+        let ctxt = readsAsItGoes(buffer)
+          ? CLibXML2_createReaderContext(reader)
+          : buffer.withMemoryRebound(
+            to: CChar.self, { xmlCreateMemoryParserCtxt($0.baseAddress, Int32($0.count)) })
       else {
         return .failure(ParseError(kind: .malformed, line: 1, column: 1, message: "the file is too large to parse"))
       }
@@ -269,16 +328,19 @@ private enum LibXML2Parser {
       } else {
         sax.pointee.startElementNs = onStartElementWithoutTree
         sax.pointee.endElementNs = onEndElementWithoutTree
-        // No text, comment, processing-instruction or reference nodes. `characters` and
-        // `ignorableWhitespace` stay equal to each other, as they are by default, so that
-        // libxml2 does not start telling blanks apart.
-        sax.pointee.characters = nil
-        sax.pointee.ignorableWhitespace = nil
-        sax.pointee.cdataBlock = nil
-        sax.pointee.comment = nil
-        sax.pointee.processingInstruction = nil
-        sax.pointee.reference = nil
       }
+      // No text, comment, CDATA, processing-instruction or entity-reference nodes, in either
+      // reading: a ``PolicyElement`` only walks elements and reads attributes (which reach the
+      // start-element callback, not these), and text is read from the original bytes by range.
+      // In a large policy, text nodes (mostly indentation) were half of the tree. `characters`
+      // and `ignorableWhitespace` stay equal to each other, as they are by default, so that
+      // libxml2 does not start telling blanks apart.
+      sax.pointee.characters = nil
+      sax.pointee.ignorableWhitespace = nil
+      sax.pointee.cdataBlock = nil
+      sax.pointee.comment = nil
+      sax.pointee.processingInstruction = nil
+      sax.pointee.reference = nil
       sax.pointee.internalSubset = onDoctype
       sax.pointee.serror = onError
       // Errors raised without a context go to the thread's handlers: collect them too.
@@ -301,12 +363,51 @@ private enum LibXML2Parser {
   }
 
   private static let initializeOnce: Void = { xmlInitParser() }()
+
+  /// Whether libxml2 reads `buffer` as it parses rather than copying all of it first: for a
+  /// large document only, where the copy (in a buffer grown by doubling, up to twice the
+  /// document) is worth avoiding.
+  ///
+  /// Both readings give the same elements, ranges and errors, except where a token reaches one
+  /// of libxml2's length limits (50,000 bytes for a name, 10,000,000 for an attribute value or
+  /// for what the parser may look ahead at): there the error is placed differently. So a
+  /// document with a stretch of 50,000 bytes that could all be one name (no space, `<`, `>`,
+  /// quote, `=`, `&`, `;` or `/`), or with 9,000,000 bytes without a `<` (an attribute value
+  /// holds none), is copied, as every document used to be.
+  static func readsAsItGoes(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard buffer.count >= streamingThreshold else { return false }
+    var sinceDelimiter = 0
+    var sinceLessThan = 0
+    for byte in buffer {
+      switch byte {
+      case .lessThan:
+        sinceLessThan = 0
+        sinceDelimiter = 0
+      case .space, .tab, .lineFeed, .carriageReturn, .greaterThan, .doubleQuote, .singleQuote, .equals, .ampersand,
+        UInt8(ascii: ";"), .slash:
+        sinceDelimiter = 0
+        sinceLessThan += 1
+      default:
+        sinceDelimiter += 1
+        sinceLessThan += 1
+        if sinceDelimiter >= 50_000 { return false }
+      }
+      if sinceLessThan >= 9_000_000 { return false }
+    }
+    return true
+  }
+
+  /// The size from which a document is read as libxml2 goes rather than copied.
+  static let streamingThreshold = 1 << 20
+
 }
 
 /// Per-parse state reached from the C callbacks through the context's `_private`.
 private final class ParseState {
   let bytes: UnsafeBufferPointer<UInt8>
   var spans: [ElementSpan] = []
+  /// The attributes of the elements, when a tree is built.
+  var attributes = AttributeTable()
   var diagnostics: [(line: Int, column: Int, message: String)] = []
   var sawDoctype = false
   var badRange: Int?
@@ -333,7 +434,10 @@ private final class ParseState {
     return (Unmanaged<ParseState>.fromOpaque(opaque).takeUnretainedValue(), ctxt)
   }
 
-  func elementStarted(_ node: xmlNodePtr, at position: Int) {
+  func elementStarted(
+    _ node: xmlNodePtr, at position: Int, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, count: Int
+  ) {
+    self.attributes.addElement(attributes, count: count)
     spans.append(openingSpan(at: position))
     node.pointee._private = UnsafeMutableRawPointer(bitPattern: spans.count)
   }
@@ -426,10 +530,29 @@ private final class ParseState {
 
 private let onStartElement: startElementNsSAX2Func = {
   ctx, localName, prefix, uri, namespaceCount, namespaces, attributeCount, defaultedCount, attributes in
+  // The attributes go to the parse state's table, not to libxml2's tree, except on an element
+  // with an `xml:id`, whose value libxml2 checks (and registers) as it makes the attribute node.
+  let buildsAttributes = hasXMLID(attributes, count: Int(attributeCount))
   xmlSAX2StartElementNs(
-    ctx, localName, prefix, uri, namespaceCount, namespaces, attributeCount, defaultedCount, attributes)
+    ctx, localName, prefix, uri, namespaceCount, namespaces, buildsAttributes ? attributeCount : 0,
+    buildsAttributes ? defaultedCount : 0, attributes)
   guard let (state, ctxt) = ParseState.from(ctx), let node = ctxt.pointee.node else { return }
-  state.elementStarted(node, at: Int(CLibXML2_currentOffset(ctxt)))
+  state.elementStarted(
+    node, at: Int(CLibXML2_currentOffset(ctxt)), attributes: attributes, count: Int(attributeCount - defaultedCount))
+}
+
+/// Whether one of the attributes is `xml:id`.
+private func hasXMLID(_ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, count: Int) -> Bool {
+  guard let attributes else { return false }
+  for index in 0..<count {
+    guard let prefix = attributes[5 * index + 1], let localName = attributes[5 * index] else { continue }
+    if prefix[0] == UInt8(ascii: "x"), prefix[1] == UInt8(ascii: "m"), prefix[2] == UInt8(ascii: "l"), prefix[3] == 0,
+      localName[0] == UInt8(ascii: "i"), localName[1] == UInt8(ascii: "d"), localName[2] == 0
+    {
+      return true
+    }
+  }
+  return false
 }
 
 private let onEndElement: endElementNsSAX2Func = { ctx, localName, prefix, uri in

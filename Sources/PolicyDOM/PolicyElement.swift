@@ -34,11 +34,7 @@ public struct PolicyElement {
   ///
   /// The value comes from the masked text: inside a raw policy expression, characters that
   /// XML cannot hold read as `_`. Use ``rawAttribute(_:)`` for the bytes as written.
-  public func attribute(_ name: String) -> String? {
-    guard let value = xmlGetProp(node, name) else { return nil }
-    defer { CLibXML2_free(value) }
-    return String(cString: value)
-  }
+  public func attribute(_ name: String) -> String? { document.attribute(name, of: node) }
 
   /// The first byte of the element's name, for a cheap first test before ``hasName(_:)``.
   public var firstNameByte: UInt8 { node.pointee.name?.pointee ?? 0 }

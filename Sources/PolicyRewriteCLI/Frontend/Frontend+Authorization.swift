@@ -32,13 +32,16 @@ extension Frontend {
     }
     options.configuration.authorizationFragments.merge(uses) { $0.union($1) }
     var children: [String: [String]] = [:]
-    let scopes = items.compactMap { item in APIOpsScope(bytes: item.path).map { (item, $0) } }
     // Parent scopes by the key a child looks them up with: linear in the number of files.
-    // Only scopes some child looks up are parents: an operation never is, nor a global
-    // scope without products or APIs below it.
-    let lookedUp = Set(scopes.flatMap { $0.1.parentKeys })
+    // Only scopes some child looks up are parents: an operation never is, nor a global scope
+    // without products or APIs below it. Scopes are worked out again in each loop rather than
+    // kept for every file (operations are most of a large tree).
+    var lookedUp = Set<APIOpsScope.ParentKey>()
+    for item in items { APIOpsScope(bytes: item.path).map { lookedUp.formUnion($0.parentKeys) } }
     var parentsByKey: [APIOpsScope.ParentKey: [String]] = [:]
-    for (item, scope) in scopes where lookedUp.contains(scope.keyAsParent) {
+    for item in items {
+      guard let scope = APIOpsScope(bytes: item.path), scope.level != .operation, lookedUp.contains(scope.keyAsParent)
+      else { continue }
       parentsByKey[scope.keyAsParent, default: []].append(item.displayPath)
     }
     // The rewriter sees absolute paths (byPath globs are relative to the map's folder): each
@@ -53,12 +56,14 @@ extension Frontend {
     // An unreadable parent counts as injecting: its children are still looked at.
     let injects = readInParallel(parentPaths.map { Array($0.utf8) }, needles.mayInject)
     let injecting = Set(zip(parentPaths, injects).compactMap { path, injects in injects ?? true ? path : nil })
-    let injectingParentsByKey = parentsByKey.mapValues { $0.filter(injecting.contains) }
-    let candidates = scopes.compactMap { item, scope in
+    let injectingParentsByKey = parentsByKey.mapValues { $0.filter(injecting.contains) }.filter { !$0.value.isEmpty }
+    var candidates: [(item: FileWalker.Item, parents: [String])] = []
+    for item in items where !injectingParentsByKey.isEmpty {
+      guard let scope = APIOpsScope(bytes: item.path) else { continue }
       let parents = scope.parentKeys.flatMap { injectingParentsByKey[$0] ?? [] }
-      return parents.isEmpty ? nil : (item, parents)
+      if !parents.isEmpty { candidates.append((item, parents)) }
     }
-    let reads = readInParallel(candidates.map(\.0.path)) { bytes in
+    let reads = readInParallel(candidates.map(\.item.path)) { bytes in
       PolicyRewriter.readsAuthorizationAfterBase(bytes, configuration: configuration)
     }
     for ((item, parents), reads) in zip(candidates, reads) where reads == true {
