@@ -188,6 +188,9 @@ struct CheckWithoutTreeTests {
       bytes("<policies>\n  <inbound a=1 />\n</policies>"),
       bytes("<policies>\n\t<inbound a=\"<\" />\n</policies>"),
       bytes("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<policies>\n  <inbound>\u{1}</inbound>\n</policies>"),
+      // xml:id values are checked when the tree is built (an NCName, each once).
+      bytes("<policies xml:id=\"1bad\">\n  <inbound />\n</policies>"),
+      bytes("<policies>\n  <inbound xml:id=\"a\" />\n  <outbound xml:id=\"a\" />\n</policies>"),
       // More attributes than the cap: refused before libxml2 on both paths.
       bytes("<policies>\n  <inbound " + (0...1_000).map { "a\($0)=\"1\"" }.joined(separator: " ") + " />\n</policies>"),
     ]
