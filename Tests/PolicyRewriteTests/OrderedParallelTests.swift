@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Testing
 
@@ -46,6 +47,26 @@ extension Atomic where Value == Int {
         expected: current, desired: candidate, ordering: .sequentiallyConsistent)
       if exchanged { return }
       current = original
+    }
+  }
+}
+
+/// Files read ahead are handed out once, within the store's capacity.
+struct ReadAheadTests {
+  @Test func keepsUpToItsCapacityAndHandsEachFileOutOnce() throws {
+    try withTemporaryTree(["a.xml": "<a/>", "b.xml": "<bb/>"]) { root in
+      let a = Array(root.appendingPathComponent("a.xml").path.utf8)
+      let b = Array(root.appendingPathComponent("b.xml").path.utf8)
+      let store = ReadAhead(capacity: 6)
+      let (bytesA, stampA) = try FileSystem.read(a)
+      let (bytesB, stampB) = try FileSystem.read(b)
+      store.keep(a, bytes: Array("kept".utf8), stamp: stampA)
+      store.keep(b, bytes: bytesB, stamp: stampB)  // 4 + 5 bytes: over the capacity, not kept
+      #expect(store.take(b) == nil)
+      // The kept bytes are handed out once; then the file is read.
+      #expect(try store.read(a).bytes == Array("kept".utf8))
+      #expect(try store.read(a).bytes == bytesA)
+      #expect(store.take(a) == nil)
     }
   }
 }

@@ -75,10 +75,11 @@ extension Frontend {
     }
     options.configuration.authorizationChildScopes.merge(children) { $0 + $1 }
     guard !uses.isEmpty || !children.isEmpty else { return self }
-    return Frontend(options: options)
+    return Frontend(options: options, readAhead: readAhead)
   }
 
-  /// `body` of each file's bytes, `nil` for a file that cannot be read, on the run's threads.
+  /// `body` of each file's bytes, `nil` for a file that cannot be read, on the run's threads;
+  /// the bytes are kept for the run (``ReadAhead``).
   private func readInParallel<Value: Sendable>(
     _ paths: [[UInt8]], _ body: @escaping @Sendable ([UInt8]) -> Value
   ) -> [Value?] {
@@ -86,7 +87,11 @@ extension Frontend {
     values.reserveCapacity(paths.count)
     OrderedParallel.run(
       count: paths.count, jobs: min(options.jobs, Self.maximumJobs),
-      work: { index in (try? FileSystem.read(paths[index])).map { body($0.bytes) } },
+      work: { [readAhead] index in
+        guard let (bytes, stamp) = try? FileSystem.read(paths[index]) else { return nil }
+        readAhead.keep(paths[index], bytes: bytes, stamp: stamp)
+        return body(bytes)
+      },
       consume: { _, value in values.append(value) })
     return values
   }

@@ -73,10 +73,20 @@ public struct Frontend: Sendable {
 
   /// Creates a frontend.
   public init(options: Options) {
+    self.init(options: options, readAhead: ReadAhead(capacity: Self.readAheadCapacity))
+  }
+
+  init(options: Options, readAhead: ReadAhead) {
     self.options = options
     self.rewriter = PolicyRewriter(configuration: options.configuration)
     self.workingDirectory = FileSystem.currentDirectory().map(FileSystem.display) ?? ""
+    self.readAhead = readAhead
   }
+
+  /// Files the Authorization pass read, for the run not to read them again.
+  let readAhead: ReadAhead
+  /// The most bytes of files read ahead that are kept (about 6,000 policies of a typical size).
+  static let readAheadCapacity = 8 << 20
 
   /// The working directory, read once: the rewriter sees absolute paths.
   private let workingDirectory: String
@@ -259,7 +269,7 @@ public struct Frontend: Sendable {
   private func process(_ item: FileWalker.Item, output: Output) -> FileReport {
     var report = FileReport(path: item.displayPath)
     do {
-      let (bytes, stamp) = try FileSystem.read(item.path)
+      let (bytes, stamp) = try readAhead.read(item.path)
       process(bytes, into: &report, stamp: stamp, item: item, output: output)
     } catch {
       report.fail(.ioError, "cannot read the file: \(error.reason)")

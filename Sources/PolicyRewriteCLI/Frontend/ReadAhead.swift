@@ -1,0 +1,42 @@
+import Synchronization
+
+/// Files read before the run's own pass over them (by the cross-file Authorization pass),
+/// kept, up to ``capacity`` bytes in all, so that the run does not read them a second time.
+///
+/// Each file is handed out once, with the stamp taken when it was read: a write still checks
+/// that stamp right before its rename, so a file changed since is left alone as before.
+final class ReadAhead: Sendable {
+  /// The most bytes kept at once.
+  let capacity: Int
+  private let state = Mutex<(files: [[UInt8]: (bytes: [UInt8], stamp: FileStamp)], size: Int)>(([:], 0))
+
+  /// A store that keeps up to `capacity` bytes.
+  init(capacity: Int) {
+    self.capacity = capacity
+  }
+
+  /// Keeps the bytes read from `path`, unless they would go over the capacity.
+  func keep(_ path: [UInt8], bytes: [UInt8], stamp: FileStamp) {
+    state.withLock { state in
+      guard state.files[path] == nil, state.size + bytes.count <= capacity else { return }
+      state.files[path] = (bytes, stamp)
+      state.size += bytes.count
+    }
+  }
+
+  /// The file at `path`: the bytes and stamp kept for it (given up by the store), or else
+  /// read now.
+  func read(_ path: [UInt8]) throws(FileSystemError) -> (bytes: [UInt8], stamp: FileStamp) {
+    if let kept = take(path) { return kept }
+    return try FileSystem.read(path)
+  }
+
+  /// The bytes and stamp kept for `path`, given up by the store; `nil` when none are kept.
+  func take(_ path: [UInt8]) -> (bytes: [UInt8], stamp: FileStamp)? {
+    state.withLock { state in
+      guard let file = state.files.removeValue(forKey: path) else { return nil }
+      state.size -= file.bytes.count
+      return file
+    }
+  }
+}
