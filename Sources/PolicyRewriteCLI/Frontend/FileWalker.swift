@@ -60,7 +60,7 @@ public struct FileWalker: Sendable {
   ]
   /// Folders never entered.
   public static let skippedFolders: Set<String> = [".git", ".terraform", "node_modules", ".build"]
-  private static let skippedFolderNames = Set(skippedFolders.map { Array($0.utf8) })
+  private static let skippedFolderNames = skippedFolders.map { Array($0.utf8) }
 
   private let patterns: [Glob]
   private let includes: [Glob]

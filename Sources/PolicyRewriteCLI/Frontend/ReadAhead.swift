@@ -8,7 +8,15 @@ import Synchronization
 final class ReadAhead: Sendable {
   /// The most bytes kept at once.
   let capacity: Int
-  private let state = Mutex<(files: [[UInt8]: (bytes: [UInt8], stamp: FileStamp)], size: Int)>(([:], 0))
+  private let state = Mutex<(files: [Path: (bytes: [UInt8], stamp: FileStamp)], size: Int)>(([:], 0))
+
+  /// A path as a dictionary key, hashed as one block of bytes (an array of bytes hashes them
+  /// one at a time).
+  private struct Path: Hashable {
+    let bytes: [UInt8]
+
+    func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+  }
 
   /// A store that keeps up to `capacity` bytes.
   init(capacity: Int) {
@@ -18,8 +26,9 @@ final class ReadAhead: Sendable {
   /// Keeps the bytes read from `path`, unless they would go over the capacity.
   func keep(_ path: [UInt8], bytes: [UInt8], stamp: FileStamp) {
     state.withLock { state in
-      guard state.files[path] == nil, state.size + bytes.count <= capacity else { return }
-      state.files[path] = (bytes, stamp)
+      let key = Path(bytes: path)
+      guard state.files[key] == nil, state.size + bytes.count <= capacity else { return }
+      state.files[key] = (bytes, stamp)
       state.size += bytes.count
     }
   }
@@ -34,7 +43,7 @@ final class ReadAhead: Sendable {
   /// The bytes and stamp kept for `path`, given up by the store; `nil` when none are kept.
   func take(_ path: [UInt8]) -> (bytes: [UInt8], stamp: FileStamp)? {
     state.withLock { state in
-      guard let file = state.files.removeValue(forKey: path) else { return nil }
+      guard !state.files.isEmpty, let file = state.files.removeValue(forKey: Path(bytes: path)) else { return nil }
       state.size -= file.bytes.count
       return file
     }
