@@ -263,20 +263,36 @@ private struct Scanner {
     let start = i
     guard i < count, Self.startsName(bytes[i]) else { return nil }
     i += 1
-    while i < count, Self.continuesName(bytes[i]) { i += 1 }
+    while i < count, Self.isIn(bytes[i], Self.nameBytes) { i += 1 }
     guard i < count, bytes[i] < 0x80, bytes[i] != UInt8(ascii: ":"),
       i - start <= WellFormedScanner.maximumNameLength
     else { return nil }
     return start..<i
   }
 
-  private static func startsName(_ byte: UInt8) -> Bool {
-    (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z")) || byte == .underscore
+  /// A set of ASCII bytes as two 64-bit masks (bytes 0–63 and 64–127).
+  private typealias ByteSet = (low: UInt64, high: UInt64)
+
+  /// Whether `byte` is in `set`, in a few instructions (a table would be looked up through a
+  /// lazily initialized global).
+  @inline(__always) private static func isIn(_ byte: UInt8, _ set: ByteSet) -> Bool {
+    byte < 64 ? (set.low >> UInt64(byte)) & 1 == 1 : byte < 128 && (set.high >> UInt64(byte - 64)) & 1 == 1
   }
 
-  private static func continuesName(_ byte: UInt8) -> Bool {
-    startsName(byte) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == .hyphen
-      || byte == .dot
+  /// Letters, digits, `_`, `-` and `.`.
+  private static var nameBytes: ByteSet {
+    (
+      low: 1 << 45 | 1 << 46 | 0x3FF << 48, high: 0x3FF_FFFF << 1 | 1 << 31 | 0x3FF_FFFF << 33
+    )
+  }
+  /// The characters of text that need nothing: tab, LF, CR and printable ASCII (with DEL) but
+  /// `&`, `<` and `]`.
+  private static var plainText: ByteSet {
+    (low: 1 << 9 | 1 << 10 | 1 << 13 | (0xFFFF_FFFF << 32 & ~(1 << 38) & ~(1 << 60)), high: ~(1 << 29))
+  }
+
+  private static func startsName(_ byte: UInt8) -> Bool {
+    (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z")) || byte == .underscore
   }
 
   private func sameName(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
@@ -288,6 +304,9 @@ private struct Scanner {
   /// Text up to the next `<`.
   mutating func text() -> Bool {
     while i < count {
+      // Most bytes need nothing: they are skipped in a tight loop.
+      while i < count, Self.isIn(bytes[i], Self.plainText) { i += 1 }
+      guard i < count else { break }
       let byte = bytes[i]
       switch byte {
       case .lessThan: return true
