@@ -135,20 +135,7 @@ public final class PolicyDocument {
   public static func parse(_ source: [UInt8], options: ParseOptions = ParseOptions()) throws(ParseError)
     -> PolicyDocument
   {
-    try checkEncoding(source)
-    let masked: ExpressionMasker.Masked?
-    do {
-      masked = try ExpressionMasker.masking(source, templates: options.masksTemplates)
-    } catch {
-      throw unterminated(error, in: source)
-    }
-    if let masked, masked.hidesMarkup, !WellFormedScanner.isCertainlyMalformed(source),
-      let parsed = try? LibXML2Parser.parse(source, original: source)
-    {
-      return PolicyDocument(source: source, parsed: parsed)
-    }
-    let parsed = try LibXML2Parser.parse(masked?.bytes ?? source, original: source)
-    return PolicyDocument(source: source, parsed: parsed)
+    PolicyDocument(source: source, parsed: try read(source, options: options, with: LibXML2Parser.parse))
   }
 
   /// Checks that `source` would parse, without building a tree: the same masking, the same
@@ -164,8 +151,16 @@ public final class PolicyDocument {
   package static func checkWellFormed(_ source: [UInt8], options: ParseOptions = ParseOptions()) throws(ParseError)
     -> String
   {
-    // libxml2 checks `xml:id` values (an NCName, each once) only while it builds the tree.
-    if source.containsLiteral("xml:id") { return try parse(source, options: options).root.name }
+    try read(source, options: options, with: LibXML2Parser.checkWellFormed)
+  }
+
+  /// `reading` of `source` as both readings above choose it: the encoding checked, expressions
+  /// (and, for templates, template sequences) masked, and the file as written tried first when
+  /// masking hid a `<` or a quote and the file is not certainly malformed as written.
+  private static func read<Value>(
+    _ source: [UInt8], options: ParseOptions,
+    with reading: (_ bytes: [UInt8], _ original: [UInt8]) throws(ParseError) -> Value
+  ) throws(ParseError) -> Value {
     try checkEncoding(source)
     let masked: ExpressionMasker.Masked?
     do {
@@ -174,11 +169,11 @@ public final class PolicyDocument {
       throw unterminated(error, in: source)
     }
     if let masked, masked.hidesMarkup, !WellFormedScanner.isCertainlyMalformed(source),
-      let root = try? LibXML2Parser.checkWellFormed(source, original: source)
+      let value = try? reading(source, source)
     {
-      return root
+      return value
     }
-    return try LibXML2Parser.checkWellFormed(masked?.bytes ?? source, original: source)
+    return try reading(masked?.bytes ?? source, source)
   }
 
   /// The parse error for an expression the masker found unterminated.
@@ -281,6 +276,14 @@ enum LibXML2Parser {
   /// A document ``WellFormedScanner`` vouches for does not reach libxml2 at all.
   static func checkWellFormed(_ masked: [UInt8], original: [UInt8]) throws(ParseError) -> String {
     if let root = masked.withUnsafeBufferPointer(WellFormedScanner.rootName(of:)) { return root }
+    // libxml2 checks `xml:id` values (an NCName, each once) only while it builds the tree: a
+    // document that names one is read with a tree (the scanner never vouches for it).
+    if masked.containsLiteral("xml:id") {
+      let parsed = try parse(masked, original: original)
+      defer { xmlFreeDoc(parsed.tree) }
+      guard let root = xmlDocGetRootElement(parsed.tree) else { preconditionFailure("a parsed document has a root") }
+      return String(cString: root.pointee.name)
+    }
     return try drive(masked, original: original, buildsTree: false) { state, document in
       xmlFreeDoc(document)
       guard let root = state.rootName else { preconditionFailure("a well-formed parse has a root element") }

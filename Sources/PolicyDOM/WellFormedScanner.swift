@@ -250,9 +250,7 @@ private struct Scanner {
         certainlyMalformed = true
         return false
       case .ampersand: guard reference() else { return false }
-      case 0x20..<0x80, .tab, .lineFeed, .carriageReturn: i += 1
-      case 0x80...: guard multibyte() else { return false }
-      default: return false
+      default: guard character() else { return false }
       }
     }
     return false
@@ -314,9 +312,7 @@ private struct Scanner {
       case .closeBracket:
         if i + 2 < count, bytes[i + 1] == .closeBracket, bytes[i + 2] == .greaterThan { return false }
         i += 1
-      case 0x20..<0x80, .tab, .lineFeed, .carriageReturn: i += 1
-      case 0x80...: guard multibyte() else { return false }
-      default: return false
+      default: guard character() else { return false }
       }
     }
     return true
@@ -336,9 +332,7 @@ private struct Scanner {
           return true
         }
         i += 1
-      case 0x20..<0x80, .tab, .lineFeed, .carriageReturn: i += 1
-      case 0x80...: guard multibyte() else { return false }
-      default: return false
+      default: guard character() else { return false }
       }
     }
     return false
@@ -356,9 +350,7 @@ private struct Scanner {
           return true
         }
         i += 1
-      case 0x20..<0x80, .tab, .lineFeed, .carriageReturn: i += 1
-      case 0x80...: guard multibyte() else { return false }
-      default: return false
+      default: guard character() else { return false }
       }
     }
     return false
@@ -411,6 +403,17 @@ private struct Scanner {
     switch value {
     case 0x9, 0xA, 0xD, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: true
     default: false
+    }
+  }
+
+  /// One XML character: tab, LF, CR, printable ASCII or DEL, or a UTF-8 sequence of one.
+  private mutating func character() -> Bool {
+    switch bytes[i] {
+    case 0x20..<0x80, .tab, .lineFeed, .carriageReturn:
+      i += 1
+      return true
+    case 0x80...: return multibyte()
+    default: return false
     }
   }
 

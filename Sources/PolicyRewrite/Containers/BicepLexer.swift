@@ -112,12 +112,9 @@ struct BicepLexer {
         i = max(end, i + 1)
         continue
       }
-      // The bytes up to the next escape or hole decode to themselves: appended as one run.
-      var end = i
       let stop = holes.first.map { min($0.lowerBound, content.upperBound) } ?? content.upperBound
-      while end < stop, bytes[end] != .backslash { end += 1 }
+      let end = text.appendUnescaped(bytes, from: i, upTo: stop)
       if end > i {
-        text.append(verbatim: i..<end, of: bytes)
         i = end
         continue
       }

@@ -81,6 +81,15 @@ struct DecodedText {
     offsets.append(contentsOf: range)
   }
 
+  /// Appends the bytes of `source` from `start` up to the next backslash (or `stop`), which
+  /// decode to themselves, as one run; returns where the run ends.
+  mutating func appendUnescaped(_ source: [UInt8], from start: Int, upTo stop: Int) -> Int {
+    var end = start
+    while end < stop, source[end] != .backslash { end += 1 }
+    if end > start { append(verbatim: start..<end, of: source) }
+    return end
+  }
+
   /// Appends the UTF-8 encoding of `scalar`, encoded at `offset`; U+FFFD when it is not one.
   mutating func append(scalar value: UInt32, at offset: Int) {
     let scalar = Unicode.Scalar(value) ?? "\u{FFFD}"

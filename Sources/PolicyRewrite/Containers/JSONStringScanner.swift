@@ -50,11 +50,8 @@ enum JSONStringScanner {
     var escapesMarkup = false
     var i = content.lowerBound
     while i < content.upperBound {
-      // The bytes up to the next escape decode to themselves: appended as one run.
-      var end = i
-      while end < content.upperBound, bytes[end] != .backslash { end += 1 }
+      let end = text.appendUnescaped(bytes, from: i, upTo: content.upperBound)
       if end > i {
-        text.append(verbatim: i..<end, of: bytes)
         i = end
         continue
       }
