@@ -442,12 +442,16 @@ struct WriteSafetyTests {
 
   // MARK: Signals
 
-  /// The tree of the signal tests and what migrate makes of it (computed once).
-  static let interruptTree: (old: [String: [UInt8]], new: [String: [UInt8]], seconds: Double)? = {
-    let old = Reliability.largeTree(count: 600)
-    guard let migrated = try? Reliability.migratedTree(old) else { return nil }
-    return (old, migrated.new, migrated.seconds)
-  }()
+  /// The tree of the signal tests and what migrate makes of it, and the time of a whole run
+  /// over one file of it (computed once).
+  static let interruptTree: (old: [String: [UInt8]], new: [String: [UInt8]], seconds: Double, oneFileSeconds: Double)? =
+    {
+      let old = Reliability.largeTree(count: 600)
+      guard let migrated = try? Reliability.migratedTree(old), let first = old.min(by: { $0.key < $1.key }),
+        let one = try? Reliability.migratedTree([first.key: first.value])
+      else { return nil }
+      return (old, migrated.new, migrated.seconds, one.seconds)
+    }()
 
   @Test(
     "SIGINT, SIGTERM, SIGHUP and SIGPIPE during migrate --write: exit 128 + signal, every file old or new, no temporary file",
@@ -489,7 +493,10 @@ struct WriteSafetyTests {
           #expect(leftovers.isEmpty, "signal \(signal) after \(delay) s: temporary files left: \(leftovers.prefix(10))")
           #expect(!outcome.signaled && !outcome.timedOut, "\(outcome.summary)")
           if outcome.status == 0 {
-            delay *= 0.6  // finished before the signal: try earlier
+            // Finished before the signal: try earlier, but not before the process can have
+            // started its run (a signal before that has the system's default action: a
+            // process that has not set up its handling has nothing to promise).
+            delay = max(delay * 0.6, 2 * tree.oneFileSeconds)
           } else if newCount == 0 {
             #expect(outcome.status == 128 + signal, "\(outcome.summary)")
             delay *= 1.5  // interrupted before any write: try later
