@@ -4,9 +4,8 @@ import PolicyRewriteCLI
 
 /// `policy-rewrite check`: the CI guard.
 struct Check: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    // Named here: derived from the type, the name is made by reflection at every lookup.
-    commandName: "check",
+  static let configuration = CommandConfiguration.subcommand(
+    "check",
     abstract: "Fail when a function key is still injected, passed in a URL or written literally.",
     discussion: "Exit status: 0 clean, 1 something found, 2 errors (an unparseable file is an error).")
 

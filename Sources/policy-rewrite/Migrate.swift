@@ -4,9 +4,8 @@ import PolicyRewriteCLI
 
 /// `policy-rewrite migrate`: rewrites key injections to Managed Identity.
 struct Migrate: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    // Named here: derived from the type, the name is made by reflection at every lookup.
-    commandName: "migrate",
+  static let configuration = CommandConfiguration.subcommand(
+    "migrate",
     abstract: "Rewrite function-key injections to <authentication-managed-identity>.",
     discussion: """
       Without --write, prints a unified diff of what would change and writes nothing.

@@ -4,9 +4,8 @@ import PolicyRewriteCLI
 
 /// `policy-rewrite plan`: the inventory of a migration, before anything changes.
 struct Plan: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    // Named here: derived from the type, the name is made by reflection at every lookup.
-    commandName: "plan",
+  static let configuration = CommandConfiguration.subcommand(
+    "plan",
     abstract: "List the function keys to migrate: named values, Function Apps, files, scopes and audiences.",
     discussion: """
       Scans like migrate and changes nothing. With --resource-map, shows the resource each key \

@@ -38,15 +38,27 @@ struct PolicyRewriteCommand: ParsableCommand {
         Glibc.exit(2)
       }
     }
+    // A command named first, with arguments, is parsed on its own (see
+    // `CommandConfiguration.subcommand`); alone, it goes through the root, which answers a
+    // command without arguments with its usage error.
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    let named =
+      arguments.count > 1
+      ? configuration.subcommands.first { $0._commandName == arguments[0] } : nil
+    let parsed: ParsableCommand.Type = named ?? Self.self
     do {
-      var command = try parseAsRoot()
+      var command = try named.map { try $0.parseAsRoot(Array(arguments.dropFirst())) } ?? parseAsRoot(arguments)
       try command.run()
     } catch {
-      let code = exitCode(for: error)
+      let code = parsed.exitCode(for: error)
       if code == .success || code.rawValue == 1 || code.rawValue == 2 || error is ExitCode {
-        exit(withError: error)
+        parsed.exit(withError: error)
       }
-      let message = fullMessage(for: error)
+      var message = parsed.fullMessage(for: error)
+      if let name = named?._commandName {
+        // Parsed on its own, the command's usage names it without the tool.
+        message = message.replacing("See '\(name) --help'", with: "See 'policy-rewrite \(name) --help'")
+      }
       StandardError.write(message + "\n")
       Glibc.exit(2)
     }

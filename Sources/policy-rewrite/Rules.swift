@@ -4,8 +4,8 @@ import PolicyRewriteCLI
 
 /// `policy-rewrite rules`: lists every rule, or explains one.
 struct Rules: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "rules",
+  static let configuration = CommandConfiguration.subcommand(
+    "rules",
     abstract: "List the rules policy-rewrite reports, or explain one.",
     discussion: "Each rule: its id, default severity, whether a finding fails check, and what it means.")
 
