@@ -75,25 +75,12 @@ public enum HTTPTriggerScanner {
   // MARK: - JavaScript and TypeScript (programming model v4)
 
   private static func javaScript(_ code: SourceCodeText, language: HTTPTrigger.Language) -> [HTTPTrigger] {
-    let call = #/\bapp\s*\.\s*(?:http|get|post|put|patch|deleteRequest)\s*(\()\s*(["'`])([^"'`]*)\2/#.wordBoundaryKind(
-      .simple)
-    var result: [HTTPTrigger] = []
-    for match in code.text.matches(of: call) {
-      let open = match.output.1.startIndex
-      let arguments = code.arguments(openingAt: open) ?? code.text[open...]
-      var level = HTTPTrigger.AuthLevel.anonymous
-      var written: String?
-      var isDefault = true
-      if let option = arguments.firstMatch(of: #/\bauthLevel\s*:\s*([^,}\n]+)/#.wordBoundaryKind(.simple)) {
-        isDefault = false
-        (level, written) = Self.level(written: option.output.1)
-      }
-      result.append(
-        HTTPTrigger(
-          function: String(match.output.3), authLevel: level, isDefault: isDefault, written: written,
-          line: code.line(of: match.range.lowerBound), language: language))
+    let call = #/\bapp\s*\.\s*(?:http|get|post|put|patch|deleteRequest)\s*(\()\s*(["'`])([^"'`]*)\2/#
+    return code.text.matches(of: call.wordBoundaryKind(.simple)).map { match in
+      let arguments = code.arguments(openingAt: match.output.1.startIndex) ?? code.text[match.output.1.startIndex...]
+      let level = setting(#/\bauthLevel\s*:\s*([^,}\n]+)/#, in: arguments) ?? Level(.anonymous)
+      return code.trigger(String(match.output.3), level, at: match.range.lowerBound, language)
     }
-    return result
   }
 
   // MARK: - C#
@@ -102,38 +89,23 @@ public enum HTTPTriggerScanner {
     let isolated = code.text.contains("Microsoft.Azure.Functions.Worker")
     let names = code.text.matches(
       of: #/\[\s*Function(?:Name)?(?:Attribute)?\s*\(\s*(?:"([^"]*)"|nameof\s*\(\s*([\w.]+)\s*\))/#
-    )
-    .map { match in
-      (
-        match.range.lowerBound,
-        String(match.output.1 ?? match.output.2.map { $0.split(separator: ".").last ?? $0 } ?? "")
-      )
-    }
+    ).map { ($0.range.lowerBound, String($0.output.1 ?? $0.output.2?.split(separator: ".").last ?? "?")) }
     var result: [HTTPTrigger] = []
     for match in code.text.matches(of: #/\bHttpTrigger(?:Attribute)?\b\s*(\()?/#.wordBoundaryKind(.simple)) {
       // An attribute: preceded by `[` or `,` within an attribute list.
       let before = code.text[..<match.range.lowerBound].reversed().first { !$0.isWhitespace }
       guard before == "[" || before == "," else { continue }
       let arguments = match.output.1.flatMap { code.arguments(openingAt: $0.startIndex) } ?? ""
-      var level = HTTPTrigger.AuthLevel.function
-      var written: String?
-      var isDefault = true
-      if let named = arguments.firstMatch(of: #/AuthorizationLevel\s*\.\s*(\w+)/#) {
-        isDefault = false
-        (level, written) = Self.level(written: named.output.1)
-      } else if let other = arguments.firstMatch(of: #/\bAuthLevel\s*=\s*([^,)]+)/#.wordBoundaryKind(.simple)) {
-        isDefault = false
-        (level, written) = (.unknown, other.output.1.trimmingXMLSpace)
-      } else if isolated, arguments.contains(where: { $0 == "\"" }) {
-        // HttpTriggerAttribute(params string[] methods) leaves AuthLevel at the enum's first
-        // value in the isolated worker: Anonymous.
-        level = .anonymous
-      }
+      // HttpTriggerAttribute(params string[] methods) leaves AuthLevel at the enum's first value
+      // in the isolated worker, Anonymous; the other constructors set Function.
+      let fallback = Level(isolated && arguments.contains("\"") ? .anonymous : .function)
+      let level =
+        setting(#/AuthorizationLevel\s*\.\s*(\w+)/#, in: arguments)
+        ?? arguments.firstMatch(of: #/\bAuthLevel\s*=\s*([^,)]+)/#.wordBoundaryKind(.simple)).map {
+          Level(.unknown, written: $0.output.1.trimmingXMLSpace)
+        } ?? fallback
       let name = names.last { $0.0 < match.range.lowerBound }?.1 ?? "?"
-      result.append(
-        HTTPTrigger(
-          function: name, authLevel: level, isDefault: isDefault, written: written,
-          line: code.line(of: match.range.lowerBound), language: .cSharp))
+      result.append(code.trigger(name, level, at: match.range.lowerBound, .cSharp))
     }
     return result
   }
@@ -141,41 +113,28 @@ public enum HTTPTriggerScanner {
   // MARK: - Python (programming model v2)
 
   private static func python(_ code: SourceCodeText) -> [HTTPTrigger] {
-    var appLevel = HTTPTrigger.AuthLevel.function
-    var appWritten: String?
-    var appIsDefault = true
-    for app in code.text.matches(of: #/\b(?:Asgi|Wsgi)?FunctionApp\s*(\()/#.wordBoundaryKind(.simple)) {
-      let arguments = code.arguments(openingAt: app.output.1.startIndex) ?? ""
-      if let level = arguments.firstMatch(of: #/\bhttp_auth_level\s*=\s*([^,)]+)/#.wordBoundaryKind(.simple)) {
-        appIsDefault = false
-        (appLevel, appWritten) = Self.level(written: level.output.1)
-      }
+    var app = Level(.function)
+    for match in code.text.matches(of: #/\b(?:Asgi|Wsgi)?FunctionApp\s*(\()/#.wordBoundaryKind(.simple)) {
+      let arguments = code.arguments(openingAt: match.output.1.startIndex) ?? ""
+      app = setting(#/\bhttp_auth_level\s*=\s*([^,)]+)/#, in: arguments) ?? app
     }
-    var result: [HTTPTrigger] = []
-    for route in code.text.matches(of: #/@\s*\w+\s*\.\s*route\s*(\()/#) {
+    let functionName = #/function_name\s*\(\s*(?:name\s*=\s*)?["']([^"']+)["']/#
+    return code.text.matches(of: #/@\s*\w+\s*\.\s*route\s*(\()/#).map { route in
       let arguments = code.arguments(openingAt: route.output.1.startIndex) ?? ""
-      var (level, written, isDefault) = (appLevel, appWritten, appIsDefault)
-      if let option = arguments.firstMatch(of: #/\bauth_level\s*=\s*([^,)]+)/#.wordBoundaryKind(.simple)) {
-        isDefault = false
-        (level, written) = Self.level(written: option.output.1)
-      }
+      let level = setting(#/\bauth_level\s*=\s*([^,)]+)/#, in: arguments) ?? app
+      // The name: a function_name decorator next to the route, or the decorated function's.
       let after = code.text[route.range.upperBound...]
       let definition = after.firstMatch(of: #/\bdef\s+(\w+)/#.wordBoundaryKind(.simple))
-      var name = definition.map { String($0.output.1) } ?? "?"
       let decorators = after[..<(definition?.range.lowerBound ?? after.endIndex)]
-      if let explicit = decorators.firstMatch(of: #/function_name\s*\(\s*(?:name\s*=\s*)?["']([^"']+)["']/#) {
-        name = String(explicit.output.1)
-      } else if let before = code.text[..<route.range.lowerBound].matches(
-        of: #/function_name\s*\(\s*(?:name\s*=\s*)?["']([^"']+)["']\s*\)\s*$/#
-      ).last {
-        name = String(before.output.1)
-      }
-      result.append(
-        HTTPTrigger(
-          function: name, authLevel: level, isDefault: isDefault, written: written,
-          line: code.line(of: route.range.lowerBound), language: .python))
+      let explicit =
+        decorators.firstMatch(of: functionName)
+        ?? code.text[..<route.range.lowerBound].matches(of: functionName).last.flatMap { match in
+          code.text[match.range.upperBound..<route.range.lowerBound].allSatisfy { $0.isWhitespace || $0 == ")" }
+            ? match : nil
+        }
+      let name = explicit.map { String($0.output.1) } ?? definition.map { String($0.output.1) } ?? "?"
+      return code.trigger(name, level, at: route.range.lowerBound, .python)
     }
-    return result
   }
 
   // MARK: - Java
@@ -184,23 +143,40 @@ public enum HTTPTriggerScanner {
     let names = code.text.matches(of: #/@\s*FunctionName\s*\(\s*"([^"]*)"/#).map {
       ($0.range.lowerBound, String($0.output.1))
     }
-    var result: [HTTPTrigger] = []
-    for match in code.text.matches(of: #/@\s*HttpTrigger\s*(\()/#) {
+    return code.text.matches(of: #/@\s*HttpTrigger\s*(\()/#).map { match in
       let arguments = code.arguments(openingAt: match.output.1.startIndex) ?? ""
-      var level = HTTPTrigger.AuthLevel.function
-      var written: String?
-      var isDefault = true
-      if let option = arguments.firstMatch(of: #/\bauthLevel\s*=\s*([^,)]+)/#.wordBoundaryKind(.simple)) {
-        isDefault = false
-        (level, written) = Self.level(written: option.output.1)
-      }
+      let level = setting(#/\bauthLevel\s*=\s*([^,)]+)/#, in: arguments) ?? Level(.function)
       let name = names.last { $0.0 < match.range.lowerBound }?.1 ?? "?"
-      result.append(
-        HTTPTrigger(
-          function: name, authLevel: level, isDefault: isDefault, written: written,
-          line: code.line(of: match.range.lowerBound), language: .java))
+      return code.trigger(name, level, at: match.range.lowerBound, .java)
     }
-    return result
+  }
+
+  // MARK: - Levels
+
+  /// A level, and whether it was written or is the default.
+  struct Level {
+    var level: HTTPTrigger.AuthLevel
+    var written: String?
+    var isDefault: Bool
+
+    /// A default level.
+    init(_ level: HTTPTrigger.AuthLevel) {
+      (self.level, written, isDefault) = (level, nil, true)
+    }
+
+    /// A written level.
+    init(_ level: HTTPTrigger.AuthLevel, written: String?) {
+      (self.level, self.written, isDefault) = (level, written, false)
+    }
+  }
+
+  /// The level an option of `arguments` sets (its value as the pattern's capture), or `nil`
+  /// when the option is absent.
+  private static func setting(_ pattern: Regex<(Substring, Substring)>, in arguments: Substring) -> Level? {
+    arguments.firstMatch(of: pattern.wordBoundaryKind(.simple)).map {
+      let (level, written) = level(written: $0.output.1)
+      return Level(level, written: written)
+    }
   }
 
   // MARK: - Levels
