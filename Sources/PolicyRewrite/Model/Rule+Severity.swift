@@ -7,7 +7,8 @@ extension Rule {
     case .keyInjection, .literalKey, .managedIdentityConflict, .conflictingResources, .unresolvedResource,
       .parseError, .ioError, .verificationFailed, .keyVariable, .unsupportedFileType, .strictMap:
       .error
-    case .fragmentInboundOnly, .skippedPath, .authorizationTokenReplaced, .notAPolicy:
+    case .fragmentInboundOnly, .skippedPath, .authorizationTokenReplaced, .notAPolicy, .authorizationPossibleReader,
+      .workspaceScope:
       .note
     default:
       .warning

@@ -35,6 +35,13 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   case authorizationTokenReplaced = "authorization-token-replaced"
   case keyVariable = "key-variable"
   case authorizationChildScope = "authorization-child-scope"
+  case authorizationParentScope = "authorization-parent-scope"
+  case authorizationPossibleReader = "authorization-possible-reader"
+  case authorizationOtherBackend = "authorization-other-backend"
+  case skippedKeyInjection = "skipped-key-injection"
+  case templateDirective = "template-directive"
+  case sharedDefaultResource = "shared-default-resource"
+  case workspaceScope = "workspace-scope"
 
   /// Whether a finding of this rule means the file could not be handled (exit status 2),
   /// rather than something found in it.
@@ -110,7 +117,21 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
     case .keyVariable:
       "A set-variable copies a function key into a context variable, so the key is still in the policy."
     case .authorizationChildScope:
-      "A key injection is not rewritten: a child scope reads or removes the caller's Authorization header after its <base />, where this scope's Managed Identity would already have replaced it."
+      "A key injection is not rewritten: a child scope reads, removes or writes the Authorization header after its <base />, where this scope's Managed Identity would already have replaced it."
+    case .authorizationParentScope:
+      "A key injection before a child scope's <base /> is not rewritten: a parent scope reads or removes the caller's Authorization header, which Managed Identity would already have replaced."
+    case .authorizationPossibleReader:
+      "A policy whose header name is a named value or an expression may read Authorization: the Managed Identity element is placed after it."
+    case .authorizationOtherBackend:
+      "A key injection is not rewritten: a branch sends the request to a backend that is not a Function App, which would receive APIM's token instead of the caller's."
+    case .skippedKeyInjection:
+      "A key injection with exists-action=\"skip\" follows another injection of the same header: the skip never took effect, but as Managed Identity it would overwrite the token."
+    case .templateDirective:
+      "A key injection is not rewritten: the Managed Identity element would move across a Terraform %{ if } or %{ for } directive."
+    case .sharedDefaultResource:
+      "One default resource covers the keys of several Function Apps: every app but the one it names will reject the token."
+    case .workspaceScope:
+      "A workspace-scope policy was migrated: APIM's policy reference lists no workspace scope for authentication-managed-identity."
     }
   }
 }
