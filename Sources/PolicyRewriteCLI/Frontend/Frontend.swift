@@ -156,6 +156,8 @@ public struct Frontend: Sendable {
       count: items.count, jobs: min(options.jobs, Self.maximumJobs),
       work: { index in frontend.process(items[index], output: destination) },
       consume: { index, report in
+        var report = report
+        if options.command == .migrate { tracker.warnOfSharedDefault(in: &report) }
         progress.clear()
         if report.countsAsScanned {
           scannedArguments.insert(Self.argumentIndex(of: items[index].displayPath, in: roots))
@@ -188,34 +190,9 @@ public struct Frontend: Sendable {
         reporter.report(report)
       }
     }
-    if options.command == .migrate, let report = Self.sharedDefaultReport(tracker.defaultKeys, options: options) {
-      tracker.add(report)
-      reporter.report(report)
-    }
     let summary = tracker.summary
     reporter.finish(summary)
     return summary
-  }
-
-  /// A warning for each default resource (`--resource` or the map's `default`) that the run
-  /// gave to the keys of several named values: every Function App has its own key, so one
-  /// audience for several keys reaches several apps, and all but one reject the token.
-  static func sharedDefaultReport(_ keys: [String: Set<String>], options: Options) -> FileReport? {
-    let shared = keys.filter { $0.value.count > 1 }
-    guard !shared.isEmpty else { return nil }
-    var report = FileReport(path: options.resourceMapFile?.path ?? "--resource")
-    report.isPolicy = false
-    report.isInput = false
-    for (resource, names) in shared.sorted(by: { $0.key < $1.key }) {
-      let list = names.sorted().map { "'\($0)'" }.joined(separator: ", ")
-      report.findings.append(
-        Finding(
-          rule: .sharedDefaultResource, severity: .warning,
-          message:
-            "the default resource '\(resource)' is the audience for the keys of \(names.count) named values (\(list)): each Function App has its own Entra ID application, so all but one will reject the token; map each key to its app's audience with byNamedValue",
-          line: 1, column: 1))
-    }
-    return report
   }
 
   /// The most files processed at once: more threads only add memory.
@@ -481,7 +458,29 @@ private struct SummaryTracker {
   private(set) var keyNamedValues = Set<String>()
   /// For each default resource (the map's `default` or `--resource`), the named values of the
   /// rewritten injections that got it.
-  private(set) var defaultKeys: [String: Set<String>] = [:]
+  private var defaultKeys: [String: Set<String>] = [:]
+
+  /// Adds a `shared-default-resource` warning to `report` at the first rewritten injection
+  /// whose named value gets a default resource (`--resource` or the map's `default`) that an
+  /// earlier file already gave to another named value: every Function App has its own key, so
+  /// one audience for several keys reaches several apps, and all but one reject the token.
+  mutating func warnOfSharedDefault(in report: inout FileReport) {
+    for record in report.injections where record.outcome == .rewritten {
+      guard [.default, .commandLine].contains(record.resolution.source), let resource = record.resolution.resource,
+        case .namedValue(let name) = record.key
+      else { continue }
+      let earlier = defaultKeys[resource.value, default: []]
+      defaultKeys[resource.value, default: []].insert(name)
+      guard !earlier.isEmpty, !earlier.contains(name) else { continue }
+      let others = earlier.sorted().prefix(3).map { "'\($0)'" }.joined(separator: ", ")
+      report.findings.append(
+        Finding(
+          rule: .sharedDefaultResource, severity: .warning,
+          message:
+            "the default resource '\(resource.value)' is the audience for the key of named value '\(name)' and for \(others)\(earlier.count > 3 ? " and more" : ""): each Function App has its own Entra ID application, so all but one will reject the token; map each key to its app's audience (byNamedValue)",
+          line: record.line, column: record.column, section: record.section))
+    }
+  }
 
   mutating func add(_ report: FileReport) {
     totals.add(report)
@@ -492,9 +491,6 @@ private struct SummaryTracker {
       if case .namedValue(let name) = record.key { keyNamedValues.insert(name) }
       if record.outcome == .rewritten, let resource = record.resolution.resource {
         totals.audiences[resource.value, default: [:]][record.resolution.source, default: 0] += 1
-        if [.default, .commandLine].contains(record.resolution.source), case .namedValue(let name) = record.key {
-          defaultKeys[resource.value, default: []].insert(name)
-        }
       }
       if record.outcome == .accepted { totals.acceptedInjections += 1 }
     }
