@@ -215,9 +215,11 @@ enum AuthorizationRule: AnalysisRule {
       return lowered.contains("func") || lowered.contains("fn")
     }
     guard let url, !url.isEmpty else { return true }
+    // The host of a URL, or the first segment of a named value or template (`{{fn-url}}/api`).
     let lowered = url.lowercased()
-    let host = lowered.split(separator: "/").dropFirst().first.map(String.init) ?? lowered
-    return host.hasSuffix(".azurewebsites.net") || host.contains("func") || host.contains("fn-")
+    let parts = lowered.split(separator: "/")
+    let host = String((parts.first?.hasSuffix(":") == true ? parts.dropFirst().first : parts.first) ?? "")
+    return host.hasSuffix(".azurewebsites.net") || host.contains("func") || host.contains("fn")
   }
 
   /// A nested `exists-action="skip"` injection after another injection of the same header in
