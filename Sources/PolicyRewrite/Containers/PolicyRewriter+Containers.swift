@@ -143,7 +143,8 @@ extension PolicyRewriter {
     var i = 0
     while i < bytes.count {
       if i + marker.count < bytes.count, bytes[i..<(i + marker.count)].elementsEqual(marker),
-        i == 0 || !(bytes[i - 1].asciiLowercased >= UInt8(ascii: "a") && bytes[i - 1].asciiLowercased <= UInt8(ascii: "z"))
+        i == 0
+          || !(bytes[i - 1].asciiLowercased >= UInt8(ascii: "a") && bytes[i - 1].asciiLowercased <= UInt8(ascii: "z"))
       {
         var end = i + marker.count
         var number = 0

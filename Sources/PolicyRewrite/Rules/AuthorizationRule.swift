@@ -332,7 +332,9 @@ extension AuthorizationRule {
       "the key injection at line \(line(injection.element)) is not rewritten: this scope's <authentication-managed-identity> would run inside the <base /> of \(files), which then \(children.count == 1 ? "reads, removes or writes" : "read, remove or write") the Authorization header after it (seeing or stripping APIM's token, or overwriting it); migrate it by hand"
   }
 
-  fileprivate static func parentScopeMessage(_ injection: KeyInjection, base: PolicyElement, parents: [String]) -> String {
+  fileprivate static func parentScopeMessage(_ injection: KeyInjection, base: PolicyElement, parents: [String])
+    -> String
+  {
     "the key injection at line \(line(injection.element)) is not rewritten: replaced in place, its <authentication-managed-identity> would run before the <base /> at line \(line(base)), where \(list(parents)) \(parents.count == 1 ? "reads or removes" : "read or remove") the caller's Authorization header and would get APIM's token instead; migrate it by hand"
   }
 
@@ -348,7 +350,8 @@ extension AuthorizationRule {
     "the key injection at line \(line(injection.element)) is not rewritten: its <authentication-managed-identity> would stand outside the Terraform %{ if }/%{ for } directive branch that holds the injection, so the token would no longer follow the directive; migrate it by hand"
   }
 
-  fileprivate static func possibleReaderMessage(_ injection: KeyInjection, _ reader: AuthorizationScan.Touch) -> String {
+  fileprivate static func possibleReaderMessage(_ injection: KeyInjection, _ reader: AuthorizationScan.Touch) -> String
+  {
     "<\(reader.element.name)> at line \(line(reader.element)) reads a header named by a named value or an expression, which may be Authorization: the <authentication-managed-identity> that replaces the key injection at line \(line(injection.element)) is placed after it, so that it still sees the caller's token; if it is Authorization, the backend now receives APIM's token instead of the caller's"
   }
 

@@ -82,7 +82,8 @@ struct KeyInjection {
 
   /// The same injection, placed elsewhere.
   func placed(_ placement: Placement) -> KeyInjection {
-    KeyInjection(element: element, headerName: headerName, placement: placement, valueSource: valueSource, section: section)
+    KeyInjection(
+      element: element, headerName: headerName, placement: placement, valueSource: valueSource, section: section)
   }
 
   /// The same injection, not rewritten: reported for review with `rule`.

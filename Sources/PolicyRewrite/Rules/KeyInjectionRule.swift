@@ -170,7 +170,8 @@ extension KeyInjectionRule {
   }
 
   fileprivate static func fragmentIncludedOutsideInbound(header: String, includers: [String]) -> String {
-    let list = includers.prefix(3).joined(separator: ", ") + (includers.count > 3 ? " and \(includers.count - 3) more" : "")
+    let list =
+      includers.prefix(3).joined(separator: ", ") + (includers.count > 3 ? " and \(includers.count - 3) more" : "")
     return
       "function key header '\(header)' is set in a fragment included from \(list); <authentication-managed-identity> is valid only in <inbound> and <send-request>, so the fragment is not rewritten: migrate it by hand"
   }

@@ -77,9 +77,12 @@ extension Frontend {
     // The other way round: a child whose injection may stand before its `<base />`, below a
     // parent that reads or removes the header anywhere in its `<inbound>`.
     let readingParents = Set(
-      zip(parentPaths, readInParallel(parentPaths.map { Array($0.utf8) }) { bytes in
-        PolicyRewriter.readsOrRemovesAuthorization(bytes, configuration: configuration)
-      }).compactMap { path, reads in reads == true ? path : nil })
+      zip(
+        parentPaths,
+        readInParallel(parentPaths.map { Array($0.utf8) }) { bytes in
+          PolicyRewriter.readsOrRemovesAuthorization(bytes, configuration: configuration)
+        }
+      ).compactMap { path, reads in reads == true ? path : nil })
     var parents: [String: [String]] = [:]
     if !readingParents.isEmpty {
       let readingParentsByKey = parentsByKey.mapValues { $0.filter(readingParents.contains) }.filter {
@@ -142,8 +145,10 @@ extension Frontend {
     while let start = bytes[offset...].firstIndex(of: .lessThan) {
       offset = start + 1
       var end = offset
-      while end < bytes.count, bytes[end] == .hyphen || bytes[end].asciiLowercased >= UInt8(ascii: "a")
-        && bytes[end].asciiLowercased <= UInt8(ascii: "z")
+      while end < bytes.count,
+        bytes[end] == .hyphen
+          || bytes[end].asciiLowercased >= UInt8(ascii: "a")
+            && bytes[end].asciiLowercased <= UInt8(ascii: "z")
       {
         end += 1
       }
