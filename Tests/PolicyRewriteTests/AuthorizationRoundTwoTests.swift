@@ -299,6 +299,18 @@ import Testing
     #expect(rules(findings) == [.templateDirective, .templateDirective], "\(findings)")
   }
 
+  @Test func directiveRegionsTellBranchesApartAndSkipEscapes() {
+    let text = "A %{ if x }B%{ else }C%{ endif } D %%{ if y } E %{~ for i in l ~}F%{ endfor }"
+    let directives = TemplateDirectives(bytes(text))
+    #expect(directives.directives.count == 5)
+    func region(_ marker: Character) -> Int {
+      directives.region(at: text.utf8.count - text.drop { $0 != marker }.utf8.count)
+    }
+    #expect(region("A") == 0 && region("D") == 0 && region("E") == 0)
+    #expect(region("B") != 0 && region("C") != 0 && region("F") != 0)
+    #expect(Set([region("B"), region("C"), region("F")]).count == 3)
+  }
+
   @Test func anInjectionInsideAForDirectiveIsReplacedInPlace() throws {
     let input = Self.policy(
       """

@@ -68,7 +68,9 @@ struct AuthorizationScan {
     source.containsLiteral("authorization", caseInsensitive: true) || source.containsLiteral("&#")
       || source.containsLiteral("validate-azure-ad-token") || source.containsLiteral("validate-jwt")
       || source.containsLiteral("check-header") || source.containsLiteral("cache-lookup")
-      || source.containsLiteral("copy", caseInsensitive: true) || source.containsLiteral("authentication-basic")
+      || source.containsLiteral("copy\"", caseInsensitive: true)
+      || source.containsLiteral("copy'", caseInsensitive: true)
+      || source.containsLiteral("authentication-basic")
       || (!configuration.authorizationFragments.isEmpty && source.containsLiteral("include-fragment"))
   }
 
@@ -122,7 +124,9 @@ struct AuthorizationScan {
     return use
   }
 
-  private mutating func visit(_ element: PolicyElement, top: PolicyElement, building: Bool = false) {
+  /// `building` is the `send-request` or `return-response` that holds `element`: a reader
+  /// inside it is reported as that element, which is what reads the caller's request.
+  private mutating func visit(_ element: PolicyElement, top: PolicyElement, building: PolicyElement? = nil) {
     if element.hasName("cors") { return }
     if element.hasName("set-header"), let name = element.attribute("name"),
       configuration.isKeyHeader(name.trimmingXMLSpace)
@@ -131,17 +135,17 @@ struct AuthorizationScan {
     }
     var reads = false
     func add(_ kind: Touch.Kind, possible: Bool = false) {
-      touches.append(Touch(kind: kind, element: element, top: top, possible: possible))
+      touches.append(Touch(kind: kind, element: building ?? element, top: top, possible: possible))
       if kind == .reader { reads = true }
     }
     var builds = building
     if element.hasName("send-request") || element.hasName("send-one-way-request") {
       // It builds another request; in copy mode that request starts as a copy of the caller's.
       if element.attribute("mode")?.trimmingXMLSpace.lowercased() == "copy" { add(.reader) }
-      builds = true
+      builds = builds ?? element
     } else if element.hasName("return-response") {
-      builds = true
-    } else if building {
+      builds = builds ?? element
+    } else if building != nil {
       // The headers of another request or of the response: only expressions read the caller's.
     } else if element.hasName("validate-jwt") {
       let name = element.attribute("header-name")
