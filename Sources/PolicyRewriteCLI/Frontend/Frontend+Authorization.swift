@@ -8,12 +8,17 @@ extension Frontend {
   /// - what each policy fragment among `items` does, so that an `include-fragment` of it
   ///   counts as what it does;
   /// - for each APIOps parent scope (global `policy.xml`, `products/<p>/policy.xml`,
-  ///   `apis/<a>/policy.xml`), the child-scope files that read or remove the header after
-  ///   their `<base />`, where the parent's MI element would run.
+  ///   `apis/<a>/policy.xml`), the child-scope files that read, remove or write the header
+  ///   after their `<base />`, where the parent's MI element would run;
+  /// - for each child scope that may inject a key, the parent-scope files that read or remove
+  ///   the header (a child's MI element before its `<base />` would run before them);
+  /// - for each fragment that may inject a key, the files that include it from `<backend>`,
+  ///   `<outbound>` or `<on-error>`, where the MI element is not valid.
   ///
-  /// A first, cheap pass: only fragment files (below a folder whose name holds `fragment`)
-  /// and child-scope files are read. Fragments that are not among the files are assumed not
-  /// to touch the header.
+  /// A first, cheap pass: fragment files (below a folder whose name holds `fragment`), parent
+  /// and child-scope files are read; every other file only when a fragment injects a key (a
+  /// byte search for its includes). Fragments that are not among the files are assumed not to
+  /// touch the header.
   func withAuthorizationContext(_ items: [FileWalker.Item]) -> Frontend {
     var options = self.options
     let configuration = options.configuration
