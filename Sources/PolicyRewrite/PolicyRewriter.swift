@@ -54,14 +54,25 @@ public struct PolicyRewriter: Sendable {
   ///   - path: The file's path, for the format and `byPath` resources (not read).
   /// - Returns: The output bytes and the findings; on any error the output is `source`.
   public func rewrite(_ source: [UInt8], path: String) -> RewriteResult {
-    switch SourceFormat(path: path) {
-    case .policy: rewritePolicy(source, path: path)
-    case .terraform: process(TerraformContainer(), source, path: path, checking: false)
-    case .bicep: process(BicepContainer(), source, path: path, checking: false)
-    case .templateJSON: process(ARMContainer(), source, path: path, checking: false)
+    rewrite(source, path: path, accepted: [])
+  }
+
+  /// Rewrites one file, leaving the key injections at `accepted` (line and column in the
+  /// file, as `check` reports them) as they are: a suppression comment or the baseline
+  /// accepts them. Their records have the outcome ``InjectionRecord/Outcome/accepted``.
+  package func rewrite(_ source: [UInt8], path: String, accepted: Set<[Int]>) -> RewriteResult {
+    let isAccepted: (PolicyElement) -> Bool = { element in
+      let (line, column) = element.location
+      return accepted.contains([line, column])
+    }
+    return switch SourceFormat(path: path) {
+    case .policy: rewritePolicy(source, path: path, isAccepted: isAccepted)
+    case .terraform: process(TerraformContainer(), source, path: path, checking: false, accepted: accepted)
+    case .bicep: process(BicepContainer(), source, path: path, checking: false, accepted: accepted)
+    case .templateJSON: process(ARMContainer(), source, path: path, checking: false, accepted: accepted)
     case .backendJSON: reportBackend(source, format: .json)
     case .apiopsConfiguration: reportBackend(source, format: .yaml)
-    case .other: processUnknownType(source, path: path) ?? rewritePolicy(source, path: path)
+    case .other: processUnknownType(source, path: path) ?? rewritePolicy(source, path: path, isAccepted: isAccepted)
     }
   }
 
@@ -116,9 +127,9 @@ public struct PolicyRewriter: Sendable {
     return AuthorizationScan(scope: document.root, configuration: configuration, scansText: scansText).use
   }
 
-  /// Whether a child scope's policy would see or strip a parent scope's token: its
-  /// `<inbound>` reads or removes `Authorization` after `<base />` (where the parent's policy
-  /// runs), and no MI element of its own already stands before that reader. An injection of
+  /// Whether a child scope's policy would see, strip or overwrite a parent scope's token: its
+  /// `<inbound>` reads, removes or writes `Authorization` after `<base />` (where the parent's
+  /// policy runs), and no MI element of its own already stands before that touch. An injection of
   /// its own does not help: its MI element goes after the child's readers.
   package static func readsAuthorizationAfterBase(
     _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
@@ -132,7 +143,12 @@ public struct PolicyRewriter: Sendable {
     else { return false }
     let scansText = source.containsLiteral("authorization", caseInsensitive: true)
     let touches = AuthorizationScan(scope: inbound, configuration: configuration, scansText: scansText).touches
-    guard let reader = touches.first(where: { $0.readsOrRemoves && $0.offset >= base.range.upperBound }) else {
+    // A writer (other than an MI element) after `<base />` overwrites the parent's token.
+    guard
+      let reader = touches.first(where: {
+        ($0.readsOrRemoves || $0.kind == .writer) && $0.offset >= base.range.upperBound
+      })
+    else {
       return false
     }
     return !inbound.children.contains {
@@ -140,19 +156,42 @@ public struct PolicyRewriter: Sendable {
     }
   }
 
-  func rewritePolicy(_ source: [UInt8], path: String) -> RewriteResult {
+  /// Whether a parent scope's policy reads or removes `Authorization` anywhere in its
+  /// `<inbound>`: a child's MI element before the child's `<base />` would run before it.
+  package static func readsOrRemovesAuthorization(
+    _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
+  ) -> Bool {
+    guard AuthorizationScan.mayFindReaderOrRemover(in: source, configuration: configuration),
+      let document = try? PolicyDocument.parse(source),
+      document.root.hasName("policies"),
+      let inbound = document.root.children.first(where: { $0.hasName("inbound") })
+    else { return false }
+    let scansText = source.containsLiteral("authorization", caseInsensitive: true)
+    return AuthorizationScan(scope: inbound, configuration: configuration, scansText: scansText).touches.contains {
+      $0.readsOrRemoves
+    }
+  }
+
+  func rewritePolicy(
+    _ source: [UInt8], path: String, isAccepted: @escaping (PolicyElement) -> Bool = { _ in false }
+  ) -> RewriteResult {
     if checksWithoutTree, !needles.mayReport(source) { return checkWellFormed(source, path: path) }
-    var result = plan(source, path: path)
+    var result = plan(source, path: path, isAccepted: isAccepted)
     guard result.changed else { return result }
     // The output is verified the way any input is read: one without needles only for its
     // well-formedness (nothing in it can change), any other by a second full rewrite.
     let second =
       checksWithoutTree && !needles.mayReport(result.output)
-      ? checkWellFormed(result.output, path: path) : plan(result.output, path: path)
-    if second.hasErrors || second.changed {
+      ? checkWellFormed(result.output, path: path)
+      : plan(result.output, path: path, isAccepted: Self.acceptedAgain(result.acceptedOffsets, after: result.edits))
+    // No edit may move text across a Terraform directive: the directives stay as they were.
+    let directivesKept =
+      !source.containsLiteral("%{")
+      || TemplateDirectives(source).structure == TemplateDirectives(result.output).structure
+    if second.hasErrors || second.changed || !directivesKept {
       let reason =
         second.findings.first { $0.severity == .error }.map { "\($0.line):\($0.column): \($0.message)" }
-        ?? "a second rewrite changed the output again"
+        ?? (directivesKept ? "a second rewrite changed the output again" : "the template directives changed")
       result.output = source
       result.changed = false
       result.removedKeyNamedValues = []
@@ -170,14 +209,18 @@ public struct PolicyRewriter: Sendable {
 
   /// Parses and analyses a policy into a result that leaves it unchanged; `nil` when it does
   /// not parse, with the parse error as the result's finding.
-  private func analyse(_ source: [UInt8], path: String, into result: inout RewriteResult) -> PolicyAnalysis? {
+  private func analyse(
+    _ source: [UInt8], path: String, into result: inout RewriteResult,
+    isAccepted: @escaping (PolicyElement) -> Bool = { _ in false }
+  ) -> PolicyAnalysis? {
     result = RewriteResult(unchanged: source)
     do {
       let document = try PolicyDocument.parse(source, options: SourceFormat.parseOptions(path: path))
       let analysis = PolicyAnalysis(
-        document, configuration: configuration, childScopes: configuration.authorizationChildScopes[path] ?? [])
+        document, configuration: configuration, childScopes: configuration.authorizationChildScopes[path] ?? [],
+        path: path, isAccepted: isAccepted)
       result.isPolicy = analysis.isPolicy
-      result.reviewCount = analysis.injections.count { !$0.isRewritable }
+      result.reviewCount = analysis.injections.count { !$0.isRewritable && !$0.isAccepted }
       return analysis
     } catch {
       result.findings = [Self.finding(for: error)]
@@ -225,9 +268,12 @@ public struct PolicyRewriter: Sendable {
 
   // MARK: Planning
 
-  private func plan(_ source: [UInt8], path: String) -> RewriteResult {
+  private func plan(
+    _ source: [UInt8], path: String, isAccepted: @escaping (PolicyElement) -> Bool = { _ in false }
+  ) -> RewriteResult {
     var result = RewriteResult(unchanged: source)
-    guard let analysis = analyse(source, path: path, into: &result), analysis.isPolicy else { return result }
+    guard let analysis = analyse(source, path: path, into: &result, isAccepted: isAccepted), analysis.isPolicy
+    else { return result }
     result.findings = analysis.findings.map(LiteralKeyRule.migrationFinding) + analysis.migrationFindings
     result.reviewCount += analysis.migrationFindings.count { $0.severity == .warning }
 
@@ -244,9 +290,27 @@ public struct PolicyRewriter: Sendable {
     if result.hasErrors || planner.edits.isEmpty { return result }
     result.output = TextEdit.apply(planner.edits, to: source)
     result.changed = result.output != source
+    if result.changed, path.split(separator: "/").dropLast().contains(where: { $0.lowercased() == "workspaces" }),
+      let first = result.injections.first(where: { $0.outcome == .rewritten })
+    {
+      result.findings.append(Self.workspaceNote(line: first.line, column: first.column))
+      result.findings.sort(by: Finding.locationOrder)
+    }
     result.removedKeyNamedValues = planner.removedNamedValues
     result.edits = planner.edits
+    result.acceptedOffsets = analysis.injections.filter(\.isAccepted).map(\.offset)
     return result
+  }
+
+  /// Whether an element of a rewrite's output is one of the injections that the rewrite left as
+  /// accepted: their offsets moved by the edits before them.
+  static func acceptedAgain(_ offsets: [Int], after edits: [TextEdit]) -> (PolicyElement) -> Bool {
+    guard !offsets.isEmpty else { return { _ in false } }
+    let moved = Set(
+      offsets.map { offset in
+        offset + edits.filter { $0.range.upperBound <= offset }.reduce(0) { $0 + $1.replacement.count - $1.range.count }
+      })
+    return { moved.contains($0.range.lowerBound) }
   }
 
   /// Injections grouped by the element that receives their one MI element, in document order.

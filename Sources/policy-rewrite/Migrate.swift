@@ -51,6 +51,11 @@ struct Migrate: ParsableCommand {
   @Flag(help: "Also print the unified diff (with --write, --check, or a format other than text).")
   var diff = false
 
+  @Option(
+    help: ArgumentHelp(
+      "Leave the key injections that a check baseline FILE accepts as they are.", valueName: "FILE"))
+  var baseline: String?
+
   @Flag(
     name: .customLong("strict-map"),
     help: "Every injection must be resolved by a byNamedValue or byPath entry, and every entry must be used.")
@@ -105,6 +110,14 @@ struct Migrate: ParsableCommand {
     options.resourceMapFile = mapFile
     shared.apply(to: &options)
     options.output = write ? .inPlace : outputDirectory.map { .directory($0) } ?? .none
+    if let baseline {
+      do {
+        options.baseline = try Baseline(contentsOf: baseline)
+      } catch {
+        StandardError.writeLine("\(baseline): error: \(error.reason)")
+        throw ExitCode(2)
+      }
+    }
     let dryRun = !write && !check && outputDirectory == nil
     options.wantsDiff = diff || (shared.format == .text && dryRun && !shared.readsStandardInput)
     let frontend = Frontend(options: options)

@@ -11,13 +11,13 @@ struct Rules: ParsableCommand {
 
   /// The output formats of `rules`.
   enum Format: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case text, json, markdown
   }
 
   @Argument(help: "A rule id to explain (all rules when absent).")
   var id: String?
 
-  @Option(help: "Output format: text or json.")
+  @Option(help: "Output format: text, json, or markdown (the README's table).")
   var format: Format = .text
 
   func validate() throws {
@@ -33,6 +33,7 @@ struct Rules: ParsableCommand {
     let descriptions = id.flatMap(Rule.init(rawValue:)).map { [$0.details] } ?? RuleCatalog.all
     switch format {
     case .json: print(try RuleListing.json(descriptions), terminator: "")
+    case .markdown: print(RuleListing.markdown(descriptions), terminator: "")
     case .text where id != nil: print(RuleListing.text(of: descriptions[0]), terminator: "")
     case .text: print(RuleListing.text(descriptions), terminator: "")
     }

@@ -12,37 +12,65 @@ import Testing
 struct CorpusAuthorizationTests {
   /// The elements of `scope`, in document order, that may touch `Authorization`: every start
   /// tag that names it (in any case), every element whose text (children aside) names it,
-  /// and `validate-azure-ad-token`, whose default source is the header. `send-request`,
-  /// `send-one-way-request` and `cors` subtrees are left out; comments are not elements.
-  /// The MI elements are listed too.
+  /// `validate-azure-ad-token` (its default source is the header), `cache-lookup`, a
+  /// `send-request` in copy mode, and `validate-jwt`, `validate-azure-ad-token` and
+  /// `check-header` whose header name is `{{…}}` or `@(…)`. Inside `send-request`,
+  /// `send-one-way-request` and `return-response` (which build another request or the
+  /// response), only policy expressions (an `@` before the name) count; `cors` subtrees are
+  /// left out; comments are not elements. The MI elements are listed too.
   static func touches(in scope: PolicyElement) -> [PolicyElement] {
     var found: [PolicyElement] = []
     let source = scope.document.source
-    func names(_ range: Range<Int>) -> Bool {
-      String(decoding: source[range], as: UTF8.self).lowercased().contains("authorization")
+    func text(_ range: Range<Int>) -> String { String(decoding: source[range], as: UTF8.self).lowercased() }
+    func names(_ range: Range<Int>, expressionOnly: Bool) -> Bool {
+      let lowered = text(range)
+      guard let at = lowered.range(of: "authorization") else { return false }
+      return !expressionOnly || lowered[..<at.lowerBound].contains("@")
     }
-    func visit(_ element: PolicyElement) {
+    func visit(_ element: PolicyElement, building: Bool) {
       let name = element.name
-      if name == "send-request" || name == "send-one-way-request" || name == "cors" { return }
+      if name == "cors" { return }
       let tagEnd = element.isEmptyElementTag ? element.range.upperBound : element.contentRange.lowerBound
+      let tag = text(element.range.lowerBound..<tagEnd)
       let children = element.children
-      var text = false
+      var inText = false
       if children.isEmpty, !element.isEmptyElementTag {
-        let content = String(decoding: source[element.contentRange], as: UTF8.self)
-        text = content.lowercased().contains("authorization") && !content.contains("<!--")
+        let content = text(element.contentRange)
+        inText = names(element.contentRange, expressionOnly: building) && !content.contains("<!--")
       }
-      if name == "validate-azure-ad-token" || name == "authentication-managed-identity"
-        || names(element.range.lowerBound..<tagEnd) || text
+      let headerName = ["header-name=\"{{", "header-name=\"@", "name=\"{{", "name=\"@"].contains { tag.contains($0) }
+      let possible = ["validate-jwt", "validate-azure-ad-token", "check-header"].contains(name) && headerName
+      let copies = (name == "send-request" || name == "send-one-way-request") && tag.contains("mode=\"copy\"")
+      if (!building && (name == "validate-azure-ad-token" || name == "cache-lookup" || possible))
+        || name == "authentication-managed-identity" || copies
+        || names(element.range.lowerBound..<tagEnd, expressionOnly: building) || inText
       {
         found.append(element)
       }
-      children.forEach(visit)
+      let builds = building || name == "send-request" || name == "send-one-way-request" || name == "return-response"
+      children.forEach { visit($0, building: builds) }
     }
-    scope.children.forEach(visit)
+    scope.children.forEach { visit($0, building: false) }
     return found
   }
 
-  /// The MI elements of `scope` (outside `send-request`) that come before a touch: pairs of lines.
+  /// Whether two elements stand in different `when`/`otherwise` branches of one `choose`.
+  static func inOtherBranches(_ a: PolicyElement, _ b: PolicyElement) -> Bool {
+    func branches(_ element: PolicyElement) -> [(choose: Int, branch: Int)] {
+      var result: [(Int, Int)] = []
+      var node = element
+      while let parent = node.parent {
+        if parent.name == "choose" { result.append((parent.range.lowerBound, node.range.lowerBound)) }
+        node = parent
+      }
+      return result
+    }
+    let first = branches(a)
+    return branches(b).contains { other in first.contains { $0.choose == other.choose && $0.branch != other.branch } }
+  }
+
+  /// The MI elements of `scope` that come before a touch that is not in another branch of the
+  /// same `choose`: pairs of lines.
   static func violations(in source: [UInt8]) -> [(mi: Int, touch: Int)] {
     guard let document = try? PolicyDocument.parse(source) else { return [] }
     var scopes: [PolicyElement] = []
@@ -54,6 +82,7 @@ struct CorpusAuthorizationTests {
       for mi in touches where mi.name == "authentication-managed-identity" {
         if let later = touches.first(where: {
           $0.range.lowerBound > mi.range.upperBound && $0.name != "authentication-managed-identity"
+            && !inOtherBranches(mi, $0)
         }) {
           result.append((mi.location.line, later.location.line))
         }
@@ -82,7 +111,10 @@ struct CorpusAuthorizationTests {
       if entry.hasFunctionKey { keyFiles += 1 }
       for finding in result.findings {
         if finding.rule == .authorizationTokenReplaced { notes += 1 }
-        if [.authorizationWriter, .authorizationReaderAfterManagedIdentity, .keyVariable].contains(finding.rule) {
+        if [
+          .authorizationWriter, .authorizationReaderAfterManagedIdentity, .keyVariable, .authorizationOtherBackend,
+          .skippedKeyInjection, .templateDirective, .authorizationParentScope,
+        ].contains(finding.rule) {
           reviewByRule[finding.rule, default: 0] += 1
         }
       }
@@ -120,6 +152,31 @@ struct CorpusAuthorizationTests {
       </policies>
       """)
     #expect(Self.violations(in: bad).map(\.touch) == [5])
+    // The readers of the second round, each after an MI element.
+    for reader in [
+      #"<send-request mode="new" response-variable-name="u"><set-header name="Authorization"><value>@(context.Request.Headers.GetValueOrDefault("Authorization",""))</value></set-header></send-request>"#,
+      #"<send-request mode="copy" response-variable-name="c" />"#,
+      #"<return-response><set-body>@(context.Request.Headers["authorization"].First())</set-body></return-response>"#,
+      #"<cache-lookup vary-by-developer="false" vary-by-developer-groups="false" />"#,
+      #"<validate-jwt header-name="{{jwt-header}}" />"#,
+      #"<check-header name="@(context.Variables.GetValueOrDefault<string>(&quot;h&quot;))" failed-check-httpcode="401" />"#,
+    ] {
+      let policy = bytes(
+        "<policies>\n<inbound>\n<authentication-managed-identity resource=\"r\" />\n\(reader)\n</inbound>\n</policies>")
+      #expect(Self.violations(in: policy).map(\.touch) == [4], "\(reader)")
+    }
+    let branches = bytes(
+      """
+      <policies>
+          <inbound>
+              <choose>
+                  <when condition="@(true)"><authentication-managed-identity resource="r" /></when>
+                  <otherwise><validate-jwt header-name="Authorization" /></otherwise>
+              </choose>
+          </inbound>
+      </policies>
+      """)
+    #expect(Self.violations(in: branches).isEmpty)
     let good = bytes(
       """
       <policies>
@@ -128,6 +185,7 @@ struct CorpusAuthorizationTests {
               <authentication-managed-identity resource="r" />
               <cors><allowed-headers><header>Authorization</header></allowed-headers></cors>
               <send-request mode="new" response-variable-name="x"><set-header name="Authorization"><value>t</value></set-header></send-request>
+              <return-response><set-header name="Authorization" exists-action="override"><value>none</value></set-header></return-response>
           </inbound>
       </policies>
       """)

@@ -53,6 +53,7 @@ enum Corpus {
   /// The review items that keep a key injection in place because of the Authorization header.
   static let authorizationReviewRules: Set<Rule> = [
     .authorizationWriter, .authorizationReaderAfterManagedIdentity, .authorizationChildScope,
+    .authorizationParentScope, .authorizationOtherBackend, .skippedKeyInjection, .templateDirective,
   ]
 
   /// The rules that say a file holds a function-key injection.
@@ -178,7 +179,8 @@ struct CorpusTests {
         case .keyOutsideInbound, .keyInResponse, .unresolvableHeaderName, .unresolvableExistsAction,
           .keyInQueryParameter,
           .keyInURL, .backendCredentials, .authorizationWriter, .authorizationReaderAfterManagedIdentity,
-          .authorizationChildScope:
+          .authorizationChildScope, .authorizationParentScope, .authorizationOtherBackend, .skippedKeyInjection,
+          .templateDirective:
           expectedReview.append("files/\(entry.path):")
         default:
           break

@@ -34,6 +34,16 @@ import Testing
     [
       "apis/accepted/policy.xml": SuppressionTests.outbound(
         comment: "<!-- policy-rewrite: ignore key-outside-inbound (accepted) -->"),
+      "apis/accepted-key/policy.xml": """
+      <policies>
+        <inbound>
+          <base />
+          <!-- policy-rewrite: ignore key-injection (the legacy app keeps its key) -->
+          <set-header name="x-functions-key"><value>{{legacy-func-key}}</value></set-header>
+        </inbound>
+      </policies>
+
+      """,
       "apis/broken/policy.xml": Policies.malformed,
       "apis/clean/policy.xml": Policies.clean,
       "apis/fragment/policy.xml": """

@@ -20,7 +20,8 @@ import Testing
 
   /// Relative paths of the sample policies, sorted; `.expected` files and the map are not samples.
   static let policyPaths: [String] = files.filter {
-    ($0.hasSuffix(".xml") || $0.hasSuffix(".bicep") || $0.hasSuffix(".json")) && $0 != "resource-map.json"
+    ($0.hasSuffix(".xml") || $0.hasSuffix(".bicep") || $0.hasSuffix(".json") || $0.hasSuffix(".tf"))
+      && $0 != "resource-map.json"
   }.sorted()
 
   static func read(_ relative: String) throws -> [UInt8]? {
@@ -37,10 +38,12 @@ import Testing
   @Test func theSampleTreeIsComplete() {
     #expect(
       Self.policyPaths == [
+        "apis/accounts/policy.xml",
         "apis/bff-gateway/policy.xml",
         "apis/billing/policy.xml",
         "apis/inventory;rev=2/policy.xml",
         "apis/invoices/policy.xml",
+        "apis/ledger/policy.xml",
         "apis/legacy-erp/policy.xml",
         "apis/legacy/policy.xml",
         "apis/migrated/policy.xml",
@@ -55,6 +58,7 @@ import Testing
         "apis/tenants/policy.xml",
         "infra/apim.bicep",
         "infra/azuredeploy.json",
+        "infra/loyalty.tf",
         "policy fragments/auth-headers/policy.xml",
       ])
   }
@@ -75,7 +79,7 @@ import Testing
 
   @Test func everyExpectedFileHasASample() throws {
     let expected = Self.files.filter { $0.hasSuffix(".expected") }.map { String($0.dropLast(".expected".count)) }
-    #expect(expected.count == 13)
+    #expect(expected.count == 16)
     for path in expected {
       #expect(Self.policyPaths.contains(path), "samples/\(path).expected has no sample")
       #expect(try Self.read(path) != Self.read(path + ".expected"), "samples/\(path).expected equals its sample")
@@ -111,6 +115,18 @@ import Testing
       #expect(result.reviewCount == 1, "\(path)")
       #expect(try Self.read(path + ".expected") == nil, "\(path) is left unchanged")
     }
+    // The second round (spec §2a): a send-request that forwards the caller's token and one
+    // that copies the caller's request are readers (the MI element goes after them, with a
+    // note); an injection inside a Terraform %{ if } directive is replaced inside it, and the
+    // note names the .tf file's own lines.
+    #expect(try rules(findings("apis/accounts/policy.xml")) == [.authorizationTokenReplaced])
+    #expect(try rules(findings("apis/ledger/policy.xml")) == [.authorizationTokenReplaced])
+    let loyalty = try findings("infra/loyalty.tf")
+    #expect(rules(loyalty) == [.authorizationTokenReplaced])
+    #expect(loyalty.first?.line == 20 && loyalty.first?.message.contains("line 15") == true, "\(loyalty)")
+    let loyaltyExpected = string(try #require(try Self.read("infra/loyalty.tf.expected")))
+    #expect(loyaltyExpected.contains("%{ if var.use_function_key }\n    <authentication-managed-identity"))
+
     // The key copied into a variable (spec §2b) goes with its injection; check reports it.
     #expect(try findings("apis/invoices/policy.xml").isEmpty)
     let invoices = try #require(try Self.read("apis/invoices/policy.xml"))

@@ -11,7 +11,7 @@ extension PolicyRewriter {
   /// policies found again in the output must decode to exactly the texts the engine produced
   /// (which it has parsed and rewritten again without change).
   func process(
-    _ container: some PolicyContainer, _ source: [UInt8], path: String, checking: Bool
+    _ container: some PolicyContainer, _ source: [UInt8], path: String, checking: Bool, accepted: Set<[Int]> = []
   ) -> RewriteResult {
     var result = RewriteResult(unchanged: source, isPolicy: false)
     var edits: [TextEdit] = []
@@ -24,8 +24,21 @@ extension PolicyRewriter {
     }
     let scan = container.scan(source, configuration: configuration)
     var undecodable = scan.undecodable
+    var workspaceNoteAt: (Int, Int)?
     for policy in scan.policies {
-      let inner = checking ? checkPolicy(policy.decoded, path: path) : rewritePolicy(policy.decoded, path: path)
+      // An accepted injection is named by its place in the container file.
+      let isAccepted: (PolicyElement) -> Bool =
+        accepted.isEmpty
+        ? { _ in false }
+        : { element in
+          let (line, column) = element.location
+          guard let offset = policy.containerOffsets(of: [(line, column)]).first else { return false }
+          let (fileLine, fileColumn) = location(of: offset)
+          return accepted.contains([fileLine, fileColumn])
+        }
+      let inner =
+        checking
+        ? checkPolicy(policy.decoded, path: path) : rewritePolicy(policy.decoded, path: path, isAccepted: isAccepted)
       decodedOutputs.append(inner.changed ? inner.output : policy.decoded)
       if !policy.reportsParseErrors, let error = inner.findings.first(where: { $0.rule == .parseError }) {
         // Markup that is not a whole document: a piece that an expression completes.
@@ -38,6 +51,12 @@ extension PolicyRewriter {
       result.findings += zip(inner.findings, mappedOffsets).map { finding, offset in
         var mapped = finding
         (mapped.line, mapped.column) = location(of: offset)
+        // Lines named in the message are the container file's too.
+        if Self.namesLines(finding.rule) {
+          mapped.message = Self.mapLines(in: finding.message) { line in
+            policy.containerOffsets(of: [(line, 1)]).first.map { location(of: $0).line }
+          }
+        }
         return mapped
       }
       result.reviewCount += inner.reviewCount
@@ -49,12 +68,18 @@ extension PolicyRewriter {
       // reported, not rewritten: the engine cannot see what the deployed text will be.
       let holdsUndecodable = scan.undecodable.contains { policy.encodedRange.contains($0.offset) }
       if inner.changed && !holdsUndecodable {
+        if workspaceNoteAt == nil, Self.isWorkspaceScope(at: policy, in: source),
+          let first = result.injections.last(where: { $0.outcome == .rewritten })
+        {
+          workspaceNoteAt = (first.line, first.column)
+        }
         edits += inner.edits.map(policy.containerEdit)
         result.removedKeyNamedValues.formUnion(inner.removedKeyNamedValues)
       } else if inner.changed {
         result.blockInjections(from: result.injections.count - inner.injections.count)
       }
     }
+    if let (line, column) = workspaceNoteAt { result.findings.append(Self.workspaceNote(line: line, column: column)) }
     for item in undecodable {
       let (line, column) = location(of: item.offset)
       result.findings.append(
@@ -96,6 +121,66 @@ extension PolicyRewriter {
     result.output = output
     result.changed = true
     return result
+  }
+
+  /// Whether the rule's messages name lines of the policy (`at line N`).
+  static func namesLines(_ rule: Rule) -> Bool {
+    switch rule {
+    case .authorizationWriter, .authorizationReaderAfterManagedIdentity, .authorizationTokenReplaced,
+      .authorizationChildScope, .authorizationParentScope, .authorizationPossibleReader, .authorizationOtherBackend,
+      .skippedKeyInjection, .templateDirective:
+      true
+    default:
+      false
+    }
+  }
+
+  /// `message` with each `line N` replaced by `line M`, where `map(N)` is `M`.
+  static func mapLines(in message: String, _ map: (Int) -> Int?) -> String {
+    let bytes = Array(message.utf8)
+    let marker = Array("line ".utf8)
+    var output: [UInt8] = []
+    var i = 0
+    while i < bytes.count {
+      if i + marker.count < bytes.count, bytes[i..<(i + marker.count)].elementsEqual(marker),
+        i == 0
+          || !(bytes[i - 1].asciiLowercased >= UInt8(ascii: "a") && bytes[i - 1].asciiLowercased <= UInt8(ascii: "z"))
+      {
+        var end = i + marker.count
+        var number = 0
+        while end < bytes.count, bytes[end] >= UInt8(ascii: "0"), bytes[end] <= UInt8(ascii: "9"), number < 1 << 40 {
+          number = number * 10 + Int(bytes[end] - UInt8(ascii: "0"))
+          end += 1
+        }
+        if end > i + marker.count, let mapped = map(number) {
+          output += marker + Array(String(mapped).utf8)
+          i = end
+          continue
+        }
+      }
+      output.append(bytes[i])
+      i += 1
+    }
+    return String(decoding: output, as: UTF8.self)
+  }
+
+  /// Whether the embedded policy belongs to a workspace: a Terraform `…workspace…policy`
+  /// resource, or a `Microsoft.ApiManagement/service/workspaces/…` resource.
+  private static func isWorkspaceScope(at policy: EmbeddedPolicy, in source: [UInt8]) -> Bool {
+    let start = policy.containerOffsets(of: [(1, 1)]).first ?? 0
+    if let type = PolicyScope.terraformResourceType(enclosing: start, in: source), type.contains("workspace") {
+      return true
+    }
+    return PolicyScope.armResourceType(before: start, in: source)?.lowercased().contains("/workspaces") ?? false
+  }
+
+  /// The note on a migrated workspace-scope policy.
+  static func workspaceNote(line: Int, column: Int) -> Finding {
+    Finding(
+      rule: .workspaceScope, severity: .note,
+      message:
+        "this is a workspace-scope policy: APIM's policy reference does not list the workspace scope for <authentication-managed-identity>; check that the workspace accepts it before deploying",
+      line: line, column: column)
   }
 
   /// The injection records of one embedded policy, at the container's lines and columns; in

@@ -9,6 +9,8 @@ public struct InjectionRecord: Sendable, Hashable {
     case review
     /// Left in place because the file has an error (no resource, a conflict, …).
     case blocked
+    /// Left in place because a suppression comment or the baseline accepts it.
+    case accepted
   }
 
   /// Where the key comes from, as far as it can be named without printing a secret.

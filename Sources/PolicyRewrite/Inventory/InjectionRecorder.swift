@@ -16,7 +16,7 @@ enum InjectionRecorder {
     return analysis.injections.map { injection in
       let (line, column) = injection.element.location
       let outcome: InjectionRecord.Outcome =
-        !injection.isRewritable ? .review : rewritten ? .rewritten : .blocked
+        injection.isAccepted ? .accepted : !injection.isRewritable ? .review : rewritten ? .rewritten : .blocked
       return InjectionRecord(
         line: line, column: column, section: injection.section, header: injection.headerName,
         key: key(of: injection),

@@ -21,6 +21,14 @@ public struct RewriteConfiguration: Sendable, Hashable {
   /// whose `<inbound>` reads or removes `Authorization` after `<base />`: the parent's MI
   /// element would run before them, so its injections are left for review.
   public var authorizationChildScopes: [String: [String]] = [:]
+  /// For a child scope's policy file (by the path it is rewritten with), the parent-scope files
+  /// whose `<inbound>` reads or removes `Authorization`: a nested injection of the child before
+  /// its `<base />` would hand them APIM's token, so it is left for review.
+  public var authorizationParentScopes: [String: [String]] = [:]
+  /// For a fragment's file (by the path it is rewritten with), the files that include it from
+  /// `<backend>`, `<outbound>` or `<on-error>` (with the section): its injections are not
+  /// rewritten, since the MI element is not valid there.
+  public var fragmentIncludesOutsideInbound: [String: [String]] = [:]
 
   /// The header every configuration treats as a key header.
   public static let defaultKeyHeader = "x-functions-key"

@@ -18,6 +18,8 @@ public struct RewriteResult: Sendable {
   public var injections: [InjectionRecord] = []
   /// The edits of a changed policy document, for containers that map them to their encoding.
   var edits: [TextEdit] = []
+  /// Where the injections left as accepted start, for the verification's second rewrite.
+  var acceptedOffsets: [Int] = []
 
   /// A result that leaves `source` as it is, with no findings yet.
   init(unchanged source: [UInt8], isPolicy: Bool = true) {

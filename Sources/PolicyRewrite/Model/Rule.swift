@@ -36,6 +36,13 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   case authorizationTokenReplaced = "authorization-token-replaced"
   case keyVariable = "key-variable"
   case authorizationChildScope = "authorization-child-scope"
+  case authorizationParentScope = "authorization-parent-scope"
+  case authorizationPossibleReader = "authorization-possible-reader"
+  case authorizationOtherBackend = "authorization-other-backend"
+  case skippedKeyInjection = "skipped-key-injection"
+  case templateDirective = "template-directive"
+  case sharedDefaultResource = "shared-default-resource"
+  case workspaceScope = "workspace-scope"
 
   /// This rule's description: severity, summary, explanation and examples.
   public var details: RuleDescription { RuleCatalog.description(of: self) }

@@ -23,6 +23,10 @@ enum AuthorizationRule: AnalysisRule {
 
   static func run(on analysis: inout PolicyAnalysis) {
     guard analysis.injections.contains(where: \.isRewritable) else { return }
+    holdSkipsAfterInjections(&analysis)
+    let directives = TemplateDirectives(analysis.document.source)
+    if !directives.isEmpty { keepInsideDirectives(&analysis, directives) }
+    guard analysis.injections.contains(where: \.isRewritable) else { return }
     let scansText = analysis.document.source.containsLiteral("authorization", caseInsensitive: true)
     var scans: [Int: AuthorizationScan] = [:]
     func scan(_ scope: PolicyElement) -> AuthorizationScan {
@@ -30,6 +34,15 @@ enum AuthorizationRule: AnalysisRule {
       let new = AuthorizationScan(scope: scope, configuration: analysis.configuration, scansText: scansText)
       scans[scope.range.lowerBound] = new
       return new
+    }
+    let path = analysis.path
+    let resources = analysis.configuration.resources
+    /// Whether `touch` is an MI element with the injection's own resource: it writes the same token.
+    func sameToken(_ touch: AuthorizationScan.Touch, _ injection: KeyInjection) -> Bool {
+      guard touch.kind == .managedIdentity, let resource = touch.element.attribute("resource")?.trimmingXMLSpace,
+        let own = resources.resolve(namedValue: injection.namedValue, path: path).resource
+      else { return false }
+      return own.value == resource
     }
     var demotions: [Int: (rule: Rule, touch: AuthorizationScan.Touch)] = [:]
     var notes: [Int: (injection: KeyInjection, reader: AuthorizationScan.Touch)] = [:]
@@ -44,20 +57,28 @@ enum AuthorizationRule: AnalysisRule {
       case .inboundTop(let inbound):
         guard analysis.managedIdentities.managedIdentity(in: inbound) == nil else { continue }
         let touches = scan(inbound)
-        if let writer = touches.firstWriter {
+        if let writer = touches.firstWriter(where: { !sameToken($0, injection) }) {
           demotions[key] = (.authorizationWriter, writer)
           continue
         }
         if !analysis.childScopes.isEmpty {
-          demotions[key] = (
-            .authorizationChildScope, AuthorizationScan.Touch(kind: .reader, element: inbound, top: inbound)
-          )
+          demotions[key] = (.authorizationChildScope, Self.touch(inbound))
+          continue
+        }
+        if let other = otherBackend(in: inbound, for: injection, analysis: analysis) {
+          demotions[key] = (.authorizationOtherBackend, Self.touch(other))
           continue
         }
         let base = inbound.firstChildElement(named: "base")
+        var destination = base?.range.upperBound ?? inbound.firstChildElement?.range.lowerBound ?? 0
         if let last = touches.lastReaderOrRemover, base.map({ last.top.range.lowerBound > $0.range.lowerBound }) ?? true
         {
           analysis.managedIdentityAnchors[key] = last.top
+          destination = last.top.range.upperBound
+        }
+        if !directives.isEmpty, directives.region(at: destination) != directives.region(at: injection.offset) {
+          demotions[key] = (.templateDirective, Self.touch(inbound))
+          continue
         }
         if let reader = touches.unremovedReader(before: Int.max) { notes[key] = (injection, reader) }
       case .inPlace(let parent, let scope, _):
@@ -65,36 +86,45 @@ enum AuthorizationRule: AnalysisRule {
           analysis.managedIdentities.managedIdentity(in: scope) == nil
         else { continue }
         let touches = scan(scope)
+        let element = injection.element
         // An MI element among the parent's children is the one in place (excluded above).
-        if let writer = touches.firstWriter {
+        if let writer = touches.firstWriter(where: {
+          !sameToken($0, injection) && !Self.exclusive($0.element, element)
+        }) {
           demotions[key] = (.authorizationWriter, writer)
           continue
         }
         if !analysis.childScopes.isEmpty, scope.hasName("inbound") {
-          demotions[key] = (
-            .authorizationChildScope, AuthorizationScan.Touch(kind: .reader, element: scope, top: scope)
-          )
+          demotions[key] = (.authorizationChildScope, Self.touch(scope))
           continue
         }
-        let offset = injection.element.range.lowerBound
-        if let later = touches.firstReaderOrRemover(after: offset) {
+        if let parents = analysis.configuration.authorizationParentScopes[path], !parents.isEmpty,
+          scope.hasName("inbound"),
+          let base = scope.firstChildElement(named: "base"), base.range.lowerBound > injection.offset
+        {
+          demotions[key] = (.authorizationParentScope, Self.touch(base))
+          continue
+        }
+        if let later = touches.firstReaderOrRemover(
+          after: injection.offset, where: { !Self.exclusive($0.element, element) })
+        {
           demotions[key] = (.authorizationReaderAfterManagedIdentity, later)
           continue
         }
-        if let reader = touches.unremovedReader(before: offset) { notes[key] = (injection, reader) }
+        if let reader = touches.unremovedReader(before: injection.offset), !Self.exclusive(reader.element, element) {
+          notes[key] = (injection, reader)
+        }
       case .sendRequest(let request):
         guard analysis.managedIdentities.managedIdentity(in: request) == nil else { continue }
         var child = request.firstChildElement
         while let current = child {
           if isRequestWriter(current) {
-            demotions[key] = (
-              .authorizationWriter, AuthorizationScan.Touch(kind: .writer, element: current, top: current)
-            )
+            demotions[key] = (.authorizationWriter, Self.touch(current, kind: .writer))
             break
           }
           child = current.nextSiblingElement
         }
-      case .review:
+      case .review, .accepted:
         continue
       }
     }
@@ -109,17 +139,156 @@ enum AuthorizationRule: AnalysisRule {
         switch rule {
         case .authorizationWriter: writerMessage(injection, writer: touch)
         case .authorizationChildScope: childScopeMessage(injection, children: analysis.childScopes)
+        case .authorizationParentScope:
+          parentScopeMessage(
+            injection, base: touch.element, parents: analysis.configuration.authorizationParentScopes[path] ?? [])
+        case .authorizationOtherBackend: otherBackendMessage(injection, backend: touch.element)
+        case .templateDirective: directiveMessage(injection)
         default: readerAfterMessage(injection, reader: touch)
         }
       analysis.report(rule, .warning, at: injection.element, section: injection.section, message)
     }
+    let outputTokenVariable = analysis.configuration.outputTokenVariableName
     for (key, note) in notes.sorted(by: { $0.key < $1.key }) where demotions[key] == nil {
       let (line, column) = note.injection.element.location
       analysis.migrationFindings.append(
         Finding(
-          rule: .authorizationTokenReplaced, severity: .note,
-          message: tokenReplacedMessage(note.injection, note.reader),
+          rule: note.reader.possible ? .authorizationPossibleReader : .authorizationTokenReplaced, severity: .note,
+          message: note.reader.possible
+            ? possibleReaderMessage(note.injection, note.reader)
+            : tokenReplacedMessage(note.injection, note.reader, outputTokenVariable: outputTokenVariable),
           line: line, column: column, section: note.injection.section))
+    }
+  }
+
+  /// A touch standing for an element that is not itself a reader or writer (the scope, a
+  /// `<base />`, a backend), for the messages.
+  private static func touch(_ element: PolicyElement, kind: AuthorizationScan.Touch.Kind = .reader)
+    -> AuthorizationScan.Touch
+  {
+    AuthorizationScan.Touch(kind: kind, element: element, top: element)
+  }
+
+  /// Whether `a` and `b` stand in different branches (`when` / `otherwise`) of one `choose`:
+  /// one never runs after the other.
+  static func exclusive(_ a: PolicyElement, _ b: PolicyElement) -> Bool {
+    var branches: [Int: Int] = [:]
+    var node: PolicyElement? = a
+    while let current = node, let parent = current.parent {
+      if parent.hasName("choose") { branches[parent.range.lowerBound] = current.range.lowerBound }
+      node = parent
+    }
+    node = b
+    while let current = node, let parent = current.parent {
+      if parent.hasName("choose"), let other = branches[parent.range.lowerBound] {
+        return other != current.range.lowerBound
+      }
+      node = parent
+    }
+    return false
+  }
+
+  /// A `set-backend-service` in a branch of the `<inbound>` that sends the request to a backend
+  /// that does not look like a Function App: with the MI element after `<base />`, that backend
+  /// would receive APIM's token instead of the caller's.
+  private static func otherBackend(
+    in inbound: PolicyElement, for injection: KeyInjection, analysis: PolicyAnalysis
+  ) -> PolicyElement? {
+    let own = InjectionRecorder.target(of: injection)
+    for entry in analysis.entries where entry.sendRequest == nil && entry.section.isSame(as: inbound) {
+      guard case .url = entry.kind, entry.element.hasName("set-backend-service"),
+        let parent = entry.element.parent, !parent.isSame(as: inbound)
+      else { continue }
+      if !looksLikeFunctionApp(entry.element, own: own) { return entry.element }
+    }
+    return nil
+  }
+
+  /// Whether a `set-backend-service` names the injection's own backend or, by its name or
+  /// host, a Function App (`*.azurewebsites.net`, or a name that holds `func` or `fn`).
+  private static func looksLikeFunctionApp(_ element: PolicyElement, own: BackendTarget?) -> Bool {
+    let id = element.attribute("backend-id")?.trimmingXMLSpace
+    let url = element.attribute("base-url")?.trimmingXMLSpace
+    if let id, !id.isEmpty {
+      if case .backendID(let ownID) = own, ownID == id { return true }
+      let lowered = id.lowercased()
+      return lowered.contains("func") || lowered.contains("fn")
+    }
+    guard let url, !url.isEmpty else { return true }
+    // The host of a URL, or the first segment of a named value or template (`{{fn-url}}/api`).
+    let lowered = url.lowercased()
+    let parts = lowered.split(separator: "/")
+    let host = String((parts.first?.hasSuffix(":") == true ? parts.dropFirst().first : parts.first) ?? "")
+    return host.hasSuffix(".azurewebsites.net") || host.contains("func") || host.contains("fn")
+  }
+
+  /// A nested `exists-action="skip"` injection after another injection of the same header in
+  /// the same section: the skip never took effect, but as an MI element it would write a second
+  /// token. Every injection of that section is left for review.
+  private static func holdSkipsAfterInjections(_ analysis: inout PolicyAnalysis) {
+    var held: [Int: (skip: KeyInjection, earlier: KeyInjection)] = [:]
+    for (index, injection) in analysis.injections.enumerated() where injection.isRewritable {
+      guard injection.existsAction == "skip", case .inPlace(_, let scope, _) = injection.placement else { continue }
+      let header = injection.headerName.lowercased()
+      let earlier = analysis.injections[..<index].first { other in
+        other.headerName.lowercased() == header && !exclusive(other.element, injection.element)
+          && scopeOf(other)?.isSame(as: scope) == true
+      }
+      if let earlier, held[scope.range.lowerBound] == nil { held[scope.range.lowerBound] = (injection, earlier) }
+    }
+    guard !held.isEmpty else { return }
+    for index in analysis.injections.indices {
+      let injection = analysis.injections[index]
+      guard injection.isRewritable, let scope = scopeOf(injection), let (skip, earlier) = held[scope.range.lowerBound]
+      else { continue }
+      analysis.injections[index] = injection.leftForReview(.skippedKeyInjection)
+      analysis.report(
+        .skippedKeyInjection, .warning, at: injection.element, section: injection.section,
+        skipMessage(injection, skip: skip, earlier: earlier))
+    }
+  }
+
+  /// The `<inbound>` or `<fragment>` of an injection that the rules place, else `nil`.
+  private static func scopeOf(_ injection: KeyInjection) -> PolicyElement? {
+    switch injection.placement {
+    case .inboundTop(let inbound): inbound
+    case .inPlace(_, let scope, _): scope
+    default: nil
+    }
+  }
+
+  /// Keeps each MI element in the Terraform directive branch of the injections it replaces:
+  /// a direct-child injection inside a directive is replaced in place; a group whose
+  /// injections stand in different branches, or a `send-request` injection inside a directive
+  /// of its own, is left for review.
+  private static func keepInsideDirectives(_ analysis: inout PolicyAnalysis, _ directives: TemplateDirectives) {
+    var regions: [Int: Set<Int>] = [:]
+    for injection in analysis.injections where injection.isRewritable {
+      guard let container = injection.placement.container else { continue }
+      regions[container.range.lowerBound, default: []].insert(directives.region(at: injection.offset))
+    }
+    for index in analysis.injections.indices {
+      let injection = analysis.injections[index]
+      guard injection.isRewritable, let container = injection.placement.container,
+        let set = regions[container.range.lowerBound]
+      else { continue }
+      let region = directives.region(at: injection.offset)
+      var review = set.count > 1
+      if !review, region != 0 {
+        switch injection.placement {
+        case .inboundTop(let inbound):
+          analysis.injections[index] = injection.placed(.inPlace(parent: inbound, scope: inbound, inFragment: false))
+        case .sendRequest(let request):
+          review = directives.region(at: request.range.lowerBound) != region
+        default:
+          break
+        }
+      }
+      if review {
+        analysis.injections[index] = injection.leftForReview(.templateDirective)
+        analysis.report(
+          .templateDirective, .warning, at: injection.element, section: injection.section, directiveMessage(injection))
+      }
     }
   }
 
@@ -158,13 +327,46 @@ extension AuthorizationRule {
   }
 
   fileprivate static func childScopeMessage(_ injection: KeyInjection, children: [String]) -> String {
-    let files =
-      children.prefix(3).joined(separator: ", ") + (children.count > 3 ? " and \(children.count - 3) more" : "")
+    let files = list(children)
     return
-      "the key injection at line \(line(injection.element)) is not rewritten: this scope's <authentication-managed-identity> would run inside the <base /> of \(files), which then \(children.count == 1 ? "reads or removes" : "read or remove") the caller's Authorization header and would get APIM's token instead; migrate it by hand"
+      "the key injection at line \(line(injection.element)) is not rewritten: this scope's <authentication-managed-identity> would run inside the <base /> of \(files), which then \(children.count == 1 ? "reads, removes or writes" : "read, remove or write") the Authorization header after it (seeing or stripping APIM's token, or overwriting it); migrate it by hand"
   }
 
-  fileprivate static func tokenReplacedMessage(_ injection: KeyInjection, _ reader: AuthorizationScan.Touch) -> String {
-    "<\(reader.element.name)> at line \(line(reader.element)) reads the caller's Authorization header and nothing removes it before the <authentication-managed-identity> that replaces the key injection at line \(line(injection.element)): the backend now receives APIM's token instead of the caller's; if the Function App needs the caller's token, migrate with --output-token-variable-name and forward it in another header"
+  fileprivate static func parentScopeMessage(_ injection: KeyInjection, base: PolicyElement, parents: [String])
+    -> String
+  {
+    "the key injection at line \(line(injection.element)) is not rewritten: replaced in place, its <authentication-managed-identity> would run before the <base /> at line \(line(base)), where \(list(parents)) \(parents.count == 1 ? "reads or removes" : "read or remove") the caller's Authorization header and would get APIM's token instead; migrate it by hand"
+  }
+
+  fileprivate static func otherBackendMessage(_ injection: KeyInjection, backend: PolicyElement) -> String {
+    "the key injection at line \(line(injection.element)) is not rewritten: <set-backend-service> at line \(line(backend)) sends some requests to a backend that does not look like the Function App, which would receive APIM's token instead of the caller's Authorization header; put the <authentication-managed-identity> only in the branches that reach the Function App, by hand"
+  }
+
+  fileprivate static func skipMessage(_ injection: KeyInjection, skip: KeyInjection, earlier: KeyInjection) -> String {
+    "the key injection at line \(line(injection.element)) is not rewritten: the exists-action=\"skip\" injection at line \(line(skip.element)) follows the injection at line \(line(earlier.element)) of the same header, so the skip never took effect; as <authentication-managed-identity> it would overwrite the token (with another audience); migrate it by hand"
+  }
+
+  fileprivate static func directiveMessage(_ injection: KeyInjection) -> String {
+    "the key injection at line \(line(injection.element)) is not rewritten: its <authentication-managed-identity> would stand outside the Terraform %{ if }/%{ for } directive branch that holds the injection, so the token would no longer follow the directive; migrate it by hand"
+  }
+
+  fileprivate static func possibleReaderMessage(_ injection: KeyInjection, _ reader: AuthorizationScan.Touch) -> String
+  {
+    "<\(reader.element.name)> at line \(line(reader.element)) reads a header named by a named value or an expression, which may be Authorization: the <authentication-managed-identity> that replaces the key injection at line \(line(injection.element)) is placed after it, so that it still sees the caller's token; if it is Authorization, the backend now receives APIM's token instead of the caller's"
+  }
+
+  fileprivate static func tokenReplacedMessage(
+    _ injection: KeyInjection, _ reader: AuthorizationScan.Touch, outputTokenVariable: String?
+  ) -> String {
+    let option =
+      outputTokenVariable == nil
+      ? ""
+      : " (output-token-variable-name does not keep the caller's token: it puts APIM's token into a variable)"
+    return
+      "<\(reader.element.name)> at line \(line(reader.element)) reads the caller's Authorization header and nothing removes it before the <authentication-managed-identity> that replaces the key injection at line \(line(injection.element)): the backend now receives APIM's token instead of the caller's; if the Function App needs the caller's token, copy it into another header before the MI element (<set-header name=\"X-Caller-Authorization\" exists-action=\"override\"><value>@(context.Request.Headers.GetValueOrDefault(\"Authorization\",\"\"))</value></set-header>)\(option)"
+  }
+
+  fileprivate static func list(_ files: [String]) -> String {
+    files.prefix(3).joined(separator: ", ") + (files.count > 3 ? " and \(files.count - 3) more" : "")
   }
 }

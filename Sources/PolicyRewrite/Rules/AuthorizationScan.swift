@@ -3,9 +3,14 @@ import PolicyDOM
 /// What reads, removes or writes the request's `Authorization` header in one `<inbound>` or
 /// policy fragment, in document order (`rewrite-spec.md` §2a).
 ///
-/// Not touches: CORS header lists, comments, the children of a `send-request` (they build
-/// another request), a `return-response` (it builds the response) and key injections.
-/// Expressions are read from the original bytes, because the parsed text is masked.
+/// Not touches: CORS header lists, comments, key injections, and the `set-header` and
+/// `authentication-*` children of a `send-request` or `return-response` (they build another
+/// request or the response). Expressions are readers wherever they stand, inside a
+/// `send-request` or `return-response` too: they read the caller's request. A `send-request`
+/// with `mode="copy"` and a `cache-lookup` are readers; `validate-jwt`,
+/// `validate-azure-ad-token` and `check-header` whose header name is a named value or an
+/// expression are possible readers. Expressions are read from the original bytes, because
+/// the parsed text is masked.
 struct AuthorizationScan {
   /// One element that touches the header.
   struct Touch {
@@ -19,6 +24,8 @@ struct AuthorizationScan {
     let element: PolicyElement
     /// The direct child of the scanned scope that is or holds the element.
     let top: PolicyElement
+    /// A reader whose header name is a named value or an expression: it may read the header.
+    var possible = false
 
     var offset: Int { element.range.lowerBound }
     var readsOrRemoves: Bool { kind == .reader || kind == .remover }
@@ -50,16 +57,26 @@ struct AuthorizationScan {
     }
   }
 
-  /// Whether a scan of `source` may find a reader or remover: a byte test that is true for
-  /// every policy in which one is found. Each reader and remover names `authorization` (any
-  /// case: no other letters lower to it) in an attribute, its text or an expression, unless
-  /// a character reference spells it, it is a `validate-azure-ad-token` without a source, or
-  /// it is an `include-fragment` of a fragment that reads or removes the header.
+  /// Whether a scan of `source` may find a reader, remover or writer other than an MI element:
+  /// a byte test that is true for every policy in which one is found. Each names
+  /// `authorization` (any case: no other letters lower to it) in an attribute, its text or an
+  /// expression, unless a character reference spells it, it is a `validate-azure-ad-token`
+  /// without a source, a possible reader (`validate-jwt`, `check-header`), a `cache-lookup`, a
+  /// `send-request` in copy mode, an `authentication-basic`, or an `include-fragment` of a
+  /// fragment that touches the header.
   static func mayFindReaderOrRemover(in source: [UInt8], configuration: RewriteConfiguration) -> Bool {
     source.containsLiteral("authorization", caseInsensitive: true) || source.containsLiteral("&#")
-      || source.containsLiteral("validate-azure-ad-token")
-      || (configuration.authorizationFragments.values.contains { !$0.isDisjoint(with: [.reads, .removes]) }
-        && source.containsLiteral("include-fragment"))
+      || source.containsLiteral("validate-azure-ad-token") || source.containsLiteral("validate-jwt")
+      || source.containsLiteral("check-header") || source.containsLiteral("cache-lookup")
+      || source.containsLiteral("copy\"", caseInsensitive: true)
+      || source.containsLiteral("copy'", caseInsensitive: true)
+      || source.containsLiteral("authentication-basic")
+      || (!configuration.authorizationFragments.isEmpty && source.containsLiteral("include-fragment"))
+  }
+
+  /// The first writer (an MI element included) for which `counts` holds.
+  func firstWriter(where counts: (Touch) -> Bool) -> Touch? {
+    touches.first { ($0.kind == .writer || $0.kind == .managedIdentity) && counts($0) }
   }
 
   /// The first writer (an MI element included).
@@ -68,9 +85,9 @@ struct AuthorizationScan {
   /// The last reader or remover.
   var lastReaderOrRemover: Touch? { touches.last(where: \.readsOrRemoves) }
 
-  /// The first reader or remover that starts after `offset`.
-  func firstReaderOrRemover(after offset: Int) -> Touch? {
-    touches[firstIndex(after: offset)...].first(where: \.readsOrRemoves)
+  /// The first reader or remover that starts after `offset` and for which `counts` holds.
+  func firstReaderOrRemover(after offset: Int, where counts: (Touch) -> Bool = { _ in true }) -> Touch? {
+    touches[firstIndex(after: offset)...].first { $0.readsOrRemoves && counts($0) }
   }
 
   /// The last reader before `offset` that no remover between it and `offset` follows.
@@ -107,29 +124,42 @@ struct AuthorizationScan {
     return use
   }
 
-  private mutating func visit(_ element: PolicyElement, top: PolicyElement) {
-    if element.hasName("send-request") || element.hasName("send-one-way-request") || element.hasName("cors")
-      || element.hasName("return-response")
-    {
-      return
-    }
+  /// `building` is the `send-request` or `return-response` that holds `element`: a reader
+  /// inside it is reported as that element, which is what reads the caller's request.
+  private mutating func visit(_ element: PolicyElement, top: PolicyElement, building: PolicyElement? = nil) {
+    if element.hasName("cors") { return }
     if element.hasName("set-header"), let name = element.attribute("name"),
       configuration.isKeyHeader(name.trimmingXMLSpace)
     {
       return
     }
     var reads = false
-    func add(_ kind: Touch.Kind) {
-      touches.append(Touch(kind: kind, element: element, top: top))
+    func add(_ kind: Touch.Kind, possible: Bool = false) {
+      touches.append(Touch(kind: kind, element: building ?? element, top: top, possible: possible))
       if kind == .reader { reads = true }
     }
-    if element.hasName("validate-jwt") {
-      if Self.isAuthorization(element.attribute("header-name")) { add(.reader) }
+    var builds = building
+    if element.hasName("send-request") || element.hasName("send-one-way-request") {
+      // It builds another request; in copy mode that request starts as a copy of the caller's.
+      if element.attribute("mode")?.trimmingXMLSpace.lowercased() == "copy" { add(.reader) }
+      builds = builds ?? element
+    } else if element.hasName("return-response") {
+      builds = builds ?? element
+    } else if building != nil {
+      // The headers of another request or of the response: only expressions read the caller's.
+    } else if element.hasName("validate-jwt") {
+      let name = element.attribute("header-name")
+      if Self.isAuthorization(name) { add(.reader) } else if Self.isUnresolvable(name) { add(.reader, possible: true) }
     } else if element.hasName("validate-azure-ad-token") {
       let sources = ["header-name", "query-parameter-name", "token-value"].map { element.attribute($0) }
-      if Self.isAuthorization(sources[0]) || sources.allSatisfy({ $0 == nil }) { add(.reader) }
+      if Self.isAuthorization(sources[0]) || sources.allSatisfy({ $0 == nil }) {
+        add(.reader)
+      } else if Self.isUnresolvable(sources[0]) {
+        add(.reader, possible: true)
+      }
     } else if element.hasName("check-header") {
-      if Self.isAuthorization(element.attribute("name")) { add(.reader) }
+      let name = element.attribute("name")
+      if Self.isAuthorization(name) { add(.reader) } else if Self.isUnresolvable(name) { add(.reader, possible: true) }
     } else if element.hasName("set-header") {
       if Self.isAuthorization(element.attribute("name")) {
         let action = element.attribute("exists-action")?.trimmingXMLSpace.lowercased()
@@ -139,8 +169,9 @@ struct AuthorizationScan {
       add(.writer)
     } else if element.hasName("authentication-managed-identity") {
       add(.managedIdentity)
-    } else if element.hasName("vary-by-header") {
-      if element.parent?.hasName("cache-lookup") == true, Self.isAuthorization(element.rawContent) { add(.reader) }
+    } else if element.hasName("cache-lookup") {
+      // Whether a request carries Authorization decides whether its response may be cached.
+      add(.reader)
     } else if element.hasName("include-fragment") {
       let id = element.attribute("fragment-id")?.trimmingXMLSpace ?? ""
       let use = configuration.authorizationFragments[id] ?? []
@@ -151,9 +182,15 @@ struct AuthorizationScan {
     if scansText, !reads, Self.expressionNamesAuthorization(in: element) { add(.reader) }
     var child = element.firstChildElement
     while let current = child {
-      visit(current, top: top)
+      visit(current, top: top, building: builds)
       child = current.nextSiblingElement
     }
+  }
+
+  /// Whether a header name is a named value or an expression, which may stand for `Authorization`.
+  private static func isUnresolvable(_ value: String?) -> Bool {
+    guard let name = value?.trimmingXMLSpace else { return false }
+    return name.hasPrefix("{{") || name.hasPrefix("@")
   }
 
   private static func isAuthorization(_ value: String?) -> Bool {

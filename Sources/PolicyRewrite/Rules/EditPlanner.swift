@@ -82,7 +82,7 @@ struct EditPlanner {
       } else {
         replaceFirst(of: group, with: element)
       }
-    case .review:
+    case .review, .accepted:
       preconditionFailure("review items are not planned")
     }
   }
@@ -96,7 +96,7 @@ struct EditPlanner {
     case .inPlace(let parent, let scope, _):
       return managedIdentities.managedIdentity(in: parent) ?? managedIdentities.managedIdentity(in: scope)
     case .sendRequest(let request): return managedIdentities.managedIdentity(in: request)
-    case .review: return nil
+    case .review, .accepted: return nil
     }
   }
 

@@ -13,6 +13,8 @@ struct KeyInjection {
     case sendRequest(PolicyElement)
     /// Not rewritten: reported for review with this rule.
     case review(Rule)
+    /// Not rewritten: a suppression comment or the baseline accepts it (migration only).
+    case accepted
 
     /// The element that receives the MI element, or `nil` for review.
     var container: PolicyElement? {
@@ -20,7 +22,7 @@ struct KeyInjection {
       case .inboundTop(let inbound): inbound
       case .inPlace(let parent, _, _): parent
       case .sendRequest(let request): request
-      case .review: nil
+      case .review, .accepted: nil
       }
     }
   }
@@ -56,10 +58,32 @@ struct KeyInjection {
     return nil
   }
 
+  /// Where the element starts in the document.
+  var offset: Int { element.range.lowerBound }
+
   /// Whether the rules rewrite this injection.
   var isRewritable: Bool {
-    if case .review = placement { return false }
-    return true
+    switch placement {
+    case .review, .accepted: false
+    default: true
+    }
+  }
+
+  /// Whether a suppression comment or the baseline accepts it, so the migration leaves it.
+  var isAccepted: Bool {
+    if case .accepted = placement { return true }
+    return false
+  }
+
+  /// Its `exists-action`, lowercased; `override` when absent.
+  var existsAction: String {
+    element.attribute("exists-action")?.trimmingXMLSpace.lowercased() ?? "override"
+  }
+
+  /// The same injection, placed elsewhere.
+  func placed(_ placement: Placement) -> KeyInjection {
+    KeyInjection(
+      element: element, headerName: headerName, placement: placement, valueSource: valueSource, section: section)
   }
 
   /// The same injection, not rewritten: reported for review with `rule`.

@@ -51,7 +51,7 @@ enum KeyInjectionRule: AnalysisRule {
       return
     }
     guard analysis.configuration.isKeyHeader(trimmedName) else { return }
-    let placement: KeyInjection.Placement
+    var placement: KeyInjection.Placement
     if actionIsExpression {
       placement = .review(.unresolvableExistsAction)
     } else if entry.inResponse {
@@ -67,6 +67,17 @@ enum KeyInjectionRule: AnalysisRule {
     } else {
       placement = .review(.keyOutsideInbound)
     }
+    var message: String?
+    if case .inPlace(_, _, true) = placement,
+      let includers = analysis.configuration.fragmentIncludesOutsideInbound[analysis.path], !includers.isEmpty
+    {
+      placement = .review(.keyOutsideInbound)
+      message = fragmentIncludedOutsideInbound(header: trimmedName, includers: includers)
+    }
+    if case .review = placement {
+    } else if analysis.isAccepted(element) {
+      placement = .accepted
+    }
     analysis.injections.append(
       KeyInjection(
         element: element, headerName: trimmedName, placement: placement,
@@ -75,7 +86,7 @@ enum KeyInjectionRule: AnalysisRule {
     if case .review(let rule) = placement {
       analysis.report(
         rule, .warning, at: element, section: sectionPath,
-        reviewMessage(rule, header: trimmedName, section: section.name)
+        message ?? reviewMessage(rule, header: trimmedName, section: section.name)
       )
     }
   }
@@ -145,6 +156,8 @@ extension KeyInjectionRule {
 
   fileprivate static func reviewMessage(_ rule: Rule, header: String, section: String) -> String {
     switch rule {
+    case .keyOutsideInbound where section == "outbound" || section == "on-error":
+      "function key header '\(header)' is set in <\(section)>, on the response: it leaks the key to callers and does nothing for the backend; remove it"
     case .keyOutsideInbound:
       "function key header '\(header)' is set in <\(section)>; <authentication-managed-identity> is valid only in <inbound> and <send-request>: migrate it by hand"
     case .keyInResponse:
@@ -154,6 +167,13 @@ extension KeyInjectionRule {
     default:
       rule.summary
     }
+  }
+
+  fileprivate static func fragmentIncludedOutsideInbound(header: String, includers: [String]) -> String {
+    let list =
+      includers.prefix(3).joined(separator: ", ") + (includers.count > 3 ? " and \(includers.count - 3) more" : "")
+    return
+      "function key header '\(header)' is set in a fragment included from \(list); <authentication-managed-identity> is valid only in <inbound> and <send-request>, so the fragment is not rewritten: migrate it by hand"
   }
 
   fileprivate static func remainingKey(_ injection: KeyInjection) -> String {

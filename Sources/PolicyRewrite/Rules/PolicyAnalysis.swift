@@ -42,6 +42,12 @@ struct PolicyAnalysis {
   /// Child-scope files whose `<inbound>` reads or removes `Authorization` after `<base />`
   /// (``RewriteConfiguration/authorizationChildScopes``).
   let childScopes: [String]
+  /// The path the file is rewritten with: resources for its injections, and what the other
+  /// files of the run say about it (``RewriteConfiguration``).
+  let path: String
+  /// Whether a suppression comment or the baseline accepts the injection: the migration
+  /// leaves it as it is.
+  let isAccepted: (PolicyElement) -> Bool
   /// The key injections, in document order.
   var injections: [KeyInjection] = []
   /// Findings that are not injections to rewrite: review items, notes and leaked secrets.
@@ -59,10 +65,15 @@ struct PolicyAnalysis {
   var managedIdentities = ManagedIdentityLookup()
 
   /// Analyses a parsed document with every rule of ``RulePipeline``.
-  init(_ document: PolicyDocument, configuration: RewriteConfiguration, childScopes: [String] = []) {
+  init(
+    _ document: PolicyDocument, configuration: RewriteConfiguration, childScopes: [String] = [], path: String = "",
+    isAccepted: @escaping (PolicyElement) -> Bool = { _ in false }
+  ) {
     self.document = document
     self.configuration = configuration
     self.childScopes = childScopes
+    self.path = path
+    self.isAccepted = isAccepted
     var entries: [Entry] = []
     let root = document.root
     if root.hasName("policies") {

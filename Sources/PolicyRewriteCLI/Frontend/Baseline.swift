@@ -69,6 +69,9 @@ public struct Baseline: Sendable {
       message: finding.message)
   }
 
+  /// Whether the baseline accepts any finding of the file at `path` (as shown).
+  public func hasEntries(forPath path: String) -> Bool { counts[relativePath(path)] != nil }
+
   /// Splits one file's findings into those kept and those the baseline accepts.
   public func apply(to findings: [Finding], path: String) -> (kept: [Finding], suppressed: [SuppressedFinding]) {
     let relative = relativePath(path)

@@ -42,9 +42,10 @@ public struct FileReport: Sendable {
   public var countsAsScanned: Bool { isInput && (isPolicy || hasErrors) }
 
   /// Whether something in the file needs a person: a warning, or an injection left for review
-  /// that no suppression accepted.
+  /// that no suppression accepted. A shared default resource is a warning about the run's
+  /// resources, not about the file: the file is still rewritten.
   public var needsReview: Bool {
-    findings.contains { $0.severity == .warning }
+    findings.contains { $0.severity == .warning && $0.rule != .sharedDefaultResource }
       || reviewCount > suppressed.count { $0.finding.severity == .warning }
   }
 

@@ -8,12 +8,17 @@ extension Frontend {
   /// - what each policy fragment among `items` does, so that an `include-fragment` of it
   ///   counts as what it does;
   /// - for each APIOps parent scope (global `policy.xml`, `products/<p>/policy.xml`,
-  ///   `apis/<a>/policy.xml`), the child-scope files that read or remove the header after
-  ///   their `<base />`, where the parent's MI element would run.
+  ///   `apis/<a>/policy.xml`), the child-scope files that read, remove or write the header
+  ///   after their `<base />`, where the parent's MI element would run;
+  /// - for each child scope that may inject a key, the parent-scope files that read or remove
+  ///   the header (a child's MI element before its `<base />` would run before them);
+  /// - for each fragment that may inject a key, the files that include it from `<backend>`,
+  ///   `<outbound>` or `<on-error>`, where the MI element is not valid.
   ///
-  /// A first, cheap pass: only fragment files (below a folder whose name holds `fragment`)
-  /// and child-scope files are read. Fragments that are not among the files are assumed not
-  /// to touch the header.
+  /// A first, cheap pass: fragment files (below a folder whose name holds `fragment`), parent
+  /// and child-scope files are read; every other file only when a fragment injects a key (a
+  /// byte search for its includes). Fragments that are not among the files are assumed not to
+  /// touch the header.
   func withAuthorizationContext(_ items: [FileWalker.Item]) -> Frontend {
     var options = self.options
     let configuration = options.configuration
@@ -74,8 +79,96 @@ extension Frontend {
       }
     }
     options.configuration.authorizationChildScopes.merge(children) { $0 + $1 }
-    guard !uses.isEmpty || !children.isEmpty else { return self }
+    // The other way round: a child whose injection may stand before its `<base />`, below a
+    // parent that reads or removes the header anywhere in its `<inbound>`.
+    let readingParents = Set(
+      zip(
+        parentPaths,
+        readInParallel(parentPaths.map { Array($0.utf8) }) { bytes in
+          PolicyRewriter.readsOrRemovesAuthorization(bytes, configuration: configuration)
+        }
+      ).compactMap { path, reads in reads == true ? path : nil })
+    var parents: [String: [String]] = [:]
+    if !readingParents.isEmpty {
+      let readingParentsByKey = parentsByKey.mapValues { $0.filter(readingParents.contains) }.filter {
+        !$0.value.isEmpty
+      }
+      var injectingChildren: [(item: FileWalker.Item, parents: [String])] = []
+      for item in items {
+        guard let scope = APIOpsScope(bytes: item.path) else { continue }
+        let found = scope.parentKeys.flatMap { readingParentsByKey[$0] ?? [] }
+        if !found.isEmpty { injectingChildren.append((item, found)) }
+      }
+      let childInjects = readInParallel(injectingChildren.map(\.item.path), needles.mayInject)
+      for ((item, found), injects) in zip(injectingChildren, childInjects) where injects == true {
+        parents[absolutePath(item.displayPath), default: []] += found
+      }
+    }
+    options.configuration.authorizationParentScopes.merge(parents) { $0 + $1 }
+    let outside = fragmentIncludesOutsideInbound(items, fragments: fragments, needles: needles)
+    options.configuration.fragmentIncludesOutsideInbound.merge(outside) { $0 + $1 }
+    guard !uses.isEmpty || !children.isEmpty || !parents.isEmpty || !outside.isEmpty else { return self }
     return Frontend(options: options, readAhead: readAhead)
+  }
+
+  /// For each fragment file that may inject a key (by its absolute path), the files that
+  /// include it from `<backend>`, `<outbound>` or `<on-error>`, each with that section. The
+  /// includes are found by a byte search of the other files for the fragment's id.
+  private func fragmentIncludesOutsideInbound(
+    _ items: [FileWalker.Item], fragments: [([UInt8], String)], needles: CheckNeedles
+  ) -> [String: [String]] {
+    guard !fragments.isEmpty else { return [:] }
+    let injecting = zip(fragments, readInParallel(fragments.map(\.0), needles.mayInject)).compactMap {
+      fragment, injects in injects == true ? fragment : nil
+    }
+    guard !injecting.isEmpty else { return [:] }
+    let ids = Set(injecting.map(\.1))
+    let fragmentPaths = Set(fragments.map(\.0))
+    let others = items.filter { !fragmentPaths.contains($0.path) }
+    let found = readInParallel(others.map(\.path)) { bytes in Self.includesOutsideInbound(bytes, ids: ids) }
+    let display = Dictionary(items.map { ($0.path, $0.displayPath) }, uniquingKeysWith: { first, _ in first })
+    var byID: [String: [String]] = [:]
+    for (item, includes) in zip(others, found) {
+      for (id, section) in includes ?? [] { byID[id, default: []].append("\(item.displayPath) (<\(section)>)") }
+    }
+    var result: [String: [String]] = [:]
+    for (path, id) in injecting {
+      guard let includers = byID[id] else { continue }
+      result[absolutePath(display[path] ?? FileSystem.display(path)), default: []] += includers
+    }
+    return result
+  }
+
+  /// The `include-fragment` elements of `bytes` that name one of `ids` and stand in
+  /// `<backend>`, `<outbound>` or `<on-error>` (the last section opened before them).
+  static func includesOutsideInbound(_ bytes: [UInt8], ids: Set<String>) -> [(String, String)] {
+    guard bytes.containsLiteral("include-fragment") else { return [] }
+    var found: [(String, String)] = []
+    var section = "inbound"
+    var offset = 0
+    // One pass over the start tags: the section is the last one opened.
+    while let start = bytes[offset...].firstIndex(of: .lessThan) {
+      offset = start + 1
+      var end = offset
+      while end < bytes.count,
+        bytes[end] == .hyphen
+          || bytes[end].asciiLowercased >= UInt8(ascii: "a")
+            && bytes[end].asciiLowercased <= UInt8(ascii: "z")
+      {
+        end += 1
+      }
+      let name = String(decoding: bytes[offset..<end], as: UTF8.self)
+      if ["inbound", "backend", "outbound", "on-error"].contains(name) {
+        section = name
+        continue
+      }
+      guard name == "include-fragment", section != "inbound",
+        let close = bytes[end...].firstIndex(of: .greaterThan)
+      else { continue }
+      let tag = String(decoding: bytes[end..<close], as: UTF8.self)
+      for id in ids where tag.contains("\"\(id)\"") || tag.contains("'\(id)'") { found.append((id, section)) }
+    }
+    return found
   }
 
   /// `body` of each file's bytes, `nil` for a file that cannot be read, on the run's threads;

@@ -156,6 +156,8 @@ public struct Frontend: Sendable {
       count: items.count, jobs: min(options.jobs, Self.maximumJobs),
       work: { index in frontend.process(items[index], output: destination) },
       consume: { index, report in
+        var report = report
+        if options.command == .migrate { tracker.warnOfSharedDefault(in: &report) }
         progress.clear()
         if report.countsAsScanned {
           scannedArguments.insert(Self.argumentIndex(of: items[index].displayPath, in: roots))
@@ -279,9 +281,11 @@ public struct Frontend: Sendable {
 
   /// Moves the findings that a suppression comment or the baseline accepts out of the report.
   /// Unused suppressions are reported by `check` only: `migrate` does not report what it rewrites.
-  private func applySuppressions(to report: inout FileReport, source: [UInt8]) {
+  private func applySuppressions(to report: inout FileReport, source: [UInt8], accepted: [Finding] = []) {
     let inline = InlineSuppressions(source)
-    var (kept, suppressed) = inline.apply(to: report.findings)
+    // The injections that migrate left because they are accepted: their `check` findings, so
+    // that the comment or baseline entry that accepts them counts as used.
+    var (kept, suppressed) = inline.apply(to: report.findings + accepted)
     if options.command != .check { kept.removeAll { $0.rule == .unusedSuppression } }
     if let baseline = options.baseline {
       let (remaining, accepted) = baseline.apply(to: kept, path: report.path)
@@ -290,6 +294,23 @@ public struct Frontend: Sendable {
     }
     report.findings = kept
     report.suppressed = suppressed
+  }
+
+  /// The `key-injection` findings of a file that a suppression comment or the baseline
+  /// accepts: `migrate` leaves those injections as they are (`check` stays green on them).
+  private func acceptedInjections(_ bytes: [UInt8], path: String, as resourcePath: String) -> [Finding] {
+    let hasComment = bytes.containsLiteral("policy-rewrite: ignore")
+    let inBaseline = options.baseline?.hasEntries(forPath: path) ?? false
+    guard hasComment || inBaseline else { return [] }
+    let injections = rewriter.check(bytes, path: resourcePath).findings.filter { $0.rule == .keyInjection }
+    guard !injections.isEmpty else { return [] }
+    var (kept, suppressed) = InlineSuppressions(bytes).apply(to: injections)
+    if let baseline = options.baseline {
+      let (_, accepted) = baseline.apply(to: kept, path: path)
+      suppressed += accepted
+      kept = []
+    }
+    return suppressed.map(\.finding)
   }
 
   /// Whether the file's name says it holds a policy (APIOps `policy.xml` and `apiPolicy.xml`),
@@ -350,19 +371,26 @@ public struct Frontend: Sendable {
     // path: the rewriter sees the absolute path (made for `check` only when child scopes
     // matter: it chooses no resource).
     let result: RewriteResult
+    var acceptedByMigrate: [Finding] = []
     if options.command == .check {
-      let scopesMatter = item != nil && !options.configuration.authorizationChildScopes.isEmpty
+      let scopesMatter =
+        item != nil
+        && !(options.configuration.authorizationChildScopes.isEmpty
+          && options.configuration.authorizationParentScopes.isEmpty
+          && options.configuration.fragmentIncludesOutsideInbound.isEmpty)
       result = rewriter.check(bytes, path: scopesMatter ? absolutePath(report.path) : report.path)
     } else {
       let resourcePath =
         item == nil && options.standardInputPath == nil ? report.path : absolutePath(report.path)
-      result = rewriter.rewrite(bytes, path: resourcePath)
+      let accepted = options.command == .migrate ? acceptedInjections(bytes, path: report.path, as: resourcePath) : []
+      result = rewriter.rewrite(bytes, path: resourcePath, accepted: Set(accepted.map { [$0.line, $0.column] }))
+      acceptedByMigrate = accepted
     }
     report.isPolicy = result.isPolicy || result.hasErrors
     report.findings = result.findings.filter { $0.rule.isFailure || !options.ignoredRules.contains($0.rule) }
     report.reviewCount = result.reviewCount
     report.injections = result.injections
-    if options.command != .plan { applySuppressions(to: &report, source: bytes) }
+    if options.command != .plan { applySuppressions(to: &report, source: bytes, accepted: acceptedByMigrate) }
     if options.command == .plan { Self.planView(of: &report) }
     report.referencedNamedValues = FileReport.namedValueReferences(in: result.output)
     guard result.changed else { return bytes }
@@ -428,6 +456,31 @@ private struct SummaryTracker {
   private(set) var usedMapEntries = Set<String>()
   /// The named values that hold the keys of this run's injections.
   private(set) var keyNamedValues = Set<String>()
+  /// For each default resource (the map's `default` or `--resource`), the named values of the
+  /// rewritten injections that got it.
+  private var defaultKeys: [String: Set<String>] = [:]
+
+  /// Adds a `shared-default-resource` warning to `report` at the first rewritten injection
+  /// whose named value gets a default resource (`--resource` or the map's `default`) that an
+  /// earlier file already gave to another named value: every Function App has its own key, so
+  /// one audience for several keys reaches several apps, and all but one reject the token.
+  mutating func warnOfSharedDefault(in report: inout FileReport) {
+    for record in report.injections where record.outcome == .rewritten {
+      guard [.default, .commandLine].contains(record.resolution.source), let resource = record.resolution.resource,
+        case .namedValue(let name) = record.key
+      else { continue }
+      let earlier = defaultKeys[resource.value, default: []]
+      defaultKeys[resource.value, default: []].insert(name)
+      guard !earlier.isEmpty, !earlier.contains(name) else { continue }
+      let others = earlier.sorted().prefix(3).map { "'\($0)'" }.joined(separator: ", ")
+      report.findings.append(
+        Finding(
+          rule: .sharedDefaultResource, severity: .warning,
+          message:
+            "the default resource '\(resource.value)' is the audience for the key of named value '\(name)' and for \(others)\(earlier.count > 3 ? " and more" : ""): each Function App has its own Entra ID application, so all but one will reject the token; map each key to its app's audience (byNamedValue)",
+          line: record.line, column: record.column, section: record.section))
+    }
+  }
 
   mutating func add(_ report: FileReport) {
     totals.add(report)
@@ -439,6 +492,7 @@ private struct SummaryTracker {
       if record.outcome == .rewritten, let resource = record.resolution.resource {
         totals.audiences[resource.value, default: [:]][record.resolution.source, default: 0] += 1
       }
+      if record.outcome == .accepted { totals.acceptedInjections += 1 }
     }
     for declaration in report.declarations {
       let location = CleanUpItem.Location(path: report.path, line: declaration.line, address: declaration.address)

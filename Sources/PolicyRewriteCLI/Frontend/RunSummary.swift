@@ -19,6 +19,9 @@ public struct RunSummary: Sendable, Hashable {
   public var findings = 0
   /// Findings accepted by suppression comments or the baseline (not counted in ``findings``).
   public var suppressed = 0
+  /// Key injections that `migrate` left as they are because a suppression comment or the
+  /// baseline accepts them.
+  public var acceptedInjections = 0
   /// Named values that held keys and that no scanned file references after the run: the
   /// named values and Key Vault secrets to delete once traffic has moved.
   public var namedValuesToCleanUp: [String] = []

@@ -96,7 +96,7 @@ public struct MigrationInventory: Sendable, Encodable {
       switch record.outcome {
       case .rewritten: key.rewritten += 1
       case .review: key.review += 1
-      case .blocked: key.blocked += 1
+      case .blocked, .accepted: key.blocked += 1
       }
       if let target = record.target {
         var app = target.description

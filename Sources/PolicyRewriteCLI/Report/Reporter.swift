@@ -63,8 +63,10 @@ extension RunSummary {
         case .inPlace: "\(changed) rewritten"
         case .directory(let directory): "\(changed) written to \(directory)"
         }
+      let accepted =
+        acceptedInjections > 0 ? ", \(Self.count(acceptedInjections, "injection")) left as accepted" : ""
       lines = [
-        "policy-rewrite migrate: \(Self.count(scanned, "file")) scanned, \(outcome), \(unchanged) unchanged, \(needingReview) needing review, \(errors) with errors"
+        "policy-rewrite migrate: \(Self.count(scanned, "file")) scanned, \(outcome), \(unchanged) unchanged, \(needingReview) needing review\(accepted), \(errors) with errors"
       ]
       if !audiences.isEmpty { lines.append("resources: " + audienceList) }
       let cleanUp = self.cleanUp.filter { $0.stillReferencedBy == nil }

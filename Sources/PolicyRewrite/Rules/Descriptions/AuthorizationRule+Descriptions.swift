@@ -55,7 +55,7 @@ extension AuthorizationRule {
     RuleDescription(
       rule: .authorizationChildScope, kind: .review, defaultSeverity: .warning,
       summary:
-        "A key injection is not rewritten: a child scope reads or removes the caller's Authorization header after its <base />, where this scope's Managed Identity would already have replaced it.",
+        "A key injection is not rewritten: a child scope reads, removes or writes the Authorization header after its <base />, where this scope's Managed Identity would already have replaced it.",
       explanation: """
         A parent scope's policy runs where each child scope's <base /> stands. A child (an \
         operation under an API, an API under a product or the global policy) that validates, \
@@ -67,6 +67,66 @@ extension AuthorizationRule {
         <inbound><base /><set-header name="x-functions-key"><value>{{k}}</value></set-header></inbound>
         <!-- apis/orders/operations/get/policy.xml -->
         <inbound><base /><validate-jwt header-name="Authorization">…</validate-jwt></inbound>
+        """),
+    RuleDescription(
+      rule: .authorizationParentScope, kind: .review, defaultSeverity: .warning,
+      summary:
+        "A key injection before a child scope's <base /> is not rewritten: a parent scope reads or removes the caller's Authorization header, which Managed Identity would already have replaced.",
+      explanation: """
+        A child scope's policies before its <base /> run before every parent scope's. An \
+        injection there, rewritten, would put APIM's token in Authorization before the parent's \
+        validate-jwt, check-header or delete runs: the parent would reject or strip it. Move the \
+        injection after <base /> in the child, or move the parent's reader into the child.
+        """,
+      example: """
+        <!-- apis/orders/policy.xml -->
+        <inbound><base /><validate-jwt header-name="Authorization">…</validate-jwt></inbound>
+        <!-- apis/orders/operations/get/policy.xml -->
+        <inbound><choose><when condition="…"><set-header name="x-functions-key">…</set-header></when></choose><base /></inbound>
+        """),
+    RuleDescription(
+      rule: .authorizationPossibleReader, kind: .review, defaultSeverity: .note,
+      summary:
+        "A policy whose header name is a named value or an expression may read Authorization: the Managed Identity element is placed after it.",
+      explanation: """
+        validate-jwt, validate-azure-ad-token and check-header name their header with a \
+        {{named value}} or an @(expression): if it resolves to Authorization, a Managed Identity \
+        element before it would make every call fail. The element goes after it, and this note \
+        says why.
+        """,
+      example: #"<validate-jwt header-name="{{jwt-header-name}}">…</validate-jwt>"#),
+    RuleDescription(
+      rule: .authorizationOtherBackend, kind: .review, defaultSeverity: .warning,
+      summary:
+        "A key injection is not rewritten: a branch sends the request to a backend that is not a Function App, which would receive APIM's token instead of the caller's.",
+      explanation: """
+        A <choose> routes some requests to another backend (set-backend-service to a host that \
+        is not the Function App). A Managed Identity element above the choose would replace the \
+        caller's token for that backend too. Put the element into the branches that reach the \
+        Function App by hand.
+        """,
+      example: """
+        <set-header name="x-functions-key"><value>{{k}}</value></set-header>
+        <choose><when condition="…"><set-backend-service base-url="https://legacy-api.example.com" /></when></choose>
+        """),
+    RuleDescription(
+      rule: .skippedKeyInjection, kind: .review, defaultSeverity: .warning,
+      summary:
+        "A key injection with exists-action=\"skip\" follows another injection of the same header: the skip never took effect, but as Managed Identity it would overwrite the token.",
+      explanation: """
+        Once the first injection set the header, a later exists-action="skip" did nothing. Both \
+        rewritten, the second Managed Identity element would run and overwrite the first token, \
+        possibly for another audience. Remove the dead injection by hand.
+        """),
+    RuleDescription(
+      rule: .templateDirective, kind: .review, defaultSeverity: .warning,
+      summary:
+        "A key injection is not rewritten: the Managed Identity element would move across a Terraform %{ if } or %{ for } directive.",
+      explanation: """
+        An injection inside a template directive is replaced in place, inside the same \
+        directive. When the rewrite would need to place the element in another branch of the \
+        template, or group injections from several branches, it is held: a directive is never \
+        split, and the token must stay as conditional as the key was.
         """),
   ]
 }

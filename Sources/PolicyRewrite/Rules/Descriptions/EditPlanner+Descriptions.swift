@@ -25,5 +25,14 @@ extension EditPlanner {
         Every injection needs the audience of its Function App: a resource map entry for its \
         named value or path, or --resource. The file is left unchanged.
         """),
+    RuleDescription(
+      rule: .sharedDefaultResource, kind: .review, defaultSeverity: .warning,
+      summary:
+        "One default resource covers the keys of several Function Apps: every app but the one it names will reject the token.",
+      explanation: """
+        Each Function App has its own Entra ID application and audience. A --resource or a map \
+        default that resolves the keys of several named values gives them all one audience. Map \
+        each key named value to its own app's audience.
+        """),
   ]
 }

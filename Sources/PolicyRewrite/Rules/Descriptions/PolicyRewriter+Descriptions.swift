@@ -24,5 +24,14 @@ extension PolicyRewriter {
         Before anything is written, the rewritten policy is parsed and rewritten again; when \
         that fails or changes anything, the file is left as it was and this error names why.
         """),
+    RuleDescription(
+      rule: .workspaceScope, kind: .review, defaultSeverity: .note,
+      summary:
+        "A workspace-scope policy was migrated: APIM's policy reference lists no workspace scope for authentication-managed-identity.",
+      explanation: """
+        The rewrite is the same as in other scopes, but Microsoft's reference does not list \
+        workspaces among the scopes of authentication-managed-identity. Test the workspace's \
+        API before the switch.
+        """),
   ]
 }
