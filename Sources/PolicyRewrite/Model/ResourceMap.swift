@@ -52,6 +52,9 @@ public struct ResourceMap: Sendable, Hashable {
     public var line: Int
     /// The 1-based column (in characters) in the map file, when known.
     public var column: Int
+    /// The map's other problems, in file order: a skeleton from `plan --emit-map` is reported
+    /// whole, not one entry per run.
+    public var others: [InvalidMap] = []
 
     /// Creates an error with its description and where in the map it is.
     public init(description: String, line: Int = 1, column: Int = 1) {
@@ -102,13 +105,29 @@ public struct ResourceMap: Sendable, Hashable {
         throw invalid("'\(key)' must be an object of NAME: R", at: JSONSyntax.offset(ofString: key, in: json))
       }
       var result: [(String, Resource)] = []
-      for name in table.keys.sorted() { result.append((name, try resource(table[name], named: name))) }
+      for name in table.keys.sorted() {
+        do {
+          result.append((name, try resource(table[name], named: name)))
+        } catch {
+          failures.append(error)
+        }
+      }
       return result
     }
-    let defaultResource = try object["default"].map { value throws(InvalidMap) in try resource(value, named: "default")
+    var failures: [InvalidMap] = []
+    var defaultResource: Resource?
+    do {
+      defaultResource = try object["default"].map { value throws(InvalidMap) in try resource(value, named: "default") }
+    } catch {
+      failures.append(error)
     }
     let byNamedValue = Dictionary(try entries("byNamedValue"), uniquingKeysWith: { first, _ in first })
     let byPath = try entries("byPath").map { (Glob($0.0), $0.1) }
+    failures.sort { ($0.line, $0.column) < ($1.line, $1.column) }
+    if var first = failures.first {
+      first.others = Array(failures.dropFirst())
+      throw first
+    }
     self.init(defaultResource: defaultResource, byNamedValue: byNamedValue, byPath: byPath)
   }
 

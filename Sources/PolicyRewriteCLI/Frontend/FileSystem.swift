@@ -191,6 +191,23 @@ public enum FileSystem {
     return (bytes, stamp(info))
   }
 
+  /// Reads a file named by an option (a resource map, a baseline, the configuration file):
+  /// unlike a policy, it may be a symbolic link or a pipe (`--resource-map <(…)` names
+  /// `/dev/fd/63`), since nothing is written back to it. Folders and devices are refused.
+  public static func readOptionFile(_ path: String) throws(FileSystemError) -> [UInt8] {
+    let bytes = Array(path.utf8)
+    let fd = withPath(bytes) { open($0, O_RDONLY | O_CLOEXEC | O_NOCTTY) }
+    guard fd >= 0 else { throw .errno("cannot open", bytes) }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw .errno("cannot stat", bytes) }
+    let type = info.st_mode & S_IFMT
+    guard type == S_IFREG || type == S_IFIFO || type == S_IFSOCK else {
+      throw FileSystemError(path: bytes, reason: "not a regular file or a pipe")
+    }
+    return try readAll(fd, sizeHint: type == S_IFREG ? Int(info.st_size) : 0, path: bytes)
+  }
+
   /// Reads standard input to its end.
   public static func readStandardInput() throws(FileSystemError) -> [UInt8] {
     try readAll(0, sizeHint: 0, path: Array("<stdin>".utf8))

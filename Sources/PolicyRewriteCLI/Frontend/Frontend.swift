@@ -97,6 +97,25 @@ public struct Frontend: Sendable {
   /// Processes `paths` and reports every file to `reporter`, in path order.
   /// - Returns: The run's totals.
   public func run(paths: [String], reporter: any Reporter) -> RunSummary {
+    if options.output != .none, options.configuration.resources.requiresMapEntry,
+      let refused = StrictMapGate(frontend: self).refusal(paths: paths)
+    {
+      // Run-wide decisions first: under --strict-map an unresolved key stops the whole run
+      // before the first file is written.
+      var tracker = SummaryTracker(output: options.output)
+      for report in refused {
+        tracker.add(report)
+        reporter.report(report)
+      }
+      let summary = tracker.summary
+      reporter.finish(summary)
+      return summary
+    }
+    return runFiles(paths: paths, reporter: reporter)
+  }
+
+  /// ``run(paths:reporter:)`` after the run-wide checks.
+  func runFiles(paths: [String], reporter: any Reporter) -> RunSummary {
     if options.output != .none { TemporaryFiles.shared.removeOnInterrupt() }
     var tracker = SummaryTracker(output: options.output)
     var output = options.output
@@ -114,7 +133,12 @@ public struct Frontend: Sendable {
       }
     }
     var (selected, problems) = options.walker.walk(paths, jobs: min(options.jobs, Self.maximumJobs))
-    if case .directory = output {
+    if case .directory(let folder) = output {
+      // The copies of an earlier run are not inputs (`--output-dir out .` run twice).
+      let skipped = Self.outputFolderPrefixes(folder, inputs: paths)
+      if !skipped.isEmpty {
+        selected.removeAll { item in skipped.contains { item.path.starts(with: $0) } }
+      }
       // Two inputs with one relative path would overwrite each other's copy.
       var seen = Set<[UInt8]>()
       var unique: [FileWalker.Item] = []
@@ -181,7 +205,7 @@ public struct Frontend: Sendable {
     if let map = options.resourceMapFile, options.command != .check {
       let audit = MapAudit(
         map: options.configuration.resources, path: map.path, bytes: map.bytes, usedEntries: tracker.usedMapEntries,
-        namedValues: tracker.keyNamedValues)
+        namedValues: tracker.keyNamedValues, unresolvedNamedValues: tracker.unresolvedNamedValues)
       let report = audit.report()
       if !report.findings.isEmpty {
         tracker.add(report)
@@ -243,6 +267,25 @@ public struct Frontend: Sendable {
       }
     }
     return folder
+  }
+
+  /// The output folder as it appears below each input folder that holds it, with a final `/`:
+  /// the walked paths that start with one of these are earlier copies, not inputs.
+  static func outputFolderPrefixes(_ folder: String, inputs: [String]) -> [[UInt8]] {
+    guard let physical = FileSystem.resolved(Array(folder.utf8)) else { return [] }
+    let workingDirectory = FileSystem.currentDirectory().map(FileSystem.display)
+    var prefixes: [[UInt8]] = []
+    for input in inputs {
+      let root = FileWalker.normalize(input, workingDirectory: workingDirectory)
+      guard FileSystem.kind(of: root) == .directory, let resolvedRoot = FileSystem.resolved(Array(root.utf8)) else {
+        continue
+      }
+      let base = resolvedRoot == [.slash] ? resolvedRoot : resolvedRoot + [.slash]
+      guard physical.count > base.count, physical.starts(with: base) else { continue }
+      let below = Array(physical[base.count...])
+      prefixes.append((root == "." ? below : Array(root.utf8) + [.slash] + below) + [.slash])
+    }
+    return prefixes
   }
 
   /// Migrates or checks standard input.
@@ -409,7 +452,7 @@ public struct Frontend: Sendable {
 }
 
 /// Adds up reports and keeps what the named-value clean-up list needs.
-private struct SummaryTracker {
+struct SummaryTracker {
   private var totals = RunSummary()
 
   init(output: Frontend.Output) {
@@ -428,6 +471,8 @@ private struct SummaryTracker {
   private(set) var usedMapEntries = Set<String>()
   /// The named values that hold the keys of this run's injections.
   private(set) var keyNamedValues = Set<String>()
+  /// The named values of this run's injections that no map entry resolves.
+  private(set) var unresolvedNamedValues = Set<String>()
 
   mutating func add(_ report: FileReport) {
     totals.add(report)
@@ -435,7 +480,10 @@ private struct SummaryTracker {
     for name in report.referencedNamedValues where referencedBy[name] == nil { referencedBy[name] = report.path }
     for record in report.injections {
       if let entry = record.resolution.entry { usedMapEntries.insert(entry) }
-      if case .namedValue(let name) = record.key { keyNamedValues.insert(name) }
+      if case .namedValue(let name) = record.key {
+        keyNamedValues.insert(name)
+        if record.resolution.entry == nil { unresolvedNamedValues.insert(name) }
+      }
       if record.outcome == .rewritten, let resource = record.resolution.resource {
         totals.audiences[resource.value, default: [:]][record.resolution.source, default: 0] += 1
       }
