@@ -13,12 +13,15 @@ struct SharedOptions: ParsableArguments {
 
   @Option(
     name: .customLong("include"),
-    help: ArgumentHelp("Also select files matching GLOB (repeatable; ** matches folders).", valueName: "GLOB"))
+    help: ArgumentHelp(
+      "Also select files matching GLOB, written from the current folder (repeatable; ** matches folders).",
+      valueName: "GLOB"))
   var includes: [String] = []
 
   @Option(
     name: .customLong("exclude"),
-    help: ArgumentHelp("Skip files and folders matching GLOB (repeatable).", valueName: "GLOB"))
+    help: ArgumentHelp(
+      "Skip files and folders matching GLOB, written from the current folder (repeatable).", valueName: "GLOB"))
   var excludes: [String] = []
 
   @Option(
