@@ -94,6 +94,8 @@ public struct MigrationInventory: Sendable, Encodable {
       if byKey[label] == nil { order.append(label) }
       key.injections += 1
       switch record.outcome {
+      // With no resource (`none`) the migration cannot rewrite it yet: the file would have an error.
+      case .rewritten where record.resolution.resource == nil: key.blocked += 1
       case .rewritten: key.rewritten += 1
       case .review: key.review += 1
       case .blocked: key.blocked += 1
