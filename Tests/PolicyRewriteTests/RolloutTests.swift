@@ -157,6 +157,20 @@ import Testing
     }
   }
 
+  @Test("the README's .policy-rewrite.json example is read by check as it stands")
+  func readmeConfigurationExample() throws {
+    let example = try #require(try ReadmeTests.blocks().first { $0.language == "json" && $0.body.contains("strict-map") })
+    let files = [
+      ".policy-rewrite.json": example.body, "policy-rewrite.baseline.json": #"{"version": 1, "tool": "policy-rewrite", "findings": []}"#,
+      "samples/apis/a/policy.xml": Policies.injection(), "apis/b/policy.xml": Policies.clean,
+    ]
+    try withTemporaryTree(files) { root in
+      let result = run(["check"], cwd: root)
+      #expect(result.status == 0, "samples/** is excluded: \(result.stderr)")
+      #expect(result.stderr.contains("policy-rewrite check: 1 file scanned, 0 findings"), "\(result.stderr)")
+    }
+  }
+
   @Test("the configuration's JSON Schema names exactly the keys the tool reads, and no others")
   func configurationSchemaMatchesTheKeys() throws {
     let url = ActionTests.package.appendingPathComponent("docs/schema/policy-rewrite-config.schema.json")
