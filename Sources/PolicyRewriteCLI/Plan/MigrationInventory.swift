@@ -17,6 +17,9 @@ public struct MigrationInventory: Sendable, Encodable {
     public var review: Int
     /// Injections an error in their file blocks.
     public var blocked: Int
+    /// Injections with no resource yet (`none`): the migration rewrites them once the map or
+    /// `--resource` gives one, so they are not counted as rewritten.
+    public var unresolved = 0
     /// The Function Apps it reaches: `backend NAME (URL)` or a URL, as the policies say.
     public var functionApps: [String]
     /// The scopes of the files that send it (global, product, api, operation, fragment).
@@ -77,7 +80,9 @@ public struct MigrationInventory: Sendable, Encodable {
   public init() {}
 
   /// Adds one file's report.
-  mutating func add(_ report: FileReport, backends: [String: String]) {
+  /// - Parameter terraformNames: The names of the named values declared in Terraform, by
+  ///   resource address: a key that references one is listed under that name.
+  mutating func add(_ report: FileReport, backends: [String: String], terraformNames: [String: String] = [:]) {
     for finding in report.findings where finding.severity != .note {
       reviewItems.append(
         ReviewItem(
@@ -85,7 +90,12 @@ public struct MigrationInventory: Sendable, Encodable {
           message: finding.message))
     }
     for record in report.injections {
-      let label = record.key.label
+      var label = record.key.label
+      if case .namedValue(let reference) = record.key,
+        let address = Declaration.terraformAddress(inReference: reference), let name = terraformNames[address]
+      {
+        label = name
+      }
       var key =
         byKey[label]
         ?? Key(
@@ -94,8 +104,8 @@ public struct MigrationInventory: Sendable, Encodable {
       if byKey[label] == nil { order.append(label) }
       key.injections += 1
       switch record.outcome {
-      // With no resource (`none`) the migration cannot rewrite it yet: the file would have an error.
-      case .rewritten where record.resolution.resource == nil: key.blocked += 1
+      // With no resource (`none`) the migration cannot rewrite it yet.
+      case .rewritten where record.resolution.resource == nil: key.unresolved += 1
       case .rewritten: key.rewritten += 1
       case .review: key.review += 1
       case .blocked: key.blocked += 1

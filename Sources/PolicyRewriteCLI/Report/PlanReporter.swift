@@ -42,13 +42,17 @@ public final class PlanReporter: Reporter {
   /// Builds the inventory and writes it.
   public func finish(_ summary: RunSummary) {
     var declared: [String: [CleanUpItem.Location]] = [:]
+    // A key written as `{{${azurerm_api_management_named_value.X.name}}}` is the named value
+    // that resource declares: listed under its name, with its declaration.
+    var names: [String: String] = [:]
     for report in reports {
       for declaration in report.declarations where declaration.kind == .namedValue {
         declared[declaration.name, default: []].append(
           CleanUpItem.Location(path: report.path, line: declaration.line, address: declaration.address))
+        if let address = declaration.address { names[address] = declaration.name }
       }
     }
-    for report in reports { inventory.add(report, backends: summary.backends) }
+    for report in reports { inventory.add(report, backends: summary.backends, terraformNames: names) }
     inventory.finish(declarations: declared)
     unreferenced = summary.unreferencedKeyNamedValues
     switch format {
@@ -167,6 +171,21 @@ public final class PlanReporter: Reporter {
       "|" + String(repeating: "---|", count: Self.headers.count),
     ]
     lines += rows().map { "| " + $0.map(cell).joined(separator: " | ") + " |" }
+    // Where each key is sent and declared, as the text plan lists it.
+    if !inventory.keys.isEmpty {
+      lines += ["", "### Files and declarations"]
+      for key in inventory.keys {
+        lines += ["", "- \(cell(key.key))"]
+        for file in key.files {
+          lines.append(
+            "  - \(cell(file.path)) (\(file.scope)) line \(file.lines.map(String.init).joined(separator: ", "))")
+        }
+        for declaration in key.declarations {
+          lines.append(
+            "  - declared: " + cell((declaration.address.map { "\($0) at " } ?? "") + "\(declaration.path):\(declaration.line)"))
+        }
+      }
+    }
     if !inventory.reviewItems.isEmpty {
       lines += ["", "### Needs review", ""]
       lines += inventory.reviewItems.map {
