@@ -81,4 +81,51 @@ import Testing
           "  - declared: azurerm\\_api\\_management\\_named\\_value.orders at infra/named-values.tf:5"), "\(markdown)")
     }
   }
+
+  @Test("keys sent by backend credentials are listed under keys, and the policies that use the backend are named")
+  func backendCredentialKeysAreKeys() throws {
+    let configuration = Self.apiopsConfiguration.replacingOccurrences(
+      of: "      url: https://orders-func.azurewebsites.net/api\n",
+      with: """
+              url: https://orders-func.azurewebsites.net/api
+              credentials:
+                header:
+                  x-functions-key:
+                    - "{{orders-backend-key}}"
+
+        """)
+    let files = [
+      "configuration.prod.yaml": configuration,
+      "backends/billing-func/backendInformation.json":
+        #"{"name": "billing-func", "properties": {"url": "https://billing.azurewebsites.net/api", "credentials": {"header": {"x-functions-key": ["{{billing-func-key}}"]}}}}"#,
+      "apis/orders/policy.xml": Policies.clean.replacingOccurrences(
+        of: "<rate-limit", with: "<set-backend-service backend-id=\"orders-func\" />\n        <rate-limit"),
+    ]
+    try withTemporaryTree(files) { root in
+      let result = run(["plan", "."], cwd: root)
+      #expect(result.status == 0, "\(result.stderr)")
+      let output = text(result.stdout)
+      #expect(!output.contains("no function key injections found"), "\(output)")
+      let lines = output.split(separator: "\n").map(String.init)
+      let orders = try #require(lines.first { $0.hasPrefix("orders-backend-key ") }, "\(output)")
+      #expect(orders.contains("backend orders-func (https://orders-func.azurewebsites.net/api)"), "\(orders)")
+      #expect(orders.contains("backend "), "\(orders)")
+      let billing = try #require(lines.first { $0.hasPrefix("billing-func-key ") }, "\(output)")
+      #expect(billing.contains("backend billing-func (https://billing.azurewebsites.net/api)"), "\(billing)")
+      #expect(lines.contains("  configuration.prod.yaml (backend) line 16"), "\(output)")
+      #expect(output.contains("(policies with backend-id=\"orders-func\": apis/orders/policy.xml) [backend-credentials-key]"), "\(output)")
+      #expect(output.contains("(no scanned policy sets backend-id=\"billing-func\") [backend-credentials-key]"), "\(output)")
+
+      let document = try #require(
+        try JSONSerialization.jsonObject(with: run(["plan", "--format", "json", "."], cwd: root).stdout) as? [String: Any])
+      let keys = try #require(document["keys"] as? [[String: Any]])
+      #expect(keys.compactMap { $0["key"] as? String } == ["billing-func-key", "orders-backend-key"])
+      #expect(keys.allSatisfy { ($0["scopes"] as? [String]) == ["backend"] }, "\(keys)")
+
+      // The skeleton has an entry for them: their Function Apps need Entra ID applications too.
+      #expect(run(["plan", "--emit-map", "map.json", "."], cwd: root).status == 0)
+      let skeleton = text(try Data(contentsOf: root.appendingPathComponent("map.json")))
+      #expect(skeleton.contains("\"orders-backend-key\": \"\""), "\(skeleton)")
+    }
+  }
 }

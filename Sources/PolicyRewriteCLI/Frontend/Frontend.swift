@@ -376,6 +376,7 @@ public struct Frontend: Sendable {
       report.isPolicy = false
       // A named value that a file of another kind references must not be listed for deletion.
       report.referencedNamedValues = FileReport.namedValueReferences(in: bytes)
+      if options.command == .plan { report.backendIDs = BackendKey.backendIDs(in: bytes) }
       // An XML file named on the command line that is not a policy is said to be so (an error
       // with --require-files); other file types without a policy pass in silence (pre-commit
       // hands over every changed file).
@@ -406,7 +407,11 @@ public struct Frontend: Sendable {
     report.reviewCount = result.reviewCount
     report.injections = result.injections
     if options.command != .plan { applySuppressions(to: &report, source: bytes) }
-    if options.command == .plan { Self.planView(of: &report) }
+    if options.command == .plan {
+      Self.planView(of: &report)
+      report.backendKeys = BackendKey.keys(in: bytes, findings: report.findings, declarations: report.declarations)
+      report.backendIDs = BackendKey.backendIDs(in: bytes)
+    }
     report.referencedNamedValues = FileReport.namedValueReferences(in: result.output)
     guard result.changed else { return bytes }
     report.changed = true

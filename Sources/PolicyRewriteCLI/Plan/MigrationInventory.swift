@@ -82,13 +82,27 @@ public struct MigrationInventory: Sendable, Encodable {
   /// Adds one file's report.
   /// - Parameter terraformNames: The names of the named values declared in Terraform, by
   ///   resource address: a key that references one is listed under that name.
-  mutating func add(_ report: FileReport, backends: [String: String], terraformNames: [String: String] = [:]) {
+  ///   - backendUsers: The files whose policies set each backend id.
+  mutating func add(
+    _ report: FileReport, backends: [String: String], terraformNames: [String: String] = [:],
+    backendUsers: [String: [String]] = [:]
+  ) {
     for finding in report.findings where finding.severity != .note {
+      var message = finding.message
+      if finding.rule == .backendCredentials,
+        let backend = report.backendKeys.first(where: { $0.line == finding.line })?.backend
+      {
+        let users = backendUsers[backend] ?? []
+        message +=
+          users.isEmpty
+          ? " (no scanned policy sets backend-id=\"\(backend)\")"
+          : " (policies with backend-id=\"\(backend)\": \(users.joined(separator: ", ")))"
+      }
       reviewItems.append(
         ReviewItem(
-          path: report.path, line: finding.line, column: finding.column, rule: finding.rule.rawValue,
-          message: finding.message))
+          path: report.path, line: finding.line, column: finding.column, rule: finding.rule.rawValue, message: message))
     }
+    for backendKey in report.backendKeys { add(backendKey, in: report.path, backends: backends) }
     for record in report.injections {
       var label = record.key.label
       if case .namedValue(let reference) = record.key,
@@ -135,6 +149,31 @@ public struct MigrationInventory: Sendable, Encodable {
       }
       byKey[label] = key
     }
+  }
+
+  /// Adds a key that a backend's credentials send: one injection left for review, in the
+  /// `backend` scope, reaching that backend's Function App.
+  private mutating func add(_ backendKey: BackendKey, in path: String, backends: [String: String]) {
+    let label = backendKey.namedValue ?? "<backend credentials>"
+    var key =
+      byKey[label]
+      ?? Key(
+        key: label, kind: backendKey.namedValue == nil ? "literal" : "namedValue", injections: 0, rewritten: 0,
+        review: 0, blocked: 0, functionApps: [], scopes: [], files: [], resources: [], declarations: [])
+    if byKey[label] == nil { order.append(label) }
+    key.injections += 1
+    key.review += 1
+    if let backend = backendKey.backend {
+      let app = "backend \(backend)" + (backends[backend].map { " (\($0))" } ?? "")
+      if !key.functionApps.contains(app) { key.functionApps.append(app) }
+    }
+    if !key.scopes.contains("backend") { key.scopes.append("backend") }
+    if let index = key.files.firstIndex(where: { $0.path == path }) {
+      key.files[index].lines.append(backendKey.line)
+    } else {
+      key.files.append(File(path: path, scope: "backend", lines: [backendKey.line]))
+    }
+    byKey[label] = key
   }
 
   /// Fills in declarations and the order of the keys once every file is in.

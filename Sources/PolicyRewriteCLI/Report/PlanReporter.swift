@@ -36,6 +36,8 @@ public final class PlanReporter: Reporter {
     kept.findings = file.findings
     kept.injections = file.injections
     kept.declarations = file.declarations
+    kept.backendKeys = file.backendKeys
+    kept.backendIDs = file.backendIDs
     reports.append(kept)
   }
 
@@ -52,7 +54,13 @@ public final class PlanReporter: Reporter {
         if let address = declaration.address { names[address] = declaration.name }
       }
     }
-    for report in reports { inventory.add(report, backends: summary.backends, terraformNames: names) }
+    var users: [String: [String]] = [:]
+    for report in reports {
+      for id in report.backendIDs { users[id, default: []].append(report.path) }
+    }
+    for report in reports {
+      inventory.add(report, backends: summary.backends, terraformNames: names, backendUsers: users)
+    }
     inventory.finish(declarations: declared)
     unreferenced = summary.unreferencedKeyNamedValues
     switch format {
@@ -108,9 +116,11 @@ public final class PlanReporter: Reporter {
         key.scopes.joined(separator: ", "),
         "\(key.files.count)",
         injections,
-        key.resources.map { resource in
-          "\(resource.resource ?? "none") (\(resource.from)\(resource.mapEntry.map { " \($0)" } ?? ""))"
-        }.joined(separator: ", "),
+        key.resources.isEmpty
+          ? "-"
+          : key.resources.map { resource in
+            "\(resource.resource ?? "none") (\(resource.from)\(resource.mapEntry.map { " \($0)" } ?? ""))"
+          }.joined(separator: ", "),
       ]
     }
   }
