@@ -98,7 +98,9 @@ import Testing
       environment: environment)
     var outputs: [String: String] = [:]
     for line in (try String(contentsOf: outputFile, encoding: .utf8)).split(separator: "\n") {
-      if let equals = line.firstIndex(of: "=") { outputs[String(line[..<equals])] = String(line[line.index(after: equals)...]) }
+      if let equals = line.firstIndex(of: "=") {
+        outputs[String(line[..<equals])] = String(line[line.index(after: equals)...])
+      }
     }
     return (result.status, text(result.stdout), result.stderr, outputs)
   }
@@ -146,7 +148,8 @@ import Testing
       #expect(result.stdout.contains("policy-rewrite check: 3 files scanned, 2 findings in 2 files, 0 with errors"))
 
       // args are split at spaces, never expanded as globs; paths default to '.'.
-      let ignored = try Self.run(check, values: Self.inputs(paths: "", args: "--ignore-rule key-outside-inbound\n*"), in: root)
+      let ignored = try Self.run(
+        check, values: Self.inputs(paths: "", args: "--ignore-rule key-outside-inbound\n*"), in: root)
       #expect(ignored.status == 2, "'*' is an argument as written, not the files of the folder: \(ignored.stdout)")
     }
   }
@@ -157,7 +160,8 @@ import Testing
     var files: [String: String] = [:]
     for file in 0..<2 {
       let body = (0..<6_000).map { header.replacingOccurrences(of: "%d", with: "\(file)-\($0)") }
-      files["policy fragments/p\(file).xml"] = "<policies><inbound>\n" + body.joined(separator: "\n") + "\n</inbound></policies>\n"
+      files["policy fragments/p\(file).xml"] =
+        "<policies><inbound>\n" + body.joined(separator: "\n") + "\n</inbound></policies>\n"
     }
     try withTemporaryTree(files) { root in
       let summary = root.appendingPathComponent("summary.md")
@@ -181,7 +185,9 @@ import Testing
       #expect(result.status == 0, "findings are reported by the check step: \(result.stderr)")
       let file = try #require(result.outputs["file"])
       let sarif = try String(contentsOf: URL(fileURLWithPath: file), encoding: .utf8)
-      #expect(sarif.contains("\"ruleId\" : \"key-injection\"") || sarif.contains("\"ruleId\":\"key-injection\""), "\(sarif.prefix(400))")
+      #expect(
+        sarif.contains("\"ruleId\" : \"key-injection\"") || sarif.contains("\"ruleId\":\"key-injection\""),
+        "\(sarif.prefix(400))")
       let missing = try Self.run(
         try Self.step("Write SARIF"), values: Self.inputs(paths: "no such folder", sarif: "true"), in: root)
       #expect(missing.status != 0, "an error (exit 2) fails the step")
@@ -200,7 +206,8 @@ import Testing
       let hash = try #require(first.outputs["hash"])
       #expect(hash.count == 64 && hash.allSatisfy(\.isHexDigit))
       try Data("print(2)\n".utf8).write(to: actionPath.appendingPathComponent("Sources/tool/main.swift"))
-      let changed = try #require(try Self.run(hashStep, values: [:], in: actionPath, actionPath: actionPath).outputs["hash"])
+      let changed = try #require(
+        try Self.run(hashStep, values: [:], in: actionPath, actionPath: actionPath).outputs["hash"])
       #expect(changed != hash, "a changed source gives a new key")
 
       // A stand-in for `swift build` that records each build.
@@ -232,10 +239,12 @@ import Testing
       let reused = try Self.run(build, values: values, in: actionPath, actionPath: actionPath, path: path)
       #expect(reused.stdout.contains("using the cached build"), "\(reused.stdout)")
       #expect(buildCount() == 1, "a restored binary of the same sources is not rebuilt")
-      _ = try Self.run(build, values: ["steps.sources.outputs.hash": hash], in: actionPath, actionPath: actionPath, path: path)
+      _ = try Self.run(
+        build, values: ["steps.sources.outputs.hash": hash], in: actionPath, actionPath: actionPath, path: path)
       #expect(buildCount() == 2, "a binary of other sources is rebuilt")
       try Data("tampered".utf8).write(to: actionPath.appendingPathComponent(".policy-rewrite-bin/policy-rewrite"))
-      _ = try Self.run(build, values: ["steps.sources.outputs.hash": hash], in: actionPath, actionPath: actionPath, path: path)
+      _ = try Self.run(
+        build, values: ["steps.sources.outputs.hash": hash], in: actionPath, actionPath: actionPath, path: path)
       #expect(buildCount() == 3, "a binary whose bytes changed is rebuilt")
     }
   }
@@ -254,7 +263,8 @@ import Testing
     let tags = CLI.tool("git", ["tag", "--sort=-creatordate"], cwd: Self.package)
     if let latest = text(tags.stdout).split(separator: "\n").first {
       let tagged = CLI.tool("git", ["rev-parse", "\(latest)^{commit}"], cwd: Self.package)
-      #expect(text(tagged.stdout).trimmingCharacters(in: .whitespacesAndNewlines) == commit, "the latest tag is \(latest)")
+      #expect(
+        text(tagged.stdout).trimmingCharacters(in: .whitespacesAndNewlines) == commit, "the latest tag is \(latest)")
       return
     }
     let ancestor = CLI.tool("git", ["merge-base", "--is-ancestor", commit, "HEAD"], cwd: Self.package)

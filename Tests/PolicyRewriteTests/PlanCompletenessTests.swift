@@ -113,11 +113,15 @@ import Testing
       let billing = try #require(lines.first { $0.hasPrefix("billing-func-key ") }, "\(output)")
       #expect(billing.contains("backend billing-func (https://billing.azurewebsites.net/api)"), "\(billing)")
       #expect(lines.contains("  configuration.prod.yaml (backend) line 16"), "\(output)")
-      #expect(output.contains("(policies with backend-id=\"orders-func\": apis/orders/policy.xml) [backend-credentials-key]"), "\(output)")
-      #expect(output.contains("(no scanned policy sets backend-id=\"billing-func\") [backend-credentials-key]"), "\(output)")
+      #expect(
+        output.contains("(policies with backend-id=\"orders-func\": apis/orders/policy.xml) [backend-credentials-key]"),
+        "\(output)")
+      #expect(
+        output.contains("(no scanned policy sets backend-id=\"billing-func\") [backend-credentials-key]"), "\(output)")
 
       let document = try #require(
-        try JSONSerialization.jsonObject(with: run(["plan", "--format", "json", "."], cwd: root).stdout) as? [String: Any])
+        try JSONSerialization.jsonObject(with: run(["plan", "--format", "json", "."], cwd: root).stdout)
+          as? [String: Any])
       let keys = try #require(document["keys"] as? [[String: Any]])
       #expect(keys.compactMap { $0["key"] as? String } == ["billing-func-key", "orders-backend-key"])
       #expect(keys.allSatisfy { ($0["scopes"] as? [String]) == ["backend"] }, "\(keys)")

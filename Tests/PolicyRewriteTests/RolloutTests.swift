@@ -159,9 +159,11 @@ import Testing
 
   @Test("the README's .policy-rewrite.json example is read by check as it stands")
   func readmeConfigurationExample() throws {
-    let example = try #require(try ReadmeTests.blocks().first { $0.language == "json" && $0.body.contains("strict-map") })
+    let example = try #require(
+      try ReadmeTests.blocks().first { $0.language == "json" && $0.body.contains("strict-map") })
     let files = [
-      ".policy-rewrite.json": example.body, "policy-rewrite.baseline.json": #"{"version": 1, "tool": "policy-rewrite", "findings": []}"#,
+      ".policy-rewrite.json": example.body,
+      "policy-rewrite.baseline.json": #"{"version": 1, "tool": "policy-rewrite", "findings": []}"#,
       "samples/apis/a/policy.xml": Policies.injection(), "apis/b/policy.xml": Policies.clean,
     ]
     try withTemporaryTree(files) { root in
@@ -215,7 +217,8 @@ import Testing
   func suppressionSpellings() throws {
     func policy(_ comment: String) -> String {
       Policies.injection().replacingOccurrences(
-        of: "        <set-header name=\"x-functions-key\"", with: "        \(comment)\n        <set-header name=\"x-functions-key\"")
+        of: "        <set-header name=\"x-functions-key\"",
+        with: "        \(comment)\n        <set-header name=\"x-functions-key\"")
     }
     let files = [
       "typo/policy.xml": policy("<!-- policy-rewrite: ignore key-injektion (moved next quarter) -->"),

@@ -31,8 +31,9 @@ enum APIOpsConfigurationDeclarations {
       } else if indent > itemIndent, itemIndent >= 0, let last = result.indices.last {
         if result[last].kind == .namedValue, let display = value(of: "displayName", in: content) {
           result[last].name = display
-        } else if result[last].kind == .namedValue, value(of: "secret", in: content) == "true"
-          || value(of: "keyVault", in: content) != nil || content.hasPrefix("keyVault:")
+        } else if result[last].kind == .namedValue,
+          value(of: "secret", in: content) == "true"
+            || value(of: "keyVault", in: content) != nil || content.hasPrefix("keyVault:")
         {
           result[last].isSecret = true
         } else if result[last].kind == .backend, let url = value(of: "url", in: content) {

@@ -25,7 +25,8 @@ struct StrictMapGate {
     _ = Frontend(options: options, readAhead: frontend.readAhead).runFiles(
       paths: paths, reporter: collector)
     let blocking = collector.reports.reduce(0) { count, report in
-      count + report.findings.count { $0.severity == .error && ($0.rule == .unresolvedResource || $0.rule == .strictMap) }
+      count
+        + report.findings.count { $0.severity == .error && ($0.rule == .unresolvedResource || $0.rule == .strictMap) }
     }
     guard blocking > 0 else { return nil }
     var reports = collector.reports.map { report in

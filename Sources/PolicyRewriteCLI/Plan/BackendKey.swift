@@ -35,7 +35,8 @@ public struct BackendKey: Sendable, Hashable {
       }
       let backend = backends.last { $0.line <= finding.line }?.name
       return BackendKey(
-        line: finding.line, backend: backend, namedValue: FileReport.namedValueReferences(in: Array(bytes[start..<end])).min())
+        line: finding.line, backend: backend,
+        namedValue: FileReport.namedValueReferences(in: Array(bytes[start..<end])).min())
     }
   }
 

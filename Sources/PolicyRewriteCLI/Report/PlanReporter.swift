@@ -192,7 +192,8 @@ public final class PlanReporter: Reporter {
         }
         for declaration in key.declarations {
           lines.append(
-            "  - declared: " + cell((declaration.address.map { "\($0) at " } ?? "") + "\(declaration.path):\(declaration.line)"))
+            "  - declared: "
+              + cell((declaration.address.map { "\($0) at " } ?? "") + "\(declaration.path):\(declaration.line)"))
         }
       }
     }
