@@ -64,6 +64,16 @@ import Testing
           #expect(!result.stderr.contains("rewrote:") && !result.stderr.contains("wrote:"), "\(result.stderr)")
           #expect(CLI.snapshot(root) == before, "nothing was written with \(output)")
         }
+        // The JSON report lists each path once, the map with its findings and the closing error.
+        let json = run(
+          ["migrate", "--format", "json", "--resource-map", "map.json", "--strict-map", "--write", "src"], cwd: root)
+        #expect(json.status == 2, "\(json.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any])
+        let paths = (document["files"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }
+        #expect(Set(paths).count == paths.count, "\(paths)")
+        let findings = document["findings"] as? [[String: Any]] ?? []
+        #expect(findings.contains { ($0["message"] as? String ?? "").hasSuffix("nothing was written") }, "\(findings)")
+        #expect(CLI.snapshot(root) == before)
       }
     }
   }

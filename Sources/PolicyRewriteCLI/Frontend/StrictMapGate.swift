@@ -40,14 +40,18 @@ struct StrictMapGate {
       }
       return report
     }
-    var closing = FileReport(path: frontend.options.resourceMapFile?.path ?? "<resource map>")
+    // The closing error goes with the map's own findings (one report per path).
+    let mapPath = frontend.options.resourceMapFile?.path ?? "<resource map>"
+    let index = reports.lastIndex { $0.path == mapPath && !$0.isInput }
+    var closing = index.map { reports[$0] } ?? FileReport(path: mapPath)
     closing.isPolicy = false
     closing.isInput = false
     closing.fail(
       .strictMap,
       "--strict-map: \(RunSummary.count(blocking, "key injection or map entry", "key injections or map entries")) not resolved; nothing was written"
     )
-    reports.append(closing)
+    closing.findings.sort { ($0.line, $0.column) < ($1.line, $1.column) }
+    if let index { reports[index] = closing } else { reports.append(closing) }
     return reports
   }
 }
