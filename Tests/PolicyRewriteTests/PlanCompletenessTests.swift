@@ -56,6 +56,23 @@ import Testing
     }
   }
 
+  @Test("the skeleton's entry for a Terraform-referenced key resolves it in a strict migration")
+  func terraformReferenceMigratesWithTheNamedValuesEntry() throws {
+    try withTemporaryTree(["main.tf": Self.terraform]) { root in
+      #expect(run(["plan", "--emit-map", "map.json", "."], cwd: root).status == 0)
+      let skeleton = text(try Data(contentsOf: root.appendingPathComponent("map.json")))
+      #expect(skeleton.contains("\"orders-func-key\": \"\""), "\(skeleton)")
+      let filled = skeleton.replacingOccurrences(
+        of: "\"orders-func-key\": \"\"", with: "\"orders-func-key\": \"api://orders\"")
+      try Data(filled.utf8).write(to: root.appendingPathComponent("map.json"))
+      let result = run(["migrate", "--resource-map", "map.json", "--strict-map", "--write", "."], cwd: root)
+      #expect(result.status == 0, "\(result.stderr)")
+      #expect(result.stderr.contains("resources: api://orders: 1 (namedValue 1)"), "\(result.stderr)")
+      let migrated = text(try Data(contentsOf: root.appendingPathComponent("main.tf")))
+      #expect(migrated.contains("<authentication-managed-identity resource=\"api://orders\" />"), "\(migrated)")
+    }
+  }
+
   @Test("an APIOps named value declared in configuration.<env>.yaml and used nowhere is unreferenced")
   func apiopsConfigurationNamedValueUnreferenced() throws {
     try withTemporaryTree(["configuration.prod.yaml": Self.apiopsConfiguration, "apis/a/policy.xml": Policies.clean]) {

@@ -33,6 +33,10 @@ public struct ResourceMap: Sendable, Hashable {
   /// Whether every injection must be resolved by a `byNamedValue` or `byPath` entry
   /// (`--strict-map`): falling back to the default is then an error for that file.
   public var requiresMapEntry = false
+  /// The names of the named values declared in Terraform, by resource address: a key written
+  /// as `{{${azurerm_api_management_named_value.X.name}}}` is looked up in ``byNamedValue``
+  /// under the name that resource declares.
+  public var terraformNamedValues: [String: String] = [:]
 
   /// Creates a map.
   public init(
@@ -144,8 +148,11 @@ public struct ResourceMap: Sendable, Hashable {
   ///   - namedValue: The display name of the named value that holds the key.
   ///   - path: The file's path: absolute when ``baseDirectory`` is set, else as given.
   public func resolve(namedValue: String?, path: String) -> ResourceResolution {
-    if let namedValue, let resource = byNamedValue[namedValue] {
-      return ResourceResolution(resource: resource, source: .namedValue, entry: namedValue)
+    let name = namedValue.map { reference in
+      Declaration.terraformAddress(inReference: reference).flatMap { terraformNamedValues[$0] } ?? reference
+    }
+    if let name, let resource = byNamedValue[name] {
+      return ResourceResolution(resource: resource, source: .namedValue, entry: name)
     }
     if let relative = pathForGlobs(path), let match = byPath.first(where: { $0.glob.matches(relative) }) {
       return ResourceResolution(resource: match.resource, source: .path, entry: match.glob.pattern)
@@ -168,7 +175,7 @@ public struct ResourceMap: Sendable, Hashable {
   public static func == (lhs: ResourceMap, rhs: ResourceMap) -> Bool {
     lhs.defaultResource == rhs.defaultResource && lhs.byNamedValue == rhs.byNamedValue
       && lhs.baseDirectory == rhs.baseDirectory && lhs.defaultIsFromCommandLine == rhs.defaultIsFromCommandLine
-      && lhs.requiresMapEntry == rhs.requiresMapEntry
+      && lhs.requiresMapEntry == rhs.requiresMapEntry && lhs.terraformNamedValues == rhs.terraformNamedValues
       && lhs.byPath.map(\.glob) == rhs.byPath.map(\.glob) && lhs.byPath.map(\.resource) == rhs.byPath.map(\.resource)
   }
 

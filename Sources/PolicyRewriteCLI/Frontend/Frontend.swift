@@ -175,7 +175,7 @@ public struct Frontend: Sendable {
     let roots = paths.map { FileWalker.normalize($0, workingDirectory: workingDirectory) }
     var scannedArguments = Set<Int?>()
     let progress = ProgressBar(total: items.count, enabled: options.showsProgress)
-    let frontend = withAuthorizationContext(items)
+    let frontend = withAuthorizationContext(items).withTerraformNames(items)
     OrderedParallel.run(
       count: items.count, jobs: min(options.jobs, Self.maximumJobs),
       work: { index in frontend.process(items[index], output: destination) },
