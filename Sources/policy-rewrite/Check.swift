@@ -38,9 +38,12 @@ struct Check: ParsableCommand {
   func run() throws {
     var options = Frontend.Options(
       command: .check, configuration: RewriteConfiguration(extraKeyHeaders: shared.headers))
-    shared.apply(to: &options)
-    options.ignoredRules = Set(ignoredRules.compactMap(Rule.init(rawValue:)))
-    if let baseline {
+    let project = try shared.projectConfiguration()
+    shared.apply(to: &options, project: project)
+    options.ignoredRules =
+      ignoredRules.isEmpty
+      ? Set(project?.ignoredRules ?? []) : Set(ignoredRules.compactMap(Rule.init(rawValue:)))
+    if let baseline = baseline ?? project?.baseline {
       do {
         options.baseline = try Baseline(contentsOf: baseline)
       } catch {
@@ -53,11 +56,14 @@ struct Check: ParsableCommand {
     let summary =
       shared.readsStandardInput
       ? frontend.runStandardInput(reporter: recorder, output: nil)
-      : frontend.run(paths: shared.paths, reporter: recorder)
+      : frontend.run(paths: shared.pathsOrCurrentFolder, reporter: recorder)
     if let writeBaseline {
       do {
+        let entries = recorder.findings.count { !$0.finding.rule.isFailure }
         try FileSystem.replace(
           writeBaseline, with: Baseline(path: writeBaseline).encoded(recorder.findings), expected: nil)
+        StandardError.writeLine(
+          "policy-rewrite check: wrote \(entries) \(entries == 1 ? "entry" : "entries") to \(writeBaseline)")
       } catch {
         StandardError.writeLine("\(writeBaseline): error: cannot write the baseline: \(error.reason)")
         throw ExitCode(2)

@@ -57,12 +57,16 @@ struct Migrate: ParsableCommand {
   var baseline: String?
 
   @Flag(
-    name: .customLong("strict-map"),
-    help: "Every injection must be resolved by a byNamedValue or byPath entry, and every entry must be used.")
-  var strictMap = false
+    name: .customLong("strict-map"), inversion: .prefixedNo,
+    help: """
+      Every injection must be resolved by a byNamedValue or byPath entry (not the default), and no entry may look \
+      like a typo of an unresolved named value; otherwise nothing is written.
+      """)
+  var strictMap: Bool?
 
   func validate() throws {
     if shared.format == .markdown { throw ValidationError("--format markdown is for plan") }
+    if shared.paths.isEmpty { throw ValidationError("give at least one file or folder") }
     if write && check { throw ValidationError("--write and --check cannot be combined") }
     if outputDirectory != nil && (write || check) {
       throw ValidationError("--output-dir cannot be combined with --write or --check")
@@ -71,14 +75,19 @@ struct Migrate: ParsableCommand {
       throw ValidationError(
         "--output-dir cannot be combined with '-' (standard input): the result goes to standard output")
     }
-    if resource == nil && resourceMap == nil { throw ValidationError("give --resource or --resource-map") }
+    let project = try shared.projectConfiguration()
+    if resource == nil && resourceMap == nil && project?.resourceMap == nil {
+      throw ValidationError("give --resource or --resource-map (or resource-map in \(ProjectConfiguration.fileName))")
+    }
     if shared.readsStandardInput && (write || outputDirectory != nil) {
       throw ValidationError("standard input is rewritten to standard output: --write and --output-dir need files")
     }
     if let clientID, !Resource.isGUID(Array(clientID.utf8)) {
       throw ValidationError("invalid --client-id '\(clientID)': expected the GUID of a user-assigned identity")
     }
-    if strictMap && resourceMap == nil { throw ValidationError("--strict-map needs --resource-map") }
+    if strictMap == true && resourceMap == nil && project?.resourceMap == nil {
+      throw ValidationError("--strict-map needs --resource-map")
+    }
     if let resource {
       do {
         _ = try Resource(validating: resource)
@@ -90,11 +99,16 @@ struct Migrate: ParsableCommand {
 
   /// The configuration, and the map file's path and bytes; a map that cannot be read is
   /// reported at its line and column (not as a usage error) and the run stops with status 2.
-  private func makeConfiguration() throws -> (RewriteConfiguration, (path: String, bytes: [UInt8])?) {
+  private func makeConfiguration(project: ProjectConfiguration?) throws -> (
+    RewriteConfiguration, (path: String, bytes: [UInt8])?
+  ) {
     let map: ResourceMap
     let mapFile: (path: String, bytes: [UInt8])?
+    // The configuration's map and strictness apply unless the command line gives its own.
+    let mapPath = resourceMap ?? project?.resourceMap
+    let strict = mapPath != nil && (strictMap ?? project?.strictMap ?? false)
     do {
-      (map, mapFile) = try ResourceMapOption.load(path: resourceMap, resource: resource, strict: strictMap)
+      (map, mapFile) = try ResourceMapOption.load(path: mapPath, resource: resource, strict: strict)
     } catch {
       throw ExitCode(2)
     }
@@ -105,12 +119,14 @@ struct Migrate: ParsableCommand {
   }
 
   func run() throws {
-    let (configuration, mapFile) = try makeConfiguration()
+    let project = try shared.projectConfiguration()
+    let (configuration, mapFile) = try makeConfiguration(project: project)
     var options = Frontend.Options(command: .migrate, configuration: configuration)
     options.resourceMapFile = mapFile
-    shared.apply(to: &options)
+    shared.apply(to: &options, project: project)
     options.output = write ? .inPlace : outputDirectory.map { .directory($0) } ?? .none
-    if let baseline {
+    // The configuration's baseline applies too: what check accepts, migrate leaves alone.
+    if let baseline = baseline ?? project?.baseline {
       do {
         options.baseline = try Baseline(contentsOf: baseline)
       } catch {

@@ -51,16 +51,18 @@ struct Plan: ParsableCommand {
   }
 
   func run() throws {
-    let (map, mapFile) = try ResourceMapOption.load(path: resourceMap, resource: resource, strict: false)
+    let project = try shared.projectConfiguration()
+    let (map, mapFile) = try ResourceMapOption.load(
+      path: resourceMap ?? project?.resourceMap, resource: resource, strict: false)
     var options = Frontend.Options(
       command: .plan, configuration: RewriteConfiguration(extraKeyHeaders: shared.headers, resources: map))
-    shared.apply(to: &options)
+    shared.apply(to: &options, project: project)
     options.resourceMapFile = mapFile
     let reporter = PlanReporter(format: planFormat)
     let summary =
       shared.readsStandardInput
       ? Frontend(options: options).runStandardInput(reporter: reporter, output: nil)
-      : Frontend(options: options).run(paths: shared.paths, reporter: reporter)
+      : Frontend(options: options).run(paths: shared.pathsOrCurrentFolder, reporter: reporter)
     if let emitMap {
       do {
         try FileSystem.replace(emitMap, with: reporter.mapSkeleton(current: map), expected: nil)

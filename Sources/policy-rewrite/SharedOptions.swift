@@ -8,17 +8,20 @@ import PolicyRewriteCLI
 
 /// Options that `migrate` and `check` share: what to read and how to report.
 struct SharedOptions: ParsableArguments {
-  @Argument(help: "Policy files and folders to process; '-' reads standard input.")
-  var paths: [String]
+  @Argument(help: "Policy files and folders to process; '-' reads standard input (check and plan: default '.').")
+  var paths: [String] = []
 
   @Option(
     name: .customLong("include"),
-    help: ArgumentHelp("Also select files matching GLOB (repeatable; ** matches folders).", valueName: "GLOB"))
+    help: ArgumentHelp(
+      "Also select files matching GLOB, written from the current folder (repeatable; ** matches folders).",
+      valueName: "GLOB"))
   var includes: [String] = []
 
   @Option(
     name: .customLong("exclude"),
-    help: ArgumentHelp("Skip files and folders matching GLOB (repeatable).", valueName: "GLOB"))
+    help: ArgumentHelp(
+      "Skip files and folders matching GLOB, written from the current folder (repeatable).", valueName: "GLOB"))
   var excludes: [String] = []
 
   @Option(
@@ -53,7 +56,6 @@ struct SharedOptions: ParsableArguments {
 
   func validate() throws {
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-    if paths.isEmpty { throw ValidationError("give at least one file or folder") }
     if stdinFilename != nil && !readsStandardInput { throw ValidationError("--stdin-filename needs '-' as the path") }
     if paths.contains("-") && paths.count > 1 {
       throw ValidationError("'-' (standard input) cannot be combined with other paths")
@@ -65,8 +67,26 @@ struct SharedOptions: ParsableArguments {
 
   var readsStandardInput: Bool { paths == ["-"] }
 
-  func apply(to options: inout Frontend.Options) {
-    options.walker = FileWalker(includes: includes, excludes: excludes)
+  /// The paths to run on: `.` when none is given (check and plan).
+  var pathsOrCurrentFolder: [String] { paths.isEmpty ? ["."] : paths }
+
+  /// The repository's `.policy-rewrite.json`; a broken one is reported at its line and column
+  /// and ends the run with status 2.
+  func projectConfiguration() throws -> ProjectConfiguration? {
+    do {
+      return try ProjectConfiguration.current()
+    } catch {
+      StandardError.writeLine(error.text)
+      throw ExitCode(2)
+    }
+  }
+
+  func apply(to options: inout Frontend.Options, project: ProjectConfiguration? = nil) {
+    // A list given on the command line replaces the configuration's list.
+    let (include, includeBase) = includes.isEmpty ? (project?.include ?? [], project?.base ?? "") : (includes, "")
+    let (exclude, excludeBase) = excludes.isEmpty ? (project?.exclude ?? [], project?.base ?? "") : (excludes, "")
+    options.walker = FileWalker(
+      includes: include, excludes: exclude, includeBase: includeBase, excludeBase: excludeBase)
     if let jobs { options.jobs = jobs }
     options.requiresFiles = requiresFiles
     options.standardInputPath = stdinFilename

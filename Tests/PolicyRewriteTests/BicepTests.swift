@@ -305,7 +305,7 @@ struct InfrastructureCommandTests {
       let result = run(["migrate", "--resource", CLI.resource, "."], cwd: root)
       #expect(
         result.stderr.contains(
-          "no longer referenced (delete them and their Key Vault secrets after the switch): orders-func-key"))
+          "no longer referenced (delete them and their Key Vault secrets after the switch):\n  orders-func-key\n"))
     }
   }
 }

@@ -41,7 +41,9 @@ import Testing
       build = next((s for s in runs["steps"] if "swift build -c release" in s.get("run", "")), None)
       if build is None: problems.append("no release build step")
       cache = next((s for s in runs["steps"] if s.get("uses", "").startswith("actions/cache@")), None)
-      if cache is None or "revision.outputs.sha" not in cache["with"]["key"]: problems.append("the build cache is not keyed by the commit")
+      if cache is None or "sources.outputs.hash" not in cache["with"]["key"]: problems.append("the build cache is not keyed by the sources")
+      for step in runs["steps"]:
+          if "uses" in step and not __import__("re").fullmatch(r"[^@]+@[0-9a-f]{40}", step["uses"]): problems.append(f"step {step.get('name')}: not pinned by commit")
       """)
     #expect(problems.isEmpty, "\(problems)")
   }

@@ -496,13 +496,14 @@ struct MigrateCommandTests {
       let result = run(["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root)
       #expect(result.status == 0, "stderr: \(result.stderr)")
       let lines = result.stderr.split(separator: "\n").map(String.init)
-      let cleanUp = try #require(lines.first { $0.contains("no longer referenced") }, "stderr: \(result.stderr)")
-      let kept = try #require(lines.first { $0.contains("still referenced") }, "stderr: \(result.stderr)")
-      let cleanUpNames =
-        cleanUp.split(separator: ":").last.map {
-          $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        } ?? []
-      #expect(Set(cleanUpNames) == ["orders-func-key", "payments-func-key"], "\(cleanUp)")
+      // One named value a line, indented below its heading.
+      func listed(after heading: String) throws -> [String] {
+        let start = try #require(lines.firstIndex { $0.contains(heading) }, "stderr: \(result.stderr)")
+        return lines[(start + 1)...].prefix { $0.hasPrefix("  ") }.map { $0.trimmingCharacters(in: .whitespaces) }
+      }
+      let cleanUpNames = try listed(after: "no longer referenced")
+      let kept = try listed(after: "still referenced").joined(separator: "\n")
+      #expect(cleanUpNames == ["orders-func-key", "payments-func-key"], "\(result.stderr)")
       #expect(kept.contains("shared-func-key (apis/c/policy.xml)"), "\(kept)")
       #expect(kept.contains("notify-func-key (apis/e/policy.xml)"), "\(kept)")
       #expect(!kept.contains("orders-func-key"))
@@ -520,7 +521,7 @@ struct MigrateCommandTests {
       #expect(result.status == 0)
       #expect(
         result.stderr.contains(
-          "no longer referenced (delete them and their Key Vault secrets after the switch): orders-func-key"),
+          "no longer referenced (delete them and their Key Vault secrets after the switch):\n  orders-func-key\n"),
         "stderr: \(result.stderr)")
       #expect(!result.stderr.contains("still referenced"))
     }

@@ -84,12 +84,14 @@ import Testing
         skeleton
           == "{\n  \"byNamedValue\": {\n    \"notify-func-key\": \"\",\n    \"orders-func-key\": \"\",\n    \"payments-func-key\": \"\"\n  }\n}\n"
       )
-      // Unfilled, the map is refused at the first empty entry, without usage text.
+      // Unfilled, the map is refused with every empty entry in one run, without usage text.
       let unfilled = run(["migrate", "--resource-map", "map.json", "--strict-map", "apis"], cwd: root)
       #expect(unfilled.status == 2)
       #expect(
         unfilled.stderr
-          == "map.json:3:5: error: no resource yet for 'notify-func-key': fill in the client id (a GUID or api:// URI) of its Function App's Entra ID application\n"
+          == ["notify", "orders", "payments"].enumerated().map { index, name in
+            "map.json:\(index + 3):5: error: no resource yet for '\(name)-func-key': fill in the client id (a GUID or api:// URI) of its Function App's Entra ID application\n"
+          }.joined()
       )
       let filled = skeleton.replacingOccurrences(of: "-func-key\": \"\"", with: "-func-key\": \"api://filled\"")
       try Data(filled.utf8).write(to: root.appendingPathComponent("map.json"))

@@ -113,7 +113,7 @@ struct ReadmeTests {
 
   @Test func theJSONExampleParses() throws {
     let examples = try Self.blocks().filter { $0.language == "json" }
-    #expect(examples.count == 2)
+    #expect(examples.count == 3)
     for example in examples {
       #expect(throws: Never.self) { try JSONSerialization.jsonObject(with: Data(example.body.utf8)) }
     }

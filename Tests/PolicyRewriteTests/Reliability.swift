@@ -353,7 +353,11 @@ enum Reliability {
 
   /// Every stderr line that neither is a finding of a path in `paths` nor a summary line.
   static func strayLines(_ stderr: String, paths: [String]) -> [String] {
-    stderr.split(separator: "\n", omittingEmptySubsequences: true).map(String.init).filter { line in
+    // The named values of the clean-up lists follow their heading, one an indented line.
+    var inList = false
+    return stderr.split(separator: "\n", omittingEmptySubsequences: true).map(String.init).filter { line in
+      if inList && line.hasPrefix("  ") { return false }
+      inList = line.hasPrefix("named values ")
       if line.hasPrefix("policy-rewrite ") || line.hasPrefix("named values ") || line.hasPrefix("resources: ") {
         return false
       }

@@ -4,7 +4,8 @@ import PolicyDOM
 /// Finds the named values, Key Vault secrets and backends a file declares: Terraform
 /// `azurerm_api_management_named_value`, `azurerm_key_vault_secret` and
 /// `azurerm_api_management_backend` resources, APIOps `namedValueInformation.json` and
-/// `backendInformation.json`, and Bicep `namedValues` and `backends` resources.
+/// `backendInformation.json` and `configuration.<env>.yaml`, and Bicep `namedValues` and
+/// `backends` resources.
 public enum DeclarationScanner {
   /// The declarations in one file, in file order.
   /// - Parameters:
@@ -16,6 +17,7 @@ public enum DeclarationScanner {
     case .bicep: bicep(source)
     case .apiopsNamedValue: apiops(source, path: path, backend: false)
     case .apiopsBackend: apiops(source, path: path, backend: true)
+    case .apiopsConfiguration: APIOpsConfigurationDeclarations.declarations(in: source)
     case nil: []
     }
   }
@@ -29,13 +31,14 @@ public enum DeclarationScanner {
         || source.containsLiteral("management_backend")
     case .bicep: source.containsLiteral("Microsoft.ApiManagement/service/")
     case .apiopsNamedValue, .apiopsBackend: true
+    case .apiopsConfiguration: source.containsLiteral("namedValues:") || source.containsLiteral("backends:")
     case nil: false
     }
   }
 
   /// The kinds of file that can declare named values, secrets and backends.
   private enum Kind {
-    case terraform, bicep, apiopsNamedValue, apiopsBackend
+    case terraform, bicep, apiopsNamedValue, apiopsBackend, apiopsConfiguration
 
     init?(path: String) {
       // The file name's bytes: a split of the path as a String costs more than the file's search.
@@ -51,6 +54,8 @@ public enum DeclarationScanner {
         self = .apiopsNamedValue
       } else if equals("backendInformation.json") {
         self = .apiopsBackend
+      } else if name.starts(with: Array("configuration.".utf8)), ends(".yaml") || ends(".yml") {
+        self = .apiopsConfiguration
       } else {
         return nil
       }

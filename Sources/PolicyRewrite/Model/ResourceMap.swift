@@ -33,6 +33,10 @@ public struct ResourceMap: Sendable, Hashable {
   /// Whether every injection must be resolved by a `byNamedValue` or `byPath` entry
   /// (`--strict-map`): falling back to the default is then an error for that file.
   public var requiresMapEntry = false
+  /// The names of the named values declared in Terraform, by resource address: a key written
+  /// as `{{${azurerm_api_management_named_value.X.name}}}` is looked up in ``byNamedValue``
+  /// under the name that resource declares.
+  public var terraformNamedValues: [String: String] = [:]
 
   /// Creates a map.
   public init(
@@ -52,6 +56,9 @@ public struct ResourceMap: Sendable, Hashable {
     public var line: Int
     /// The 1-based column (in characters) in the map file, when known.
     public var column: Int
+    /// The map's other problems, in file order: a skeleton from `plan --emit-map` is reported
+    /// whole, not one entry per run.
+    public var others: [InvalidMap] = []
 
     /// Creates an error with its description and where in the map it is.
     public init(description: String, line: Int = 1, column: Int = 1) {
@@ -102,13 +109,29 @@ public struct ResourceMap: Sendable, Hashable {
         throw invalid("'\(key)' must be an object of NAME: R", at: JSONSyntax.offset(ofString: key, in: json))
       }
       var result: [(String, Resource)] = []
-      for name in table.keys.sorted() { result.append((name, try resource(table[name], named: name))) }
+      for name in table.keys.sorted() {
+        do {
+          result.append((name, try resource(table[name], named: name)))
+        } catch {
+          failures.append(error)
+        }
+      }
       return result
     }
-    let defaultResource = try object["default"].map { value throws(InvalidMap) in try resource(value, named: "default")
+    var failures: [InvalidMap] = []
+    var defaultResource: Resource?
+    do {
+      defaultResource = try object["default"].map { value throws(InvalidMap) in try resource(value, named: "default") }
+    } catch {
+      failures.append(error)
     }
     let byNamedValue = Dictionary(try entries("byNamedValue"), uniquingKeysWith: { first, _ in first })
     let byPath = try entries("byPath").map { (Glob($0.0), $0.1) }
+    failures.sort { ($0.line, $0.column) < ($1.line, $1.column) }
+    if var first = failures.first {
+      first.others = Array(failures.dropFirst())
+      throw first
+    }
     self.init(defaultResource: defaultResource, byNamedValue: byNamedValue, byPath: byPath)
   }
 
@@ -125,8 +148,11 @@ public struct ResourceMap: Sendable, Hashable {
   ///   - namedValue: The display name of the named value that holds the key.
   ///   - path: The file's path: absolute when ``baseDirectory`` is set, else as given.
   public func resolve(namedValue: String?, path: String) -> ResourceResolution {
-    if let namedValue, let resource = byNamedValue[namedValue] {
-      return ResourceResolution(resource: resource, source: .namedValue, entry: namedValue)
+    let name = namedValue.map { reference in
+      Declaration.terraformAddress(inReference: reference).flatMap { terraformNamedValues[$0] } ?? reference
+    }
+    if let name, let resource = byNamedValue[name] {
+      return ResourceResolution(resource: resource, source: .namedValue, entry: name)
     }
     if let relative = pathForGlobs(path), let match = byPath.first(where: { $0.glob.matches(relative) }) {
       return ResourceResolution(resource: match.resource, source: .path, entry: match.glob.pattern)
@@ -149,7 +175,7 @@ public struct ResourceMap: Sendable, Hashable {
   public static func == (lhs: ResourceMap, rhs: ResourceMap) -> Bool {
     lhs.defaultResource == rhs.defaultResource && lhs.byNamedValue == rhs.byNamedValue
       && lhs.baseDirectory == rhs.baseDirectory && lhs.defaultIsFromCommandLine == rhs.defaultIsFromCommandLine
-      && lhs.requiresMapEntry == rhs.requiresMapEntry
+      && lhs.requiresMapEntry == rhs.requiresMapEntry && lhs.terraformNamedValues == rhs.terraformNamedValues
       && lhs.byPath.map(\.glob) == rhs.byPath.map(\.glob) && lhs.byPath.map(\.resource) == rhs.byPath.map(\.resource)
   }
 

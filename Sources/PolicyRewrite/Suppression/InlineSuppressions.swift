@@ -29,24 +29,31 @@ public struct InlineSuppressions: Sendable {
   /// Findings about malformed suppressions.
   public private(set) var problems: [Finding] = []
 
-  static let marker: StaticString = "policy-rewrite: ignore"
+  static let marker: StaticString = "policy-rewrite:"
 
-  /// Reads the suppression comments of a file.
+  /// Reads the suppression comments of a file. The spaces of `policy-rewrite: ignore RULE
+  /// (reason)` may be left out (`<!--policy-rewrite:ignore RULE(reason)-->`).
   public init(_ source: [UInt8]) {
     guard source.containsLiteral(Self.marker) else { return }
     let lines = LineMap(source)
     var offset = 0
-    var found: [(offset: Int, end: Int)] = []
+    var found: [(offset: Int, text: Int, end: Int)] = []
     while let start = source.firstOffset(of: Self.marker, from: offset) {
       let end = source[start...].firstIndex(of: .lineFeed) ?? source.count
-      found.append((start, end))
-      offset = end
+      var word = start + Self.marker.utf8CodeUnitCount
+      while word < end, source[word] == .space || source[word] == .tab { word += 1 }
+      if source.hasLiteral("ignore", at: word) {
+        found.append((start, word + 6, end))
+        offset = end
+      } else {
+        offset = start + 1
+      }
     }
     let commentLines = Set(found.map { lines.location(of: $0.offset).line })
-    for (start, end) in found {
+    for (start, textStart, end) in found {
       let (line, column) = lines.location(of: start)
       guard Self.isComment(source, before: start) else { continue }
-      let text = String(decoding: source[(start + Self.marker.utf8CodeUnitCount)..<end], as: UTF8.self)
+      let text = String(decoding: source[textStart..<end], as: UTF8.self)
       let target = Self.targetLine(after: end, in: source, lines: lines, skipping: commentLines)
       switch Self.parse(text) {
       case .success(let (rules, reason)):
@@ -129,7 +136,13 @@ public struct InlineSuppressions: Sendable {
     }
     var rules = Set<Rule>()
     for name in rest[..<open].split(separator: ",").map({ $0.trimmingXMLSpace }) where !name.isEmpty {
-      guard let rule = Rule(rawValue: name) else { return .failure("unknown rule '\(name)' in a suppression") }
+      guard let rule = Rule(rawValue: name) else {
+        var message = "unknown rule '\(name)' in a suppression"
+        if let nearest = NameSuggestion.closest(to: String(name), among: Rule.allCases.map(\.rawValue)) {
+          message += "; did you mean '\(nearest)'?"
+        }
+        return .failure(message)
+      }
       guard !rule.isFailure else { return .failure("rule '\(name)' is an error and cannot be suppressed") }
       rules.insert(rule)
     }

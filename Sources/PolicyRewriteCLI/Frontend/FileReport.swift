@@ -29,6 +29,10 @@ public struct FileReport: Sendable {
   public var suppressed: [SuppressedFinding] = []
   /// Whether the file is one of the run's inputs (not the resource map), counted as scanned.
   public var isInput = true
+  /// Keys that the backends' credentials in the file send (`plan`).
+  public var backendKeys: [BackendKey] = []
+  /// The backend ids the file's policies set (`plan`).
+  public var backendIDs: Set<String> = []
 
   /// Creates an empty report for `path`.
   public init(path: String) {

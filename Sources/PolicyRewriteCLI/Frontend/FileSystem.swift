@@ -191,6 +191,30 @@ public enum FileSystem {
     return (bytes, stamp(info))
   }
 
+  /// Reads a file named by an option (a resource map, the configuration file): unlike a
+  /// policy, it may be a symbolic link, or a pipe the shell handed over (`--resource-map <(…)`
+  /// names `/dev/fd/63`; `/dev/stdin`), since nothing is written back to it. A named FIFO
+  /// elsewhere is refused without blocking (nothing may be writing to it), as are folders and
+  /// devices.
+  public static func readOptionFile(_ path: String) throws(FileSystemError) -> [UInt8] {
+    let bytes = Array(path.utf8)
+    let fd = withPath(bytes) { open($0, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) }
+    guard fd >= 0 else { throw .errno("cannot open", bytes) }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw .errno("cannot stat", bytes) }
+    let type = info.st_mode & S_IFMT
+    let handedOver = path.hasPrefix("/dev/fd/") || path.hasPrefix("/proc/self/fd/") || path == "/dev/stdin"
+    guard type == S_IFREG || (handedOver && (type == S_IFIFO || type == S_IFSOCK)) else {
+      throw FileSystemError(path: bytes, reason: "not a regular file")
+    }
+    if type != S_IFREG {
+      // The shell's pipe has its writer: wait for it.
+      _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+    }
+    return try readAll(fd, sizeHint: type == S_IFREG ? Int(info.st_size) : 0, path: bytes)
+  }
+
   /// Reads standard input to its end.
   public static func readStandardInput() throws(FileSystemError) -> [UInt8] {
     try readAll(0, sizeHint: 0, path: Array("<stdin>".utf8))

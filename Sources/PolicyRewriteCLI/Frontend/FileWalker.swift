@@ -7,6 +7,11 @@ import PolicyRewrite
 /// skipped, and symbolic links are never followed. A file is selected when its name matches
 /// a default pattern or an `--include` glob, and no `--exclude` glob; files named on the
 /// command line are always taken unless excluded. The result is sorted by path.
+///
+/// `--include` and `--exclude` globs are matched as typed from the current folder (globs of
+/// `.policy-rewrite.json` from its folder): a file matches when the glob matches its path from
+/// there, or its path below the folder named on the command line. A glob without a leading `/`
+/// may match at any folder boundary, as in `.gitignore`.
 public struct FileWalker: Sendable {
   /// A file to process.
   ///
@@ -62,31 +67,66 @@ public struct FileWalker: Sendable {
   public static let skippedFolders: Set<String> = [".git", ".terraform", "node_modules", ".build"]
   private static let skippedFolderNames = skippedFolders.map { Array($0.utf8) }
 
+  /// A glob and the path from the folder it is written from to the current folder.
+  private struct Anchored: Sendable {
+    var glob: Glob
+    var prefix: [[UInt8]]
+  }
+
   private let patterns: [Glob]
-  private let includes: [Glob]
-  private let excludes: [Glob]
+  private let includes: [Anchored]
+  private let excludes: [Anchored]
 
   /// Creates a walker.
   /// - Parameters:
   ///   - includes: Globs that add files to the default selection.
   ///   - excludes: Globs that remove files and folders.
   ///   - patterns: The default selection.
-  public init(includes: [String] = [], excludes: [String] = [], patterns: [String] = FileWalker.defaultPatterns) {
+  ///   - includeBase: The current folder's path from the folder the `includes` are written
+  ///     from (empty: the current folder; `.policy-rewrite.json` globs are written from its folder).
+  ///   - excludeBase: The same for `excludes`.
+  public init(
+    includes: [String] = [], excludes: [String] = [], patterns: [String] = FileWalker.defaultPatterns,
+    includeBase: String = "", excludeBase: String = ""
+  ) {
     self.patterns = patterns.map(Glob.init)
-    self.includes = includes.map(Glob.init)
-    self.excludes = excludes.map(Glob.init)
+    self.includes = includes.map { Anchored(glob: Glob($0), prefix: Glob.components(of: includeBase)) }
+    self.excludes = excludes.map { Anchored(glob: Glob($0), prefix: Glob.components(of: excludeBase)) }
   }
 
   /// Whether a file found while walking is selected.
-  public func selects(_ relativePath: String) -> Bool { selects(components: Glob.components(of: relativePath)) }
-
-  private func selects(components: [[UInt8]]) -> Bool {
-    if isExcluded(components) { return false }
-    return patterns.contains { $0.matches(components: components) }
-      || includes.contains { $0.matches(components: components) }
+  public func selects(_ relativePath: String) -> Bool {
+    selects(components: Glob.components(of: relativePath), base: nil)
   }
 
-  private func isExcluded(_ components: [[UInt8]]) -> Bool { excludes.contains { $0.matches(components: components) } }
+  /// - Parameter base: The components of the walked argument from the current folder, `nil`
+  ///   when it is not below the current folder.
+  private func selects(components: [[UInt8]], base: [[UInt8]]?) -> Bool {
+    if isExcluded(components, base: base) { return false }
+    return patterns.contains { $0.matches(components: components) }
+      || Self.matches(includes, components, base: base)
+  }
+
+  private func isExcluded(_ components: [[UInt8]], base: [[UInt8]]?) -> Bool {
+    Self.matches(excludes, components, base: base)
+  }
+
+  /// Whether a glob matches the path below the argument, or the path from its own folder.
+  private static func matches(_ globs: [Anchored], _ components: [[UInt8]], base: [[UInt8]]?) -> Bool {
+    globs.contains { anchored in
+      if anchored.glob.matches(components: components) { return true }
+      guard let base, !(base.isEmpty && anchored.prefix.isEmpty) else { return false }
+      return anchored.glob.matches(components: anchored.prefix + base + components)
+    }
+  }
+
+  /// The components of a normalized argument from the current folder, or `nil` when it is
+  /// not below it.
+  private static func base(of root: String) -> [[UInt8]]? {
+    let components = Glob.components(of: root)
+    if root.hasPrefix("/") || components.contains(Array("..".utf8)) { return nil }
+    return components
+  }
 
   /// Walks `arguments` and returns the selected files, sorted by path, and the problems met.
   /// - Parameters:
@@ -103,12 +143,15 @@ public struct FileWalker: Sendable {
       case .file:
         let components = root.split(separator: "/")
         let relative = root.hasPrefix("/") || components.contains("..") ? String(components.last ?? "") : root
-        if !isExcluded(Glob.components(of: root)) {
+        let excluded =
+          isExcluded(Glob.components(of: root), base: nil)
+          || Self.base(of: root).map { Self.matches(excludes, [], base: $0) } ?? false
+        if !excluded {
           items.append(Item(path: rootBytes, relativePath: Array(relative.utf8), isExplicit: true))
         }
       case .directory:
         var met: [Problem] = []
-        walkTree(rootBytes, jobs: jobs, into: &items, problems: &met)
+        walkTree(rootBytes, base: Self.base(of: root), jobs: jobs, into: &items, problems: &met)
         // In the order one thread walking depth first meets them, whatever the threads.
         problems += met.sorted {
           Glob.components(of: $0.path).lexicographicallyPrecedes(Glob.components(of: $1.path)) {
@@ -153,13 +196,17 @@ public struct FileWalker: Sendable {
     var path: [UInt8]
     var relative: [UInt8]
     var components: [[UInt8]]
+    /// The argument's components from the current folder (see ``FileWalker/base(of:)``).
+    var base: [[UInt8]]?
   }
 
   /// Walks the folder `root` and everything below it. With more than one job, folders are
   /// listed level by level until there are enough to share, and each is then walked whole on
   /// one thread; the results are put together in folder order, as one thread would find them.
-  private func walkTree(_ root: [UInt8], jobs: Int, into items: inout [Item], problems: inout [Problem]) {
-    var pending = [Folder(path: root, relative: [], components: [])]
+  private func walkTree(
+    _ root: [UInt8], base: [[UInt8]]?, jobs: Int, into items: inout [Item], problems: inout [Problem]
+  ) {
+    var pending = [Folder(path: root, relative: [], components: [], base: base)]
     while jobs > 1, !pending.isEmpty, pending.count < jobs * 8 {
       var next: [Folder]? = []
       for folder in pending {
@@ -205,17 +252,18 @@ public struct FileWalker: Sendable {
       entryComponents[last] = entry.name
       switch entry.kind {
       case .directory:
-        if Self.skippedFolderNames.contains(entry.name) || isExcluded(entryComponents) { continue }
+        if Self.skippedFolderNames.contains(entry.name) || isExcluded(entryComponents, base: folder.base) { continue }
         let subfolder = Folder(
           path: inWorkingDirectory ? entry.name : Self.joined(directory, entry.name),
-          relative: relative.isEmpty ? entry.name : Self.joined(relative, entry.name), components: entryComponents)
+          relative: relative.isEmpty ? entry.name : Self.joined(relative, entry.name), components: entryComponents,
+          base: folder.base)
         if deferred != nil {
           deferred?.append(subfolder)
         } else {
           walkDirectory(subfolder, into: &items, problems: &problems, deferring: &deferred)
         }
       case .file:
-        guard selects(components: entryComponents) else { continue }
+        guard selects(components: entryComponents, base: folder.base) else { continue }
         let path = inWorkingDirectory ? entry.name : Self.joined(directory, entry.name)
         items.append(
           Item(path: path, relativeStart: path.count - relative.count - entry.name.count - (relative.isEmpty ? 0 : 1)))

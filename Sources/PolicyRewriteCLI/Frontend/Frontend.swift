@@ -97,6 +97,25 @@ public struct Frontend: Sendable {
   /// Processes `paths` and reports every file to `reporter`, in path order.
   /// - Returns: The run's totals.
   public func run(paths: [String], reporter: any Reporter) -> RunSummary {
+    if options.output != .none, options.configuration.resources.requiresMapEntry,
+      let refused = StrictMapGate(frontend: self).refusal(paths: paths)
+    {
+      // Run-wide decisions first: under --strict-map an unresolved key stops the whole run
+      // before the first file is written.
+      var tracker = SummaryTracker(output: options.output)
+      for report in refused {
+        tracker.add(report)
+        reporter.report(report)
+      }
+      let summary = tracker.summary
+      reporter.finish(summary)
+      return summary
+    }
+    return runFiles(paths: paths, reporter: reporter)
+  }
+
+  /// ``run(paths:reporter:)`` after the run-wide checks.
+  func runFiles(paths: [String], reporter: any Reporter) -> RunSummary {
     if options.output != .none { TemporaryFiles.shared.removeOnInterrupt() }
     var tracker = SummaryTracker(output: options.output)
     var output = options.output
@@ -114,7 +133,12 @@ public struct Frontend: Sendable {
       }
     }
     var (selected, problems) = options.walker.walk(paths, jobs: min(options.jobs, Self.maximumJobs))
-    if case .directory = output {
+    if case .directory(let folder) = output {
+      // The copies of an earlier run are not inputs (`--output-dir out .` run twice).
+      let skipped = Self.outputFolderPrefixes(folder, inputs: paths)
+      if !skipped.isEmpty {
+        selected.removeAll { item in skipped.contains { item.path.starts(with: $0) } }
+      }
       // Two inputs with one relative path would overwrite each other's copy.
       var seen = Set<[UInt8]>()
       var unique: [FileWalker.Item] = []
@@ -151,7 +175,7 @@ public struct Frontend: Sendable {
     let roots = paths.map { FileWalker.normalize($0, workingDirectory: workingDirectory) }
     var scannedArguments = Set<Int?>()
     let progress = ProgressBar(total: items.count, enabled: options.showsProgress)
-    let frontend = withAuthorizationContext(items)
+    let frontend = withAuthorizationContext(items).withTerraformNames(items)
     OrderedParallel.run(
       count: items.count, jobs: min(options.jobs, Self.maximumJobs),
       work: { index in frontend.process(items[index], output: destination) },
@@ -183,7 +207,7 @@ public struct Frontend: Sendable {
     if let map = options.resourceMapFile, options.command != .check {
       let audit = MapAudit(
         map: options.configuration.resources, path: map.path, bytes: map.bytes, usedEntries: tracker.usedMapEntries,
-        namedValues: tracker.keyNamedValues)
+        namedValues: tracker.keyNamedValues, unresolvedNamedValues: tracker.unresolvedNamedValues)
       let report = audit.report()
       if !report.findings.isEmpty {
         tracker.add(report)
@@ -245,6 +269,25 @@ public struct Frontend: Sendable {
       }
     }
     return folder
+  }
+
+  /// The output folder as it appears below each input folder that holds it, with a final `/`:
+  /// the walked paths that start with one of these are earlier copies, not inputs.
+  static func outputFolderPrefixes(_ folder: String, inputs: [String]) -> [[UInt8]] {
+    guard let physical = FileSystem.resolved(Array(folder.utf8)) else { return [] }
+    let workingDirectory = FileSystem.currentDirectory().map(FileSystem.display)
+    var prefixes: [[UInt8]] = []
+    for input in inputs {
+      let root = FileWalker.normalize(input, workingDirectory: workingDirectory)
+      guard FileSystem.kind(of: root) == .directory, let resolvedRoot = FileSystem.resolved(Array(root.utf8)) else {
+        continue
+      }
+      let base = resolvedRoot == [.slash] ? resolvedRoot : resolvedRoot + [.slash]
+      guard physical.count > base.count, physical.starts(with: base) else { continue }
+      let below = Array(physical[base.count...])
+      prefixes.append((root == "." ? below : Array(root.utf8) + [.slash] + below) + [.slash])
+    }
+    return prefixes
   }
 
   /// Migrates or checks standard input.
@@ -354,6 +397,7 @@ public struct Frontend: Sendable {
       report.isPolicy = false
       // A named value that a file of another kind references must not be listed for deletion.
       report.referencedNamedValues = FileReport.namedValueReferences(in: bytes)
+      if options.command == .plan { report.backendIDs = BackendKey.backendIDs(in: bytes) }
       // An XML file named on the command line that is not a policy is said to be so (an error
       // with --require-files); other file types without a policy pass in silence (pre-commit
       // hands over every changed file).
@@ -391,7 +435,11 @@ public struct Frontend: Sendable {
     report.reviewCount = result.reviewCount
     report.injections = result.injections
     if options.command != .plan { applySuppressions(to: &report, source: bytes, accepted: acceptedByMigrate) }
-    if options.command == .plan { Self.planView(of: &report) }
+    if options.command == .plan {
+      Self.planView(of: &report)
+      report.backendKeys = BackendKey.keys(in: bytes, findings: report.findings, declarations: report.declarations)
+      report.backendIDs = BackendKey.backendIDs(in: bytes)
+    }
     report.referencedNamedValues = FileReport.namedValueReferences(in: result.output)
     guard result.changed else { return bytes }
     report.changed = true
@@ -437,7 +485,7 @@ public struct Frontend: Sendable {
 }
 
 /// Adds up reports and keeps what the named-value clean-up list needs.
-private struct SummaryTracker {
+struct SummaryTracker {
   private var totals = RunSummary()
 
   init(output: Frontend.Output) {
@@ -481,6 +529,8 @@ private struct SummaryTracker {
           line: record.line, column: record.column, section: record.section))
     }
   }
+  /// The named values of this run's injections that no map entry resolves.
+  private(set) var unresolvedNamedValues = Set<String>()
 
   mutating func add(_ report: FileReport) {
     totals.add(report)
@@ -488,7 +538,10 @@ private struct SummaryTracker {
     for name in report.referencedNamedValues where referencedBy[name] == nil { referencedBy[name] = report.path }
     for record in report.injections {
       if let entry = record.resolution.entry { usedMapEntries.insert(entry) }
-      if case .namedValue(let name) = record.key { keyNamedValues.insert(name) }
+      if case .namedValue(let name) = record.key {
+        keyNamedValues.insert(name)
+        if record.resolution.entry == nil { unresolvedNamedValues.insert(name) }
+      }
       if record.outcome == .rewritten, let resource = record.resolution.resource {
         totals.audiences[resource.value, default: [:]][record.resolution.source, default: 0] += 1
       }

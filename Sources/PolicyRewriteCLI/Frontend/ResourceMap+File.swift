@@ -12,14 +12,17 @@ extension ResourceMap {
   /// - Throws: ``InvalidMap`` when the bytes are not a valid map.
   public init(contentsOf path: String, bytes: [UInt8]) throws(InvalidMap) {
     try self.init(json: bytes)
-    baseDirectory = FileSystem.parent(of: FileSystem.absolutePath(path))
+    // A map read through a pipe (`<(…)`, `/dev/stdin`) has no folder of its own: its globs
+    // are relative to the current folder.
+    let piped = path.hasPrefix("/dev/") || path.hasPrefix("/proc/")
+    baseDirectory = piped ? FileSystem.absolutePath(".") : FileSystem.parent(of: FileSystem.absolutePath(path))
   }
 
   /// The bytes of the map file at `path`.
   /// - Throws: ``InvalidMap`` when it cannot be read.
   public static func read(_ path: String) throws(InvalidMap) -> [UInt8] {
     do {
-      return try FileSystem.read(path).bytes
+      return try FileSystem.readOptionFile(path)
     } catch {
       throw InvalidMap(description: "cannot read the resource map: \(error.reason)")
     }

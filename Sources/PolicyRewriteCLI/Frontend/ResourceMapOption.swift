@@ -19,7 +19,9 @@ public enum ResourceMapOption {
         map = try ResourceMap(contentsOf: path, bytes: bytes)
         file = (path, bytes)
       } catch {
-        StandardError.writeLine("\(path):\(error.line):\(error.column): error: \(error.description)")
+        for problem in [error] + error.others {
+          StandardError.writeLine("\(path):\(problem.line):\(problem.column): error: \(problem.description)")
+        }
         throw Failure()
       }
     }

@@ -55,9 +55,11 @@ public struct RunSummary: Sendable, Hashable {
     } else if report.isPolicy {
       unchanged += 1
     }
-    if report.needsReview { needingReview += 1 }
+    // A folder or the resource map is not a file to review, and a path that is missing is
+    // an error, not a finding in a file.
+    if report.needsReview && report.isInput { needingReview += 1 }
     suppressed += report.suppressed.count
-    let counted = report.findings.filter { $0.severity != .note }
+    let counted = report.findings.filter { $0.severity != .note && (report.isInput || $0.rule != .ioError) }
     if !counted.isEmpty { withFindings += 1 }
     findings += counted.count
   }

@@ -17,6 +17,9 @@ public struct MigrationInventory: Sendable, Encodable {
     public var review: Int
     /// Injections an error in their file blocks.
     public var blocked: Int
+    /// Injections with no resource yet (`none`): the migration rewrites them once the map or
+    /// `--resource` gives one, so they are not counted as rewritten.
+    public var unresolved = 0
     /// The Function Apps it reaches: `backend NAME (URL)` or a URL, as the policies say.
     public var functionApps: [String]
     /// The scopes of the files that send it (global, product, api, operation, fragment).
@@ -77,15 +80,36 @@ public struct MigrationInventory: Sendable, Encodable {
   public init() {}
 
   /// Adds one file's report.
-  mutating func add(_ report: FileReport, backends: [String: String]) {
+  /// - Parameter terraformNames: The names of the named values declared in Terraform, by
+  ///   resource address: a key that references one is listed under that name.
+  ///   - backendUsers: The files whose policies set each backend id.
+  mutating func add(
+    _ report: FileReport, backends: [String: String], terraformNames: [String: String] = [:],
+    backendUsers: [String: [String]] = [:]
+  ) {
     for finding in report.findings where finding.severity != .note {
+      var message = finding.message
+      if finding.rule == .backendCredentials,
+        let backend = report.backendKeys.first(where: { $0.line == finding.line })?.backend
+      {
+        let users = backendUsers[backend] ?? []
+        message +=
+          users.isEmpty
+          ? " (no scanned policy sets backend-id=\"\(backend)\")"
+          : " (policies with backend-id=\"\(backend)\": \(users.joined(separator: ", ")))"
+      }
       reviewItems.append(
         ReviewItem(
-          path: report.path, line: finding.line, column: finding.column, rule: finding.rule.rawValue,
-          message: finding.message))
+          path: report.path, line: finding.line, column: finding.column, rule: finding.rule.rawValue, message: message))
     }
+    for backendKey in report.backendKeys { add(backendKey, in: report.path, backends: backends) }
     for record in report.injections {
-      let label = record.key.label
+      var label = record.key.label
+      if case .namedValue(let reference) = record.key,
+        let address = Declaration.terraformAddress(inReference: reference), let name = terraformNames[address]
+      {
+        label = name
+      }
       var key =
         byKey[label]
         ?? Key(
@@ -94,6 +118,8 @@ public struct MigrationInventory: Sendable, Encodable {
       if byKey[label] == nil { order.append(label) }
       key.injections += 1
       switch record.outcome {
+      // With no resource (`none`) the migration cannot rewrite it yet.
+      case .rewritten where record.resolution.resource == nil: key.unresolved += 1
       case .rewritten: key.rewritten += 1
       case .review: key.review += 1
       case .blocked, .accepted: key.blocked += 1
@@ -123,6 +149,31 @@ public struct MigrationInventory: Sendable, Encodable {
       }
       byKey[label] = key
     }
+  }
+
+  /// Adds a key that a backend's credentials send: one injection left for review, in the
+  /// `backend` scope, reaching that backend's Function App.
+  private mutating func add(_ backendKey: BackendKey, in path: String, backends: [String: String]) {
+    let label = backendKey.namedValue ?? "<backend credentials>"
+    var key =
+      byKey[label]
+      ?? Key(
+        key: label, kind: backendKey.namedValue == nil ? "literal" : "namedValue", injections: 0, rewritten: 0,
+        review: 0, blocked: 0, functionApps: [], scopes: [], files: [], resources: [], declarations: [])
+    if byKey[label] == nil { order.append(label) }
+    key.injections += 1
+    key.review += 1
+    if let backend = backendKey.backend {
+      let app = "backend \(backend)" + (backends[backend].map { " (\($0))" } ?? "")
+      if !key.functionApps.contains(app) { key.functionApps.append(app) }
+    }
+    if !key.scopes.contains("backend") { key.scopes.append("backend") }
+    if let index = key.files.firstIndex(where: { $0.path == path }) {
+      key.files[index].lines.append(backendKey.line)
+    } else {
+      key.files.append(File(path: path, scope: "backend", lines: [backendKey.line]))
+    }
+    byKey[label] = key
   }
 
   /// Fills in declarations and the order of the keys once every file is in.

@@ -9,8 +9,9 @@ import PolicyRewrite
 ///
 /// GitHub shows at most 10 annotations of each type per step, so the first 10 errors,
 /// warnings and notices become annotations and the rest are printed as plain lines; the
-/// totals close the output, and when `GITHUB_STEP_SUMMARY` is set a Markdown table of every
-/// finding is appended to it.
+/// totals close the output, and when `GITHUB_STEP_SUMMARY` is set a Markdown summary is
+/// appended to it: the count per rule, then the first findings, then how many more there are
+/// (GitHub refuses a step summary over 1 MiB, exactly on a first run over a large repository).
 ///
 /// Nothing from a file reaches the runner as a command: annotation properties and messages
 /// are escaped (`Escaping.workflowProperty`, `Escaping.workflowData`), and plain lines and
@@ -19,6 +20,11 @@ import PolicyRewrite
 /// summary is escaped as Markdown.
 final class GitHubReporter: Reporter {
   static let annotationLimit = 10
+  /// The most findings listed in the job summary.
+  static let summaryRowLimit = 1_000
+  /// The most bytes of findings listed in the job summary: with the counts per rule and the
+  /// totals, the summary stays well under GitHub's 1 MiB.
+  static let summaryTableBudget = 512 * 1024
 
   private let command: Frontend.Command
   private let diff: Bool
@@ -26,6 +32,9 @@ final class GitHubReporter: Reporter {
   private let errors: ByteStream
   private var annotated: [Severity: Int] = [:]
   private var table: [String] = []
+  private var tableBytes = 0
+  private var unlisted = 0
+  private var perRule: [Rule: [Severity: Int]] = [:]
 
   init(command: Frontend.Command, diff: Bool, output: ByteStream, errors: ByteStream) {
     self.command = command
@@ -46,9 +55,15 @@ final class GitHubReporter: Reporter {
         plain += Array(
           (Escaping.workflowData(TextReporter.line(for: finding, path: file.path, color: false)) + "\n").utf8)
       }
-      table.append(
+      perRule[finding.rule, default: [:]][finding.severity, default: 0] += 1
+      let row =
         "| \(Escaping.markdown(file.path)):\(finding.line):\(finding.column) | \(finding.severity.rawValue) | \(finding.rule.rawValue) | \(Escaping.markdown(finding.message)) |"
-      )
+      if table.count < Self.summaryRowLimit, tableBytes + row.utf8.count + 1 <= Self.summaryTableBudget {
+        table.append(row)
+        tableBytes += row.utf8.count + 1
+      } else {
+        unlisted += 1
+      }
     }
     if !plain.isEmpty {
       let token = Escaping.stopCommandsToken()
@@ -67,8 +82,21 @@ final class GitHubReporter: Reporter {
     guard let path = getenv("GITHUB_STEP_SUMMARY").map({ String(cString: $0) }), !path.isEmpty else { return }
     var markdown =
       "### policy-rewrite \(command.rawValue)\n\n" + lines.map(Escaping.markdown).joined(separator: "\n\n") + "\n\n"
+    if !perRule.isEmpty {
+      markdown += "| rule | errors | warnings | notes |\n|---|---|---|---|\n"
+      for rule in perRule.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
+        let counts = perRule[rule] ?? [:]
+        markdown +=
+          "| \(rule.rawValue) | \(counts[.error] ?? 0) | \(counts[.warning] ?? 0) | \(counts[.note] ?? 0) |\n"
+      }
+      markdown += "\n"
+    }
     if !table.isEmpty {
       markdown += "| location | severity | rule | message |\n|---|---|---|---|\n" + table.joined(separator: "\n") + "\n"
+    }
+    if unlisted > 0 {
+      markdown +=
+        "\n\(RunSummary.count(unlisted, "more finding", "more findings")) not listed here; see the SARIF or JSON artifact (`policy-rewrite check --format sarif` or `--format json`).\n"
     }
     if let handle = fopen(path, "a") {
       fputs(markdown, handle)

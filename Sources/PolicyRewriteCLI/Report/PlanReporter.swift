@@ -36,19 +36,31 @@ public final class PlanReporter: Reporter {
     kept.findings = file.findings
     kept.injections = file.injections
     kept.declarations = file.declarations
+    kept.backendKeys = file.backendKeys
+    kept.backendIDs = file.backendIDs
     reports.append(kept)
   }
 
   /// Builds the inventory and writes it.
   public func finish(_ summary: RunSummary) {
     var declared: [String: [CleanUpItem.Location]] = [:]
+    // A key written as `{{${azurerm_api_management_named_value.X.name}}}` is the named value
+    // that resource declares: listed under its name, with its declaration.
+    var names: [String: String] = [:]
     for report in reports {
       for declaration in report.declarations where declaration.kind == .namedValue {
         declared[declaration.name, default: []].append(
           CleanUpItem.Location(path: report.path, line: declaration.line, address: declaration.address))
+        if let address = declaration.address { names[address] = declaration.name }
       }
     }
-    for report in reports { inventory.add(report, backends: summary.backends) }
+    var users: [String: [String]] = [:]
+    for report in reports {
+      for id in report.backendIDs { users[id, default: []].append(report.path) }
+    }
+    for report in reports {
+      inventory.add(report, backends: summary.backends, terraformNames: names, backendUsers: users)
+    }
     inventory.finish(declarations: declared)
     unreferenced = summary.unreferencedKeyNamedValues
     switch format {
@@ -104,9 +116,11 @@ public final class PlanReporter: Reporter {
         key.scopes.joined(separator: ", "),
         "\(key.files.count)",
         injections,
-        key.resources.map { resource in
-          "\(resource.resource ?? "none") (\(resource.from)\(resource.mapEntry.map { " \($0)" } ?? ""))"
-        }.joined(separator: ", "),
+        key.resources.isEmpty
+          ? "-"
+          : key.resources.map { resource in
+            "\(resource.resource ?? "none") (\(resource.from)\(resource.mapEntry.map { " \($0)" } ?? ""))"
+          }.joined(separator: ", "),
       ]
     }
   }
@@ -167,6 +181,22 @@ public final class PlanReporter: Reporter {
       "|" + String(repeating: "---|", count: Self.headers.count),
     ]
     lines += rows().map { "| " + $0.map(cell).joined(separator: " | ") + " |" }
+    // Where each key is sent and declared, as the text plan lists it.
+    if !inventory.keys.isEmpty {
+      lines += ["", "### Files and declarations"]
+      for key in inventory.keys {
+        lines += ["", "- \(cell(key.key))"]
+        for file in key.files {
+          lines.append(
+            "  - \(cell(file.path)) (\(file.scope)) line \(file.lines.map(String.init).joined(separator: ", "))")
+        }
+        for declaration in key.declarations {
+          lines.append(
+            "  - declared: "
+              + cell((declaration.address.map { "\($0) at " } ?? "") + "\(declaration.path):\(declaration.line)"))
+        }
+      }
+    }
     if !inventory.reviewItems.isEmpty {
       lines += ["", "### Needs review", ""]
       lines += inventory.reviewItems.map {

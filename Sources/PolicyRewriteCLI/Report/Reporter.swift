@@ -72,14 +72,15 @@ extension RunSummary {
       let cleanUp = self.cleanUp.filter { $0.stillReferencedBy == nil }
       let kept = self.cleanUp.filter { $0.stillReferencedBy != nil }
       if !cleanUp.isEmpty {
+        // One named value a line: a run over a whole repository lists hundreds.
         lines.append(
-          "named values that held keys and are no longer referenced (delete them and their Key Vault secrets after the switch): \(cleanUp.map(\.text).joined(separator: ", "))"
+          "named values that held keys and are no longer referenced (delete them and their Key Vault secrets after the switch):"
         )
+        lines += cleanUp.map { "  \($0.text)" }
       }
       if !kept.isEmpty {
-        lines.append(
-          "named values that held keys and are still referenced elsewhere (keep them for now): \(kept.map(\.text).joined(separator: ", "))"
-        )
+        lines.append("named values that held keys and are still referenced elsewhere (keep them for now):")
+        lines += kept.map { "  \($0.text)" }
       }
     case .check:
       let accepted = suppressed > 0 ? ", \(suppressed) suppressed" : ""

@@ -47,7 +47,7 @@ final class TextReporter: Reporter {
     errors.flush()
     guard command == .migrate, !file.hasErrors else { return }
     if file.changed { changed.append((file.path, file.destination)) }
-    if file.needsReview { review.append(file.path) }
+    if file.needsReview && file.isInput { review.append(file.path) }
   }
 
   func finish(_ summary: RunSummary) {
