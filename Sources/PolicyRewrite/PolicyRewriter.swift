@@ -91,7 +91,8 @@ public struct PolicyRewriter: Sendable {
     case .other: true  // Named or included on purpose: read, so that an unsupported type is said so.
     case .policy:
       // Empty, binary and UTF-16 files are parsed too, so that they are reported, not skipped.
-      source.containsLiteral("<policies") || source.containsLiteral("<fragment") || source.allSatisfy(\.isXMLSpace)
+      source.containsLiteral("<policies") || source.containsLiteral("<fragment") || Self.maySnippet(source)
+        || source.allSatisfy(\.isXMLSpace)
         || source.withUnsafeBytes { $0.baseAddress.map { memchr($0, 0, source.count) != nil } ?? false }
     case .terraform:
       source.containsLiteral("<<") || source.containsLiteral("azurerm_api_management_backend")
@@ -101,6 +102,13 @@ public struct PolicyRewriter: Sendable {
     case .templateJSON: ARMContainer.recognises(source)
     case .backendJSON, .apiopsConfiguration: source.containsLiteral("credentials")
     }
+  }
+
+  /// Whether `source` may be a policy snippet whose root is one section or a GraphQL
+  /// resolver's `<http-data-source>` (see `PolicyAnalysis.snippetRoots`).
+  static func maySnippet(_ source: [UInt8]) -> Bool {
+    source.containsLiteral("<inbound") || source.containsLiteral("<outbound") || source.containsLiteral("<backend")
+      || source.containsLiteral("<on-error") || source.containsLiteral("<http-data-source")
   }
 
   /// What a policy fragment does with the `Authorization` header, for
@@ -195,6 +203,7 @@ public struct PolicyRewriter: Sendable {
     for injection in analysis.injections where injection.isRewritable {
       result.findings.append(KeyInjectionRule.remainingKeyFinding(for: injection))
     }
+    analysis.identifySubjects(of: &result.findings)
     result.findings.sort(by: Finding.locationOrder)
     return result
   }
@@ -205,7 +214,7 @@ public struct PolicyRewriter: Sendable {
     var result = RewriteResult(unchanged: source)
     do {
       let root = try PolicyDocument.checkWellFormed(source, options: SourceFormat.parseOptions(path: path))
-      result.isPolicy = root == "policies" || root == "fragment"
+      result.isPolicy = root == "policies" || root == "fragment" || PolicyAnalysis.isSnippetRoot(name: root)
     } catch {
       result.findings = [Self.finding(for: error)]
     }

@@ -61,7 +61,7 @@ extension PolicyRewriter {
         Finding(
           rule: .undecodableEmbeddedPolicy, severity: .warning,
           message:
-            "header '\(item.header)' is named in \(item.form); it cannot be decoded to policy text, so it is not rewritten: migrate it by hand",
+            "\(item.isQueryParameter ? "query parameter" : "header") '\(item.header)' is named in \(item.form); it cannot be decoded to policy text, so it is not rewritten: migrate it by hand",
           line: line, column: column))
       result.reviewCount += 1
       result.isPolicy = true

@@ -18,18 +18,20 @@ public enum SourceFormat: Sendable, Hashable {
   /// Any other file: a policy when it starts with markup, otherwise of an unsupported type.
   case other
 
-  /// The format of the file at `path`.
+  /// The format of the file at `path`, by its name in any ASCII case (`Policy.XML`,
+  /// `main.Bicep`): `.tf` and `.tfvars` are Terraform, `.bicep` and `.bicepparam` Bicep, and
+  /// `.json` (Terraform JSON `.tf.json` included) a template JSON file.
   public init(path: String) {
     let bytes = Array(path.utf8)
-    let name = bytes.lastIndex(of: .slash).map { Array(bytes[($0 + 1)...]) } ?? bytes
+    let name = (bytes.lastIndex(of: .slash).map { Array(bytes[($0 + 1)...]) } ?? bytes).map(\.asciiLowercased)
     func hasSuffix(_ suffix: StaticString) -> Bool {
       name.hasLiteral(suffix, at: name.count - suffix.utf8CodeUnitCount)
     }
-    if hasSuffix(".tf") {
+    if hasSuffix(".tf") || hasSuffix(".tfvars") {
       self = .terraform
-    } else if hasSuffix(".bicep") {
+    } else if hasSuffix(".bicep") || hasSuffix(".bicepparam") {
       self = .bicep
-    } else if hasSuffix("backendInformation.json") {
+    } else if hasSuffix("backendinformation.json") {
       self = .backendJSON
     } else if hasSuffix(".json") {
       self = .templateJSON

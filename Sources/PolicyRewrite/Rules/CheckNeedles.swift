@@ -162,9 +162,21 @@ package struct CheckNeedles: Sendable {
     let value = raw.drop { $0.isXMLSpace }
     guard value.starts(with: [.openBrace, .openBrace]) else { return false }
     if mayGoOnOrTurnASCII(value) { return true }
-    let letters = value.compactMap { byte -> UInt8? in
+    // The letters and digits of the decoded value: a predefined entity (`&amp;`, `&lt;`, …)
+    // decodes to a byte that is neither, so it is skipped whole (not read as its letters).
+    var letters: [UInt8] = []
+    var inEntity = false
+    for byte in value {
+      if inEntity {
+        inEntity = byte != UInt8(ascii: ";")
+        continue
+      }
+      if byte == .ampersand {
+        inEntity = true
+        continue
+      }
       let lowered = byte.asciiLowercased
-      return (lowered >= 0x61 && lowered <= 0x7A) || (lowered >= 0x30 && lowered <= 0x39) ? lowered : nil
+      if (lowered >= 0x61 && lowered <= 0x7A) || (lowered >= 0x30 && lowered <= 0x39) { letters.append(lowered) }
     }
     return contains(letters, Array("key".utf8))
       && (contains(letters, Array("func".utf8)) || contains(letters, Array("fn".utf8)))

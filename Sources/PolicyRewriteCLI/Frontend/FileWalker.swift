@@ -54,9 +54,12 @@ public struct FileWalker: Sendable {
   /// The default selection: policy XML, Terraform policy templates and files, Bicep files,
   /// JSON files (ARM templates and APIOps files, recognised by content; other JSON files are
   /// skipped by a byte search), and the APIOps files that can hold backend credentials.
+  /// Terraform variable files and Bicep parameter files, which can hold a policy string, and
+  /// plain `.tpl` templates are read too (a `.tpl` without policy markup is skipped by a byte
+  /// search). A default pattern matches a name in any ASCII case (`Policy.XML`, `main.Bicep`).
   public static let defaultPatterns = [
-    "*.xml", "*.xml.tpl", "*.xml.tftpl", "*.tftpl", "*.tf", "*.bicep", "*.json", "configuration.*.yaml",
-    "configuration.*.yml",
+    "*.xml", "*.xml.tpl", "*.xml.tftpl", "*.tftpl", "*.tpl", "*.tf", "*.tfvars", "*.bicep", "*.bicepparam", "*.json",
+    "configuration.*.yaml", "configuration.*.yml",
   ]
   /// Folders never entered.
   public static let skippedFolders: Set<String> = [".git", ".terraform", "node_modules", ".build"]
@@ -83,7 +86,16 @@ public struct FileWalker: Sendable {
   private func selects(components: [[UInt8]]) -> Bool {
     if isExcluded(components) { return false }
     return patterns.contains { $0.matches(components: components) }
-      || includes.contains { $0.matches(components: components) }
+      || includes.contains { $0.matches(components: components) } || selectsInAnyCase(components)
+  }
+
+  /// Whether a name with upper-case ASCII letters matches a default pattern once lowered
+  /// (only names that matched nothing as they are are lowered).
+  private func selectsInAnyCase(_ components: [[UInt8]]) -> Bool {
+    guard let name = components.last, name.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return false }
+    var lowered = components
+    lowered[lowered.count - 1] = name.map(\.asciiLowercased)
+    return patterns.contains { $0.matches(components: lowered) }
   }
 
   private func isExcluded(_ components: [[UInt8]]) -> Bool { excludes.contains { $0.matches(components: components) } }

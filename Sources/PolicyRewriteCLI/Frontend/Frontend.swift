@@ -268,6 +268,7 @@ public struct Frontend: Sendable {
 
   private func process(_ item: FileWalker.Item, output: Output) -> FileReport {
     var report = FileReport(path: item.displayPath)
+    report.pathBytes = item.path
     do {
       let (bytes, stamp) = try readAhead.read(item.path)
       process(bytes, into: &report, stamp: stamp, item: item, output: output)
@@ -280,11 +281,11 @@ public struct Frontend: Sendable {
   /// Moves the findings that a suppression comment or the baseline accepts out of the report.
   /// Unused suppressions are reported by `check` only: `migrate` does not report what it rewrites.
   private func applySuppressions(to report: inout FileReport, source: [UInt8]) {
-    let inline = InlineSuppressions(source)
+    let inline = InlineSuppressions(source, path: report.path)
     var (kept, suppressed) = inline.apply(to: report.findings)
     if options.command != .check { kept.removeAll { $0.rule == .unusedSuppression } }
     if let baseline = options.baseline {
-      let (remaining, accepted) = baseline.apply(to: kept, path: report.path)
+      let (remaining, accepted) = baseline.apply(to: kept, path: report.pathBytes ?? Array(report.path.utf8))
       kept = remaining
       suppressed += accepted
     }
