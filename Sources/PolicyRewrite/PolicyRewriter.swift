@@ -43,6 +43,9 @@ public struct PolicyRewriter: Sendable {
   /// Rewrites one file: a policy document, or the policies embedded in a Terraform, Bicep or
   /// ARM template file.
   ///
+  /// A UTF-16 file with a byte order mark is read in UTF-8; when the migration would change
+  /// it, it is refused (a `parse-error`), as only UTF-8 is written.
+  ///
   /// The path decides the format (see ``SourceFormat``): `.tf`, `.bicep` and ARM or APIOps
   /// `.json` files have their embedded policies rewritten and their backend credentials
   /// reported; APIOps `backendInformation.json` and `configuration.<env>.yaml` files are only
@@ -54,7 +57,26 @@ public struct PolicyRewriter: Sendable {
   ///   - path: The file's path, for the format and `byPath` resources (not read).
   /// - Returns: The output bytes and the findings; on any error the output is `source`.
   public func rewrite(_ source: [UInt8], path: String) -> RewriteResult {
-    switch SourceFormat(path: path) {
+    if let text = UTF16Source(source) {
+      // Read in UTF-8; a file that the migration would change is refused (it writes UTF-8 only).
+      var result = rewrite(text.utf8, path: path)
+      if result.changed {
+        result.findings.append(
+          Finding(
+            rule: .parseError, severity: .error,
+            message:
+              "the file is UTF-16; it holds function keys to migrate, but policy-rewrite writes UTF-8 only: convert it (iconv -f UTF-16 -t UTF-8) and run again",
+            line: 1, column: 1))
+        result.blockInjections()
+        result.findings.sort(by: Finding.locationOrder)
+      }
+      result.output = source
+      result.changed = false
+      result.edits = []
+      result.removedKeyNamedValues = []
+      return result
+    }
+    return switch SourceFormat(path: path) {
     case .policy: rewritePolicy(source, path: path)
     case .terraform: process(TerraformContainer(), source, path: path, checking: false)
     case .bicep: process(BicepContainer(), source, path: path, checking: false)
@@ -73,7 +95,13 @@ public struct PolicyRewriter: Sendable {
   /// - Returns: The findings in a result whose output is `source`; a `parse-error` finding
   ///   when the file does not parse; no findings for XML that is not a policy.
   public func check(_ source: [UInt8], path: String) -> RewriteResult {
-    switch SourceFormat(path: path) {
+    if let text = UTF16Source(source) {
+      // A UTF-16 file (with its byte order mark) is checked in its UTF-8 transcoding.
+      var result = check(text.utf8, path: path)
+      result.output = source
+      return result
+    }
+    return switch SourceFormat(path: path) {
     case .policy: checkPolicy(source, path: path)
     case .terraform: process(TerraformContainer(), source, path: path, checking: true)
     case .bicep: process(BicepContainer(), source, path: path, checking: true)
@@ -87,7 +115,9 @@ public struct PolicyRewriter: Sendable {
   /// Whether a file may need the rewriter at all: a cheap byte search, so that the other
   /// files met while walking a tree are skipped without parsing.
   public static func mayConcern(_ source: [UInt8], path: String) -> Bool {
-    switch SourceFormat(path: path) {
+    // A UTF-16 file is read in its UTF-8 transcoding: the byte tests cannot see into it.
+    if source.starts(with: [0xFF, 0xFE]) || source.starts(with: [0xFE, 0xFF]) { return true }
+    return switch SourceFormat(path: path) {
     case .other: true  // Named or included on purpose: read, so that an unsupported type is said so.
     case .policy:
       // Empty, binary and UTF-16 files are parsed too, so that they are reported, not skipped.
@@ -97,8 +127,12 @@ public struct PolicyRewriter: Sendable {
     case .terraform:
       source.containsLiteral("<<") || source.containsLiteral("azurerm_api_management_backend")
         || source.containsLiteral("<policies") || source.containsLiteral("<fragment")
+        // A quoted string that writes `<` as an escape.
+        || source.containsLiteral("\\u003c", caseInsensitive: true)
+        || source.containsLiteral("\\U0000003c", caseInsensitive: true)
     case .bicep:
       source.contains(.lessThan) || source.containsLiteral("credentials") || source.containsLiteral("http")
+        || source.containsLiteral("\\u{")
     case .templateJSON: ARMContainer.recognises(source)
     case .backendJSON, .apiopsConfiguration: source.containsLiteral("credentials")
     }

@@ -17,7 +17,8 @@ import PolicyDOM
 ///   ``AuthorizationRule``, the remaining-key errors, the key named values of
 ///   ``KeyVariableRule``) needs such an injection first.
 /// - ``QueryParameterCodeRule``: a `name` that is `code` (any case).
-/// - ``URLCodeRule``: `?code=`, `&code=` or `&amp;code=` (any case) in a URL.
+/// - ``URLCodeRule``: `?code=`, `&code=` or `&amp;code=` (any case) in a URL, also with `%XX`
+///   escapes or split across the strings of an expression.
 /// - ``KeyVariableRule``: a `set-variable` whose `value` is `{{…}}` with a name that looks like
 ///   a function key (``KeyVariableRule/looksLikeFunctionKey(_:)``).
 ///
@@ -87,11 +88,27 @@ package struct CheckNeedles: Sendable {
   private static func isCodeParameter(_ bytes: UnsafeBufferPointer<UInt8>, equals: Int) -> Bool {
     guard equals >= 5 else { return false }
     let before = bytes[equals - 5]
-    return (before == .question || before == .ampersand || before == UInt8(ascii: ";"))
+    if (before == .question || before == .ampersand || before == UInt8(ascii: ";"))
       && bytes[equals - 4].asciiLowercased == UInt8(ascii: "c")
       && bytes[equals - 3].asciiLowercased == UInt8(ascii: "o")
       && bytes[equals - 2].asciiLowercased == UInt8(ascii: "d")
       && bytes[equals - 1].asciiLowercased == UInt8(ascii: "e")
+    {
+      return true
+    }
+    // `?%63ode=` or `?co" + "de=`: the bytes before the `=` as ``URLCodeRule`` decodes them,
+    // looked at only when one of the last seven bytes is `%`, `"` or `+`.
+    let window = max(0, equals - 7)..<equals
+    guard bytes[window].contains(where: { $0 == .percent || $0 == .doubleQuote || $0 == UInt8(ascii: "+") }) else {
+      return false
+    }
+    let start = max(0, equals - 32)
+    let decoded = URLCodeRule.decoded(Array(bytes[start...equals]))
+    return decoded.count >= 6 && {
+      let tail = decoded.suffix(6).map(\.asciiLowercased)
+      return (tail[0] == .question || tail[0] == .ampersand || tail[0] == UInt8(ascii: ";"))
+        && tail[1...].elementsEqual("code=".utf8)
+    }()
   }
 
   private static func isPlainHeaderByte(_ byte: UInt8) -> Bool {
@@ -145,7 +162,9 @@ package struct CheckNeedles: Sendable {
   /// `code` query parameter.
   private func nameMayReport(_ raw: Slice<UnsafeBufferPointer<UInt8>>, injectionsOnly: Bool) -> Bool {
     var value = raw.drop { $0.isXMLSpace }
-    if value.first == .at || value.starts(with: [.openBrace, .openBrace]) { return true }
+    // An expression, a named value, or a name with a template or `format()` placeholder
+    // (`${`, `%{`, `{0}`).
+    if value.first == .at || value.contains(.openBrace) { return true }
     if value.contains(where: { $0 >= 0x80 }) { return true }
     // A value that goes on holds `@`, `$` or `%`, and one with an entity `&`, `<`, `>`, `"` or
     // `'`: none is a plain header name or `code`. Otherwise the value is these bytes.
