@@ -76,7 +76,9 @@ import Testing
       }
 
       """
-    for (path, text) in [("policy.xml", policy), ("main.bicep", bicepText), ("main.tf", terraformText), ("azuredeploy.json", arm)] {
+    for (path, text) in [
+      ("policy.xml", policy), ("main.bicep", bicepText), ("main.tf", terraformText), ("azuredeploy.json", arm),
+    ] {
       for bigEndian in [false, true] {
         let outcome = try Self.checkTree([path: Self.utf16(text, bigEndian: bigEndian)], ["."])
         #expect(outcome.status == 1, "\(path) big-endian \(bigEndian): \(outcome.stderr)")
@@ -107,7 +109,8 @@ import Testing
       #"<set-header name="x-functions-key" exists-action="${var.action}"><value>{{k}}</value></set-header>"#,
     ])
   func templatedHeaderNamesWereNotReported(header: String) throws {
-    let source = Self.terraform("<<XML\n<policies>\n  <inbound>\n    <base />\n    \(header)\n  </inbound>\n</policies>\nXML")
+    let source = Self.terraform(
+      "<<XML\n<policies>\n  <inbound>\n    <base />\n    \(header)\n  </inbound>\n</policies>\nXML")
     let findings = try check(bytes(source), path: "main.tf")
     #expect(
       findings.contains { $0.rule == .unresolvableHeaderName || $0.rule == .unresolvableExistsAction },
@@ -143,7 +146,8 @@ import Testing
 
   @Test("a Terraform quoted string that writes < as \\u003c holds a policy (the scan needed a raw <)")
   func terraformUnicodeEscapedMarkupWasNotDecoded() throws {
-    let policy = #"\u003cpolicies\u003e\u003cinbound\u003e\u003cbase /\u003e\u003cset-header name=\"x-functions-key\"\u003e\u003cvalue\u003e{{orders-func-key}}\u003c/value\u003e\u003c/set-header\u003e\u003c/inbound\u003e\u003c/policies\u003e"#
+    let policy =
+      #"\u003cpolicies\u003e\u003cinbound\u003e\u003cbase /\u003e\u003cset-header name=\"x-functions-key\"\u003e\u003cvalue\u003e{{orders-func-key}}\u003c/value\u003e\u003c/set-header\u003e\u003c/inbound\u003e\u003c/policies\u003e"#
     let outcome = try Self.checkTree(["main.tf": bytes(Self.terraform("\"\(policy)\""))], ["."])
     #expect(outcome.status == 1, "\(outcome.stderr)")
     #expect(outcome.stderr.contains("[key-injection]"), "\(outcome.stderr)")
@@ -206,7 +210,9 @@ import Testing
     #expect(InlineSuppressions(bytes(terraform), path: "main.tf").entries.isEmpty)
     let commented = "# policy-rewrite: ignore backend-credentials-key (the backend goes away)\n"
     #expect(InlineSuppressions(bytes(commented + "x = 1\n"), path: "main.tf").entries.count == 1)
-    #expect(InlineSuppressions(bytes("x = 1 // policy-rewrite: ignore key-injection (why)\n"), path: "a.bicep").entries.count == 1)
+    #expect(
+      InlineSuppressions(bytes("x = 1 // policy-rewrite: ignore key-injection (why)\n"), path: "a.bicep").entries.count
+        == 1)
   }
 
   // MARK: Item 5: ARM expression pieces

@@ -104,11 +104,12 @@ package struct CheckNeedles: Sendable {
     }
     let start = max(0, equals - 32)
     let decoded = URLCodeRule.decoded(Array(bytes[start...equals]))
-    return decoded.count >= 6 && {
-      let tail = decoded.suffix(6).map(\.asciiLowercased)
-      return (tail[0] == .question || tail[0] == .ampersand || tail[0] == UInt8(ascii: ";"))
-        && tail[1...].elementsEqual("code=".utf8)
-    }()
+    return decoded.count >= 6
+      && {
+        let tail = decoded.suffix(6).map(\.asciiLowercased)
+        return (tail[0] == .question || tail[0] == .ampersand || tail[0] == UInt8(ascii: ";"))
+          && tail[1...].elementsEqual("code=".utf8)
+      }()
   }
 
   private static func isPlainHeaderByte(_ byte: UInt8) -> Bool {

@@ -32,7 +32,8 @@ extension URLCodeRule {
 
   private static func hasCode(_ bytes: [UInt8]) -> Bool {
     bytes.containsLiteral("code=", caseInsensitive: true)
-      && (bytes.containsLiteral("?code=", caseInsensitive: true) || bytes.containsLiteral("&code=", caseInsensitive: true)
+      && (bytes.containsLiteral("?code=", caseInsensitive: true)
+        || bytes.containsLiteral("&code=", caseInsensitive: true)
         || bytes.containsLiteral("&amp;code=", caseInsensitive: true))
   }
 
