@@ -237,7 +237,6 @@ public struct PolicyRewriter: Sendable {
     for injection in analysis.injections where injection.isRewritable {
       result.findings.append(KeyInjectionRule.remainingKeyFinding(for: injection))
     }
-    analysis.identifySubjects(of: &result.findings)
     result.findings.sort(by: Finding.locationOrder)
     return result
   }

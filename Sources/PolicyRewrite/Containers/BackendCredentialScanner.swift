@@ -36,8 +36,10 @@ struct BackendCredentialScanner {
         entry.isQuery
         ? "the backend's credentials pass a function key as the 'code' query parameter: remove it once the Function App uses Entra ID authentication"
         : "the backend's credentials send a function key header: remove it once the Function App uses Entra ID authentication, then add <authentication-managed-identity> to the policies that use this backend"
-      return Finding(
+      var finding = Finding(
         rule: .backendCredentials, severity: .warning, message: message, line: line, column: column)
+      finding.subject = PolicyAnalysis.lineDigest(bytes, from: entry.offset)
+      return finding
     }
   }
 

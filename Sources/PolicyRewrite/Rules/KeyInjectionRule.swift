@@ -93,9 +93,11 @@ enum KeyInjectionRule: AnalysisRule {
   /// What `check` reports for an injection that the rewrite would rewrite.
   static func remainingKeyFinding(for injection: KeyInjection) -> Finding {
     let (line, column) = injection.element.location
-    return Finding(
+    var finding = Finding(
       rule: .keyInjection, severity: .error, message: remainingKey(injection), line: line, column: column,
       section: injection.section)
+    finding.subject = PolicyAnalysis.subject(of: injection.element)
+    return finding
   }
 
   /// Classifies the header's `<value>`: a named value, a variable set from one, a literal…

@@ -1,24 +1,21 @@
 import PolicyDOM
 
 extension PolicyAnalysis {
-  /// Sets the ``Finding/subject`` of each finding made at an element the walk recorded (or at
-  /// an injection): a digest of that element's text, its runs of XML space made one space, so
+  /// The ``Finding/subject`` of a finding at `element`: a digest of the element's text (the
+  /// header with its value, the variable, the URL), its runs of XML space made one space, so
   /// that an accepted finding stays accepted when the file is re-indented and is a new finding
   /// when the key, the named value or the header changes.
-  func identifySubjects(of findings: inout [Finding]) {
-    guard !findings.isEmpty else { return }
-    var elements: [Int: PolicyElement] = [:]
-    for entry in entries { elements[entry.element.range.lowerBound] = entry.element }
-    for injection in injections { elements[injection.element.range.lowerBound] = injection.element }
-    var byLocation: [Int: [Int: PolicyElement]] = [:]
-    for element in elements.values {
-      let (line, column) = element.location
-      byLocation[line, default: [:]][column] = element
-    }
-    for index in findings.indices where findings[index].subject.isEmpty {
-      guard let element = byLocation[findings[index].line]?[findings[index].column] else { continue }
-      findings[index].subject = Self.digest(of: document.source[element.range])
-    }
+  static func subject(of element: PolicyElement) -> String {
+    digest(of: element.document.source[element.range])
+  }
+
+  /// The subject of a finding in a container file that has no element (backend credentials,
+  /// a policy that cannot be decoded): the digest of its line from `offset` on, which holds
+  /// the key's entry or the policy's piece.
+  static func lineDigest(_ bytes: [UInt8], from offset: Int) -> String {
+    var end = offset
+    while end < bytes.count, bytes[end] != .lineFeed { end += 1 }
+    return digest(of: bytes[min(offset, end)..<end])
   }
 
   /// A 64-bit FNV-1a hash of `text` with each run of XML space read as one space, as 16 hex

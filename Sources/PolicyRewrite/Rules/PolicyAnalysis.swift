@@ -146,8 +146,10 @@ struct PolicyAnalysis {
     _ rule: Rule, _ severity: Severity, at element: PolicyElement, section: String, _ message: String
   ) {
     let (line, column) = element.location
-    findings.append(
-      Finding(rule: rule, severity: severity, message: message, line: line, column: column, section: section))
+    var finding = Finding(
+      rule: rule, severity: severity, message: message, line: line, column: column, section: section)
+    finding.subject = Self.subject(of: element)
+    findings.append(finding)
   }
 
   /// The section path of the element's parent, such as `inbound/choose/when`.
