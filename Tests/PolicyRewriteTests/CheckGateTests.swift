@@ -409,6 +409,24 @@ import Testing
     #expect(!other.stderr.contains("suppressed"), "\(other.stderr)")
   }
 
+  @Test("backend credentials and undecodable pieces with another key are other findings for a baseline")
+  func containerFindingsCarriedNoSubject() throws {
+    let backend = { (key: String) in
+      "resource \"azurerm_api_management_backend\" \"fn\" {\n  credentials {\n    header = {\n      \"x-functions-key\" = \"{{\(key)}}\"\n    }\n  }\n}\n"
+    }
+    let first = try check(bytes(backend("notify-func-key")), path: "main.tf")
+    let second = try check(bytes(backend("payroll-func-key")), path: "main.tf")
+    #expect(first.map(\.rule) == [.backendCredentials] && second.map(\.rule) == [.backendCredentials])
+    #expect(first.first?.subject != second.first?.subject && first.first?.subject.isEmpty == false)
+    let policy = { (key: String) in
+      Self.literalKeyPolicy.replacingOccurrences(of: "k3y-L1teral-Value", with: key)
+    }
+    let a = try check(bytes(policy("first-literal")), path: "policy.xml")
+    let b = try check(bytes(policy("second-literal")), path: "policy.xml")
+    #expect(!a.isEmpty && a.map(\.rule) == b.map(\.rule) && a.map(\.message) == b.map(\.message))
+    #expect(zip(a, b).allSatisfy { $0.subject != $1.subject })
+  }
+
   @Test("a baseline does not accept a different key in the place of an accepted one")
   func baselineAcceptedASubstitutedKey() throws {
     let notify = Policies.review("notify-func-key")
