@@ -12,15 +12,18 @@ import PolicyDOM
 /// The needles, rule by rule (each reads attribute values that libxml2 has decoded, from the
 /// masked text, and compares them trimmed of XML space):
 ///
-/// - ``KeyInjectionRule``: a `set-header` whose `name` is a key header (any case), or starts
-///   with `{{` or `@`. Every other rule that reports in `check` (``LiteralKeyRule``,
+/// - ``KeyInjectionRule``: a `set-header` whose `name` is a key header (any case), starts with
+///   `@`, or holds `{` (a named value, or a template or `format()` placeholder: `${`, `%{`,
+///   `{0}`). Every other rule that reports in `check` (``LiteralKeyRule``,
 ///   ``AuthorizationRule``, the remaining-key errors, the key named values of
 ///   ``KeyVariableRule``) needs such an injection first.
-/// - ``QueryParameterCodeRule``: a `name` that is `code` (any case).
+/// - ``QueryParameterCodeRule``: a `name` that is `code` (any case), or an expression, named
+///   value or template (the needles of ``KeyInjectionRule``'s names).
 /// - ``URLCodeRule``: `?code=`, `&code=` or `&amp;code=` (any case) in a URL, also with `%XX`
 ///   escapes or split across the strings of an expression.
 /// - ``KeyVariableRule``: a `set-variable` whose `value` is `{{…}}` with a name that looks like
-///   a function key (``KeyVariableRule/looksLikeFunctionKey(_:)``).
+///   a function key (``KeyVariableRule/looksLikeFunctionKey(_:)``), read with its predefined
+///   entities decoded (`{{f&amp;unc-key}}` is `f&unc-key`).
 ///
 /// The bytes of a `name` or `value` attribute are its value as libxml2 reads it, except for:
 /// character references (`&#…;`, which can spell anything: a file with one is always
