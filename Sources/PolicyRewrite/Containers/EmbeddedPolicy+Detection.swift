@@ -38,17 +38,17 @@ extension EmbeddedPolicy {
     {
       return (found.name, 0, false)
     }
-    if text.contains(.singleQuote), text.contains(UInt8(ascii: ",")),
+    if text.containsLiteral("',") || text.containsLiteral("' ,"),
       let found = keyHeaderMention(in: joiningPieces(text), configuration: configuration)
     {
       return (found.name, 0, false)
     }
-    for marker: StaticString in ["?code=", "&code="] {
-      if let offset = BackendCredentialScanner.find(
-        Array(marker.description.utf8), in: text, from: 0, to: text.count, caseInsensitive: true)
-      {
-        return ("code", offset + 1, true)
+    var from = 0
+    while let offset = text.firstOffset(of: "code=", from: from, caseInsensitive: true) {
+      if offset > 0, text[offset - 1] == .question || text[offset - 1] == .ampersand {
+        return ("code", offset, true)
       }
+      from = offset + 1
     }
     return nil
   }

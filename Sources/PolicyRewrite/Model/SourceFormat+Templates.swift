@@ -8,10 +8,9 @@ extension SourceFormat {
   /// text, and masking it could hide the elements up to the next `}`.
   static func parseOptions(path: String) -> PolicyDocument.ParseOptions {
     // No suffix holds a `/`: the file name ends with one exactly when the path does.
-    let bytes = path.utf8.map(\.asciiLowercased)
+    let bytes = Array(path.utf8)
     let isTemplate = [".tf", ".tftpl", ".tpl", ".bicep", ".tfvars", ".tf.json", ".bicepparam"].contains {
-      (suffix: StaticString) in
-      bytes.hasLiteral(suffix, at: bytes.count - suffix.utf8CodeUnitCount)
+      (suffix: StaticString) in hasSuffix(bytes, suffix)
     }
     return PolicyDocument.ParseOptions(masksTemplates: isTemplate)
   }

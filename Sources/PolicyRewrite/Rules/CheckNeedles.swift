@@ -100,11 +100,15 @@ package struct CheckNeedles: Sendable {
       return true
     }
     // `?%63ode=` or `?co" + "de=`: the bytes before the `=` as ``URLCodeRule`` decodes them,
-    // looked at only when one of the last seven bytes is `%`, `"` or `+`.
-    let window = max(0, equals - 7)..<equals
-    guard bytes[window].contains(where: { $0 == .percent || $0 == .doubleQuote || $0 == UInt8(ascii: "+") }) else {
+    // looked at only when they end with `e`, `5` (`%65`) or `"` and one of the last seven
+    // bytes is `%` or `+` (rare before an `=`).
+    let last = bytes[equals - 1]
+    guard last.asciiLowercased == UInt8(ascii: "e") || last == UInt8(ascii: "5") || last == .doubleQuote else {
       return false
     }
+    var k = max(0, equals - 7)
+    while k < equals, bytes[k] != .percent, bytes[k] != UInt8(ascii: "+") { k += 1 }
+    guard k < equals else { return false }
     let start = max(0, equals - 32)
     let decoded = URLCodeRule.decoded(Array(bytes[start...equals]))
     return decoded.count >= 6

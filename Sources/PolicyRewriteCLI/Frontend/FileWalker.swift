@@ -58,8 +58,8 @@ public struct FileWalker: Sendable {
   /// plain `.tpl` templates are read too (a `.tpl` without policy markup is skipped by a byte
   /// search). A default pattern matches a name in any ASCII case (`Policy.XML`, `main.Bicep`).
   public static let defaultPatterns = [
-    "*.xml", "*.xml.tpl", "*.xml.tftpl", "*.tftpl", "*.tpl", "*.tf", "*.tfvars", "*.bicep", "*.bicepparam", "*.json",
-    "configuration.*.yaml", "configuration.*.yml",
+    "*.xml", "*.xml.tpl", "*.xml.tftpl", "*.tftpl", "*.tf", "*.bicep", "*.json", "configuration.*.yaml",
+    "configuration.*.yml", "*.tpl", "*.tfvars", "*.bicepparam",
   ]
   /// Folders never entered.
   public static let skippedFolders: Set<String> = [".git", ".terraform", "node_modules", ".build"]
