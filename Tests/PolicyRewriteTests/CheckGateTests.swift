@@ -409,7 +409,8 @@ import Testing
     #expect(!other.stderr.contains("suppressed"), "\(other.stderr)")
   }
 
-  @Test("backend credentials with another key, and a literal key swapped for another, are other findings for a baseline")
+  @Test(
+    "backend credentials with another key, and a literal key swapped for another, are other findings for a baseline")
   func containerFindingsCarriedNoSubject() throws {
     let backend = { (key: String) in
       "resource \"azurerm_api_management_backend\" \"fn\" {\n  credentials {\n    header = {\n      \"x-functions-key\" = \"{{\(key)}}\"\n    }\n  }\n}\n"
