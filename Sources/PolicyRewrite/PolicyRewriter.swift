@@ -43,6 +43,9 @@ public struct PolicyRewriter: Sendable {
   /// Rewrites one file: a policy document, or the policies embedded in a Terraform, Bicep or
   /// ARM template file.
   ///
+  /// A UTF-16 file with a byte order mark is read in UTF-8; when the migration would change
+  /// it, it is refused (a `parse-error`), as only UTF-8 is written.
+  ///
   /// The path decides the format (see ``SourceFormat``): `.tf`, `.bicep` and ARM or APIOps
   /// `.json` files have their embedded policies rewritten and their backend credentials
   /// reported; APIOps `backendInformation.json` and `configuration.<env>.yaml` files are only
@@ -65,6 +68,25 @@ public struct PolicyRewriter: Sendable {
       let (line, column) = element.location
       return accepted.contains([line, column])
     }
+    if let text = UTF16Source(source) {
+      // Read in UTF-8; a file that the migration would change is refused (it writes UTF-8 only).
+      var result = rewrite(text.utf8, path: path, accepted: accepted)
+      if result.changed {
+        result.findings.append(
+          Finding(
+            rule: .parseError, severity: .error,
+            message:
+              "the file is UTF-16; it holds function keys to migrate, but policy-rewrite writes UTF-8 only: convert it (iconv -f UTF-16 -t UTF-8) and run again",
+            line: 1, column: 1))
+        result.blockInjections()
+        result.findings.sort(by: Finding.locationOrder)
+      }
+      result.output = source
+      result.changed = false
+      result.edits = []
+      result.removedKeyNamedValues = []
+      return result
+    }
     return switch SourceFormat(path: path) {
     case .policy: rewritePolicy(source, path: path, isAccepted: isAccepted)
     case .terraform: process(TerraformContainer(), source, path: path, checking: false, accepted: accepted)
@@ -84,7 +106,13 @@ public struct PolicyRewriter: Sendable {
   /// - Returns: The findings in a result whose output is `source`; a `parse-error` finding
   ///   when the file does not parse; no findings for XML that is not a policy.
   public func check(_ source: [UInt8], path: String) -> RewriteResult {
-    switch SourceFormat(path: path) {
+    if let text = UTF16Source(source) {
+      // A UTF-16 file (with its byte order mark) is checked in its UTF-8 transcoding.
+      var result = check(text.utf8, path: path)
+      result.output = source
+      return result
+    }
+    return switch SourceFormat(path: path) {
     case .policy: checkPolicy(source, path: path)
     case .terraform: process(TerraformContainer(), source, path: path, checking: true)
     case .bicep: process(BicepContainer(), source, path: path, checking: true)
@@ -98,20 +126,34 @@ public struct PolicyRewriter: Sendable {
   /// Whether a file may need the rewriter at all: a cheap byte search, so that the other
   /// files met while walking a tree are skipped without parsing.
   public static func mayConcern(_ source: [UInt8], path: String) -> Bool {
-    switch SourceFormat(path: path) {
+    // A UTF-16 file is read in its UTF-8 transcoding: the byte tests cannot see into it.
+    if source.starts(with: [0xFF, 0xFE]) || source.starts(with: [0xFE, 0xFF]) { return true }
+    return switch SourceFormat(path: path) {
     case .other: true  // Named or included on purpose: read, so that an unsupported type is said so.
     case .policy:
       // Empty, binary and UTF-16 files are parsed too, so that they are reported, not skipped.
-      source.containsLiteral("<policies") || source.containsLiteral("<fragment") || source.allSatisfy(\.isXMLSpace)
+      source.containsLiteral("<policies") || source.containsLiteral("<fragment") || Self.maySnippet(source)
+        || source.allSatisfy(\.isXMLSpace)
         || source.withUnsafeBytes { $0.baseAddress.map { memchr($0, 0, source.count) != nil } ?? false }
     case .terraform:
       source.containsLiteral("<<") || source.containsLiteral("azurerm_api_management_backend")
         || source.containsLiteral("<policies") || source.containsLiteral("<fragment")
+        // A quoted string that writes `<` as an escape.
+        || source.containsLiteral("\\u003c", caseInsensitive: true)
+        || source.containsLiteral("\\U0000003c", caseInsensitive: true)
     case .bicep:
       source.contains(.lessThan) || source.containsLiteral("credentials") || source.containsLiteral("http")
+        || source.containsLiteral("\\u{")
     case .templateJSON: ARMContainer.recognises(source)
     case .backendJSON, .apiopsConfiguration: source.containsLiteral("credentials")
     }
+  }
+
+  /// Whether `source` may be a policy snippet whose root is one section or a GraphQL
+  /// resolver's `<http-data-source>` (see `PolicyAnalysis.snippetRoots`).
+  static func maySnippet(_ source: [UInt8]) -> Bool {
+    source.containsLiteral("<inbound") || source.containsLiteral("<outbound") || source.containsLiteral("<backend")
+      || source.containsLiteral("<on-error") || source.containsLiteral("<http-data-source")
   }
 
   /// What a policy fragment does with the `Authorization` header, for
@@ -248,7 +290,7 @@ public struct PolicyRewriter: Sendable {
     var result = RewriteResult(unchanged: source)
     do {
       let root = try PolicyDocument.checkWellFormed(source, options: SourceFormat.parseOptions(path: path))
-      result.isPolicy = root == "policies" || root == "fragment"
+      result.isPolicy = root == "policies" || root == "fragment" || PolicyAnalysis.isSnippetRoot(name: root)
     } catch {
       result.findings = [Self.finding(for: error)]
     }

@@ -115,6 +115,18 @@ struct CheckWithoutTreeTests {
     ("code after &amp; in set-url", "<set-url>https://f.example.net/api?a=1&amp;CODE=abc</set-url>"),
     ("key named value in a variable", "<set-variable name=\"k\" value=\"{{My-Fn-Key}}\" />"),
     ("key named value in a variable, character reference", "<set-variable name=\"k\" value=\"{{fn-&#107;ey}}\" />"),
+    // A predefined entity splits the name's letters: the needle reads it decoded, not as `amp`.
+    ("key named value in a variable, predefined entity", "<set-variable name=\"k\" value=\"{{f&amp;unc-key}}\" />"),
+    ("key named value in a variable, entity before key", "<set-variable name=\"k\" value=\"{{fn&lt;key}}\" />"),
+    (
+      "code query parameter named by an expression",
+      "<set-query-parameter name=\"@(&quot;co&quot; + &quot;de&quot;)\"><value>x</value></set-query-parameter>"
+    ),
+    ("code in a URL with a percent escape", "<rewrite-uri template=\"/orders?%63ode={{orders-func-key}}\" />"),
+    (
+      "key header name from a format() placeholder",
+      "<set-header name=\"{0}\" exists-action=\"override\"><value>{{k}}</value></set-header>"
+    ),
   ]
 
   @Test func theNeedlesFindWhatEveryRuleReports() throws {

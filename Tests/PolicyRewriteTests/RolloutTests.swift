@@ -173,7 +173,7 @@ import Testing
       try ReadmeTests.blocks().first { $0.language == "json" && $0.body.contains("strict-map") })
     let files = [
       ".policy-rewrite.json": example.body,
-      "policy-rewrite.baseline.json": #"{"version": 1, "tool": "policy-rewrite", "findings": []}"#,
+      "policy-rewrite.baseline.json": #"{"version": 2, "tool": "policy-rewrite", "findings": []}"#,
       "samples/apis/a/policy.xml": Policies.injection(), "apis/b/policy.xml": Policies.clean,
     ]
     try withTemporaryTree(files) { root in

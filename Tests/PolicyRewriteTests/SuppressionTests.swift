@@ -172,7 +172,7 @@ import Testing
       try Data("{\"nope\": 1}".utf8).write(to: root.appendingPathComponent("bad.json"))
       let bad = run(["check", "--baseline", "bad.json", "apis"], cwd: root)
       #expect(bad.status == 2)
-      #expect(bad.stderr == "bad.json: error: not a policy-rewrite baseline (version 1)\n")
+      #expect(bad.stderr == "bad.json: error: not a policy-rewrite baseline (version 2)\n")
     }
   }
 }

@@ -3,7 +3,8 @@ import PolicyDOM
 /// ARM template JSON: templates and parameters files (a `$schema` naming
 /// `deploymentTemplate` or `deploymentParameters`, or resources of
 /// `Microsoft.ApiManagement/` types) and APIOps JSON (`properties` with a policy `format` or
-/// backend `credentials`). Policies are JSON string values, decoded with their escapes;
+/// backend `credentials`) and Terraform JSON (`azurerm_api_management_*` resources in a
+/// `.tf.json` file). Policies are JSON string values, decoded with their escapes;
 /// backend credentials are reported. Other JSON files hold nothing for the rewriter.
 ///
 /// A string that is an ARM expression (`"[concat('<policies>…', …)]"`, `"[format(…)]"`) is
@@ -18,6 +19,8 @@ struct ARMContainer: PolicyContainer {
       || bytes.containsLiteral("Microsoft.ApiManagement/", caseInsensitive: true)
       || (bytes.containsLiteral("\"properties\"")
         && (bytes.containsLiteral("\"format\"") || bytes.containsLiteral("\"credentials\"")))
+      // Terraform JSON (`.tf.json`, CDK for Terraform): the policy and backend resources.
+      || bytes.containsLiteral("azurerm_api_management")
   }
 
   func scan(_ bytes: [UInt8], configuration: RewriteConfiguration) -> ContainerScan {

@@ -20,7 +20,7 @@ struct BackendCredentialScanner {
     let offsets: [(offset: Int, isQuery: Bool)]
     switch format {
     case .terraform:
-      offsets = blocks(of: bytes, after: "\"azurerm_api_management_backend\"").flatMap {
+      offsets = blocks(of: bytes, after: "azurerm_api_management_backend").flatMap {
         credentialKeys(in: bytes, within: $0, format: format)
       }
     case .json, .bicep:
@@ -36,17 +36,27 @@ struct BackendCredentialScanner {
         entry.isQuery
         ? "the backend's credentials pass a function key as the 'code' query parameter: remove it once the Function App uses Entra ID authentication"
         : "the backend's credentials send a function key header: remove it once the Function App uses Entra ID authentication, then add <authentication-managed-identity> to the policies that use this backend"
-      return Finding(
+      var finding = Finding(
         rule: .backendCredentials, severity: .warning, message: message, line: line, column: column)
+      finding.subject = PolicyAnalysis.lineDigest(bytes, from: entry.offset)
+      return finding
     }
   }
 
-  /// The ranges of the `{ ... }` blocks that follow each occurrence of `label`.
+  /// The ranges of the `{ ... }` blocks that follow each occurrence of the block label
+  /// `label`, quoted (`"label"`) or not (`resource label name {`, also valid HCL).
   private func blocks(of bytes: [UInt8], after label: String) -> [Range<Int>] {
     let pattern = Array(label.utf8)
     var result: [Range<Int>] = []
     var i = 0
     while let found = Self.find(pattern, in: bytes, from: i, to: bytes.count, caseInsensitive: false) {
+      let end = found + pattern.count
+      let before: UInt8 = found > 0 ? bytes[found - 1] : .space
+      let after: UInt8 = end < bytes.count ? bytes[end] : .space
+      guard before == .doubleQuote && after == .doubleQuote || before.isBlank && after.isBlank else {
+        i = end
+        continue
+      }
       guard let open = bytes[found...].firstIndex(of: .openBrace) else { break }
       let close = Self.matchingBrace(in: bytes, openingAt: open)
       result.append(open..<close)
@@ -129,6 +139,26 @@ struct BackendCredentialScanner {
         let key = text[..<colon].trimmingXMLSpace.trimmingQuotes.lowercased()
         while let last = parents.last, last.indent >= indent { parents.removeLast() }
         let inCredentials = parents.contains { $0.key == "credentials" }
+        // A flow mapping (`header: {x-functions-key: ["{{k}}"]}`), read like JSON to its `}`.
+        let value = text[text.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
+        if value.hasPrefix("{"), key == "credentials" || (inCredentials && (key == "header" || key == "query")) {
+          let open = first + text.utf8.distance(from: text.utf8.startIndex, to: value.utf8.startIndex)
+          let close = Self.matchingBrace(in: bytes, openingAt: open, singleQuotedStrings: true)
+          if key == "credentials" {
+            result += credentialKeys(in: bytes, within: first..<close, format: .json)
+          } else if key == "header" {
+            for name in configuration.keyHeaders {
+              result += keys(named: name, in: bytes, within: open..<close).map { ($0, false) }
+            }
+          } else {
+            result += keys(named: "code", in: bytes, within: open..<close).map { ($0, true) }
+          }
+          // Go on after the mapping's line.
+          var next = close
+          while next < bytes.count, bytes[next] != .lineFeed { next += 1 }
+          lineStart = next + 1
+          continue
+        }
         if inCredentials, parents.last?.key == "header", configuration.keyHeaders.contains(key) {
           result.append((first, false))
         } else if inCredentials, parents.last?.key == "query", key == "code" {

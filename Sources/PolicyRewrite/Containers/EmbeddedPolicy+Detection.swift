@@ -2,12 +2,12 @@ import PolicyDOM
 
 extension EmbeddedPolicy {
   /// Whether decoded text is a policy document: after white space, it starts with markup
-  /// and holds a `<policies>` or `<fragment>` element.
+  /// and holds a `<policies>`, `<fragment>` or snippet root element.
   static func isPolicyText(_ text: [UInt8]) -> Bool {
     var i = text.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
     while i < text.count, text[i].isXMLSpace { i += 1 }
     guard i < text.count, text[i] == .lessThan else { return false }
-    return text.containsLiteral("<policies") || text.containsLiteral("<fragment")
+    return text.containsLiteral("<policies") || text.containsLiteral("<fragment") || PolicyRewriter.maySnippet(text)
   }
 
   /// The first key header that `text` names (any ASCII case), and where.
@@ -25,14 +25,93 @@ extension EmbeddedPolicy {
     return best
   }
 
-  /// When the decoded text names a key header (in markup, unless `requiresMarkup` is false),
-  /// the report of a policy the tool cannot decode, written as `form`.
+  /// The function key that `text` names, and where: a key header (also once character
+  /// references such as `&#45;` are decoded, and once ARM or Bicep expression pieces
+  /// `', '` are joined, so that a name split across two `concat()` arguments is found), or a
+  /// `?code=` / `&code=` query parameter (any case).
+  static func keyMention(
+    in text: [UInt8], configuration: RewriteConfiguration
+  ) -> (name: String, offset: Int, isQueryParameter: Bool)? {
+    if let found = keyHeaderMention(in: text, configuration: configuration) { return (found.name, found.offset, false) }
+    if text.containsLiteral("&#"),
+      let found = keyHeaderMention(in: decodingCharacterReferences(text), configuration: configuration)
+    {
+      return (found.name, 0, false)
+    }
+    if text.containsLiteral("',") || text.containsLiteral("' ,"),
+      let found = keyHeaderMention(in: joiningPieces(text), configuration: configuration)
+    {
+      return (found.name, 0, false)
+    }
+    var from = 0
+    while let offset = text.firstOffset(of: "code=", from: from, caseInsensitive: true) {
+      if offset > 0, text[offset - 1] == .question || text[offset - 1] == .ampersand {
+        return ("code", offset, true)
+      }
+      from = offset + 1
+    }
+    return nil
+  }
+
+  /// `text` with its numeric character references (`&#45;`, `&#x2D;`) decoded; other bytes kept.
+  static func decodingCharacterReferences(_ text: [UInt8]) -> [UInt8] {
+    var result: [UInt8] = []
+    result.reserveCapacity(text.count)
+    var i = 0
+    while i < text.count {
+      if text[i] == .ampersand, i + 2 < text.count, text[i + 1] == UInt8(ascii: "#"),
+        let semicolon = text[(i + 2)..<min(text.count, i + 12)].firstIndex(of: UInt8(ascii: ";"))
+      {
+        let digits = String(decoding: text[(i + 2)..<semicolon], as: UTF8.self)
+        let value =
+          digits.first == "x" || digits.first == "X" ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits, radix: 10)
+        if let value, let scalar = Unicode.Scalar(value) {
+          result += Array(String(Character(scalar)).utf8)
+          i = semicolon + 1
+          continue
+        }
+      }
+      result.append(text[i])
+      i += 1
+    }
+    return result
+  }
+
+  /// `text` with each `'` + space + `,` + space + `'` (the boundary of two string arguments of
+  /// an ARM or Bicep function call) taken out, so that the pieces read as one string.
+  static func joiningPieces(_ text: [UInt8]) -> [UInt8] {
+    var result: [UInt8] = []
+    result.reserveCapacity(text.count)
+    var i = 0
+    while i < text.count {
+      if text[i] == .singleQuote {
+        var j = i + 1
+        while j < text.count, text[j].isXMLSpace { j += 1 }
+        if j < text.count, text[j] == UInt8(ascii: ",") {
+          j += 1
+          while j < text.count, text[j].isXMLSpace { j += 1 }
+          if j < text.count, text[j] == .singleQuote {
+            i = j + 1
+            continue
+          }
+        }
+      }
+      result.append(text[i])
+      i += 1
+    }
+    return result
+  }
+
+  /// When the decoded text names a function key (in markup, unless `requiresMarkup` is false;
+  /// see ``keyMention(in:configuration:)``), the report of a policy the tool cannot decode,
+  /// written as `form`.
   func undecodable(configuration: RewriteConfiguration, form: String, requiresMarkup: Bool = true)
     -> UndecodablePolicy?
   {
     guard !requiresMarkup || decoded.contains(.lessThan),
-      let mention = Self.keyHeaderMention(in: decoded, configuration: configuration)
+      let mention = Self.keyMention(in: decoded, configuration: configuration)
     else { return nil }
-    return UndecodablePolicy(offset: offsets[mention.offset], header: mention.name, form: form)
+    return UndecodablePolicy(
+      offset: offsets[mention.offset], header: mention.name, form: form, isQueryParameter: mention.isQueryParameter)
   }
 }

@@ -33,4 +33,6 @@ struct UndecodablePolicy: Hashable {
   var header: String
   /// What the policy is written as, and why it cannot be decoded.
   var form: String
+  /// Whether the key is sent as the `code` query parameter (``header`` is then `code`).
+  var isQueryParameter = false
 }

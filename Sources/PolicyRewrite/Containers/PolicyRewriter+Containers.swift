@@ -82,12 +82,13 @@ extension PolicyRewriter {
     if let (line, column) = workspaceNoteAt { result.findings.append(Self.workspaceNote(line: line, column: column)) }
     for item in undecodable {
       let (line, column) = location(of: item.offset)
-      result.findings.append(
-        Finding(
-          rule: .undecodableEmbeddedPolicy, severity: .warning,
-          message:
-            "header '\(item.header)' is named in \(item.form); it cannot be decoded to policy text, so it is not rewritten: migrate it by hand",
-          line: line, column: column))
+      var finding = Finding(
+        rule: .undecodableEmbeddedPolicy, severity: .warning,
+        message:
+          "\(item.isQueryParameter ? "query parameter" : "header") '\(item.header)' is named in \(item.form); it cannot be decoded to policy text, so it is not rewritten: migrate it by hand",
+        line: line, column: column)
+      finding.subject = PolicyAnalysis.lineDigest(source, from: item.offset)
+      result.findings.append(finding)
       result.reviewCount += 1
       result.isPolicy = true
     }

@@ -21,7 +21,8 @@ struct TerraformContainer: PolicyContainer {
         policy.reportsParseErrors = true
         scan.policies.append(policy)
       case .quoted(let content):
-        guard bytes[content].contains(.lessThan) else { continue }
+        // Markup, or escapes that may write it (`\u003c`).
+        guard bytes[content].contains(where: { $0 == .lessThan || $0 == .backslash }) else { continue }
         let policy = Self.decode(bytes, content)
         if EmbeddedPolicy.isPolicyText(policy.decoded) { scan.policies.append(policy) }
       }

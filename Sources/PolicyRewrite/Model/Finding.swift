@@ -14,6 +14,10 @@ public struct Finding: Sendable, Hashable {
   public var column: Int
   /// Where in the policy it is, such as `inbound/choose/when`; empty when not known.
   public var section: String
+  /// What the finding is about, for baseline fingerprints: a digest of the text of the
+  /// element it is at (the header with its value, the variable, the URL), so that another key
+  /// in the same place is another finding; empty when not known.
+  public var subject = ""
 
   /// Creates a finding.
   public init(rule: Rule, severity: Severity, message: String, line: Int, column: Int, section: String = "") {

@@ -12,14 +12,18 @@ import PolicyDOM
 /// The needles, rule by rule (each reads attribute values that libxml2 has decoded, from the
 /// masked text, and compares them trimmed of XML space):
 ///
-/// - ``KeyInjectionRule``: a `set-header` whose `name` is a key header (any case), or starts
-///   with `{{` or `@`. Every other rule that reports in `check` (``LiteralKeyRule``,
+/// - ``KeyInjectionRule``: a `set-header` whose `name` is a key header (any case), starts with
+///   `@`, or holds `{` (a named value, or a template or `format()` placeholder: `${`, `%{`,
+///   `{0}`). Every other rule that reports in `check` (``LiteralKeyRule``,
 ///   ``AuthorizationRule``, the remaining-key errors, the key named values of
 ///   ``KeyVariableRule``) needs such an injection first.
-/// - ``QueryParameterCodeRule``: a `name` that is `code` (any case).
-/// - ``URLCodeRule``: `?code=`, `&code=` or `&amp;code=` (any case) in a URL.
+/// - ``QueryParameterCodeRule``: a `name` that is `code` (any case), or an expression, named
+///   value or template (the needles of ``KeyInjectionRule``'s names).
+/// - ``URLCodeRule``: `?code=`, `&code=` or `&amp;code=` (any case) in a URL, also with `%XX`
+///   escapes or split across the strings of an expression.
 /// - ``KeyVariableRule``: a `set-variable` whose `value` is `{{…}}` with a name that looks like
-///   a function key (``KeyVariableRule/looksLikeFunctionKey(_:)``).
+///   a function key (``KeyVariableRule/looksLikeFunctionKey(_:)``), read with its predefined
+///   entities decoded (`{{f&amp;unc-key}}` is `f&unc-key`).
 ///
 /// The bytes of a `name` or `value` attribute are its value as libxml2 reads it, except for:
 /// character references (`&#…;`, which can spell anything: a file with one is always
@@ -87,11 +91,32 @@ package struct CheckNeedles: Sendable {
   private static func isCodeParameter(_ bytes: UnsafeBufferPointer<UInt8>, equals: Int) -> Bool {
     guard equals >= 5 else { return false }
     let before = bytes[equals - 5]
-    return (before == .question || before == .ampersand || before == UInt8(ascii: ";"))
+    if (before == .question || before == .ampersand || before == UInt8(ascii: ";"))
       && bytes[equals - 4].asciiLowercased == UInt8(ascii: "c")
       && bytes[equals - 3].asciiLowercased == UInt8(ascii: "o")
       && bytes[equals - 2].asciiLowercased == UInt8(ascii: "d")
       && bytes[equals - 1].asciiLowercased == UInt8(ascii: "e")
+    {
+      return true
+    }
+    // `?%63ode=` or `?co" + "de=`: the bytes before the `=` as ``URLCodeRule`` decodes them,
+    // looked at only when they end with `e`, `5` (`%65`) or `"` and one of the last seven
+    // bytes is `%` or `+` (rare before an `=`).
+    let last = bytes[equals - 1]
+    guard last.asciiLowercased == UInt8(ascii: "e") || last == UInt8(ascii: "5") || last == .doubleQuote else {
+      return false
+    }
+    var k = max(0, equals - 7)
+    while k < equals, bytes[k] != .percent, bytes[k] != UInt8(ascii: "+") { k += 1 }
+    guard k < equals else { return false }
+    let start = max(0, equals - 32)
+    let decoded = URLCodeRule.decoded(Array(bytes[start...equals]))
+    return decoded.count >= 6
+      && {
+        let tail = decoded.suffix(6).map(\.asciiLowercased)
+        return (tail[0] == .question || tail[0] == .ampersand || tail[0] == UInt8(ascii: ";"))
+          && tail[1...].elementsEqual("code=".utf8)
+      }()
   }
 
   private static func isPlainHeaderByte(_ byte: UInt8) -> Bool {
@@ -145,7 +170,9 @@ package struct CheckNeedles: Sendable {
   /// `code` query parameter.
   private func nameMayReport(_ raw: Slice<UnsafeBufferPointer<UInt8>>, injectionsOnly: Bool) -> Bool {
     var value = raw.drop { $0.isXMLSpace }
-    if value.first == .at || value.starts(with: [.openBrace, .openBrace]) { return true }
+    // An expression, a named value, or a name with a template or `format()` placeholder
+    // (`${`, `%{`, `{0}`).
+    if value.first == .at || value.contains(.openBrace) { return true }
     if value.contains(where: { $0 >= 0x80 }) { return true }
     // A value that goes on holds `@`, `$` or `%`, and one with an entity `&`, `<`, `>`, `"` or
     // `'`: none is a plain header name or `code`. Otherwise the value is these bytes.
@@ -162,9 +189,21 @@ package struct CheckNeedles: Sendable {
     let value = raw.drop { $0.isXMLSpace }
     guard value.starts(with: [.openBrace, .openBrace]) else { return false }
     if mayGoOnOrTurnASCII(value) { return true }
-    let letters = value.compactMap { byte -> UInt8? in
+    // The letters and digits of the decoded value: a predefined entity (`&amp;`, `&lt;`, …)
+    // decodes to a byte that is neither, so it is skipped whole (not read as its letters).
+    var letters: [UInt8] = []
+    var inEntity = false
+    for byte in value {
+      if inEntity {
+        inEntity = byte != UInt8(ascii: ";")
+        continue
+      }
+      if byte == .ampersand {
+        inEntity = true
+        continue
+      }
       let lowered = byte.asciiLowercased
-      return (lowered >= 0x61 && lowered <= 0x7A) || (lowered >= 0x30 && lowered <= 0x39) ? lowered : nil
+      if (lowered >= 0x61 && lowered <= 0x7A) || (lowered >= 0x30 && lowered <= 0x39) { letters.append(lowered) }
     }
     return contains(letters, Array("key".utf8))
       && (contains(letters, Array("func".utf8)) || contains(letters, Array("fn".utf8)))

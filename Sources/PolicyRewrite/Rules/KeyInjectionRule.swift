@@ -42,12 +42,22 @@ enum KeyInjectionRule: AnalysisRule {
     let trimmedName = name.trimmingXMLSpace
     let sectionPath = element.parent.map { $0.path.joined(separator: "/") } ?? section.name
     let action = element.attribute("exists-action")?.trimmingXMLSpace
-    let actionIsExpression = action.map { $0.hasPrefix("@") || $0.hasPrefix("{{") } ?? false
+    let actionIsExpression =
+      action.map { $0.hasPrefix("@") || $0.hasPrefix("{{") || HeaderNameTemplate.hasPlaceholder($0) } ?? false
     if let action, !actionIsExpression, !injectingActions.contains(action.lowercased()) { return }
     if trimmedName.hasPrefix("{{") || trimmedName.hasPrefix("@") {
       analysis.report(
         .unresolvableHeaderName, .warning, at: element, section: sectionPath,
         unresolvableName(trimmedName.hasPrefix("@") ? "@(...)" : trimmedName))
+      return
+    }
+    // A name that a template or `format()` fills in (`${…}`, `%{…}`, `{0}`): reported when it
+    // may spell a key header.
+    if HeaderNameTemplate.hasPlaceholder(trimmedName) {
+      if HeaderNameTemplate.mayName(trimmedName, keyHeaders: analysis.configuration.keyHeaders) {
+        analysis.report(
+          .unresolvableHeaderName, .warning, at: element, section: sectionPath, unresolvableName(trimmedName))
+      }
       return
     }
     guard analysis.configuration.isKeyHeader(trimmedName) else { return }
@@ -94,9 +104,11 @@ enum KeyInjectionRule: AnalysisRule {
   /// What `check` reports for an injection that the rewrite would rewrite.
   static func remainingKeyFinding(for injection: KeyInjection) -> Finding {
     let (line, column) = injection.element.location
-    return Finding(
+    var finding = Finding(
       rule: .keyInjection, severity: .error, message: remainingKey(injection), line: line, column: column,
       section: injection.section)
+    finding.subject = PolicyAnalysis.subject(of: injection.element)
+    return finding
   }
 
   /// Classifies the header's `<value>`: a named value, a variable set from one, a literal…

@@ -35,7 +35,8 @@ struct PolicyAnalysis {
   let document: PolicyDocument
   /// What the analysis looks for.
   let configuration: RewriteConfiguration
-  /// Whether the root is `<policies>` or `<fragment>`; other XML files are not analysed.
+  /// Whether the root is `<policies>`, `<fragment>` or a snippet root (``snippetRoots``); other
+  /// XML files are not analysed.
   let isPolicy: Bool
   /// The elements the walk recorded, in document order.
   let entries: [Entry]
@@ -83,7 +84,9 @@ struct PolicyAnalysis {
         Self.walk(current, section: current, sendRequest: nil, inResponse: false, into: &entries)
         section = current.nextSiblingElement
       }
-    } else if root.hasName("fragment") {
+    } else if root.hasName("fragment") || Self.isSnippetRoot(root) {
+      // A fragment, or a snippet whose root is one section (or a GraphQL resolver's
+      // `<http-data-source>`): the root is the section.
       isPolicy = true
       Self.walk(root, section: root, sendRequest: nil, inResponse: false, into: &entries)
     } else {
@@ -92,6 +95,16 @@ struct PolicyAnalysis {
     self.entries = entries
     if isPolicy { RulePipeline.run(on: &self) }
   }
+
+  /// The roots, other than `<policies>` and `<fragment>`, of a policy snippet that is analysed:
+  /// one section, or a GraphQL resolver's `<http-data-source>`.
+  static let snippetRoots: [StaticString] = ["inbound", "backend", "outbound", "on-error", "http-data-source"]
+
+  /// Whether `root` is the root of a policy snippet (``snippetRoots``).
+  static func isSnippetRoot(_ root: PolicyElement) -> Bool { snippetRoots.contains { root.hasName($0) } }
+
+  /// Whether an element named `name` is the root of a policy snippet (``snippetRoots``).
+  static func isSnippetRoot(name: String) -> Bool { snippetRoots.contains { $0.description == name } }
 
   /// Records `element` and its descendants; `section` is the `<inbound>`, `<outbound>`, … or
   /// the `<fragment>` root they are in.
@@ -144,8 +157,10 @@ struct PolicyAnalysis {
     _ rule: Rule, _ severity: Severity, at element: PolicyElement, section: String, _ message: String
   ) {
     let (line, column) = element.location
-    findings.append(
-      Finding(rule: rule, severity: severity, message: message, line: line, column: column, section: section))
+    var finding = Finding(
+      rule: rule, severity: severity, message: message, line: line, column: column, section: section)
+    finding.subject = Self.subject(of: element)
+    findings.append(finding)
   }
 
   /// The section path of the element's parent, such as `inbound/choose/when`.

@@ -4,8 +4,13 @@ import PolicyDOM
 /// `# policy-rewrite: ignore RULE (reason)` or `// …` in Terraform, Bicep and YAML, on the line
 /// before the element (several rules may be given, separated by commas).
 ///
-/// A suppression silences the findings of its rules on the first following line that is neither
-/// blank nor another suppression. The reason in parentheses is required; a suppression without
+/// A suppression accepts the findings of its rules at the first element it precedes: the first
+/// such finding on the first following line that is neither blank nor another suppression,
+/// and the findings at that same place (another finding on the line, such as a second key in
+/// a one-line policy, is not accepted). Only a comment of the file's syntax counts: an XML
+/// comment in a policy (in any file), and a `#` or `//` comment that starts a line or follows
+/// space outside a string in Terraform, Bicep and YAML; the marker in an attribute value or a
+/// URL is text. The reason in parentheses is required; a suppression without
 /// one, or naming an unknown rule or an error that cannot be accepted (a parse error, a
 /// conflict), is itself reported (`invalid-suppression`), and one that silences nothing is
 /// reported as unused (`unused-suppression`), so stale comments do not pile up.
@@ -33,8 +38,13 @@ public struct InlineSuppressions: Sendable {
 
   /// Reads the suppression comments of a file. The spaces of `policy-rewrite: ignore RULE
   /// (reason)` may be left out (`<!--policy-rewrite:ignore RULE(reason)-->`).
-  public init(_ source: [UInt8]) {
+  /// - Parameters:
+  ///   - source: The file's bytes.
+  ///   - path: The file's path, for its comment syntax: in a policy file only XML comments
+  ///     count; without a path, line comments count too.
+  public init(_ source: [UInt8], path: String? = nil) {
     guard source.containsLiteral(Self.marker) else { return }
+    let lineComments = path.map { SourceFormat(path: $0) != .policy && SourceFormat(path: $0) != .other } ?? true
     let lines = LineMap(source)
     var offset = 0
     var found: [(offset: Int, text: Int, end: Int)] = []
@@ -49,10 +59,11 @@ public struct InlineSuppressions: Sendable {
         offset = start + 1
       }
     }
+    let inXMLComment = Self.xmlCommentFlags(source, at: found.map(\.offset))
     let commentLines = Set(found.map { lines.location(of: $0.offset).line })
-    for (start, textStart, end) in found {
+    for (index, (start, textStart, end)) in found.enumerated() {
       let (line, column) = lines.location(of: start)
-      guard Self.isComment(source, before: start) else { continue }
+      guard inXMLComment[index] || (lineComments && Self.isLineComment(source, before: start)) else { continue }
       let text = String(decoding: source[textStart..<end], as: UTF8.self)
       let target = Self.targetLine(after: end, in: source, lines: lines, skipping: commentLines)
       switch Self.parse(text) {
@@ -72,8 +83,20 @@ public struct InlineSuppressions: Sendable {
     var used = Set<Int>()
     var kept: [Finding] = []
     var suppressed: [SuppressedFinding] = []
+    // The place (line and column) of the one element each suppression accepts findings at: the
+    // first of its findings in file order.
+    var places: [Int: Int] = [:]
+    for finding in findings.sorted(by: Finding.locationOrder) where !finding.rule.isFailure {
+      for (index, entry) in entries.enumerated()
+      where places[index] == nil && entry.target == finding.line && entry.rules.contains(finding.rule) {
+        places[index] = finding.column
+      }
+    }
     for finding in findings {
-      if let index = entries.firstIndex(where: { $0.target == finding.line && $0.rules.contains(finding.rule) }),
+      if let index = entries.indices.first(where: {
+        entries[$0].target == finding.line && entries[$0].rules.contains(finding.rule)
+          && places[$0] == finding.column
+      }),
         !finding.rule.isFailure
       {
         used.insert(index)
@@ -95,12 +118,48 @@ public struct InlineSuppressions: Sendable {
     return (kept, suppressed)
   }
 
-  /// Whether the marker at `start` is inside a comment: `<!--`, `#` or `//` earlier on its line.
-  private static func isComment(_ source: [UInt8], before start: Int) -> Bool {
-    var i = start
-    while i > 0, source[i - 1] != .lineFeed { i -= 1 }
-    let prefix = Array(source[i..<start])
-    return prefix.containsLiteral("<!--") || prefix.contains(UInt8(ascii: "#")) || prefix.containsLiteral("//")
+  /// For each of the ascending `offsets`, whether it is inside an XML comment (after a `<!--`
+  /// whose `-->` comes later): one pass over the file.
+  private static func xmlCommentFlags(_ source: [UInt8], at offsets: [Int]) -> [Bool] {
+    var flags: [Bool] = []
+    var cursor = 0
+    var comment: Range<Int>?
+    for offset in offsets {
+      while comment.map({ $0.upperBound <= offset }) ?? true {
+        guard let open = source.firstOffset(of: "<!--", from: cursor), open < offset else {
+          comment = nil
+          break
+        }
+        let close = source.firstOffset(of: "-->", from: open + 4).map { $0 + 3 } ?? source.count
+        comment = open..<close
+        cursor = close
+      }
+      flags.append(comment.map { $0.contains(offset) } ?? false)
+    }
+    return flags
+  }
+
+  /// Whether the marker at `start` is in a `#` or `//` line comment: the comment starts its line
+  /// or follows space, outside a `"…"` or `'…'` string opened earlier on the line.
+  private static func isLineComment(_ source: [UInt8], before start: Int) -> Bool {
+    var lineStart = start
+    while lineStart > 0, source[lineStart - 1] != .lineFeed { lineStart -= 1 }
+    var quote: UInt8?
+    var i = lineStart
+    while i < start {
+      let byte = source[i]
+      if let open = quote {
+        if byte == open { quote = nil }
+      } else if byte == .doubleQuote || byte == .singleQuote {
+        quote = byte
+      } else if byte == UInt8(ascii: "#") || (byte == .slash && i + 1 < start && source[i + 1] == .slash),
+        i == lineStart || source[i - 1].isXMLSpace
+      {
+        return true
+      }
+      i += 1
+    }
+    return false
   }
 
   /// The first line after `offset`'s line that is not blank and not another suppression.

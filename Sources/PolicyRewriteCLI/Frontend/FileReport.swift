@@ -5,6 +5,8 @@ import PolicyRewrite
 public struct FileReport: Sendable {
   /// The path as shown to the user.
   public var path: String
+  /// The bytes of the path, when the file was found by path (not standard input).
+  public var pathBytes: [UInt8]?
   /// Findings in the file, ordered by line and column.
   public var findings: [Finding] = []
   /// Whether the file is a policy document (other XML files are skipped).

@@ -59,9 +59,12 @@ public struct FileWalker: Sendable {
   /// The default selection: policy XML, Terraform policy templates and files, Bicep files,
   /// JSON files (ARM templates and APIOps files, recognised by content; other JSON files are
   /// skipped by a byte search), and the APIOps files that can hold backend credentials.
+  /// Terraform variable files and Bicep parameter files, which can hold a policy string, and
+  /// plain `.tpl` templates are read too (a `.tpl` without policy markup is skipped by a byte
+  /// search). A default pattern matches a name in any ASCII case (`Policy.XML`, `main.Bicep`).
   public static let defaultPatterns = [
     "*.xml", "*.xml.tpl", "*.xml.tftpl", "*.tftpl", "*.tf", "*.bicep", "*.json", "configuration.*.yaml",
-    "configuration.*.yml",
+    "configuration.*.yml", "*.tpl", "*.tfvars", "*.bicepparam",
   ]
   /// Folders never entered.
   public static let skippedFolders: Set<String> = [".git", ".terraform", "node_modules", ".build"]
@@ -99,12 +102,21 @@ public struct FileWalker: Sendable {
     selects(components: Glob.components(of: relativePath), base: nil)
   }
 
+  /// Whether a name with upper-case ASCII letters matches a default pattern once lowered
+  /// (only names that matched nothing as they are are lowered).
+  private func selectsInAnyCase(_ components: [[UInt8]]) -> Bool {
+    guard let name = components.last, name.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return false }
+    var lowered = components
+    lowered[lowered.count - 1] = name.map(\.asciiLowercased)
+    return patterns.contains { $0.matches(components: lowered) }
+  }
+
   /// - Parameter base: The components of the walked argument from the current folder, `nil`
   ///   when it is not below the current folder.
   private func selects(components: [[UInt8]], base: [[UInt8]]?) -> Bool {
     if isExcluded(components, base: base) { return false }
     return patterns.contains { $0.matches(components: components) }
-      || Self.matches(includes, components, base: base)
+      || Self.matches(includes, components, base: base) || selectsInAnyCase(components)
   }
 
   private func isExcluded(_ components: [[UInt8]], base: [[UInt8]]?) -> Bool {

@@ -313,6 +313,7 @@ public struct Frontend: Sendable {
 
   private func process(_ item: FileWalker.Item, output: Output) -> FileReport {
     var report = FileReport(path: item.displayPath)
+    report.pathBytes = item.path
     do {
       let (bytes, stamp) = try readAhead.read(item.path)
       process(bytes, into: &report, stamp: stamp, item: item, output: output)
@@ -325,13 +326,13 @@ public struct Frontend: Sendable {
   /// Moves the findings that a suppression comment or the baseline accepts out of the report.
   /// Unused suppressions are reported by `check` only: `migrate` does not report what it rewrites.
   private func applySuppressions(to report: inout FileReport, source: [UInt8], accepted: [Finding] = []) {
-    let inline = InlineSuppressions(source)
+    let inline = InlineSuppressions(source, path: report.path)
     // The injections that migrate left because they are accepted: their `check` findings, so
     // that the comment or baseline entry that accepts them counts as used.
     var (kept, suppressed) = inline.apply(to: report.findings + accepted)
     if options.command != .check { kept.removeAll { $0.rule == .unusedSuppression } }
     if let baseline = options.baseline {
-      let (remaining, accepted) = baseline.apply(to: kept, path: report.path)
+      let (remaining, accepted) = baseline.apply(to: kept, path: report.pathBytes ?? Array(report.path.utf8))
       kept = remaining
       suppressed += accepted
     }
@@ -341,13 +342,14 @@ public struct Frontend: Sendable {
 
   /// The `key-injection` findings of a file that a suppression comment or the baseline
   /// accepts: `migrate` leaves those injections as they are (`check` stays green on them).
-  private func acceptedInjections(_ bytes: [UInt8], path: String, as resourcePath: String) -> [Finding] {
-    let hasComment = bytes.containsLiteral("policy-rewrite: ignore")
+  private func acceptedInjections(_ bytes: [UInt8], report: FileReport, as resourcePath: String) -> [Finding] {
+    let path = report.pathBytes ?? Array(report.path.utf8)
+    let hasComment = bytes.containsLiteral("policy-rewrite:")
     let inBaseline = options.baseline?.hasEntries(forPath: path) ?? false
     guard hasComment || inBaseline else { return [] }
     let injections = rewriter.check(bytes, path: resourcePath).findings.filter { $0.rule == .keyInjection }
     guard !injections.isEmpty else { return [] }
-    var (kept, suppressed) = InlineSuppressions(bytes).apply(to: injections)
+    var (kept, suppressed) = InlineSuppressions(bytes, path: report.path).apply(to: injections)
     if let baseline = options.baseline {
       let (_, accepted) = baseline.apply(to: kept, path: path)
       suppressed += accepted
@@ -426,7 +428,7 @@ public struct Frontend: Sendable {
     } else {
       let resourcePath =
         item == nil && options.standardInputPath == nil ? report.path : absolutePath(report.path)
-      let accepted = options.command == .migrate ? acceptedInjections(bytes, path: report.path, as: resourcePath) : []
+      let accepted = options.command == .migrate ? acceptedInjections(bytes, report: report, as: resourcePath) : []
       result = rewriter.rewrite(bytes, path: resourcePath, accepted: Set(accepted.map { [$0.line, $0.column] }))
       acceptedByMigrate = accepted
     }

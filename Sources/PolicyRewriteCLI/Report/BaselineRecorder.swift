@@ -4,8 +4,8 @@ import PolicyRewrite
 /// baseline accepted), for `check --write-baseline`.
 public final class BaselineRecorder: Reporter {
   private let next: any Reporter
-  /// The findings seen so far, each with its file's path as shown.
-  public private(set) var findings: [(path: String, finding: Finding)] = []
+  /// The findings seen so far, each with the bytes of its file's path.
+  public private(set) var findings: [(path: [UInt8], finding: Finding)] = []
 
   /// Creates a recorder in front of `next`.
   public init(_ next: any Reporter) {
@@ -15,8 +15,9 @@ public final class BaselineRecorder: Reporter {
   /// Keeps the file's findings and passes the report on.
   public func report(_ file: FileReport) {
     if file.isInput {
-      findings += file.findings.map { (file.path, $0) }
-      findings += file.suppressed.filter { $0.kind == .baseline }.map { (file.path, $0.finding) }
+      let path = file.pathBytes ?? Array(file.path.utf8)
+      findings += file.findings.map { (path, $0) }
+      findings += file.suppressed.filter { $0.kind == .baseline }.map { (path, $0.finding) }
     }
     next.report(file)
   }
