@@ -120,6 +120,38 @@ import Testing
     }
   }
 
+  @Test("migrate leaves an injection that a suppression without spaces accepts, as check does")
+  func compactSuppressionIsHonouredByMigrateSoCheckStaysGreen() throws {
+    let accepted = Self.policy(
+      """
+              <base />
+              <!--policy-rewrite:ignore key-injection(the legacy Function App has no Entra ID app)-->
+              <set-header name="x-functions-key" exists-action="override">
+                  <value>{{legacy-func-key}}</value>
+              </set-header>
+
+      """)
+    try withTemporaryTree(["apis/legacy/policy.xml": accepted]) { root in
+      #expect(run(["check", "apis"], cwd: root).status == 0)
+      let result = run(["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      expectFile(root, "apis/legacy/policy.xml", accepted)
+      #expect(run(["check", "apis"], cwd: root).status == 0)
+    }
+  }
+
+  @Test("migrate reads the baseline named by the configuration file")
+  func configurationBaselineIsHonouredByMigrate() throws {
+    try withTemporaryTree(["apis/orders/policy.xml": Self.apiKey]) { root in
+      #expect(run(["check", "--write-baseline", "accepted.json", "apis"], cwd: root).status == 0)
+      try Data(#"{"baseline": "accepted.json"}"#.utf8).write(to: root.appendingPathComponent(".policy-rewrite.json"))
+      let result = run(["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      expectFile(root, "apis/orders/policy.xml", Self.apiKey)
+      #expect(result.stderr.contains("1 injection left as accepted"), "stderr: \(result.stderr)")
+    }
+  }
+
   @Test("migrate leaves an injection that the baseline accepts")
   func baselineAcceptedInjectionIsLeftSoCheckWithTheBaselineStaysGreen() throws {
     try withTemporaryTree(["apis/orders/policy.xml": Self.apiKey]) { root in
