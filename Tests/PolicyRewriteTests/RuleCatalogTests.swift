@@ -1,0 +1,66 @@
+import Foundation
+import PolicyRewrite
+import PolicyRewriteCLI
+import Testing
+
+/// The rule catalog: one description per rule id, the `rules` command, and the README's rule
+/// table, which must list exactly the catalog.
+@Suite struct RuleCatalogTests {
+  @Test func everyRuleHasExactlyOneDescription() {
+    let ids = RuleCatalog.all.map(\.rule)
+    #expect(Set(ids) == Set(Rule.allCases))
+    #expect(ids.count == Rule.allCases.count, "a rule is described twice")
+    for description in RuleCatalog.all {
+      #expect(!description.summary.isEmpty && !description.explanation.isEmpty, "\(description.rule.rawValue)")
+      #expect(description.summary.hasSuffix("."), "\(description.rule.rawValue): a summary is one sentence")
+    }
+  }
+
+  @Test func failuresAreErrorsAndNotesNeverFailCheck() {
+    for description in RuleCatalog.all {
+      if description.isFailure { #expect(description.failsCheck, "\(description.rule.rawValue)") }
+      if description.defaultSeverity == .note { #expect(!description.failsCheck, "\(description.rule.rawValue)") }
+    }
+    #expect(Rule.parseError.isFailure && !Rule.keyInjection.isFailure)
+    #expect(Rule.keyInjection.defaultSeverity == .error && Rule.authorizationTokenReplaced.defaultSeverity == .note)
+  }
+
+  @Test func readmeRuleTableIsTheCatalog() throws {
+    let readme = try String(contentsOf: ReadmeTests.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+    let begin = try #require(readme.range(of: "<!-- rules:begin -->\n"))
+    let end = try #require(readme.range(of: "<!-- rules:end -->"))
+    let table = String(readme[begin.upperBound..<end.lowerBound])
+    #expect(
+      table == RuleListing.markdown(),
+      "README's rule table differs from the catalog; replace it with:\n\(RuleListing.markdown())")
+  }
+
+  @Test func rulesJSONListsEveryRuleWithIdSeverityAndSummary() throws {
+    let result = run(["rules", "--format", "json"], cwd: ReadmeTests.packageRoot)
+    #expect(result.status == 0, "\(result.stderr)")
+    let list = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [[String: Any]])
+    #expect(list.compactMap { $0["id"] as? String } == RuleCatalog.all.map(\.rule.rawValue))
+    for entry in list {
+      #expect(entry["severity"] is String && entry["summary"] is String && entry["explanation"] is String)
+      #expect(entry["failsCheck"] is Bool)
+    }
+    let keyInjection = try #require(list.first { $0["id"] as? String == "key-injection" })
+    #expect(keyInjection["severity"] as? String == "error" && keyInjection["failsCheck"] as? Bool == true)
+  }
+
+  @Test func rulesWithAnIdExplainsThatRule() {
+    let result = run(["rules", "authorization-token-replaced"], cwd: ReadmeTests.packageRoot)
+    #expect(result.status == 0)
+    let text = String(decoding: result.stdout, as: UTF8.self)
+    #expect(text.hasPrefix("authorization-token-replaced (note, does not fail check)\n"))
+    #expect(text.contains(Rule.authorizationTokenReplaced.details.explanation))
+    #expect(text.contains("X-Caller-Authorization"))
+  }
+
+  @Test func rulesWithAnUnknownIdIsAUsageErrorWithASuggestion() {
+    let result = run(["rules", "key-injektion"], cwd: ReadmeTests.packageRoot)
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("did you mean 'key-injection'"))
+    #expect(result.stdout.isEmpty)
+  }
+}
