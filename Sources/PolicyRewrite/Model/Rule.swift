@@ -36,6 +36,12 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   case authorizationTokenReplaced = "authorization-token-replaced"
   case keyVariable = "key-variable"
   case authorizationChildScope = "authorization-child-scope"
+  case functionAuthLevel = "function-auth-level"
+  case functionAppWithoutEntraAuth = "function-app-without-entra-auth"
+  case audienceMismatch = "audience-mismatch"
+  case apimIdentityMissing = "apim-identity-missing"
+  case apimCallerNotAllowed = "apim-caller-not-allowed"
+  case allowedCallerObjectID = "allowed-caller-object-id"
 
   /// This rule's description: severity, summary, explanation and examples.
   public var details: RuleDescription { RuleCatalog.description(of: self) }
