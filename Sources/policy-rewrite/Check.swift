@@ -26,6 +26,18 @@ struct Check: ParsableCommand {
       "Accept every current finding: write them to FILE and exit 0 (errors still exit 2).", valueName: "FILE"))
   var writeBaseline: String?
 
+  @Flag(
+    help: ArgumentHelp(
+      "Also fail on what makes a Function App already called with Managed Identity answer 401 (its auth, code, APIM's identity)."
+    ))
+  var readiness = false
+
+  @Option(
+    name: .customLong("resource-map"),
+    help: ArgumentHelp("With --readiness: the map whose functionApps entries link code folders.", valueName: "MAP.json")
+  )
+  var resourceMap: String?
+
   func validate() throws {
     if shared.format == .markdown { throw ValidationError("--format markdown is for plan") }
     for name in ignoredRules {
@@ -41,6 +53,12 @@ struct Check: ParsableCommand {
       command: .check, configuration: RewriteConfiguration(extraKeyHeaders: shared.headers))
     shared.apply(to: &options)
     options.ignoredRules = Set(ignoredRules.compactMap(Rule.init(rawValue:)))
+    if readiness {
+      options.readiness = true
+      if resourceMap != nil {
+        options.configuration.resources = try ResourceMapOption.load(path: resourceMap, resource: nil, strict: false).0
+      }
+    }
     if let baseline {
       do {
         options.baseline = try Baseline(contentsOf: baseline)

@@ -57,6 +57,7 @@ struct Plan: ParsableCommand {
       command: .plan, configuration: RewriteConfiguration(extraKeyHeaders: shared.headers, resources: map))
     shared.apply(to: &options)
     options.resourceMapFile = mapFile
+    options.readiness = true
     let reporter = PlanReporter(format: planFormat)
     let summary =
       shared.readsStandardInput

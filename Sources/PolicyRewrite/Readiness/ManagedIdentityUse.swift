@@ -14,12 +14,22 @@ public struct ManagedIdentityUse: Sendable, Hashable {
     public var clientID: String?
     /// Its 1-based line.
     public var line: Int
+
+    /// Creates an element.
+    public init(resource: String, clientID: String?, line: Int) {
+      self.resource = resource
+      self.clientID = clientID
+      self.line = line
+    }
   }
 
   /// The elements, in file order.
   public var elements: [Element] = []
   /// The backends the file sets (`set-backend-service` `base-url` or `backend-id`, `set-url`).
   public var targets: [BackendTarget] = []
+
+  /// Creates an empty use.
+  public init() {}
 
   /// Scans a policy file; empty when it holds no `<authentication-managed-identity`.
   public static func scan(_ bytes: [UInt8]) -> ManagedIdentityUse {

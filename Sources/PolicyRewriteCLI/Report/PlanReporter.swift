@@ -53,8 +53,8 @@ public final class PlanReporter: Reporter {
     unreferenced = summary.unreferencedKeyNamedValues
     switch format {
     case .json: writeJSON(summary)
-    case .text: output.writeLines(textLines(summary))
-    case .markdown: output.writeLines(markdownLines(summary))
+    case .text: output.writeLines(textLines(summary) + Self.functionAppTextLines(summary.functionApps))
+    case .markdown: output.writeLines(markdownLines(summary) + Self.functionAppMarkdownLines(summary.functionApps))
     }
     errors.writeLines(Array(summary.lines(for: .plan).prefix(1)))
   }
@@ -67,6 +67,8 @@ public final class PlanReporter: Reporter {
     var keys: [MigrationInventory.Key]
     var reviewItems: [MigrationInventory.ReviewItem]
     var unreferencedKeyNamedValues: [CleanUpItem]
+    var functionApps: [FunctionAppEntry]
+    var unlinkedFunctionProjects: [ProjectEntry]
     var summary: Summary
   }
 
@@ -82,6 +84,10 @@ public final class PlanReporter: Reporter {
     output.writeJSON(
       Document(
         keys: inventory.keys, reviewItems: inventory.reviewItems, unreferencedKeyNamedValues: unreferenced,
+        functionApps: (summary.functionApps?.apps ?? []).map(FunctionAppEntry.init),
+        unlinkedFunctionProjects: (summary.functionApps?.unlinkedProjects ?? []).map {
+          ProjectEntry(path: $0.folder, httpTriggers: $0.triggers.count)
+        },
         summary: Summary(
           scanned: summary.scanned, keys: inventory.keys.count,
           injections: inventory.keys.reduce(0) { $0 + $1.injections }, needingReview: summary.needingReview,
