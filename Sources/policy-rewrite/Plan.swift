@@ -66,6 +66,10 @@ struct Plan: ParsableCommand {
     if let emitMap {
       do {
         try FileSystem.replace(emitMap, with: reporter.mapSkeleton(current: map), expected: nil)
+        for (name, audience) in (reporter.functionApps?.audiences ?? [:]).sorted(by: { $0.key < $1.key })
+        where map.byNamedValue[name] == nil {
+          StandardError.writeLine("\(emitMap): \(name): \(audience.resource) is \(audience.source)")
+        }
       } catch {
         StandardError.writeLine("\(emitMap): error: cannot write the map skeleton: \(error.reason)")
         throw ExitCode(2)

@@ -205,7 +205,7 @@ public struct ReadinessAssessment: Sendable {
   private enum Answer { case yes, no, unknown }
 
   /// `text` without `${ }` around a single reference, `/.default` and case.
-  static func normalized(_ text: String) -> String {
+  public static func normalized(_ text: String) -> String {
     var value = text.trimmingXMLSpace
     if value.hasPrefix("${"), value.hasSuffix("}"), !value.dropFirst(2).contains("${") {
       value = String(value.dropFirst(2).dropLast()).trimmingXMLSpace
@@ -215,7 +215,7 @@ public struct ReadinessAssessment: Sendable {
   }
 
   /// Whether a value is written as a literal (not a reference, a named value or an ARM expression).
-  static func isLiteral(_ text: String) -> Bool {
+  public static func isLiteral(_ text: String) -> Bool {
     !text.contains("${") && !text.contains("{{") && !text.contains("%{") && !text.hasPrefix("[")
   }
 

@@ -9,6 +9,16 @@ public struct FunctionAppsReport: Sendable, Hashable {
   public var unlinkedProjects: [FunctionProject] = []
   /// Code files read in the projects (the cost of the code scan).
   public var codeFilesRead = 0
+  /// The audience the IaC gives the app each key named value reaches, for `--emit-map`.
+  public var audiences: [String: SuggestedAudience] = [:]
+
+  /// An audience read from a Function App's IaC, and where.
+  public struct SuggestedAudience: Sendable, Hashable {
+    /// The resource to write in the map.
+    public var resource: String
+    /// Where it comes from (`module.orders_func entra_id_authentication at infra/main.tf:12`).
+    public var source: String
+  }
 
   /// Creates an empty report.
   public init() {}

@@ -11,6 +11,8 @@ struct ReadinessCollector {
   private var declarations = ReadinessDeclarations()
   private var calls: [PolicyCall] = []
   private var hostFolders: [String] = []
+  /// The targets of each key named value's injections, and whether every one is in Terraform.
+  private var namedValueTargets: [String: (targets: [BackendTarget], onlyTerraform: Bool)] = [:]
 
   /// Folders never entered in a Functions project.
   static let skippedFolders: Set<String> = [
@@ -22,6 +24,13 @@ struct ReadinessCollector {
     for record in report.injections {
       guard let target = record.target else { continue }
       calls.append(PolicyCall(target: target, resource: record.resolution.resource?.value, usesManagedIdentity: false))
+      if case .namedValue(let name) = record.key {
+        let isTerraform = SourceFormat(path: report.path) == .terraform
+        var entry = namedValueTargets[name] ?? ([], true)
+        if !entry.targets.contains(target) { entry.targets.append(target) }
+        entry.onlyTerraform = entry.onlyTerraform && isTerraform
+        namedValueTargets[name] = entry
+      }
     }
     guard let found = report.readiness else { return }
     declarations.add(found.declarations)
@@ -63,7 +72,42 @@ struct ReadinessCollector {
     let (apps, unlinked) = assessment.verdicts()
     report.apps = apps
     report.unlinkedProjects = unlinked
+    report.audiences = suggestedAudiences(apps: apps, backends: backends)
     return report
+  }
+
+  /// For each key named value whose injections all reach one declared app with a known
+  /// audience: that audience (in Terraform-embedded policies, a reference the plan resolves).
+  private func suggestedAudiences(
+    apps: [FunctionAppReadiness], backends: [String: String]
+  ) -> [String: FunctionAppsReport.SuggestedAudience] {
+    let declared = apps.filter(\.declared).map(\.app)
+    var result: [String: FunctionAppsReport.SuggestedAudience] = [:]
+    for (name, entry) in namedValueTargets {
+      let indices = Set(
+        entry.targets.map { target -> Int? in
+          let url: String?
+          switch target {
+          case .url(let value): url = value
+          case .backendID(let id): url = backends[id] ?? declarations.backends.first { $0.name == id }?.url
+          }
+          return url.flatMap { ReadinessAssessment.appIndex(url: $0, apps: declared) }
+        })
+      guard indices.count == 1, let index = indices.first ?? nil, let entra = declared[index].entraID,
+        entra.configured, let audience = entra.audiences.first
+      else { continue }
+      let app = declared[index]
+      let place = "\(app.address) at \(app.path):\(entra.line)"
+      if ReadinessAssessment.isLiteral(audience) {
+        result[name] = .init(resource: audience, source: "the audience of \(place)")
+      } else if entry.onlyTerraform {
+        let reference =
+          app.address.hasPrefix("module.")
+          ? "${\(app.address).entra_id_authentication.audience_client_id}" : audience
+        result[name] = .init(resource: reference, source: "a Terraform reference to the audience of \(place)")
+      }
+    }
+    return result
   }
 
   /// `path` without `.` components and trailing slashes.

@@ -22,6 +22,8 @@ public final class PlanReporter: Reporter {
   public private(set) var inventory = MigrationInventory()
   /// Declared named values that look like function keys and that no file references.
   public private(set) var unreferenced: [CleanUpItem] = []
+  /// The Function Apps' readiness, once the run has finished.
+  public private(set) var functionApps: FunctionAppsReport?
 
   /// Creates a reporter writing to standard output and standard error.
   public init(format: Format) {
@@ -51,6 +53,7 @@ public final class PlanReporter: Reporter {
     for report in reports { inventory.add(report, backends: summary.backends) }
     inventory.finish(declarations: declared)
     unreferenced = summary.unreferencedKeyNamedValues
+    functionApps = summary.functionApps
     switch format {
     case .json: writeJSON(summary)
     case .text: output.writeLines(textLines(summary) + Self.functionAppTextLines(summary.functionApps))
@@ -197,7 +200,7 @@ public final class PlanReporter: Reporter {
     let names = Set(inventory.namedValues).union(map.byNamedValue.keys).sorted()
     lines.append("  \"byNamedValue\": {")
     lines += names.enumerated().map { index, name in
-      let value = map.byNamedValue[name]?.value ?? ""
+      let value = map.byNamedValue[name]?.value ?? functionApps?.audiences[name]?.resource ?? ""
       return "    \(Self.jsonString(name)): \(Self.jsonString(value))" + (index == names.count - 1 ? "" : ",")
     }
     if map.byPath.isEmpty {
