@@ -82,6 +82,11 @@ import Testing
     #expect(entra.audiences == ["3c1d6a52-8f0e-4d8b-9a51-0d6f2b7c4e11", "api://orders-func"])
     #expect(entra.allowedCallers == ["${apimClientId}"])
     #expect(found.apimInstances.map(\.hasSystemAssignedIdentity) == [true])
+    // A name that is a parameter without a value is not a name: the symbol stands for it.
+    let unnamed = scan(
+      "apim.bicep",
+      "param apimName string\nresource apim 'Microsoft.ApiManagement/service@2023-05-01' = {\n  name: apimName\n}\n")
+    #expect(unnamed.apimInstances.map(\.name) == ["apim"])
     #expect(found.backends.map(\.url) == ["https://${orders.properties.defaultHostName}/api"])
     #expect(ReadinessAssessment.appIndex(url: found.backends[0].url, apps: found.functionApps) == 0)
   }

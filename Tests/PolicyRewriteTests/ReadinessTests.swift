@@ -311,7 +311,7 @@ import Testing
     let result = run(["plan", "--format", "json", "--resource-map", "readiness-map.json", "."], cwd: root)
     let document = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
     let apps = try Self.apps(document)
-    #expect(apps["orders-func"]?["readiness"] as? String == "ready", "\(apps)")
+    #expect(apps["catalog-func"]?["readiness"] as? String == "ready", "\(apps)")
     #expect(apps["payments_func"]?["readiness"] as? String == "blocked")
     #expect(Self.blockerRules(apps["payments_func"]) == ["function-auth-level"])
   }

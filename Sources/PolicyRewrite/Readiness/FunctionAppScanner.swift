@@ -211,7 +211,14 @@ public enum FunctionAppScanner {
       }
     }
     for resource in resources {
-      let name = resource.body["name"]?.text.map(resolve)
+      // A Bicep name written as an expression is known only when it is a parameter or
+      // variable with a string value.
+      let name: String? =
+        switch resource.body["name"] {
+        case .string(let text)?: resolve(text)
+        case .other(let text)?: resolve(text) == text ? nil : resolve(text)
+        default: nil
+        }
       let literal = name.flatMap { $0.contains("${") || $0.hasPrefix("[") ? nil : $0 }
       let address = resource.symbol ?? literal ?? name ?? resource.type
       switch resource.type.lowercased() {

@@ -18,11 +18,11 @@ data "azuread_service_principal" "apim" {
   object_id = azurerm_api_management.apim.identity[0].principal_id
 }
 
-# Ready: Easy Auth requires a token for api://orders-func from APIM, and every trigger is anonymous.
-resource "azurerm_linux_function_app" "orders" {
-  name                = "orders-func"
+# Ready: Easy Auth requires a token for api://catalog-func from APIM, and every trigger is anonymous.
+resource "azurerm_linux_function_app" "catalog" {
+  name                = "catalog-func"
   location            = "westeurope"
-  resource_group_name = "rg-orders"
+  resource_group_name = "rg-catalog"
   service_plan_id     = "plan-id"
 
   auth_settings_v2 {
@@ -32,7 +32,7 @@ resource "azurerm_linux_function_app" "orders" {
     active_directory_v2 {
       client_id            = "3c1d6a52-8f0e-4d8b-9a51-0d6f2b7c4e11"
       tenant_auth_endpoint = "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0"
-      allowed_audiences    = ["api://orders-func"]
+      allowed_audiences    = ["api://catalog-func"]
       allowed_applications = [data.azuread_service_principal.apim.client_id]
     }
     login {}
