@@ -295,7 +295,8 @@ import Testing
     #expect(blocked.status == 1, "\(blocked.stderr)")
     #expect(blocked.stderr.contains("[function-auth-level]"), "\(blocked.stderr)")
     #expect(run(["check", "."], cwd: root).status == 0, "without --readiness, the migrated policies pass")
-    let json = run(["check", "--readiness", "--format", "json", "--resource-map", "readiness-map.json", "."], cwd: root)
+    let json = run(
+      ["check", "--readiness", "--format", "json", "--resource-map", "readiness-map.json", "."], cwd: root)
     #expect(json.status == 1)
     #expect(try OutputSchemaTests.violations(of: json.stdout, schema: "check") == nil)
     let trigger = root.appendingPathComponent("apps/payments/GetPayment/function.json")
