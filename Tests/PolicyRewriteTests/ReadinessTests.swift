@@ -1,4 +1,5 @@
 import Foundation
+import PolicyRewriteCLI
 import Testing
 
 @testable import PolicyRewrite
@@ -315,5 +316,30 @@ import Testing
     #expect(apps["catalog-func"]?["readiness"] as? String == "ready", "\(apps)")
     #expect(apps["payments_func"]?["readiness"] as? String == "blocked")
     #expect(Self.blockerRules(apps["payments_func"]) == ["function-auth-level"])
+  }
+
+  /// Keeps nothing: the run's summary is what the test reads.
+  final class Discarding: Reporter {
+    func report(_ file: FileReport) {}
+    func finish(_ summary: RunSummary) {}
+  }
+
+  @Test func codeScanningReadsOnlyTriggerFilesInProjectsAndCheckReadsNone() throws {
+    try withTemporaryTree(Self.tree) { root in
+      var options = Frontend.Options(command: .check, configuration: RewriteConfiguration())
+      options.showsProgress = false
+      let check = Frontend(options: options).run(paths: [root.path], reporter: Discarding())
+      #expect(check.functionApps == nil, "check without --readiness assesses nothing")
+      options.readiness = true
+      let report = try #require(Frontend(options: options).run(paths: [root.path], reporter: Discarding()).functionApps)
+      // orders.ts, GetStock/function.json, billing's and reports' function_app.py, Shipments.cs:
+      // not dist/, node_modules/ or obj/, nor tsconfig.json and host.json.
+      #expect(report.codeFilesRead == 5)
+      // check records no key injections: the app known only from one (legacy-func) is not listed.
+      #expect(
+        report.apps.map(\.app.name).sorted() == [
+          "audit-func", "billing-func", "inventory-func", "orders_func", "shipping-func",
+        ])
+    }
   }
 }
