@@ -78,7 +78,7 @@ public enum HTTPTriggerScanner {
     let call = #/\bapp\s*\.\s*(?:http|get|post|put|patch|deleteRequest)\s*(\()\s*(["'`])([^"'`]*)\2/#.wordBoundaryKind(
       .simple)
     var result: [HTTPTrigger] = []
-    for match in code.text.matches(of: call) {
+    for match in matches(of: call, at: "app", in: code.text) {
       let open = match.output.1.startIndex
       let arguments = code.arguments(openingAt: open) ?? code.text[open...]
       var level = HTTPTrigger.AuthLevel.anonymous
@@ -100,8 +100,9 @@ public enum HTTPTriggerScanner {
 
   private static func cSharp(_ code: SourceCodeText) -> [HTTPTrigger] {
     let isolated = code.text.contains("Microsoft.Azure.Functions.Worker")
-    let names = code.text.matches(
-      of: #/\[\s*Function(?:Name)?(?:Attribute)?\s*\(\s*(?:"([^"]*)"|nameof\s*\(\s*([\w.]+)\s*\))/#
+    let names = matches(
+      of: #/Function(?:Name)?(?:Attribute)?\s*\(\s*(?:"([^"]*)"|nameof\s*\(\s*([\w.]+)\s*\))/#, at: "Function",
+      in: code.text, after: "["
     )
     .map { match in
       (
@@ -110,7 +111,9 @@ public enum HTTPTriggerScanner {
       )
     }
     var result: [HTTPTrigger] = []
-    for match in code.text.matches(of: #/\bHttpTrigger(?:Attribute)?\b\s*(\()?/#.wordBoundaryKind(.simple)) {
+    for match in matches(
+      of: #/HttpTrigger(?:Attribute)?\b\s*(\()?/#.wordBoundaryKind(.simple), at: "HttpTrigger", in: code.text)
+    {
       // An attribute: preceded by `[` or `,` within an attribute list.
       let before = code.text[..<match.range.lowerBound].reversed().first { !$0.isWhitespace }
       guard before == "[" || before == "," else { continue }
@@ -144,7 +147,9 @@ public enum HTTPTriggerScanner {
     var appLevel = HTTPTrigger.AuthLevel.function
     var appWritten: String?
     var appIsDefault = true
-    for app in code.text.matches(of: #/\b(?:Asgi|Wsgi)?FunctionApp\s*(\()/#.wordBoundaryKind(.simple)) {
+    for app in matches(
+      of: #/(?:Asgi|Wsgi)?FunctionApp\s*(\()/#, at: "FunctionApp", in: code.text, prefixes: ["Asgi", "Wsgi"])
+    {
       let arguments = code.arguments(openingAt: app.output.1.startIndex) ?? ""
       if let level = arguments.firstMatch(of: #/\bhttp_auth_level\s*=\s*([^,)]+)/#.wordBoundaryKind(.simple)) {
         appIsDefault = false
@@ -152,7 +157,7 @@ public enum HTTPTriggerScanner {
       }
     }
     var result: [HTTPTrigger] = []
-    for route in code.text.matches(of: #/@\s*\w+\s*\.\s*route\s*(\()/#) {
+    for route in matches(of: #/@\s*\w+\s*\.\s*route\s*(\()/#, at: "@", in: code.text, boundary: false) {
       let arguments = code.arguments(openingAt: route.output.1.startIndex) ?? ""
       var (level, written, isDefault) = (appLevel, appWritten, appIsDefault)
       if let option = arguments.firstMatch(of: #/\bauth_level\s*=\s*([^,)]+)/#.wordBoundaryKind(.simple)) {
@@ -165,7 +170,10 @@ public enum HTTPTriggerScanner {
       let decorators = after[..<(definition?.range.lowerBound ?? after.endIndex)]
       if let explicit = decorators.firstMatch(of: #/function_name\s*\(\s*(?:name\s*=\s*)?["']([^"']+)["']/#) {
         name = String(explicit.output.1)
-      } else if let before = code.text[..<route.range.lowerBound].matches(
+      } else if let before = code.text[
+        (code.text.index(route.range.lowerBound, offsetBy: -300, limitedBy: code.text.startIndex)
+          ?? code.text.startIndex)..<route.range.lowerBound
+      ].matches(
         of: #/function_name\s*\(\s*(?:name\s*=\s*)?["']([^"']+)["']\s*\)\s*$/#
       ).last {
         name = String(before.output.1)
@@ -181,11 +189,11 @@ public enum HTTPTriggerScanner {
   // MARK: - Java
 
   private static func java(_ code: SourceCodeText) -> [HTTPTrigger] {
-    let names = code.text.matches(of: #/@\s*FunctionName\s*\(\s*"([^"]*)"/#).map {
+    let names = matches(of: #/@\s*FunctionName\s*\(\s*"([^"]*)"/#, at: "@", in: code.text, boundary: false).map {
       ($0.range.lowerBound, String($0.output.1))
     }
     var result: [HTTPTrigger] = []
-    for match in code.text.matches(of: #/@\s*HttpTrigger\s*(\()/#) {
+    for match in matches(of: #/@\s*HttpTrigger\s*(\()/#, at: "@", in: code.text, boundary: false) {
       let arguments = code.arguments(openingAt: match.output.1.startIndex) ?? ""
       var level = HTTPTrigger.AuthLevel.function
       var written: String?
@@ -201,6 +209,50 @@ public enum HTTPTriggerScanner {
           line: code.line(of: match.range.lowerBound), language: .java))
     }
     return result
+  }
+
+  // MARK: - Matching
+
+  /// The matches of `regex` that start where `needle` occurs in `text` (or, with `prefixes`,
+  /// where one of them directly precedes it): a byte search finds the few places a declaration
+  /// can start, and the regex is tried there only, instead of at every position of the file.
+  /// - Parameters:
+  ///   - boundary: Whether the match must start a word (not follow a letter, digit, `_` or `$`).
+  ///   - after: A character that must be the nearest non-blank one before the match.
+  private static func matches<Output>(
+    of regex: Regex<Output>, at needle: StaticString, in text: String, prefixes: [String] = [],
+    boundary: Bool = true, after: Character? = nil
+  ) -> [Regex<Output>.Match] {
+    let bytes = Array(text.utf8)
+    var result: [Regex<Output>.Match] = []
+    var from = 0
+    var resumeAt = text.startIndex
+    while let found = bytes.firstOffset(of: needle, from: from) {
+      from = found + 1
+      var start = found
+      for prefix in prefixes where start >= prefix.utf8.count {
+        if bytes[(start - prefix.utf8.count)..<start].elementsEqual(prefix.utf8) {
+          start -= prefix.utf8.count
+          break
+        }
+      }
+      if boundary, start > 0, isIdentifierByte(bytes[start - 1]) { continue }
+      if let after {
+        let previous = bytes[..<start].last { !$0.isXMLSpace }
+        guard let previous, Character(Unicode.Scalar(previous)) == after else { continue }
+      }
+      let index = text.utf8.index(text.startIndex, offsetBy: start)
+      guard index >= resumeAt, let match = try? regex.prefixMatch(in: text[index...]) else { continue }
+      result.append(match)
+      resumeAt = match.range.upperBound
+    }
+    return result
+  }
+
+  private static func isIdentifierByte(_ byte: UInt8) -> Bool {
+    (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+      || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == .underscore || byte == .dollar
+      || byte >= 0x80
   }
 
   // MARK: - Levels
