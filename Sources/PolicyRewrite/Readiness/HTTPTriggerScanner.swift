@@ -57,7 +57,7 @@ public enum HTTPTriggerScanner {
     let name = folders.last.map(String.init) ?? "function"
     let text = String(decoding: bytes, as: UTF8.self)
     let lines = LineMap(bytes)
-    let mentions = text.ranges(of: #/"type"\s*:\s*"httpTrigger"/#.ignoresCase()).map {
+    let mentions = text.ranges(of: Self.functionJSONTrigger).map {
       lines.location(of: text.utf8.distance(from: text.startIndex, to: $0.lowerBound)).line
     }
     var result: [HTTPTrigger] = []
@@ -75,8 +75,8 @@ public enum HTTPTriggerScanner {
   // MARK: - JavaScript and TypeScript (programming model v4)
 
   private static func javaScript(_ code: SourceCodeText, language: HTTPTrigger.Language) -> [HTTPTrigger] {
-    let call = #/\bapp\s*\.\s*(?:http|get|post|put|patch|deleteRequest)\s*(\()\s*(["'`])([^"'`]*)\2/#.wordBoundaryKind(
-      .simple)
+    let call = Self.jsCall
+
     var result: [HTTPTrigger] = []
     for match in matches(of: call, at: "app", in: code.text) {
       let open = match.output.1.startIndex
@@ -84,7 +84,7 @@ public enum HTTPTriggerScanner {
       var level = HTTPTrigger.AuthLevel.anonymous
       var written: String?
       var isDefault = true
-      if let option = arguments.firstMatch(of: #/\bauthLevel\s*:\s*([^,}\n]+)/#.wordBoundaryKind(.simple)) {
+      if let option = arguments.firstMatch(of: Self.jsAuthLevel) {
         isDefault = false
         (level, written) = Self.level(written: option.output.1)
       }
@@ -101,7 +101,7 @@ public enum HTTPTriggerScanner {
   private static func cSharp(_ code: SourceCodeText) -> [HTTPTrigger] {
     let isolated = code.text.contains("Microsoft.Azure.Functions.Worker")
     let names = matches(
-      of: #/Function(?:Name)?(?:Attribute)?\s*\(\s*(?:"([^"]*)"|nameof\s*\(\s*([\w.]+)\s*\))/#, at: "Function",
+      of: Self.csFunctionName, at: "Function",
       in: code.text, after: "["
     )
     .map { match in
@@ -112,7 +112,7 @@ public enum HTTPTriggerScanner {
     }
     var result: [HTTPTrigger] = []
     for match in matches(
-      of: #/HttpTrigger(?:Attribute)?\b\s*(\()?/#.wordBoundaryKind(.simple), at: "HttpTrigger", in: code.text)
+      of: Self.csHttpTrigger, at: "HttpTrigger", in: code.text)
     {
       // An attribute: preceded by `[` or `,` within an attribute list.
       let before = code.text[..<match.range.lowerBound].reversed().first { !$0.isWhitespace }
@@ -121,10 +121,10 @@ public enum HTTPTriggerScanner {
       var level = HTTPTrigger.AuthLevel.function
       var written: String?
       var isDefault = true
-      if let named = arguments.firstMatch(of: #/AuthorizationLevel\s*\.\s*(\w+)/#) {
+      if let named = arguments.firstMatch(of: Self.csAuthorizationLevel) {
         isDefault = false
         (level, written) = Self.level(written: named.output.1)
-      } else if let other = arguments.firstMatch(of: #/\bAuthLevel\s*=\s*([^,)]+)/#.wordBoundaryKind(.simple)) {
+      } else if let other = arguments.firstMatch(of: Self.csAuthLevelProperty) {
         isDefault = false
         (level, written) = (.unknown, other.output.1.trimmingXMLSpace)
       } else if isolated, arguments.contains(where: { $0 == "\"" }) {
@@ -148,33 +148,33 @@ public enum HTTPTriggerScanner {
     var appWritten: String?
     var appIsDefault = true
     for app in matches(
-      of: #/(?:Asgi|Wsgi)?FunctionApp\s*(\()/#, at: "FunctionApp", in: code.text, prefixes: ["Asgi", "Wsgi"])
+      of: Self.pyFunctionApp, at: "FunctionApp", in: code.text, prefixes: ["Asgi", "Wsgi"])
     {
       let arguments = code.arguments(openingAt: app.output.1.startIndex) ?? ""
-      if let level = arguments.firstMatch(of: #/\bhttp_auth_level\s*=\s*([^,)]+)/#.wordBoundaryKind(.simple)) {
+      if let level = arguments.firstMatch(of: Self.pyHttpAuthLevel) {
         appIsDefault = false
         (appLevel, appWritten) = Self.level(written: level.output.1)
       }
     }
     var result: [HTTPTrigger] = []
-    for route in matches(of: #/@\s*\w+\s*\.\s*route\s*(\()/#, at: "@", in: code.text, boundary: false) {
+    for route in matches(of: Self.pyRoute, at: "@", in: code.text, boundary: false) {
       let arguments = code.arguments(openingAt: route.output.1.startIndex) ?? ""
       var (level, written, isDefault) = (appLevel, appWritten, appIsDefault)
-      if let option = arguments.firstMatch(of: #/\bauth_level\s*=\s*([^,)]+)/#.wordBoundaryKind(.simple)) {
+      if let option = arguments.firstMatch(of: Self.pyAuthLevel) {
         isDefault = false
         (level, written) = Self.level(written: option.output.1)
       }
       let after = code.text[route.range.upperBound...]
-      let definition = after.firstMatch(of: #/\bdef\s+(\w+)/#.wordBoundaryKind(.simple))
+      let definition = after.firstMatch(of: Self.pyDefinition)
       var name = definition.map { String($0.output.1) } ?? "?"
       let decorators = after[..<(definition?.range.lowerBound ?? after.endIndex)]
-      if let explicit = decorators.firstMatch(of: #/function_name\s*\(\s*(?:name\s*=\s*)?["']([^"']+)["']/#) {
+      if let explicit = decorators.firstMatch(of: Self.pyFunctionName) {
         name = String(explicit.output.1)
       } else if let before = code.text[
         (code.text.index(route.range.lowerBound, offsetBy: -300, limitedBy: code.text.startIndex)
           ?? code.text.startIndex)..<route.range.lowerBound
       ].matches(
-        of: #/function_name\s*\(\s*(?:name\s*=\s*)?["']([^"']+)["']\s*\)\s*$/#
+        of: Self.pyFunctionNameBefore
       ).last {
         name = String(before.output.1)
       }
@@ -189,16 +189,16 @@ public enum HTTPTriggerScanner {
   // MARK: - Java
 
   private static func java(_ code: SourceCodeText) -> [HTTPTrigger] {
-    let names = matches(of: #/@\s*FunctionName\s*\(\s*"([^"]*)"/#, at: "@", in: code.text, boundary: false).map {
+    let names = matches(of: Self.javaFunctionName, at: "@", in: code.text, boundary: false).map {
       ($0.range.lowerBound, String($0.output.1))
     }
     var result: [HTTPTrigger] = []
-    for match in matches(of: #/@\s*HttpTrigger\s*(\()/#, at: "@", in: code.text, boundary: false) {
+    for match in matches(of: Self.javaHttpTrigger, at: "@", in: code.text, boundary: false) {
       let arguments = code.arguments(openingAt: match.output.1.startIndex) ?? ""
       var level = HTTPTrigger.AuthLevel.function
       var written: String?
       var isDefault = true
-      if let option = arguments.firstMatch(of: #/\bauthLevel\s*=\s*([^,)]+)/#.wordBoundaryKind(.simple)) {
+      if let option = arguments.firstMatch(of: Self.javaAuthLevel) {
         isDefault = false
         (level, written) = Self.level(written: option.output.1)
       }
@@ -210,6 +210,34 @@ public enum HTTPTriggerScanner {
     }
     return result
   }
+
+  // MARK: - Patterns
+
+  // Compiled once: a regex literal is parsed again at every evaluation. (The projects are
+  // scanned on one thread; a Regex lowers its program once, atomically.)
+
+  nonisolated(unsafe) private static let functionJSONTrigger = #/"type"\s*:\s*"httpTrigger"/#.ignoresCase()
+  nonisolated(unsafe) private static let jsCall =
+    #/\bapp\s*\.\s*(?:http|get|post|put|patch|deleteRequest)\s*(\()\s*(["'`])([^"'`]*)\2/#.wordBoundaryKind(.simple)
+  nonisolated(unsafe) private static let jsAuthLevel = #/\bauthLevel\s*:\s*([^,}\n]+)/#.wordBoundaryKind(.simple)
+  nonisolated(unsafe) private static let csFunctionName =
+    #/Function(?:Name)?(?:Attribute)?\s*\(\s*(?:"([^"]*)"|nameof\s*\(\s*([\w.]+)\s*\))/#
+  nonisolated(unsafe) private static let csHttpTrigger = #/HttpTrigger(?:Attribute)?\b\s*(\()?/#.wordBoundaryKind(
+    .simple)
+  nonisolated(unsafe) private static let csAuthorizationLevel = #/AuthorizationLevel\s*\.\s*(\w+)/#
+  nonisolated(unsafe) private static let csAuthLevelProperty = #/\bAuthLevel\s*=\s*([^,)]+)/#.wordBoundaryKind(.simple)
+  nonisolated(unsafe) private static let pyFunctionApp = #/(?:Asgi|Wsgi)?FunctionApp\s*(\()/#
+  nonisolated(unsafe) private static let pyHttpAuthLevel = #/\bhttp_auth_level\s*=\s*([^,)]+)/#.wordBoundaryKind(
+    .simple)
+  nonisolated(unsafe) private static let pyRoute = #/@\s*\w+\s*\.\s*route\s*(\()/#
+  nonisolated(unsafe) private static let pyAuthLevel = #/\bauth_level\s*=\s*([^,)]+)/#.wordBoundaryKind(.simple)
+  nonisolated(unsafe) private static let pyDefinition = #/\bdef\s+(\w+)/#.wordBoundaryKind(.simple)
+  nonisolated(unsafe) private static let pyFunctionName = #/function_name\s*\(\s*(?:name\s*=\s*)?["']([^"']+)["']/#
+  nonisolated(unsafe) private static let pyFunctionNameBefore =
+    #/function_name\s*\(\s*(?:name\s*=\s*)?["']([^"']+)["']\s*\)\s*$/#
+  nonisolated(unsafe) private static let javaFunctionName = #/@\s*FunctionName\s*\(\s*"([^"]*)"/#
+  nonisolated(unsafe) private static let javaHttpTrigger = #/@\s*HttpTrigger\s*(\()/#
+  nonisolated(unsafe) private static let javaAuthLevel = #/\bauthLevel\s*=\s*([^,)]+)/#.wordBoundaryKind(.simple)
 
   // MARK: - Matching
 
