@@ -300,6 +300,12 @@ import Testing
       ["check", "--readiness", "--format", "json", "--resource-map", "readiness-map.json", "."], cwd: root)
     #expect(json.status == 1)
     #expect(try OutputSchemaTests.violations(of: json.stdout, schema: "check") == nil)
+    // A baseline accepts the finding like any other.
+    let accepted = run(
+      ["check", "--readiness", "--resource-map", "readiness-map.json", "--write-baseline", "b.json", "."], cwd: root)
+    #expect(accepted.status == 0, "\(accepted.stderr)")
+    let withBaseline = run(arguments.dropLast() + ["--baseline", "b.json", "."], cwd: root)
+    #expect(withBaseline.status == 0, "\(withBaseline.stderr)")
     let trigger = root.appendingPathComponent("apps/payments/GetPayment/function.json")
     let fixed = try String(contentsOf: trigger, encoding: .utf8).replacing(
       #""authLevel": "function""#, with: #""authLevel": "anonymous""#)

@@ -207,7 +207,11 @@ public struct Frontend: Sendable {
     let found = collector.finish(
       backends: tracker.summary.backends, map: options.configuration.resources, absolutePath: absolutePath)
     if options.command == .check {
-      for report in found.checkReports(ignoring: options.ignoredRules) {
+      for var report in found.checkReports(ignoring: options.ignoredRules) {
+        // A baseline accepts a readiness finding as it accepts any other.
+        if let baseline = options.baseline {
+          (report.findings, report.suppressed) = baseline.apply(to: report.findings, path: report.path)
+        }
         tracker.add(report)
         reporter.report(report)
       }

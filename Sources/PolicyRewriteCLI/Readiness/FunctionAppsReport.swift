@@ -36,8 +36,9 @@ public struct FunctionAppsReport: Sendable, Hashable {
         let path = blocker.path ?? app.app.path
         if byPath[path] == nil {
           var report = FileReport(path: path)
+          // Not a policy, so not counted as scanned; an input all the same, so that
+          // --write-baseline records its findings.
           report.isPolicy = false
-          report.isInput = false
           byPath[path] = report
           order.append(path)
         }
