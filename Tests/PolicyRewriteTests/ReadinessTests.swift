@@ -260,6 +260,21 @@ import Testing
     }
   }
 
+  @Test func aMapFolderWithoutHostJSONSaysSo() throws {
+    var tree = Self.tree
+    tree["map.json"] = tree["map.json"]?.replacing(#""code": "apps/orders""#, with: #""code": "apps/missing""#)
+    try withTemporaryTree(tree) { root in
+      let result = run(["plan", "--format", "json", "--resource-map", "map.json", "."], cwd: root)
+      let document = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+      let orders = try Self.apps(document)["orders_func"]
+      #expect(orders?["readiness"] as? String == "unknown")
+      #expect(
+        (orders?["unknowns"] as? [String]) == [
+          "the resource map names 'apps/missing' as the code of 'orders_func', but no host.json was scanned there"
+        ])
+    }
+  }
+
   @Test func anAPIMWithoutSystemAssignedIdentityBlocks() throws {
     var tree = Self.tree
     tree["infra/apim.tf"] = tree["infra/apim.tf"]?.replacing(

@@ -122,6 +122,9 @@ public struct ReadinessAssessment: Sendable {
         }
       }
       if project.triggers.isEmpty { unknowns.append("no HTTP trigger found in the code at \(project.folder)") }
+    } else if let folder = codeFolders[app.name] ?? codeFolders[app.address] {
+      unknowns.append(
+        "the resource map names '\(folder)' as the code of '\(app.name)', but no host.json was scanned there")
     } else {
       unknowns.append(
         "no Functions project (a folder with host.json) linked to '\(app.name)': name its folder '\(app.name)' or add \"functionApps\": {\"\(app.name)\": {\"code\": \"FOLDER\"}} to the resource map"
