@@ -25,6 +25,18 @@ struct Check: ParsableCommand {
       "Accept every current finding: write them to FILE and exit 0 (errors still exit 2).", valueName: "FILE"))
   var writeBaseline: String?
 
+  @Flag(
+    help: ArgumentHelp(
+      "Also fail on what makes a Function App already called with Managed Identity answer 401 (its auth, code, APIM's identity)."
+    ))
+  var readiness = false
+
+  @Option(
+    name: .customLong("resource-map"),
+    help: ArgumentHelp("With --readiness: the map whose functionApps entries link code folders.", valueName: "MAP.json")
+  )
+  var resourceMap: String?
+
   func validate() throws {
     if shared.format == .markdown { throw ValidationError("--format markdown is for plan") }
     for name in ignoredRules {
@@ -43,6 +55,12 @@ struct Check: ParsableCommand {
     options.ignoredRules =
       ignoredRules.isEmpty
       ? Set(project?.ignoredRules ?? []) : Set(ignoredRules.compactMap(Rule.init(rawValue:)))
+    if readiness {
+      options.readiness = true
+      if let resourceMap = resourceMap ?? project?.resourceMap {
+        options.configuration.resources = try ResourceMapOption.load(path: resourceMap, resource: nil, strict: false).0
+      }
+    }
     if let baseline = baseline ?? project?.baseline {
       do {
         options.baseline = try Baseline(contentsOf: baseline)

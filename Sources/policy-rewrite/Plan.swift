@@ -58,6 +58,7 @@ struct Plan: ParsableCommand {
       command: .plan, configuration: RewriteConfiguration(extraKeyHeaders: shared.headers, resources: map))
     shared.apply(to: &options, project: project)
     options.resourceMapFile = mapFile
+    options.readiness = true
     let reporter = PlanReporter(format: planFormat)
     let summary =
       shared.readsStandardInput
@@ -66,6 +67,10 @@ struct Plan: ParsableCommand {
     if let emitMap {
       do {
         try FileSystem.replace(emitMap, with: reporter.mapSkeleton(current: map), expected: nil)
+        for (name, audience) in (reporter.functionApps?.audiences ?? [:]).sorted(by: { $0.key < $1.key })
+        where map.byNamedValue[name] == nil {
+          StandardError.writeLine("\(emitMap): \(name): \(audience.resource) is \(audience.source)")
+        }
       } catch {
         StandardError.writeLine("\(emitMap): error: cannot write the map skeleton: \(error.reason)")
         throw ExitCode(2)

@@ -95,8 +95,8 @@ public enum DeclarationScanner {
       guard block.type != "azurerm_api_management_named_value" else { continue }
       var named = Set<String>()
       let marker: StaticString = "azurerm_api_management_named_value."
-      for line in block.lines {
-        let bytes = Array(line.text.utf8)
+      do {
+        let bytes = Array(block.text.utf8)
         var from = 0
         while let found = bytes.firstOffset(of: marker, from: from) {
           var end = found + marker.utf8CodeUnitCount

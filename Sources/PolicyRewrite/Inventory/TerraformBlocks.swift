@@ -1,9 +1,7 @@
 import PolicyDOM
 
-/// The `resource "TYPE" "NAME" { … }` blocks of a Terraform file, with their simple attributes.
-///
-/// Enough HCL for declarations: block bodies are matched by braces outside strings, heredocs
-/// and comments; attributes are read line by line as `name = value`.
+/// The `resource "TYPE" "NAME" { … }` blocks of a Terraform file, with their attributes, read
+/// by ``HCLParser``.
 struct TerraformBlocks: Sequence {
   /// One resource block.
   struct Block {
@@ -13,30 +11,47 @@ struct TerraformBlocks: Sequence {
     var name: String
     /// The offset of `resource`.
     var start: Int
-    /// The body's lines, with the nesting depth each starts at (1 = the block's own attributes).
-    var lines: [(depth: Int, text: String)]
+    /// The block's source text.
+    var text: String
+    fileprivate var body: HCLSyntax.Body
+    fileprivate var source: [UInt8]
 
     /// The value of a top-level `attribute = "literal"` (no interpolation), or `nil`.
     func string(_ attribute: String) -> String? {
-      guard let value = expression(attribute, depth: 1), value.hasPrefix("\""), value.hasSuffix("\""),
-        value.count >= 2, !value.contains("${")
-      else { return nil }
-      return String(value.dropFirst().dropLast())
+      guard let value = body.attribute(attribute)?.value, case .string = value.kind else { return nil }
+      return value.literalString
     }
 
-    /// The raw expression of the first `attribute = …` at any depth (or at `depth`).
-    func expression(_ attribute: String, depth: Int? = nil) -> String? {
-      for line in lines where depth == nil || line.depth == depth {
-        let parts = line.text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].trimmingXMLSpace == attribute else { continue }
-        let value = parts[1].trimmingXMLSpace
-        if value.hasPrefix("\""), let close = value.dropFirst().firstIndex(of: "\"") {
-          return String(value[...close])
+    /// The source text of the first `attribute = …` in the block, its nested blocks or its
+    /// objects.
+    func expression(_ attribute: String) -> String? {
+      Self.find(attribute, in: body).map { String(decoding: source[$0.range], as: UTF8.self) }
+    }
+
+    private static func find(_ name: String, in body: HCLSyntax.Body) -> HCLSyntax.Expression? {
+      if let found = body.attribute(name) { return found.value }
+      for attribute in body.attributes {
+        if let found = find(name, in: attribute.value) { return found }
+      }
+      for block in body.blocks {
+        if let found = find(name, in: block.body) { return found }
+      }
+      return nil
+    }
+
+    private static func find(_ name: String, in expression: HCLSyntax.Expression) -> HCLSyntax.Expression? {
+      switch expression.kind {
+      case .object(let members):
+        if let found = members.first(where: { $0.key == name }) { return found.value }
+        for member in members {
+          if let found = find(name, in: member.value) { return found }
         }
-        if let comment = value.firstIndex(where: { $0 == "#" || $0 == "/" }) {
-          return value[..<comment].trimmingXMLSpace
+      case .tuple(let elements):
+        for element in elements {
+          if let found = find(name, in: element) { return found }
         }
-        return value
+      default:
+        break
       }
       return nil
     }
@@ -49,68 +64,16 @@ struct TerraformBlocks: Sequence {
   }
 
   func makeIterator() -> AnyIterator<Block> {
-    var offset = 0
+    let source = self.source
+    var blocks = HCLParser.parse(source).body.blocks.makeIterator()
     return AnyIterator {
-      while let found = source.firstOffset(of: "resource \"", from: offset) {
-        offset = found + 1
-        guard found == 0 || source[found - 1] == .lineFeed || source[found - 1].isBlank,
-          let block = parseBlock(at: found)
-        else { continue }
-        offset = block.end
-        return block.block
+      while let block = blocks.next() {
+        guard block.type == "resource", block.labels.count == 2 else { continue }
+        return Block(
+          type: block.labels[0], name: block.labels[1], start: block.range.lowerBound,
+          text: String(decoding: source[block.range], as: UTF8.self), body: block.body, source: source)
       }
       return nil
     }
-  }
-
-  /// Reads `resource "T" "N" {` at `start` and the body to its matching `}`.
-  private func parseBlock(at start: Int) -> (block: Block, end: Int)? {
-    var labels: [String] = []
-    var i = start + "resource".utf8.count
-    while labels.count < 2 {
-      while i < source.count, source[i].isBlank { i += 1 }
-      guard i < source.count, source[i] == .doubleQuote,
-        let close = source[(i + 1)...].firstIndex(of: .doubleQuote)
-      else { return nil }
-      labels.append(String(decoding: source[(i + 1)..<close], as: UTF8.self))
-      i = close + 1
-    }
-    while i < source.count, source[i].isXMLSpace { i += 1 }
-    guard i < source.count, source[i] == .openBrace else { return nil }
-    var depth = 0
-    var lineStart = i + 1
-    var lineDepth = 1
-    var lines: [(depth: Int, text: String)] = []
-    func substring(_ range: Range<Int>) -> String { String(decoding: source[range], as: UTF8.self) }
-    while i < source.count {
-      let byte = source[i]
-      switch byte {
-      case .openBrace:
-        depth += 1
-      case .closeBrace:
-        depth -= 1
-        if depth == 0 {
-          if lineStart < i { lines.append((lineDepth, substring(lineStart..<i))) }
-          return (Block(type: labels[0], name: labels[1], start: start, lines: lines), i + 1)
-        }
-      case .doubleQuote:
-        i += 1
-        while i < source.count, source[i] != .doubleQuote, source[i] != .lineFeed {
-          if source[i] == .backslash { i += 1 }
-          i += 1
-        }
-      case UInt8(ascii: "#"):
-        while i < source.count, source[i] != .lineFeed { i += 1 }
-        continue
-      case .lineFeed:
-        lines.append((lineDepth, substring(lineStart..<i)))
-        lineStart = i + 1
-        lineDepth = depth
-      default:
-        break
-      }
-      i += 1
-    }
-    return nil
   }
 }

@@ -24,6 +24,9 @@ public struct ResourceMap: Sendable, Hashable {
     didSet { byPath.sort { ($0.glob.specificity, $1.glob.pattern) > ($1.glob.specificity, $0.glob.pattern) } }
   }
 
+  /// The code folder of each Function App by its name (`functionApps`), relative to
+  /// ``baseDirectory``: how the readiness verdict links a Functions project to its app.
+  public var functionAppCode: [String: String] = [:]
   /// The absolute folder that `byPath` globs are relative to (the map file's folder); `nil`
   /// matches globs against the path as given.
   public var baseDirectory: String?
@@ -83,9 +86,9 @@ public struct ResourceMap: Sendable, Hashable {
     guard case .object(let object)? = try? JSONDecoder().decode(MapValue.self, from: Data(json)) else {
       throw invalid("resource map must be a JSON object of the form \(form)", at: 0)
     }
-    for key in object.keys.sorted() where !["default", "byNamedValue", "byPath"].contains(key) {
+    for key in object.keys.sorted() where !["default", "byNamedValue", "byPath", "functionApps"].contains(key) {
       throw invalid(
-        "unknown key '\(key)' in the resource map (expected default, byNamedValue, byPath)",
+        "unknown key '\(key)' in the resource map (expected default, byNamedValue, byPath, functionApps)",
         at: JSONSyntax.offset(ofString: key, in: json))
     }
     func resource(_ value: MapValue?, named key: String) throws(InvalidMap) -> Resource {
@@ -133,6 +136,30 @@ public struct ResourceMap: Sendable, Hashable {
       throw first
     }
     self.init(defaultResource: defaultResource, byNamedValue: byNamedValue, byPath: byPath)
+    functionAppCode = try Self.functionAppCode(object["functionApps"], json: json, invalid: invalid)
+  }
+
+  /// `"functionApps": {"APP": {"code": "FOLDER"}}`: the code folder of each Function App.
+  private static func functionAppCode(
+    _ value: MapValue?, json: [UInt8], invalid: (String, Int?) -> InvalidMap
+  ) throws(InvalidMap) -> [String: String] {
+    guard let value else { return [:] }
+    let form = "'functionApps' must be an object of APP: {\"code\": FOLDER}"
+    guard case .object(let apps) = value else {
+      throw invalid(form, JSONSyntax.offset(ofString: "functionApps", in: json))
+    }
+    var result: [String: String] = [:]
+    for name in apps.keys.sorted() {
+      guard case .object(let entry)? = apps[name], case .string(let folder)? = entry["code"], !folder.isEmpty else {
+        throw invalid(form, JSONSyntax.offset(ofString: name, in: json))
+      }
+      for key in entry.keys.sorted() where key != "code" {
+        throw invalid(
+          "unknown key '\(key)' in functionApps.\(name) (expected code)", JSONSyntax.offset(ofString: key, in: json))
+      }
+      result[name] = folder
+    }
+    return result
   }
 
   /// Whether the map has no entry at all.

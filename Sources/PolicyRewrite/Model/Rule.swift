@@ -43,6 +43,12 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   case templateDirective = "template-directive"
   case sharedDefaultResource = "shared-default-resource"
   case workspaceScope = "workspace-scope"
+  case functionAuthLevel = "function-auth-level"
+  case functionAppWithoutEntraAuth = "function-app-without-entra-auth"
+  case audienceMismatch = "audience-mismatch"
+  case apimIdentityMissing = "apim-identity-missing"
+  case apimCallerNotAllowed = "apim-caller-not-allowed"
+  case allowedCallerObjectID = "allowed-caller-object-id"
 
   /// This rule's description: severity, summary, explanation and examples.
   public var details: RuleDescription { RuleCatalog.description(of: self) }

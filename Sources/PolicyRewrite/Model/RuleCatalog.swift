@@ -17,6 +17,7 @@ public enum RuleCatalog {
     + PolicyRewriter.descriptions.filter { $0.kind == .key }
     + AuthorizationRule.descriptions
     + EditPlanner.descriptions
+    + ReadinessAssessment.descriptions
     + PolicyRewriter.descriptions.filter { $0.kind != .key }
     + RunDiagnostics.descriptions
 

@@ -16,6 +16,9 @@ public struct RuleDescription: Sendable, Hashable {
     /// About the run rather than a policy: a file that could not be read, parsed or written,
     /// a path that was skipped, a map entry or suppression that is wrong or unused.
     case operational
+    /// Something outside the policies (the Function App's authentication, its code, APIM's
+    /// identity) that makes a call with a token and no key fail with 401.
+    case readiness
   }
 
   /// The rule id.

@@ -57,7 +57,7 @@ public enum HTTPTriggerScanner {
     let name = folders.last.map(String.init) ?? "function"
     let text = String(decoding: bytes, as: UTF8.self)
     let lines = LineMap(bytes)
-    let mentions = text.ranges(of: #/"type"\s*:\s*"httpTrigger"/#.ignoresCase()).map {
+    let mentions = text.ranges(of: Self.functionJSONTrigger).map {
       lines.location(of: text.utf8.distance(from: text.startIndex, to: $0.lowerBound)).line
     }
     var result: [HTTPTrigger] = []
@@ -75,37 +75,68 @@ public enum HTTPTriggerScanner {
   // MARK: - JavaScript and TypeScript (programming model v4)
 
   private static func javaScript(_ code: SourceCodeText, language: HTTPTrigger.Language) -> [HTTPTrigger] {
-    let call = #/\bapp\s*\.\s*(?:http|get|post|put|patch|deleteRequest)\s*(\()\s*(["'`])([^"'`]*)\2/#
-    return code.text.matches(of: call.wordBoundaryKind(.simple)).map { match in
-      let arguments = code.arguments(openingAt: match.output.1.startIndex) ?? code.text[match.output.1.startIndex...]
-      let level = setting(#/\bauthLevel\s*:\s*([^,}\n]+)/#, in: arguments) ?? Level(.anonymous)
-      return code.trigger(String(match.output.3), level, at: match.range.lowerBound, language)
+    let call = Self.jsCall
+
+    var result: [HTTPTrigger] = []
+    for match in matches(of: call, at: "app", in: code.text) {
+      let open = match.output.1.startIndex
+      let arguments = code.arguments(openingAt: open) ?? code.text[open...]
+      var level = HTTPTrigger.AuthLevel.anonymous
+      var written: String?
+      var isDefault = true
+      if let option = arguments.firstMatch(of: Self.jsAuthLevel) {
+        isDefault = false
+        (level, written) = Self.level(written: option.output.1)
+      }
+      result.append(
+        HTTPTrigger(
+          function: String(match.output.3), authLevel: level, isDefault: isDefault, written: written,
+          line: code.line(of: match.range.lowerBound), language: language))
     }
+    return result
   }
 
   // MARK: - C#
 
   private static func cSharp(_ code: SourceCodeText) -> [HTTPTrigger] {
     let isolated = code.text.contains("Microsoft.Azure.Functions.Worker")
-    let names = code.text.matches(
-      of: #/\[\s*Function(?:Name)?(?:Attribute)?\s*\(\s*(?:"([^"]*)"|nameof\s*\(\s*([\w.]+)\s*\))/#
-    ).map { ($0.range.lowerBound, String($0.output.1 ?? $0.output.2?.split(separator: ".").last ?? "?")) }
+    let names = matches(
+      of: Self.csFunctionName, at: "Function",
+      in: code.text, after: "["
+    )
+    .map { match in
+      (
+        match.range.lowerBound,
+        String(match.output.1 ?? match.output.2.map { $0.split(separator: ".").last ?? $0 } ?? "")
+      )
+    }
     var result: [HTTPTrigger] = []
-    for match in code.text.matches(of: #/\bHttpTrigger(?:Attribute)?\b\s*(\()?/#.wordBoundaryKind(.simple)) {
+    for match in matches(
+      of: Self.csHttpTrigger, at: "HttpTrigger", in: code.text)
+    {
       // An attribute: preceded by `[` or `,` within an attribute list.
       let before = code.text[..<match.range.lowerBound].reversed().first { !$0.isWhitespace }
       guard before == "[" || before == "," else { continue }
       let arguments = match.output.1.flatMap { code.arguments(openingAt: $0.startIndex) } ?? ""
-      // HttpTriggerAttribute(params string[] methods) leaves AuthLevel at the enum's first value
-      // in the isolated worker, Anonymous; the other constructors set Function.
-      let fallback = Level(isolated && arguments.contains("\"") ? .anonymous : .function)
-      let level =
-        setting(#/AuthorizationLevel\s*\.\s*(\w+)/#, in: arguments)
-        ?? arguments.firstMatch(of: #/\bAuthLevel\s*=\s*([^,)]+)/#.wordBoundaryKind(.simple)).map {
-          Level(.unknown, written: $0.output.1.trimmingXMLSpace)
-        } ?? fallback
+      var level = HTTPTrigger.AuthLevel.function
+      var written: String?
+      var isDefault = true
+      if let named = arguments.firstMatch(of: Self.csAuthorizationLevel) {
+        isDefault = false
+        (level, written) = Self.level(written: named.output.1)
+      } else if let other = arguments.firstMatch(of: Self.csAuthLevelProperty) {
+        isDefault = false
+        (level, written) = (.unknown, other.output.1.trimmingXMLSpace)
+      } else if isolated, arguments.contains(where: { $0 == "\"" }) {
+        // HttpTriggerAttribute(params string[] methods) leaves AuthLevel at the enum's first
+        // value in the isolated worker: Anonymous.
+        level = .anonymous
+      }
       let name = names.last { $0.0 < match.range.lowerBound }?.1 ?? "?"
-      result.append(code.trigger(name, level, at: match.range.lowerBound, .cSharp))
+      result.append(
+        HTTPTrigger(
+          function: name, authLevel: level, isDefault: isDefault, written: written,
+          line: code.line(of: match.range.lowerBound), language: .cSharp))
     }
     return result
   }
@@ -113,70 +144,143 @@ public enum HTTPTriggerScanner {
   // MARK: - Python (programming model v2)
 
   private static func python(_ code: SourceCodeText) -> [HTTPTrigger] {
-    var app = Level(.function)
-    for match in code.text.matches(of: #/\b(?:Asgi|Wsgi)?FunctionApp\s*(\()/#.wordBoundaryKind(.simple)) {
-      let arguments = code.arguments(openingAt: match.output.1.startIndex) ?? ""
-      app = setting(#/\bhttp_auth_level\s*=\s*([^,)]+)/#, in: arguments) ?? app
+    var appLevel = HTTPTrigger.AuthLevel.function
+    var appWritten: String?
+    var appIsDefault = true
+    for app in matches(
+      of: Self.pyFunctionApp, at: "FunctionApp", in: code.text, prefixes: ["Asgi", "Wsgi"])
+    {
+      let arguments = code.arguments(openingAt: app.output.1.startIndex) ?? ""
+      if let level = arguments.firstMatch(of: Self.pyHttpAuthLevel) {
+        appIsDefault = false
+        (appLevel, appWritten) = Self.level(written: level.output.1)
+      }
     }
-    let functionName = #/function_name\s*\(\s*(?:name\s*=\s*)?["']([^"']+)["']/#
-    return code.text.matches(of: #/@\s*\w+\s*\.\s*route\s*(\()/#).map { route in
+    var result: [HTTPTrigger] = []
+    for route in matches(of: Self.pyRoute, at: "@", in: code.text, boundary: false) {
       let arguments = code.arguments(openingAt: route.output.1.startIndex) ?? ""
-      let level = setting(#/\bauth_level\s*=\s*([^,)]+)/#, in: arguments) ?? app
-      // The name: a function_name decorator next to the route, or the decorated function's.
+      var (level, written, isDefault) = (appLevel, appWritten, appIsDefault)
+      if let option = arguments.firstMatch(of: Self.pyAuthLevel) {
+        isDefault = false
+        (level, written) = Self.level(written: option.output.1)
+      }
       let after = code.text[route.range.upperBound...]
-      let definition = after.firstMatch(of: #/\bdef\s+(\w+)/#.wordBoundaryKind(.simple))
+      let definition = after.firstMatch(of: Self.pyDefinition)
+      var name = definition.map { String($0.output.1) } ?? "?"
       let decorators = after[..<(definition?.range.lowerBound ?? after.endIndex)]
-      let explicit =
-        decorators.firstMatch(of: functionName)
-        ?? code.text[..<route.range.lowerBound].matches(of: functionName).last.flatMap { match in
-          code.text[match.range.upperBound..<route.range.lowerBound].allSatisfy { $0.isWhitespace || $0 == ")" }
-            ? match : nil
-        }
-      let name = explicit.map { String($0.output.1) } ?? definition.map { String($0.output.1) } ?? "?"
-      return code.trigger(name, level, at: route.range.lowerBound, .python)
+      if let explicit = decorators.firstMatch(of: Self.pyFunctionName) {
+        name = String(explicit.output.1)
+      } else if let before = code.text[
+        (code.text.index(route.range.lowerBound, offsetBy: -300, limitedBy: code.text.startIndex)
+          ?? code.text.startIndex)..<route.range.lowerBound
+      ].matches(
+        of: Self.pyFunctionNameBefore
+      ).last {
+        name = String(before.output.1)
+      }
+      result.append(
+        HTTPTrigger(
+          function: name, authLevel: level, isDefault: isDefault, written: written,
+          line: code.line(of: route.range.lowerBound), language: .python))
     }
+    return result
   }
 
   // MARK: - Java
 
   private static func java(_ code: SourceCodeText) -> [HTTPTrigger] {
-    let names = code.text.matches(of: #/@\s*FunctionName\s*\(\s*"([^"]*)"/#).map {
+    let names = matches(of: Self.javaFunctionName, at: "@", in: code.text, boundary: false).map {
       ($0.range.lowerBound, String($0.output.1))
     }
-    return code.text.matches(of: #/@\s*HttpTrigger\s*(\()/#).map { match in
+    var result: [HTTPTrigger] = []
+    for match in matches(of: Self.javaHttpTrigger, at: "@", in: code.text, boundary: false) {
       let arguments = code.arguments(openingAt: match.output.1.startIndex) ?? ""
-      let level = setting(#/\bauthLevel\s*=\s*([^,)]+)/#, in: arguments) ?? Level(.function)
+      var level = HTTPTrigger.AuthLevel.function
+      var written: String?
+      var isDefault = true
+      if let option = arguments.firstMatch(of: Self.javaAuthLevel) {
+        isDefault = false
+        (level, written) = Self.level(written: option.output.1)
+      }
       let name = names.last { $0.0 < match.range.lowerBound }?.1 ?? "?"
-      return code.trigger(name, level, at: match.range.lowerBound, .java)
+      result.append(
+        HTTPTrigger(
+          function: name, authLevel: level, isDefault: isDefault, written: written,
+          line: code.line(of: match.range.lowerBound), language: .java))
     }
+    return result
   }
 
-  // MARK: - Levels
+  // MARK: - Patterns
 
-  /// A level, and whether it was written or is the default.
-  struct Level {
-    var level: HTTPTrigger.AuthLevel
-    var written: String?
-    var isDefault: Bool
+  // Compiled once: a regex literal is parsed again at every evaluation. (The projects are
+  // scanned on one thread; a Regex lowers its program once, atomically.)
 
-    /// A default level.
-    init(_ level: HTTPTrigger.AuthLevel) {
-      (self.level, written, isDefault) = (level, nil, true)
+  nonisolated(unsafe) private static let functionJSONTrigger = #/"type"\s*:\s*"httpTrigger"/#.ignoresCase()
+  nonisolated(unsafe) private static let jsCall =
+    #/\bapp\s*\.\s*(?:http|get|post|put|patch|deleteRequest)\s*(\()\s*(["'`])([^"'`]*)\2/#.wordBoundaryKind(.simple)
+  nonisolated(unsafe) private static let jsAuthLevel = #/\bauthLevel\s*:\s*([^,}\n]+)/#.wordBoundaryKind(.simple)
+  nonisolated(unsafe) private static let csFunctionName =
+    #/Function(?:Name)?(?:Attribute)?\s*\(\s*(?:"([^"]*)"|nameof\s*\(\s*([\w.]+)\s*\))/#
+  nonisolated(unsafe) private static let csHttpTrigger = #/HttpTrigger(?:Attribute)?\b\s*(\()?/#.wordBoundaryKind(
+    .simple)
+  nonisolated(unsafe) private static let csAuthorizationLevel = #/AuthorizationLevel\s*\.\s*(\w+)/#
+  nonisolated(unsafe) private static let csAuthLevelProperty = #/\bAuthLevel\s*=\s*([^,)]+)/#.wordBoundaryKind(.simple)
+  nonisolated(unsafe) private static let pyFunctionApp = #/(?:Asgi|Wsgi)?FunctionApp\s*(\()/#
+  nonisolated(unsafe) private static let pyHttpAuthLevel = #/\bhttp_auth_level\s*=\s*([^,)]+)/#.wordBoundaryKind(
+    .simple)
+  nonisolated(unsafe) private static let pyRoute = #/@\s*\w+\s*\.\s*route\s*(\()/#
+  nonisolated(unsafe) private static let pyAuthLevel = #/\bauth_level\s*=\s*([^,)]+)/#.wordBoundaryKind(.simple)
+  nonisolated(unsafe) private static let pyDefinition = #/\bdef\s+(\w+)/#.wordBoundaryKind(.simple)
+  nonisolated(unsafe) private static let pyFunctionName = #/function_name\s*\(\s*(?:name\s*=\s*)?["']([^"']+)["']/#
+  nonisolated(unsafe) private static let pyFunctionNameBefore =
+    #/function_name\s*\(\s*(?:name\s*=\s*)?["']([^"']+)["']\s*\)\s*$/#
+  nonisolated(unsafe) private static let javaFunctionName = #/@\s*FunctionName\s*\(\s*"([^"]*)"/#
+  nonisolated(unsafe) private static let javaHttpTrigger = #/@\s*HttpTrigger\s*(\()/#
+  nonisolated(unsafe) private static let javaAuthLevel = #/\bauthLevel\s*=\s*([^,)]+)/#.wordBoundaryKind(.simple)
+
+  // MARK: - Matching
+
+  /// The matches of `regex` that start where `needle` occurs in `text` (or, with `prefixes`,
+  /// where one of them directly precedes it): a byte search finds the few places a declaration
+  /// can start, and the regex is tried there only, instead of at every position of the file.
+  /// - Parameters:
+  ///   - boundary: Whether the match must start a word (not follow a letter, digit, `_` or `$`).
+  ///   - after: A character that must be the nearest non-blank one before the match.
+  private static func matches<Output>(
+    of regex: Regex<Output>, at needle: StaticString, in text: String, prefixes: [String] = [],
+    boundary: Bool = true, after: Character? = nil
+  ) -> [Regex<Output>.Match] {
+    let bytes = Array(text.utf8)
+    var result: [Regex<Output>.Match] = []
+    var from = 0
+    var resumeAt = text.startIndex
+    while let found = bytes.firstOffset(of: needle, from: from) {
+      from = found + 1
+      var start = found
+      for prefix in prefixes where start >= prefix.utf8.count {
+        if bytes[(start - prefix.utf8.count)..<start].elementsEqual(prefix.utf8) {
+          start -= prefix.utf8.count
+          break
+        }
+      }
+      if boundary, start > 0, isIdentifierByte(bytes[start - 1]) { continue }
+      if let after {
+        let previous = bytes[..<start].last { !$0.isXMLSpace }
+        guard let previous, Character(Unicode.Scalar(previous)) == after else { continue }
+      }
+      let index = text.utf8.index(text.startIndex, offsetBy: start)
+      guard index >= resumeAt, let match = try? regex.prefixMatch(in: text[index...]) else { continue }
+      result.append(match)
+      resumeAt = match.range.upperBound
     }
-
-    /// A written level.
-    init(_ level: HTTPTrigger.AuthLevel, written: String?) {
-      (self.level, self.written, isDefault) = (level, written, false)
-    }
+    return result
   }
 
-  /// The level an option of `arguments` sets (its value as the pattern's capture), or `nil`
-  /// when the option is absent.
-  private static func setting(_ pattern: Regex<(Substring, Substring)>, in arguments: Substring) -> Level? {
-    arguments.firstMatch(of: pattern.wordBoundaryKind(.simple)).map {
-      let (level, written) = level(written: $0.output.1)
-      return Level(level, written: written)
-    }
+  private static func isIdentifierByte(_ byte: UInt8) -> Bool {
+    (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+      || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == .underscore || byte == .dollar
+      || byte >= 0x80
   }
 
   // MARK: - Levels

@@ -29,6 +29,8 @@ public struct FileReport: Sendable {
   public var destination: String?
   /// Findings accepted by a suppression comment or the baseline.
   public var suppressed: [SuppressedFinding] = []
+  /// What the file tells the Function App readiness verdict, when it is asked for.
+  public var readiness: FileReadiness?
   /// Whether the file is one of the run's inputs (not the resource map), counted as scanned.
   public var isInput = true
   /// Keys that the backends' credentials in the file send (`plan`).

@@ -55,6 +55,8 @@ public struct Frontend: Sendable {
     public var baseline: Baseline?
     /// The resource map file, whose entries are audited after the run (unused entries).
     public var resourceMapFile: (path: String, bytes: [UInt8])?
+    /// Whether the Function Apps' readiness is assessed (`plan`, `check --readiness`).
+    public var readiness = false
 
     /// Creates options with the number of cores as jobs.
     public init(command: Command, configuration: RewriteConfiguration) {
@@ -176,6 +178,7 @@ public struct Frontend: Sendable {
     var scannedArguments = Set<Int?>()
     let progress = ProgressBar(total: items.count, enabled: options.showsProgress)
     let frontend = withAuthorizationContext(items).withTerraformNames(items)
+    var readiness = options.readiness ? ReadinessCollector() : nil
     OrderedParallel.run(
       count: items.count, jobs: min(options.jobs, Self.maximumJobs),
       work: { index in frontend.process(items[index], output: destination) },
@@ -187,10 +190,12 @@ public struct Frontend: Sendable {
           scannedArguments.insert(Self.argumentIndex(of: items[index].displayPath, in: roots))
         }
         tracker.add(report)
+        readiness?.add(report)
         reporter.report(report)
         progress.update(done: index + 1)
       })
     progress.clear()
+    let functionApps = readiness.map { finishReadiness($0, tracker: &tracker, reporter: reporter) }
     let missing = Set(problems.map(\.path))
     for (index, root) in roots.enumerated()
     where !scannedArguments.contains(index) && !missing.contains(root) && FileSystem.kind(of: root) == .directory {
@@ -214,9 +219,31 @@ public struct Frontend: Sendable {
         reporter.report(report)
       }
     }
-    let summary = tracker.summary
+    var summary = tracker.summary
+    summary.functionApps = functionApps
     reporter.finish(summary)
     return summary
+  }
+
+  /// The verdicts of the Function Apps; for `check`, the blockers of apps already called with
+  /// Managed Identity are reported as findings.
+  private func finishReadiness(
+    _ collector: ReadinessCollector, tracker: inout SummaryTracker, reporter: any Reporter
+  ) -> FunctionAppsReport {
+    let found = collector.finish(
+      backends: tracker.summary.backends, map: options.configuration.resources, absolutePath: absolutePath)
+    if options.command == .check {
+      for var report in found.checkReports(ignoring: options.ignoredRules) {
+        // A baseline accepts a readiness finding as it accepts any other.
+        if let baseline = options.baseline {
+          (report.findings, report.suppressed) = baseline.apply(
+            to: report.findings, path: report.pathBytes ?? Array(report.path.utf8))
+        }
+        tracker.add(report)
+        reporter.report(report)
+      }
+    }
+    return found
   }
 
   /// The most files processed at once: more threads only add memory.
@@ -392,6 +419,7 @@ public struct Frontend: Sendable {
   private func process(
     _ bytes: [UInt8], into report: inout FileReport, stamp: FileStamp?, item: FileWalker.Item?, output: Output
   ) -> [UInt8] {
+    if options.readiness { report.readiness = FileReadiness.read(bytes, path: report.path) }
     if options.command != .check, DeclarationScanner.mayDeclare(bytes, path: report.path) {
       report.declarations = DeclarationScanner.declarations(in: bytes, path: report.path)
     }

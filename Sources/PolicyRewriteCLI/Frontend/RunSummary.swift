@@ -39,6 +39,8 @@ public struct RunSummary: Sendable, Hashable {
   public var audiences: [String: [ResourceResolution.Source: Int]] = [:]
   /// Backend URLs by backend id, from the backends declared in the scanned files.
   public var backends: [String: String] = [:]
+  /// The Function Apps' readiness, when it was asked for (`plan`, `check --readiness`).
+  public var functionApps: FunctionAppsReport?
   /// Where `migrate` wrote its result.
   public var output: Frontend.Output = .none
 

@@ -22,6 +22,8 @@ public final class PlanReporter: Reporter {
   public private(set) var inventory = MigrationInventory()
   /// Declared named values that look like function keys and that no file references.
   public private(set) var unreferenced: [CleanUpItem] = []
+  /// The Function Apps' readiness, once the run has finished.
+  public private(set) var functionApps: FunctionAppsReport?
 
   /// Creates a reporter writing to standard output and standard error.
   public init(format: Format) {
@@ -63,10 +65,11 @@ public final class PlanReporter: Reporter {
     }
     inventory.finish(declarations: declared)
     unreferenced = summary.unreferencedKeyNamedValues
+    functionApps = summary.functionApps
     switch format {
     case .json: writeJSON(summary)
-    case .text: output.writeLines(textLines(summary))
-    case .markdown: output.writeLines(markdownLines(summary))
+    case .text: output.writeLines(textLines(summary) + Self.functionAppTextLines(summary.functionApps))
+    case .markdown: output.writeLines(markdownLines(summary) + Self.functionAppMarkdownLines(summary.functionApps))
     }
     errors.writeLines(Array(summary.lines(for: .plan).prefix(1)))
   }
@@ -79,6 +82,8 @@ public final class PlanReporter: Reporter {
     var keys: [MigrationInventory.Key]
     var reviewItems: [MigrationInventory.ReviewItem]
     var unreferencedKeyNamedValues: [CleanUpItem]
+    var functionApps: [FunctionAppEntry]
+    var unlinkedFunctionProjects: [ProjectEntry]
     var summary: Summary
   }
 
@@ -94,6 +99,10 @@ public final class PlanReporter: Reporter {
     output.writeJSON(
       Document(
         keys: inventory.keys, reviewItems: inventory.reviewItems, unreferencedKeyNamedValues: unreferenced,
+        functionApps: (summary.functionApps?.apps ?? []).map(FunctionAppEntry.init),
+        unlinkedFunctionProjects: (summary.functionApps?.unlinkedProjects ?? []).map {
+          ProjectEntry(path: $0.folder, httpTriggers: $0.triggers.count)
+        },
         summary: Summary(
           scanned: summary.scanned, keys: inventory.keys.count,
           injections: inventory.keys.reduce(0) { $0 + $1.injections }, needingReview: summary.needingReview,
@@ -221,7 +230,7 @@ public final class PlanReporter: Reporter {
     let names = Set(inventory.namedValues).union(map.byNamedValue.keys).sorted()
     lines.append("  \"byNamedValue\": {")
     lines += names.enumerated().map { index, name in
-      let value = map.byNamedValue[name]?.value ?? ""
+      let value = map.byNamedValue[name]?.value ?? functionApps?.audiences[name]?.resource ?? ""
       return "    \(Self.jsonString(name)): \(Self.jsonString(value))" + (index == names.count - 1 ? "" : ",")
     }
     if map.byPath.isEmpty {
