@@ -71,12 +71,12 @@ extension RunSummary {
       let kept = self.cleanUp.filter { $0.stillReferencedBy != nil }
       if !cleanUp.isEmpty {
         lines.append(
-          "named values that held keys and are no longer referenced (delete them and their Key Vault secrets after the switch): \(cleanUp.map(\.text).joined(separator: ", "))"
+          "named values that held keys and are no longer referenced (delete them and their Key Vault secrets after the switch): \(Escaping.cappedList(cleanUp.map(\.text)))"
         )
       }
       if !kept.isEmpty {
         lines.append(
-          "named values that held keys and are still referenced elsewhere (keep them for now): \(kept.map(\.text).joined(separator: ", "))"
+          "named values that held keys and are still referenced elsewhere (keep them for now): \(Escaping.cappedList(kept.map(\.text)))"
         )
       }
     case .check:
@@ -94,14 +94,15 @@ extension RunSummary {
 
   /// `R: N (namedValue 2, path 1); …`: rewritten injections per resource and where it came from.
   var audienceList: String {
-    audiences.keys.sorted().map { resource in
-      let sources = audiences[resource] ?? [:]
-      let total = sources.values.reduce(0, +)
-      let detail = ResourceResolution.Source.allCases.compactMap { source in
-        sources[source].map { "\(source.rawValue) \($0)" }
-      }
-      return "\(resource): \(total) (\(detail.joined(separator: ", ")))"
-    }.joined(separator: "; ")
+    Escaping.cappedList(
+      audiences.keys.sorted().map { resource in
+        let sources = audiences[resource] ?? [:]
+        let total = sources.values.reduce(0, +)
+        let detail = ResourceResolution.Source.allCases.compactMap { source in
+          sources[source].map { "\(source.rawValue) \($0)" }
+        }
+        return "\(resource): \(total) (\(detail.joined(separator: ", ")))"
+      }, separator: "; ")
   }
 }
 
