@@ -78,7 +78,7 @@ struct BackendCredentialScanner {
   /// The `{ ... }` values of the keys `name` (bare or quoted) in `range`, outermost only:
   /// an object nested in an earlier one is searched with it (searching it again reported its
   /// keys twice, and made many nested or unclosed objects quadratic).
-  private func objects(named name: String, in bytes: [UInt8], within range: Range<Int>, braces: BraceMatcher)
+  func objects(named name: String, in bytes: [UInt8], within range: Range<Int>, braces: BraceMatcher)
     -> [Range<Int>]
   {
     var result: [Range<Int>] = []

@@ -21,6 +21,8 @@ public struct RewriteConfiguration: Sendable, Hashable {
   /// whose `<inbound>` reads or removes `Authorization` after `<base />`: the parent's MI
   /// element would run before them, so its injections are left for review.
   public var authorizationChildScopes: [String: [String]] = [:]
+  /// Rules run after the built-in ones (none by default).
+  var additionalRules = AdditionalRules()
 
   /// The header every configuration treats as a key header.
   public static let defaultKeyHeader = "x-functions-key"
