@@ -457,52 +457,96 @@ struct WriteSafetyTests {
     let paths = tree.old.keys.sorted()
     #expect(paths.allSatisfy { tree.new[$0] != tree.old[$0] }, "every file of the tree changes")
 
-    // Three interrupts at different moments of the run, each in a fresh copy of the tree.
-    for fraction in [0.2, 0.45, 0.7] {
-      var delay = tree.seconds * fraction
-      var landed = false
-      for attempt in 1...6 where !landed {
-        try await withTemporaryTree(bytes: tree.old) { root in
-          let child = try Reliability.Child(["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root)
-          // Not a poll: the one moment at which this run is interrupted.
-          try await Task.sleep(for: .seconds(delay))
-          child.send(signal)
-          let outcome = await child.wait()
-          var oldCount = 0
-          var newCount = 0
-          var third: [String] = []
-          for path in paths {
-            let now = CLI.read(root, path)
-            if Reliability.same(now, tree.old[path]) {
-              oldCount += 1
-            } else if Reliability.same(now, tree.new[path]) {
-              newCount += 1
-            } else {
-              third.append(path)
-            }
-          }
-          let leftovers = Reliability.temporaryFiles(root)
-          print(
-            "signal \(signal) after \(String(format: "%.2f", delay)) s (attempt \(attempt)): status \(outcome.status), \(newCount) new, \(oldCount) old, \(third.count) other, \(leftovers.count) temporary files"
-          )
-          #expect(third.isEmpty, "files in a third state: \(third.prefix(10))")
-          #expect(leftovers.isEmpty, "signal \(signal) after \(delay) s: temporary files left: \(leftovers.prefix(10))")
-          #expect(!outcome.signaled && !outcome.timedOut, "\(outcome.summary)")
-          if outcome.exited(0) {
-            // Finished before the signal: try earlier, but not before the process can have
-            // started its run (a signal before that has the system's default action: a
-            // process that has not set up its handling has nothing to promise).
-            delay = max(delay * 0.6, 2 * tree.oneFileSeconds)
-          } else if newCount == 0 {
-            #expect(outcome.exited(128 + signal), "\(outcome.summary)")
-            delay *= 1.5  // interrupted before any write: try later
+    // Three interrupts at different moments of the run, each in a fresh copy of the tree: sent
+    // by the watching thread itself once the 1st, the 200th and the 400th file is renamed into
+    // place (a little later: the thread must wake up). The moment is an event (inotify), not a
+    // time: a delay landed before or after the writes depending on the machine's load.
+    for moment in [1, 200, 400] {
+      try await withTemporaryTree(bytes: tree.old) { root in
+        let folders = Set(paths.map { (root.path + "/" + $0).split(separator: "/").dropLast().joined(separator: "/") })
+        let watcher = try #require(RenameWatcher(folders: folders.map { "/" + $0 }), "inotify is not available")
+        let child = try Reliability.Child(["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root)
+        let pid = child.process.processIdentifier
+        let renamed = await watcher.wait(forRenames: moment, seconds: 120) { _ = kill(pid, signal) }
+        let outcome = await child.wait()
+        var oldCount = 0
+        var newCount = 0
+        var third: [String] = []
+        for path in paths {
+          let now = CLI.read(root, path)
+          if Reliability.same(now, tree.old[path]) {
+            oldCount += 1
+          } else if Reliability.same(now, tree.new[path]) {
+            newCount += 1
           } else {
-            #expect(outcome.exited(128 + signal), "\(outcome.summary)")
-            landed = true
+            third.append(path)
           }
         }
+        let leftovers = Reliability.temporaryFiles(root)
+        print(
+          "signal \(signal) after rename \(moment): status \(outcome.status), \(newCount) new, \(oldCount) old, \(third.count) other, \(leftovers.count) temporary files"
+        )
+        #expect(renamed >= moment, "the run renamed \(renamed) files before it ended: \(outcome.summary)")
+        #expect(third.isEmpty, "files in a third state: \(third.prefix(10))")
+        #expect(
+          leftovers.isEmpty, "signal \(signal) after rename \(moment): temporary files left: \(leftovers.prefix(10))")
+        // The signal landed while files were being written: some are new, some old.
+        #expect(outcome.exited(128 + signal), "\(outcome.summary)")
+        #expect(newCount >= moment && oldCount > 0, "\(newCount) new, \(oldCount) old")
       }
-      #expect(landed, "the signal never landed while files were being written")
     }
+  }
+}
+
+/// Counts the files renamed into a set of folders (inotify `IN_MOVED_TO`, names not starting
+/// with `.`), so that a test can act right after the N-th write of a run rather than after a
+/// guessed delay.
+final class RenameWatcher: @unchecked Sendable {
+  private let descriptor: Int32
+
+  init?(folders: [String]) {
+    descriptor = inotify_init1(Int32(IN_CLOEXEC))
+    guard descriptor >= 0 else { return nil }
+    for folder in folders where inotify_add_watch(descriptor, folder, UInt32(IN_MOVED_TO)) < 0 {
+      close(descriptor)
+      return nil
+    }
+  }
+
+  deinit { close(descriptor) }
+
+  /// Waits, on a thread of its own, until `count` files have been renamed or `seconds` have
+  /// passed, then runs `action` on that thread at once; returns how many were renamed.
+  func wait(forRenames count: Int, seconds: Double, then action: @escaping @Sendable () -> Void) async -> Int {
+    await withCheckedContinuation { continuation in
+      let thread = Thread { [self] in
+        let renamed = self.count(upTo: count, seconds: seconds)
+        action()
+        continuation.resume(returning: renamed)
+      }
+      thread.start()
+    }
+  }
+
+  private func count(upTo count: Int, seconds: Double) -> Int {
+    let deadline = Date().addingTimeInterval(seconds)
+    var renamed = 0
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while renamed < count {
+      let left = deadline.timeIntervalSinceNow
+      guard left > 0 else { break }
+      var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+      guard poll(&entry, 1, Int32(min(left, 60) * 1000)) > 0 else { continue }
+      let read = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+      guard read > 0 else { break }
+      var offset = 0
+      while offset + 16 <= read {
+        let length = buffer.withUnsafeBytes { Int($0.load(fromByteOffset: offset + 12, as: UInt32.self)) }
+        let name = buffer[(offset + 16)..<min(read, offset + 16 + length)]
+        if let first = name.first, first != UInt8(ascii: ".") { renamed += 1 }
+        offset += 16 + length
+      }
+    }
+    return renamed
   }
 }
