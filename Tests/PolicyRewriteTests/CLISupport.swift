@@ -54,7 +54,10 @@ enum CLI {
   ) -> (status: Int32, stdout: Data, stderr: String) {
     let outcome = Reliability.run(
       arguments, cwd: cwd, stdin: stdin, timeout: 3600, executable: executable, environment: environment)
-    return (outcome.status, outcome.stdout, outcome.stderr)
+    // Every end-to-end run is held to ending by itself: a crash (a signal) or a hang fails the
+    // test, whatever status it expects (a SIGINT has the number of the usage-error status).
+    #expect(!outcome.signaled && !outcome.timedOut, "\(arguments.first ?? ""): \(outcome.summary)")
+    return (outcome.signaled ? 128 + outcome.status : outcome.status, outcome.stdout, outcome.stderr)
   }
 
   /// Runs a tool found on `PATH` (`git`, `patch`).

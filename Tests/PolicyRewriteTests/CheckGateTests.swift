@@ -365,6 +365,25 @@ import Testing
     #expect(outcome.stderr.contains("[literal-key]"), "\(outcome.stderr)")
   }
 
+  @Test(
+    "a snippet whose root is one section is analysed in a Terraform heredoc too",
+    arguments: ["inbound", "on-error"])
+  func sectionRootSnippetsInHeredocsWereSkipped(section: String) throws {
+    let source = """
+      resource "azurerm_api_management_api_policy" "p" {
+        xml_content = <<XML
+      <\(section)>
+        <set-header name="x-functions-key" exists-action="override"><value>k3y-L1teral-Value</value></set-header>
+      </\(section)>
+      XML
+      }
+
+      """
+    let outcome = try Self.checkTree(["main.tf": bytes(source)], ["."])
+    #expect(outcome.status == 1, "\(outcome.stderr)")
+    #expect(outcome.stderr.contains("main.tf:4:"), "\(outcome.stderr)")
+  }
+
   // MARK: Item 11: a key inside nested quotes of a Bicep interpolation
 
   @Test("a ?code= key inside nested quotes of a Bicep replace() interpolation is reported")

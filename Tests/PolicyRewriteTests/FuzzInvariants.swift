@@ -23,6 +23,7 @@ enum FuzzInvariants {
     problems += maskerViolations(input)
     problems += hiddenElementViolations(input)
     problems += scannerViolations(input)
+    problems += detectionViolations(input)
     if input.containsLiteral("<<") { problems += containerViolations(input, path: "fuzz.tf") }
     if input.contains(.singleQuote) { problems += containerViolations(input, path: "fuzz.bicep") }
     if input.contains(.doubleQuote), input.containsLiteral("Microsoft.ApiManagement/") {
@@ -158,11 +159,9 @@ enum FuzzInvariants {
     ]
     for container in containers {
       let prefix = Array(container.prefix.utf8)
-      var encoded = container.escaping.encode(input)
-      if container.escaping == .bicep {
-        // Every `$` written `\$`, so that the policy's own `${` is text, not an interpolation.
-        encoded = encoded.flatMap { $0 == .dollar ? [.backslash, .dollar] : [$0] }
-      }
+      // A Bicep string's encoding writes `${` as `\${`: the policy's own `${` is text, not an
+      // interpolation.
+      let encoded = container.escaping.encode(input)
       let file = prefix + encoded + Array(container.suffix.utf8)
       let result = rewriter.rewrite(file, path: container.path)
       guard !result.hasErrors else { continue }

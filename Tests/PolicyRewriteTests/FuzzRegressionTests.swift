@@ -55,15 +55,12 @@ import Testing
           + "</inbound></policies>").utf8)),
   ]
 
-  /// No input may take longer than this (the fuzzer's -timeout is 10 s on its own build).
-  static let timeLimit = Duration.seconds(30)
-
+  /// The invariants on each input; not timed (a time limit depended on the machine's load):
+  /// the fuzzer's -timeout and `scripts/bench-scale` hold the time, the scale tests hold the
+  /// work.
   @Test(arguments: crashes)
   func crashInputHoldsTheInvariants(_ crash: Crash) {
-    let start = ContinuousClock.now
     #expect(FuzzInvariants.violations(crash.bytes) == [])
-    let elapsed = ContinuousClock.now - start
-    #expect(elapsed < Self.timeLimit, "took \(elapsed)")
   }
 
   @Test func columnsOnALongLineCountCharacters() {

@@ -70,7 +70,7 @@ import Testing
       let markdown = text(run(["plan", "--format", "markdown", "."], cwd: root).stdout)
       #expect(markdown.contains("| key | function app | scopes | files | injections | resource (from) |\n|---|---|"))
       #expect(
-        markdown.contains("| orders-func-key | backend orders-func (https://orders-func.azurewebsites.net/api) |"))
+        markdown.contains(#"| orders-func-key | backend orders-func \(https://orders-func.azurewebsites.net/api\) |"#))
     }
   }
 

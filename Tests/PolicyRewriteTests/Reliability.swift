@@ -28,6 +28,11 @@ enum Reliability {
       Outcome(status: -1, signaled: false, timedOut: false, stdout: Data(), stderr: "cannot run: \(error)", seconds: 0)
     }
 
+    /// Whether the child ended by itself (no signal, no deadline) with `expected`: what every
+    /// end-to-end test asserts, so that a crash never passes for an expected status (SIGINT
+    /// and SIGHUP have the numbers of statuses 2 and 1).
+    func exited(_ expected: Int32) -> Bool { !signaled && !timedOut && status == expected }
+
     /// A summary for failure messages.
     var summary: String {
       let tail = stderr.count > 2000 ? "…" + String(stderr.suffix(2000)) : stderr

@@ -31,7 +31,7 @@ enum ReadOnlyMethod: String, CaseIterable, CustomTestStringConvertible, Sendable
     let probe = Reliability.run(
       ["--reuid=\(nobody)", "--regid=\(nobody)", "--clear-groups", "--", CLI.binary.path, "--version"],
       cwd: URL(fileURLWithPath: "/"), timeout: 30, executable: setpriv)
-    return probe.status == 0
+    return probe.exited(0)
   }()
 
   /// Whether `chattr +i` works here (root, and a file system that supports it).
@@ -78,7 +78,7 @@ enum ReadOnlyMethod: String, CaseIterable, CustomTestStringConvertible, Sendable
   /// file migrated, no temporary file left.
   func expectLockedRefused(in root: URL, sourceLocation: SourceLocation = #_sourceLocation) {
     let outcome = run(["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root)
-    #expect(outcome.status == 2, "\(self): \(outcome.summary)", sourceLocation: sourceLocation)
+    #expect(outcome.exited(2), "\(self): \(outcome.summary)", sourceLocation: sourceLocation)
     let lines = outcome.stderr.split(separator: "\n").filter {
       $0.hasPrefix("apis/locked/policy.xml:") && $0.contains("error")
     }
@@ -118,7 +118,7 @@ struct WriteSafetyTests {
     try withTemporaryTree(bytes: files) { root in
       for (path, mode) in modes { chmod(root.appendingPathComponent(path).path, mode_t(mode)) }
       let outcome = Reliability.run(["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root)
-      #expect(outcome.status == 0, "\(outcome.summary)")
+      #expect(outcome.exited(0), "\(outcome.summary)")
       for (path, mode) in modes {
         #expect(CLI.read(root, path) == Array(Policies.migrated().utf8), "\(path) not migrated")
         let after = Reliability.mode(root.appendingPathComponent(path).path)
@@ -128,12 +128,10 @@ struct WriteSafetyTests {
     }
   }
 
-  @Test("in-place writes by root keep the owner and group of the file")
+  @Test(
+    "in-place writes by root keep the owner and group of the file",
+    .enabled(if: getuid() == 0, "only root can give files to other users"))
   func ownerKept() throws {
-    guard getuid() == 0 else {
-      print("SKIPPED owner test: only root can give files to other users")
-      return
-    }
     let owners: [String: (UInt32, UInt32)] = ["apis/a/policy.xml": (65534, 65534), "apis/b/policy.xml": (1234, 5678)]
     var files: [String: [UInt8]] = [:]
     for (index, path) in owners.keys.sorted().enumerated() { files[path] = Array(Policies.injection("o\(index)").utf8) }
@@ -143,7 +141,7 @@ struct WriteSafetyTests {
         chmod(root.appendingPathComponent(path).path, 0o640)
       }
       let outcome = Reliability.run(["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root)
-      #expect(outcome.status == 0, "\(outcome.summary)")
+      #expect(outcome.exited(0), "\(outcome.summary)")
       for (path, owner) in owners {
         #expect(CLI.read(root, path) == Array(Policies.migrated().utf8), "\(path) not migrated")
         let info = Reliability.lstatOf(root.appendingPathComponent(path).path)
@@ -166,7 +164,7 @@ struct WriteSafetyTests {
     ]
     try withTemporaryTree(bytes: files) { root in
       let outcome = Reliability.run(["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root)
-      #expect(outcome.status == 2, "\(outcome.summary)")
+      #expect(outcome.exited(2), "\(outcome.summary)")
       #expect(CLI.read(root, "apis/good/policy.xml") == Array(Policies.migrated().utf8))
       for path in ["apis/bad/policy.xml", "apis/doctype/policy.xml"] { #expect(CLI.read(root, path) == files[path]) }
       #expect(Reliability.temporaryFiles(root).isEmpty, "left: \(Reliability.temporaryFiles(root))")
@@ -178,8 +176,7 @@ struct WriteSafetyTests {
   @Test("a read-only file: a clear error, nothing written", arguments: ReadOnlyMethod.allCases)
   func readOnlyFile(method: ReadOnlyMethod) throws {
     guard method.isAvailable else {
-      print("SKIPPED read-only file via \(method): \(method.unavailableReason)")
-      return
+      try Test.cancel("read-only file via \(method): \(method.unavailableReason)")
     }
     try withTemporaryTree(bytes: ReadOnlyMethod.lockedAndOpen) { root in
       let locked = root.appendingPathComponent("apis/locked/policy.xml").path
@@ -198,8 +195,7 @@ struct WriteSafetyTests {
   @Test("a read-only folder: a clear error, the file untouched", arguments: ReadOnlyMethod.allCases)
   func readOnlyFolder(method: ReadOnlyMethod) throws {
     guard method.isAvailable else {
-      print("SKIPPED read-only folder via \(method): \(method.unavailableReason)")
-      return
+      try Test.cancel("read-only folder via \(method): \(method.unavailableReason)")
     }
     try withTemporaryTree(bytes: ReadOnlyMethod.lockedAndOpen) { root in
       let folder = root.appendingPathComponent("apis/locked").path
@@ -404,7 +400,7 @@ struct WriteSafetyTests {
       for arguments in [["src"], ["./src/"], ["src//"], [root.appendingPathComponent("src").path]] {
         let outcome = Reliability.run(
           ["migrate", "--output-dir", "out", "--resource", CLI.resource] + arguments, cwd: root)
-        #expect(outcome.status == 2 && !outcome.signaled, "\(arguments): \(outcome.summary)")
+        #expect(outcome.exited(2), "\(arguments): \(outcome.summary)")
         #expect(CLI.snapshot(outside) == outsideBefore, "\(arguments): a file outside the output folder changed")
         #expect(CLI.allNames(outside) == outsideNames, "\(arguments): something was created outside the output folder")
         #expect(CLI.snapshot(root.appendingPathComponent("src")) == sourceBefore, "\(arguments): an original changed")
@@ -461,52 +457,96 @@ struct WriteSafetyTests {
     let paths = tree.old.keys.sorted()
     #expect(paths.allSatisfy { tree.new[$0] != tree.old[$0] }, "every file of the tree changes")
 
-    // Three interrupts at different moments of the run, each in a fresh copy of the tree.
-    for fraction in [0.2, 0.45, 0.7] {
-      var delay = tree.seconds * fraction
-      var landed = false
-      for attempt in 1...6 where !landed {
-        try await withTemporaryTree(bytes: tree.old) { root in
-          let child = try Reliability.Child(["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root)
-          // Not a poll: the one moment at which this run is interrupted.
-          try await Task.sleep(for: .seconds(delay))
-          child.send(signal)
-          let outcome = await child.wait()
-          var oldCount = 0
-          var newCount = 0
-          var third: [String] = []
-          for path in paths {
-            let now = CLI.read(root, path)
-            if Reliability.same(now, tree.old[path]) {
-              oldCount += 1
-            } else if Reliability.same(now, tree.new[path]) {
-              newCount += 1
-            } else {
-              third.append(path)
-            }
-          }
-          let leftovers = Reliability.temporaryFiles(root)
-          print(
-            "signal \(signal) after \(String(format: "%.2f", delay)) s (attempt \(attempt)): status \(outcome.status), \(newCount) new, \(oldCount) old, \(third.count) other, \(leftovers.count) temporary files"
-          )
-          #expect(third.isEmpty, "files in a third state: \(third.prefix(10))")
-          #expect(leftovers.isEmpty, "signal \(signal) after \(delay) s: temporary files left: \(leftovers.prefix(10))")
-          #expect(!outcome.signaled && !outcome.timedOut, "\(outcome.summary)")
-          if outcome.status == 0 {
-            // Finished before the signal: try earlier, but not before the process can have
-            // started its run (a signal before that has the system's default action: a
-            // process that has not set up its handling has nothing to promise).
-            delay = max(delay * 0.6, 2 * tree.oneFileSeconds)
-          } else if newCount == 0 {
-            #expect(outcome.status == 128 + signal, "\(outcome.summary)")
-            delay *= 1.5  // interrupted before any write: try later
+    // Three interrupts at different moments of the run, each in a fresh copy of the tree: sent
+    // by the watching thread itself once the 1st, the 200th and the 400th file is renamed into
+    // place (a little later: the thread must wake up). The moment is an event (inotify), not a
+    // time: a delay landed before or after the writes depending on the machine's load.
+    for moment in [1, 200, 400] {
+      try await withTemporaryTree(bytes: tree.old) { root in
+        let folders = Set(paths.map { (root.path + "/" + $0).split(separator: "/").dropLast().joined(separator: "/") })
+        let watcher = try #require(RenameWatcher(folders: folders.map { "/" + $0 }), "inotify is not available")
+        let child = try Reliability.Child(["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root)
+        let pid = child.process.processIdentifier
+        let renamed = await watcher.wait(forRenames: moment, seconds: 120) { _ = kill(pid, signal) }
+        let outcome = await child.wait()
+        var oldCount = 0
+        var newCount = 0
+        var third: [String] = []
+        for path in paths {
+          let now = CLI.read(root, path)
+          if Reliability.same(now, tree.old[path]) {
+            oldCount += 1
+          } else if Reliability.same(now, tree.new[path]) {
+            newCount += 1
           } else {
-            #expect(outcome.status == 128 + signal, "\(outcome.summary)")
-            landed = true
+            third.append(path)
           }
         }
+        let leftovers = Reliability.temporaryFiles(root)
+        print(
+          "signal \(signal) after rename \(moment): status \(outcome.status), \(newCount) new, \(oldCount) old, \(third.count) other, \(leftovers.count) temporary files"
+        )
+        #expect(renamed >= moment, "the run renamed \(renamed) files before it ended: \(outcome.summary)")
+        #expect(third.isEmpty, "files in a third state: \(third.prefix(10))")
+        #expect(
+          leftovers.isEmpty, "signal \(signal) after rename \(moment): temporary files left: \(leftovers.prefix(10))")
+        // The signal landed while files were being written: some are new, some old.
+        #expect(outcome.exited(128 + signal), "\(outcome.summary)")
+        #expect(newCount >= moment && oldCount > 0, "\(newCount) new, \(oldCount) old")
       }
-      #expect(landed, "the signal never landed while files were being written")
     }
+  }
+}
+
+/// Counts the files renamed into a set of folders (inotify `IN_MOVED_TO`, names not starting
+/// with `.`), so that a test can act right after the N-th write of a run rather than after a
+/// guessed delay.
+final class RenameWatcher: @unchecked Sendable {
+  private let descriptor: Int32
+
+  init?(folders: [String]) {
+    descriptor = inotify_init1(Int32(IN_CLOEXEC))
+    guard descriptor >= 0 else { return nil }
+    for folder in folders where inotify_add_watch(descriptor, folder, UInt32(IN_MOVED_TO)) < 0 {
+      close(descriptor)
+      return nil
+    }
+  }
+
+  deinit { close(descriptor) }
+
+  /// Waits, on a thread of its own, until `count` files have been renamed or `seconds` have
+  /// passed, then runs `action` on that thread at once; returns how many were renamed.
+  func wait(forRenames count: Int, seconds: Double, then action: @escaping @Sendable () -> Void) async -> Int {
+    await withCheckedContinuation { continuation in
+      let thread = Thread { [self] in
+        let renamed = self.count(upTo: count, seconds: seconds)
+        action()
+        continuation.resume(returning: renamed)
+      }
+      thread.start()
+    }
+  }
+
+  private func count(upTo count: Int, seconds: Double) -> Int {
+    let deadline = Date().addingTimeInterval(seconds)
+    var renamed = 0
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while renamed < count {
+      let left = deadline.timeIntervalSinceNow
+      guard left > 0 else { break }
+      var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+      guard poll(&entry, 1, Int32(min(left, 60) * 1000)) > 0 else { continue }
+      let read = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+      guard read > 0 else { break }
+      var offset = 0
+      while offset + 16 <= read {
+        let length = buffer.withUnsafeBytes { Int($0.load(fromByteOffset: offset + 12, as: UInt32.self)) }
+        let name = buffer[(offset + 16)..<min(read, offset + 16 + length)]
+        if let first = name.first, first != UInt8(ascii: ".") { renamed += 1 }
+        offset += 16 + length
+      }
+    }
+    return renamed
   }
 }

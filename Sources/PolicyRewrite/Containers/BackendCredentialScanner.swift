@@ -20,11 +20,13 @@ struct BackendCredentialScanner {
     let offsets: [(offset: Int, isQuery: Bool)]
     switch format {
     case .terraform:
-      offsets = blocks(of: bytes, after: "azurerm_api_management_backend").flatMap {
-        credentialKeys(in: bytes, within: $0, format: format)
+      let braces = BraceMatcher(bytes, singleQuotedStrings: false)
+      offsets = blocks(of: bytes, after: "azurerm_api_management_backend", braces: braces).flatMap {
+        credentialKeys(in: bytes, within: $0, braces: braces)
       }
     case .json, .bicep:
-      offsets = credentialKeys(in: bytes, within: 0..<bytes.count, format: format)
+      let braces = BraceMatcher(bytes, singleQuotedStrings: format == .bicep)
+      offsets = credentialKeys(in: bytes, within: 0..<bytes.count, braces: braces)
     case .yaml:
       offsets = yamlCredentialKeys(in: bytes)
     }
@@ -45,7 +47,7 @@ struct BackendCredentialScanner {
 
   /// The ranges of the `{ ... }` blocks that follow each occurrence of the block label
   /// `label`, quoted (`"label"`) or not (`resource label name {`, also valid HCL).
-  private func blocks(of bytes: [UInt8], after label: String) -> [Range<Int>] {
+  private func blocks(of bytes: [UInt8], after label: String, braces: BraceMatcher) -> [Range<Int>] {
     let pattern = Array(label.utf8)
     var result: [Range<Int>] = []
     var i = 0
@@ -58,7 +60,7 @@ struct BackendCredentialScanner {
         continue
       }
       guard let open = bytes[found...].firstIndex(of: .openBrace) else { break }
-      let close = Self.matchingBrace(in: bytes, openingAt: open)
+      let close = braces.close(of: open)
       result.append(open..<close)
       i = close
     }
@@ -66,34 +68,38 @@ struct BackendCredentialScanner {
   }
 
   /// Offsets of key-header entries and `code` entries inside the `credentials` of `range`.
-  private func credentialKeys(in bytes: [UInt8], within range: Range<Int>, format: Format) -> [(
+  private func credentialKeys(in bytes: [UInt8], within range: Range<Int>, braces: BraceMatcher) -> [(
     offset: Int, isQuery: Bool
   )] {
     var result: [(Int, Bool)] = []
-    for credentials in objects(named: "credentials", in: bytes, within: range, format: format) {
-      for header in objects(named: "header", in: bytes, within: credentials, format: format) {
+    for credentials in objects(named: "credentials", in: bytes, within: range, braces: braces) {
+      for header in objects(named: "header", in: bytes, within: credentials, braces: braces) {
         for name in configuration.keyHeaders {
           result += keys(named: name, in: bytes, within: header).map { ($0, false) }
         }
       }
-      for query in objects(named: "query", in: bytes, within: credentials, format: format) {
+      for query in objects(named: "query", in: bytes, within: credentials, braces: braces) {
         result += keys(named: "code", in: bytes, within: query).map { ($0, true) }
       }
     }
     return result.sorted { $0.0 < $1.0 }
   }
 
-  /// The `{ ... }` values of the keys `name` (bare or quoted) in `range`.
-  private func objects(named name: String, in bytes: [UInt8], within range: Range<Int>, format: Format)
+  /// The `{ ... }` values of the keys `name` (bare or quoted) in `range`, outermost only:
+  /// an object nested in an earlier one is searched with it (searching it again reported its
+  /// keys twice, and made many nested or unclosed objects quadratic).
+  func objects(named name: String, in bytes: [UInt8], within range: Range<Int>, braces: BraceMatcher)
     -> [Range<Int>]
   {
-    keys(named: name, in: bytes, within: range).compactMap { offset in
+    var result: [Range<Int>] = []
+    for offset in keys(named: name, in: bytes, within: range) {
+      if let last = result.last, offset < last.upperBound { continue }
       var i = offset
       while i < range.upperBound, bytes[i] != .openBrace, bytes[i] != .lineFeed || i == offset { i += 1 }
-      guard i < range.upperBound, bytes[i] == .openBrace else { return nil }
-      let close = Self.matchingBrace(in: bytes, openingAt: i, singleQuotedStrings: format == .bicep)
-      return i..<min(close, range.upperBound)
+      guard i < range.upperBound, bytes[i] == .openBrace else { continue }
+      result.append(i..<min(braces.close(of: i), range.upperBound))
     }
+    return result
   }
 
   /// Offsets of the keys `name` (bare, or quoted with `"` or `'`, any case) followed by `=`,
@@ -127,6 +133,7 @@ struct BackendCredentialScanner {
   private func yamlCredentialKeys(in bytes: [UInt8]) -> [(offset: Int, isQuery: Bool)] {
     var result: [(Int, Bool)] = []
     var parents: [(indent: Int, key: String)] = []
+    var braces: BraceMatcher?
     var lineStart = 0
     while lineStart < bytes.count {
       var lineEnd = lineStart
@@ -143,9 +150,12 @@ struct BackendCredentialScanner {
         let value = text[text.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
         if value.hasPrefix("{"), key == "credentials" || (inCredentials && (key == "header" || key == "query")) {
           let open = first + text.utf8.distance(from: text.utf8.startIndex, to: value.utf8.startIndex)
-          let close = Self.matchingBrace(in: bytes, openingAt: open, singleQuotedStrings: true)
+          // One brace table for the file, made at the first flow mapping.
+          let matcher = braces ?? BraceMatcher(bytes, singleQuotedStrings: true)
+          braces = matcher
+          let close = matcher.close(of: open)
           if key == "credentials" {
-            result += credentialKeys(in: bytes, within: first..<close, format: .json)
+            result += credentialKeys(in: bytes, within: first..<close, braces: matcher)
           } else if key == "header" {
             for name in configuration.keyHeaders {
               result += keys(named: name, in: bytes, within: open..<close).map { ($0, false) }
@@ -214,9 +224,7 @@ struct BackendCredentialScanner {
         continue
       }
       if b == .singleQuote, singleQuotedStrings {
-        i += 1
-        while i < bytes.count, bytes[i] != .singleQuote, bytes[i] != .lineFeed { i += bytes[i] == .backslash ? 2 : 1 }
-        i += 1
+        i = BraceMatcher.skipSingleQuoted(bytes, from: i + 1)
         continue
       }
       if b == .openBrace { depth += 1 }

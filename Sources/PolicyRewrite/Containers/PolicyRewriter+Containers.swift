@@ -18,6 +18,7 @@ extension PolicyRewriter {
     var decodedOutputs: [[UInt8]] = []
     // Built only for a file with something to report: most files have nothing.
     var lineMap: LineMap?
+    var resourceTypes: ResourceTypeIndex?
     func location(of offset: Int) -> (line: Int, column: Int) {
       if lineMap == nil { lineMap = LineMap(source) }
       return lineMap!.location(of: offset)
@@ -62,7 +63,8 @@ extension PolicyRewriter {
       result.reviewCount += inner.reviewCount
       if !inner.injections.isEmpty {
         if lineMap == nil { lineMap = LineMap(source) }
-        result.injections += records(of: inner, in: policy, source: source, lines: lineMap!)
+        if resourceTypes == nil { resourceTypes = ResourceTypeIndex(source) }
+        result.injections += records(of: inner, in: policy, resourceTypes: resourceTypes!, lines: lineMap!)
       }
       // A policy with a piece that cannot be decoded (markup inside an interpolation) is
       // reported, not rewritten: the engine cannot see what the deployed text will be.
@@ -121,6 +123,7 @@ extension PolicyRewriter {
     }
     result.output = output
     result.changed = true
+    result.edits = edits
     return result
   }
 
@@ -188,15 +191,14 @@ extension PolicyRewriter {
   /// Terraform the scope comes from the enclosing `azurerm_api_management_*_policy` resource, in
   /// Bicep and ARM from the nearest `Microsoft.ApiManagement/…/policies` type before the string.
   private func records(
-    of inner: RewriteResult, in policy: EmbeddedPolicy, source: [UInt8], lines: LineMap
+    of inner: RewriteResult, in policy: EmbeddedPolicy, resourceTypes: ResourceTypeIndex, lines: LineMap
   ) -> [InjectionRecord] {
     guard !inner.injections.isEmpty else { return [] }
     let offsets = policy.containerOffsets(of: inner.injections.map { ($0.line, $0.column) })
     let start = policy.containerOffsets(of: [(1, 1)]).first ?? 0
-    var scope = PolicyScope.terraformResourceType(enclosing: start, in: source).map(
-      PolicyScope.of(terraformResourceType:))
+    var scope = resourceTypes.terraformResourceType(enclosing: start).map(PolicyScope.of(terraformResourceType:))
     if scope == nil || scope == .unknown {
-      scope = PolicyScope.armResourceType(before: start, in: source).map(PolicyScope.of(armResourceType:))
+      scope = resourceTypes.armResourceType(before: start).map(PolicyScope.of(armResourceType:))
     }
     return zip(inner.injections, offsets).map { record, offset in
       var mapped = record

@@ -6,7 +6,8 @@ enum StringEscaping: Hashable {
   case verbatim
   /// A Terraform quoted string: `\"`, `\\`, `\n`, `\r`, `\t`; template sequences kept.
   case hcl
-  /// A Bicep `'…'` string: `\'`, `\\`, `\n`, `\r`, `\t`; `${` kept as interpolation.
+  /// A Bicep `'…'` string: `\'`, `\\`, `\n`, `\r`, `\t`; `\${` for an inserted `${`, which would
+  /// otherwise be an interpolation (a resource such as `https://x/${apimName}` is text).
   case bicep
   /// A JSON string: `\"`, `\\`, `\n`, `\r`, `\t`, `\u00XX` for other controls; with
   /// `unicodeMarkup`, `<`, `>`, `&` and `'` as `\u003c`… like the string already writes them.
@@ -17,8 +18,10 @@ enum StringEscaping: Hashable {
     if self == .verbatim { return text }
     var output: [UInt8] = []
     output.reserveCapacity(text.count + 8)
-    for byte in text {
+    for (index, byte) in text.enumerated() {
       switch byte {
+      case .dollar where self == .bicep && index + 1 < text.count && text[index + 1] == .openBrace:
+        output += [.backslash, .dollar]
       case .backslash: output += [.backslash, .backslash]
       case .lineFeed: output += [.backslash, UInt8(ascii: "n")]
       case .carriageReturn: output += [.backslash, UInt8(ascii: "r")]

@@ -13,6 +13,7 @@ enum InjectionRecorder {
     for analysis: PolicyAnalysis, configuration: RewriteConfiguration, path: String, rewritten: Bool
   ) -> [InjectionRecord] {
     let scope = PolicyScope.of(path: path, isFragment: analysis.document.root.hasName("fragment"))
+    var backends = BackendSearch()
     return analysis.injections.map { injection in
       let (line, column) = injection.element.location
       let outcome: InjectionRecord.Outcome =
@@ -21,7 +22,7 @@ enum InjectionRecorder {
         line: line, column: column, section: injection.section, header: injection.headerName,
         key: key(of: injection),
         resolution: configuration.resources.resolve(namedValue: injection.namedValue, path: path),
-        outcome: outcome, target: target(of: injection), scope: scope)
+        outcome: outcome, target: target(of: injection, backends: &backends), scope: scope)
     }
   }
 
@@ -40,38 +41,49 @@ enum InjectionRecorder {
   /// The backend the injection's request goes to: a `send-request`'s `set-url`, else the
   /// `set-backend-service` nearest to the injection (in its own branch first, then anywhere in its
   /// section).
-  static func target(of injection: KeyInjection) -> BackendTarget? {
+  static func target(of injection: KeyInjection, backends: inout BackendSearch) -> BackendTarget? {
     if case .sendRequest(let request) = injection.placement {
       return request.children.first { $0.hasName("set-url") }.flatMap { url($0.rawContent) }
     }
     var scope = injection.element.parent
     while let current = scope {
-      if let found = firstBackendService(in: current) { return found }
+      if let found = backends.first(in: current) { return found }
       if current.path.count <= 1 { break }
       scope = current.parent
     }
     return nil
   }
 
-  private static func firstBackendService(in element: PolicyElement) -> BackendTarget? {
-    var child = element.firstChildElement
-    while let current = child {
-      if current.hasName("set-backend-service") {
-        if let id = current.attribute("backend-id")?.trimmingXMLSpace, !id.isEmpty, !id.hasPrefix("@") {
-          return .backendID(id)
+  /// The first `set-backend-service` in each element searched, kept for the file: each
+  /// injection searched its whole section again, so 20,000 injections in one `<inbound>` took
+  /// minutes. `visited` counts the elements read.
+  struct BackendSearch {
+    private var found: [Int: BackendTarget?] = [:]
+    private(set) var visited = 0
+
+    mutating func first(in element: PolicyElement) -> BackendTarget? {
+      if let known = found[element.range.lowerBound] { return known }
+      var result: BackendTarget?
+      var child = element.firstChildElement
+      while let current = child, result == nil {
+        visited += 1
+        if current.hasName("set-backend-service") {
+          if let id = current.attribute("backend-id")?.trimmingXMLSpace, !id.isEmpty, !id.hasPrefix("@") {
+            result = .backendID(id)
+          } else if let base = current.attribute("base-url"), let target = InjectionRecorder.url(base) {
+            result = target
+          }
+        } else if !current.hasName("send-request") && !current.hasName("send-one-way-request") {
+          result = first(in: current)
         }
-        if let base = current.attribute("base-url"), let target = url(base) { return target }
-      } else if !current.hasName("send-request") && !current.hasName("send-one-way-request"),
-        let found = firstBackendService(in: current)
-      {
-        return found
+        child = current.nextSiblingElement
       }
-      child = current.nextSiblingElement
+      found[element.range.lowerBound] = .some(result)
+      return result
     }
-    return nil
   }
 
-  private static func url(_ text: String) -> BackendTarget? {
+  fileprivate static func url(_ text: String) -> BackendTarget? {
     let trimmed = text.trimmingXMLSpace
     guard !trimmed.isEmpty, !trimmed.hasPrefix("@") else { return nil }
     return .url(trimmed)

@@ -1,3 +1,4 @@
+import FoundationEssentials
 import PolicyDOM
 
 /// Finds where a JSON text stops being valid JSON (RFC 8259), so that a configuration file's
@@ -22,11 +23,38 @@ package enum JSONSyntax {
     return (location.line, location.column)
   }
 
-  /// The offset of the first `"text"` string in `bytes` (for pointing at a key or a value).
+  /// The offset of the first JSON string in `bytes` whose value is `text` (for pointing at a
+  /// key or a value), however it is escaped: a value written with `\"` was not found by its
+  /// raw bytes and was reported at 1:1.
   package static func offset(ofString text: String, in bytes: [UInt8]) -> Int? {
-    let needle = Array("\"\(text)\"".utf8)
-    guard needle.count <= bytes.count else { return nil }
-    return (0...(bytes.count - needle.count)).first { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }
+    var i = 0
+    while i < bytes.count {
+      guard bytes[i] == .doubleQuote else {
+        i += 1
+        continue
+      }
+      var end = i + 1
+      var escaped = false
+      while end < bytes.count {
+        if bytes[end] == .backslash {
+          escaped = true
+          end += 2
+        } else if bytes[end] == .doubleQuote {
+          break
+        } else {
+          end += 1
+        }
+      }
+      guard end < bytes.count else { return nil }
+      let token = bytes[i...end]
+      let value =
+        escaped
+        ? (try? JSONDecoder().decode(String.self, from: Data(token)))
+        : String(decoding: token.dropFirst().dropLast(), as: UTF8.self)
+      if value == text { return i }
+      i = end + 1
+    }
+    return nil
   }
 
   private struct Invalid: Error {}

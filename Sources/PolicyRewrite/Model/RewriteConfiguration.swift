@@ -29,6 +29,8 @@ public struct RewriteConfiguration: Sendable, Hashable {
   /// `<backend>`, `<outbound>` or `<on-error>` (with the section): its injections are not
   /// rewritten, since the MI element is not valid there.
   public var fragmentIncludesOutsideInbound: [String: [String]] = [:]
+  /// Rules run after the built-in ones (none by default).
+  var additionalRules = AdditionalRules()
 
   /// The header every configuration treats as a key header.
   public static let defaultKeyHeader = "x-functions-key"

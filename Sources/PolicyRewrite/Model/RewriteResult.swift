@@ -16,8 +16,9 @@ public struct RewriteResult: Sendable {
   public var reviewCount: Int
   /// Every key injection of a migration, with its resource, why, and its outcome.
   public var injections: [InjectionRecord] = []
-  /// The edits of a changed policy document, for containers that map them to their encoding.
-  var edits: [TextEdit] = []
+  /// The edits of a changed file, in its own bytes (for a container, mapped to its encoding):
+  /// `output` is `source` with them applied. The dry-run diff is built from them.
+  package var edits: [TextEdit] = []
   /// Where the injections left as accepted start, for the verification's second rewrite.
   var acceptedOffsets: [Int] = []
 

@@ -1,16 +1,16 @@
 import PolicyDOM
 
 /// A replacement of a byte range of the original text.
-struct TextEdit: Hashable {
+package struct TextEdit: Hashable {
   /// The replaced bytes of the original; empty for an insertion.
-  var range: Range<Int>
+  package var range: Range<Int>
   /// The new bytes.
-  var replacement: [UInt8]
+  package var replacement: [UInt8]
 
   /// Applies non-overlapping edits to `source`, copying every other byte as it is.
   ///
   /// An insertion at the offset where a removal starts goes before the removal.
-  static func apply(_ edits: [TextEdit], to source: [UInt8]) -> [UInt8] {
+  package static func apply(_ edits: [TextEdit], to source: [UInt8]) -> [UInt8] {
     let sorted = edits.sorted { ($0.range.lowerBound, $0.range.count) < ($1.range.lowerBound, $1.range.count) }
     var output: [UInt8] = []
     output.reserveCapacity(source.count + sorted.reduce(0) { $0 + $1.replacement.count })

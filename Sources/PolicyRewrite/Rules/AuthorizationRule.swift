@@ -194,7 +194,8 @@ enum AuthorizationRule: AnalysisRule {
   private static func otherBackend(
     in inbound: PolicyElement, for injection: KeyInjection, analysis: PolicyAnalysis
   ) -> PolicyElement? {
-    let own = InjectionRecorder.target(of: injection)
+    var search = InjectionRecorder.BackendSearch()
+    let own = InjectionRecorder.target(of: injection, backends: &search)
     for entry in analysis.entries where entry.sendRequest == nil && entry.section.isSame(as: inbound) {
       guard case .url = entry.kind, entry.element.hasName("set-backend-service"),
         let parent = entry.element.parent, !parent.isSame(as: inbound)

@@ -153,7 +153,7 @@ struct EditPlanner {
   private mutating func insert(_ element: [UInt8], after reference: PolicyElement) {
     let end = reference.range.upperBound
     if let lineEnd = layout.endOfLine(after: end, skippingComments: true), lineEnd > end,
-      document.source[lineEnd - 1] == .lineFeed
+      document.source[lineEnd - 1] == layout.newline
     {
       let text = Array(layout.indentation(of: reference.range.lowerBound)) + element + layout.terminator(of: end)
       edits.append(TextEdit(range: lineEnd..<lineEnd, replacement: text))

@@ -16,7 +16,8 @@ enum RulePipeline {
 
   /// Runs every rule that the configuration does not turn off.
   static func run(on analysis: inout PolicyAnalysis) {
-    for rule in rules where !analysis.configuration.disabledRules.contains(rule.id) {
+    let all = rules + analysis.configuration.additionalRules.rules
+    for rule in all where !analysis.configuration.disabledRules.contains(rule.id) {
       rule.run(on: &analysis)
     }
   }

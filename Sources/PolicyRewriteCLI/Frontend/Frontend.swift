@@ -475,7 +475,8 @@ public struct Frontend: Sendable {
     report.changed = true
     report.removedKeyNamedValues = result.removedKeyNamedValues
     if options.wantsDiff {
-      report.diff = UnifiedDiff.make(old: bytes, new: result.output, path: item?.path ?? Array(report.path.utf8))
+      report.diff = UnifiedDiff.make(
+        old: bytes, new: result.output, edits: result.edits, path: item?.path ?? Array(report.path.utf8))
     }
     guard let item else { return result.output }
     do throws(FileSystemError) {

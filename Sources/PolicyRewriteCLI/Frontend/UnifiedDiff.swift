@@ -21,10 +21,19 @@ public enum UnifiedDiff {
   /// The diff from `old` to `new` for a path given as bytes; names that need it are quoted
   /// as git quotes them (see `Escaping.diffHeaderPath`).
   public static func make(old: [UInt8], new: [UInt8], path: [UInt8], context: Int = 3) -> [UInt8] {
+    make(old: old, new: new, edits: nil, path: path, context: context)
+  }
+
+  /// The diff from `old` to `new`, whose hunks come from `edits` (the byte ranges of `old`
+  /// replaced to make `new`) when they make `new`: linear in the file's size, where the line
+  /// diff of two whole files is not.
+  package static func make(old: [UInt8], new: [UInt8], edits: [TextEdit]?, path: [UInt8], context: Int = 3)
+    -> [UInt8]
+  {
     if old == new { return [] }
     let a = Lines(old)
     let b = Lines(new)
-    let script = editScript(a, b)
+    let script = edits.flatMap { editScript(a, b, edits: $0) } ?? editScript(a, b)
     var out: [UInt8] = []
     out += Array("--- ".utf8) + Escaping.diffHeaderPath("a/", path) + [.lineFeed]
     out += Array("+++ ".utf8) + Escaping.diffHeaderPath("b/", path) + [.lineFeed]
@@ -51,7 +60,7 @@ public enum UnifiedDiff {
   /// line) rather than slices, so a large file's diff takes little memory.
   struct Lines {
     let bytes: [UInt8]
-    private let ends: [Int32]
+    let ends: [Int32]
 
     init(_ bytes: [UInt8]) {
       self.bytes = bytes

@@ -34,6 +34,29 @@ enum Escaping {
     return result
   }
 
+  /// A path for a terminal, as ``terminal(_:)``, written `./::…` when it starts with `::`:
+  /// a GitHub runner reads a workflow command (`::stop-commands::`, `::add-mask::`) from any
+  /// line a step prints that starts so, and a path often starts a line.
+  static func terminalPath(_ path: String) -> String {
+    let escaped = terminal(path)
+    return escaped.hasPrefix("::") ? "./" + escaped : escaped
+  }
+
+  /// A long list for a line of text output: the first `limit` items, then `and N more; see
+  /// --format json` (which lists them all), so that a run with 20,000 named values does not
+  /// print them on one line.
+  static func cappedList(_ items: [String], separator: String = ", ", limit: Int = 20) -> String {
+    guard items.count > limit else { return items.joined(separator: separator) }
+    return items.prefix(limit).joined(separator: separator) + " and \(items.count - limit) more; see --format json"
+  }
+
+  /// A long list for text output, one indented item a line: the first `limit` items, then
+  /// `and N more; see --format json`.
+  static func cappedLines(_ items: [String], limit: Int = 20) -> [String] {
+    let shown = items.prefix(limit).map { "  " + $0 }
+    return items.count > limit ? shown + ["  and \(items.count - limit) more; see --format json"] : shown
+  }
+
   // MARK: GitHub workflow commands
 
   /// A workflow command's message, or any line written among commands (actions/toolkit
@@ -76,7 +99,7 @@ enum Escaping {
   // MARK: Markdown (job summary)
 
   /// Text for a Markdown table cell or paragraph: line ends and other control characters
-  /// become spaces, HTML's `<`, `>` and `&` become entities, and Markdown's punctuation is
+  /// become spaces, bidirectional controls are shown as `\u{202E}`, HTML's `<`, `>` and `&` become entities, and Markdown's punctuation is
   /// backslash-escaped, so a name can add neither markup, nor a link, nor a cell.
   static func markdown(_ text: String) -> String {
     var result = ""
@@ -89,6 +112,11 @@ enum Escaping {
       default:
         if scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value) {
           result += " "
+        } else if [0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069]
+          .contains(scalar.value)
+        {
+          // A bidirectional control would reorder what the reader sees: shown, not applied.
+          result += "\\\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
         } else {
           result.unicodeScalars.append(scalar)
         }

@@ -71,7 +71,7 @@ public final class PlanReporter: Reporter {
     case .text: output.writeLines(textLines(summary) + Self.functionAppTextLines(summary.functionApps))
     case .markdown: output.writeLines(markdownLines(summary) + Self.functionAppMarkdownLines(summary.functionApps))
     }
-    errors.writeLines(Array(summary.lines(for: .plan).prefix(1)))
+    errors.writeLines(Array(summary.lines(for: .plan).prefix(1)).map(Escaping.terminal))
   }
 
   // MARK: JSON
@@ -113,6 +113,7 @@ public final class PlanReporter: Reporter {
 
   private static let headers = ["key", "function app", "scopes", "files", "injections", "resource (from)"]
 
+  /// The table's cells, as read from the files: each output syntax escapes them.
   private func rows() -> [[String]] {
     inventory.keys.map { key in
       let outcome =
@@ -121,21 +122,24 @@ public final class PlanReporter: Reporter {
       let injections = "\(key.injections)" + (outcome.isEmpty ? "" : " (\(outcome.joined(separator: ", ")))")
       return [
         key.key,
-        key.functionApps.isEmpty ? "-" : key.functionApps.joined(separator: ", "),
-        key.scopes.joined(separator: ", "),
+        key.functionApps.isEmpty ? "-" : Escaping.cappedList(key.functionApps),
+        Escaping.cappedList(key.scopes),
         "\(key.files.count)",
         injections,
         key.resources.isEmpty
           ? "-"
-          : key.resources.map { resource in
-            "\(resource.resource ?? "none") (\(resource.from)\(resource.mapEntry.map { " \($0)" } ?? ""))"
-          }.joined(separator: ", "),
+          : Escaping.cappedList(
+            key.resources.map { resource in
+              "\(resource.resource ?? "none") (\(resource.from)\(resource.mapEntry.map { " \($0)" } ?? ""))"
+            }),
       ]
     }
   }
 
   private func textLines(_ summary: RunSummary) -> [String] {
-    let rows = rows()
+    // Every cell and line escaped for a terminal, and every path kept from starting a line
+    // with `::`.
+    let rows = rows().map { $0.map(Escaping.terminal) }
     guard !rows.isEmpty else { return ["no function key injections found"] + reviewLines() + unreferencedLines() }
     let widths = Self.headers.indices.map { column in
       ([Self.headers[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0
@@ -148,13 +152,16 @@ public final class PlanReporter: Reporter {
     var lines = [line(Self.headers.map { $0.uppercased() })] + rows.map(line)
     for key in inventory.keys {
       lines.append("")
-      lines.append("\(key.key):")
+      lines.append("\(Escaping.terminal(key.key)):")
       for file in key.files {
-        lines.append("  \(file.path) (\(file.scope)) line \(file.lines.map(String.init).joined(separator: ", "))")
+        lines.append(
+          "  \(Escaping.terminalPath(file.path)) (\(file.scope)) line \(Escaping.cappedList(file.lines.map(String.init)))"
+        )
       }
       for declaration in key.declarations {
         lines.append(
-          "  declared: " + (declaration.address.map { "\($0) at " } ?? "") + "\(declaration.path):\(declaration.line)")
+          "  declared: " + (declaration.address.map { "\(Escaping.terminal($0)) at " } ?? "")
+            + "\(Escaping.terminalPath(declaration.path)):\(declaration.line)")
       }
     }
     return lines + reviewLines() + unreferencedLines()
@@ -163,27 +170,19 @@ public final class PlanReporter: Reporter {
   private func reviewLines() -> [String] {
     guard !inventory.reviewItems.isEmpty else { return [] }
     return ["", "review:"]
-      + inventory.reviewItems.map { "  \($0.path):\($0.line):\($0.column): \($0.message) [\($0.rule)]" }
+      + inventory.reviewItems.map {
+        "  \(Escaping.terminalPath($0.path)):\($0.line):\($0.column): \(Escaping.terminal($0.message)) [\($0.rule)]"
+      }
   }
 
   private func unreferencedLines() -> [String] {
     guard !unreferenced.isEmpty else { return [] }
     return ["", "named values that look like function keys and that no scanned file references (delete them):"]
-      + unreferenced.map { "  \($0.text)" }
+      + unreferenced.map { "  \(Escaping.terminal($0.text))" }
   }
 
   private func markdownLines(_ summary: RunSummary) -> [String] {
-    func cell(_ text: String) -> String {
-      var escaped = ""
-      for character in text {
-        switch character {
-        case "|", "\\", "`", "*", "_", "<", ">", "[", "]": escaped += "\\\(character)"
-        case "\n", "\r": escaped += " "
-        default: escaped.append(character)
-        }
-      }
-      return escaped
-    }
+    let cell = Escaping.markdown
     var lines = [
       "## Function key migration plan", "",
       "| " + Self.headers.joined(separator: " | ") + " |",

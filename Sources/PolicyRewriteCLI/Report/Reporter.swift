@@ -76,11 +76,11 @@ extension RunSummary {
         lines.append(
           "named values that held keys and are no longer referenced (delete them and their Key Vault secrets after the switch):"
         )
-        lines += cleanUp.map { "  \($0.text)" }
+        lines += Escaping.cappedLines(cleanUp.map(\.text))
       }
       if !kept.isEmpty {
         lines.append("named values that held keys and are still referenced elsewhere (keep them for now):")
-        lines += kept.map { "  \($0.text)" }
+        lines += Escaping.cappedLines(kept.map(\.text))
       }
     case .check:
       let accepted = suppressed > 0 ? ", \(suppressed) suppressed" : ""
@@ -97,14 +97,15 @@ extension RunSummary {
 
   /// `R: N (namedValue 2, path 1); …`: rewritten injections per resource and where it came from.
   var audienceList: String {
-    audiences.keys.sorted().map { resource in
-      let sources = audiences[resource] ?? [:]
-      let total = sources.values.reduce(0, +)
-      let detail = ResourceResolution.Source.allCases.compactMap { source in
-        sources[source].map { "\(source.rawValue) \($0)" }
-      }
-      return "\(resource): \(total) (\(detail.joined(separator: ", ")))"
-    }.joined(separator: "; ")
+    Escaping.cappedList(
+      audiences.keys.sorted().map { resource in
+        let sources = audiences[resource] ?? [:]
+        let total = sources.values.reduce(0, +)
+        let detail = ResourceResolution.Source.allCases.compactMap { source in
+          sources[source].map { "\(source.rawValue) \($0)" }
+        }
+        return "\(resource): \(total) (\(detail.joined(separator: ", ")))"
+      }, separator: "; ")
   }
 }
 

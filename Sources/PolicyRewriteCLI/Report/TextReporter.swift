@@ -61,18 +61,18 @@ final class TextReporter: Reporter {
     var files: [String] = []
     for file in changed {
       switch summary.output {
-      case .none: files.append("would change: \(Escaping.terminal(file.path))")
-      case .inPlace: files.append("rewrote: \(Escaping.terminal(file.path))")
-      case .directory: files.append("wrote: \(Escaping.terminal(file.destination ?? file.path))")
+      case .none: files.append("would change: \(Escaping.terminalPath(file.path))")
+      case .inPlace: files.append("rewrote: \(Escaping.terminalPath(file.path))")
+      case .directory: files.append("wrote: \(Escaping.terminalPath(file.destination ?? file.path))")
       }
     }
-    files += review.map { "needs review: \(Escaping.terminal($0))" }
+    files += review.map { "needs review: \(Escaping.terminalPath($0))" }
     errors.writeLines(files + lines)
   }
 
   /// One finding in the text format; the path and the message are escaped for a terminal.
   static func line(for finding: Finding, path: String, color: Bool) -> String {
-    let location = "\(Escaping.terminal(path)):\(finding.line):\(finding.column):"
+    let location = "\(Escaping.terminalPath(path)):\(finding.line):\(finding.column):"
     let message = Escaping.terminal(finding.message)
     let severity = finding.severity.rawValue
     guard color else { return "\(location) \(severity): \(message) [\(finding.rule.rawValue)]" }
