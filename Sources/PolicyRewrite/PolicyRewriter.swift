@@ -54,6 +54,14 @@ public struct PolicyRewriter: Sendable {
   ///   - path: The file's path, for the format and `byPath` resources (not read).
   /// - Returns: The output bytes and the findings; on any error the output is `source`.
   public func rewrite(_ source: [UInt8], path: String) -> RewriteResult {
+    let result = rewriteFile(source, path: path)
+    guard !configuration.policyGraphGaps.isEmpty || !configuration.fragmentIncludesOutsideInbound.isEmpty else {
+      return result
+    }
+    return applyPolicyGraph(to: result, source: source, path: path)
+  }
+
+  private func rewriteFile(_ source: [UInt8], path: String) -> RewriteResult {
     switch SourceFormat(path: path) {
     case .policy: rewritePolicy(source, path: path)
     case .terraform: process(TerraformContainer(), source, path: path, checking: false)

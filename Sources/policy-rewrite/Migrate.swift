@@ -57,6 +57,12 @@ struct Migrate: ParsableCommand {
     help: "Every injection must be resolved by a byNamedValue or byPath entry, and every entry must be used.")
   var strictMap = false
 
+  @Flag(
+    help:
+      "Make an incomplete policy graph an error: a file with a key injection whose scope is unknown (scope-unknown) or that includes a fragment no scanned file defines (unresolved-fragment) is left unchanged, exit status 2."
+  )
+  var strict = false
+
   func validate() throws {
     if shared.format == .markdown { throw ValidationError("--format markdown is for plan") }
     if write && check { throw ValidationError("--write and --check cannot be combined") }
@@ -105,6 +111,7 @@ struct Migrate: ParsableCommand {
     var options = Frontend.Options(command: .migrate, configuration: configuration)
     options.resourceMapFile = mapFile
     shared.apply(to: &options)
+    options.configuration.policyGraphGapsAreErrors = strict
     options.output = write ? .inPlace : outputDirectory.map { .directory($0) } ?? .none
     let dryRun = !write && !check && outputDirectory == nil
     options.wantsDiff = diff || (shared.format == .text && dryRun && !shared.readsStandardInput)

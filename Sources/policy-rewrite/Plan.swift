@@ -30,6 +30,12 @@ struct Plan: ParsableCommand {
       "Write a resource-map skeleton with one byNamedValue entry per key named value.", valueName: "FILE"))
   var emitMap: String?
 
+  @Flag(
+    help:
+      "Make an incomplete policy graph an error: a file with a key injection whose scope is unknown (scope-unknown) or that includes a fragment no scanned file defines (unresolved-fragment) is left unchanged, exit status 2."
+  )
+  var strict = false
+
   private var planFormat: PlanReporter.Format {
     switch shared.format {
     case .json: .json
@@ -56,6 +62,7 @@ struct Plan: ParsableCommand {
     var options = Frontend.Options(
       command: .plan, configuration: RewriteConfiguration(extraKeyHeaders: shared.headers, resources: map))
     shared.apply(to: &options)
+    options.configuration.policyGraphGapsAreErrors = strict
     options.resourceMapFile = mapFile
     let reporter = PlanReporter(format: planFormat)
     let summary =

@@ -42,6 +42,8 @@ public struct PolicyGraph: Sendable, Hashable {
     public var declaredAt: Location?
     /// For an inline policy, the offset of its text in ``path``.
     public var inlineOffset: Int?
+    /// For an inline policy, its text.
+    package var inlineText: String?
   }
 
   /// One `include-fragment`.
@@ -133,7 +135,7 @@ public struct PolicyGraph: Sendable, Hashable {
         let shown = Self.hasRoot(bytes)
         isFragmentDocument = shown == .fragment
         isPolicyDocument = shown != nil
-        if shown != nil { includes = PolicyGraph.includes(in: bytes, path: path, lineOffset: 0) }
+        includes = PolicyGraph.includes(in: bytes, path: path, lineOffset: 0)
       case .terraform:
         if bytes.containsLiteral("api_management") || bytes.containsLiteral("xml_content")
           || bytes.containsLiteral("policy_xml") || bytes.containsLiteral("Microsoft.ApiManagement")
@@ -161,6 +163,11 @@ public struct PolicyGraph: Sendable, Hashable {
       while let open = bytes[from...].firstIndex(of: .lessThan) {
         if bytes.hasLiteral("<policies", at: open) { return .policies }
         if bytes.hasLiteral("<fragment", at: open) { return .fragment }
+        if bytes.hasLiteral("<!--", at: open) {
+          guard let end = bytes.firstOffset(of: "-->", from: open + 4) else { return nil }
+          from = end + 3
+          continue
+        }
         if open + 1 < bytes.count, bytes[open + 1] == .bang || bytes[open + 1] == .question {
           from = open + 1
           continue
@@ -217,8 +224,9 @@ public struct PolicyGraph: Sendable, Hashable {
             if let earlier = declaredFiles[path], earlier.scope != .unknown { continue }
             declaredFiles[path] = policy
           }
-        case .inline(_, let offset):
+        case .inline(let text, let offset):
           policy.inlineOffset = offset
+          policy.inlineText = text
           inline.append(policy)
         case .unknown:
           break
@@ -231,7 +239,8 @@ public struct PolicyGraph: Sendable, Hashable {
         productAPIs[product, default: []].insert(api)
       }
     }
-    for facts in files where facts.isPolicyDocument {
+    // A file that a declaration applies is a policy whatever its first element.
+    for facts in files where facts.isPolicyDocument || declaredFiles[facts.path] != nil {
       var policy =
         declaredFiles[facts.path] ?? Self.apiopsPolicy(path: facts.path, isFragment: facts.isFragmentDocument)
       if facts.isFragmentDocument, policy.scope == .unknown { policy.scope = .fragment }

@@ -21,6 +21,16 @@ public struct RewriteConfiguration: Sendable, Hashable {
   /// whose `<inbound>` reads or removes `Authorization` after `<base />`: the parent's MI
   /// element would run before them, so its injections are left for review.
   public var authorizationChildScopes: [String: [String]] = [:]
+  /// For a policy file (by the path it is rewritten with), what the policy graph does not know
+  /// about it: a message for `scope-unknown` and one for `unresolved-fragment`. Reported once
+  /// a file when it has a key injection.
+  public var policyGraphGaps: [String: [Rule: String]] = [:]
+  /// Whether ``policyGraphGaps`` are errors (`--strict`): the file is then left unchanged.
+  public var policyGraphGapsAreErrors = false
+  /// For a fragment file (by the path it is rewritten with), the includes of it that stand in
+  /// `<backend>`, `<outbound>` or `<on-error>` (`path:line (section)`): its injections are
+  /// left for review.
+  public var fragmentIncludesOutsideInbound: [String: [String]] = [:]
 
   /// The header every configuration treats as a key header.
   public static let defaultKeyHeader = "x-functions-key"

@@ -35,13 +35,17 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   case authorizationTokenReplaced = "authorization-token-replaced"
   case keyVariable = "key-variable"
   case authorizationChildScope = "authorization-child-scope"
+  case scopeUnknown = "scope-unknown"
+  case unresolvedFragment = "unresolved-fragment"
+  case fragmentIncludedOutsideInbound = "fragment-included-outside-inbound"
 
   /// Whether a finding of this rule means the file could not be handled (exit status 2),
   /// rather than something found in it.
   public var isFailure: Bool {
     switch self {
     case .parseError, .ioError, .unsupportedFileType, .verificationFailed, .unresolvedResource,
-      .managedIdentityConflict, .strictMap, .noPolicyFiles, .conflictingResources:
+      .managedIdentityConflict, .strictMap, .noPolicyFiles, .conflictingResources, .scopeUnknown, .unresolvedFragment:
+      // The policy graph's gaps fail only as errors (`--strict`); as warnings they do not.
       true
     default:
       false
@@ -111,6 +115,12 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
       "A set-variable copies a function key into a context variable, so the key is still in the policy."
     case .authorizationChildScope:
       "A key injection is not rewritten: a child scope reads or removes the caller's Authorization header after its <base />, where this scope's Managed Identity would already have replaced it."
+    case .scopeUnknown:
+      "A policy with a key injection is not known to run at any scope (no layout or declaration says), so the checks across scopes were not made for it."
+    case .unresolvedFragment:
+      "A policy with a key injection includes a fragment that none of the scanned files defines, so what the fragment does with Authorization is not known."
+    case .fragmentIncludedOutsideInbound:
+      "A fragment with a key injection is not rewritten: a scanned policy includes it from <backend>, <outbound> or <on-error>, where Managed Identity is not valid."
     }
   }
 }

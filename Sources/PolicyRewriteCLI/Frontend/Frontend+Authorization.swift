@@ -16,6 +16,9 @@ extension Frontend {
   /// to touch the header.
   func withAuthorizationContext(_ items: [FileWalker.Item]) -> Frontend {
     var options = self.options
+    // The graph is built for migrate and plan only: check does not need it.
+    let graph = options.command == .check ? nil : policyGraph(items)
+    if let graph { graphContext(graph, into: &options.configuration) }
     let configuration = options.configuration
     var uses: [String: AuthorizationUse] = [:]
     // Most paths name no fragment: a byte search spares them the display path.
@@ -74,13 +77,15 @@ extension Frontend {
       }
     }
     options.configuration.authorizationChildScopes.merge(children) { $0 + $1 }
-    guard !uses.isEmpty || !children.isEmpty else { return self }
-    return Frontend(options: options, readAhead: readAhead)
+    guard graph != nil || !uses.isEmpty || !children.isEmpty else { return self }
+    var frontend = Frontend(options: options, readAhead: readAhead)
+    frontend.policyGraph = graph
+    return frontend
   }
 
   /// `body` of each file's bytes, `nil` for a file that cannot be read, on the run's threads;
   /// the bytes are kept for the run (``ReadAhead``).
-  private func readInParallel<Value: Sendable>(
+  func readInParallel<Value: Sendable>(
     _ paths: [[UInt8]], _ body: @escaping @Sendable ([UInt8]) -> Value
   ) -> [Value?] {
     var values: [Value?] = []
