@@ -20,7 +20,7 @@ struct PolicyRewriteCommand: ParsableCommand {
         2  error: usage, unreadable or unparseable file, unresolved resource, conflict
       """,
     version: "policy-rewrite \(PolicyRewriteVersion.current)",
-    subcommands: [Plan.self, Migrate.self, Check.self]
+    subcommands: [Plan.self, Migrate.self, Check.self, Effective.self]
   )
 
   /// Exits with 2 on usage errors (swift-argument-parser's default is 64), printing the usage.

@@ -20,6 +20,7 @@ import Testing
     (["migrate", "--help"], "migrate-help.txt"),
     (["check", "--help"], "check-help.txt"),
     (["plan", "--help"], "plan-help.txt"),
+    (["effective", "--help"], "effective-help.txt"),
   ]
 
   /// Compares `actual` with the golden file `name`, recording it when asked or when it is missing.
