@@ -56,6 +56,7 @@ struct ReadmeTests {
     "policy-rewrite migrate --resource 11111111-2222-3333-4444-555555555555 - < samples/apis/orders/policy.xml": 0,
     "policy-rewrite plan --resource-map samples/resource-map.json samples": 0,
     "policy-rewrite plan --emit-map resource-map.skeleton.json samples": 0,
+    "policy-rewrite effective --api orders samples": 0,
     // The baseline accepts every finding of the samples, so the second check passes.
     "policy-rewrite check --write-baseline accepted.json samples && policy-rewrite check --baseline accepted.json samples":
       0,
