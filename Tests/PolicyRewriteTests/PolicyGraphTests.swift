@@ -133,6 +133,21 @@ struct PolicyGraphTests {
     #expect(graph.includes.first?.resolved == "app/api/frag.xml")
   }
 
+  @Test func aConditionalFilePathNamesEveryFileItCouldChoose() {
+    let graph = Self.graph([
+      "app/api.tf": """
+      resource "azurerm_api_management_api_policy" "p" {
+        api_name    = "orders"
+        xml_content = templatefile(var.env_short != "p" ? "./x/with_mock.xml.tpl" : "./x/plain.xml.tpl", {})
+      }
+      """,
+      "app/x/with_mock.xml.tpl": Self.policy,
+      "app/x/plain.xml.tpl": Self.policy,
+    ])
+    #expect(graph.policy(at: "app/x/with_mock.xml.tpl")?.scope == .api)
+    #expect(graph.policy(at: "app/x/plain.xml.tpl")?.api == "orders")
+  }
+
   @Test func apiopsLayoutAndProductMembership() throws {
     let graph = Self.graph([
       "apim/policy.xml": Self.policy,

@@ -74,6 +74,17 @@ extension PolicyGraph.FileFacts {
       switch expression.kind {
       case .call(let name, let arguments) where name == "file" || name == "templatefile":
         guard let first = arguments.first else { return .unknown }
+        if case .other = first.kind {
+          // A conditional (`var.env != "p" ? "./a.xml" : "./b.xml"`): each string it holds.
+          let strings = HCLLexer.tokens(Array(bytes[first.range])).filter { $0.kind == .string }.map {
+            token -> String in
+            let inner = Array(bytes[first.range])
+            let parts = HCLParser.templateParts(
+              inner, (token.range.lowerBound + 1)..<(token.range.upperBound - 1), decodes: true)
+            return PolicyGraph.join(folder, pathPattern(HCLSyntax.Expression(kind: .string(parts), range: token.range)))
+          }.filter { $0.contains(".") }
+          return strings.isEmpty ? .unknown : .files(strings)
+        }
         return .file(PolicyGraph.join(folder, pathPattern(first)))
       case .call(let name, let arguments) where name == "trimspace" || name == "chomp" || name == "replace":
         return content(arguments.first, depth: depth + 1)

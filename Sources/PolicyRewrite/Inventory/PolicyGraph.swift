@@ -112,6 +112,8 @@ public struct PolicyGraph: Sendable, Hashable {
     enum Content: Sendable {
       /// A file path, relative to the run's paths (`*` for what is not known).
       case file(String)
+      /// One of these paths (a conditional picks it).
+      case files([String])
       /// Policy text in the declaring file, and where it starts.
       case inline(String, offset: Int)
       /// Not known (a variable).
@@ -216,8 +218,11 @@ public struct PolicyGraph: Sendable, Hashable {
           fragment: resolve(declared.fragment, in: facts.path), workspace: resolve(declared.workspace, in: facts.path),
           declaredAt: declared.location)
         switch declared.content {
-        case .file(let pattern):
-          for path in known.matching(pattern) {
+        case .file, .files:
+          var patterns: [String] = []
+          if case .file(let pattern) = declared.content { patterns = [pattern] }
+          if case .files(let list) = declared.content { patterns = list }
+          for path in patterns.flatMap(known.matching) {
             policy.path = path
             // A file applied by several declarations keeps the first, unless that one did
             // not know the scope.
