@@ -148,6 +148,20 @@ public struct PolicyRewriter: Sendable {
     }
   }
 
+  /// Whether a policy's `<inbound>` reads or removes `Authorization` anywhere: as a parent
+  /// scope, all of it runs at a child's `<base />`.
+  package static func readsOrRemovesAuthorizationInInbound(
+    _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
+  ) -> Bool {
+    guard AuthorizationScan.mayFindReaderOrRemover(in: source, configuration: configuration),
+      let document = try? PolicyDocument.parse(source), document.root.hasName("policies"),
+      let inbound = document.root.children.first(where: { $0.hasName("inbound") })
+    else { return false }
+    let scansText = source.containsLiteral("authorization", caseInsensitive: true)
+    return AuthorizationScan(scope: inbound, configuration: configuration, scansText: scansText).touches.contains(
+      where: \.readsOrRemoves)
+  }
+
   func rewritePolicy(_ source: [UInt8], path: String) -> RewriteResult {
     if checksWithoutTree, !needles.mayReport(source) { return checkWellFormed(source, path: path) }
     var result = plan(source, path: path)
@@ -183,7 +197,8 @@ public struct PolicyRewriter: Sendable {
     do {
       let document = try PolicyDocument.parse(source, options: SourceFormat.parseOptions(path: path))
       let analysis = PolicyAnalysis(
-        document, configuration: configuration, childScopes: configuration.authorizationChildScopes[path] ?? [])
+        document, configuration: configuration, childScopes: configuration.authorizationChildScopes[path] ?? [],
+        parentReaders: configuration.authorizationParentReaders[path] ?? [])
       result.isPolicy = analysis.isPolicy
       result.reviewCount = analysis.injections.count { !$0.isRewritable }
       return analysis

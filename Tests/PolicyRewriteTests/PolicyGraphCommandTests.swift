@@ -376,4 +376,53 @@ import Testing
       #expect(findingLines(result.stderr).filter { $0.hasSuffix("[scope-unknown]") }.count == 1, "\(result.stderr)")
     }
   }
+
+  @Test("a parent that reads Authorization holds a child's injection replaced in place before <base />")
+  func parentReaderHoldsAChildInjectionBeforeBase() throws {
+    let child = """
+      <policies>
+          <inbound>
+              <choose>
+                  <when condition="@(context.Request.Method == &quot;GET&quot;)">
+                      <set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+                  </when>
+              </choose>
+              <base />
+          </inbound>
+      </policies>
+
+      """
+    let terraform = [
+      "main.tf": """
+      resource "azurerm_api_management_api_policy" "orders" {
+        api_name    = "orders"
+        xml_content = file("./xml/api.xml")
+      }
+      resource "azurerm_api_management_api_operation_policy" "get" {
+        api_name     = "orders"
+        operation_id = "get"
+        xml_content  = file("./xml/get.xml")
+      }
+
+      """,
+      "xml/api.xml": Self.reader,
+      "xml/get.xml": child,
+    ]
+    let apiops = ["apis/orders/policy.xml": Self.reader, "apis/orders/operations/get/policy.xml": child]
+    for (files, path) in [(terraform, "xml/get.xml"), (apiops, "apis/orders/operations/get/policy.xml")] {
+      try withTemporaryTree(files) { root in
+        let result = Self.migrate(root)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        expectFile(root, path, child)
+        let review = findingLines(result.stderr).filter { $0.hasSuffix("[authorization-parent-scope]") }
+        #expect(review.count == 1, "stderr: \(result.stderr)")
+      }
+    }
+    // A parent that does not read: the child is migrated.
+    try withTemporaryTree(["apis/orders/policy.xml": Policies.clean, "apis/orders/operations/get/policy.xml": child]) {
+      root in
+      _ = Self.migrate(root)
+      #expect(CLI.read(root, "apis/orders/operations/get/policy.xml") != Array(child.utf8))
+    }
+  }
 }

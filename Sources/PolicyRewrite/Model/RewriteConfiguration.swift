@@ -21,6 +21,10 @@ public struct RewriteConfiguration: Sendable, Hashable {
   /// whose `<inbound>` reads or removes `Authorization` after `<base />`: the parent's MI
   /// element would run before them, so its injections are left for review.
   public var authorizationChildScopes: [String: [String]] = [:]
+  /// For a child scope's policy file (by the path it is rewritten with), the parent-scope files
+  /// whose `<inbound>` reads or removes `Authorization`: they run at its `<base />`, so an
+  /// injection replaced in place before that `<base />` is left for review.
+  public var authorizationParentReaders: [String: [String]] = [:]
   /// For a policy file (by the path it is rewritten with), what the policy graph does not know
   /// about it: a message for `scope-unknown` and one for `unresolved-fragment`. Reported once
   /// a file when it has a key injection.

@@ -38,6 +38,7 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   case scopeUnknown = "scope-unknown"
   case unresolvedFragment = "unresolved-fragment"
   case fragmentIncludedOutsideInbound = "fragment-included-outside-inbound"
+  case authorizationParentScope = "authorization-parent-scope"
 
   /// Whether a finding of this rule means the file could not be handled (exit status 2),
   /// rather than something found in it.
@@ -119,6 +120,8 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
       "A policy with a key injection is not known to run at any scope (no layout or declaration says), so the checks across scopes were not made for it."
     case .unresolvedFragment:
       "A policy with a key injection includes a fragment that none of the scanned files defines, so what the fragment does with Authorization is not known."
+    case .authorizationParentScope:
+      "A key injection is not rewritten: it stands before <base />, where a parent scope's policy that reads or removes the caller's Authorization header runs after it."
     case .fragmentIncludedOutsideInbound:
       "A fragment with a key injection is not rewritten: a scanned policy includes it from <backend>, <outbound> or <on-error>, where Managed Identity is not valid."
     }

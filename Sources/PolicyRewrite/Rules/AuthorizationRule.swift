@@ -77,6 +77,12 @@ enum AuthorizationRule: AnalysisRule {
           continue
         }
         let offset = injection.element.range.lowerBound
+        if !analysis.parentReaders.isEmpty, scope.hasName("inbound"),
+          let base = scope.firstChildElement(named: "base"), offset < base.range.lowerBound
+        {
+          demotions[key] = (.authorizationParentScope, AuthorizationScan.Touch(kind: .reader, element: base, top: base))
+          continue
+        }
         if let later = touches.firstReaderOrRemover(after: offset) {
           demotions[key] = (.authorizationReaderAfterManagedIdentity, later)
           continue
@@ -109,6 +115,7 @@ enum AuthorizationRule: AnalysisRule {
         switch rule {
         case .authorizationWriter: writerMessage(injection, writer: touch)
         case .authorizationChildScope: childScopeMessage(injection, children: analysis.childScopes)
+        case .authorizationParentScope: parentScopeMessage(injection, parents: analysis.parentReaders)
         default: readerAfterMessage(injection, reader: touch)
         }
       analysis.report(rule, .warning, at: injection.element, section: injection.section, message)
@@ -162,6 +169,12 @@ extension AuthorizationRule {
       children.prefix(3).joined(separator: ", ") + (children.count > 3 ? " and \(children.count - 3) more" : "")
     return
       "the key injection at line \(line(injection.element)) is not rewritten: this scope's <authentication-managed-identity> would run inside the <base /> of \(files), which then \(children.count == 1 ? "reads or removes" : "read or remove") the caller's Authorization header and would get APIM's token instead; migrate it by hand"
+  }
+
+  fileprivate static func parentScopeMessage(_ injection: KeyInjection, parents: [String]) -> String {
+    let files = parents.prefix(3).joined(separator: ", ") + (parents.count > 3 ? " and \(parents.count - 3) more" : "")
+    return
+      "the key injection at line \(line(injection.element)) is not rewritten: replaced in place before <base />, its <authentication-managed-identity> would run before the parent scope's policy in \(files), which \(parents.count == 1 ? "reads or removes" : "read or remove") the caller's Authorization header and would get APIM's token instead; migrate it by hand"
   }
 
   fileprivate static func tokenReplacedMessage(_ injection: KeyInjection, _ reader: AuthorizationScan.Touch) -> String {

@@ -42,6 +42,9 @@ struct PolicyAnalysis {
   /// Child-scope files whose `<inbound>` reads or removes `Authorization` after `<base />`
   /// (``RewriteConfiguration/authorizationChildScopes``).
   let childScopes: [String]
+  /// Parent-scope files whose `<inbound>` reads or removes `Authorization`: they run at this
+  /// document's `<base />` (``RewriteConfiguration/authorizationParentReaders``).
+  let parentReaders: [String]
   /// The key injections, in document order.
   var injections: [KeyInjection] = []
   /// Findings that are not injections to rewrite: review items, notes and leaked secrets.
@@ -59,10 +62,14 @@ struct PolicyAnalysis {
   var managedIdentities = ManagedIdentityLookup()
 
   /// Analyses a parsed document with every rule of ``RulePipeline``.
-  init(_ document: PolicyDocument, configuration: RewriteConfiguration, childScopes: [String] = []) {
+  init(
+    _ document: PolicyDocument, configuration: RewriteConfiguration, childScopes: [String] = [],
+    parentReaders: [String] = []
+  ) {
     self.document = document
     self.configuration = configuration
     self.childScopes = childScopes
+    self.parentReaders = parentReaders
     var entries: [Entry] = []
     let root = document.root
     if root.hasName("policies") {

@@ -88,6 +88,9 @@ extension Frontend {
       guard !children.isEmpty else { continue }
       configuration.authorizationChildScopes[absolutePath(entry.parent), default: []].append(contentsOf: children)
     }
+    // Parent scopes that read or remove the header, for each child scope with a possible
+    // injection (every layout: APIOps places come from the graph too).
+    parentReaders(graph, needles: needles, configuration: withFragments, into: &configuration)
     // Fragments included from outside <inbound>.
     for include in graph.includes {
       guard let resolved = include.resolved, ["backend", "outbound", "on-error"].contains(include.section) else {
@@ -114,5 +117,57 @@ extension Frontend {
         "includes \(includes.count == 1 ? "a fragment" : "fragments") that no scanned file defines: \(list); what \(includes.count == 1 ? "it does" : "they do") with Authorization is not known; scan the repository that defines \(includes.count == 1 ? "it" : "them") too (see the README, \"The policy graph\")"
     }
     for (path, gap) in gaps { configuration.policyGraphGaps[absolutePath(path)] = gap }
+  }
+
+  /// ``RewriteConfiguration/authorizationParentReaders`` from the graph: for each product, API
+  /// or operation policy file that may inject a key, the global, product (through membership)
+  /// and API policy files whose `<inbound>` reads or removes `Authorization`. Each file is read
+  /// once.
+  private func parentReaders(
+    _ graph: PolicyGraph, needles: CheckNeedles, configuration base: RewriteConfiguration,
+    into configuration: inout RewriteConfiguration
+  ) {
+    let files = graph.policies.filter { $0.inlineText == nil }
+    let children = files.filter { [.product, .api, .operation].contains($0.scope) }
+    let injects = readInParallel(children.map { Array($0.path.utf8) }, needles.mayInject)
+    let candidates = zip(children, injects).compactMap { $1 == true ? $0 : nil }
+    guard !candidates.isEmpty else { return }
+    let globals = files.filter { $0.scope == .global || $0.scope == .workspace }.map(\.path)
+    var products: [String: [String]] = [:]
+    var apis: [String: [String]] = [:]
+    for policy in files {
+      if policy.scope == .product, let id = policy.product { products[id, default: []].append(policy.path) }
+      if policy.scope == .api, let id = policy.api { apis[id, default: []].append(policy.path) }
+    }
+    var productsOfAPI: [String: [String]] = [:]
+    for (product, members) in graph.productAPIs {
+      for api in members { productsOfAPI[api, default: []].append(product) }
+    }
+    func parents(of child: PolicyGraph.Policy) -> [String] {
+      let api = child.api ?? ""
+      let viaProducts = (productsOfAPI[api] ?? []).sorted().flatMap { products[$0] ?? [] }
+      switch child.scope {
+      case .product: return globals
+      case .api: return globals + viaProducts
+      case .operation: return globals + viaProducts + (apis[api] ?? [])
+      default: return []
+      }
+    }
+    let lists = candidates.map(parents)
+    var unique: [String] = []
+    var seen = Set<String>()
+    for list in lists {
+      for path in list where seen.insert(path).inserted { unique.append(path) }
+    }
+    let reads = readInParallel(unique.map { Array($0.utf8) }) { bytes in
+      PolicyRewriter.readsOrRemovesAuthorizationInInbound(bytes, configuration: base)
+    }
+    var reading = Set<String>()
+    for (path, reads) in zip(unique, reads) where reads == true { reading.insert(path) }
+    guard !reading.isEmpty else { return }
+    for (child, list) in zip(candidates, lists) {
+      let readers = list.filter(reading.contains)
+      if !readers.isEmpty { configuration.authorizationParentReaders[absolutePath(child.path)] = readers }
+    }
   }
 }
