@@ -17,8 +17,12 @@ extension Frontend {
   func withAuthorizationContext(_ items: [FileWalker.Item]) -> Frontend {
     var options = self.options
     // The graph is built for migrate and plan only: check does not need it.
-    let graph = options.command == .check ? nil : policyGraph(items)
-    if let graph { graphContext(graph, into: &options.configuration) }
+    var graph: PolicyGraph?
+    if options.command != .check {
+      let (built, injecting) = policyGraph(items, needles: CheckNeedles(configuration: options.configuration))
+      graphContext(built, injecting: injecting, into: &options.configuration)
+      graph = built
+    }
     let configuration = options.configuration
     var uses: [String: AuthorizationUse] = [:]
     // Most paths name no fragment: a byte search spares them the display path.

@@ -5,20 +5,29 @@ extension Frontend {
   /// The policy graph of the run's files: each file that can add to it is read once (the
   /// bytes are kept for the run's own pass, ``ReadAhead``) and its facts taken on the run's
   /// threads; the facts are joined in one pass.
-  func policyGraph(_ items: [FileWalker.Item]) -> PolicyGraph {
+  func policyGraph(_ items: [FileWalker.Item]) -> PolicyGraph { policyGraph(items, needles: nil).graph }
+
+  /// The graph, and the files (by the graph's path) that `needles` says may inject a key,
+  /// found in the same read.
+  func policyGraph(_ items: [FileWalker.Item], needles: CheckNeedles?) -> (graph: PolicyGraph, injecting: Set<String>) {
     let selected = items.map { ($0.path, $0.displayPath) }.filter { PolicyGraph.mayContribute(path: $0.1) }
     var facts: [PolicyGraph.FileFacts] = []
+    var injecting = Set<String>()
     facts.reserveCapacity(selected.count)
     OrderedParallel.run(
       count: selected.count, jobs: min(options.jobs, Self.maximumJobs),
-      work: { [readAhead] index -> PolicyGraph.FileFacts? in
+      work: { [readAhead] index -> (PolicyGraph.FileFacts, Bool)? in
         let (path, display) = selected[index]
         guard let (bytes, stamp) = try? FileSystem.read(path) else { return nil }
         readAhead.keep(path, bytes: bytes, stamp: stamp)
-        return PolicyGraph.FileFacts(path: display, bytes: bytes)
+        return (PolicyGraph.FileFacts(path: display, bytes: bytes), needles?.mayInject(bytes) ?? false)
       },
-      consume: { _, value in if let value { facts.append(value) } })
-    return PolicyGraph(files: facts)
+      consume: { index, value in
+        guard let (fileFacts, injects) = value else { return }
+        facts.append(fileFacts)
+        if injects { injecting.insert(selected[index].1) }
+      })
+    return (PolicyGraph(files: facts), injecting)
   }
 
   /// The configuration's cross-file entries from the graph (`rewrite-spec.md` §2c), for the
@@ -26,7 +35,7 @@ extension Frontend {
   /// `Authorization`; for each declared parent scope with a key injection, the declared child
   /// scopes that read or remove the header after `<base />`; the fragments included from
   /// outside `<inbound>`; and, for each file, what the graph does not know.
-  func graphContext(_ graph: PolicyGraph, into configuration: inout RewriteConfiguration) {
+  func graphContext(_ graph: PolicyGraph, injecting: Set<String>, into configuration: inout RewriteConfiguration) {
     let base = configuration
     // Fragments by id: files read once each, inline fragments from their text.
     var fragmentFiles: [(id: String, path: String)] = []
@@ -55,10 +64,8 @@ extension Frontend {
       if let api = policy.api { byAPI[api, default: []].append(policy) }
     }
     let parents = declared.filter { [.global, .workspace, .product, .api].contains($0.scope) }
-    let needles = CheckNeedles(configuration: base)
-    let injects = readInParallel(parents.map { Array($0.path.utf8) }, needles.mayInject)
     var childrenOf: [(parent: String, children: [PolicyGraph.Policy])] = []
-    for (parent, injects) in zip(parents, injects) where injects ?? true {
+    for parent in parents where injecting.contains(parent.path) {
       let children: [PolicyGraph.Policy]
       switch parent.scope {
       case .global, .workspace:
@@ -90,7 +97,7 @@ extension Frontend {
     }
     // Parent scopes that read or remove the header, for each child scope with a possible
     // injection (every layout: APIOps places come from the graph too).
-    parentReaders(graph, needles: needles, configuration: withFragments, into: &configuration)
+    parentReaders(graph, injecting: injecting, configuration: withFragments, into: &configuration)
     // Fragments included from outside <inbound>.
     for include in graph.includes {
       guard let resolved = include.resolved, ["backend", "outbound", "on-error"].contains(include.section) else {
@@ -124,13 +131,12 @@ extension Frontend {
   /// and API policy files whose `<inbound>` reads or removes `Authorization`. Each file is read
   /// once.
   private func parentReaders(
-    _ graph: PolicyGraph, needles: CheckNeedles, configuration base: RewriteConfiguration,
+    _ graph: PolicyGraph, injecting: Set<String>, configuration base: RewriteConfiguration,
     into configuration: inout RewriteConfiguration
   ) {
     let files = graph.policies.filter { $0.inlineText == nil }
     let children = files.filter { [.product, .api, .operation].contains($0.scope) }
-    let injects = readInParallel(children.map { Array($0.path.utf8) }, needles.mayInject)
-    let candidates = zip(children, injects).compactMap { $1 == true ? $0 : nil }
+    let candidates = children.filter { injecting.contains($0.path) }
     guard !candidates.isEmpty else { return }
     let globals = files.filter { $0.scope == .global || $0.scope == .workspace }.map(\.path)
     var products: [String: [String]] = [:]
