@@ -124,15 +124,16 @@ public struct PolicyRewriter: Sendable {
     return AuthorizationScan(scope: document.root, configuration: configuration, scansText: scansText).use
   }
 
-  /// Whether a child scope's policy would see or strip a parent scope's token: its
-  /// `<inbound>` reads or removes `Authorization` after `<base />` (where the parent's policy
+  /// Whether a child scope's policy would see, strip or overwrite a parent scope's token: its
+  /// `<inbound>` reads, removes or writes `Authorization` after `<base />` (where the parent's policy
   /// runs), and no MI element of its own already stands before that reader. An injection of
   /// its own does not help: its MI element goes after the child's readers.
   package static func readsAuthorizationAfterBase(
     _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
   ) -> Bool {
     guard source.containsLiteral("<base"),
-      AuthorizationScan.mayFindReaderOrRemover(in: source, configuration: configuration),
+      AuthorizationScan.mayFindReaderOrRemover(in: source, configuration: configuration)
+        || source.containsLiteral("authentication-basic"),
       let document = try? PolicyDocument.parse(source),
       document.root.hasName("policies"),
       let inbound = document.root.children.first(where: { $0.hasName("inbound") }),
@@ -140,7 +141,12 @@ public struct PolicyRewriter: Sendable {
     else { return false }
     let scansText = source.containsLiteral("authorization", caseInsensitive: true)
     let touches = AuthorizationScan(scope: inbound, configuration: configuration, scansText: scansText).touches
-    guard let reader = touches.first(where: { $0.readsOrRemoves && $0.offset >= base.range.upperBound }) else {
+    // A writer after <base /> would overwrite the parent's token: it counts as a reader does.
+    guard
+      let reader = touches.first(where: {
+        ($0.readsOrRemoves || $0.kind == .writer) && $0.offset >= base.range.upperBound
+      })
+    else {
       return false
     }
     return !inbound.children.contains {

@@ -86,6 +86,17 @@ import Testing
       #expect(review.count == 1, "stderr: \(result.stderr)")
       #expect(review.first?.contains("infra/policies/get-order.xml") == true, "\(review)")
     }
+    // An operation that writes the header after <base /> would overwrite the API's token.
+    let writer = Self.reader.replacingOccurrences(
+      of: "<validate-jwt header-name=\"Authorization\" failed-validation-httpcode=\"401\" />",
+      with: "<set-header name=\"Authorization\" exists-action=\"override\"><value>Bearer {{t}}</value></set-header>")
+    try withTemporaryTree(files.merging(["infra/policies/get-order.xml": writer]) { $1 }) { root in
+      let result = Self.migrate(root)
+      expectFile(root, "infra/policies/orders-api.xml", Self.injecting)
+      #expect(
+        findingLines(result.stderr).filter { $0.hasSuffix("[authorization-child-scope]") }.count == 1,
+        "stderr: \(result.stderr)")
+    }
     // Without the link, the same two files are migrated (the API policy is not a parent).
     try withTemporaryTree(
       files.merging(["infra/apim.tf": "resource \"azurerm_api_management_api\" \"orders\" {\n  name = \"orders\"\n}\n"])

@@ -168,7 +168,7 @@ extension AuthorizationRule {
     let files =
       children.prefix(3).joined(separator: ", ") + (children.count > 3 ? " and \(children.count - 3) more" : "")
     return
-      "the key injection at line \(line(injection.element)) is not rewritten: this scope's <authentication-managed-identity> would run inside the <base /> of \(files), which then \(children.count == 1 ? "reads or removes" : "read or remove") the caller's Authorization header and would get APIM's token instead; migrate it by hand"
+      "the key injection at line \(line(injection.element)) is not rewritten: this scope's <authentication-managed-identity> would run inside the <base /> of \(files), which then \(children.count == 1 ? "reads, removes or writes" : "read, remove or write") the caller's Authorization header and would get or overwrite APIM's token; migrate it by hand"
   }
 
   fileprivate static func parentScopeMessage(_ injection: KeyInjection, parents: [String]) -> String {
