@@ -31,11 +31,21 @@ extension PolicyGraph {
       {
         nameEnd += 1
       }
-      let name = bytes[nameStart..<nameEnd]
-      let text = String(decoding: name, as: UTF8.self)
-      if ["inbound", "backend", "outbound", "on-error"].contains(text) {
-        section = closing ? outer : text
-      } else if !closing, text == "include-fragment" {
+      // Names compared as bytes: no String for every tag.
+      func named(_ literal: StaticString) -> Bool {
+        nameEnd - nameStart == literal.utf8CodeUnitCount && bytes.hasLiteral(literal, at: nameStart)
+      }
+      let sectionName: String? =
+        named("inbound")
+        ? "inbound"
+        : named("backend")
+          ? "backend"
+          : named("outbound")
+            ? "outbound"
+            : named("on-error") ? "on-error" : nil
+      if let sectionName {
+        section = closing ? outer : sectionName
+      } else if !closing, named("include-fragment") {
         let tagEnd = bytes[nameEnd...].firstIndex(of: .greaterThan) ?? bytes.count
         let tag = String(decoding: bytes[nameEnd..<tagEnd], as: UTF8.self)
         if let id = Self.attribute("fragment-id", in: tag) {

@@ -128,6 +128,9 @@ public struct PolicyGraph: Sendable, Hashable {
     var includes: [Include] = []
     var isFragmentDocument = false
     var isPolicyDocument = false
+    /// The policy's place in the APIOps layout (or by its name), for a policy document that no
+    /// declaration applies; worked out here, on the file's thread.
+    var placed: Policy?
 
     /// The facts of the file at `path`.
     public init(path: String, bytes: [UInt8]) {
@@ -138,6 +141,7 @@ public struct PolicyGraph: Sendable, Hashable {
         isFragmentDocument = shown == .fragment
         isPolicyDocument = shown != nil
         includes = PolicyGraph.includes(in: bytes, path: path, lineOffset: 0)
+        if isPolicyDocument { placed = PolicyGraph.apiopsPolicy(path: path, isFragment: isFragmentDocument) }
       case .terraform:
         if bytes.containsLiteral("api_management") || bytes.containsLiteral("xml_content")
           || bytes.containsLiteral("policy_xml") || bytes.containsLiteral("Microsoft.ApiManagement")
@@ -207,7 +211,16 @@ public struct PolicyGraph: Sendable, Hashable {
       case nil: nil
       }
     }
-    let known = FileIndex(paths: files.map(\.path))
+    // The index of paths is built only when a declaration names a file (not for APIOps trees).
+    let namesFiles = files.contains { facts in
+      facts.declared.contains {
+        switch $0.content {
+        case .file, .files: true
+        default: false
+        }
+      }
+    }
+    let known = FileIndex(paths: namesFiles ? files.map(\.path) : [])
     var declaredFiles: [String: Policy] = [:]
     var inline: [Policy] = []
     for facts in files {
@@ -247,7 +260,8 @@ public struct PolicyGraph: Sendable, Hashable {
     // A file that a declaration applies is a policy whatever its first element.
     for facts in files where facts.isPolicyDocument || declaredFiles[facts.path] != nil {
       var policy =
-        declaredFiles[facts.path] ?? Self.apiopsPolicy(path: facts.path, isFragment: facts.isFragmentDocument)
+        declaredFiles[facts.path] ?? facts.placed
+        ?? Self.apiopsPolicy(path: facts.path, isFragment: facts.isFragmentDocument)
       if facts.isFragmentDocument, policy.scope == .unknown { policy.scope = .fragment }
       policyIndex[facts.path] = policies.count
       policies.append(policy)
@@ -271,7 +285,10 @@ public struct PolicyGraph: Sendable, Hashable {
     let parts = path.split(separator: "/").map(String.init)
     let n = parts.count
     func at(_ index: Int) -> String? { index >= 0 && index < n ? parts[index] : nil }
-    if let fragments = parts.dropLast().lastIndex(where: { $0.lowercased().contains("fragment") }) {
+    // Most paths name no fragment folder: a byte search spares them the per-folder test.
+    if Array(path.utf8).containsLiteral("fragment", caseInsensitive: true),
+      let fragments = parts.dropLast().lastIndex(where: { $0.lowercased().contains("fragment") })
+    {
       if policy.scope == .fragment || isFragment {
         policy.scope = .fragment
         let name = parts[n - 1]
@@ -333,7 +350,10 @@ private struct FileIndex {
     var exact: [String: String] = [:]
     var byFolder: [String: [String]] = [:]
     for path in paths {
-      let normalized = PolicyGraph.join("", path)
+      let bytes = Array(path.utf8)
+      let needsJoin =
+        bytes.first == .dot || bytes.containsLiteral("/.") || bytes.containsLiteral("//") || bytes.last == .slash
+      let normalized = needsJoin ? PolicyGraph.join("", path) : path
       exact[normalized] = path
       byFolder[PolicyGraph.folder(of: normalized), default: []].append(normalized)
     }

@@ -45,7 +45,8 @@ extension Frontend {
         if let use = PolicyRewriter.authorizationUse(ofFragment: Array(text.utf8), configuration: base), !use.isEmpty {
           configuration.authorizationFragments[id, default: []].formUnion(use)
         }
-      } else {
+      } else if Self.fragmentID(of: policy.path) != id {
+        // A fragment the folder-based pass finds under the same id is read there.
         fragmentFiles.append((id, policy.path))
       }
     }
