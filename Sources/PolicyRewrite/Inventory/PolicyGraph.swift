@@ -282,34 +282,45 @@ public struct PolicyGraph: Sendable, Hashable {
   /// A policy file's scope and identifiers from the APIOps layout, or from its name.
   static func apiopsPolicy(path: String, isFragment: Bool) -> Policy {
     var policy = Policy(path: path, scope: PolicyScope.of(path: path, isFragment: isFragment))
-    let parts = path.split(separator: "/").map(String.init)
+    // Split as bytes, Strings made only for the identifiers (a String split costs far more).
+    let bytes = Array(path.utf8)
+    let parts = bytes.split(separator: .slash)
     let n = parts.count
-    func at(_ index: Int) -> String? { index >= 0 && index < n ? parts[index] : nil }
+    func text(_ index: Int) -> String? {
+      index >= 0 && index < n ? String(decoding: parts[index], as: UTF8.self) : nil
+    }
+    func equals(_ index: Int, _ literal: String) -> Bool {
+      index >= 0 && index < n && parts[index].elementsEqual(literal.utf8)
+    }
     // Most paths name no fragment folder: a byte search spares them the per-folder test.
-    if Array(path.utf8).containsLiteral("fragment", caseInsensitive: true),
-      let fragments = parts.dropLast().lastIndex(where: { $0.lowercased().contains("fragment") })
+    if bytes.containsLiteral("fragment", caseInsensitive: true),
+      let fragments = parts.dropLast().lastIndex(where: {
+        Array($0).containsLiteral("fragment", caseInsensitive: true)
+      })
     {
       if policy.scope == .fragment || isFragment {
         policy.scope = .fragment
-        let name = parts[n - 1]
+        let name = text(n - 1) ?? ""
         policy.fragment =
           name.lowercased() == "policy.xml" && fragments < n - 2
-          ? parts[n - 2] : String(name.split(separator: ".").first ?? Substring(name))
+          ? text(n - 2) : String(name.split(separator: ".").first ?? Substring(name))
       }
       return policy
     }
     switch policy.scope {
-    case .operation where at(n - 5) == "apis" && at(n - 3) == "operations":
-      (policy.api, policy.operation) = (at(n - 4), at(n - 2))
-    case .api where at(n - 3) == "apis":
-      policy.api = at(n - 2)
-    case .product where at(n - 3) == "products":
-      policy.product = at(n - 2)
+    case .operation where equals(n - 5, "apis") && equals(n - 3, "operations"):
+      (policy.api, policy.operation) = (text(n - 4), text(n - 2))
+    case .api where equals(n - 3, "apis"):
+      policy.api = text(n - 2)
+    case .product where equals(n - 3, "products"):
+      policy.product = text(n - 2)
     case .global, .fragment, .unknown, .workspace, .operation, .api, .product:
       break
     }
-    if let workspace = parts.firstIndex(of: "workspaces"), workspace + 1 < n - 1 {
-      policy.workspace = parts[workspace + 1]
+    if bytes.containsLiteral("workspaces"), let workspace = (0..<n).first(where: { equals($0, "workspaces") }),
+      workspace + 1 < n - 1
+    {
+      policy.workspace = text(workspace + 1)
       if policy.scope == .global { policy.scope = .workspace }
     }
     return policy
