@@ -64,6 +64,12 @@ public struct PolicyRewriter: Sendable {
   /// file, as `check` reports them) as they are: a suppression comment or the baseline
   /// accepts them. Their records have the outcome ``InjectionRecord/Outcome/accepted``.
   package func rewrite(_ source: [UInt8], path: String, accepted: Set<[Int]>) -> RewriteResult {
+    let result = rewriteFile(source, path: path, accepted: accepted)
+    guard !configuration.policyGraphGaps.isEmpty else { return result }
+    return applyPolicyGraph(to: result, source: source, path: path)
+  }
+
+  private func rewriteFile(_ source: [UInt8], path: String, accepted: Set<[Int]>) -> RewriteResult {
     let isAccepted: (PolicyElement) -> Bool = { element in
       let (line, column) = element.location
       return accepted.contains([line, column])
@@ -177,7 +183,8 @@ public struct PolicyRewriter: Sendable {
     _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
   ) -> Bool {
     guard source.containsLiteral("<base"),
-      AuthorizationScan.mayFindReaderOrRemover(in: source, configuration: configuration),
+      AuthorizationScan.mayFindReaderOrRemover(in: source, configuration: configuration)
+        || source.containsLiteral("authentication-basic"),
       let document = try? PolicyDocument.parse(source),
       document.root.hasName("policies"),
       let inbound = document.root.children.first(where: { $0.hasName("inbound") }),

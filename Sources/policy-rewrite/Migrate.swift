@@ -64,6 +64,12 @@ struct Migrate: ParsableCommand {
       """)
   var strictMap: Bool?
 
+  @Flag(
+    help:
+      "Make an incomplete policy graph an error: a file with a key injection whose scope is unknown (scope-unknown) or that includes a fragment no scanned file defines (unresolved-fragment) is left unchanged, exit status 2."
+  )
+  var strict = false
+
   func validate() throws {
     if shared.format == .markdown { throw ValidationError("--format markdown is for plan") }
     if shared.paths.isEmpty { throw ValidationError("give at least one file or folder") }
@@ -124,6 +130,7 @@ struct Migrate: ParsableCommand {
     var options = Frontend.Options(command: .migrate, configuration: configuration)
     options.resourceMapFile = mapFile
     shared.apply(to: &options, project: project)
+    options.configuration.policyGraphGapsAreErrors = strict
     options.output = write ? .inPlace : outputDirectory.map { .directory($0) } ?? .none
     // The configuration's baseline applies too: what check accepts, migrate leaves alone.
     if let baseline = baseline ?? project?.baseline {

@@ -29,6 +29,12 @@ struct Plan: ParsableCommand {
       "Write a resource-map skeleton with one byNamedValue entry per key named value.", valueName: "FILE"))
   var emitMap: String?
 
+  @Flag(
+    help:
+      "Make an incomplete policy graph an error: a file with a key injection whose scope is unknown (scope-unknown) or that includes a fragment no scanned file defines (unresolved-fragment) is left unchanged, exit status 2."
+  )
+  var strict = false
+
   private var planFormat: PlanReporter.Format {
     switch shared.format {
     case .json: .json
@@ -57,6 +63,7 @@ struct Plan: ParsableCommand {
     var options = Frontend.Options(
       command: .plan, configuration: RewriteConfiguration(extraKeyHeaders: shared.headers, resources: map))
     shared.apply(to: &options, project: project)
+    options.configuration.policyGraphGapsAreErrors = strict
     options.resourceMapFile = mapFile
     options.readiness = true
     let reporter = PlanReporter(format: planFormat)

@@ -20,7 +20,7 @@ struct PolicyRewriteCommand: ParsableCommand {
         2  error: usage, unreadable or unparseable file, unresolved resource, conflict
       """,
     version: "policy-rewrite \(PolicyRewriteVersion.current)",
-    subcommands: [Plan.self, Migrate.self, Check.self, Rules.self]
+    subcommands: [Plan.self, Migrate.self, Check.self, Effective.self, Rules.self]
   )
 
   /// Exits with 2 on usage errors (swift-argument-parser's default is 64), printing the usage.
@@ -34,7 +34,8 @@ struct PolicyRewriteCommand: ParsableCommand {
         if let suggestion = Suggestion.closest(to: first, among: Set(names)) {
           message += "; did you mean '\(suggestion)'?"
         }
-        StandardError.write(message + "\nUsage: policy-rewrite <plan|migrate|check|rules> [options] <paths>\n")
+        StandardError.write(
+          message + "\nUsage: policy-rewrite <plan|migrate|check|effective|rules> [options] <paths>\n")
         Glibc.exit(2)
       }
     }

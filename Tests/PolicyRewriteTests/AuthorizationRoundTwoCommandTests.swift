@@ -91,7 +91,7 @@ import Testing
       let result = run(["migrate", "--write", "--resource", CLI.resource, "."], cwd: root)
       #expect(result.status == 0, "stderr: \(result.stderr)")
       expectFile(root, "policy fragments/shared-key/policy.xml", fragment)
-      let review = findingLines(result.stderr).filter { $0.hasSuffix("[key-outside-inbound]") }
+      let review = findingLines(result.stderr).filter { $0.hasSuffix("[fragment-included-outside-inbound]") }
       #expect(review.count == 1, "stderr: \(result.stderr)")
       #expect(review.first?.contains("apis/orders/policy.xml") == true, "\(review)")
     }

@@ -21,6 +21,7 @@ import Testing
     (["check", "--help"], "check-help.txt"),
     (["plan", "--help"], "plan-help.txt"),
     (["rules", "--help"], "rules-help.txt"),
+    (["effective", "--help"], "effective-help.txt"),
   ]
 
   /// Compares `actual` with the golden file `name`, recording it when asked or when it is missing.

@@ -59,6 +59,7 @@ struct ReadmeTests {
     "policy-rewrite plan --resource-map samples/readiness/readiness-map.json samples/readiness": 0,
     // The sample's payments app still has a function-level trigger.
     "policy-rewrite check --readiness --resource-map samples/readiness/readiness-map.json samples/readiness": 1,
+    "policy-rewrite effective --api orders samples": 0,
     // The baseline accepts every finding of the samples, so the second check passes.
     "policy-rewrite check --write-baseline accepted.json samples && policy-rewrite check --baseline accepted.json samples":
       0,

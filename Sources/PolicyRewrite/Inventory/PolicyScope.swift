@@ -5,6 +5,8 @@ import PolicyDOM
 public enum PolicyScope: String, Sendable, Hashable, Codable, CaseIterable {
   /// All APIs: the service's global policy.
   case global
+  /// A workspace's policy.
+  case workspace
   /// A product's policy.
   case product
   /// An API's policy.

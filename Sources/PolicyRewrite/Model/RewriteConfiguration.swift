@@ -29,6 +29,12 @@ public struct RewriteConfiguration: Sendable, Hashable {
   /// `<backend>`, `<outbound>` or `<on-error>` (with the section): its injections are not
   /// rewritten, since the MI element is not valid there.
   public var fragmentIncludesOutsideInbound: [String: [String]] = [:]
+  /// For a policy file (by the path it is rewritten with), what the policy graph does not know
+  /// about it: a message for `scope-unknown` and one for `unresolved-fragment`. Reported once
+  /// a file when it has a key injection.
+  public var policyGraphGaps: [String: [Rule: String]] = [:]
+  /// Whether ``policyGraphGaps`` are errors (`--strict`): the file is then left unchanged.
+  public var policyGraphGapsAreErrors = false
   /// Rules run after the built-in ones (none by default).
   var additionalRules = AdditionalRules()
 

@@ -49,6 +49,9 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   case apimIdentityMissing = "apim-identity-missing"
   case apimCallerNotAllowed = "apim-caller-not-allowed"
   case allowedCallerObjectID = "allowed-caller-object-id"
+  case scopeUnknown = "scope-unknown"
+  case unresolvedFragment = "unresolved-fragment"
+  case fragmentIncludedOutsideInbound = "fragment-included-outside-inbound"
 
   /// This rule's description: severity, summary, explanation and examples.
   public var details: RuleDescription { RuleCatalog.description(of: self) }

@@ -16,6 +16,7 @@ public enum RuleCatalog {
     ]
     + PolicyRewriter.descriptions.filter { $0.kind == .key }
     + AuthorizationRule.descriptions
+    + PolicyGraph.descriptions
     + EditPlanner.descriptions
     + ReadinessAssessment.descriptions
     + PolicyRewriter.descriptions.filter { $0.kind != .key }

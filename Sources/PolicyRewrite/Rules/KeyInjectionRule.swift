@@ -81,7 +81,7 @@ enum KeyInjectionRule: AnalysisRule {
     if case .inPlace(_, _, true) = placement,
       let includers = analysis.configuration.fragmentIncludesOutsideInbound[analysis.path], !includers.isEmpty
     {
-      placement = .review(.keyOutsideInbound)
+      placement = .review(.fragmentIncludedOutsideInbound)
       message = fragmentIncludedOutsideInbound(header: trimmedName, includers: includers)
     }
     if case .review = placement {

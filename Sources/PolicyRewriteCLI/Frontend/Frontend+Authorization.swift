@@ -21,6 +21,13 @@ extension Frontend {
   /// touch the header.
   func withAuthorizationContext(_ items: [FileWalker.Item]) -> Frontend {
     var options = self.options
+    // The graph is built for migrate and plan only: check does not need it.
+    var graph: PolicyGraph?
+    if options.command != .check {
+      let (built, injecting) = policyGraph(items, needles: CheckNeedles(configuration: options.configuration))
+      graphContext(built, injecting: injecting, into: &options.configuration)
+      graph = built
+    }
     let configuration = options.configuration
     var uses: [String: AuthorizationUse] = [:]
     // Most paths name no fragment: a byte search spares them the display path.
@@ -104,11 +111,19 @@ extension Frontend {
         parents[absolutePath(item.displayPath), default: []] += found
       }
     }
-    options.configuration.authorizationParentScopes.merge(parents) { $0 + $1 }
+    // The graph has named some of them already (it reads every layout, APIOps included).
+    options.configuration.authorizationParentScopes.merge(parents) { known, found in
+      known + found.filter { !known.contains($0) }
+    }
     let outside = fragmentIncludesOutsideInbound(items, fragments: fragments, needles: needles)
-    options.configuration.fragmentIncludesOutsideInbound.merge(outside) { $0 + $1 }
-    guard !uses.isEmpty || !children.isEmpty || !parents.isEmpty || !outside.isEmpty else { return self }
-    return Frontend(options: options, readAhead: readAhead)
+    options.configuration.fragmentIncludesOutsideInbound.merge(outside) { known, found in known.isEmpty ? found : known
+    }
+    guard graph != nil || !uses.isEmpty || !children.isEmpty || !parents.isEmpty || !outside.isEmpty else {
+      return self
+    }
+    var frontend = Frontend(options: options, readAhead: readAhead)
+    frontend.policyGraph = graph
+    return frontend
   }
 
   /// For each fragment file that may inject a key (by its absolute path), the files that
@@ -173,7 +188,7 @@ extension Frontend {
 
   /// `body` of each file's bytes, `nil` for a file that cannot be read, on the run's threads;
   /// the bytes are kept for the run (``ReadAhead``).
-  private func readInParallel<Value: Sendable>(
+  func readInParallel<Value: Sendable>(
     _ paths: [[UInt8]], _ body: @escaping @Sendable ([UInt8]) -> Value
   ) -> [Value?] {
     var values: [Value?] = []

@@ -87,6 +87,8 @@ public struct Frontend: Sendable {
 
   /// Files the Authorization pass read, for the run not to read them again.
   let readAhead: ReadAhead
+  /// The run's policy graph, once built (`migrate` and `plan`).
+  var policyGraph: PolicyGraph?
   /// The most bytes of files read ahead that are kept (about 6,000 policies of a typical size).
   static let readAheadCapacity = 8 << 20
 
@@ -221,6 +223,7 @@ public struct Frontend: Sendable {
     }
     var summary = tracker.summary
     summary.functionApps = functionApps
+    summary.policyGraph = frontend.policyGraph
     reporter.finish(summary)
     return summary
   }
@@ -464,6 +467,9 @@ public struct Frontend: Sendable {
     report.findings = result.findings.filter { $0.rule.isFailure || !options.ignoredRules.contains($0.rule) }
     report.reviewCount = result.reviewCount
     report.injections = result.injections
+    if let scope = policyGraph?.policy(at: report.path)?.scope, scope != .unknown {
+      for index in report.injections.indices { report.injections[index].scope = scope }
+    }
     if options.command != .plan { applySuppressions(to: &report, source: bytes, accepted: acceptedByMigrate) }
     if options.command == .plan {
       Self.planView(of: &report)

@@ -43,6 +43,8 @@ public struct RunSummary: Sendable, Hashable {
   public var functionApps: FunctionAppsReport?
   /// Where `migrate` wrote its result.
   public var output: Frontend.Output = .none
+  /// Which policy runs where, for `migrate` and `plan`.
+  public var policyGraph: PolicyGraph?
 
   /// Creates an empty summary.
   public init() {}

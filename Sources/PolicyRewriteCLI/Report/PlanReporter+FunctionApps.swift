@@ -105,7 +105,7 @@ extension PlanReporter {
   static func functionAppTextLines(_ report: FunctionAppsReport?) -> [String] {
     guard let report, !report.isEmpty else { return [] }
     var lines = ["", "Function Apps:"]
-    let rows = functionAppRows(report)
+    let rows = functionAppRows(report).map { $0.map(Escaping.terminal) }
     if !rows.isEmpty {
       let headers = functionAppHeaders.map { $0.uppercased() }
       let widths = headers.indices.map { column in ([headers[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0
@@ -119,35 +119,29 @@ extension PlanReporter {
     }
     for verdict in report.apps where !verdict.blockers.isEmpty || !verdict.unknowns.isEmpty {
       lines.append("")
-      lines.append("\(verdict.app.name) (\(verdict.verdict.rawValue)):")
+      lines.append("\(Escaping.terminal(verdict.app.name)) (\(verdict.verdict.rawValue)):")
       for blocker in verdict.blockers {
-        let place = blocker.path.map { path in blocker.line.map { "\(path):\($0): " } ?? "\(path): " } ?? ""
-        lines.append("  \(place)\(blocker.message) [\(blocker.rule.rawValue)]")
+        let place =
+          blocker.path.map { path in
+            let shown = Escaping.terminalPath(path)
+            return blocker.line.map { "\(shown):\($0): " } ?? "\(shown): "
+          } ?? ""
+        lines.append("  \(place)\(Escaping.terminal(blocker.message)) [\(blocker.rule.rawValue)]")
       }
-      for unknown in verdict.unknowns { lines.append("  unknown: \(unknown)") }
+      for unknown in verdict.unknowns { lines.append("  unknown: \(Escaping.terminal(unknown))") }
     }
     if !report.unlinkedProjects.isEmpty {
       lines += ["", "Functions projects linked to no Function App (name the folder as the app, or map it):"]
-      lines += report.unlinkedProjects.map { "  \($0.folder) (\($0.triggers.count) HTTP triggers)" }
+      lines += report.unlinkedProjects.map {
+        "  \(Escaping.terminalPath($0.folder)) (\($0.triggers.count) HTTP triggers)"
+      }
     }
     return lines
   }
 
-  /// Text escaped for a Markdown table cell, as the key table escapes it.
-  private static func cell(_ text: String) -> String {
-    var escaped = ""
-    for character in text {
-      switch character {
-      case "|", "\\", "`", "*", "_", "<", ">", "[", "]": escaped += "\\\(character)"
-      case "\n", "\r": escaped += " "
-      default: escaped.append(character)
-      }
-    }
-    return escaped
-  }
-
   static func functionAppMarkdownLines(_ report: FunctionAppsReport?) -> [String] {
     guard let report, !report.isEmpty else { return [] }
+    let cell = Escaping.markdown
     var lines = ["", "### Function Apps", ""]
     let rows = functionAppRows(report)
     if !rows.isEmpty {

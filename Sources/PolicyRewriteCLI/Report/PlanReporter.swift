@@ -84,7 +84,60 @@ public final class PlanReporter: Reporter {
     var unreferencedKeyNamedValues: [CleanUpItem]
     var functionApps: [FunctionAppEntry]
     var unlinkedFunctionProjects: [ProjectEntry]
+    var policies: [PolicyEntry]
+    var includes: [IncludeEntry]
     var summary: Summary
+  }
+
+  /// A policy of the graph; absent identifiers are `null`.
+  private struct PolicyEntry: Encodable {
+    var policy: PolicyGraph.Policy
+
+    enum CodingKeys: String, CodingKey {
+      case path, scope, api, operation, product, fragment, declaredAt
+    }
+
+    func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(policy.path, forKey: .path)
+      try container.encode(policy.scope.rawValue, forKey: .scope)
+      for (key, value) in [
+        (CodingKeys.api, policy.api), (.operation, policy.operation), (.product, policy.product),
+        (.fragment, policy.fragment),
+      ] {
+        try container.encode(value, forKey: key)
+      }
+      try container.encode(policy.declaredAt.map(LocationEntry.init), forKey: .declaredAt)
+    }
+  }
+
+  private struct LocationEntry: Encodable {
+    var location: PolicyGraph.Location
+
+    enum CodingKeys: String, CodingKey { case path, line, address }
+
+    func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(location.path, forKey: .path)
+      try container.encode(location.line, forKey: .line)
+      try container.encode(location.address, forKey: .address)
+    }
+  }
+
+  /// An `include-fragment`; `resolved` is the defining file or `null`.
+  private struct IncludeEntry: Encodable {
+    var include: PolicyGraph.Include
+
+    enum CodingKeys: String, CodingKey { case path, line, fragment, section, resolved }
+
+    func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(include.path, forKey: .path)
+      try container.encode(include.line, forKey: .line)
+      try container.encode(include.fragment, forKey: .fragment)
+      try container.encode(include.section, forKey: .section)
+      try container.encode(include.resolved, forKey: .resolved)
+    }
   }
 
   private struct Summary: Encodable {
@@ -103,6 +156,8 @@ public final class PlanReporter: Reporter {
         unlinkedFunctionProjects: (summary.functionApps?.unlinkedProjects ?? []).map {
           ProjectEntry(path: $0.folder, httpTriggers: $0.triggers.count)
         },
+        policies: (summary.policyGraph?.policies ?? []).map(PolicyEntry.init),
+        includes: (summary.policyGraph?.includes ?? []).map(IncludeEntry.init),
         summary: Summary(
           scanned: summary.scanned, keys: inventory.keys.count,
           injections: inventory.keys.reduce(0) { $0 + $1.injections }, needingReview: summary.needingReview,
@@ -164,7 +219,38 @@ public final class PlanReporter: Reporter {
             + "\(Escaping.terminalPath(declaration.path)):\(declaration.line)")
       }
     }
-    return lines + reviewLines() + unreferencedLines()
+    return lines + reviewLines() + unreferencedLines() + graphLines(summary)
+  }
+
+  /// The policies whose scope is not known and the includes that are not resolved.
+  private func graphLines(_ summary: RunSummary) -> [String] {
+    guard let graph = summary.policyGraph else { return [] }
+    var lines: [String] = []
+    let unknown = graph.policies.filter { $0.scope == .unknown }
+    let scopes = Dictionary(grouping: graph.policies, by: \.scope).mapValues(\.count)
+    if !graph.policies.isEmpty {
+      lines += [
+        "",
+        "policies: "
+          + PolicyScope.allCases.compactMap { scope in scopes[scope].map { "\($0) \(scope.rawValue)" } }.joined(
+            separator: ", "),
+      ]
+    }
+    if !unknown.isEmpty {
+      lines +=
+        ["", "policies whose scope is not known:"]
+        + Escaping.cappedLines(unknown.map { Escaping.terminalPath($0.path) })
+    }
+    let unresolved = graph.includes.filter { $0.resolved == nil }
+    if !unresolved.isEmpty {
+      lines +=
+        ["", "includes of fragments that no scanned file defines:"]
+        + Escaping.cappedLines(
+          unresolved.map {
+            "\(Escaping.terminalPath($0.path)):\($0.line): \(Escaping.terminal($0.fragment)) (in <\($0.section)>)"
+          })
+    }
+    return lines
   }
 
   private func reviewLines() -> [String] {
@@ -214,6 +300,20 @@ public final class PlanReporter: Reporter {
     if !unreferenced.isEmpty {
       lines += ["", "### Named values to delete", ""]
       lines += unreferenced.map { "- \(cell($0.text))" }
+    }
+    if let graph = summary.policyGraph {
+      let unknown = graph.policies.filter { $0.scope == .unknown }
+      if !unknown.isEmpty {
+        lines += ["", "### Policies whose scope is not known", ""]
+        lines += unknown.map { "- \(cell($0.path))" }
+      }
+      let unresolved = graph.includes.filter { $0.resolved == nil }
+      if !unresolved.isEmpty {
+        lines += ["", "### Includes of fragments that no scanned file defines", ""]
+        lines += unresolved.map {
+          "- \(cell($0.path)):\($0.line): \(cell($0.fragment)) (in \(cell("<" + $0.section + ">")))"
+        }
+      }
     }
     return lines
   }

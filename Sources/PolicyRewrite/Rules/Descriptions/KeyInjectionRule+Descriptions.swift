@@ -78,5 +78,14 @@ extension KeyInjectionRule {
         """,
       example: #"<fragment><set-header name="x-functions-key"><value>{{k}}</value></set-header></fragment>"#,
       fix: #"<fragment><authentication-managed-identity resource="api://orders-func" /></fragment>"#),
+    RuleDescription(
+      rule: .fragmentIncludedOutsideInbound, kind: .review, defaultSeverity: .warning,
+      summary:
+        "A fragment with a key injection is not rewritten: a scanned policy includes it from <backend>, <outbound> or <on-error>, where Managed Identity is not valid.",
+      explanation: """
+        A fragment runs wherever it is included. <authentication-managed-identity> is valid \
+        only in <inbound> (and inside send-request), so a fragment included from another \
+        section cannot hold it. Split the fragment, or move the include to <inbound>.
+        """),
   ]
 }

@@ -1,0 +1,279 @@
+import FoundationEssentials
+import PolicyDOM
+
+extension PolicyGraph.FileFacts {
+  /// A Bicep or ARM resource of API Management, reduced to what the graph needs.
+  struct APIMResource {
+    /// The full type without its API version (`Microsoft.ApiManagement/service/apis/policies`).
+    var type: String
+    /// The full name, segments joined by `/` (`apim/orders/policy`).
+    var name: String
+    var content: Content?
+    var line: Int
+    var symbol: String?
+  }
+
+  /// Records a resource by its type: a policy of some scope, a fragment, a product's API.
+  mutating func record(_ resource: APIMResource) {
+    let lowered = resource.type.lowercased()
+    let segments = resource.name.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+    func segment(_ index: Int) -> Reference? { index < segments.count ? .name(segments[index]) : nil }
+    let location = PolicyGraph.Location(path: path, line: resource.line, address: resource.symbol)
+    if lowered.hasSuffix("/products/apis") {
+      if let product = segment(1), let api = segment(2) { memberships.append((product, api)) }
+      return
+    }
+    let scope = PolicyScope.of(armResourceType: resource.type)
+    guard scope != .unknown, let content = resource.content else { return }
+    var declared = Declared(scope: scope, content: content, location: location)
+    switch scope {
+    case .product: declared.product = segment(1)
+    case .api: declared.api = segment(1)
+    case .operation: (declared.api, declared.operation) = (segment(1), segment(2))
+    case .fragment: declared.fragment = segment(1)
+    default: break
+    }
+    self.declared.append(declared)
+    if case .inline(let text, _) = content {
+      includes += PolicyGraph.includes(in: Array(text.utf8), path: path, lineOffset: resource.line - 1)
+    }
+  }
+
+  // MARK: Bicep
+
+  /// The `resource` declarations of a Bicep file, nested ones included, with `parent:`
+  /// chains and name segments.
+  mutating func readBicep(_ bytes: [UInt8]) {
+    let strings = BicepLexer.strings(in: bytes).filter { !$0.isNested }.sorted {
+      $0.content.lowerBound < $1.content.lowerBound
+    }
+    let lines = LineMap(bytes)
+    // The string that starts at each quote, to skip strings while matching braces.
+    var stringEnds: [Int: Int] = [:]
+    for literal in strings {
+      let quote = literal.content.lowerBound - (literal.isMultiline ? 3 : 1)
+      stringEnds[quote] = literal.content.upperBound + (literal.isMultiline ? 3 : 1)
+    }
+    func text(_ literal: BicepLexer.StringLiteral) -> String {
+      String(decoding: BicepLexer.decode(bytes, literal, skippingHoles: false).decoded, as: UTF8.self)
+    }
+    var stringAt: [Int: BicepLexer.StringLiteral] = [:]
+    for literal in strings { stringAt[literal.content.lowerBound - (literal.isMultiline ? 3 : 1)] = literal }
+    struct Open {
+      var type: String
+      var name: String
+      var symbol: String
+      var depth: Int
+      var line: Int
+      var parent: String?
+      var content: Content?
+    }
+    var bySymbol: [String: (type: String, name: String)] = [:]
+    var open: [Open] = []
+    var pending: Open?
+    var depth = 0
+    var i = 0
+    var lineStart = true
+    let folder = PolicyGraph.folder(of: path)
+    func word(at start: Int) -> (String, Int) {
+      var end = start
+      while end < bytes.count, HCLLexer.isIdentifierByte(bytes[end]), bytes[end] != .hyphen { end += 1 }
+      return (String(decoding: bytes[start..<end], as: UTF8.self), end)
+    }
+    func skipBlanks(_ from: Int) -> Int {
+      var j = from
+      while j < bytes.count, bytes[j].isBlank { j += 1 }
+      return j
+    }
+    while i < bytes.count {
+      if let end = stringEnds[i] {
+        i = end
+        lineStart = false
+        continue
+      }
+      let byte = bytes[i]
+      if byte == .slash, i + 1 < bytes.count, bytes[i + 1] == .slash {
+        while i < bytes.count, bytes[i] != .lineFeed { i += 1 }
+        continue
+      }
+      if byte == .slash, i + 1 < bytes.count, bytes[i + 1] == .asterisk {
+        i = bytes.firstOffset(of: "*/", from: i + 2).map { $0 + 2 } ?? bytes.count
+        continue
+      }
+      if byte == .lineFeed {
+        lineStart = true
+        i += 1
+        continue
+      }
+      if byte.isBlank || byte == .carriageReturn {
+        i += 1
+        continue
+      }
+      if byte == .openBrace {
+        depth += 1
+        if var resource = pending {
+          resource.depth = depth
+          open.append(resource)
+          pending = nil
+        }
+        i += 1
+        lineStart = false
+        continue
+      }
+      if byte == .closeBrace {
+        if let last = open.last, last.depth == depth {
+          open.removeLast()
+          var type = last.type
+          var name = last.name
+          if let parent = last.parent.flatMap({ bySymbol[$0] }) {
+            type = parent.type + "/" + type
+            name = parent.name + "/" + name
+          }
+          bySymbol[last.symbol] = (type, name)
+          record(APIMResource(type: type, name: name, content: last.content, line: last.line, symbol: last.symbol))
+        }
+        depth -= 1
+        i += 1
+        lineStart = false
+        continue
+      }
+      if lineStart, HCLLexer.isIdentifierStart(byte) {
+        lineStart = false
+        let (keyword, end) = word(at: i)
+        if keyword == "resource" {
+          let (symbol, symbolEnd) = word(at: skipBlanks(end))
+          let quote = skipBlanks(symbolEnd)
+          if let literal = stringAt[quote] {
+            var type = String(text(literal).prefix { $0 != "@" })
+            var parent: String?
+            if !type.hasPrefix("Microsoft."), let enclosing = open.last {
+              parent = enclosing.symbol
+            } else if !type.hasPrefix("Microsoft.") {
+              type = "Microsoft.ApiManagement/service/" + type
+            }
+            pending = Open(
+              type: type, name: "", symbol: symbol, depth: 0, line: lines.location(of: i).line, parent: parent)
+          }
+          i = end
+          continue
+        }
+        if var current = open.last, depth == current.depth {
+          let after = skipBlanks(end)
+          if after < bytes.count, bytes[after] == UInt8(ascii: ":") {
+            let valueStart = skipBlanks(after + 1)
+            switch keyword {
+            case "name":
+              if let literal = stringAt[valueStart] { current.name = text(literal) }
+            case "parent":
+              current.parent = word(at: valueStart).0
+            default:
+              break
+            }
+            open[open.count - 1] = current
+          }
+          i = end
+          continue
+        }
+        if let current = open.last, depth == current.depth + 1, keyword == "value" || keyword == "policyContent" {
+          let after = skipBlanks(end)
+          if after < bytes.count, bytes[after] == UInt8(ascii: ":") {
+            let valueStart = skipBlanks(after + 1)
+            var content: Content = .unknown
+            if let literal = stringAt[valueStart] {
+              content = .inline(text(literal), offset: literal.content.lowerBound)
+            } else if bytes.hasLiteral("loadTextContent(", at: valueStart),
+              let literal = stringAt[skipBlanks(valueStart + "loadTextContent(".utf8.count)]
+            {
+              content = .file(PolicyGraph.join(folder, text(literal)))
+            }
+            open[open.count - 1].content = content
+          }
+          i = end
+          continue
+        }
+        i = end
+        continue
+      }
+      lineStart = false
+      i += 1
+    }
+  }
+
+  // MARK: ARM
+
+  /// A JSON value, enough to walk an ARM template.
+  private enum JSON: Decodable {
+    case object([String: JSON])
+    case array([JSON])
+    case string(String)
+    case other
+
+    init(from decoder: any Decoder) throws {
+      let container = try decoder.singleValueContainer()
+      if let object = try? container.decode([String: JSON].self) {
+        self = .object(object)
+      } else if let array = try? container.decode([JSON].self) {
+        self = .array(array)
+      } else if let string = try? container.decode(String.self) {
+        self = .string(string)
+      } else {
+        self = .other
+      }
+    }
+
+    subscript(key: String) -> JSON? {
+      if case .object(let object) = self { return object[key] }
+      return nil
+    }
+
+    var string: String? {
+      if case .string(let text) = self { return text }
+      return nil
+    }
+  }
+
+  /// The resources of an ARM template, child resources with their parent's type and name.
+  mutating func readARM(_ bytes: [UInt8]) {
+    guard let template = try? JSONDecoder().decode(JSON.self, from: Data(bytes)),
+      case .array(let resources)? = template["resources"]
+    else { return }
+    let lines = LineMap(bytes)
+    var work: [(JSON, String?, String?)] = resources.map { ($0, nil, nil) }
+    while let (resource, parentType, parentName) = work.popLast() {
+      guard let ownType = resource["type"]?.string, let ownName = resource["name"]?.string else { continue }
+      let type = parentType.map { $0 + "/" + ownType } ?? ownType
+      let name = parentName.map { $0 + "/" + Self.armName(ownName) } ?? Self.armName(ownName)
+      var content: Content?
+      if let value = resource["properties"]?["value"]?.string ?? resource["properties"]?["policyContent"]?.string {
+        content = .inline(value, offset: 0)
+      }
+      let line = bytes.firstRange(of: Array(ownName.utf8)).map { lines.location(of: $0.lowerBound).line } ?? 1
+      record(APIMResource(type: type, name: name, content: content, line: line, symbol: nil))
+      if case .array(let children)? = resource["resources"] {
+        work += children.map { ($0, type, name) }
+      }
+    }
+  }
+
+  /// An ARM name expression as `/`-separated segments: `[concat(parameters('apim'),
+  /// '/orders/policy')]` reads as `${apim}/orders/policy`.
+  static func armName(_ name: String) -> String {
+    guard name.hasPrefix("[") else { return name }
+    var result = ""
+    var rest = Substring(name.dropFirst())
+    while let quote = rest.firstIndex(of: "'") {
+      let before = rest[..<quote]
+      let after = rest[rest.index(after: quote)...]
+      guard let close = after.firstIndex(of: "'") else { break }
+      let literal = String(after[..<close])
+      if before.hasSuffix("parameters(") || before.hasSuffix("variables(") {
+        result += "${\(literal)}"
+        rest = after[after.index(after: close)...].drop { $0 == ")" }
+      } else {
+        result += literal
+        rest = after[after.index(after: close)...]
+      }
+    }
+    return result
+  }
+}

@@ -1,0 +1,278 @@
+import PolicyDOM
+
+extension PolicyGraph.FileFacts {
+  private typealias Expression = HCLSyntax.Expression
+
+  /// The module-call arguments that carry a policy, by the scope they apply at when the
+  /// call's other arguments do not say.
+  private static let policyArguments = ["xml_content", "policy_xml", "policy_content", "xml_policy"]
+  /// Arguments that only an API takes.
+  private static let apiArguments: Set<String> = [
+    "product_ids", "service_url", "api_version", "revision", "content_value", "content_format", "protocols", "path",
+    "openapi_content", "swagger_content",
+  ]
+
+  /// Policy resources, fragments, product memberships and module calls of a Terraform file.
+  mutating func readTerraform(_ bytes: [UInt8]) {
+    let file = HCLParser.parse(bytes)
+    let lines = LineMap(bytes)
+    let folder = PolicyGraph.folder(of: path)
+    var locals: [String: Expression] = [:]
+    for block in file.body.blocks where block.type == "locals" {
+      for attribute in block.body.attributes { locals[attribute.name] = attribute.value }
+    }
+    let context = Context(bytes: bytes, lines: lines, folder: folder, locals: locals)
+    for block in file.body.blocks {
+      let line = lines.location(of: block.range.lowerBound).line
+      let path = self.path
+      let location = { (address: String) in PolicyGraph.Location(path: path, line: line, address: address) }
+      let body = block.body
+      if block.type == "resource", block.labels.count == 2 {
+        let (type, name) = (block.labels[0], block.labels[1])
+        let address = "\(type).\(name)"
+        readResource(type: type, address: address, body: body, context: context, location: location(address))
+      } else if block.type == "module", block.labels.count == 1 {
+        let address = "module.\(block.labels[0])"
+        readModule(address: address, body: body, context: context, location: location(address))
+      }
+    }
+  }
+
+  private struct Context {
+    let bytes: [UInt8]
+    let lines: LineMap
+    let folder: String
+    let locals: [String: Expression]
+
+    /// A name: a literal or template (interpolations kept as written), or a reference to a
+    /// declaration (`azurerm_api_management_api.orders.name`, `module.orders.name`).
+    func reference(_ expression: Expression?, depth: Int = 0) -> PolicyGraph.FileFacts.Reference? {
+      guard let expression else { return nil }
+      switch expression.kind {
+      case .string(let parts), .heredoc(let parts, _):
+        return .name(HCLParser.literal(of: parts))
+      case .literal(let value):
+        return .name(value)
+      case .traversal(let parts):
+        if parts.first == "local", parts.count == 2, depth < 4, let value = locals[parts[1]] {
+          return reference(value, depth: depth + 1)
+        }
+        if parts.first == "module", parts.count >= 2 { return .address("module.\(parts[1])") }
+        if parts.count >= 2, parts[0].hasPrefix("azurerm_") || parts[0].hasPrefix("azapi_") {
+          return .address("\(parts[0]).\(parts[1])")
+        }
+        return .name("${\(parts.joined(separator: "."))}")
+      default:
+        return .name(String(decoding: bytes[expression.range], as: UTF8.self))
+      }
+    }
+
+    /// The policy an argument applies: `file(…)` / `templatefile(…)` (a path relative to the
+    /// module's folder), a heredoc or string, or a local that holds one of them.
+    func content(_ expression: Expression?, depth: Int = 0) -> PolicyGraph.FileFacts.Content? {
+      guard let expression else { return nil }
+      switch expression.kind {
+      case .call(let name, let arguments) where name == "file" || name == "templatefile":
+        guard let first = arguments.first else { return .unknown }
+        if case .other = first.kind {
+          // A conditional (`var.env != "p" ? "./a.xml" : "./b.xml"`): each string it holds.
+          let strings = HCLLexer.tokens(Array(bytes[first.range])).filter { $0.kind == .string }.map {
+            token -> String in
+            let inner = Array(bytes[first.range])
+            let parts = HCLParser.templateParts(
+              inner, (token.range.lowerBound + 1)..<(token.range.upperBound - 1), decodes: true)
+            return PolicyGraph.join(folder, pathPattern(HCLSyntax.Expression(kind: .string(parts), range: token.range)))
+          }.filter { $0.contains(".") }
+          return strings.isEmpty ? .unknown : .files(strings)
+        }
+        return .file(PolicyGraph.join(folder, pathPattern(first)))
+      case .call(let name, let arguments) where name == "trimspace" || name == "chomp" || name == "replace":
+        return content(arguments.first, depth: depth + 1)
+      case .string(let parts):
+        return .inline(HCLParser.literal(of: parts), offset: expression.range.lowerBound + 1)
+      case .heredoc(let parts, let contentStart):
+        return .inline(HCLParser.literal(of: parts), offset: contentStart)
+      case .traversal(let parts):
+        if parts.first == "local", parts.count == 2, depth < 4, let value = locals[parts[1]] {
+          return content(value, depth: depth + 1)
+        }
+        return .unknown
+      default:
+        return .unknown
+      }
+    }
+
+    /// A `file()` argument as a path: `path.module`, `path.root` and `path.cwd` stand for the
+    /// file's folder, anything else not known for `*`.
+    private func pathPattern(_ expression: Expression) -> String {
+      switch expression.kind {
+      case .string(let parts):
+        return parts.map { part -> String in
+          switch part {
+          case .text(let text): text
+          case .interpolation(let inner):
+            ["path.module", "path.root", "path.cwd"].contains(inner.trimmingXMLSpace) ? "." : "*"
+          case .directive: "*"
+          }
+        }.joined()
+      case .traversal(let parts) where parts.first == "local" && parts.count == 2:
+        return locals[parts[1]].map(pathPattern) ?? "*"
+      default:
+        return "*"
+      }
+    }
+  }
+
+  private mutating func declare(
+    _ scope: PolicyScope, content: Content?, context: Context, location: PolicyGraph.Location,
+    api: Reference? = nil, operation: Reference? = nil, product: Reference? = nil, fragment: Reference? = nil,
+    workspace: Reference? = nil
+  ) {
+    guard let content else { return }
+    declared.append(
+      Declared(
+        scope: scope, api: api, operation: operation, product: product, fragment: fragment, workspace: workspace,
+        content: content, location: location))
+    if case .inline(let text, let offset) = content {
+      let line = context.lines.location(of: offset).line
+      includes += PolicyGraph.includes(in: Array(text.utf8), path: path, lineOffset: line - 1)
+    }
+  }
+
+  private mutating func readResource(
+    type: String, address: String, body: HCLSyntax.Body, context: Context, location: PolicyGraph.Location
+  ) {
+    func value(_ name: String) -> Expression? { body.attribute(name)?.value }
+    func reference(_ name: String) -> Reference? { context.reference(value(name)) }
+    switch type {
+    case "azurerm_api_management_api":
+      if case .name(let name)? = reference("name") { names[address] = name }
+    case "azurerm_api_management_product":
+      if case .name(let name)? = reference("product_id") { names[address] = name }
+    case "azurerm_api_management_api_operation":
+      if case .name(let name)? = reference("operation_id") { names[address] = name }
+    case "azurerm_api_management_policy_fragment":
+      if case .name(let name)? = reference("name") { names[address] = name }
+    case "azurerm_api_management_product_api":
+      if let product = reference("product_id"), let api = reference("api_name") { memberships.append((product, api)) }
+    default:
+      break
+    }
+    let content = context.content(value("xml_content") ?? value("value"))
+    switch type {
+    case "azurerm_api_management_policy":
+      declare(.global, content: context.content(value("xml_content")), context: context, location: location)
+    case "azurerm_api_management_product_policy":
+      declare(
+        .product, content: context.content(value("xml_content")), context: context, location: location,
+        product: reference("product_id"))
+    case "azurerm_api_management_api_policy":
+      declare(
+        .api, content: context.content(value("xml_content")), context: context, location: location,
+        api: reference("api_name"))
+    case "azurerm_api_management_api_operation_policy":
+      declare(
+        .operation, content: context.content(value("xml_content")), context: context, location: location,
+        api: reference("api_name"), operation: reference("operation_id"))
+    case "azurerm_api_management_workspace_policy":
+      declare(
+        .workspace, content: context.content(value("xml_content")), context: context, location: location,
+        workspace: reference("api_management_workspace_id"))
+    case "azurerm_api_management_policy_fragment":
+      declare(
+        .fragment, content: context.content(value("value")), context: context, location: location,
+        fragment: reference("name"))
+    case "azapi_resource":
+      // `type = "Microsoft.ApiManagement/service/policyFragments@…"`, the policy in
+      // `body = jsonencode({ properties = { value = … } })`.
+      guard case .name(let armType)? = reference("type"), armType.hasPrefix("Microsoft.ApiManagement/") else { return }
+      let scope = PolicyScope.of(armResourceType: String(armType.prefix { $0 != "@" }))
+      guard scope != .unknown, let policy = Self.find("value", in: body) else { return }
+      let name = reference("name")
+      if scope == .fragment, case .name(let id)? = name { names[address] = id }
+      declare(
+        scope, content: context.content(policy), context: context, location: location,
+        fragment: scope == .fragment ? name : nil)
+    default:
+      _ = content
+    }
+  }
+
+  /// A module call, read by the shape of its arguments: a product (`product_id` and a
+  /// policy), an API (a policy with API arguments, `product_ids` for membership,
+  /// `api_operation_policies = [{ operation_id, xml_content }]`), an operation
+  /// (`operation_id` and a policy) or a fragment (`fragment_id` or a `value` in `rawxml`).
+  private mutating func readModule(
+    address: String, body: HCLSyntax.Body, context: Context, location: PolicyGraph.Location
+  ) {
+    func value(_ name: String) -> Expression? { body.attribute(name)?.value }
+    func reference(_ name: String) -> Reference? { context.reference(value(name)) }
+    let policy = Self.policyArguments.lazy.compactMap { value($0) }.first
+    let arguments = Set(body.attributes.map(\.name))
+    let apiName = reference("api_name") ?? reference("name")
+    let isAPI = !arguments.isDisjoint(with: Self.apiArguments) || arguments.contains("api_operation_policies")
+    if arguments.contains("operation_id"), !isAPI || arguments.contains("api_name") {
+      declare(
+        .operation, content: context.content(policy), context: context, location: location, api: apiName,
+        operation: reference("operation_id"))
+      return
+    }
+    if isAPI {
+      if case .name(let name)? = apiName { names[address] = name }
+      declare(.api, content: context.content(policy), context: context, location: location, api: apiName)
+      if case .tuple(let products)? = value("product_ids")?.kind, let api = apiName {
+        for product in products {
+          if let product = context.reference(product) { memberships.append((product, api)) }
+        }
+      }
+      if case .tuple(let operations)? = value("api_operation_policies")?.kind {
+        for operation in operations {
+          let content = Self.policyArguments.lazy.compactMap { operation.member($0) }.first
+          declare(
+            .operation, content: context.content(content), context: context, location: location, api: apiName,
+            operation: context.reference(operation.member("operation_id")))
+        }
+      }
+      return
+    }
+    if arguments.contains("product_id") {
+      if case .name(let name)? = reference("product_id") { names[address] = name }
+      declare(
+        .product, content: context.content(policy), context: context, location: location,
+        product: reference("product_id"))
+      return
+    }
+    if let id = reference("fragment_id") ?? (value("format") != nil ? reference("name") : nil),
+      let fragment = policy ?? value("value")
+    {
+      declare(.fragment, content: context.content(fragment), context: context, location: location, fragment: id)
+      return
+    }
+    if let policy { declare(.unknown, content: context.content(policy), context: context, location: location) }
+  }
+
+  /// The first attribute called `name` in a body, its blocks, or the objects and calls of
+  /// its attributes (`body = jsonencode({ properties = { value = … } })`).
+  private static func find(_ name: String, in body: HCLSyntax.Body) -> Expression? {
+    if let found = body.attribute(name) { return found.value }
+    for attribute in body.attributes {
+      if let found = find(name, in: attribute.value) { return found }
+    }
+    for block in body.blocks {
+      if let found = find(name, in: block.body) { return found }
+    }
+    return nil
+  }
+
+  private static func find(_ name: String, in expression: Expression) -> Expression? {
+    switch expression.kind {
+    case .object(let members):
+      if let found = members.first(where: { $0.key == name }) { return found.value }
+      return members.lazy.compactMap { find(name, in: $0.value) }.first
+    case .tuple(let elements), .call(_, let elements):
+      return elements.lazy.compactMap { find(name, in: $0) }.first
+    default:
+      return nil
+    }
+  }
+}

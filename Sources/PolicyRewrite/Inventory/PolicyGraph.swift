@@ -1,0 +1,393 @@
+import FoundationEssentials
+import PolicyDOM
+
+/// Which policy runs where: every policy document of a run with its scope and identifiers,
+/// product ↔ API membership, fragments by id, and each `include-fragment` with its section
+/// (`rewrite-spec.md` §2c).
+///
+/// Read from the APIOps folder layout and `products/<p>/apis.json`, from Terraform policy
+/// resources and module calls (by the shape of their arguments), and from Bicep and ARM
+/// resources. Pure: paths and bytes in, a graph out. Each file's ``FileFacts`` are read on
+/// their own (in parallel, by the caller), then joined in one pass.
+public struct PolicyGraph: Sendable, Hashable {
+  /// Where a policy is declared: the file, line and (Terraform) address of the resource or
+  /// module call that applies it.
+  public struct Location: Sendable, Hashable, Codable {
+    /// The declaring file.
+    public var path: String
+    /// The line of the declaration.
+    public var line: Int
+    /// The Terraform address or Bicep symbol, when it has one.
+    public var address: String?
+  }
+
+  /// One policy document.
+  public struct Policy: Sendable, Hashable {
+    /// The file that holds the policy: an XML file, or the Terraform, Bicep or ARM file
+    /// that holds it inline.
+    public var path: String
+    /// Where it runs.
+    public var scope: PolicyScope
+    /// The API name, for API and operation policies.
+    public var api: String?
+    /// The operation id, for operation policies.
+    public var operation: String?
+    /// The product id, for product policies.
+    public var product: String?
+    /// The fragment id, for fragments.
+    public var fragment: String?
+    /// The workspace, for workspace policies.
+    public var workspace: String?
+    /// The resource or module call that applies it (nothing for an APIOps file).
+    public var declaredAt: Location?
+    /// For an inline policy, the offset of its text in ``path``.
+    public var inlineOffset: Int?
+    /// For an inline policy, its text.
+    package var inlineText: String?
+  }
+
+  /// One `include-fragment`.
+  public struct Include: Sendable, Hashable {
+    /// The file that holds it.
+    public var path: String
+    /// The line of the element.
+    public var line: Int
+    /// The fragment id it names.
+    public var fragment: String
+    /// `inbound`, `backend`, `outbound`, `on-error`, or `fragment` (inside a fragment).
+    public var section: String
+    /// The file that defines the fragment, when it is among the files read.
+    public var resolved: String?
+  }
+
+  /// The policies, by path (inline policies after their file's).
+  public private(set) var policies: [Policy] = []
+  /// The includes, by path and line.
+  public private(set) var includes: [Include] = []
+  /// For each product id, the APIs it holds.
+  public private(set) var productAPIs: [String: Set<String>] = [:]
+  /// For each fragment id, the files that define it.
+  public private(set) var fragments: [String: [String]] = [:]
+  /// The index of each file policy in ``policies`` by path.
+  private var policyIndex: [String: Int] = [:]
+
+  /// The policy held by the file at `path` (not inline).
+  public func policy(at path: String) -> Policy? { policyIndex[path].map { policies[$0] } }
+
+  /// The products that hold `api`.
+  public func products(of api: String) -> [String] {
+    productAPIs.filter { $0.value.contains(api) }.map(\.key).sorted()
+  }
+
+  /// Whether a file may add to the graph, by its name (XML policies, Terraform, Bicep, ARM
+  /// JSON and APIOps `apis.json`).
+  public static func mayContribute(path: String) -> Bool {
+    switch SourceFormat(path: path) {
+    case .policy, .terraform, .bicep, .templateJSON: true
+    default: false
+    }
+  }
+
+  /// What one file says: read on its own, joined by ``init(files:)``.
+  public struct FileFacts: Sendable {
+    /// A policy that a declaration applies.
+    struct Declared: Sendable {
+      var scope: PolicyScope
+      var api: Reference?
+      var operation: Reference?
+      var product: Reference?
+      var fragment: Reference?
+      var workspace: Reference?
+      var content: Content
+      var location: Location
+    }
+
+    /// A name, or the address of a declaration whose name it is (resolved when joined).
+    enum Reference: Sendable, Hashable {
+      case name(String)
+      case address(String)
+    }
+
+    /// The policy a declaration applies.
+    enum Content: Sendable {
+      /// A file path, relative to the run's paths (`*` for what is not known).
+      case file(String)
+      /// One of these paths (a conditional picks it).
+      case files([String])
+      /// Policy text in the declaring file, and where it starts.
+      case inline(String, offset: Int)
+      /// Not known (a variable).
+      case unknown
+    }
+
+    var path: String
+    var declared: [Declared] = []
+    var memberships: [(product: Reference, api: Reference)] = []
+    /// Names of declarations by address (Terraform `type.name`, `module.name`; Bicep symbol).
+    var names: [String: String] = [:]
+    var includes: [Include] = []
+    var isFragmentDocument = false
+    var isPolicyDocument = false
+    /// The policy's place in the APIOps layout (or by its name), for a policy document that no
+    /// declaration applies; worked out here, on the file's thread.
+    var placed: Policy?
+
+    /// The facts of the file at `path`.
+    public init(path: String, bytes: [UInt8]) {
+      self.path = path
+      switch SourceFormat(path: path) {
+      case .policy:
+        let shown = Self.hasRoot(bytes)
+        isFragmentDocument = shown == .fragment
+        isPolicyDocument = shown != nil
+        includes = PolicyGraph.includes(in: bytes, path: path, lineOffset: 0)
+        if isPolicyDocument { placed = PolicyGraph.apiopsPolicy(path: path, isFragment: isFragmentDocument) }
+      case .terraform:
+        if bytes.containsLiteral("api_management") || bytes.containsLiteral("xml_content")
+          || bytes.containsLiteral("policy_xml") || bytes.containsLiteral("Microsoft.ApiManagement")
+        {
+          readTerraform(bytes)
+        }
+      case .bicep:
+        if bytes.containsLiteral("Microsoft.ApiManagement/service") { readBicep(bytes) }
+      case .templateJSON:
+        if path.hasSuffix("/apis.json") || path == "apis.json" {
+          readAPIOpsProductAPIs(bytes)
+        } else if bytes.containsLiteral("Microsoft.ApiManagement/service") {
+          readARM(bytes)
+        }
+      default:
+        break
+      }
+    }
+
+    private enum Root { case policies, fragment }
+
+    /// The root of a policy document, by its first element name.
+    private static func hasRoot(_ bytes: [UInt8]) -> Root? {
+      var from = 0
+      while let open = bytes[from...].firstIndex(of: .lessThan) {
+        if bytes.hasLiteral("<policies", at: open) { return .policies }
+        if bytes.hasLiteral("<fragment", at: open) { return .fragment }
+        if bytes.hasLiteral("<!--", at: open) {
+          guard let end = bytes.firstOffset(of: "-->", from: open + 4) else { return nil }
+          from = end + 3
+          continue
+        }
+        if open + 1 < bytes.count, bytes[open + 1] == .bang || bytes[open + 1] == .question {
+          from = open + 1
+          continue
+        }
+        return nil
+      }
+      return nil
+    }
+
+    private mutating func readAPIOpsProductAPIs(_ bytes: [UInt8]) {
+      // products/<product>/apis.json: a list of API names, or of objects with a name.
+      let parts = path.split(separator: "/")
+      guard parts.count >= 3, parts[parts.count - 3] == "products" else { return }
+      let product = String(parts[parts.count - 2])
+      struct Named: Decodable { var name: String }
+      let names =
+        (try? JSONDecoder().decode([String].self, from: Data(bytes)))
+        ?? (try? JSONDecoder().decode([Named].self, from: Data(bytes)))?.map(\.name) ?? []
+      for api in names { memberships.append((.name(product), .name(api))) }
+    }
+  }
+
+  /// Joins the facts of every file of a run.
+  public init(files: [FileFacts]) {
+    var names: [String: String] = [:]
+    for facts in files {
+      let folder = Self.folder(of: facts.path)
+      for (address, name) in facts.names { names[folder + "\u{0}" + address] = name }
+    }
+    func resolve(_ reference: FileFacts.Reference?, in path: String) -> String? {
+      switch reference {
+      case .name(let name): name
+      case .address(let address):
+        names[Self.folder(of: path) + "\u{0}" + address] ?? address
+      case nil: nil
+      }
+    }
+    // The index of paths is built only when a declaration names a file (not for APIOps trees).
+    let namesFiles = files.contains { facts in
+      facts.declared.contains {
+        switch $0.content {
+        case .file, .files: true
+        default: false
+        }
+      }
+    }
+    let known = FileIndex(paths: namesFiles ? files.map(\.path) : [])
+    var declaredFiles: [String: Policy] = [:]
+    var inline: [Policy] = []
+    for facts in files {
+      for declared in facts.declared {
+        var policy = Policy(
+          path: facts.path, scope: declared.scope, api: resolve(declared.api, in: facts.path),
+          operation: resolve(declared.operation, in: facts.path), product: resolve(declared.product, in: facts.path),
+          fragment: resolve(declared.fragment, in: facts.path), workspace: resolve(declared.workspace, in: facts.path),
+          declaredAt: declared.location)
+        switch declared.content {
+        case .file, .files:
+          var patterns: [String] = []
+          if case .file(let pattern) = declared.content { patterns = [pattern] }
+          if case .files(let list) = declared.content { patterns = list }
+          for path in patterns.flatMap(known.matching) {
+            policy.path = path
+            // A file applied by several declarations keeps the first, unless that one did
+            // not know the scope.
+            if let earlier = declaredFiles[path], earlier.scope != .unknown { continue }
+            declaredFiles[path] = policy
+          }
+        case .inline(let text, let offset):
+          policy.inlineOffset = offset
+          policy.inlineText = text
+          inline.append(policy)
+        case .unknown:
+          break
+        }
+      }
+      for membership in facts.memberships {
+        guard let product = resolve(membership.product, in: facts.path),
+          let api = resolve(membership.api, in: facts.path)
+        else { continue }
+        productAPIs[product, default: []].insert(api)
+      }
+    }
+    // A file that a declaration applies is a policy whatever its first element.
+    for facts in files where facts.isPolicyDocument || declaredFiles[facts.path] != nil {
+      var policy =
+        declaredFiles[facts.path] ?? facts.placed
+        ?? Self.apiopsPolicy(path: facts.path, isFragment: facts.isFragmentDocument)
+      if facts.isFragmentDocument, policy.scope == .unknown { policy.scope = .fragment }
+      policyIndex[facts.path] = policies.count
+      policies.append(policy)
+    }
+    policies += inline
+    for policy in policies where policy.scope == .fragment {
+      guard let id = policy.fragment else { continue }
+      if !fragments[id, default: []].contains(policy.path) { fragments[id, default: []].append(policy.path) }
+    }
+    for facts in files {
+      for var include in facts.includes {
+        include.resolved = fragments[include.fragment]?.first
+        includes.append(include)
+      }
+    }
+  }
+
+  /// A policy file's scope and identifiers from the APIOps layout, or from its name.
+  static func apiopsPolicy(path: String, isFragment: Bool) -> Policy {
+    var policy = Policy(path: path, scope: PolicyScope.of(path: path, isFragment: isFragment))
+    // Split as bytes, Strings made only for the identifiers (a String split costs far more).
+    let bytes = Array(path.utf8)
+    let parts = bytes.split(separator: .slash)
+    let n = parts.count
+    func text(_ index: Int) -> String? {
+      index >= 0 && index < n ? String(decoding: parts[index], as: UTF8.self) : nil
+    }
+    func equals(_ index: Int, _ literal: String) -> Bool {
+      index >= 0 && index < n && parts[index].elementsEqual(literal.utf8)
+    }
+    // Most paths name no fragment folder: a byte search spares them the per-folder test.
+    if bytes.containsLiteral("fragment", caseInsensitive: true),
+      let fragments = parts.dropLast().lastIndex(where: {
+        Array($0).containsLiteral("fragment", caseInsensitive: true)
+      })
+    {
+      if policy.scope == .fragment || isFragment {
+        policy.scope = .fragment
+        let name = text(n - 1) ?? ""
+        policy.fragment =
+          name.lowercased() == "policy.xml" && fragments < n - 2
+          ? text(n - 2) : String(name.split(separator: ".").first ?? Substring(name))
+      }
+      return policy
+    }
+    switch policy.scope {
+    case .operation where equals(n - 5, "apis") && equals(n - 3, "operations"):
+      (policy.api, policy.operation) = (text(n - 4), text(n - 2))
+    case .api where equals(n - 3, "apis"):
+      policy.api = text(n - 2)
+    case .product where equals(n - 3, "products"):
+      policy.product = text(n - 2)
+    case .global, .fragment, .unknown, .workspace, .operation, .api, .product:
+      break
+    }
+    if bytes.containsLiteral("workspaces"), let workspace = (0..<n).first(where: { equals($0, "workspaces") }),
+      workspace + 1 < n - 1
+    {
+      policy.workspace = text(workspace + 1)
+      if policy.scope == .global { policy.scope = .workspace }
+    }
+    return policy
+  }
+
+  /// The folder part of `path` (`""` for a bare name).
+  static func folder(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "" }
+    return String(path[..<slash])
+  }
+
+  /// `relative` joined to `folder`, with `.` and `..` components resolved.
+  static func join(_ folder: String, _ relative: String) -> String {
+    let absolute = relative.hasPrefix("/")
+    var parts: [Substring] = absolute ? [] : folder.split(separator: "/")
+    let leadingSlash = absolute || folder.hasPrefix("/")
+    for part in relative.split(separator: "/") {
+      if part == "." || part.isEmpty { continue }
+      if part == "..", let last = parts.last, last != ".." {
+        parts.removeLast()
+      } else {
+        parts.append(part)
+      }
+    }
+    return (leadingSlash ? "/" : "") + parts.joined(separator: "/")
+  }
+}
+
+/// The paths of a run, looked up exactly or by a pattern whose `*` stands for what a
+/// declaration could not know (a variable in a file name).
+private struct FileIndex {
+  /// Each path by its normalised form.
+  private let exact: [String: String]
+  /// Normalised paths by normalised folder.
+  private let byFolder: [String: [String]]
+
+  init(paths: [String]) {
+    var exact: [String: String] = [:]
+    var byFolder: [String: [String]] = [:]
+    for path in paths {
+      let bytes = Array(path.utf8)
+      let needsJoin =
+        bytes.first == .dot || bytes.containsLiteral("/.") || bytes.containsLiteral("//") || bytes.last == .slash
+      let normalized = needsJoin ? PolicyGraph.join("", path) : path
+      exact[normalized] = path
+      byFolder[PolicyGraph.folder(of: normalized), default: []].append(normalized)
+    }
+    self.exact = exact
+    self.byFolder = byFolder
+  }
+
+  /// The paths (as given) that `pattern` names.
+  func matching(_ pattern: String) -> [String] {
+    let normalized = PolicyGraph.join("", pattern)
+    guard normalized.contains("*") else { return exact[normalized].map { [$0] } ?? [] }
+    let folder = PolicyGraph.folder(of: normalized)
+    let name = normalized.split(separator: "/").last.map(String.init) ?? normalized
+    let folders: [String]
+    if folder.contains("*") {
+      let glob = Glob("/" + folder.trimmingPrefix("/"))
+      folders = byFolder.keys.filter { glob.matches("/" + $0.trimmingPrefix("/")) }.sorted()
+    } else {
+      folders = [folder]
+    }
+    let nameGlob = Glob("/" + name)
+    return folders.flatMap { folder in
+      (byFolder[folder] ?? []).filter { nameGlob.matches("/" + ($0.split(separator: "/").last.map(String.init) ?? $0)) }
+    }.sorted().compactMap { exact[$0] }
+  }
+}

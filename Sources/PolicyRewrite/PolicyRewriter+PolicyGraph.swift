@@ -1,0 +1,31 @@
+import PolicyDOM
+
+extension PolicyRewriter {
+  /// What the policy graph says about a rewritten file (`rewrite-spec.md` §2c): a file with a
+  /// key injection whose scope or included fragment is not known gets a warning for each gap,
+  /// or an error that leaves it unchanged when the gaps are errors. (A fragment included from
+  /// outside `<inbound>` is held by the key-injection rule itself.)
+  func applyPolicyGraph(to result: RewriteResult, source: [UInt8], path: String) -> RewriteResult {
+    var result = result
+    guard !result.injections.isEmpty else { return result }
+    if let gaps = configuration.policyGraphGaps[path] {
+      let severity: Severity = configuration.policyGraphGapsAreErrors ? .error : .warning
+      for rule in [Rule.scopeUnknown, .unresolvedFragment] {
+        guard let message = gaps[rule] else { continue }
+        result.findings.append(Finding(rule: rule, severity: severity, message: message, line: 1, column: 1))
+      }
+      if severity == .error, gaps.isEmpty == false {
+        Self.leaveUnchanged(&result, source: source)
+        result.blockInjections()
+      }
+    }
+    result.findings.sort(by: Finding.locationOrder)
+    return result
+  }
+
+  private static func leaveUnchanged(_ result: inout RewriteResult, source: [UInt8]) {
+    result.output = source
+    result.changed = false
+    result.removedKeyNamedValues = []
+  }
+}

@@ -1,0 +1,29 @@
+extension PolicyGraph {
+  /// The rules about what the policy graph of a run does not know (`rewrite-spec.md` §2c).
+  static let descriptions: [RuleDescription] = [
+    RuleDescription(
+      rule: .scopeUnknown, kind: .review, defaultSeverity: .warning, isFailure: true,
+      summary:
+        "A policy with a key injection is not known to run at any scope (no layout or declaration says), so the checks across scopes were not made for it.",
+      explanation: """
+        Whether a rewrite is safe is decided on the pipeline APIM runs for each operation: \
+        global, product, API, operation. A policy file that no APIOps folder, Terraform \
+        resource or module argument, or Bicep or ARM resource applies has no known place in \
+        it, so a parent's or child's reader of Authorization could not be looked for. Scan the \
+        files that apply the policy too. With --strict this is an error and the file is left \
+        unchanged.
+        """),
+    RuleDescription(
+      rule: .unresolvedFragment, kind: .review, defaultSeverity: .warning, isFailure: true,
+      summary:
+        "A policy with a key injection includes a fragment that none of the scanned files defines, so what the fragment does with Authorization is not known.",
+      explanation: """
+        An include-fragment runs the fragment where it stands. If the fragment validates or \
+        deletes the caller's Authorization header, the Managed Identity element must go after \
+        the include. Scan the repository that defines the fragment (APIOps folder, Terraform \
+        azurerm_api_management_policy_fragment, Bicep or ARM policyFragments) too. With \
+        --strict this is an error and the file is left unchanged.
+        """,
+      example: #"<include-fragment fragment-id="ioapp-authenticated-cache" />"#),
+  ]
+}

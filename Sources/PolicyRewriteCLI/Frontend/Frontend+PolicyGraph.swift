@@ -1,0 +1,183 @@
+import PolicyDOM
+import PolicyRewrite
+
+extension Frontend {
+  /// The policy graph of the run's files: each file that can add to it is read once (the
+  /// bytes are kept for the run's own pass, ``ReadAhead``) and its facts taken on the run's
+  /// threads; the facts are joined in one pass.
+  func policyGraph(_ items: [FileWalker.Item]) -> PolicyGraph { policyGraph(items, needles: nil).graph }
+
+  /// The graph, and the files (by the graph's path) that `needles` says may inject a key,
+  /// found in the same read.
+  func policyGraph(_ items: [FileWalker.Item], needles: CheckNeedles?) -> (graph: PolicyGraph, injecting: Set<String>) {
+    let selected = items.map { ($0.path, $0.displayPath) }.filter { PolicyGraph.mayContribute(path: $0.1) }
+    var facts: [PolicyGraph.FileFacts] = []
+    var injecting = Set<String>()
+    facts.reserveCapacity(selected.count)
+    OrderedParallel.run(
+      count: selected.count, jobs: min(options.jobs, Self.maximumJobs),
+      work: { [readAhead] index -> (PolicyGraph.FileFacts, Bool)? in
+        let (path, display) = selected[index]
+        guard let (bytes, stamp) = try? FileSystem.read(path) else { return nil }
+        readAhead.keep(path, bytes: bytes, stamp: stamp)
+        return (PolicyGraph.FileFacts(path: display, bytes: bytes), needles?.mayInject(bytes) ?? false)
+      },
+      consume: { index, value in
+        guard let (fileFacts, injects) = value else { return }
+        facts.append(fileFacts)
+        if injects { injecting.insert(selected[index].1) }
+      })
+    return (PolicyGraph(files: facts), injecting)
+  }
+
+  /// The configuration's cross-file entries from the graph (`rewrite-spec.md` §2c), for the
+  /// layouts the folder-based pass does not read: what each fragment (found by id) does with
+  /// `Authorization`; for each declared parent scope with a key injection, the declared child
+  /// scopes that read or remove the header after `<base />`; the fragments included from
+  /// outside `<inbound>`; and, for each file, what the graph does not know.
+  func graphContext(_ graph: PolicyGraph, injecting: Set<String>, into configuration: inout RewriteConfiguration) {
+    let base = configuration
+    // Fragments by id: files read once each, inline fragments from their text.
+    var fragmentFiles: [(id: String, path: String)] = []
+    for policy in graph.policies where policy.scope == .fragment {
+      guard let id = policy.fragment else { continue }
+      if let text = policy.inlineText {
+        if let use = PolicyRewriter.authorizationUse(ofFragment: Array(text.utf8), configuration: base), !use.isEmpty {
+          configuration.authorizationFragments[id, default: []].formUnion(use)
+        }
+      } else if Self.fragmentID(of: policy.path) != id {
+        // A fragment the folder-based pass finds under the same id is read there.
+        fragmentFiles.append((id, policy.path))
+      }
+    }
+    let uses = readInParallel(fragmentFiles.map { Array($0.path.utf8) }) { bytes in
+      PolicyRewriter.authorizationUse(ofFragment: bytes, configuration: base)
+    }
+    for (fragment, use) in zip(fragmentFiles, uses) {
+      guard let use = use ?? nil, !use.isEmpty else { continue }
+      configuration.authorizationFragments[fragment.id, default: []].formUnion(use)
+    }
+    let withFragments = configuration
+    // Declared parents and children (APIOps trees are handled by the folder-based pass).
+    let declared = graph.policies.filter { $0.declaredAt != nil && $0.inlineText == nil }
+    var byAPI: [String: [PolicyGraph.Policy]] = [:]
+    for policy in declared where policy.scope == .api || policy.scope == .operation {
+      if let api = policy.api { byAPI[api, default: []].append(policy) }
+    }
+    let parents = declared.filter { [.global, .workspace, .product, .api].contains($0.scope) }
+    var childrenOf: [(parent: String, children: [PolicyGraph.Policy])] = []
+    for parent in parents where injecting.contains(parent.path) {
+      let children: [PolicyGraph.Policy]
+      switch parent.scope {
+      case .global, .workspace:
+        children = declared.filter { [.product, .api, .operation].contains($0.scope) }
+      case .product:
+        let apis = parent.product.flatMap { graph.productAPIs[$0] } ?? []
+        children = apis.sorted().flatMap { byAPI[$0] ?? [] }
+      case .api:
+        children = (parent.api.flatMap { byAPI[$0] } ?? []).filter { $0.scope == .operation }
+      default:
+        children = []
+      }
+      if !children.isEmpty { childrenOf.append((parent.path, children)) }
+    }
+    var childPaths: [String] = []
+    var seen = Set<String>()
+    for entry in childrenOf {
+      for child in entry.children where seen.insert(child.path).inserted { childPaths.append(child.path) }
+    }
+    let reads = readInParallel(childPaths.map { Array($0.utf8) }) { bytes in
+      PolicyRewriter.readsAuthorizationAfterBase(bytes, configuration: withFragments)
+    }
+    var reading = Set<String>()
+    for (path, reads) in zip(childPaths, reads) where reads == true { reading.insert(path) }
+    for entry in childrenOf {
+      let children = entry.children.map(\.path).filter(reading.contains)
+      guard !children.isEmpty else { continue }
+      configuration.authorizationChildScopes[absolutePath(entry.parent), default: []].append(contentsOf: children)
+    }
+    // Parent scopes that read or remove the header, for each child scope with a possible
+    // injection (every layout: APIOps places come from the graph too).
+    parentReaders(graph, injecting: injecting, configuration: withFragments, into: &configuration)
+    // Fragments included from outside <inbound>.
+    for include in graph.includes {
+      guard let resolved = include.resolved, ["backend", "outbound", "on-error"].contains(include.section) else {
+        continue
+      }
+      configuration.fragmentIncludesOutsideInbound[absolutePath(resolved), default: []].append(
+        "\(include.path):\(include.line) in <\(include.section)>")
+    }
+    // What the graph does not know, by file.
+    var gaps: [String: [Rule: String]] = [:]
+    for policy in graph.policies where policy.scope == .unknown {
+      gaps[policy.path, default: [:]][.scopeUnknown] =
+        "the scope of this policy is not known: no APIOps folder, Terraform resource or module argument, or Bicep or ARM resource applies it, so the checks across scopes (a parent's or child's reader of Authorization) were not made; declare it, or scan the files that apply it too (see the README, \"The policy graph\")"
+    }
+    var unresolved: [String: [PolicyGraph.Include]] = [:]
+    for include in graph.includes where include.resolved == nil {
+      unresolved[include.path, default: []].append(include)
+    }
+    for (path, includes) in unresolved {
+      let list =
+        includes.prefix(5).map { "'\($0.fragment)' (line \($0.line))" }.joined(separator: ", ")
+        + (includes.count > 5 ? " and \(includes.count - 5) more" : "")
+      gaps[path, default: [:]][.unresolvedFragment] =
+        "includes \(includes.count == 1 ? "a fragment" : "fragments") that no scanned file defines: \(list); what \(includes.count == 1 ? "it does" : "they do") with Authorization is not known; scan the repository that defines \(includes.count == 1 ? "it" : "them") too (see the README, \"The policy graph\")"
+    }
+    for (path, gap) in gaps { configuration.policyGraphGaps[absolutePath(path)] = gap }
+  }
+
+  /// ``RewriteConfiguration/authorizationParentScopes`` from the graph: for each product, API
+  /// or operation policy file that may inject a key, the global, product (through membership)
+  /// and API policy files whose `<inbound>` reads or removes `Authorization`. Each file is read
+  /// once.
+  private func parentReaders(
+    _ graph: PolicyGraph, injecting: Set<String>, configuration base: RewriteConfiguration,
+    into configuration: inout RewriteConfiguration
+  ) {
+    let files = graph.policies.filter { $0.inlineText == nil }
+    let children = files.filter { [.product, .api, .operation].contains($0.scope) }
+    let candidates = children.filter { injecting.contains($0.path) }
+    guard !candidates.isEmpty else { return }
+    let globals = files.filter { $0.scope == .global || $0.scope == .workspace }.map(\.path)
+    var products: [String: [String]] = [:]
+    var apis: [String: [String]] = [:]
+    for policy in files {
+      if policy.scope == .product, let id = policy.product { products[id, default: []].append(policy.path) }
+      if policy.scope == .api, let id = policy.api { apis[id, default: []].append(policy.path) }
+    }
+    var productsOfAPI: [String: [String]] = [:]
+    for (product, members) in graph.productAPIs {
+      for api in members { productsOfAPI[api, default: []].append(product) }
+    }
+    func parents(of child: PolicyGraph.Policy) -> [String] {
+      let api = child.api ?? ""
+      let viaProducts = (productsOfAPI[api] ?? []).sorted().flatMap { products[$0] ?? [] }
+      switch child.scope {
+      case .product: return globals
+      case .api: return globals + viaProducts
+      case .operation: return globals + viaProducts + (apis[api] ?? [])
+      default: return []
+      }
+    }
+    let lists = candidates.map(parents)
+    var unique: [String] = []
+    var seen = Set<String>()
+    for list in lists {
+      for path in list where seen.insert(path).inserted { unique.append(path) }
+    }
+    let reads = readInParallel(unique.map { Array($0.utf8) }) { bytes in
+      PolicyRewriter.readsOrRemovesAuthorization(bytes, configuration: base)
+    }
+    var reading = Set<String>()
+    for (path, reads) in zip(unique, reads) where reads == true { reading.insert(path) }
+    guard !reading.isEmpty else { return }
+    for (child, list) in zip(candidates, lists) {
+      let readers = list.filter(reading.contains)
+      guard !readers.isEmpty else { continue }
+      let key = absolutePath(child.path)
+      let known = Set(configuration.authorizationParentScopes[key] ?? [])
+      configuration.authorizationParentScopes[key, default: []] += readers.filter { !known.contains($0) }
+    }
+  }
+}
