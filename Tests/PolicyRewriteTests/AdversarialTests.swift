@@ -12,7 +12,7 @@ import Testing
 /// Attacks and accidents at the edges of the process: closed standard descriptors, closed
 /// pipes, files changed or swapped at the worst moment, output folders that overlap the
 /// input, odd file names, resource limits.
-@Suite(.serialized)
+@Suite(.serialized, .slow, .tags(.slow))
 struct AdversarialTests {
   static let shell = URL(fileURLWithPath: "/bin/sh")
 

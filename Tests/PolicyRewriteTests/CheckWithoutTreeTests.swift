@@ -7,6 +7,7 @@ import Testing
 /// `check` without a tree for policies that no rule can report on (``CheckNeedles``): the
 /// needles are a superset of what the rules report, and the well-formedness pass reports
 /// exactly what the full parse and analysis report.
+@Suite(.slow, .tags(.slow))
 struct CheckWithoutTreeTests {
   /// The configurations the two paths are compared with: the default header, extra headers
   /// given with `--header`, and a header name that makes every `set-header` a needle.

@@ -63,7 +63,7 @@ enum Corpus {
   static func isPolicyFile(_ path: String) -> Bool { path.hasSuffix(".xml") || path.hasSuffix(".tpl") }
 }
 
-@Suite(.enabled(if: Corpus.exists, Comment(rawValue: Corpus.skipMessage)))
+@Suite(.enabled(if: Corpus.exists, Comment(rawValue: Corpus.skipMessage)), .slow, .tags(.slow))
 struct CorpusTests {
   @Test func parseRateAndTheBrokenFilesAreKnown() throws {
     var parsed = 0

@@ -8,7 +8,7 @@ import Testing
 /// Inputs that crashed the tool or made it quadratic (issue 22, items 13 and 14). A crash is
 /// seen end to end (the process must end with a status, not a signal); linearity is held by
 /// counting work, never by timing (the times are in `scripts/bench-scale`).
-@Suite struct CrashAndScaleTests {
+@Suite(.slow, .tags(.slow)) struct CrashAndScaleTests {
   /// 175,000 nested `${"` (525 KB): one call per level overflowed the stack.
   static let nesting = String(repeating: "${\"", count: 175_000)
 

@@ -7,7 +7,7 @@ import Testing
 /// The fuzz target's detection invariants (`FuzzInvariants+Detection.swift`): they hold on the
 /// samples and the corpus, and they fail when detection is turned off (`disabledRules`), so a
 /// fuzzer run that finds nothing means something.
-@Suite struct FuzzDetectionTests {
+@Suite(.slow, .tags(.slow)) struct FuzzDetectionTests {
   static func rewriter(disabling rules: Set<Rule> = []) throws -> PolicyRewriter {
     var configuration = try makeConfiguration()
     configuration.disabledRules = rules

@@ -9,7 +9,7 @@ import Testing
 /// invariants: no crash or hang; an input that does not parse comes back unchanged with a
 /// parse-error; a rewritten output parses, rewrites to itself, keeps no key injection, and
 /// differs from the input only in the injections and the MI elements.
-@Suite struct FuzzRegressionTests {
+@Suite(.slow, .tags(.slow)) struct FuzzRegressionTests {
   /// A crash input: what it is, and its bytes.
   struct Crash: CustomTestStringConvertible, Sendable {
     var name: String

@@ -11,7 +11,7 @@ import Testing
 /// Broken and hostile input: each file is refused with exit 2 and one error line naming it
 /// (with line:col where there is one), stays untouched, and the other files of the run are
 /// still migrated.
-@Suite
+@Suite(.slow, .tags(.slow))
 struct HostileInputTests {
   static let goodPath = "apis/good/policy.xml"
 

@@ -15,7 +15,7 @@ import Testing
 /// The kills are shared by a few workers, each with its own small tree on its own thread:
 /// a run spends most of its time flushing files to disk, so the workers overlap without
 /// competing for the cores.
-@Suite
+@Suite(.slow, .tags(.slow))
 struct KillTests {
   static let workers = 4
   static let filesPerWorker = 100

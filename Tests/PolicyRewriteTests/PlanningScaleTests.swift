@@ -7,7 +7,7 @@ import Testing
 /// own `<choose>`, do not make the planner read the `<inbound>`'s children once per injection.
 /// Work is counted (children read while looking for an MI element already in place), never
 /// timed.
-@Suite struct PlanningScaleTests {
+@Suite(.slow, .tags(.slow)) struct PlanningScaleTests {
   /// A policy with `count` key injections, each in its own `<choose>` of one `<inbound>`.
   static func policy(chooses count: Int) -> [UInt8] {
     var text = "<policies>\n  <inbound>\n    <base />\n"

@@ -5,6 +5,7 @@ import Testing
 /// ``WellFormedScanner`` vouches only for what libxml2 reads without an error: checked against
 /// libxml2 itself (a parse of the same bytes that never asks the scanner) on hand-made
 /// documents, every corpus file as written and masked, and mutations of them.
+@Suite(.slow, .tags(.slow))
 struct WellFormedScannerTests {
   static func vouches(_ bytes: [UInt8]) -> String? {
     bytes.withUnsafeBufferPointer(WellFormedScanner.rootName(of:))

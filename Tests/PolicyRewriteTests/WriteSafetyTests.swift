@@ -106,7 +106,7 @@ enum ReadOnlyMethod: String, CaseIterable, CustomTestStringConvertible, Sendable
 
 /// In-place writes: atomic, mode kept, no temporary files, no writes through links or
 /// outside the output folder, read-only files and folders refused, interrupts rolled back.
-@Suite
+@Suite(.slow, .tags(.slow))
 struct WriteSafetyTests {
   // MARK: Mode and temporary files
 
