@@ -3,7 +3,7 @@ import Testing
 
 /// `action.yml` run as the runner runs it: each `run:` block of a step, with `${{ … }}`
 /// expressions substituted and the step's `env:`, through `bash --noprofile --norc -eo pipefail`.
-@Suite struct ActionTests {
+@Suite(.slow, .tags(.slow)) struct ActionTests {
   /// One step of the composite action, as far as a test runs it.
   struct Step {
     var name: String
