@@ -20,8 +20,6 @@ public enum ReportFormat: String, Sendable, CaseIterable {
   case sarif
   /// GitHub Actions workflow commands on standard output.
   case github
-  /// A Markdown report (`plan` only).
-  case markdown
 
   /// Creates the reporter for this format.
   /// - Parameters:
@@ -36,7 +34,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     let output = ByteStream.standardOutput()
     let errors = ByteStream.standardError()
     switch self {
-    case .text, .markdown:
+    case .text:
       return TextReporter(
         command: command, color: color, diff: diff, quiet: quiet, colorDiff: colorDiff, output: output, errors: errors)
     case .json: return JSONReporter(command: command, diff: diff, output: output, errors: errors)
