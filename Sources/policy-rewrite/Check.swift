@@ -75,10 +75,16 @@ struct Check: ParsableCommand {
       ? frontend.runStandardInput(reporter: recorder, output: nil)
       : frontend.run(paths: shared.pathsOrCurrentFolder, reporter: recorder)
     if let writeBaseline {
+      let encoded: [UInt8]
+      do {
+        encoded = try Baseline(path: writeBaseline).encoded(recorder.findings)
+      } catch {
+        StandardError.writeLine("\(writeBaseline): error: cannot encode the baseline: \(error)")
+        throw ExitCode(2)
+      }
       do {
         let entries = recorder.findings.count { !$0.finding.rule.isFailure }
-        try FileSystem.replace(
-          writeBaseline, with: Baseline(path: writeBaseline).encoded(recorder.findings), expected: nil)
+        try FileSystem.replace(writeBaseline, with: encoded, expected: nil)
         StandardError.writeLine(
           "policy-rewrite check: wrote \(entries) \(entries == 1 ? "entry" : "entries") to \(writeBaseline)")
       } catch {
