@@ -49,25 +49,7 @@ extension Frontend {
       }
       return bytes
     }
-    // byPath globs are relative to the map's folder, and child scopes are known by absolute
-    // path: the rewriter sees the absolute path (made for `check` only when child scopes
-    // matter: it chooses no resource).
-    let result: RewriteResult
-    var acceptedByMigrate: [Finding] = []
-    if options.command == .check {
-      let scopesMatter =
-        item != nil
-        && !(options.configuration.authorizationChildScopes.isEmpty
-          && options.configuration.authorizationParentScopes.isEmpty
-          && options.configuration.fragmentIncludesOutsideInbound.isEmpty)
-      result = rewriter.check(bytes, path: scopesMatter ? absolutePath(report.path) : report.path)
-    } else {
-      let resourcePath =
-        item == nil && options.standardInputPath == nil ? report.path : absolutePath(report.path)
-      let accepted = options.command == .migrate ? acceptedInjections(bytes, report: report, as: resourcePath) : []
-      result = rewriter.rewrite(bytes, path: resourcePath, accepted: Set(accepted.map { [$0.line, $0.column] }))
-      acceptedByMigrate = accepted
-    }
+    let (result, acceptedByMigrate) = analysis(of: bytes, report: report, item: item)
     report.isPolicy = result.isPolicy || result.hasErrors
     report.findings = result.findings.filter { $0.rule.isFailure || !options.ignoredRules.contains($0.rule) }
     report.reviewCount = result.reviewCount
