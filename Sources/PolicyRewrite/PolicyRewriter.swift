@@ -29,14 +29,21 @@ public struct PolicyRewriter: Sendable {
   /// Whether `check` and `rewrite` only check well-formedness, without a tree, for a policy in
   /// which no rule can report anything (``CheckNeedles``): it holds no injection either, so
   /// nothing is rewritten. Off only to compare the two paths.
-  package var checksWithoutTree = true
+  package let checksWithoutTree: Bool
 
   /// What a policy must hold for `check` to analyse it.
   private let needles: CheckNeedles
 
   /// Creates a rewriter.
   public init(configuration: RewriteConfiguration) {
+    self.init(configuration: configuration, checksWithoutTree: true)
+  }
+
+  /// Creates a rewriter that analyses every policy with a tree when `checksWithoutTree` is
+  /// false, to compare the two paths.
+  package init(configuration: RewriteConfiguration, checksWithoutTree: Bool) {
     self.configuration = configuration
+    self.checksWithoutTree = checksWithoutTree
     needles = CheckNeedles(configuration: configuration)
   }
 

@@ -9,7 +9,7 @@ struct Check: ParsableCommand {
     abstract: "Fail when a function key is still injected, passed in a URL or written literally.",
     discussion: "Exit status: 0 clean, 1 something found, 2 errors (an unparseable file is an error).")
 
-  @OptionGroup var shared: SharedOptions
+  @OptionGroup var shared: SharedOptions<ReportFormat>
 
   @Option(
     name: .customLong("ignore-rule"),
@@ -38,7 +38,6 @@ struct Check: ParsableCommand {
   var resourceMap: String?
 
   func validate() throws {
-    if shared.format == .markdown { throw ValidationError("--format markdown is for plan") }
     for name in ignoredRules {
       guard let rule = Rule(rawValue: name) else {
         throw ValidationError("unknown rule '\(name)'; rules: \(Rule.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -76,10 +75,16 @@ struct Check: ParsableCommand {
       ? frontend.runStandardInput(reporter: recorder, output: nil)
       : frontend.run(paths: shared.pathsOrCurrentFolder, reporter: recorder)
     if let writeBaseline {
+      let encoded: [UInt8]
+      do {
+        encoded = try Baseline(path: writeBaseline).encoded(recorder.findings)
+      } catch {
+        StandardError.writeLine("\(writeBaseline): error: cannot encode the baseline: \(error)")
+        throw ExitCode(2)
+      }
       do {
         let entries = recorder.findings.count { !$0.finding.rule.isFailure }
-        try FileSystem.replace(
-          writeBaseline, with: Baseline(path: writeBaseline).encoded(recorder.findings), expected: nil)
+        try FileSystem.replace(writeBaseline, with: encoded, expected: nil)
         StandardError.writeLine(
           "policy-rewrite check: wrote \(entries) \(entries == 1 ? "entry" : "entries") to \(writeBaseline)")
       } catch {

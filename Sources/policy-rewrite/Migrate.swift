@@ -13,7 +13,7 @@ struct Migrate: ParsableCommand {
       would change or needs review, 2 on any error.
       """)
 
-  @OptionGroup var shared: SharedOptions
+  @OptionGroup var shared: SharedOptions<ReportFormat>
 
   @Option(
     help: ArgumentHelp("The audience: a GUID, api:// or https:// URI, {{named-value}} or ${...}.", valueName: "R"))
@@ -71,7 +71,6 @@ struct Migrate: ParsableCommand {
   var strict = false
 
   func validate() throws {
-    if shared.format == .markdown { throw ValidationError("--format markdown is for plan") }
     if shared.paths.isEmpty { throw ValidationError("give at least one file or folder") }
     if write && check { throw ValidationError("--write and --check cannot be combined") }
     if outputDirectory != nil && (write || check) {

@@ -13,7 +13,7 @@ struct Plan: ParsableCommand {
       Exit status: 0 listed, 2 on errors.
       """)
 
-  @OptionGroup var shared: SharedOptions
+  @OptionGroup var shared: SharedOptions<PlanReporter.Format>
 
   @Option(
     name: .customLong("resource-map"),
@@ -35,18 +35,7 @@ struct Plan: ParsableCommand {
   )
   var strict = false
 
-  private var planFormat: PlanReporter.Format {
-    switch shared.format {
-    case .json: .json
-    case .markdown: .markdown
-    default: .text
-    }
-  }
-
   func validate() throws {
-    if shared.format == .sarif || shared.format == .github {
-      throw ValidationError("plan writes --format text, json or markdown")
-    }
     if let resource {
       do {
         _ = try Resource(validating: resource)
@@ -66,7 +55,7 @@ struct Plan: ParsableCommand {
     options.configuration.policyGraphGapsAreErrors = strict
     options.resourceMapFile = mapFile
     options.readiness = true
-    let reporter = PlanReporter(format: planFormat)
+    let reporter = PlanReporter(format: shared.format)
     let summary =
       shared.readsStandardInput
       ? Frontend(options: options).runStandardInput(reporter: reporter, output: nil)

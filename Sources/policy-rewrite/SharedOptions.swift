@@ -6,8 +6,9 @@ import PolicyRewriteCLI
   import Glibc
 #endif
 
-/// Options that `migrate` and `check` share: what to read and how to report.
-struct SharedOptions: ParsableArguments {
+/// Options that `migrate`, `check` and `plan` share: what to read and how to report, in the
+/// output formats of the command (`Format`).
+struct SharedOptions<Format: CommandFormat>: ParsableArguments {
   @Argument(help: "Policy files and folders to process; '-' reads standard input (check and plan: default '.').")
   var paths: [String] = []
 
@@ -29,8 +30,8 @@ struct SharedOptions: ParsableArguments {
     help: ArgumentHelp("Another header name that carries a function key (repeatable).", valueName: "NAME"))
   var headers: [String] = []
 
-  @Option(help: "Output format: text, json, sarif or github (plan: text, json or markdown).")
-  var format: ReportFormat = .text
+  @Option(help: ArgumentHelp("Output format: \(Format.listed)."))
+  var format: Format = .text
 
   @Option(help: "Colour in text output: auto, always or never.")
   var color: ColorChoice = .auto
@@ -92,6 +93,10 @@ struct SharedOptions: ParsableArguments {
     options.standardInputPath = stdinFilename
   }
 
+}
+
+extension SharedOptions where Format == ReportFormat {
+  /// The reporter of `migrate` or `check` in the chosen format.
   func makeReporter(command: Frontend.Command, diff: Bool, quiet: Bool = false) -> any Reporter {
     format.makeReporter(
       command: command, color: color.enabled(for: ByteStream.standardError()), diff: diff, quiet: quiet,
@@ -118,4 +123,21 @@ enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
   }
 }
 
-extension ReportFormat: ExpressibleByArgument {}
+/// The output formats of one command: its `--format` accepts these and no other, and its
+/// `--help` lists them.
+protocol CommandFormat: ExpressibleByArgument, CaseIterable, RawRepresentable, Sendable where RawValue == String {
+  /// The default format.
+  static var text: Self { get }
+}
+
+extension CommandFormat {
+  /// The formats as a sentence lists them: `text, json or markdown`.
+  static var listed: String {
+    let names = allCases.map(\.rawValue)
+    guard names.count > 1 else { return names.joined() }
+    return names.dropLast().joined(separator: ", ") + " or " + names[names.count - 1]
+  }
+}
+
+extension ReportFormat: CommandFormat {}
+extension PlanReporter.Format: CommandFormat {}

@@ -26,8 +26,7 @@ struct CheckWithoutTreeTests {
     _ source: [UInt8], path: String, configuration: RewriteConfiguration,
     sourceLocation: SourceLocation = #_sourceLocation
   ) -> Bool {
-    var full = PolicyRewriter(configuration: configuration)
-    full.checksWithoutTree = false
+    let full = PolicyRewriter(configuration: configuration, checksWithoutTree: false)
     let expected = full.check(source, path: path)
     let actual = PolicyRewriter(configuration: configuration).check(source, path: path)
     #expect(actual.findings == expected.findings, "\(path): findings differ", sourceLocation: sourceLocation)
@@ -51,11 +50,11 @@ struct CheckWithoutTreeTests {
     let reports = expected.findings.contains { $0.rule != .parseError }
     if reports, SourceFormat(path: path) == .policy {
       #expect(
-        CheckNeedles.mayReport(source, configuration: configuration),
+        CheckNeedles(configuration: configuration).mayReport(source),
         "\(path): the rules report \(expected.findings.map(\.rule)) but the needles say nothing can be reported",
         sourceLocation: sourceLocation)
     }
-    return !CheckNeedles.mayReport(source, configuration: configuration)
+    return !CheckNeedles(configuration: configuration).mayReport(source)
   }
 
   @Test(.enabled(if: Corpus.exists, Comment(rawValue: Corpus.skipMessage)))
@@ -138,11 +137,10 @@ struct CheckWithoutTreeTests {
     }
     for (name, text) in inputs {
       let source = bytes(text)
-      var full = PolicyRewriter(configuration: configuration)
-      full.checksWithoutTree = false
+      let full = PolicyRewriter(configuration: configuration, checksWithoutTree: false)
       let findings = full.check(source, path: TestSupport.path).findings
       #expect(!findings.isEmpty && !findings.contains { $0.rule == .parseError }, "\(name): \(findings)")
-      #expect(CheckNeedles.mayReport(source, configuration: configuration), "\(name)")
+      #expect(CheckNeedles(configuration: configuration).mayReport(source), "\(name)")
       Self.expectSamePaths(source, path: TestSupport.path, configuration: configuration)
     }
   }
@@ -174,7 +172,7 @@ struct CheckWithoutTreeTests {
       "<set-header name=\"x-request-id\">not a policy root, no key header</set-header>",
     ]
     for text in clean {
-      #expect(!CheckNeedles.mayReport(bytes(text), configuration: configuration), "\(text)")
+      #expect(!CheckNeedles(configuration: configuration).mayReport(bytes(text)), "\(text)")
       Self.expectSamePaths(bytes(text), path: TestSupport.path, configuration: configuration)
     }
     #expect(
@@ -208,9 +206,8 @@ struct CheckWithoutTreeTests {
       bytes("<policies>\n  <inbound " + (0...1_000).map { "a\($0)=\"1\"" }.joined(separator: " ") + " />\n</policies>"),
     ]
     for source in broken {
-      #expect(!CheckNeedles.mayReport(source, configuration: configuration))
-      var full = PolicyRewriter(configuration: configuration)
-      full.checksWithoutTree = false
+      #expect(!CheckNeedles(configuration: configuration).mayReport(source))
+      let full = PolicyRewriter(configuration: configuration, checksWithoutTree: false)
       let expected = full.check(source, path: TestSupport.path).findings
       #expect(expected.count == 1 && expected.first?.rule == .parseError, "\(string(source)): \(expected)")
       Self.expectSamePaths(source, path: TestSupport.path, configuration: configuration)

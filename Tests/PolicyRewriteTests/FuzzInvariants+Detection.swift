@@ -59,8 +59,7 @@ extension FuzzInvariants {
   /// `check` without a tree (for a file in which no rule could report) finds what the full
   /// analysis finds.
   static func treeFreeViolations(_ input: [UInt8], path: String, rewriter: PolicyRewriter) -> [String] {
-    var full = rewriter
-    full.checksWithoutTree = false
+    let full = PolicyRewriter(configuration: rewriter.configuration, checksWithoutTree: false)
     let fast = rewriter.check(input, path: path).findings.map(Self.summary)
     let slow = full.check(input, path: path).findings.map(Self.summary)
     return fast == slow ? [] : ["\(path): check without a tree found \(fast), the full analysis \(slow)"]
@@ -106,8 +105,7 @@ extension FuzzInvariants {
   /// (its policy found again at the same place, the ARM file still JSON) with the policy file's
   /// rewrite inside.
   static func containerDetectionViolations(_ input: [UInt8], rewriter: PolicyRewriter) -> [String] {
-    var full = rewriter
-    full.checksWithoutTree = false
+    let full = PolicyRewriter(configuration: rewriter.configuration, checksWithoutTree: false)
     var problems: [String] = []
     for container in containers(of: input) {
       // The policy as the container's format reads it (a `.tf` heredoc masks templates, and

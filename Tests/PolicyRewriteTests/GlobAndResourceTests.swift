@@ -75,7 +75,6 @@ import Testing
     let resource = try Resource(validating: text)
     #expect(resource.value == text)
     #expect(resource.description == text)
-    #expect(resource.isTerraformPlaceholder == text.hasPrefix("${"))
   }
 
   @Test(arguments: [

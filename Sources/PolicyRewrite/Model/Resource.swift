@@ -30,9 +30,6 @@ public struct Resource: Sendable, Hashable, CustomStringConvertible {
   /// The resource as written.
   public var description: String { value }
 
-  /// Whether the value is a Terraform placeholder (`${...}`, holding no quote, `<`, `>` or `&`).
-  public var isTerraformPlaceholder: Bool { value.hasPrefix("${") }
-
   private static func isValid(_ text: String) -> Bool {
     let bytes = Array(text.utf8)
     if isGUID(bytes) { return true }

@@ -50,11 +50,6 @@ package struct CheckNeedles: Sendable {
   }
 
   /// Whether `check` may report anything on the policy `source` (before suppressions).
-  static func mayReport(_ source: [UInt8], configuration: RewriteConfiguration) -> Bool {
-    CheckNeedles(configuration: configuration).mayReport(source)
-  }
-
-  /// Whether `check` may report anything on the policy `source` (before suppressions).
   package func mayReport(_ source: [UInt8]) -> Bool { mayMatch(source, injectionsOnly: false) }
 
   /// Whether the policy `source` may hold a key injection (``KeyInjectionRule``'s needles

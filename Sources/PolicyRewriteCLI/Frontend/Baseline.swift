@@ -118,14 +118,15 @@ public struct Baseline: Sendable {
   }
 
   /// The baseline of `findings` (each with the bytes of its file's path), as JSON.
-  public func encoded(_ findings: [(path: [UInt8], finding: Finding)]) -> [UInt8] {
+  /// - Throws: The encoder's error; nothing is to be written then.
+  public func encoded(_ findings: [(path: [UInt8], finding: Finding)]) throws -> [UInt8] {
     let entries = findings.filter { !$0.finding.rule.isFailure }.map { entry(for: $0.finding, path: $0.path) }
       .sorted {
         ($0.path, $0.pathBytes ?? "", $0.rule, $0.fingerprint) < ($1.path, $1.pathBytes ?? "", $1.rule, $1.fingerprint)
       }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    let data = (try? encoder.encode(Document(findings: entries))) ?? Data()
+    let data = try encoder.encode(Document(findings: entries))
     return Array(data) + [UInt8(ascii: "\n")]
   }
 

@@ -18,6 +18,9 @@ public final class ByteStream {
   /// Whether a write to any stream failed: the report is incomplete.
   public static var outputLost: Bool { lost.load(ordering: .relaxed) }
 
+  /// Records that a report could not be written whole (see ``outputLost``).
+  static func recordLoss() { lost.store(true, ordering: .relaxed) }
+
   /// Standard output.
   public static func standardOutput() -> ByteStream { ByteStream(descriptor: 1) }
   /// Standard error.
@@ -53,7 +56,7 @@ public final class ByteStream {
       if result < 0 {
         if errno == EINTR { continue }
         if errno == EPIPE { TemporaryFiles.shared.interrupt(SIGPIPE) }
-        Self.lost.store(true, ordering: .relaxed)
+        Self.recordLoss()
         break
       }
       written += result

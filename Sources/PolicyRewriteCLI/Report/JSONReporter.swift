@@ -172,7 +172,7 @@ final class JSONReporter: Reporter {
           ? summary.audiences.mapValues { sources in
             Dictionary(uniqueKeysWithValues: sources.map { ($0.key.rawValue, $0.value) })
           } : nil))
-    output.writeJSON(document)
+    output.writeJSON(document, errors: errors)
     errors.writeLines(summary.lines(for: command).map(Escaping.terminal))
   }
 }

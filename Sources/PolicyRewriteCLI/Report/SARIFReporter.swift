@@ -134,7 +134,7 @@ final class SARIFReporter: Reporter {
         defaultConfiguration: RuleConfiguration(level: Self.level(rule.defaultSeverity)))
     }
     let log = Log(runs: [Run(tool: Tool(driver: Driver(rules: rules)), results: results)])
-    output.writeJSON(log)
+    output.writeJSON(log, errors: errors)
     errors.writeLines(summary.lines(for: command).map(Escaping.terminal))
   }
 
