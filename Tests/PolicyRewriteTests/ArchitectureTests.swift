@@ -240,6 +240,24 @@ import Testing
     #expect(violations.isEmpty, "\(violations.map(\.description).joined(separator: "\n"))")
   }
 
+  @Test("no file under Sources is over 500 lines, and the split files stay at 300 at most")
+  func filesStayOfOneConcern() throws {
+    let files = try Self.sourceFiles()
+    let lengths = Dictionary(
+      uniqueKeysWithValues: files.map {
+        ($0.path, $0.text.split(separator: "\n", omittingEmptySubsequences: false).count - 1)
+      })
+    let long = lengths.filter { $0.value > 500 }.keys.sorted()
+    #expect(long.isEmpty, "over 500 lines: \(long)")
+    for path in [
+      "Sources/PolicyDOM/PolicyDocument.swift", "Sources/PolicyRewriteCLI/Frontend/Frontend.swift",
+      "Sources/PolicyRewriteCLI/Frontend/FileSystem.swift",
+    ] {
+      let count = try #require(lengths[path], "\(path) is gone: update this test")
+      #expect(count <= 300, "\(path) has \(count) lines")
+    }
+  }
+
   @Test("the library product PolicyRewrite does not depend on the command-line targets")
   func theLibraryStaysPure() throws {
     let manifest = try String(contentsOf: Self.packageRoot.appendingPathComponent("Package.swift"), encoding: .utf8)
