@@ -99,6 +99,9 @@ extension Frontend {
     // Parent scopes that read or remove the header, for each child scope with a possible
     // injection (every layout: APIOps places come from the graph too).
     parentReaders(graph, injecting: injecting, configuration: withFragments, into: &configuration)
+    // Fragments included from <inbound> by a policy that reads the header, or whose child
+    // scopes do.
+    fragmentIncludersWithReaders(graph, injecting: injecting, configuration: withFragments, into: &configuration)
     // Fragments included from outside <inbound>.
     for include in graph.includes {
       guard let resolved = include.resolved, ["backend", "outbound", "on-error"].contains(include.section) else {

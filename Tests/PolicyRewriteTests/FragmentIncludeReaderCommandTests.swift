@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+
+/// End-to-end: a key injection whose MI element would hand APIM's token to a reader of
+/// `Authorization` elsewhere (the including policy, its child scopes, later sections, other
+/// fragments) is held for review (`rewrite-spec.md` §2a, §2c).
+@Suite struct FragmentIncludeReaderCommandTests {
+  /// A fragment that injects a key.
+  static let keyFragment = """
+    <fragment>
+        <set-header name="x-functions-key" exists-action="override">
+            <value>{{shared-func-key}}</value>
+        </set-header>
+    </fragment>
+
+    """
+
+  /// A fragment that validates and then deletes the caller's token.
+  static let readingFragment = """
+    <fragment>
+        <validate-jwt header-name="Authorization" failed-validation-httpcode="401" />
+        <set-header name="Authorization" exists-action="delete" />
+    </fragment>
+
+    """
+
+  static func migrate(_ root: URL, _ path: String = ".") -> (status: Int32, stdout: Data, stderr: String) {
+    run(["migrate", "--write", "--resource", CLI.resource, path], cwd: root)
+  }
+
+  static func held(_ stderr: String) -> [String] {
+    findingLines(stderr).filter { $0.hasSuffix("[authorization-reader-after-managed-identity]") }
+  }
+
+  @Test("a fragment's key is held when the including API validates Authorization after the include")
+  func fragmentKeyIsHeldSinceTheIncludersValidateJwtWouldSeeAPIMsToken() throws {
+    let api = """
+      <policies>
+          <inbound>
+              <base />
+              <include-fragment fragment-id="keyfrag" />
+              <validate-jwt header-name="Authorization" failed-validation-httpcode="401" />
+          </inbound>
+      </policies>
+
+      """
+    let files = ["policy fragments/keyfrag/policy.xml": Self.keyFragment, "apis/a/policy.xml": api]
+    try withTemporaryTree(files) { root in
+      let result = Self.migrate(root)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      expectFile(root, "policy fragments/keyfrag/policy.xml", Self.keyFragment)
+      let review = Self.held(result.stderr)
+      #expect(review.count == 1, "stderr: \(result.stderr)")
+      #expect(review.first?.contains("apis/a/policy.xml:4") == true, "\(review)")
+    }
+  }
+
+  @Test("Terraform: a fragment's key is held when the including heredoc deletes Authorization")
+  func terraformFragmentKeyIsHeldSinceTheIncludingHeredocDeletesAPIMsToken() throws {
+    let main = """
+      resource "azurerm_api_management_policy_fragment" "kf" {
+        api_management_id = "x"
+        name              = "kf"
+        format            = "rawxml"
+        value             = file("${path.module}/frag.xml")
+      }
+      resource "azurerm_api_management_api_policy" "a" {
+        api_name    = "a"
+        xml_content = <<XML
+      <policies>
+          <inbound>
+              <base />
+              <include-fragment fragment-id="kf" />
+              <set-header name="Authorization" exists-action="delete" />
+          </inbound>
+      </policies>
+      XML
+      }
+
+      """
+    try withTemporaryTree(["main.tf": main, "frag.xml": Self.keyFragment]) { root in
+      let result = Self.migrate(root)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      expectFile(root, "frag.xml", Self.keyFragment)
+      let review = Self.held(result.stderr)
+      #expect(review.count == 1, "stderr: \(result.stderr)")
+      #expect(review.first?.contains("main.tf:13") == true, "\(review)")
+    }
+  }
+
+  @Test("a fragment's key is held when an operation of the including API validates after <base />")
+  func fragmentKeyIsHeldSinceAChildScopeOfTheIncluderReadsAPIMsToken() throws {
+    let api = """
+      <policies>
+          <inbound>
+              <base />
+              <include-fragment fragment-id="kf" />
+          </inbound>
+      </policies>
+
+      """
+    let operation = """
+      <policies>
+          <inbound>
+              <base />
+              <validate-jwt header-name="Authorization" failed-validation-httpcode="401" />
+          </inbound>
+      </policies>
+
+      """
+    let files = [
+      "policy fragments/kf/policy.xml": Self.keyFragment, "apis/a/policy.xml": api,
+      "apis/a/operations/o/policy.xml": operation,
+    ]
+    try withTemporaryTree(files) { root in
+      let result = Self.migrate(root)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      expectFile(root, "policy fragments/kf/policy.xml", Self.keyFragment)
+      let review = Self.held(result.stderr)
+      #expect(review.count == 1, "stderr: \(result.stderr)")
+      #expect(review.first?.contains("apis/a/operations/o/policy.xml") == true, "\(review)")
+    }
+  }
+
+  @Test("a fragment included from an API that does not read Authorization is still rewritten")
+  func fragmentKeyIsRewrittenWhenNoIncluderReadsTheToken() throws {
+    let api = """
+      <policies>
+          <inbound>
+              <base />
+              <include-fragment fragment-id="kf" />
+          </inbound>
+      </policies>
+
+      """
+    let files = ["policy fragments/kf/policy.xml": Self.keyFragment, "apis/a/policy.xml": api]
+    try withTemporaryTree(files) { root in
+      let result = Self.migrate(root)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      #expect(Self.held(result.stderr).isEmpty, "stderr: \(result.stderr)")
+      let text = try String(contentsOf: root.appendingPathComponent("policy fragments/kf/policy.xml"), encoding: .utf8)
+      #expect(text.contains("authentication-managed-identity"), "\(text)")
+    }
+  }
+}
