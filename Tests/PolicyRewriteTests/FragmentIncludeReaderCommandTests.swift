@@ -142,4 +142,110 @@ import Testing
       #expect(text.contains("authentication-managed-identity"), "\(text)")
     }
   }
+
+  /// An API whose `<inbound>` injects a key, with `later` after it.
+  static func injectingAPI(_ later: String) -> String {
+    """
+    <policies>
+        <inbound>
+            <base />
+            <set-header name="x-functions-key" exists-action="override">
+                <value>{{i-func-key}}</value>
+            </set-header>
+        </inbound>
+    \(later)
+    </policies>
+
+    """
+  }
+
+  @Test("an <outbound> expression that reads the request's Authorization holds the <inbound> key")
+  func outboundExpressionWouldReadAPIMsTokenSetByTheManagedIdentityElement() throws {
+    let policy = Self.injectingAPI(
+      """
+          <outbound>
+              <base />
+              <set-header name="X-User" exists-action="override">
+                  <value>@(context.Request.Headers.GetValueOrDefault("Authorization","").AsJwt()?.Subject)</value>
+              </set-header>
+          </outbound>
+      """)
+    try withTemporaryTree(["apis/a/policy.xml": policy]) { root in
+      let result = Self.migrate(root)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      expectFile(root, "apis/a/policy.xml", policy)
+      let review = Self.held(result.stderr)
+      #expect(review.count == 1, "stderr: \(result.stderr)")
+      #expect(review.first?.contains("in <outbound>") == true, "\(review)")
+    }
+  }
+
+  @Test("a send-request in copy mode in <backend> holds the <inbound> key: it copies APIM's token out")
+  func backendSendRequestCopyWouldSendAPIMsTokenToAThirdParty() throws {
+    let policy = Self.injectingAPI(
+      """
+          <backend>
+              <send-request mode="copy" response-variable-name="r">
+                  <set-url>https://other.example.com/</set-url>
+              </send-request>
+              <forward-request />
+          </backend>
+      """)
+    try withTemporaryTree(["apis/a/policy.xml": policy]) { root in
+      let result = Self.migrate(root)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      expectFile(root, "apis/a/policy.xml", policy)
+      let review = Self.held(result.stderr)
+      #expect(review.count == 1, "stderr: \(result.stderr)")
+      #expect(review.first?.contains("<send-request> at line") == true, "\(review)")
+    }
+  }
+
+  @Test("a send-one-way-request in copy mode in <on-error> holds a nested <inbound> key")
+  func onErrorOneWayCopyWouldSendAPIMsTokenToAThirdParty() throws {
+    let policy = """
+      <policies>
+          <inbound>
+              <base />
+              <choose>
+                  <when condition="@(true)">
+                      <set-header name="x-functions-key" exists-action="override">
+                          <value>{{i-func-key}}</value>
+                      </set-header>
+                  </when>
+              </choose>
+          </inbound>
+          <on-error>
+              <send-one-way-request mode="copy">
+                  <set-url>https://audit.example.com/log</set-url>
+              </send-one-way-request>
+          </on-error>
+      </policies>
+
+      """
+    try withTemporaryTree(["apis/a/policy.xml": policy]) { root in
+      let result = Self.migrate(root)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      expectFile(root, "apis/a/policy.xml", policy)
+      #expect(Self.held(result.stderr).count == 1, "stderr: \(result.stderr)")
+    }
+  }
+
+  @Test("an <outbound> that does not read the request's Authorization leaves the key rewritten")
+  func outboundWithoutReaderDoesNotHoldTheKey() throws {
+    let policy = Self.injectingAPI(
+      """
+          <outbound>
+              <base />
+              <set-header name="X-Served-By" exists-action="override"><value>apim</value></set-header>
+          </outbound>
+      """)
+    try withTemporaryTree(["apis/a/policy.xml": policy]) { root in
+      let result = Self.migrate(root)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      #expect(Self.held(result.stderr).isEmpty, "stderr: \(result.stderr)")
+      let text = try String(contentsOf: root.appendingPathComponent("apis/a/policy.xml"), encoding: .utf8)
+      #expect(text.contains("authentication-managed-identity"), "\(text)")
+    }
+  }
 }
