@@ -248,4 +248,58 @@ import Testing
       #expect(text.contains("authentication-managed-identity"), "\(text)")
     }
   }
+
+  /// A child scope that only includes `jwt` after its `<base />`.
+  static let includingJWT = """
+    <policies>
+        <inbound>
+            <base />
+            <include-fragment fragment-id="jwt" />
+        </inbound>
+    </policies>
+
+    """
+
+  @Test("APIOps: an operation that includes a validating fragment after <base /> holds the API's key")
+  func childScopeIncludeOfValidatingFragmentWouldSeeTheParentsAPIMToken() throws {
+    let files = [
+      "policy fragments/jwt/policy.xml": Self.readingFragment,
+      "apis/a/policy.xml": Self.injectingAPI(""),
+      "apis/a/operations/o/policy.xml": Self.includingJWT,
+    ]
+    try withTemporaryTree(files) { root in
+      let result = Self.migrate(root)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      expectFile(root, "apis/a/policy.xml", Self.injectingAPI(""))
+      let review = findingLines(result.stderr).filter { $0.hasSuffix("[authorization-child-scope]") }
+      #expect(review.count == 1, "stderr: \(result.stderr)")
+      #expect(review.first?.contains("apis/a/operations/o/policy.xml") == true, "\(review)")
+    }
+  }
+
+  @Test("APIOps from the tree's folder: an apiPolicy.xml including a validating fragment holds the global key")
+  func apiPolicyIncludeOfValidatingFragmentWouldSeeTheGlobalAPIMToken() throws {
+    let global = """
+      <policies>
+          <inbound>
+              <set-header name="x-functions-key" exists-action="override">
+                  <value>{{g-func-key}}</value>
+              </set-header>
+          </inbound>
+      </policies>
+
+      """
+    let files = [
+      "policy.xml": global, "policy fragments/jwt/policy.xml": Self.readingFragment,
+      "apis/a/apiPolicy.xml": Self.includingJWT,
+    ]
+    try withTemporaryTree(files) { root in
+      let result = Self.migrate(root)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      expectFile(root, "policy.xml", global)
+      let review = findingLines(result.stderr).filter { $0.hasSuffix("[authorization-child-scope]") }
+      #expect(review.count == 1, "stderr: \(result.stderr)")
+      #expect(review.first?.contains("apis/a/apiPolicy.xml") == true, "\(review)")
+    }
+  }
 }
