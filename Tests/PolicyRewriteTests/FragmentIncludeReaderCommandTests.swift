@@ -302,4 +302,58 @@ import Testing
       #expect(review.first?.contains("apis/a/apiPolicy.xml") == true, "\(review)")
     }
   }
+
+  /// An API with a nested key injection before an include of `outer`.
+  static let nestedKeyBeforeOuter = """
+    <policies>
+        <inbound>
+            <base />
+            <choose><when condition="@(true)">
+            <set-header name="x-functions-key" exists-action="override">
+                <value>{{a-func-key}}</value>
+            </set-header>
+            </when></choose>
+            <include-fragment fragment-id="outer" />
+        </inbound>
+    </policies>
+
+    """
+
+  @Test("a key before an include of a fragment that includes a validating fragment is held")
+  func fragmentIncludingAValidatingFragmentReadsTheTokenTheKeyWouldBecome() throws {
+    let outer = """
+      <fragment>
+          <include-fragment fragment-id="jwt" />
+      </fragment>
+
+      """
+    let files = [
+      "policy fragments/outer/policy.xml": outer, "policy fragments/jwt/policy.xml": Self.readingFragment,
+      "apis/a/policy.xml": Self.nestedKeyBeforeOuter,
+    ]
+    try withTemporaryTree(files) { root in
+      let result = Self.migrate(root)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      expectFile(root, "apis/a/policy.xml", Self.nestedKeyBeforeOuter)
+      let review = Self.held(result.stderr)
+      #expect(review.count == 1, "stderr: \(result.stderr)")
+      #expect(review.first?.contains("<include-fragment> at line 9") == true, "\(review)")
+    }
+  }
+
+  @Test("three levels of fragments: the validating fragment at the bottom still holds the key")
+  func fragmentChainOfThreeReadsTheTokenTheKeyWouldBecome() throws {
+    let files = [
+      "policy fragments/outer/policy.xml": "<fragment>\n    <include-fragment fragment-id=\"mid\" />\n</fragment>\n",
+      "policy fragments/mid/policy.xml": "<fragment>\n    <include-fragment fragment-id=\"jwt\" />\n</fragment>\n",
+      "policy fragments/jwt/policy.xml": Self.readingFragment,
+      "apis/a/policy.xml": Self.nestedKeyBeforeOuter,
+    ]
+    try withTemporaryTree(files) { root in
+      let result = Self.migrate(root)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      expectFile(root, "apis/a/policy.xml", Self.nestedKeyBeforeOuter)
+      #expect(Self.held(result.stderr).count == 1, "stderr: \(result.stderr)")
+    }
+  }
 }

@@ -79,6 +79,50 @@ extension Frontend {
     }
   }
 
+  /// The most include levels followed from one fragment: deeper chains than this are not
+  /// counted (APIM itself limits how deep fragments nest).
+  static let fragmentIncludeDepth = 16
+
+  /// Adds to each fragment's entry in ``RewriteConfiguration/authorizationFragments`` what the
+  /// fragments it includes do, and what theirs include do: a fixpoint over the graph's
+  /// fragment-to-fragment includes, at most ``fragmentIncludeDepth`` rounds of one pass over
+  /// those includes each.
+  func followFragmentIncludes(_ graph: PolicyGraph, into configuration: inout RewriteConfiguration) {
+    let inFragments = graph.includes.filter { $0.section == "fragment" }
+    guard !inFragments.isEmpty, !configuration.authorizationFragments.isEmpty else { return }
+    var fragmentsByPath: [String: [PolicyGraph.Policy]] = [:]
+    for policy in graph.policies where policy.scope == .fragment && policy.fragment != nil {
+      fragmentsByPath[policy.path, default: []].append(policy)
+    }
+    // Includer id → included id; an inline fragment is matched by the id in its text.
+    var edges: [(from: String, to: String)] = []
+    var seen = Set<[String]>()
+    for include in inFragments {
+      for policy in fragmentsByPath[include.path] ?? [] {
+        guard let id = policy.fragment, id != include.fragment,
+          policy.inlineText?.contains(include.fragment) ?? true,
+          seen.insert([id, include.fragment]).inserted
+        else { continue }
+        edges.append((id, include.fragment))
+      }
+    }
+    var uses = configuration.authorizationFragments
+    for _ in 0..<Self.fragmentIncludeDepth {
+      var changed = false
+      for edge in edges {
+        guard let included = uses[edge.to], !included.isEmpty else { continue }
+        let known = uses[edge.from] ?? []
+        let joined = known.union(included)
+        if joined != known {
+          uses[edge.from] = joined
+          changed = true
+        }
+      }
+      if !changed { break }
+    }
+    configuration.authorizationFragments = uses
+  }
+
   /// `body` of each policy's text: files read on the run's threads (once each), inline
   /// policies from their text; `false` for a file that cannot be read.
   private func evaluate(

@@ -57,6 +57,8 @@ extension Frontend {
       guard let use = use ?? nil, !use.isEmpty else { continue }
       configuration.authorizationFragments[fragment.id, default: []].formUnion(use)
     }
+    // A fragment does what the fragments it includes do.
+    followFragmentIncludes(graph, into: &configuration)
     let withFragments = configuration
     // Declared parents and children (APIOps trees are handled by the folder-based pass).
     let declared = graph.policies.filter { $0.declaredAt != nil && $0.inlineText == nil }
