@@ -356,4 +356,32 @@ import Testing
       #expect(Self.held(result.stderr).count == 1, "stderr: \(result.stderr)")
     }
   }
+
+  @Test("a fragment's key is held when the including API's <outbound> copies the request out")
+  func fragmentKeyIsHeldSinceTheIncludersOutboundCopiesAPIMsTokenOut() throws {
+    let api = """
+      <policies>
+          <inbound>
+              <base />
+              <include-fragment fragment-id="keyfrag" />
+          </inbound>
+          <outbound>
+              <base />
+              <send-one-way-request mode="copy">
+                  <set-url>https://audit.example.com/log</set-url>
+              </send-one-way-request>
+          </outbound>
+      </policies>
+
+      """
+    let files = ["policy fragments/keyfrag/policy.xml": Self.keyFragment, "apis/a/policy.xml": api]
+    try withTemporaryTree(files) { root in
+      let result = Self.migrate(root)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      expectFile(root, "policy fragments/keyfrag/policy.xml", Self.keyFragment)
+      let review = Self.held(result.stderr)
+      #expect(review.count == 1, "stderr: \(result.stderr)")
+      #expect(review.first?.contains("apis/a/policy.xml:4") == true, "\(review)")
+    }
+  }
 }

@@ -30,8 +30,9 @@ public struct RewriteConfiguration: Sendable, Hashable {
   /// rewritten, since the MI element is not valid there.
   public var fragmentIncludesOutsideInbound: [String: [String]] = [:]
   /// For a fragment's file (by the path it is rewritten with), the policies that include it
-  /// from `<inbound>` and whose `<inbound>` reads or removes `Authorization`, or whose child
-  /// scopes read or remove it after `<base />` (each described with its file and line): the MI
+  /// from `<inbound>` and whose `<inbound>` reads or removes `Authorization` (or whose later
+  /// sections read it), or whose child scopes read or remove it after `<base />` (each
+  /// described with its file and line): the MI
   /// element that replaces the fragment's key would hand them APIM's token, so the fragment's
   /// injections are left for review.
   public var fragmentIncludedBeforeReaders: [String: [String]] = [:]

@@ -4,8 +4,9 @@ extension Frontend {
   /// ``RewriteConfiguration/fragmentIncludedBeforeReaders`` from the graph: for each fragment
   /// file that may inject a key (`injecting`), the policies that include it from `<inbound>`
   /// and whose `<inbound>` reads or removes `Authorization` (anywhere in it: the MI element
-  /// would stand where the fragment is included), or whose child scopes read, remove or write
-  /// it after `<base />`. Each includer and each child is read once, and only for an include
+  /// would stand where the fragment is included), or whose `<backend>`, `<outbound>` or
+  /// `<on-error>` reads the request's header, or whose child scopes read, remove or write it
+  /// after `<base />`. Each includer and each child is read once, and only for an include
   /// of such a fragment.
   func fragmentIncludersWithReaders(
     _ graph: PolicyGraph, injecting: Set<String>, configuration base: RewriteConfiguration,
@@ -29,7 +30,7 @@ extension Frontend {
     for list in includerLists {
       for policy in list where seen.insert(policy).inserted { unique.append(policy) }
     }
-    let reads = evaluate(unique) { bytes in PolicyRewriter.readsOrRemovesAuthorization(bytes, configuration: base) }
+    let reads = evaluate(unique) { bytes in PolicyRewriter.readsAuthorizationAroundInbound(bytes, configuration: base) }
     var reading = Set<PolicyGraph.Policy>()
     for (policy, reads) in zip(unique, reads) where reads { reading.insert(policy) }
     // Child scopes of the includers, each read once.
@@ -66,7 +67,7 @@ extension Frontend {
       let place = "\(include.path):\(include.line) (<inbound>)"
       for policy in list {
         if reading.contains(policy) {
-          found.append("\(place), whose <inbound> reads or removes Authorization")
+          found.append("\(place), which reads or removes Authorization after the MI element would run")
         }
         if let child = (childLists[policy] ?? []).first(where: readingChildren.contains) {
           found.append("\(place), whose child scope \(child.path) reads, removes or sets Authorization after <base />")
