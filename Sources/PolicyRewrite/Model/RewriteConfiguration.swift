@@ -29,6 +29,13 @@ public struct RewriteConfiguration: Sendable, Hashable {
   /// `<backend>`, `<outbound>` or `<on-error>` (with the section): its injections are not
   /// rewritten, since the MI element is not valid there.
   public var fragmentIncludesOutsideInbound: [String: [String]] = [:]
+  /// For a fragment's file (by the path it is rewritten with), the policies that include it
+  /// from `<inbound>` and whose `<inbound>` reads or removes `Authorization` (or whose later
+  /// sections read it), or whose child scopes read or remove it after `<base />` (each
+  /// described with its file and line): the MI
+  /// element that replaces the fragment's key would hand them APIM's token, so the fragment's
+  /// injections are left for review.
+  public var fragmentIncludedBeforeReaders: [String: [String]] = [:]
   /// For a policy file (by the path it is rewritten with), what the policy graph does not know
   /// about it: a message for `scope-unknown` and one for `unresolved-fragment`. Reported once
   /// a file when it has a key injection.

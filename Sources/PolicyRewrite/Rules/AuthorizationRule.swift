@@ -44,6 +44,24 @@ enum AuthorizationRule: AnalysisRule {
       else { return false }
       return own.value == resource
     }
+    // The first reader in <backend>, <outbound> or <on-error>: the request header it reads is
+    // the one the MI element in <inbound> sets. Scanned once a document, when first needed.
+    var laterSectionReader: AuthorizationScan.Touch??
+    func readerInLaterSections() -> AuthorizationScan.Touch? {
+      if let known = laterSectionReader { return known }
+      var found: AuthorizationScan.Touch?
+      let root = analysis.document.root
+      if root.hasName("policies") {
+        for section in root.children where Self.laterSections.contains(section.name) {
+          if let reader = scan(section).touches.first(where: { $0.kind == .reader }) {
+            found = reader
+            break
+          }
+        }
+      }
+      laterSectionReader = .some(found)
+      return found
+    }
     var demotions: [Int: (rule: Rule, touch: AuthorizationScan.Touch)] = [:]
     var notes: [Int: (injection: KeyInjection, reader: AuthorizationScan.Touch)] = [:]
     var seen = Set<Int>()
@@ -63,6 +81,10 @@ enum AuthorizationRule: AnalysisRule {
         }
         if !analysis.childScopes.isEmpty {
           demotions[key] = (.authorizationChildScope, Self.touch(inbound))
+          continue
+        }
+        if let reader = readerInLaterSections() {
+          demotions[key] = (.authorizationReaderAfterManagedIdentity, reader)
           continue
         }
         if let other = otherBackend(in: inbound, for: injection, analysis: analysis) {
@@ -105,6 +127,10 @@ enum AuthorizationRule: AnalysisRule {
           demotions[key] = (.authorizationParentScope, Self.touch(base))
           continue
         }
+        if scope.hasName("inbound"), let reader = readerInLaterSections() {
+          demotions[key] = (.authorizationReaderAfterManagedIdentity, reader)
+          continue
+        }
         if let later = touches.firstReaderOrRemover(
           after: injection.offset, where: { !Self.exclusive($0.element, element) })
         {
@@ -144,7 +170,9 @@ enum AuthorizationRule: AnalysisRule {
             injection, base: touch.element, parents: analysis.configuration.authorizationParentScopes[path] ?? [])
         case .authorizationOtherBackend: otherBackendMessage(injection, backend: touch.element)
         case .templateDirective: directiveMessage(injection)
-        default: readerAfterMessage(injection, reader: touch)
+        default:
+          touch.top.parent.map { Self.laterSections.contains($0.name) } == true
+            ? laterSectionMessage(injection, reader: touch) : readerAfterMessage(injection, reader: touch)
         }
       analysis.report(rule, .warning, at: injection.element, section: injection.section, message)
     }
@@ -171,6 +199,9 @@ enum AuthorizationRule: AnalysisRule {
 
   /// Whether `a` and `b` stand in different branches (`when` / `otherwise`) of one `choose`:
   /// one never runs after the other.
+  /// The sections that run after `<inbound>`.
+  private static let laterSections: Set<String> = ["backend", "outbound", "on-error"]
+
   static func exclusive(_ a: PolicyElement, _ b: PolicyElement) -> Bool {
     var branches: [Int: Int] = [:]
     var node: PolicyElement? = a
@@ -325,6 +356,16 @@ extension AuthorizationRule {
     let does = reader.kind == .remover ? "removes" : "reads"
     return
       "the key injection at line \(line(injection.element)) is not rewritten: replaced in place, its <authentication-managed-identity> would run before <\(reader.element.name)> at line \(line(reader.element)), which \(does) the caller's Authorization header and would get APIM's token instead; migrate it by hand"
+  }
+
+  fileprivate static func laterSectionMessage(_ injection: KeyInjection, reader: AuthorizationScan.Touch) -> String {
+    let section = reader.top.parent?.name ?? "outbound"
+    let what =
+      reader.element.hasName("send-request") || reader.element.hasName("send-one-way-request")
+      ? "copies the request's headers, Authorization included, to another service"
+      : "reads the request's Authorization header"
+    return
+      "the key injection at line \(line(injection.element)) is not rewritten: its <authentication-managed-identity> in <inbound> sets the request's Authorization header to APIM's token, and <\(reader.element.name)> at line \(line(reader.element)) in <\(section)> \(what), so it would get that token instead of the caller's; migrate it by hand"
   }
 
   fileprivate static func childScopeMessage(_ injection: KeyInjection, children: [String]) -> String {

@@ -84,6 +84,12 @@ enum KeyInjectionRule: AnalysisRule {
       placement = .review(.fragmentIncludedOutsideInbound)
       message = fragmentIncludedOutsideInbound(header: trimmedName, includers: includers)
     }
+    if case .inPlace(_, _, true) = placement,
+      let readers = analysis.configuration.fragmentIncludedBeforeReaders[analysis.path], !readers.isEmpty
+    {
+      placement = .review(.authorizationReaderAfterManagedIdentity)
+      message = fragmentIncludedBeforeReaders(header: trimmedName, readers: readers)
+    }
     if case .review = placement {
     } else if analysis.isAccepted(element) {
       placement = .accepted
@@ -186,6 +192,13 @@ extension KeyInjectionRule {
       includers.prefix(3).joined(separator: ", ") + (includers.count > 3 ? " and \(includers.count - 3) more" : "")
     return
       "function key header '\(header)' is set in a fragment included from \(list); <authentication-managed-identity> is valid only in <inbound> and <send-request>, so the fragment is not rewritten: migrate it by hand"
+  }
+
+  fileprivate static func fragmentIncludedBeforeReaders(header: String, readers: [String]) -> String {
+    let list =
+      readers.prefix(3).joined(separator: "; ") + (readers.count > 3 ? "; and \(readers.count - 3) more" : "")
+    return
+      "function key header '\(header)' is set in a fragment included from \(list): the <authentication-managed-identity> element that would replace it sets Authorization to APIM's token before that reader, so the fragment is not rewritten: migrate it by hand"
   }
 
   fileprivate static func remainingKey(_ injection: KeyInjection) -> String {

@@ -21,6 +21,23 @@ extension Frontend {
   /// touch the header.
   func withAuthorizationContext(_ items: [FileWalker.Item]) -> Frontend {
     var options = self.options
+    let given = options.configuration
+    var uses: [String: AuthorizationUse] = [:]
+    // Most paths name no fragment: a byte search spares them the display path.
+    let fragments = items.compactMap { item in
+      item.path.containsLiteral("fragment", caseInsensitive: true)
+        ? Self.fragmentID(of: item.displayPath).map { (item.path, $0) } : nil
+    }
+    let fragmentUses = readInParallel(fragments.map(\.0)) { bytes in
+      PolicyRewriter.authorizationUse(ofFragment: bytes, configuration: given)
+    }
+    for ((_, id), use) in zip(fragments, fragmentUses) {
+      guard let use = use ?? nil, !use.isEmpty else { continue }
+      uses[id, default: []].formUnion(use)
+    }
+    // The fragments' uses come first: every scope read below (child scopes that include a
+    // fragment after their `<base />`, parents that include one) counts them.
+    options.configuration.authorizationFragments.merge(uses) { $0.union($1) }
     // The graph is built for migrate and plan only: check does not need it.
     var graph: PolicyGraph?
     if options.command != .check {
@@ -29,20 +46,6 @@ extension Frontend {
       graph = built
     }
     let configuration = options.configuration
-    var uses: [String: AuthorizationUse] = [:]
-    // Most paths name no fragment: a byte search spares them the display path.
-    let fragments = items.compactMap { item in
-      item.path.containsLiteral("fragment", caseInsensitive: true)
-        ? Self.fragmentID(of: item.displayPath).map { (item.path, $0) } : nil
-    }
-    let fragmentUses = readInParallel(fragments.map(\.0)) { bytes in
-      PolicyRewriter.authorizationUse(ofFragment: bytes, configuration: configuration)
-    }
-    for ((_, id), use) in zip(fragments, fragmentUses) {
-      guard let use = use ?? nil, !use.isEmpty else { continue }
-      uses[id, default: []].formUnion(use)
-    }
-    options.configuration.authorizationFragments.merge(uses) { $0.union($1) }
     var children: [String: [String]] = [:]
     // Parent scopes by the key a child looks them up with: linear in the number of files.
     // Only scopes some child looks up are parents: an operation never is, nor a global scope

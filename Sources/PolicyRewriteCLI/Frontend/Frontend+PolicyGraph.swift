@@ -57,6 +57,8 @@ extension Frontend {
       guard let use = use ?? nil, !use.isEmpty else { continue }
       configuration.authorizationFragments[fragment.id, default: []].formUnion(use)
     }
+    // A fragment does what the fragments it includes do.
+    followFragmentIncludes(graph, into: &configuration)
     let withFragments = configuration
     // Declared parents and children (APIOps trees are handled by the folder-based pass).
     let declared = graph.policies.filter { $0.declaredAt != nil && $0.inlineText == nil }
@@ -99,6 +101,9 @@ extension Frontend {
     // Parent scopes that read or remove the header, for each child scope with a possible
     // injection (every layout: APIOps places come from the graph too).
     parentReaders(graph, injecting: injecting, configuration: withFragments, into: &configuration)
+    // Fragments included from <inbound> by a policy that reads the header, or whose child
+    // scopes do.
+    fragmentIncludersWithReaders(graph, injecting: injecting, configuration: withFragments, into: &configuration)
     // Fragments included from outside <inbound>.
     for include in graph.includes {
       guard let resolved = include.resolved, ["backend", "outbound", "on-error"].contains(include.section) else {

@@ -1,0 +1,145 @@
+import PolicyRewrite
+
+extension Frontend {
+  /// ``RewriteConfiguration/fragmentIncludedBeforeReaders`` from the graph: for each fragment
+  /// file that may inject a key (`injecting`), the policies that include it from `<inbound>`
+  /// and whose `<inbound>` reads or removes `Authorization` (anywhere in it: the MI element
+  /// would stand where the fragment is included), or whose `<backend>`, `<outbound>` or
+  /// `<on-error>` reads the request's header, or whose child scopes read, remove or write it
+  /// after `<base />`. Each includer and each child is read once, and only for an include
+  /// of such a fragment.
+  func fragmentIncludersWithReaders(
+    _ graph: PolicyGraph, injecting: Set<String>, configuration base: RewriteConfiguration,
+    into configuration: inout RewriteConfiguration
+  ) {
+    let includes = graph.includes.filter { include in
+      include.section == "inbound" && include.resolved.map(injecting.contains) == true
+    }
+    guard !includes.isEmpty else { return }
+    let policies = graph.policies.filter { $0.scope != .fragment }
+    var byPath: [String: [PolicyGraph.Policy]] = [:]
+    for policy in policies { byPath[policy.path, default: []].append(policy) }
+    // An inline policy is matched to its include by the fragment id in its text (a file may
+    // hold several): conservative when two of them include the same fragment.
+    func includers(of include: PolicyGraph.Include) -> [PolicyGraph.Policy] {
+      (byPath[include.path] ?? []).filter { $0.inlineText?.contains(include.fragment) ?? true }
+    }
+    let includerLists = includes.map(includers)
+    var unique: [PolicyGraph.Policy] = []
+    var seen = Set<PolicyGraph.Policy>()
+    for list in includerLists {
+      for policy in list where seen.insert(policy).inserted { unique.append(policy) }
+    }
+    let reads = evaluate(unique) { bytes in PolicyRewriter.readsAuthorizationAroundInbound(bytes, configuration: base) }
+    var reading = Set<PolicyGraph.Policy>()
+    for (policy, reads) in zip(unique, reads) where reads { reading.insert(policy) }
+    // Child scopes of the includers, each read once.
+    var byAPI: [String: [PolicyGraph.Policy]] = [:]
+    for policy in policies where policy.scope == .api || policy.scope == .operation {
+      if let api = policy.api { byAPI[api, default: []].append(policy) }
+    }
+    func children(of parent: PolicyGraph.Policy) -> [PolicyGraph.Policy] {
+      switch parent.scope {
+      case .global, .workspace:
+        policies.filter { [.product, .api, .operation].contains($0.scope) }
+      case .product:
+        (parent.product.flatMap { graph.productAPIs[$0] } ?? []).sorted().flatMap { byAPI[$0] ?? [] }
+      case .api:
+        (parent.api.flatMap { byAPI[$0] } ?? []).filter { $0.scope == .operation }
+      default:
+        []
+      }
+    }
+    let childLists = Dictionary(unique.map { ($0, children(of: $0)) }, uniquingKeysWith: { first, _ in first })
+    var uniqueChildren: [PolicyGraph.Policy] = []
+    var seenChildren = Set<PolicyGraph.Policy>()
+    for policy in unique {
+      for child in childLists[policy] ?? [] where seenChildren.insert(child).inserted { uniqueChildren.append(child) }
+    }
+    let childReads = evaluate(uniqueChildren) { bytes in
+      PolicyRewriter.readsAuthorizationAfterBase(bytes, configuration: base)
+    }
+    var readingChildren = Set<PolicyGraph.Policy>()
+    for (child, reads) in zip(uniqueChildren, childReads) where reads { readingChildren.insert(child) }
+    for (include, list) in zip(includes, includerLists) {
+      guard let fragment = include.resolved else { continue }
+      var found: [String] = []
+      let place = "\(include.path):\(include.line) (<inbound>)"
+      for policy in list {
+        if reading.contains(policy) {
+          found.append("\(place), which reads or removes Authorization after the MI element would run")
+        }
+        if let child = (childLists[policy] ?? []).first(where: readingChildren.contains) {
+          found.append("\(place), whose child scope \(child.path) reads, removes or sets Authorization after <base />")
+        }
+      }
+      guard !found.isEmpty else { continue }
+      let key = absolutePath(fragment)
+      let known = Set(configuration.fragmentIncludedBeforeReaders[key] ?? [])
+      configuration.fragmentIncludedBeforeReaders[key, default: []] += found.filter { !known.contains($0) }
+    }
+  }
+
+  /// The most include levels followed from one fragment: deeper chains than this are not
+  /// counted (APIM itself limits how deep fragments nest).
+  static let fragmentIncludeDepth = 16
+
+  /// Adds to each fragment's entry in ``RewriteConfiguration/authorizationFragments`` what the
+  /// fragments it includes do, and what theirs include do: a fixpoint over the graph's
+  /// fragment-to-fragment includes, at most ``fragmentIncludeDepth`` rounds of one pass over
+  /// those includes each.
+  func followFragmentIncludes(_ graph: PolicyGraph, into configuration: inout RewriteConfiguration) {
+    let inFragments = graph.includes.filter { $0.section == "fragment" }
+    guard !inFragments.isEmpty, !configuration.authorizationFragments.isEmpty else { return }
+    var fragmentsByPath: [String: [PolicyGraph.Policy]] = [:]
+    for policy in graph.policies where policy.scope == .fragment && policy.fragment != nil {
+      fragmentsByPath[policy.path, default: []].append(policy)
+    }
+    // Includer id → included id; an inline fragment is matched by the id in its text.
+    var edges: [(from: String, to: String)] = []
+    var seen = Set<[String]>()
+    for include in inFragments {
+      for policy in fragmentsByPath[include.path] ?? [] {
+        guard let id = policy.fragment, id != include.fragment,
+          policy.inlineText?.contains(include.fragment) ?? true,
+          seen.insert([id, include.fragment]).inserted
+        else { continue }
+        edges.append((id, include.fragment))
+      }
+    }
+    var uses = configuration.authorizationFragments
+    for _ in 0..<Self.fragmentIncludeDepth {
+      var changed = false
+      for edge in edges {
+        guard let included = uses[edge.to], !included.isEmpty else { continue }
+        let known = uses[edge.from] ?? []
+        let joined = known.union(included)
+        if joined != known {
+          uses[edge.from] = joined
+          changed = true
+        }
+      }
+      if !changed { break }
+    }
+    configuration.authorizationFragments = uses
+  }
+
+  /// `body` of each policy's text: files read on the run's threads (once each), inline
+  /// policies from their text; `false` for a file that cannot be read.
+  private func evaluate(
+    _ policies: [PolicyGraph.Policy], _ body: @escaping @Sendable ([UInt8]) -> Bool
+  ) -> [Bool] {
+    var paths: [String] = []
+    var seen = Set<String>()
+    for policy in policies where policy.inlineText == nil && seen.insert(policy.path).inserted {
+      paths.append(policy.path)
+    }
+    let results = readInParallel(paths.map { Array($0.utf8) }, body)
+    var byPath: [String: Bool] = [:]
+    for (path, result) in zip(paths, results) { byPath[path] = result ?? false }
+    return policies.map { policy in
+      if let text = policy.inlineText { return body(Array(text.utf8)) }
+      return byPath[policy.path] ?? false
+    }
+  }
+}
