@@ -66,4 +66,64 @@ import Testing
       #expect(outcome.status != 0, "\(path): \(outcome.stderr)")
     }
   }
+
+  // MARK: Suppression markers in text
+
+  static func policy(_ line: String) -> String {
+    """
+    <policies>
+      <inbound>
+        <base />
+        \(line)
+        <set-header name="x-functions-key" exists-action="override"><value>{{s-func-key}}</value></set-header>
+      </inbound>
+    </policies>
+
+    """
+  }
+
+  static let marker = "<!-- policy-rewrite: ignore key-injection (text) -->"
+
+  @Test(
+    "a suppression marker in a CDATA section, an attribute expression or a code block was taken for a comment",
+    arguments: [
+      "<set-body><![CDATA[\(marker)]]></set-body>",
+      "<set-variable name=\"x\" value=\"@(&quot;\(marker)&quot;)\" />",
+      "<set-variable name=\"x\" value=\"@(\"\(marker)\")\" />",
+      "<set-body>@{ return \"\(marker)\"; }</set-body>",
+    ])
+  func markerInXMLTextWasAComment(line: String) throws {
+    let outcome = try CheckGateTests.checkTree(["policy.xml": bytes(Self.policy(line))], ["."])
+    #expect(outcome.status == 1, "\(outcome.stderr)")
+    #expect(!outcome.stderr.contains("suppressed"), "\(outcome.stderr)")
+  }
+
+  @Test("a suppression followed by an element on its line accepted the key on the next line")
+  func commentBeforeAnElementOnItsLineHidTheNextLine() throws {
+    let line = "\(Self.marker)<set-header name=\"X-Other\"><value>1</value></set-header>"
+    let outcome = try CheckGateTests.checkTree(["policy.xml": bytes(Self.policy(line))], ["."])
+    #expect(outcome.status == 1, "\(outcome.stderr)")
+    #expect(outcome.stderr.contains("[unused-suppression]"), "\(outcome.stderr)")
+    let same = "\(Self.marker)<set-header name=\"x-functions-key\"><value>{{k}}</value></set-header>"
+    let sameLine = Self.policy(same).replacingOccurrences(of: "x-functions-key\" exists", with: "X-Other\" exists")
+    let accepted = try CheckGateTests.checkTree(["policy.xml": bytes(sameLine)], ["."])
+    #expect(accepted.status == 0, "\(accepted.stderr)")
+  }
+
+  @Test("a # or // line inside a Terraform heredoc or a Bicep multi-line string was taken for a comment")
+  func lineCommentInsideContainerStringWasAComment() throws {
+    let terraform = CheckGateTests.terraform(
+      "<<EOT\n\(Self.policy("# policy-rewrite: ignore key-injection (inside heredoc)"))EOT")
+    let bicep = CheckGateTests.bicep(
+      value: "'''\n\(Self.policy("// policy-rewrite: ignore key-injection (inside string)"))'''")
+    for (path, text) in [("main.tf", terraform), ("main.bicep", bicep)] {
+      let outcome = try CheckGateTests.checkTree([path: bytes(text)], ["."])
+      #expect(outcome.status == 1, "\(path): \(outcome.stderr)")
+      #expect(!outcome.stderr.contains("suppressed"), "\(path): \(outcome.stderr)")
+    }
+    // An XML comment in the policy text of a heredoc is a comment of that text.
+    let xmlComment = CheckGateTests.terraform("<<EOT\n\(Self.policy(Self.marker))EOT")
+    let outcome = try CheckGateTests.checkTree(["main.tf": bytes(xmlComment)], ["."])
+    #expect(outcome.status == 0, "\(outcome.stderr)")
+  }
 }
