@@ -126,4 +126,28 @@ import Testing
     let outcome = try CheckGateTests.checkTree(["main.tf": bytes(xmlComment)], ["."])
     #expect(outcome.status == 0, "\(outcome.stderr)")
   }
+
+  // MARK: Unterminated Terraform literals
+
+  @Test("an unterminated Terraform heredoc is a parse error: the file was dropped as holding no policy")
+  func unterminatedHeredocDroppedTheFile() throws {
+    let source = """
+      resource "azurerm_api_management_api_policy" "y" {
+        xml_content = <<EOT
+      <policies><inbound><base /><set-header name="x-functions-key"><value>{{unterm}}</value></set-header></inbound></policies>
+
+      """
+    let outcome = try CheckGateTests.checkTree(["main.tf": bytes(source)], ["."])
+    #expect(outcome.status == 2, "\(outcome.stderr)")
+    #expect(outcome.stderr.contains("main.tf:2:17"), "\(outcome.stderr)")
+    #expect(outcome.stderr.contains("heredoc is not terminated"), "\(outcome.stderr)")
+  }
+
+  @Test("a Terraform string that the file ends inside is a parse error")
+  func unterminatedTerraformStringWasSilent() throws {
+    let source = "resource \"azurerm_api_management_api_policy\" \"y\" {\n  xml_content = \"<policies>"
+    let outcome = try CheckGateTests.checkTree(["main.tf": bytes(source)], ["."])
+    #expect(outcome.status == 2, "\(outcome.stderr)")
+    #expect(outcome.stderr.contains("main.tf:2:17"), "\(outcome.stderr)")
+  }
 }
