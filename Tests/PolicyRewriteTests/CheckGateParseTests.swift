@@ -150,4 +150,20 @@ import Testing
     #expect(outcome.status == 2, "\(outcome.stderr)")
     #expect(outcome.stderr.contains("main.tf:2:17"), "\(outcome.stderr)")
   }
+
+  // MARK: GitHub workflow commands
+
+  @Test("control characters of a file name are escaped in workflow commands: ESC reached the log raw")
+  func workflowCommandsCarriedRawControls() throws {
+    let name = "apis/\u{1B}[31m\u{07}\u{9B}x\u{202E}.xml"
+    try withTemporaryTree([name: Policies.injection("ansi-key")]) { root in
+      let result = run(["check", "--format", "github", "apis"], cwd: root)
+      #expect(result.status == 1, "\(result.stderr)")
+      let output = text(result.stdout) + result.stderr
+      for control in ["\u{1B}", "\u{07}", "\u{9B}", "\u{202E}"] {
+        #expect(!output.contains(control), "\(output)")
+      }
+      #expect(output.contains("file=apis/\\x1B[31m\\x07\\u{009B}x\\u{202E}.xml"), "\(output)")
+    }
+  }
 }
