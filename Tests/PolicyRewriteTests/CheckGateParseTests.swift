@@ -166,4 +166,21 @@ import Testing
       #expect(output.contains("file=apis/\\x1B[31m\\x07\\u{009B}x\\u{202E}.xml"), "\(output)")
     }
   }
+
+  // MARK: Resource map
+
+  @Test("a key named twice in the resource map is an error: the decoder kept one value silently")
+  func duplicateMapKeyKeptOneValue() throws {
+    let map =
+      "{\n  \"byNamedValue\": {\n    \"a-func-key\": \"api://one\",\n    \"a-func-key\": \"api://two\"\n  }\n}\n"
+    let policy = Policies.injection("a-func-key")
+    try withTemporaryTree(["map.json": map, "apis/a/policy.xml": policy]) { root in
+      let result = run(["migrate", "--resource-map", "map.json", "--write", "apis"], cwd: root)
+      #expect(result.status == 2, "\(result.stderr)")
+      #expect(result.stderr.hasPrefix("map.json:4:5: error: "), "\(result.stderr)")
+      expectFile(root, "apis/a/policy.xml", policy)
+    }
+    #expect(JSONSyntax.firstDuplicateKey(in: bytes(#"{"a": {"b": 1, "c": 2}, "d": {"b": 3}}"#)) == nil)
+    #expect(JSONSyntax.firstDuplicateKey(in: bytes(#"{"a": 1, "\u0061": 2}"#)) == 9)
+  }
 }
