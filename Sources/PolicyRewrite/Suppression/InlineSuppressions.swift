@@ -155,34 +155,8 @@ public struct InlineSuppressions: Sendable {
     var bodies: [Range<Int>] = []
     switch format {
     case .terraform:
-      var i = 0
-      while let open = source.firstOffset(of: "<<", from: i) {
-        var k = open + 2
-        if k < source.count, source[k] == .hyphen { k += 1 }
-        let nameStart = k
-        while k < source.count, source[k].isHeredocNameByte { k += 1 }
-        guard k > nameStart, k < source.count, source[k] == .lineFeed || source[k] == .carriageReturn else {
-          i = open + 2
-          continue
-        }
-        let name = source[nameStart..<k]
-        let bodyStart = k
-        var lineStart = (source[k...].firstIndex(of: .lineFeed) ?? source.count) + 1
-        var bodyEnd = source.count
-        while lineStart < source.count {
-          let lineEnd = source[lineStart...].firstIndex(of: .lineFeed) ?? source.count
-          var first = lineStart
-          while first < lineEnd, source[first].isBlank { first += 1 }
-          var last = lineEnd
-          while last > first, source[last - 1].isXMLSpace { last -= 1 }
-          if source[first..<last].elementsEqual(name) {
-            bodyEnd = lineStart
-            break
-          }
-          lineStart = lineEnd + 1
-        }
-        bodies.append(bodyStart..<bodyEnd)
-        i = max(bodyEnd, open + 2)
+      for literal in HCLScanner.literals(in: source) {
+        if case .heredoc(let heredoc) = literal { bodies.append(heredoc.body) }
       }
     case .bicep:
       var i = 0
@@ -265,13 +239,5 @@ public struct InlineSuppressions: Sendable {
     }
     guard !rules.isEmpty else { return .failure("a suppression names no rule: policy-rewrite: ignore RULE (reason)") }
     return .success((rules, reason))
-  }
-}
-
-extension UInt8 {
-  /// A letter, digit, `_` or `-`: a byte of a Terraform heredoc's delimiter.
-  fileprivate var isHeredocNameByte: Bool {
-    (self | 0x20 >= UInt8(ascii: "a") && self | 0x20 <= UInt8(ascii: "z")) || (self >= 0x30 && self <= 0x39)
-      || self == .underscore || self == .hyphen
   }
 }
