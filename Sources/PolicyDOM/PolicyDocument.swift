@@ -205,5 +205,21 @@ public final class PolicyDocument {
         kind: .encoding, line: 1, column: 1,
         message: "the file is UTF-16 or UTF-32; policy-rewrite reads UTF-8 only (convert it with iconv -t UTF-8)")
     }
+    // libxml2 takes a NUL byte for the end of its input and would silently drop what follows
+    // it (a second root, a key), so a NUL, which XML does not allow anywhere, is refused here,
+    // before any reading: one memchr over the bytes.
+    if let nul = firstNUL(in: source) {
+      let (line, column) = LineMap(source).location(of: nul)
+      throw ParseError(
+        kind: .malformed, line: line, column: column, message: "a NUL byte (0x00) is not allowed in XML")
+    }
+  }
+
+  /// The offset of the first NUL byte of `source`, if any.
+  static func firstNUL(in source: [UInt8]) -> Int? {
+    source.withUnsafeBytes { buffer -> Int? in
+      guard let base = buffer.baseAddress, let hit = memchr(base, 0, buffer.count) else { return nil }
+      return base.distance(to: UnsafeRawPointer(hit))
+    }
   }
 }

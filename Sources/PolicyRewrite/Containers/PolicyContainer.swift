@@ -23,6 +23,8 @@ struct ContainerScan {
   var policies: [EmbeddedPolicy] = []
   /// Embedded policies that mention a key header and cannot be decoded.
   var undecodable: [UndecodablePolicy] = []
+  /// Syntax errors of the container file (an unterminated string), at their offsets.
+  var errors: [(offset: Int, message: String)] = []
 }
 
 /// An embedded policy that mentions a key header but cannot be decoded to policy text.

@@ -81,6 +81,12 @@ extension PolicyRewriter {
         result.blockInjections(from: result.injections.count - inner.injections.count)
       }
     }
+    for error in scan.errors {
+      let (line, column) = location(of: error.offset)
+      result.findings.append(
+        Finding(rule: .parseError, severity: .error, message: error.message, line: line, column: column))
+      result.isPolicy = true
+    }
     if let (line, column) = workspaceNoteAt { result.findings.append(Self.workspaceNote(line: line, column: column)) }
     for item in undecodable {
       let (line, column) = location(of: item.offset)

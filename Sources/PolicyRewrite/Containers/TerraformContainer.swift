@@ -25,6 +25,9 @@ struct TerraformContainer: PolicyContainer {
         guard bytes[content].contains(where: { $0 == .lessThan || $0 == .backslash }) else { continue }
         let policy = Self.decode(bytes, content)
         if EmbeddedPolicy.isPolicyText(policy.decoded) { scan.policies.append(policy) }
+      case .unterminated(let offset, let heredoc):
+        scan.errors.append(
+          (offset, heredoc ? "the heredoc is not terminated: no closing marker line" : "the string is not terminated"))
       }
     }
     return scan

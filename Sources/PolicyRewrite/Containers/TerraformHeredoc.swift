@@ -29,6 +29,8 @@ enum HCLLiteral: Hashable {
   case heredoc(TerraformHeredoc)
   /// A quoted string's content, without its quotes.
   case quoted(Range<Int>)
+  /// A heredoc (at its `<<`) or a quoted string (at its quote) that the file ends inside.
+  case unterminated(Int, heredoc: Bool)
 }
 
 /// A scanner over HCL text that knows strings (with `${...}` holes), comments and heredocs.
@@ -52,6 +54,9 @@ struct HCLScanner {
       if b == .doubleQuote {
         let start = position + 1
         position = skipString(from: start)
+        if position >= n, n - 1 < start || bytes[n - 1] != .doubleQuote {
+          return .unterminated(start - 1, heredoc: false)
+        }
         let closed = position > start && (bytes[position - 1] == .doubleQuote || bytes[position - 1] == .lineFeed)
         return .quoted(start..<(closed ? position - 1 : position))
       } else if b == UInt8(ascii: "#") || (b == .slash && position + 1 < n && bytes[position + 1] == .slash) {
@@ -61,8 +66,13 @@ struct HCLScanner {
         while position + 1 < n, !(bytes[position] == .asterisk && bytes[position + 1] == .slash) { position += 1 }
         position += 2
       } else if b == .lessThan, position + 1 < n, bytes[position + 1] == .lessThan, let found = heredoc(at: position) {
+        guard let heredoc = found.1 else {
+          let open = position
+          position = n
+          return .unterminated(open, heredoc: true)
+        }
         position = found.0
-        return .heredoc(found.1)
+        return .heredoc(heredoc)
       } else {
         position += 1
       }
@@ -119,8 +129,9 @@ struct HCLScanner {
     return min(i, n)
   }
 
-  /// Parses `<<MARKER` or `<<-MARKER` at `index`, up to its closing line.
-  private func heredoc(at index: Int) -> (Int, TerraformHeredoc)? {
+  /// Parses `<<MARKER` or `<<-MARKER` at `index`, up to its closing line; the heredoc is `nil`
+  /// when the file ends before its closing line.
+  private func heredoc(at index: Int) -> (Int, TerraformHeredoc?)? {
     var i = index + 2
     if i < bytes.count, bytes[i] == .hyphen { i += 1 }
     let markerStart = i
@@ -143,7 +154,7 @@ struct HCLScanner {
       }
       lineStart = lineEnd + 1
     }
-    return nil
+    return (bytes.count, nil)
   }
 
   private static func isIdentifier(_ byte: UInt8, first: Bool) -> Bool {

@@ -17,6 +17,21 @@ package enum JSONSyntax {
     }
   }
 
+  /// The byte offset of the first key of an object that an earlier key of the same object
+  /// already names (compared by value, escapes decoded), or `nil`; `nil` too when the text is
+  /// not valid JSON (``firstError(in:)`` says where).
+  package static func firstDuplicateKey(in bytes: [UInt8]) -> Int? {
+    var scanner = Scanner(bytes: bytes)
+    scanner.findsDuplicates = true
+    do {
+      scanner.skipSpace()
+      try scanner.value(depth: 0)
+    } catch {
+      return nil
+    }
+    return scanner.duplicate
+  }
+
   /// The 1-based line and column (in characters) of `offset` in `bytes`.
   package static func location(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
     let location = LineMap(bytes).location(of: min(offset, bytes.count))
@@ -62,6 +77,10 @@ package enum JSONSyntax {
   private struct Scanner {
     let bytes: [UInt8]
     var offset = 0
+    /// Whether the keys of each object are compared.
+    var findsDuplicates = false
+    /// The offset of the first key repeated in its object.
+    var duplicate: Int?
 
     /// Nesting beyond this is refused rather than recursed into.
     static let maximumDepth = 512
@@ -95,9 +114,19 @@ package enum JSONSyntax {
         offset += 1
         return
       }
+      var keys = Set<String>()
       while true {
         if keyed {
+          let start = offset
           try string()
+          if findsDuplicates {
+            let token = bytes[start..<offset]
+            let key =
+              token.contains(.backslash)
+              ? (try? JSONDecoder().decode(String.self, from: Data(token))) ?? ""
+              : String(decoding: token.dropFirst().dropLast(), as: UTF8.self)
+            if !keys.insert(key).inserted, duplicate == nil { duplicate = start }
+          }
           skipSpace()
           try expect(UInt8(ascii: ":"))
           skipSpace()

@@ -83,6 +83,10 @@ public struct ResourceMap: Sendable, Hashable {
     if let offset = JSONSyntax.firstError(in: json) {
       throw invalid("resource map is not valid JSON (expected \(form))", at: offset)
     }
+    // A decoder keeps one of two values of a key: which one the map meant cannot be told.
+    if let offset = JSONSyntax.firstDuplicateKey(in: json) {
+      throw invalid("resource map names this key twice in the same object; keep one", at: offset)
+    }
     guard case .object(let object)? = try? JSONDecoder().decode(MapValue.self, from: Data(json)) else {
       throw invalid("resource map must be a JSON object of the form \(form)", at: 0)
     }

@@ -9,8 +9,10 @@ import PolicyDOM
 /// and the findings at that same place (another finding on the line, such as a second key in
 /// a one-line policy, is not accepted). Only a comment of the file's syntax counts: an XML
 /// comment in a policy (in any file), and a `#` or `//` comment that starts a line or follows
-/// space outside a string in Terraform, Bicep and YAML; the marker in an attribute value or a
-/// URL is text. The reason in parentheses is required; a suppression without
+/// space outside a string in Terraform, Bicep and YAML; the marker in an attribute value, a
+/// CDATA section, a policy expression, a URL or (for a `#` or `//` line) the body of a
+/// Terraform heredoc or a Bicep multi-line string is text. A comment followed by an element on
+/// its own line precedes that element. The reason in parentheses is required; a suppression without
 /// one, or naming an unknown rule or an error that cannot be accepted (a parse error, a
 /// conflict), is itself reported (`invalid-suppression`), and one that silences nothing is
 /// reported as unused (`unused-suppression`), so stale comments do not pile up.
@@ -44,7 +46,8 @@ public struct InlineSuppressions: Sendable {
   ///     count; without a path, line comments count too.
   public init(_ source: [UInt8], path: String? = nil) {
     guard source.containsLiteral(Self.marker) else { return }
-    let lineComments = path.map { SourceFormat(path: $0) != .policy && SourceFormat(path: $0) != .other } ?? true
+    let format = path.map { SourceFormat(path: $0) }
+    let lineComments = format.map { $0 != .policy && $0 != .other } ?? true
     let lines = LineMap(source)
     var offset = 0
     var found: [(offset: Int, text: Int, end: Int)] = []
@@ -59,13 +62,26 @@ public struct InlineSuppressions: Sendable {
         offset = start + 1
       }
     }
-    let inXMLComment = Self.xmlCommentFlags(source, at: found.map(\.offset))
+    let xmlComments = Self.xmlComments(source, at: found.map(\.offset))
+    // The bodies of Terraform heredocs and Bicep multi-line strings hold policy text, where a
+    // `#` or `//` line is text, not a comment.
+    let bodies = lineComments ? Self.stringBodies(source, format: format) : []
     let commentLines = Set(found.map { lines.location(of: $0.offset).line })
     for (index, (start, textStart, end)) in found.enumerated() {
       let (line, column) = lines.location(of: start)
-      guard inXMLComment[index] || (lineComments && Self.isLineComment(source, before: start)) else { continue }
+      let xmlComment = xmlComments[index]
+      guard
+        xmlComment != nil
+          || (lineComments && !bodies.contains(where: { $0.contains(start) })
+            && Self.isLineComment(source, before: start))
+      else { continue }
       let text = String(decoding: source[textStart..<end], as: UTF8.self)
-      let target = Self.targetLine(after: end, in: source, lines: lines, skipping: commentLines)
+      // An element after the comment on its own line is the first element it precedes.
+      let sameLine =
+        xmlComment.map { comment in
+          comment.upperBound < end && !source[comment.upperBound..<end].allSatisfy(\.isXMLSpace)
+        } ?? false
+      let target = sameLine ? line : Self.targetLine(after: end, in: source, lines: lines, skipping: commentLines)
       switch Self.parse(text) {
       case .success(let (rules, reason)):
         entries.append(Entry(rules: rules, reason: reason, line: line, column: column, target: target))
@@ -88,7 +104,9 @@ public struct InlineSuppressions: Sendable {
     var places: [Int: Int] = [:]
     for finding in findings.sorted(by: Finding.locationOrder) where !finding.rule.isFailure {
       for (index, entry) in entries.enumerated()
-      where places[index] == nil && entry.target == finding.line && entry.rules.contains(finding.rule) {
+      where places[index] == nil && entry.target == finding.line && entry.rules.contains(finding.rule)
+        && (entry.target != entry.line || finding.column > entry.column)
+      {
         places[index] = finding.column
       }
     }
@@ -118,25 +136,39 @@ public struct InlineSuppressions: Sendable {
     return (kept, suppressed)
   }
 
-  /// For each of the ascending `offsets`, whether it is inside an XML comment (after a `<!--`
-  /// whose `-->` comes later): one pass over the file.
-  private static func xmlCommentFlags(_ source: [UInt8], at offsets: [Int]) -> [Bool] {
-    var flags: [Bool] = []
-    var cursor = 0
-    var comment: Range<Int>?
+  /// For each of the ascending `offsets`, the XML comment it is inside, if any: a comment as a
+  /// parser sees it, not a `<!--` in a CDATA section, an attribute value or a policy expression.
+  private static func xmlComments(_ source: [UInt8], at offsets: [Int]) -> [Range<Int>?] {
+    let comments = XMLCommentScanner.commentRanges(in: source)
+    var result: [Range<Int>?] = []
+    var next = 0
     for offset in offsets {
-      while comment.map({ $0.upperBound <= offset }) ?? true {
-        guard let open = source.firstOffset(of: "<!--", from: cursor), open < offset else {
-          comment = nil
-          break
-        }
-        let close = source.firstOffset(of: "-->", from: open + 4).map { $0 + 3 } ?? source.count
-        comment = open..<close
-        cursor = close
-      }
-      flags.append(comment.map { $0.contains(offset) } ?? false)
+      while next < comments.count, comments[next].upperBound <= offset { next += 1 }
+      result.append(next < comments.count && comments[next].contains(offset) ? comments[next] : nil)
     }
-    return flags
+    return result
+  }
+
+  /// The bodies of the Terraform heredocs (`<<EOT` or `<<-EOT` to the line that holds only
+  /// `EOT`) or of the Bicep multi-line strings (`'''` to `'''`) of `source`.
+  private static func stringBodies(_ source: [UInt8], format: SourceFormat?) -> [Range<Int>] {
+    var bodies: [Range<Int>] = []
+    switch format {
+    case .terraform:
+      for literal in HCLScanner.literals(in: source) {
+        if case .heredoc(let heredoc) = literal { bodies.append(heredoc.body) }
+      }
+    case .bicep:
+      var i = 0
+      while let open = source.firstOffset(of: "'''", from: i) {
+        let close = source.firstOffset(of: "'''", from: open + 3) ?? source.count
+        bodies.append(open..<close)
+        i = close + 3
+      }
+    default:
+      break
+    }
+    return bodies
   }
 
   /// Whether the marker at `start` is in a `#` or `//` line comment: the comment starts its line

@@ -60,14 +60,18 @@ enum Escaping {
   // MARK: GitHub workflow commands
 
   /// A workflow command's message, or any line written among commands (actions/toolkit
-  /// `escapeData`): `%`, CR and LF percent-encoded, so the text stays on its line.
+  /// `escapeData`): `%`, CR and LF percent-encoded, so the text stays on its line; the other
+  /// control characters (C0, DEL, C1, so the ESC of ANSI sequences too) and the bidirectional
+  /// overrides written as ``terminal(_:)`` writes them (`\x1B`), so that none reaches the log.
   static func workflowData(_ text: String) -> String {
     var result = ""
     for scalar in text.unicodeScalars {
-      switch scalar {
-      case "%": result += "%25"
-      case "\r": result += "%0D"
-      case "\n": result += "%0A"
+      switch scalar.value {
+      case 0x25: result += "%25"
+      case 0x0D: result += "%0D"
+      case 0x0A: result += "%0A"
+      case 0x00..<0x20, 0x7F..<0xA0, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069:
+        result += terminal(String(scalar))
       default: result.unicodeScalars.append(scalar)
       }
     }
