@@ -51,6 +51,7 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   case allowedCallerObjectID = "allowed-caller-object-id"
   case scopeUnknown = "scope-unknown"
   case unresolvedFragment = "unresolved-fragment"
+  case childScopesNotScanned = "child-scopes-not-scanned"
   case fragmentIncludedOutsideInbound = "fragment-included-outside-inbound"
 
   /// This rule's description: severity, summary, explanation and examples.

@@ -25,5 +25,16 @@ extension PolicyGraph {
         --strict this is an error and the file is left unchanged.
         """,
       example: #"<include-fragment fragment-id="ioapp-authenticated-cache" />"#),
+    RuleDescription(
+      rule: .childScopesNotScanned, kind: .review, defaultSeverity: .warning, isFailure: true,
+      summary:
+        "A policy with a key injection has child scopes on disk that the run did not read, so their readers of Authorization were not looked for.",
+      explanation: """
+        A run on one file or one folder of an APIOps tree sees the API policy but not the \
+        operations beside it (or the global policy but not the APIs and products): if one of \
+        them validates, removes or writes Authorization after its <base />, the API's Managed \
+        Identity element breaks it. Run on the folder that holds the whole tree. With --strict \
+        this is an error and the file is left unchanged.
+        """),
   ]
 }

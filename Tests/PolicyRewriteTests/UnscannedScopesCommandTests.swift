@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+/// A run that sees only part of an APIOps tree says what it did not see: the child scopes on
+/// disk beside a policy with a key are where a reader of `Authorization` after `<base />` would
+/// make the API policy's Managed Identity element answer 401.
+@Suite struct UnscannedScopesCommandTests {
+  static let api = """
+    <policies>
+        <inbound>
+            <base />
+            <set-header name="x-functions-key" exists-action="override">
+                <value>{{a-func-key}}</value>
+            </set-header>
+        </inbound>
+        <backend><base /></backend>
+        <outbound><base /></outbound>
+        <on-error><base /></on-error>
+    </policies>
+
+    """
+  static let operation = """
+    <policies>
+        <inbound>
+            <base />
+            <validate-jwt header-name="Authorization"><openid-config url="https://login.example/.well-known/openid-configuration" /></validate-jwt>
+        </inbound>
+        <backend><base /></backend>
+        <outbound><base /></outbound>
+        <on-error><base /></on-error>
+    </policies>
+
+    """
+  static let tree = ["apis/a/policy.xml": api, "apis/a/operations/get/policy.xml": operation]
+
+  @Test("one API file migrated alone warns that its operations, which may validate the token, were not read")
+  func singleFileRunCouldNotSeeTheOperationThatValidatesTheToken() throws {
+    try withTemporaryTree(Self.tree) { root in
+      let result = run(["migrate", "--resource", CLI.resource, "apis/a/policy.xml"], cwd: root)
+      #expect(result.status == 0, "\(result.stderr)")
+      let warnings = result.stderr.split(separator: "\n").filter { $0.hasSuffix("[child-scopes-not-scanned]") }
+      #expect(warnings.count == 1, "\(result.stderr)")
+      #expect(warnings.first?.contains("apis/a/operations/get/policy.xml") == true, "\(warnings)")
+    }
+  }
+
+  @Test("with --strict the unseen child scopes are an error and nothing is written")
+  func strictSingleFileRunWritesNothing() throws {
+    try withTemporaryTree(Self.tree) { root in
+      let result = run(["migrate", "--strict", "--write", "--resource", CLI.resource, "apis/a/policy.xml"], cwd: root)
+      #expect(result.status == 2, "\(result.stderr)")
+      #expect(CLI.read(root, "apis/a/policy.xml") == Array(Self.api.utf8))
+    }
+  }
+
+  @Test("the whole tree: the operation is read, the API's key is held, and nothing is unseen")
+  func folderRunSeesTheOperation() throws {
+    try withTemporaryTree(Self.tree) { root in
+      let result = run(["migrate", "--resource", CLI.resource, "."], cwd: root)
+      #expect(result.status == 0, "\(result.stderr)")
+      #expect(!result.stderr.contains("[child-scopes-not-scanned]"), "\(result.stderr)")
+      #expect(result.stderr.contains("[authorization-child-scope]"), "\(result.stderr)")
+    }
+  }
+}
