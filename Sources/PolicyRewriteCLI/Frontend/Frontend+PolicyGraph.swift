@@ -118,7 +118,7 @@ extension Frontend {
       gaps[policy.path, default: [:]][.scopeUnknown] =
         "the scope of this policy is not known: no APIOps folder, Terraform resource or module argument, or Bicep or ARM resource applies it, so the checks across scopes (a parent's or child's reader of Authorization) were not made; declare it, or scan the files that apply it too (see the README, \"The policy graph\")"
     }
-    for (path, missing) in unscannedChildScopes(graph) where injecting.contains(path) {
+    for (path, missing) in unscannedChildScopes(graph, injecting: injecting) {
       let list = missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? " and \(missing.count - 5) more" : "")
       gaps[path, default: [:]][.childScopesNotScanned] =
         "child scopes of this policy are on disk but not in this run (\(list)): whether they read, remove or write Authorization after their <base /> was not checked; run on the folder that holds them too"

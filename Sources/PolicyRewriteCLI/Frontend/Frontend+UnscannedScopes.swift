@@ -5,10 +5,12 @@ extension Frontend {
   /// on disk beside it but are not among the run's files (a run on one file or one folder of
   /// a larger tree): their readers of `Authorization` after `<base />` were not looked for.
   /// Keyed by the parent's path as the graph has it; the value is the missing files, sorted.
-  func unscannedChildScopes(_ graph: PolicyGraph) -> [String: [String]] {
+  /// Only the policies in `injecting` (those that may hold a key) are looked at.
+  func unscannedChildScopes(_ graph: PolicyGraph, injecting: Set<String>) -> [String: [String]] {
     let known = Set(graph.policies.map(\.path))
     var result: [String: [String]] = [:]
-    for policy in graph.policies where policy.declaredAt == nil && policy.inlineText == nil {
+    for policy in graph.policies
+    where policy.declaredAt == nil && policy.inlineText == nil && injecting.contains(policy.path) {
       let parts = policy.path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
       guard let name = parts.last?.lowercased(), name == "policy.xml" || name == "apipolicy.xml" else { continue }
       let folder = parts.dropLast().joined(separator: "/")
