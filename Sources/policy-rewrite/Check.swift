@@ -60,14 +60,7 @@ struct Check: ParsableCommand {
         options.configuration.resources = try ResourceMapOption.load(path: resourceMap, resource: nil, strict: false).0
       }
     }
-    if let baseline = baseline ?? project?.baseline {
-      do {
-        options.baseline = try Baseline(contentsOf: baseline)
-      } catch {
-        StandardError.writeLine("\(baseline): error: \(error.reason)")
-        throw ExitCode(2)
-      }
-    }
+    options.baseline = try Baseline.option(baseline ?? project?.baseline)
     let frontend = Frontend(options: options)
     let recorder = BaselineRecorder(shared.makeReporter(command: .check, diff: false, quiet: shared.quiet))
     let summary =

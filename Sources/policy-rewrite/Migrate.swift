@@ -132,14 +132,7 @@ struct Migrate: ParsableCommand {
     options.configuration.policyGraphGapsAreErrors = strict
     options.output = write ? .inPlace : outputDirectory.map { .directory($0) } ?? .none
     // The configuration's baseline applies too: what check accepts, migrate leaves alone.
-    if let baseline = baseline ?? project?.baseline {
-      do {
-        options.baseline = try Baseline(contentsOf: baseline)
-      } catch {
-        StandardError.writeLine("\(baseline): error: \(error.reason)")
-        throw ExitCode(2)
-      }
-    }
+    options.baseline = try Baseline.option(baseline ?? project?.baseline)
     let dryRun = !write && !check && outputDirectory == nil
     options.wantsDiff = diff || (shared.format == .text && dryRun && !shared.readsStandardInput)
     let frontend = Frontend(options: options)

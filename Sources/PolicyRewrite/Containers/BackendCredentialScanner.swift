@@ -218,15 +218,11 @@ struct BackendCredentialScanner {
     var depth = 0
     var i = open
     while i < bytes.count {
+      if let end = BraceMatcher.endOfString(bytes, at: i, scanner: scanner, singleQuotedStrings: singleQuotedStrings) {
+        i = end
+        continue
+      }
       let b = bytes[i]
-      if b == .doubleQuote {
-        i = scanner.skipString(from: i + 1)
-        continue
-      }
-      if b == .singleQuote, singleQuotedStrings {
-        i = BraceMatcher.skipSingleQuoted(bytes, from: i + 1)
-        continue
-      }
       if b == .openBrace { depth += 1 }
       if b == .closeBrace {
         depth -= 1

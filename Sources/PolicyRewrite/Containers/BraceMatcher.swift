@@ -23,15 +23,11 @@ struct BraceMatcher {
     var open: [Int] = []
     var i = 0
     while i < bytes.count {
+      if let end = Self.endOfString(bytes, at: i, scanner: scanner, singleQuotedStrings: singleQuotedStrings) {
+        i = end
+        continue
+      }
       let b = bytes[i]
-      if b == .doubleQuote {
-        i = scanner.skipString(from: i + 1)
-        continue
-      }
-      if b == .singleQuote, singleQuotedStrings {
-        i = Self.skipSingleQuoted(bytes, from: i + 1)
-        continue
-      }
       if b == .openBrace { open.append(i) }
       if b == .closeBrace, let last = open.popLast() { closes[last] = i + 1 }
       i += 1
@@ -46,6 +42,13 @@ struct BraceMatcher {
   func close(of open: Int) -> Int {
     closes[open]
       ?? BackendCredentialScanner.matchingBrace(in: bytes, openingAt: open, singleQuotedStrings: singleQuotedStrings)
+  }
+
+  /// When a string starts at `i` (`"`, and `'` in Bicep), the offset after it; otherwise `nil`.
+  static func endOfString(_ bytes: [UInt8], at i: Int, scanner: HCLScanner, singleQuotedStrings: Bool) -> Int? {
+    if bytes[i] == .doubleQuote { return scanner.skipString(from: i + 1) }
+    if bytes[i] == .singleQuote, singleQuotedStrings { return skipSingleQuoted(bytes, from: i + 1) }
+    return nil
   }
 
   /// The offset after a Bicep `'` string whose content starts at `index`: its next unescaped

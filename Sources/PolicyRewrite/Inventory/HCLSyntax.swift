@@ -9,6 +9,14 @@ package enum HCLSyntax {
 
     /// The first attribute called `name`.
     package func attribute(_ name: String) -> Attribute? { attributes.first { $0.name == name } }
+
+    /// The value of the first attribute called `name` here, in the objects, lists and calls
+    /// of the attributes, or in the nested blocks (`body = jsonencode({ value = … })`).
+    package func firstValue(named name: String) -> Expression? {
+      if let found = attribute(name) { return found.value }
+      return attributes.lazy.compactMap { $0.value.firstValue(named: name) }.first
+        ?? blocks.lazy.compactMap { $0.body.firstValue(named: name) }.first
+    }
   }
 
   /// `name = expression`.
@@ -79,6 +87,20 @@ package enum HCLSyntax {
     package var traversal: String? {
       guard case .traversal(let parts) = kind else { return nil }
       return parts.joined(separator: ".")
+    }
+
+    /// The value of the first member called `name` in this object, or in the objects, lists
+    /// and call arguments it holds.
+    package func firstValue(named name: String) -> Expression? {
+      switch kind {
+      case .object(let members):
+        if let found = members.first(where: { $0.key == name }) { return found.value }
+        return members.lazy.compactMap { $0.value.firstValue(named: name) }.first
+      case .tuple(let elements), .call(_, let elements):
+        return elements.lazy.compactMap { $0.firstValue(named: name) }.first
+      default:
+        return nil
+      }
     }
 
     /// The value for `key` of an object.

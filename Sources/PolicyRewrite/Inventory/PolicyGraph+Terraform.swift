@@ -187,7 +187,7 @@ extension PolicyGraph.FileFacts {
       // `body = jsonencode({ properties = { value = … } })`.
       guard case .name(let armType)? = reference("type"), armType.hasPrefix("Microsoft.ApiManagement/") else { return }
       let scope = PolicyScope.of(armResourceType: String(armType.prefix { $0 != "@" }))
-      guard scope != .unknown, let policy = Self.find("value", in: body) else { return }
+      guard scope != .unknown, let policy = body.firstValue(named: "value") else { return }
       let name = reference("name")
       if scope == .fragment, case .name(let id)? = name { names[address] = id }
       declare(
@@ -249,30 +249,5 @@ extension PolicyGraph.FileFacts {
       return
     }
     if let policy { declare(.unknown, content: context.content(policy), context: context, location: location) }
-  }
-
-  /// The first attribute called `name` in a body, its blocks, or the objects and calls of
-  /// its attributes (`body = jsonencode({ properties = { value = … } })`).
-  private static func find(_ name: String, in body: HCLSyntax.Body) -> Expression? {
-    if let found = body.attribute(name) { return found.value }
-    for attribute in body.attributes {
-      if let found = find(name, in: attribute.value) { return found }
-    }
-    for block in body.blocks {
-      if let found = find(name, in: block.body) { return found }
-    }
-    return nil
-  }
-
-  private static func find(_ name: String, in expression: Expression) -> Expression? {
-    switch expression.kind {
-    case .object(let members):
-      if let found = members.first(where: { $0.key == name }) { return found.value }
-      return members.lazy.compactMap { find(name, in: $0.value) }.first
-    case .tuple(let elements), .call(_, let elements):
-      return elements.lazy.compactMap { find(name, in: $0) }.first
-    default:
-      return nil
-    }
   }
 }

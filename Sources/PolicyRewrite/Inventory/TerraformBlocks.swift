@@ -25,35 +25,7 @@ struct TerraformBlocks: Sequence {
     /// The source text of the first `attribute = …` in the block, its nested blocks or its
     /// objects.
     func expression(_ attribute: String) -> String? {
-      Self.find(attribute, in: body).map { String(decoding: source[$0.range], as: UTF8.self) }
-    }
-
-    private static func find(_ name: String, in body: HCLSyntax.Body) -> HCLSyntax.Expression? {
-      if let found = body.attribute(name) { return found.value }
-      for attribute in body.attributes {
-        if let found = find(name, in: attribute.value) { return found }
-      }
-      for block in body.blocks {
-        if let found = find(name, in: block.body) { return found }
-      }
-      return nil
-    }
-
-    private static func find(_ name: String, in expression: HCLSyntax.Expression) -> HCLSyntax.Expression? {
-      switch expression.kind {
-      case .object(let members):
-        if let found = members.first(where: { $0.key == name }) { return found.value }
-        for member in members {
-          if let found = find(name, in: member.value) { return found }
-        }
-      case .tuple(let elements):
-        for element in elements {
-          if let found = find(name, in: element) { return found }
-        }
-      default:
-        break
-      }
-      return nil
+      body.firstValue(named: attribute).map { String(decoding: source[$0.range], as: UTF8.self) }
     }
   }
 

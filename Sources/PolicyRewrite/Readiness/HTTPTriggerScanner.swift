@@ -81,17 +81,8 @@ public enum HTTPTriggerScanner {
     for match in matches(of: call, at: "app", in: code.text) {
       let open = match.output.1.startIndex
       let arguments = code.arguments(openingAt: open) ?? code.text[open...]
-      var level = HTTPTrigger.AuthLevel.anonymous
-      var written: String?
-      var isDefault = true
-      if let option = arguments.firstMatch(of: Self.jsAuthLevel) {
-        isDefault = false
-        (level, written) = Self.level(written: option.output.1)
-      }
-      result.append(
-        HTTPTrigger(
-          function: String(match.output.3), authLevel: level, isDefault: isDefault, written: written,
-          line: code.line(of: match.range.lowerBound), language: language))
+      let level = setting(Self.jsAuthLevel, in: arguments) ?? Level(default: .anonymous)
+      result.append(code.trigger(String(match.output.3), level, at: match.range.lowerBound, language))
     }
     return result
   }
@@ -118,25 +109,16 @@ public enum HTTPTriggerScanner {
       let before = code.text[..<match.range.lowerBound].reversed().first { !$0.isWhitespace }
       guard before == "[" || before == "," else { continue }
       let arguments = match.output.1.flatMap { code.arguments(openingAt: $0.startIndex) } ?? ""
-      var level = HTTPTrigger.AuthLevel.function
-      var written: String?
-      var isDefault = true
-      if let named = arguments.firstMatch(of: Self.csAuthorizationLevel) {
-        isDefault = false
-        (level, written) = Self.level(written: named.output.1)
-      } else if let other = arguments.firstMatch(of: Self.csAuthLevelProperty) {
-        isDefault = false
-        (level, written) = (.unknown, other.output.1.trimmingXMLSpace)
-      } else if isolated, arguments.contains(where: { $0 == "\"" }) {
-        // HttpTriggerAttribute(params string[] methods) leaves AuthLevel at the enum's first
-        // value in the isolated worker: Anonymous.
-        level = .anonymous
-      }
+      // HttpTriggerAttribute(params string[] methods) leaves AuthLevel at the enum's first
+      // value in the isolated worker, Anonymous; the other constructors set Function.
+      let fallback = Level(default: isolated && arguments.contains("\"") ? .anonymous : .function)
+      let level =
+        setting(Self.csAuthorizationLevel, in: arguments)
+        ?? arguments.firstMatch(of: Self.csAuthLevelProperty).map {
+          Level(.unknown, written: $0.output.1.trimmingXMLSpace)
+        } ?? fallback
       let name = names.last { $0.0 < match.range.lowerBound }?.1 ?? "?"
-      result.append(
-        HTTPTrigger(
-          function: name, authLevel: level, isDefault: isDefault, written: written,
-          line: code.line(of: match.range.lowerBound), language: .cSharp))
+      result.append(code.trigger(name, level, at: match.range.lowerBound, .cSharp))
     }
     return result
   }
@@ -144,26 +126,17 @@ public enum HTTPTriggerScanner {
   // MARK: - Python (programming model v2)
 
   private static func python(_ code: SourceCodeText) -> [HTTPTrigger] {
-    var appLevel = HTTPTrigger.AuthLevel.function
-    var appWritten: String?
-    var appIsDefault = true
-    for app in matches(
+    var app = Level(default: .function)
+    for match in matches(
       of: Self.pyFunctionApp, at: "FunctionApp", in: code.text, prefixes: ["Asgi", "Wsgi"])
     {
-      let arguments = code.arguments(openingAt: app.output.1.startIndex) ?? ""
-      if let level = arguments.firstMatch(of: Self.pyHttpAuthLevel) {
-        appIsDefault = false
-        (appLevel, appWritten) = Self.level(written: level.output.1)
-      }
+      let arguments = code.arguments(openingAt: match.output.1.startIndex) ?? ""
+      app = setting(Self.pyHttpAuthLevel, in: arguments) ?? app
     }
     var result: [HTTPTrigger] = []
     for route in matches(of: Self.pyRoute, at: "@", in: code.text, boundary: false) {
       let arguments = code.arguments(openingAt: route.output.1.startIndex) ?? ""
-      var (level, written, isDefault) = (appLevel, appWritten, appIsDefault)
-      if let option = arguments.firstMatch(of: Self.pyAuthLevel) {
-        isDefault = false
-        (level, written) = Self.level(written: option.output.1)
-      }
+      let level = setting(Self.pyAuthLevel, in: arguments) ?? app
       let after = code.text[route.range.upperBound...]
       let definition = after.firstMatch(of: Self.pyDefinition)
       var name = definition.map { String($0.output.1) } ?? "?"
@@ -178,10 +151,7 @@ public enum HTTPTriggerScanner {
       ).last {
         name = String(before.output.1)
       }
-      result.append(
-        HTTPTrigger(
-          function: name, authLevel: level, isDefault: isDefault, written: written,
-          line: code.line(of: route.range.lowerBound), language: .python))
+      result.append(code.trigger(name, level, at: route.range.lowerBound, .python))
     }
     return result
   }
@@ -195,20 +165,35 @@ public enum HTTPTriggerScanner {
     var result: [HTTPTrigger] = []
     for match in matches(of: Self.javaHttpTrigger, at: "@", in: code.text, boundary: false) {
       let arguments = code.arguments(openingAt: match.output.1.startIndex) ?? ""
-      var level = HTTPTrigger.AuthLevel.function
-      var written: String?
-      var isDefault = true
-      if let option = arguments.firstMatch(of: Self.javaAuthLevel) {
-        isDefault = false
-        (level, written) = Self.level(written: option.output.1)
-      }
+      let level = setting(Self.javaAuthLevel, in: arguments) ?? Level(default: .function)
       let name = names.last { $0.0 < match.range.lowerBound }?.1 ?? "?"
-      result.append(
-        HTTPTrigger(
-          function: name, authLevel: level, isDefault: isDefault, written: written,
-          line: code.line(of: match.range.lowerBound), language: .java))
+      result.append(code.trigger(name, level, at: match.range.lowerBound, .java))
     }
     return result
+  }
+
+  // MARK: - Levels
+
+  /// A trigger's level as the code gives it: written, or the language's default.
+  struct Level {
+    var level: HTTPTrigger.AuthLevel
+    var written: String?
+    var isDefault: Bool
+
+    init(default level: HTTPTrigger.AuthLevel) { (self.level, written, isDefault) = (level, nil, true) }
+
+    init(_ level: HTTPTrigger.AuthLevel, written: String?) {
+      (self.level, self.written, isDefault) = (level, written, false)
+    }
+  }
+
+  /// The level an option of `arguments` sets (its value is the pattern's capture), or `nil`
+  /// when the option is absent.
+  private static func setting(_ pattern: Regex<(Substring, Substring)>, in arguments: Substring) -> Level? {
+    arguments.firstMatch(of: pattern).map {
+      let (level, written) = level(written: $0.output.1)
+      return Level(level, written: written)
+    }
   }
 
   // MARK: - Patterns

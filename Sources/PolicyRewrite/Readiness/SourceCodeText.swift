@@ -31,6 +31,15 @@ struct SourceCodeText {
     lines.location(of: text.utf8.distance(from: text.startIndex, to: index)).line
   }
 
+  /// A trigger declared at `index`.
+  func trigger(
+    _ function: String, _ level: HTTPTriggerScanner.Level, at index: String.Index, _ language: HTTPTrigger.Language
+  ) -> HTTPTrigger {
+    HTTPTrigger(
+      function: function, authLevel: level.level, isDefault: level.isDefault, written: level.written,
+      line: line(of: index), language: language)
+  }
+
   /// The text of a call's arguments: from just after the `(` at `open` to its matching `)`
   /// (strings and nested brackets skipped), or `nil` when the parenthesis is not closed.
   func arguments(openingAt open: String.Index) -> Substring? {
