@@ -18,8 +18,10 @@ let package = Package(
     .target(name: "PolicyDOM", dependencies: ["CLibXML2"]),
     // Analysis, rules, edit planning, splicing and embedded formats: bytes in, result out.
     .target(name: "PolicyRewrite", dependencies: ["PolicyDOM"]),
+    // getdents64(2) for the directory walk, which Swift's Glibc module does not expose.
+    .target(name: "CDirectoryListing"),
     // Process-level work: walking, threads, writing, diffs, reporters, signals, progress.
-    .target(name: "PolicyRewriteCLI", dependencies: ["PolicyRewrite"]),
+    .target(name: "PolicyRewriteCLI", dependencies: ["PolicyRewrite", "CDirectoryListing"]),
     .executableTarget(
       name: "policy-rewrite",
       dependencies: [

@@ -210,6 +210,27 @@ public struct FileWalker: Sendable {
     var components: [[UInt8]]
     /// The argument's components from the current folder (see ``FileWalker/base(of:)``).
     var base: [[UInt8]]?
+    /// The open folder that lists this one, which opens it by its name; `nil`: opened by path.
+    var parent: FileSystem.Directory? = nil
+  }
+
+  /// How deep a walk keeps its folders open, to open each subfolder by name: below that depth
+  /// a folder is opened by its path and closed before its subfolders are walked, so that a
+  /// deep tree costs at most this many descriptors a thread.
+  static let openFolderDepth = 32
+
+  /// Opens and lists `folder`; returns the open folder too when its subfolders are to be
+  /// opened from it (see ``openFolderDepth``).
+  private static func list(
+    _ folder: Folder
+  ) throws(FileSystemError) -> (entries: [(name: [UInt8], kind: FileSystem.Kind)], open: FileSystem.Directory?) {
+    let directory: FileSystem.Directory
+    if let parent = folder.parent, let name = folder.components.last {
+      directory = try parent.subdirectory(name, path: folder.path)
+    } else {
+      directory = try FileSystem.Directory(path: folder.path)
+    }
+    return (try directory.entries(), folder.components.count < openFolderDepth ? directory : nil)
   }
 
   /// Walks the folder `root` and everything below it. With more than one job, folders are
@@ -249,8 +270,9 @@ public struct FileWalker: Sendable {
   ) {
     let (directory, relative, components) = (folder.path, folder.relative, folder.components)
     let entries: [(name: [UInt8], kind: FileSystem.Kind)]
+    let open: FileSystem.Directory?
     do {
-      entries = try FileSystem.entries(of: directory)
+      (entries, open) = try Self.list(folder)
     } catch {
       problems.append(Problem(path: FileSystem.display(directory), message: error.reason, isError: true))
       return
@@ -268,7 +290,7 @@ public struct FileWalker: Sendable {
         let subfolder = Folder(
           path: inWorkingDirectory ? entry.name : Self.joined(directory, entry.name),
           relative: relative.isEmpty ? entry.name : Self.joined(relative, entry.name), components: entryComponents,
-          base: folder.base)
+          base: folder.base, parent: open)
         if deferred != nil {
           deferred?.append(subfolder)
         } else {
