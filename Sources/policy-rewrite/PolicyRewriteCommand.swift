@@ -50,9 +50,14 @@ struct PolicyRewriteCommand: ParsableCommand {
     do {
       var command = try named.map { try $0.parseAsRoot(Array(arguments.dropFirst())) } ?? parseAsRoot(arguments)
       try command.run()
+    } catch let code as ExitCode {
+      // The run's own status (1: something found, 2: errors already reported): nothing to
+      // print. The library's `exit(withError:)` would render the command's usage before
+      // finding that an exit code has no message (about a fifth of a one-file `check`).
+      Glibc.exit(code.rawValue)
     } catch {
       let code = parsed.exitCode(for: error)
-      if code == .success || code.rawValue == 1 || code.rawValue == 2 || error is ExitCode {
+      if code == .success || code.rawValue == 1 || code.rawValue == 2 {
         parsed.exit(withError: error)
       }
       var message = parsed.fullMessage(for: error)
