@@ -23,10 +23,28 @@
                    (azuredeploy.json, a JSON string with \\r\\n or \\n escapes).
       variant tf:  the wf policies in Terraform heredocs (policy.tf: xml_content = <<XML
                    of an azurerm_api_management_api_policy), LF line endings.
+      variant tfl: the wf policies in a Terraform layout, as the policy graph reads it:
+                   per API a main.tf with azurerm_api_management_api and
+                   azurerm_api_management_api_policy (file() or templatefile() of
+                   policy.xml), every third API a module call instead; per operation an
+                   azurerm_api_management_api_operation_policy beside it (a heredoc, or
+                   file() of operations/<op>.xml); per product an azurerm_api_management_product,
+                   its product_policy (every other one a module call) and product_api
+                   memberships; per fragment an azurerm_api_management_policy_fragment
+                   (the first ones named as the policies include them).
       File i depends only on i, so a tree of N files is the first N files of any larger
       tree of the same variant.
       Also writes DIR.files (one path per line) and DIR.files0 (NUL-separated) with
       absolute paths, and DIR.stats (JSON).
+
+  bench-data.py apps --out DIR --count N
+      N Azure Functions projects (DIR/apps/<api>-func, host.json) for the first N APIs of
+      the trees' layout, whose backends the policies name: even ones Node v4 projects
+      (src/functions/*.ts with app.http, tsconfig.json, dist/ and node_modules/ that the
+      readiness scan must skip), odd ones function.json projects; one trigger in three
+      still asks for a function key. DIR/infra/apps.tf declares each Function App
+      (azurerm_linux_function_app with Easy Auth) and its azurerm_api_management_backend.
+      Planned beside a tree (plan TREE DIR), this is the readiness scan's work.
 
   bench-data.py big --out FILE --size BYTES
       One well-formed policy of about BYTES bytes: <inbound> with thousands of
@@ -438,6 +456,160 @@ def embed_terraform(i, policy, rel):
     return module.encode("utf-8"), os.path.join(os.path.dirname(rel), "policy.tf")
 
 
+def identifier(text):
+    """A Terraform block label or address part made of `text`."""
+    return "".join(c if c.isalnum() else "_" for c in text)
+
+
+def terraform_layout(i, kind, api, policy, rel, state):
+    """The wf policy `policy` applied by Terraform: [(relative path, bytes)] to write.
+
+    `state` carries what later items refer to: for each API, the address of its name."""
+    text = policy.decode("utf-8-sig").replace("\r\n", "\n")
+    if not text.endswith("\n"):
+        text += "\n"
+    folder = os.path.dirname(rel)
+    common = '  api_management_name = var.apim_name\n  resource_group_name = var.resource_group_name\n'
+    if kind == "api":
+        ident = identifier(api)
+        reader = "file" if i % 2 == 0 else "templatefile"
+        args = "" if reader == "file" else ", { environment = var.environment }"
+        if i % 3 == 2:
+            state[api] = f"module.{ident}.name"
+            tf = (f'module "{ident}" {{\n  source      = "../../modules/api"\n  name        = "{api}"\n'
+                  f'  path        = "{api}"\n  service_url = "https://{api}-func.azurewebsites.net/api"\n'
+                  f'  product_ids = ["{WORDS[i % len(WORDS)]}-product"]\n'
+                  f'  xml_content = {reader}("${{path.module}}/policy.xml"{args})\n}}\n')
+        else:
+            state[api] = f"azurerm_api_management_api.{ident}.name"
+            tf = (f'resource "azurerm_api_management_api" "{ident}" {{\n  name                = "{api}"\n{common}'
+                  f'  revision            = "1"\n  path                = "{api}"\n  protocols           = ["https"]\n}}\n\n'
+                  f'resource "azurerm_api_management_api_policy" "{ident}" {{\n'
+                  f'  api_name            = azurerm_api_management_api.{ident}.name\n{common}'
+                  f'  xml_content         = {reader}("${{path.module}}/policy.xml"{args})\n}}\n')
+        return [(os.path.join(folder, "policy.xml"), text.encode()), (os.path.join(folder, "main.tf"), tf.encode())]
+    if kind == "operation":
+        op = os.path.basename(folder)
+        api_folder = os.path.dirname(os.path.dirname(folder))
+        ident = identifier(op)
+        head = (f'resource "azurerm_api_management_api_operation_policy" "{ident}" {{\n'
+                f'  api_name            = {state.get(api, chr(34) + api + chr(34))}\n{common}'
+                f'  operation_id        = "{op}"\n')
+        if i % 2 == 0:
+            tf = head + f'  xml_content         = <<XML\n{text}XML\n}}\n'
+            return [(os.path.join(api_folder, f"operation-{op}.tf"), tf.encode())]
+        tf = head + f'  xml_content         = file("${{path.module}}/operations/{op}.xml")\n}}\n'
+        return [(os.path.join(api_folder, "operations", f"{op}.xml"), text.encode()),
+                (os.path.join(api_folder, f"operation-{op}.tf"), tf.encode())]
+    if kind == "product":
+        name = os.path.basename(folder)
+        ident = identifier(name)
+        apis = [a for a in state if not a.startswith("product")][-3:]
+        if i % 2 == 0:
+            tf = (f'module "{ident}" {{\n  source     = "../../modules/product"\n  product_id = "{name}"\n'
+                  f'  policy_xml = file("${{path.module}}/policy.xml")\n}}\n')
+            product = f"module.{ident}.product_id"
+        else:
+            tf = (f'resource "azurerm_api_management_product" "{ident}" {{\n  product_id          = "{name}"\n'
+                  f'  display_name        = "{name}"\n{common}}}\n\n'
+                  f'resource "azurerm_api_management_product_policy" "{ident}" {{\n'
+                  f'  product_id          = azurerm_api_management_product.{ident}.product_id\n{common}'
+                  f'  xml_content         = file("${{path.module}}/policy.xml")\n}}\n')
+            product = f"azurerm_api_management_product.{ident}.product_id"
+        for a in apis:
+            tf += (f'\nresource "azurerm_api_management_product_api" "{ident}_{identifier(a)}" {{\n'
+                   f'  product_id          = {product}\n  api_name            = "{a}"\n{common}}}\n')
+        return [(os.path.join(folder, "policy.xml"), text.encode()), (os.path.join(folder, "main.tf"), tf.encode())]
+    # A fragment: the first ones get the ids the policies include.
+    number = int(api[len("fragment"):])
+    name = f"{WORDS[number]}-headers" if number < len(WORDS) else os.path.basename(folder)
+    tf = (f'resource "azurerm_api_management_policy_fragment" "{identifier(name)}" {{\n'
+          f'  api_management_id = var.apim_id\n  name              = "{name}"\n  format            = "xml"\n'
+          f'  value             = file("${{path.module}}/fragment.xml")\n}}\n')
+    return [(os.path.join(folder, "fragment.xml"), text.encode()), (os.path.join(folder, "main.tf"), tf.encode())]
+
+
+def first_apis(count):
+    """The names of the first `count` APIs of the layout."""
+    names = []
+    for _, kind, api in layout():
+        if kind == "api":
+            names.append(api)
+            if len(names) == count:
+                return names
+
+
+def make_apps(out, count):
+    out = os.path.abspath(out)
+    stamp = f"v{GENERATOR_VERSION} apps count={count}"
+    stamp_file = out + ".stamp"
+    if os.path.isdir(out) and os.path.exists(stamp_file) and open(stamp_file).read() == stamp:
+        print(f"{out}: up to date ({count} Functions projects)", file=sys.stderr)
+        return
+    if os.path.exists(out):
+        shutil.rmtree(out)
+    files = code = 0
+
+    def write(rel, text):
+        nonlocal files
+        path = os.path.join(out, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as fh:
+            fh.write(text)
+        files += 1
+
+    infra = []
+    for n, api in enumerate(first_apis(count)):
+        rng = random.Random(7_000_001 * n + 3)
+        app = f"{api}-func"
+        root = f"apps/{app}"
+        write(f"{root}/host.json", '{ "version": "2.0" }\n')
+        for t in range(25 if n % 2 == 0 else 8):
+            level = "function" if rng.random() < 1 / 3 else "anonymous"
+            verb = rng.choice(VERBS)
+            word = rng.choice(WORDS)
+            if n % 2 == 0:
+                handler = f"{verb}{word.capitalize()}{t}"
+                body = "".join(f"  const {word}{k} = request.query.get(\"{word}{k}\") ?? \"\";\n" for k in range(60))
+                write(f"{root}/src/functions/{handler}.ts",
+                      'import { app, HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";\n\n'
+                      f"export async function {handler}(request: HttpRequest, context: InvocationContext)"
+                      ": Promise<HttpResponseInit> {\n" + body + "  return { jsonBody: [] };\n}\n\n"
+                      f'app.http("{handler}", {{ methods: ["{verb.upper()}"], authLevel: "{level}", '
+                      f'route: "{word}/{t}", handler: {handler} }});\n')
+                write(f"{root}/dist/src/functions/{handler}.js", f"// compiled {handler}\n")
+            else:
+                write(f"{root}/{verb.capitalize()}{word.capitalize()}{t}/function.json",
+                      '{\n  "bindings": [\n    {\n      "type": "httpTrigger",\n      "direction": "in",\n'
+                      f'      "name": "req",\n      "authLevel": "{level}",\n      "methods": ["{verb}"],\n'
+                      f'      "route": "{word}/{t}"\n    }},\n    {{ "type": "http", "direction": "out", "name": "res" }}\n'
+                      "  ]\n}\n")
+                write(f"{root}/{verb.capitalize()}{word.capitalize()}{t}/index.js", "module.exports = async function () {};\n")
+            code += 1
+        if n % 2 == 0:
+            write(f"{root}/tsconfig.json", '{ "compilerOptions": { "outDir": "dist" } }\n')
+            for m in range(100):
+                write(f"{root}/node_modules/pkg{m % 10}/lib/file{m}.js", f"module.exports = {m};\n")
+        ident = identifier(app)
+        infra.append(
+            f'resource "azurerm_linux_function_app" "{ident}" {{\n  name                = "{app}"\n'
+            '  location            = "westeurope"\n  resource_group_name = "rg-functions"\n'
+            '  service_plan_id     = "plan-id"\n\n  auth_settings_v2 {\n    require_authentication = true\n'
+            '    unauthenticated_action = "Return401"\n\n    active_directory_v2 {\n'
+            f'      client_id            = "{n:08d}-0000-4000-8000-000000000000"\n'
+            '      tenant_auth_endpoint = "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0"\n'
+            f'      allowed_audiences    = ["api://{app}"]\n    }}\n    login {{}}\n  }}\n\n  site_config {{}}\n}}\n\n'
+            f'resource "azurerm_api_management_backend" "{ident}" {{\n  name                = "{app}"\n'
+            '  resource_group_name = "rg-apim"\n  api_management_name = "contoso-apim"\n  protocol            = "http"\n'
+            f'  url                 = "https://{app}.azurewebsites.net/api"\n}}\n')
+    write("infra/apps.tf", "\n".join(infra))
+    with open(out + ".stats", "w") as fh:
+        json.dump({"projects": count, "files": files, "trigger_files": code}, fh)
+    with open(stamp_file, "w") as fh:
+        fh.write(stamp)
+    print(f"{out}: {count} Functions projects, {files} files, {code} with a trigger", file=sys.stderr)
+
+
 def make_tree(out, count, variant):
     out = os.path.abspath(out)
     stamp = f"v{GENERATOR_VERSION} count={count} variant={variant}"
@@ -450,18 +622,23 @@ def make_tree(out, count, variant):
     paths = []
     keys = raws = total = 0
     first_key = first_clean = None
+    state = {}
     for i, (rel, kind, api) in enumerate(layout()):
         if i >= count:
             break
-        data, key, raw = policy_file(i, kind, api, "wf" if variant in ("iac", "tf") else variant)
+        data, key, raw = policy_file(i, kind, api, "wf" if variant in ("iac", "tf", "tfl") else variant)
         if variant == "iac":
             data, rel = embed(i, data, rel)
         elif variant == "tf":
             data, rel = embed_terraform(i, data, rel)
-        path = os.path.join(out, rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as fh:
-            fh.write(data)
+        written = terraform_layout(i, kind, api, data, rel, state) if variant == "tfl" else [(rel, data)]
+        for rel, data in written:
+            path = os.path.join(out, rel)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as fh:
+                fh.write(data)
+            total += len(data)
+        path = os.path.join(out, written[0][0])
         paths.append(path)
         if key and first_key is None and kind == "operation":
             first_key = path
@@ -469,7 +646,6 @@ def make_tree(out, count, variant):
             first_clean = path
         keys += key
         raws += raw
-        total += len(data)
     with open(out + ".files", "w") as fh:
         fh.write("".join(p + "\n" for p in paths))
     with open(out + ".files0", "w") as fh:
@@ -548,13 +724,18 @@ def main():
     t = sub.add_parser("tree")
     t.add_argument("--out", required=True)
     t.add_argument("--count", type=int, required=True)
-    t.add_argument("--variant", choices=["raw", "wf", "iac", "tf"], required=True)
+    t.add_argument("--variant", choices=["raw", "wf", "iac", "tf", "tfl"], required=True)
+    a = sub.add_parser("apps")
+    a.add_argument("--out", required=True)
+    a.add_argument("--count", type=int, required=True)
     b = sub.add_parser("big")
     b.add_argument("--out", required=True)
     b.add_argument("--size", type=int, default=20 * 1024 * 1024)
     args = ap.parse_args()
     if args.cmd == "tree":
         make_tree(args.out, args.count, args.variant)
+    elif args.cmd == "apps":
+        make_apps(args.out, args.count)
     else:
         make_big(args.out, args.size)
 

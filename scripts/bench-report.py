@@ -75,7 +75,12 @@ def fmt_r(r, suffix=" ×"):
     return "n/a" if r is None else f"{r:.2f}{suffix}"
 
 
+MEASURED = "measured"  # a row with no target yet: its figure is recorded from now on
+
+
 def verdict(ok):
+    if ok == MEASURED:
+        return "measured from now on"
     return "n/a" if ok is None else ("**met**" if ok else "**missed**")
 
 
@@ -153,6 +158,39 @@ p(row("`policy-rewrite migrate --write` on a fresh copy of the raw tree", "write
       target="(xmlstarlet cannot parse it)"))
 p(row("`grep -rl x-functions-key` raw tree (I/O floor)", "grep", "xmllint-wf", "xmllint"))
 p("")
+
+# --- the policy graph and the readiness scan ------------------------------
+def measured(name, ref, ref_label, text):
+    """A row's ratio, recorded in the Targets table without a limit."""
+    targets.append((text, fmt_r(ratio(med(name), med(ref))) + (f" {ref_label}" if ref_label else ""), MEASURED))
+    return "measured from now on"
+
+
+if med("plan-wf") is not None:
+    tfl = json.load(open(meta["tfl_stats"])) if meta.get("tfl_stats") else None
+    apps = json.load(open(meta["apps_stats"])) if meta.get("apps_stats") else None
+    p(f"### Terraform layout and Function App code ({n_s} policies)")
+    p("")
+    if tfl and apps:
+        p(f"*tfl*: the wf tree's policies applied by Terraform ({tfl['bytes'] / 2**20:.1f} MiB): "
+          "`azurerm_api_management_api_policy`, `_api_operation_policy`, `_product_policy` and "
+          "`_policy_fragment` resources and module calls, with `file()`, `templatefile()` and heredocs, "
+          "which `migrate` and `plan` read into the policy graph. "
+          f"*code*: {apps['projects']} Azure Functions projects ({apps['files']:,} files, "
+          f"{apps['trigger_files']} with an HTTP trigger, and `node_modules` and `dist` folders) and their "
+          "Terraform, planned beside the wf tree: the readiness scan.")
+        p("")
+    p(HEAD)
+    p(row("`policy-rewrite migrate` dry run tfl tree", "migrate-tfl", "migrate-wf", "`migrate` wf",
+          measured("migrate-tfl", "migrate-wf", "`migrate` wf",
+                   f"`migrate` dry run on {n_s} policies in Terraform layout")))
+    p(row("`policy-rewrite plan` wf tree", "plan-wf", "xmllint-wf", "xmllint",
+          measured("plan-wf", "xmllint-wf", "xmllint", f"`plan` on {n_s} files")))
+    p(row("`policy-rewrite plan` tfl tree", "plan-tfl", "plan-wf", "`plan` wf",
+          measured("plan-tfl", "plan-wf", "`plan` wf", f"`plan` on {n_s} policies in Terraform layout")))
+    p(row("`policy-rewrite plan` wf tree and code", "plan-code", "plan-wf", "`plan` wf",
+          measured("plan-code", "plan-wf", "`plan` wf", f"`plan` on {n_s} files with Function App code")))
+    p("")
 
 # --- one file ------------------------------------------------------------
 p(f"### One file (`{meta['one_file']}`, {meta['one_runs']} runs)")
