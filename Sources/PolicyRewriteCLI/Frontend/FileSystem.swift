@@ -110,11 +110,18 @@ public enum FileSystem {
 
   /// Whether an absolute path has no empty, `.` or `..` component and no trailing `/`.
   private static func isLexicallyClean(_ path: String) -> Bool {
+    // Over the UTF-8 buffer: a `String.UTF8View` iterator costs several times as much a byte,
+    // and every file of a run asks this more than once.
+    var path = path
+    return path.withUTF8(isLexicallyClean)
+  }
+
+  private static func isLexicallyClean(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
     var previous = UInt8(ascii: "/")
     var dotsOnly = false
     var componentLength = 0
     var first = true
-    for byte in path.utf8 {
+    for byte in path {
       if first {
         guard byte == .slash else { return false }
         first = false
@@ -130,7 +137,7 @@ public enum FileSystem {
       }
       previous = byte
     }
-    return path == "/" || (previous != .slash && !(dotsOnly && componentLength <= 2))
+    return (path.count == 1 && path[0] == .slash) || (previous != .slash && !(dotsOnly && componentLength <= 2))
   }
 }
 
