@@ -70,8 +70,9 @@ struct DirectoryListingTests {
     for folder in 0..<300 { files["wide-\(folder)/policy.xml"] = "<policies/>" }
     try await withTemporaryTree(bytes: files.mapValues { Array($0.utf8) }) { root in
       for jobs in ["1", "2"] {
-        // The limit leaves room for the standard descriptors and the files being read, not
-        // for one open folder a level (nor for one leaked a folder).
+        // The limit leaves room for the standard descriptors, the files being read and the
+        // folders kept open down to `FileWalker.openFolderDepth`, not for one open folder a
+        // level (nor for one leaked a folder).
         let outcome = await Reliability.run(
           ["-c", "ulimit -n 48 && exec \"$0\" check --jobs \"$1\" .", CLI.binary.path, jobs], cwd: root,
           executable: URL(fileURLWithPath: "/bin/sh"))

@@ -216,8 +216,9 @@ public struct FileWalker: Sendable {
 
   /// How deep a walk keeps its folders open, to open each subfolder by name: below that depth
   /// a folder is opened by its path and closed before its subfolders are walked, so that a
-  /// deep tree costs at most this many descriptors a thread.
-  static let openFolderDepth = 32
+  /// deep tree costs at most this many descriptors a thread (64 threads stay well inside the
+  /// usual limit of 1,024). Policy trees are rarely deeper (APIOps: `apis/A/operations/O`).
+  static let openFolderDepth = 8
 
   /// Opens and lists `folder`; returns the open folder too when its subfolders are to be
   /// opened from it (see ``openFolderDepth``).
