@@ -162,11 +162,21 @@ public final class PolicyDocument {
     with reading: (_ bytes: [UInt8], _ original: [UInt8]) throws(ParseError) -> Value
   ) throws(ParseError) -> Value {
     try checkEncoding(source)
-    let masked: ExpressionMasker.Masked?
+    var masked: ExpressionMasker.Masked?
     do {
       masked = try ExpressionMasker.masking(source, templates: options.masksTemplates)
     } catch {
       throw unterminated(error, in: source)
+    }
+    // A template's directives outside the root element (`%{ if … }` on the line before
+    // `<policies>`) are read as space: XML allows nothing else there.
+    if options.masksTemplates {
+      let directives = TopLevelDirectives.ranges(in: masked?.bytes ?? source)
+      if !directives.isEmpty {
+        var bytes = masked?.bytes ?? source
+        for range in directives { bytes.replaceSubrange(range, with: repeatElement(.space, count: range.count)) }
+        masked = ExpressionMasker.Masked(bytes: bytes, hidesMarkup: masked?.hidesMarkup ?? false)
+      }
     }
     if let masked, masked.hidesMarkup, !WellFormedScanner.isCertainlyMalformed(source),
       let value = try? reading(source, source)
@@ -174,6 +184,17 @@ public final class PolicyDocument {
       return value
     }
     return try reading(masked?.bytes ?? source, source)
+  }
+
+  /// The copy of a template's `source` that the parser reads: policy expressions and template
+  /// sequences masked (offsets unchanged); `source` itself when nothing needs masking.
+  /// - Throws: ``ParseError`` when an expression is not terminated.
+  package static func maskedTemplate(_ source: [UInt8]) throws(ParseError) -> [UInt8] {
+    do {
+      return try ExpressionMasker.mask(source, templates: true) ?? source
+    } catch {
+      throw unterminated(error, in: source)
+    }
   }
 
   /// The parse error for an expression the masker found unterminated.

@@ -92,12 +92,22 @@ struct BackendCredentialScanner {
     -> [Range<Int>]
   {
     var result: [Range<Int>] = []
+    // Where the last walk from a key stopped: a later key before it stops at the same place
+    // (walking again from each of many keys on one line without a `{` was quadratic).
+    var walked = -1
+    var stop = 0
     for offset in keys(named: name, in: bytes, within: range) {
       if let last = result.last, offset < last.upperBound { continue }
-      var i = offset
-      while i < range.upperBound, bytes[i] != .openBrace, bytes[i] != .lineFeed || i == offset { i += 1 }
+      if offset >= walked {
+        var i = offset
+        while i < range.upperBound, bytes[i] != .openBrace, bytes[i] != .lineFeed || i == offset { i += 1 }
+        braces.work.steps += i - offset
+        walked = i
+        stop = i
+      }
+      let i = stop
       guard i < range.upperBound, bytes[i] == .openBrace else { continue }
-      result.append(i..<min(braces.close(of: i), range.upperBound))
+      result.append(i..<braces.close(of: i, limit: range.upperBound))
     }
     return result
   }
@@ -212,12 +222,16 @@ struct BackendCredentialScanner {
   }
 
   /// The offset after the `}` matching the `{` at `open`, skipping `"` strings (and, in
-  /// Bicep, `'` strings, which end at the next unescaped `'` or the end of the line).
-  static func matchingBrace(in bytes: [UInt8], openingAt open: Int, singleQuotedStrings: Bool = false) -> Int {
+  /// Bicep, `'` strings, which end at the next unescaped `'` or the end of the line); `limit`
+  /// (by default the end of the file) when none does before it.
+  static func matchingBrace(
+    in bytes: [UInt8], openingAt open: Int, singleQuotedStrings: Bool = false, limit: Int? = nil
+  ) -> Int {
     let scanner = HCLScanner(bytes: bytes)
+    let limit = min(limit ?? bytes.count, bytes.count)
     var depth = 0
     var i = open
-    while i < bytes.count {
+    while i < limit {
       if let end = BraceMatcher.endOfString(bytes, at: i, scanner: scanner, singleQuotedStrings: singleQuotedStrings) {
         i = end
         continue
@@ -230,6 +244,6 @@ struct BackendCredentialScanner {
       }
       i += 1
     }
-    return bytes.count
+    return max(limit, open)
   }
 }

@@ -8,8 +8,20 @@ import PolicyDOM
 /// reads it from a `{`: `"` strings with their template holes, and, in Bicep, `'` strings.
 /// A search from a `{` outside strings follows the same path as the pass from there on, so
 /// the table gives the same answer; a `{` that the pass read inside a string (where a
-/// search from it would start outside one) is searched for on its own.
+/// search from it would start outside one) is searched for on its own, up to the end of the
+/// range its caller reads (a search on to the end of the file made a file of many
+/// `credentials: {"a": "header: {"}` quadratic: each such search ran to the end).
 struct BraceMatcher {
+  /// The work of the searches made outside the table, counted for the tests that hold them
+  /// linear.
+  final class Work {
+    /// The bytes read by searches from a `{` outside the table and by the scanner's walks from
+    /// a key to its `{`.
+    var steps = 0
+  }
+
+  /// The work done so far.
+  let work = Work()
   private let bytes: [UInt8]
   private let singleQuotedStrings: Bool
   /// The offset after the matching `}` (the end of the file when there is none), by the
@@ -38,10 +50,15 @@ struct BraceMatcher {
   /// How many `{` the pass answered.
   var indexed: Int { closes.count }
 
-  /// The offset after the `}` matching the `{` at `open`; the end of the file when none does.
-  func close(of open: Int) -> Int {
-    closes[open]
-      ?? BackendCredentialScanner.matchingBrace(in: bytes, openingAt: open, singleQuotedStrings: singleQuotedStrings)
+  /// The offset after the `}` matching the `{` at `open`, or `limit` (by default the end of the
+  /// file) when none does before it.
+  func close(of open: Int, limit: Int? = nil) -> Int {
+    let limit = min(limit ?? bytes.count, bytes.count)
+    if let close = closes[open] { return min(close, max(limit, open)) }
+    let close = BackendCredentialScanner.matchingBrace(
+      in: bytes, openingAt: open, singleQuotedStrings: singleQuotedStrings, limit: limit)
+    work.steps += close - open
+    return close
   }
 
   /// When a string starts at `i` (`"`, and `'` in Bicep), the offset after it; otherwise `nil`.

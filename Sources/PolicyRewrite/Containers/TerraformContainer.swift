@@ -19,12 +19,12 @@ struct TerraformContainer: PolicyContainer {
         for offset in heredoc.body { text.append(bytes[offset], at: offset) }
         var policy = text.policy(endingAt: heredoc.body.upperBound, escaping: .verbatim)
         policy.reportsParseErrors = true
-        scan.policies.append(policy)
+        scan.policies += TerraformHeredoc.alternatives(of: policy)
       case .quoted(let content):
         // Markup, or escapes that may write it (`\u003c`).
         guard bytes[content].contains(where: { $0 == .lessThan || $0 == .backslash }) else { continue }
         let policy = Self.decode(bytes, content)
-        if EmbeddedPolicy.isPolicyText(policy.decoded) { scan.policies.append(policy) }
+        scan.policies += TerraformHeredoc.quotedAlternatives(of: policy)
       case .unterminated(let offset, let heredoc):
         scan.errors.append(
           (offset, heredoc ? "the heredoc is not terminated: no closing marker line" : "the string is not terminated"))

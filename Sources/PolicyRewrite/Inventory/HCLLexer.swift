@@ -27,6 +27,13 @@ package struct HCLLexer {
 
   private let source: [UInt8]
   private var offset = 0
+  /// The lines that can close a heredoc (blanks before, a carriage return after and the text
+  /// of an identifier), by that text: their starts and the offsets after their text, in order.
+  /// Made at the first heredoc: a search from each `<<EOT` to its closing line read to the
+  /// end of the file for every heredoc without one (quadratic with many).
+  private var closingLines: [ArraySlice<UInt8>: [(start: Int, end: Int)]]?
+  /// The lines read to find the ends of heredocs (for the tests that hold it linear).
+  package private(set) var heredocLineReads = 0
 
   /// A lexer at the start of `source`.
   package init(_ source: [UInt8]) {
@@ -130,23 +137,41 @@ package struct HCLLexer {
     }
   }
 
-  /// The end (after the terminator's line) of a heredoc that starts at `start` (`<<`).
-  private func heredocEnd(from start: Int) -> Int? {
+  /// The end (after the terminator's line) of a heredoc that starts at `start` (`<<`): the
+  /// first line from its content's start that holds only its marker.
+  private mutating func heredocEnd(from start: Int) -> Int? {
     guard let header = Self.heredocHeader(source, at: start) else { return nil }
-    var line = header.contentStart
+    if closingLines == nil { closingLines = indexClosingLines() }
+    guard let candidates = closingLines?[header.marker] else { return nil }
+    // The first candidate line that starts at or after the content's start.
+    var low = 0
+    var high = candidates.count
+    while low < high {
+      let middle = (low + high) / 2
+      if candidates[middle].start < header.contentStart { low = middle + 1 } else { high = middle }
+    }
+    return low < candidates.count ? candidates[low].end : nil
+  }
+
+  /// Every line whose text, without the blanks before it and a carriage return after it, is an
+  /// identifier (a heredoc marker), by that text.
+  private mutating func indexClosingLines() -> [ArraySlice<UInt8>: [(start: Int, end: Int)]] {
+    var result: [ArraySlice<UInt8>: [(start: Int, end: Int)]] = [:]
+    var line = 0
     while line <= source.count {
+      heredocLineReads += 1
       let lineEnd = source[line...].firstIndex(of: .lineFeed) ?? source.count
       var first = line
       while first < lineEnd, source[first].isBlank { first += 1 }
       var last = lineEnd
       if last > first, source[last - 1] == .carriageReturn { last -= 1 }
-      if last - first == header.marker.count, source[first..<last].elementsEqual(header.marker) {
-        return last
+      if first < last, Self.isIdentifierStart(source[first]), source[first..<last].allSatisfy(Self.isIdentifierByte) {
+        result[source[first..<last], default: []].append((line, last))
       }
-      guard lineEnd < source.count else { return nil }
+      guard lineEnd < source.count else { break }
       line = lineEnd + 1
     }
-    return nil
+    return result
   }
 
   /// A heredoc's opening `<<MARKER` or `<<-MARKER` at `start`: its marker, whether its lines

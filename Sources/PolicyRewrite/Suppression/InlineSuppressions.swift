@@ -5,9 +5,12 @@ import PolicyDOM
 /// before the element (several rules may be given, separated by commas).
 ///
 /// A suppression accepts the findings of its rules at the first element it precedes: the first
-/// such finding on the first following line that is neither blank nor another suppression,
-/// and the findings at that same place (another finding on the line, such as a second key in
-/// a one-line policy, is not accepted). Only a comment of the file's syntax counts: an XML
+/// such finding from the first thing after the comment that is neither space nor another
+/// suppression (on the comment's own line, or on the next line) to the end of that line, and
+/// the findings at that same place (another finding on the line, such as a second key in a
+/// one-line policy, is not accepted). The place is found by position in the file, not by line
+/// number: in a Bicep, ARM or Terraform quoted string, where a whole policy is one line of the
+/// file, an escaped line break (`\n`) ends a line of the policy as a line feed does. Only a comment of the file's syntax counts: an XML
 /// comment in a policy (in any file), and a `#` or `//` comment that starts a line or follows
 /// space outside a string in Terraform, Bicep and YAML; the marker in an attribute value, a
 /// CDATA section, a policy expression, a URL or (for a `#` or `//` line) the body of a
@@ -27,8 +30,25 @@ public struct InlineSuppressions: Sendable {
     public var line: Int
     /// The 1-based column of `policy-rewrite:`.
     public var column: Int
-    /// The line whose findings it accepts.
+    /// The line whose findings it accepts: the line of the first thing after the comment (0
+    /// when nothing follows it).
     public var target: Int
+    /// Where the findings it accepts may start: the line and column of the first thing after
+    /// the comment (`nil` when nothing follows it), and of the end of that line of the policy.
+    package var window: Window?
+
+    /// From where to where (excluded) the findings it accepts may start.
+    package struct Window: Sendable, Hashable {
+      package var start: Location
+      package var end: Location
+    }
+
+    /// A line and column.
+    package struct Location: Sendable, Hashable, Comparable {
+      package var line: Int
+      package var column: Int
+      package static func < (a: Location, b: Location) -> Bool { (a.line, a.column) < (b.line, b.column) }
+    }
   }
 
   /// The valid suppressions, in file order.
@@ -66,7 +86,18 @@ public struct InlineSuppressions: Sendable {
     // The bodies of Terraform heredocs and Bicep multi-line strings hold policy text, where a
     // `#` or `//` line is text, not a comment.
     let bodies = lineComments ? Self.stringBodies(source, format: format) : []
-    let commentLines = Set(found.map { lines.location(of: $0.offset).line })
+    // What a suppression skips to find the thing it precedes: the other suppressions.
+    var skips: [Range<Int>] = []
+    for (index, (start, _, end)) in found.enumerated() {
+      if let comment = xmlComments[index] {
+        skips.append(comment)
+      } else {
+        var lineStart = start
+        while lineStart > 0, source[lineStart - 1] != .lineFeed { lineStart -= 1 }
+        skips.append(lineStart..<end)
+      }
+    }
+    let escapedLineBreaks = format.map { $0 != .policy && $0 != .other } ?? false
     for (index, (start, textStart, end)) in found.enumerated() {
       let (line, column) = lines.location(of: start)
       let xmlComment = xmlComments[index]
@@ -76,15 +107,23 @@ public struct InlineSuppressions: Sendable {
             && Self.isLineComment(source, before: start))
       else { continue }
       let text = String(decoding: source[textStart..<end], as: UTF8.self)
-      // An element after the comment on its own line is the first element it precedes.
-      let sameLine =
-        xmlComment.map { comment in
-          comment.upperBound < end && !source[comment.upperBound..<end].allSatisfy(\.isXMLSpace)
-        } ?? false
-      let target = sameLine ? line : Self.targetLine(after: end, in: source, lines: lines, skipping: commentLines)
+      // The thing the comment precedes: after an XML comment, the first thing that is not
+      // space (on the comment's line or the next); after a line comment, the next line's.
+      let target = Self.target(
+        after: xmlComment?.upperBound ?? end, in: source, skipping: skips, escapedLineBreaks: escapedLineBreaks)
+      let window = target.map { target in
+        let (startLine, startColumn) = lines.location(of: target.lowerBound)
+        let (endLine, endColumn) = lines.location(of: target.upperBound)
+        return Entry.Window(
+          start: Entry.Location(line: startLine, column: startColumn),
+          end: Entry.Location(line: endLine, column: endColumn))
+      }
       switch Self.parse(text) {
       case .success(let (rules, reason)):
-        entries.append(Entry(rules: rules, reason: reason, line: line, column: column, target: target))
+        entries.append(
+          Entry(
+            rules: rules, reason: reason, line: line, column: column, target: window?.start.line ?? 0,
+            window: window))
       case .failure(let message):
         problems.append(
           Finding(rule: .invalidSuppression, severity: .warning, message: message, line: line, column: column))
@@ -100,20 +139,21 @@ public struct InlineSuppressions: Sendable {
     var kept: [Finding] = []
     var suppressed: [SuppressedFinding] = []
     // The place (line and column) of the one element each suppression accepts findings at: the
-    // first of its findings in file order.
-    var places: [Int: Int] = [:]
+    // first of its findings in its window, in file order.
+    var places: [Int: Entry.Location] = [:]
     for finding in findings.sorted(by: Finding.locationOrder) where !finding.rule.isFailure {
+      let location = Entry.Location(line: finding.line, column: finding.column)
       for (index, entry) in entries.enumerated()
-      where places[index] == nil && entry.target == finding.line && entry.rules.contains(finding.rule)
-        && (entry.target != entry.line || finding.column > entry.column)
+      where places[index] == nil && entry.rules.contains(finding.rule)
+        && entry.window.map({ $0.start <= location && location < $0.end }) == true
       {
-        places[index] = finding.column
+        places[index] = location
       }
     }
     for finding in findings {
+      let location = Entry.Location(line: finding.line, column: finding.column)
       if let index = entries.indices.first(where: {
-        entries[$0].target == finding.line && entries[$0].rules.contains(finding.rule)
-          && places[$0] == finding.column
+        entries[$0].rules.contains(finding.rule) && places[$0] == location
       }),
         !finding.rule.isFailure
       {
@@ -125,11 +165,12 @@ public struct InlineSuppressions: Sendable {
     }
     for (index, entry) in entries.enumerated() where !used.contains(index) {
       let rules = entry.rules.map(\.rawValue).sorted().joined(separator: ", ")
+      let message =
+        entry.window == nil
+        ? "this suppression of \(rules) precedes nothing it could accept; remove it"
+        : "this suppression of \(rules) accepts no finding on line \(entry.target); remove it"
       kept.append(
-        Finding(
-          rule: .unusedSuppression, severity: .warning,
-          message: "this suppression of \(rules) accepts no finding on line \(entry.target); remove it",
-          line: entry.line, column: entry.column))
+        Finding(rule: .unusedSuppression, severity: .warning, message: message, line: entry.line, column: entry.column))
     }
     kept += problems
     kept.sort { ($0.line, $0.column, $0.rule.rawValue) < ($1.line, $1.column, $1.rule.rawValue) }
@@ -194,16 +235,60 @@ public struct InlineSuppressions: Sendable {
     return false
   }
 
-  /// The first line after `offset`'s line that is not blank and not another suppression.
-  private static func targetLine(after end: Int, in source: [UInt8], lines: LineMap, skipping: Set<Int>) -> Int {
-    var i = end + 1
-    while i < source.count {
-      let lineEnd = source[i...].firstIndex(of: .lineFeed) ?? source.count
-      let line = lines.location(of: i).line
-      if !source[i..<lineEnd].allSatisfy(\.isXMLSpace), !skipping.contains(line) { return line }
-      i = lineEnd + 1
+  /// The thing a suppression ending at `end` precedes: from the first byte after `end` that is
+  /// not space, a line break or another suppression (in `skipping`), to the end of its line of
+  /// policy text (a line feed or, with `escapedLineBreaks`, an escaped `\n` of a quoted
+  /// string). `nil` when the file ends first.
+  static func target(after end: Int, in source: [UInt8], skipping: [Range<Int>], escapedLineBreaks: Bool)
+    -> Range<Int>?
+  {
+    // `skipping` is in file order: the next suppression to skip is found by moving on in it.
+    var low = 0
+    var high = skipping.count
+    while low < high {
+      let middle = (low + high) / 2
+      if skipping[middle].upperBound > end { high = middle } else { low = middle + 1 }
     }
-    return lines.location(of: source.count).line + 1
+    var next = low
+    var i = end
+    while i < source.count {
+      while next < skipping.count, skipping[next].upperBound <= i { next += 1 }
+      if next < skipping.count, skipping[next].contains(i) {
+        i = skipping[next].upperBound
+        continue
+      }
+      let byte = source[i]
+      if byte.isXMLSpace {
+        i += 1
+      } else if escapedLineBreaks, let length = Self.escapedSpace(source, at: i) {
+        i += length
+      } else {
+        break
+      }
+    }
+    guard i < source.count else { return nil }
+    var lineEnd = i
+    while lineEnd < source.count, source[lineEnd] != .lineFeed,
+      !(escapedLineBreaks && Self.isEscapedLineBreak(source, at: lineEnd))
+    {
+      lineEnd += source[lineEnd] == .backslash && escapedLineBreaks ? 2 : 1
+    }
+    return i..<min(lineEnd, source.count)
+  }
+
+  /// The length of the escape of a line break, carriage return or tab (`\n`, `\r`, `\t`) at
+  /// `i`, if one is there.
+  private static func escapedSpace(_ source: [UInt8], at i: Int) -> Int? {
+    guard source[i] == .backslash, i + 1 < source.count else { return nil }
+    switch source[i + 1] {
+    case UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"): return 2
+    default: return nil
+    }
+  }
+
+  /// Whether an escaped line break (`\n`) is at `i`.
+  private static func isEscapedLineBreak(_ source: [UInt8], at i: Int) -> Bool {
+    source[i] == .backslash && i + 1 < source.count && source[i + 1] == UInt8(ascii: "n")
   }
 
   private enum Parsed {
