@@ -9,8 +9,6 @@ import PolicyDOM
 /// that `format()` or `concat()` puts together, a string inside another string's
 /// interpolation) cannot be rewritten and is reported.
 struct BicepContainer: PolicyContainer {
-  var credentialsFormat: BackendCredentialScanner.Format? { .bicep }
-
   func scan(_ bytes: [UInt8], configuration: RewriteConfiguration) -> ContainerScan {
     var scan = ContainerScan()
     let literals = BicepLexer.strings(in: bytes).sorted { $0.content.lowerBound < $1.content.lowerBound }

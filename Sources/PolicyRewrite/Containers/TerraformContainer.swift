@@ -7,8 +7,6 @@ import PolicyDOM
 /// Template sequences (`${…}`, `%{…}`) stay in the decoded text as they are written, so that
 /// the policy parser masks them as template placeholders.
 struct TerraformContainer: PolicyContainer {
-  var credentialsFormat: BackendCredentialScanner.Format? { .terraform }
-
   func scan(_ bytes: [UInt8], configuration: RewriteConfiguration) -> ContainerScan {
     var scan = ContainerScan()
     for literal in HCLScanner.literals(in: bytes) {
