@@ -9,6 +9,12 @@ import PolicyDOM
 /// that `format()` or `concat()` puts together, a string inside another string's
 /// interpolation) cannot be rewritten and is reported.
 struct BicepContainer: PolicyContainer {
+  /// Whether a Bicep file may hold a policy or backend credentials: a byte search.
+  static func mayHold(_ source: [UInt8]) -> Bool {
+    source.contains(.lessThan) || source.containsLiteral("credentials") || source.containsLiteral("http")
+      || source.containsLiteral("\\u{")
+  }
+
   func scan(_ bytes: [UInt8], configuration: RewriteConfiguration) -> ContainerScan {
     var scan = ContainerScan()
     let literals = BicepLexer.strings(in: bytes).sorted { $0.content.lowerBound < $1.content.lowerBound }

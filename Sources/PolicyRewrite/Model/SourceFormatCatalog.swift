@@ -113,35 +113,15 @@ package enum SourceFormatCatalog {
   static let terraform = SourceFormatDescription(
     format: .terraform, shownAs: "Terraform (.tf)",
     names: [.suffix(".tf", masksTemplates: true), .suffix(".tfvars", masksTemplates: true)],
-    defaultGlobs: ["*.tf", "*.tfvars"],
-    reading: .container(TerraformContainer(), credentials: .terraform),
-    mayConcern: { source in
-      source.containsLiteral("<<") || source.containsLiteral("azurerm_api_management_backend")
-        || source.containsLiteral("<policies") || source.containsLiteral("<fragment")
-        // A quoted string that writes `<` as an escape.
-        || source.containsLiteral("\\u003c", caseInsensitive: true)
-        || source.containsLiteral("\\U0000003c", caseInsensitive: true)
-    },
-    declarations: .init(
-      mayDeclare: { source, _ in
-        source.containsLiteral("azurerm_api_management_named_value") || source.containsLiteral("key_vault_secret")
-          || source.containsLiteral("management_backend")
-      },
-      read: { source, _, _ in DeclarationScanner.terraform(source) }))
+    defaultGlobs: ["*.tf", "*.tfvars"], reading: .container(TerraformContainer(), credentials: .terraform),
+    mayConcern: TerraformContainer.mayHold, declarations: .terraform)
 
   /// Bicep files and parameter files: policies in strings.
   static let bicep = SourceFormatDescription(
     format: .bicep, shownAs: "Bicep (.bicep)",
     names: [.suffix(".bicep", masksTemplates: true), .suffix(".bicepparam", masksTemplates: true)],
-    defaultGlobs: ["*.bicep", "*.bicepparam"],
-    reading: .container(BicepContainer(), credentials: .bicep),
-    mayConcern: { source in
-      source.contains(.lessThan) || source.containsLiteral("credentials") || source.containsLiteral("http")
-        || source.containsLiteral("\\u{")
-    },
-    declarations: .init(
-      mayDeclare: { source, _ in source.containsLiteral("Microsoft.ApiManagement/service/") },
-      read: { source, _, _ in DeclarationScanner.bicep(source) }))
+    defaultGlobs: ["*.bicep", "*.bicepparam"], reading: .container(BicepContainer(), credentials: .bicep),
+    mayConcern: BicepContainer.mayHold, declarations: .bicep)
 
   /// JSON: ARM templates and parameters files, APIOps JSON, Terraform JSON (`.tf.json`).
   static let templateJSON = SourceFormatDescription(
@@ -153,11 +133,7 @@ package enum SourceFormatCatalog {
     defaultGlobs: ["*.json"],
     reading: .container(ARMContainer(), credentials: .json),
     mayConcern: { source in ARMContainer.recognises(source) },
-    declarations: .init(
-      mayDeclare: { _, kind in kind.role == .namedValueInformation },
-      read: { source, kind, path in
-        kind.role == .namedValueInformation ? DeclarationScanner.apiops(source, path: path, backend: false) : []
-      }))
+    declarations: .apiopsInformation(.namedValueInformation))
 
   /// APIOps `backendInformation.json`: one backend, its credentials reported.
   static let backendJSON = SourceFormatDescription(
@@ -166,11 +142,7 @@ package enum SourceFormatCatalog {
     defaultGlobs: [],
     reading: .credentials(.json),
     mayConcern: { source in source.containsLiteral("credentials") },
-    declarations: .init(
-      mayDeclare: { _, kind in kind.role == .backendInformation },
-      read: { source, kind, path in
-        kind.role == .backendInformation ? DeclarationScanner.apiops(source, path: path, backend: true) : []
-      }))
+    declarations: .apiopsInformation(.backendInformation))
 
   /// APIOps `configuration.<env>.yaml`: named values and backends, credentials reported.
   static let apiopsConfiguration = SourceFormatDescription(
@@ -179,9 +151,7 @@ package enum SourceFormatCatalog {
     defaultGlobs: ["configuration.*.yaml", "configuration.*.yml"],
     reading: .credentials(.yaml),
     mayConcern: { source in source.containsLiteral("credentials") },
-    declarations: .init(
-      mayDeclare: { source, _ in source.containsLiteral("namedValues:") || source.containsLiteral("backends:") },
-      read: { source, _, _ in APIOpsConfigurationDeclarations.declarations(in: source) }))
+    declarations: .apiopsConfiguration)
 
   /// Any other file, read when named on the command line or by an include glob.
   static let other = SourceFormatDescription(
