@@ -22,7 +22,8 @@ extension Frontend {
     case .migrate, .plan:
       let resourcePath =
         item == nil && options.standardInputPath == nil ? report.path : absolutePath(report.path)
-      let accepted = options.command == .migrate ? acceptedInjections(bytes, report: report, as: resourcePath) : []
+      let accepted =
+        options.command == .migrate ? acceptedInjections(bytes, kind: kind, report: report, as: resourcePath) : []
       let result = rewriter.rewrite(
         bytes, path: resourcePath, kind: kind, accepted: Set(accepted.map { [$0.line, $0.column] }))
       return (result, accepted)
