@@ -96,7 +96,7 @@ public struct PolicyRewriter: Sendable {
       result.removedKeyNamedValues = []
       return result
     }
-    return switch kind.description.reading {
+    return switch kind.formatDescription.reading {
     case .policy: rewritePolicy(source, path: path, kind: kind, isAccepted: isAccepted)
     case .container(let container, let credentials):
       process(container, source, path: path, kind: kind, credentials: credentials, checking: false, accepted: accepted)
@@ -125,7 +125,7 @@ public struct PolicyRewriter: Sendable {
       result.output = source
       return result
     }
-    return switch kind.description.reading {
+    return switch kind.formatDescription.reading {
     case .policy: checkPolicy(source, path: path, kind: kind)
     case .container(let container, let credentials):
       process(container, source, path: path, kind: kind, credentials: credentials, checking: true)
@@ -144,7 +144,7 @@ public struct PolicyRewriter: Sendable {
   public static func mayConcern(_ source: [UInt8], kind: SourceKind) -> Bool {
     // A UTF-16 file is read in its UTF-8 transcoding: the byte tests cannot see into it.
     if source.starts(with: [0xFF, 0xFE]) || source.starts(with: [0xFE, 0xFF]) { return true }
-    return kind.description.mayConcern(source)
+    return kind.formatDescription.mayConcern(source)
   }
 
   /// Whether `source` may be a policy snippet whose root is one section or a GraphQL

@@ -17,7 +17,7 @@ public enum DeclarationScanner {
 
   /// The declarations in one file of a known kind, in file order.
   public static func declarations(in source: [UInt8], path: String, kind: SourceKind) -> [Declaration] {
-    kind.description.declarations?.read(source, kind, path) ?? []
+    kind.formatDescription.declarations?.read(source, kind, path) ?? []
   }
 
   /// Whether a file may declare something: its kind by name first (a policy file never does),
@@ -28,7 +28,7 @@ public enum DeclarationScanner {
 
   /// Whether a file of a known kind may declare something.
   public static func mayDeclare(_ source: [UInt8], kind: SourceKind) -> Bool {
-    kind.description.declarations?.mayDeclare(source, kind) ?? false
+    kind.formatDescription.declarations?.mayDeclare(source, kind) ?? false
   }
 
   // MARK: Terraform

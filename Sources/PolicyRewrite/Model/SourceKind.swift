@@ -41,5 +41,5 @@ public struct SourceKind: Sendable, Hashable {
   var parseOptions: PolicyDocument.ParseOptions { PolicyDocument.ParseOptions(masksTemplates: masksTemplates) }
 
   /// The description of its format.
-  package var description: SourceFormatDescription { SourceFormatCatalog.description(of: format) }
+  package var formatDescription: SourceFormatDescription { SourceFormatCatalog.description(of: format) }
 }
