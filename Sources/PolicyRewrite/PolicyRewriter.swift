@@ -1,9 +1,5 @@
 import PolicyDOM
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// Rewrites function-key injections in a policy document to Managed Identity, splicing the
 /// original bytes.
 ///
@@ -71,26 +67,26 @@ public struct PolicyRewriter: Sendable {
   /// file, as `check` reports them) as they are: a suppression comment or the baseline
   /// accepts them. Their records have the outcome ``InjectionRecord/Outcome/accepted``.
   package func rewrite(_ source: [UInt8], path: String, accepted: Set<[Int]>) -> RewriteResult {
-    let result = rewriteFile(source, path: path, accepted: accepted)
+    rewrite(source, path: path, kind: SourceKind(path: path), accepted: accepted)
+  }
+
+  /// Rewrites one file of a known kind (see ``rewrite(_:path:accepted:)``).
+  package func rewrite(_ source: [UInt8], path: String, kind: SourceKind, accepted: Set<[Int]>) -> RewriteResult {
+    let result = rewriteFile(source, path: path, kind: kind, accepted: accepted)
     guard !configuration.policyGraphGaps.isEmpty else { return result }
     return applyPolicyGraph(to: result, source: source, path: path)
   }
 
-  private func rewriteFile(_ source: [UInt8], path: String, accepted: Set<[Int]>) -> RewriteResult {
+  private func rewriteFile(_ source: [UInt8], path: String, kind: SourceKind, accepted: Set<[Int]>) -> RewriteResult {
     let isAccepted: (PolicyElement) -> Bool = { element in
       let (line, column) = element.location
       return accepted.contains([line, column])
     }
     if let text = UTF16Source(source) {
       // Read in UTF-8; a file that the migration would change is refused (it writes UTF-8 only).
-      var result = rewrite(text.utf8, path: path, accepted: accepted)
+      var result = rewrite(text.utf8, path: path, kind: kind, accepted: accepted)
       if result.changed {
-        result.findings.append(
-          Finding(
-            rule: .parseError, severity: .error,
-            message:
-              "the file is UTF-16; it holds function keys to migrate, but policy-rewrite writes UTF-8 only: convert it (iconv -f UTF-16 -t UTF-8) and run again",
-            line: 1, column: 1))
+        result.findings.append(.onFile(.parseError, .error, Self.utf16Message))
         result.blockInjections()
         result.findings.sort(by: Finding.locationOrder)
       }
@@ -100,14 +96,13 @@ public struct PolicyRewriter: Sendable {
       result.removedKeyNamedValues = []
       return result
     }
-    return switch SourceFormat(path: path) {
-    case .policy: rewritePolicy(source, path: path, isAccepted: isAccepted)
-    case .terraform: process(TerraformContainer(), source, path: path, checking: false, accepted: accepted)
-    case .bicep: process(BicepContainer(), source, path: path, checking: false, accepted: accepted)
-    case .templateJSON: process(ARMContainer(), source, path: path, checking: false, accepted: accepted)
-    case .backendJSON: reportBackend(source, format: .json)
-    case .apiopsConfiguration: reportBackend(source, format: .yaml)
-    case .other: processUnknownType(source, path: path) ?? rewritePolicy(source, path: path, isAccepted: isAccepted)
+    return switch kind.formatDescription.reading {
+    case .policy: rewritePolicy(source, path: path, kind: kind, isAccepted: isAccepted)
+    case .container(let container, let credentials):
+      process(container, source, path: path, kind: kind, credentials: credentials, checking: false, accepted: accepted)
+    case .credentials(let format): reportBackend(source, format: format)
+    case .byContent:
+      processUnknownType(source, path: path) ?? rewritePolicy(source, path: path, kind: kind, isAccepted: isAccepted)
     }
   }
 
@@ -119,47 +114,37 @@ public struct PolicyRewriter: Sendable {
   /// - Returns: The findings in a result whose output is `source`; a `parse-error` finding
   ///   when the file does not parse; no findings for XML that is not a policy.
   public func check(_ source: [UInt8], path: String) -> RewriteResult {
+    check(source, path: path, kind: SourceKind(path: path))
+  }
+
+  /// Reports what `check` reports on a file of a known kind (see ``check(_:path:)``).
+  public func check(_ source: [UInt8], path: String, kind: SourceKind) -> RewriteResult {
     if let text = UTF16Source(source) {
       // A UTF-16 file (with its byte order mark) is checked in its UTF-8 transcoding.
-      var result = check(text.utf8, path: path)
+      var result = check(text.utf8, path: path, kind: kind)
       result.output = source
       return result
     }
-    return switch SourceFormat(path: path) {
-    case .policy: checkPolicy(source, path: path)
-    case .terraform: process(TerraformContainer(), source, path: path, checking: true)
-    case .bicep: process(BicepContainer(), source, path: path, checking: true)
-    case .templateJSON: process(ARMContainer(), source, path: path, checking: true)
-    case .backendJSON: reportBackend(source, format: .json)
-    case .apiopsConfiguration: reportBackend(source, format: .yaml)
-    case .other: processUnknownType(source, path: path) ?? checkPolicy(source, path: path)
+    return switch kind.formatDescription.reading {
+    case .policy: checkPolicy(source, path: path, kind: kind)
+    case .container(let container, let credentials):
+      process(container, source, path: path, kind: kind, credentials: credentials, checking: true)
+    case .credentials(let format): reportBackend(source, format: format)
+    case .byContent: processUnknownType(source, path: path) ?? checkPolicy(source, path: path, kind: kind)
     }
   }
 
   /// Whether a file may need the rewriter at all: a cheap byte search, so that the other
   /// files met while walking a tree are skipped without parsing.
   public static func mayConcern(_ source: [UInt8], path: String) -> Bool {
+    mayConcern(source, kind: SourceKind(path: path))
+  }
+
+  /// Whether a file of a known kind may need the rewriter at all (see ``mayConcern(_:path:)``).
+  public static func mayConcern(_ source: [UInt8], kind: SourceKind) -> Bool {
     // A UTF-16 file is read in its UTF-8 transcoding: the byte tests cannot see into it.
     if source.starts(with: [0xFF, 0xFE]) || source.starts(with: [0xFE, 0xFF]) { return true }
-    return switch SourceFormat(path: path) {
-    case .other: true  // Named or included on purpose: read, so that an unsupported type is said so.
-    case .policy:
-      // Empty, binary and UTF-16 files are parsed too, so that they are reported, not skipped.
-      source.containsLiteral("<policies") || source.containsLiteral("<fragment") || Self.maySnippet(source)
-        || source.allSatisfy(\.isXMLSpace)
-        || source.withUnsafeBytes { $0.baseAddress.map { memchr($0, 0, source.count) != nil } ?? false }
-    case .terraform:
-      source.containsLiteral("<<") || source.containsLiteral("azurerm_api_management_backend")
-        || source.containsLiteral("<policies") || source.containsLiteral("<fragment")
-        // A quoted string that writes `<` as an escape.
-        || source.containsLiteral("\\u003c", caseInsensitive: true)
-        || source.containsLiteral("\\U0000003c", caseInsensitive: true)
-    case .bicep:
-      source.contains(.lessThan) || source.containsLiteral("credentials") || source.containsLiteral("http")
-        || source.containsLiteral("\\u{")
-    case .templateJSON: ARMContainer.recognises(source)
-    case .backendJSON, .apiopsConfiguration: source.containsLiteral("credentials")
-    }
+    return kind.formatDescription.mayConcern(source)
   }
 
   /// Whether `source` may be a policy snippet whose root is one section or a GraphQL
@@ -229,17 +214,19 @@ public struct PolicyRewriter: Sendable {
   }
 
   func rewritePolicy(
-    _ source: [UInt8], path: String, isAccepted: @escaping (PolicyElement) -> Bool = { _ in false }
+    _ source: [UInt8], path: String, kind: SourceKind, isAccepted: @escaping (PolicyElement) -> Bool = { _ in false }
   ) -> RewriteResult {
-    if checksWithoutTree, !needles.mayReport(source) { return checkWellFormed(source, path: path) }
-    var result = plan(source, path: path, isAccepted: isAccepted)
+    if checksWithoutTree, !needles.mayReport(source) { return checkWellFormed(source, kind: kind) }
+    var result = plan(source, path: path, kind: kind, isAccepted: isAccepted)
     guard result.changed else { return result }
     // The output is verified the way any input is read: one without needles only for its
     // well-formedness (nothing in it can change), any other by a second full rewrite.
     let second =
       checksWithoutTree && !needles.mayReport(result.output)
-      ? checkWellFormed(result.output, path: path)
-      : plan(result.output, path: path, isAccepted: Self.acceptedAgain(result.acceptedOffsets, after: result.edits))
+      ? checkWellFormed(result.output, kind: kind)
+      : plan(
+        result.output, path: path, kind: kind,
+        isAccepted: Self.acceptedAgain(result.acceptedOffsets, after: result.edits))
     // No edit may move text across a Terraform directive: the directives stay as they were.
     let directivesKept =
       !source.containsLiteral("%{")
@@ -255,10 +242,9 @@ public struct PolicyRewriter: Sendable {
         result.injections[index].outcome = .blocked
       }
       result.findings.append(
-        Finding(
-          rule: .verificationFailed, severity: .error,
-          message: "internal error: the rewritten policy failed verification (\(reason)); the file is left unchanged",
-          line: 1, column: 1))
+        .onFile(
+          .verificationFailed, .error,
+          "internal error: the rewritten policy failed verification (\(reason)); the file is left unchanged"))
     }
     return result
   }
@@ -266,12 +252,12 @@ public struct PolicyRewriter: Sendable {
   /// Parses and analyses a policy into a result that leaves it unchanged; `nil` when it does
   /// not parse, with the parse error as the result's finding.
   private func analyse(
-    _ source: [UInt8], path: String, into result: inout RewriteResult,
+    _ source: [UInt8], path: String, kind: SourceKind, into result: inout RewriteResult,
     isAccepted: @escaping (PolicyElement) -> Bool = { _ in false }
   ) -> PolicyAnalysis? {
     result = RewriteResult(unchanged: source)
     do {
-      let document = try PolicyDocument.parse(source, options: SourceFormat.parseOptions(path: path))
+      let document = try PolicyDocument.parse(source, options: kind.parseOptions)
       let analysis = PolicyAnalysis(
         document, configuration: configuration, childScopes: configuration.authorizationChildScopes[path] ?? [],
         path: path, isAccepted: isAccepted)
@@ -284,12 +270,12 @@ public struct PolicyRewriter: Sendable {
     }
   }
 
-  func checkPolicy(_ source: [UInt8], path: String) -> RewriteResult {
+  func checkPolicy(_ source: [UInt8], path: String, kind: SourceKind) -> RewriteResult {
     if checksWithoutTree, !needles.mayReport(source) {
-      return checkWellFormed(source, path: path)
+      return checkWellFormed(source, kind: kind)
     }
     var result = RewriteResult(unchanged: source)
-    guard let analysis = analyse(source, path: path, into: &result) else { return result }
+    guard let analysis = analyse(source, path: path, kind: kind, into: &result) else { return result }
     result.findings = analysis.findings + analysis.checkFindings
     for injection in analysis.injections where injection.isRewritable {
       result.findings.append(KeyInjectionRule.remainingKeyFinding(for: injection))
@@ -300,10 +286,10 @@ public struct PolicyRewriter: Sendable {
 
   /// What `check` makes of a policy in which no rule can report anything: a parse error, or
   /// no findings (the same result as the analysis, which would find nothing).
-  private func checkWellFormed(_ source: [UInt8], path: String) -> RewriteResult {
+  private func checkWellFormed(_ source: [UInt8], kind: SourceKind) -> RewriteResult {
     var result = RewriteResult(unchanged: source)
     do {
-      let root = try PolicyDocument.checkWellFormed(source, options: SourceFormat.parseOptions(path: path))
+      let root = try PolicyDocument.checkWellFormed(source, options: kind.parseOptions)
       result.isPolicy = root == "policies" || root == "fragment" || PolicyAnalysis.isSnippetRoot(name: root)
     } catch {
       result.findings = [Self.finding(for: error)]
@@ -325,10 +311,11 @@ public struct PolicyRewriter: Sendable {
   // MARK: Planning
 
   private func plan(
-    _ source: [UInt8], path: String, isAccepted: @escaping (PolicyElement) -> Bool = { _ in false }
+    _ source: [UInt8], path: String, kind: SourceKind, isAccepted: @escaping (PolicyElement) -> Bool = { _ in false }
   ) -> RewriteResult {
     var result = RewriteResult(unchanged: source)
-    guard let analysis = analyse(source, path: path, into: &result, isAccepted: isAccepted), analysis.isPolicy
+    guard let analysis = analyse(source, path: path, kind: kind, into: &result, isAccepted: isAccepted),
+      analysis.isPolicy
     else { return result }
     result.findings = analysis.findings.map(LiteralKeyRule.migrationFinding) + analysis.migrationFindings
     result.reviewCount += analysis.migrationFindings.count { $0.severity == .warning }
@@ -384,4 +371,10 @@ public struct PolicyRewriter: Sendable {
     }
     return groups
   }
+
+  // MARK: Messages
+
+  /// Why a UTF-16 file that holds keys to migrate is refused.
+  static let utf16Message =
+    "the file is UTF-16; it holds function keys to migrate, but policy-rewrite writes UTF-8 only: convert it (iconv -f UTF-16 -t UTF-8) and run again"
 }

@@ -73,6 +73,21 @@ import Testing
     }
   }
 
+  /// The declaration scanner and the Terraform-name pass read `.tf` case-sensitively while the
+  /// walker and the rewriter took `Main.TF` as Terraform: the key fell to no map entry.
+  @Test("a key referenced through a named value declared in Main.TF gets that named value's entry")
+  func terraformReferenceInAnUpperCaseFileName() throws {
+    try withTemporaryTree([
+      "infra/Main.TF": Self.terraform, "map.json": #"{"byNamedValue": {"orders-func-key": "api://orders"}}"#,
+    ]) { root in
+      let result = run(["migrate", "--resource-map", "map.json", "--strict-map", "--write", "infra"], cwd: root)
+      #expect(result.status == 0, "\(result.stderr)")
+      #expect(result.stderr.contains("resources: api://orders: 1 (namedValue 1)"), "\(result.stderr)")
+      let migrated = text(try Data(contentsOf: root.appendingPathComponent("infra/Main.TF")))
+      #expect(migrated.contains("<authentication-managed-identity resource=\"api://orders\" />"), "\(migrated)")
+    }
+  }
+
   @Test("an APIOps named value declared in configuration.<env>.yaml and used nowhere is unreferenced")
   func apiopsConfigurationNamedValueUnreferenced() throws {
     try withTemporaryTree(["configuration.prod.yaml": Self.apiopsConfiguration, "apis/a/policy.xml": Policies.clean]) {

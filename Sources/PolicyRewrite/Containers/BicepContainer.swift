@@ -9,7 +9,11 @@ import PolicyDOM
 /// that `format()` or `concat()` puts together, a string inside another string's
 /// interpolation) cannot be rewritten and is reported.
 struct BicepContainer: PolicyContainer {
-  var credentialsFormat: BackendCredentialScanner.Format? { .bicep }
+  /// Whether a Bicep file may hold a policy or backend credentials: a byte search.
+  static func mayHold(_ source: [UInt8]) -> Bool {
+    source.contains(.lessThan) || source.containsLiteral("credentials") || source.containsLiteral("http")
+      || source.containsLiteral("\\u{")
+  }
 
   func scan(_ bytes: [UInt8], configuration: RewriteConfiguration) -> ContainerScan {
     var scan = ContainerScan()

@@ -112,35 +112,12 @@ struct BicepLexer {
         i = max(end, i + 1)
         continue
       }
-      let stop = holes.first.map { min($0.lowerBound, content.upperBound) } ?? content.upperBound
-      let end = text.appendUnescaped(bytes, from: i, upTo: stop)
-      if end > i {
-        i = end
-        continue
-      }
-      guard bytes[i] == .backslash, i + 1 < content.upperBound else {
-        text.append(bytes[i], at: i)
-        i += 1
-        continue
-      }
-      let next = bytes[i + 1]
-      switch next {
-      case UInt8(ascii: "n"): text.append(.lineFeed, at: i)
-      case UInt8(ascii: "r"): text.append(.carriageReturn, at: i)
-      case UInt8(ascii: "t"): text.append(.tab, at: i)
-      case UInt8(ascii: "u"):
-        if i + 2 < content.upperBound, bytes[i + 2] == .openBrace,
-          let close = bytes[(i + 3)..<content.upperBound].firstIndex(of: .closeBrace),
-          let value = DecodedText.hexValue(bytes, from: i + 3, count: close - i - 3, end: close)
-        {
-          text.append(scalar: value, at: i)
-          i = close + 1
-          continue
-        }
-        text.append(next, at: i)
-      default: text.append(next, at: i)
-      }
-      i += 2
+      // An escape never ends past a hole's `$`; were it to, one byte is read, as before a hole.
+      let stop = max(holes.first.map { min($0.lowerBound, content.upperBound) } ?? content.upperBound, i + 1)
+      var escapedLessThan = false
+      i = text.appendDecodingEscapes(
+        bytes, from: i, upTo: stop, end: content.upperBound, unicode: .braced, controlEscapes: false,
+        escapedLessThan: &escapedLessThan)
     }
     return text.policy(endingAt: content.upperBound, escaping: .bicep)
   }

@@ -81,25 +81,29 @@ extension EmbeddedPolicy {
   /// an ARM or Bicep function call) taken out, so that the pieces read as one string.
   static func joiningPieces(_ text: [UInt8]) -> [UInt8] {
     var result: [UInt8] = []
-    result.reserveCapacity(text.count)
-    var i = 0
-    while i < text.count {
-      if text[i] == .singleQuote {
-        var j = i + 1
-        while j < text.count, text[j].isXMLSpace { j += 1 }
-        if j < text.count, text[j] == UInt8(ascii: ",") {
-          j += 1
-          while j < text.count, text[j].isXMLSpace { j += 1 }
-          if j < text.count, text[j] == .singleQuote {
-            i = j + 1
-            continue
-          }
-        }
+    var kept = 0
+    var from = 0
+    while let quote = text[from...].firstIndex(of: .singleQuote) {
+      guard let after = boundaryEnd(in: text, at: quote) else {
+        from = quote + 1
+        continue
       }
-      result.append(text[i])
-      i += 1
+      result += text[kept..<quote]
+      kept = after
+      from = after
     }
-    return result
+    return result + text[kept...]
+  }
+
+  /// Where the boundary of two string arguments that starts with the `'` at `quote` ends (after
+  /// its second `'`), or `nil` when none starts there.
+  private static func boundaryEnd(in text: [UInt8], at quote: Int) -> Int? {
+    var j = quote + 1
+    while j < text.count, text[j].isXMLSpace { j += 1 }
+    guard j < text.count, text[j] == UInt8(ascii: ",") else { return nil }
+    j += 1
+    while j < text.count, text[j].isXMLSpace { j += 1 }
+    return j < text.count && text[j] == .singleQuote ? j + 1 : nil
   }
 
   /// When the decoded text names a function key (in markup, unless `requiresMarkup` is false;

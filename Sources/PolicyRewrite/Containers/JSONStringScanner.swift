@@ -48,46 +48,9 @@ enum JSONStringScanner {
   static func decode(_ bytes: [UInt8], _ content: Range<Int>) -> EmbeddedPolicy {
     var text = DecodedText(capacity: content.count)
     var escapesMarkup = false
-    var i = content.lowerBound
-    while i < content.upperBound {
-      let end = text.appendUnescaped(bytes, from: i, upTo: content.upperBound)
-      if end > i {
-        i = end
-        continue
-      }
-      guard bytes[i] == .backslash, i + 1 < content.upperBound else {
-        text.append(bytes[i], at: i)
-        i += 1
-        continue
-      }
-      let next = bytes[i + 1]
-      switch next {
-      case UInt8(ascii: "n"): text.append(.lineFeed, at: i)
-      case UInt8(ascii: "r"): text.append(.carriageReturn, at: i)
-      case UInt8(ascii: "t"): text.append(.tab, at: i)
-      case UInt8(ascii: "b"): text.append(0x08, at: i)
-      case UInt8(ascii: "f"): text.append(0x0C, at: i)
-      case UInt8(ascii: "u"):
-        guard var value = DecodedText.hexValue(bytes, from: i + 2, count: 4, end: content.upperBound) else {
-          text.append(next, at: i)
-          break
-        }
-        var length = 6
-        if (0xD800..<0xDC00).contains(value), bytes.hasLiteral("\\u", at: i + 6),
-          let low = DecodedText.hexValue(bytes, from: i + 8, count: 4, end: content.upperBound),
-          (0xDC00..<0xE000).contains(low)
-        {
-          value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
-          length = 12
-        }
-        if value == 0x3C { escapesMarkup = true }
-        text.append(scalar: value, at: i)
-        i += length
-        continue
-      default: text.append(next, at: i)
-      }
-      i += 2
-    }
+    _ = text.appendDecodingEscapes(
+      bytes, from: content.lowerBound, upTo: content.upperBound, end: content.upperBound, unicode: .fourDigits,
+      controlEscapes: true, escapedLessThan: &escapesMarkup)
     return text.policy(endingAt: content.upperBound, escaping: .json(unicodeMarkup: escapesMarkup))
   }
 }

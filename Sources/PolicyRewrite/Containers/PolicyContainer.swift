@@ -7,14 +7,11 @@ import PolicyDOM
 /// (``EmbeddedPolicy``), and says how inserted text is written back in the string's own
 /// escapes. The rewriter runs the policy engine on the decoded text and maps every edit
 /// back, so every byte of the container outside the edits stays.
-protocol PolicyContainer {
+protocol PolicyContainer: Sendable {
   /// The strings of `bytes` that hold a policy document, in file order, and the embedded
   /// policies that cannot be decoded (built by an expression from pieces, linked), which are
   /// reported, never skipped in silence.
   func scan(_ bytes: [UInt8], configuration: RewriteConfiguration) -> ContainerScan
-
-  /// Where backend credentials can stand in this format, or `nil` when it has none.
-  var credentialsFormat: BackendCredentialScanner.Format? { get }
 }
 
 /// What a container found in one file.

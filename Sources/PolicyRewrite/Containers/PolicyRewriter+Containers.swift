@@ -11,7 +11,8 @@ extension PolicyRewriter {
   /// policies found again in the output must decode to exactly the texts the engine produced
   /// (which it has parsed and rewritten again without change).
   func process(
-    _ container: some PolicyContainer, _ source: [UInt8], path: String, checking: Bool, accepted: Set<[Int]> = []
+    _ container: some PolicyContainer, _ source: [UInt8], path: String, kind: SourceKind,
+    credentials: BackendCredentialScanner.Format?, checking: Bool, accepted: Set<[Int]> = []
   ) -> RewriteResult {
     var result = RewriteResult(unchanged: source, isPolicy: false)
     var edits: [TextEdit] = []
@@ -39,7 +40,8 @@ extension PolicyRewriter {
         }
       let inner =
         checking
-        ? checkPolicy(policy.decoded, path: path) : rewritePolicy(policy.decoded, path: path, isAccepted: isAccepted)
+        ? checkPolicy(policy.decoded, path: path, kind: kind)
+        : rewritePolicy(policy.decoded, path: path, kind: kind, isAccepted: isAccepted)
       decodedOutputs.append(inner.changed ? inner.output : policy.decoded)
       if !policy.reportsParseErrors, let error = inner.findings.first(where: { $0.rule == .parseError }) {
         // Markup that is not a whole document: a piece that an expression completes.
@@ -100,7 +102,7 @@ extension PolicyRewriter {
       result.reviewCount += 1
       result.isPolicy = true
     }
-    if let format = container.credentialsFormat {
+    if let format = credentials {
       let backend = BackendCredentialScanner(configuration: configuration).findings(in: source, format: format)
       if !backend.isEmpty {
         result.isPolicy = true
@@ -119,12 +121,7 @@ extension PolicyRewriter {
     guard again == decodedOutputs else {
       result.removedKeyNamedValues = []
       result.blockInjections()
-      result.findings.append(
-        Finding(
-          rule: .verificationFailed, severity: .error,
-          message:
-            "internal error: the rewritten policies did not decode back to the rewritten text; the file is left unchanged",
-          line: 1, column: 1))
+      result.findings.append(.onFile(.verificationFailed, .error, Self.containerVerificationMessage))
       return result
     }
     result.output = output
@@ -223,12 +220,21 @@ extension PolicyRewriter {
     if source.starts(with: [0xFF, 0xFE]) || source.starts(with: [0xFE, 0xFF]) { return nil }
     var result = RewriteResult(unchanged: source, isPolicy: false)
     let name = path.split(separator: "/").last.map(String.init) ?? path
-    result.findings.append(
-      Finding(
-        rule: .unsupportedFileType, severity: .error,
-        message:
-          "unsupported file type: \(name) is not a policy (.xml), Terraform (.tf), Bicep (.bicep), ARM template or APIOps file (.json, .yaml); policies in other files (Pulumi programs, scripts) are not read",
-        line: 1, column: 1))
+    result.findings.append(.onFile(.unsupportedFileType, .error, Self.unsupportedTypeMessage(name: name)))
     return result
   }
+
+  // MARK: Messages
+
+  /// Why a file of a type the rewriter does not read is not read: every format that is, named
+  /// by its description.
+  static func unsupportedTypeMessage(name: String) -> String {
+    let formats = SourceFormatCatalog.all.compactMap(\.shownAs).joined(separator: ", ")
+    return
+      "unsupported file type: \(name) is not \(formats); policies in other files (Pulumi programs, scripts) are not read"
+  }
+
+  /// Why a container file whose rewritten policies do not decode back is left unchanged.
+  static let containerVerificationMessage =
+    "internal error: the rewritten policies did not decode back to the rewritten text; the file is left unchanged"
 }

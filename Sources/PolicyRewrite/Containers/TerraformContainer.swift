@@ -7,7 +7,15 @@ import PolicyDOM
 /// Template sequences (`${…}`, `%{…}`) stay in the decoded text as they are written, so that
 /// the policy parser masks them as template placeholders.
 struct TerraformContainer: PolicyContainer {
-  var credentialsFormat: BackendCredentialScanner.Format? { .terraform }
+  /// Whether a Terraform file may hold a policy or backend credentials: a byte search, so that
+  /// other files are skipped without reading them further.
+  static func mayHold(_ source: [UInt8]) -> Bool {
+    source.containsLiteral("<<") || source.containsLiteral("azurerm_api_management_backend")
+      || source.containsLiteral("<policies") || source.containsLiteral("<fragment")
+      // A quoted string that writes `<` as an escape.
+      || source.containsLiteral("\\u003c", caseInsensitive: true)
+      || source.containsLiteral("\\U0000003c", caseInsensitive: true)
+  }
 
   func scan(_ bytes: [UInt8], configuration: RewriteConfiguration) -> ContainerScan {
     var scan = ContainerScan()

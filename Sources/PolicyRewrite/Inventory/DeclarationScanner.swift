@@ -12,59 +12,28 @@ public enum DeclarationScanner {
   ///   - source: The file's bytes.
   ///   - path: The file's path: its name says the format, and an APIOps file's folder its name.
   public static func declarations(in source: [UInt8], path: String) -> [Declaration] {
-    switch Kind(path: path) {
-    case .terraform: terraform(source)
-    case .bicep: bicep(source)
-    case .apiopsNamedValue: apiops(source, path: path, backend: false)
-    case .apiopsBackend: apiops(source, path: path, backend: true)
-    case .apiopsConfiguration: APIOpsConfigurationDeclarations.declarations(in: source)
-    case nil: []
-    }
+    declarations(in: source, path: path, kind: SourceKind(path: path))
+  }
+
+  /// The declarations in one file of a known kind, in file order.
+  public static func declarations(in source: [UInt8], path: String, kind: SourceKind) -> [Declaration] {
+    kind.formatDescription.declarations?.read(source, kind, path) ?? []
   }
 
   /// Whether a file may declare something: its kind by name first (a policy file never does),
   /// then a cheap byte search of the kinds that hold many other things.
   public static func mayDeclare(_ source: [UInt8], path: String) -> Bool {
-    switch Kind(path: path) {
-    case .terraform:
-      source.containsLiteral("azurerm_api_management_named_value") || source.containsLiteral("key_vault_secret")
-        || source.containsLiteral("management_backend")
-    case .bicep: source.containsLiteral("Microsoft.ApiManagement/service/")
-    case .apiopsNamedValue, .apiopsBackend: true
-    case .apiopsConfiguration: source.containsLiteral("namedValues:") || source.containsLiteral("backends:")
-    case nil: false
-    }
+    mayDeclare(source, kind: SourceKind(path: path))
   }
 
-  /// The kinds of file that can declare named values, secrets and backends.
-  private enum Kind {
-    case terraform, bicep, apiopsNamedValue, apiopsBackend, apiopsConfiguration
-
-    init?(path: String) {
-      // The file name's bytes: a split of the path as a String costs more than the file's search.
-      let bytes = Array(path.utf8)
-      let name = bytes.lastIndex(of: .slash).map { bytes[($0 + 1)...] } ?? bytes[...]
-      func ends(_ suffix: StaticString) -> Bool { name.hasLiteral(suffix, at: name.count - suffix.utf8CodeUnitCount) }
-      func equals(_ other: StaticString) -> Bool { name.count == other.utf8CodeUnitCount && ends(other) }
-      if ends(".tf") {
-        self = .terraform
-      } else if ends(".bicep") {
-        self = .bicep
-      } else if equals("namedValueInformation.json") {
-        self = .apiopsNamedValue
-      } else if equals("backendInformation.json") {
-        self = .apiopsBackend
-      } else if name.starts(with: Array("configuration.".utf8)), ends(".yaml") || ends(".yml") {
-        self = .apiopsConfiguration
-      } else {
-        return nil
-      }
-    }
+  /// Whether a file of a known kind may declare something.
+  public static func mayDeclare(_ source: [UInt8], kind: SourceKind) -> Bool {
+    kind.formatDescription.declarations?.mayDeclare(source, kind) ?? false
   }
 
   // MARK: Terraform
 
-  private static func terraform(_ source: [UInt8]) -> [Declaration] {
+  static func terraform(_ source: [UInt8]) -> [Declaration] {
     let lines = LineMap(source)
     var result: [Declaration] = []
     for block in TerraformBlocks(source) {
@@ -129,7 +98,7 @@ public enum DeclarationScanner {
     var properties: Properties?
   }
 
-  private static func apiops(_ source: [UInt8], path: String, backend: Bool) -> [Declaration] {
+  static func apiops(_ source: [UInt8], path: String, backend: Bool) -> [Declaration] {
     guard let information = try? JSONDecoder().decode(APIOpsInformation.self, from: Data(source)) else { return [] }
     let folder = path.split(separator: "/").dropLast().last.map(String.init)
     if backend {
@@ -143,7 +112,7 @@ public enum DeclarationScanner {
 
   // MARK: Bicep
 
-  private static func bicep(_ source: [UInt8]) -> [Declaration] {
+  static func bicep(_ source: [UInt8]) -> [Declaration] {
     let text = String(decoding: source, as: UTF8.self)
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     var result: [Declaration] = []

@@ -28,4 +28,9 @@ public struct Finding: Sendable, Hashable {
     self.column = column
     self.section = section
   }
+
+  /// A finding about the whole file, at its first line and column.
+  package static func onFile(_ rule: Rule, _ severity: Severity, _ message: String) -> Finding {
+    Finding(rule: rule, severity: severity, message: message, line: 1, column: 1)
+  }
 }

@@ -62,10 +62,8 @@ public struct FileWalker: Sendable {
   /// Terraform variable files and Bicep parameter files, which can hold a policy string, and
   /// plain `.tpl` templates are read too (a `.tpl` without policy markup is skipped by a byte
   /// search). A default pattern matches a name in any ASCII case (`Policy.XML`, `main.Bicep`).
-  public static let defaultPatterns = [
-    "*.xml", "*.xml.tpl", "*.xml.tftpl", "*.tftpl", "*.tf", "*.bicep", "*.json", "configuration.*.yaml",
-    "configuration.*.yml", "*.tpl", "*.tfvars", "*.bicepparam",
-  ]
+  /// Each format's description lists its globs (`SourceFormatCatalog`).
+  public static let defaultPatterns = SourceFormatCatalog.defaultGlobs
   /// Folders never entered.
   public static let skippedFolders: Set<String> = [".git", ".terraform", "node_modules", ".build"]
   private static let skippedFolderNames = skippedFolders.map { Array($0.utf8) }

@@ -8,7 +8,7 @@ extension Frontend {
   /// path: the rewriter sees the absolute path (made for `check` only when child scopes
   /// matter: it chooses no resource).
   /// - Returns: The result, and the `key-injection` findings `migrate` left as accepted.
-  func analysis(of bytes: [UInt8], report: FileReport, item: FileWalker.Item?) -> (
+  func analysis(of bytes: [UInt8], kind: SourceKind, report: FileReport, item: FileWalker.Item?) -> (
     result: RewriteResult, accepted: [Finding]
   ) {
     switch options.command {
@@ -18,12 +18,14 @@ extension Frontend {
         && !(options.configuration.authorizationChildScopes.isEmpty
           && options.configuration.authorizationParentScopes.isEmpty
           && options.configuration.fragmentIncludesOutsideInbound.isEmpty)
-      return (rewriter.check(bytes, path: scopesMatter ? absolutePath(report.path) : report.path), [])
+      return (rewriter.check(bytes, path: scopesMatter ? absolutePath(report.path) : report.path, kind: kind), [])
     case .migrate, .plan:
       let resourcePath =
         item == nil && options.standardInputPath == nil ? report.path : absolutePath(report.path)
-      let accepted = options.command == .migrate ? acceptedInjections(bytes, report: report, as: resourcePath) : []
-      let result = rewriter.rewrite(bytes, path: resourcePath, accepted: Set(accepted.map { [$0.line, $0.column] }))
+      let accepted =
+        options.command == .migrate ? acceptedInjections(bytes, kind: kind, report: report, as: resourcePath) : []
+      let result = rewriter.rewrite(
+        bytes, path: resourcePath, kind: kind, accepted: Set(accepted.map { [$0.line, $0.column] }))
       return (result, accepted)
     }
   }

@@ -14,24 +14,21 @@ extension Frontend {
     return report
   }
 
-  /// Whether the file's name says it holds a policy (APIOps `policy.xml` and `apiPolicy.xml`),
-  /// so that anything else in it is an error, not a file to skip. (`*.policy.xml` snippet
-  /// collections often hold fragments of policies, so they are not held to this.)
-  static func mustBePolicy(_ path: String) -> Bool {
-    let name = (path.split(separator: "/").last ?? "").lowercased()
-    return name == "policy.xml" || name == "apipolicy.xml"
-  }
-
   /// Processes one file's bytes into `report`; returns the bytes the file has after the run.
   @discardableResult
   func process(
     _ bytes: [UInt8], into report: inout FileReport, stamp: FileStamp?, item: FileWalker.Item?, output: Output
   ) -> [UInt8] {
+    // The file's kind, by its name, once: every reader below is handed it.
+    let kind = SourceKind(path: report.path)
     if options.readiness { report.readiness = FileReadiness.read(bytes, path: report.path) }
-    if options.command != .check, DeclarationScanner.mayDeclare(bytes, path: report.path) {
-      report.declarations = DeclarationScanner.declarations(in: bytes, path: report.path)
+    if options.command != .check, DeclarationScanner.mayDeclare(bytes, kind: kind) {
+      report.declarations = DeclarationScanner.declarations(in: bytes, path: report.path, kind: kind)
     }
-    guard PolicyRewriter.mayConcern(bytes, path: report.path) || item == nil || Self.mustBePolicy(report.path) else {
+    // A file whose name says it holds a policy (APIOps `policy.xml` and `apiPolicy.xml`) is
+    // read whatever it holds, so that anything else in it is an error, not a file to skip.
+    // (`*.policy.xml` snippet collections often hold fragments of policies: not held to this.)
+    guard PolicyRewriter.mayConcern(bytes, kind: kind) || item == nil || kind.role == .apiopsPolicy else {
       report.isPolicy = false
       // A named value that a file of another kind references must not be listed for deletion.
       report.referencedNamedValues = FileReport.namedValueReferences(in: bytes)
@@ -39,7 +36,7 @@ extension Frontend {
       // An XML file named on the command line that is not a policy is said to be so (an error
       // with --require-files); other file types without a policy pass in silence (pre-commit
       // hands over every changed file).
-      if item?.isExplicit == true, SourceFormat(path: report.path) == .policy {
+      if item?.isExplicit == true, kind.format == .policy {
         report.findings.append(
           Finding(
             rule: options.requiresFiles ? .noPolicyFiles : .notAPolicy,
@@ -49,7 +46,7 @@ extension Frontend {
       }
       return bytes
     }
-    let (result, acceptedByMigrate) = analysis(of: bytes, report: report, item: item)
+    let (result, acceptedByMigrate) = analysis(of: bytes, kind: kind, report: report, item: item)
     report.isPolicy = result.isPolicy || result.hasErrors
     report.findings = result.findings.filter { $0.rule.isFailure || !options.ignoredRules.contains($0.rule) }
     report.reviewCount = result.reviewCount

@@ -21,12 +21,14 @@ extension Frontend {
 
   /// The `key-injection` findings of a file that a suppression comment or the baseline
   /// accepts: `migrate` leaves those injections as they are (`check` stays green on them).
-  func acceptedInjections(_ bytes: [UInt8], report: FileReport, as resourcePath: String) -> [Finding] {
+  func acceptedInjections(_ bytes: [UInt8], kind: SourceKind, report: FileReport, as resourcePath: String)
+    -> [Finding]
+  {
     let path = report.pathBytes ?? Array(report.path.utf8)
     let hasComment = bytes.containsLiteral("policy-rewrite:")
     let inBaseline = options.baseline?.hasEntries(forPath: path) ?? false
     guard hasComment || inBaseline else { return [] }
-    let injections = rewriter.check(bytes, path: resourcePath).findings.filter { $0.rule == .keyInjection }
+    let injections = rewriter.check(bytes, path: resourcePath, kind: kind).findings.filter { $0.rule == .keyInjection }
     guard !injections.isEmpty else { return [] }
     var (kept, suppressed) = InlineSuppressions(bytes, path: report.path).apply(to: injections)
     if let baseline = options.baseline {

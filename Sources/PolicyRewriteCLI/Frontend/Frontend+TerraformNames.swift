@@ -10,11 +10,13 @@ extension Frontend {
   func withTerraformNames(_ items: [FileWalker.Item]) -> Frontend {
     guard options.command != .check, !options.configuration.resources.byNamedValue.isEmpty else { return self }
     var names: [String: String] = [:]
-    for item in items where item.path.count > 3 && item.path.suffix(3).elementsEqual(".tf".utf8) {
+    for item in items {
+      let kind = SourceKind(path: item.displayPath)
+      guard kind.format == .terraform else { continue }
       guard let (bytes, stamp) = try? FileSystem.read(item.path) else { continue }
       readAhead.keep(item.path, bytes: bytes, stamp: stamp)
       guard bytes.containsLiteral("azurerm_api_management_named_value") else { continue }
-      for declaration in DeclarationScanner.declarations(in: bytes, path: item.displayPath)
+      for declaration in DeclarationScanner.declarations(in: bytes, path: item.displayPath, kind: kind)
       where declaration.kind == .namedValue {
         if let address = declaration.address { names[address] = declaration.name }
       }

@@ -17,12 +17,9 @@ extension Frontend {
       case .inPlace:
         try FileSystem.replace(item.path, with: rewritten, expected: stamp)
         if let stamp, stamp.links > 1 {
-          report.findings.append(
-            Finding(
-              rule: .ioError, severity: .warning,
-              message:
-                "the file had \(stamp.links) hard links; this name now holds the migrated policy, the other names keep the old bytes",
-              line: 1, column: 1))
+          let message =
+            "the file had \(stamp.links) hard links; this name now holds the migrated policy, the other names keep the old bytes"
+          report.findings.append(.onFile(.ioError, .warning, message))
         }
       case .directory(let directory):
         let destination = Array(directory.utf8) + [.slash] + item.relativePath
