@@ -87,7 +87,7 @@ public struct PolicyRewriter: Sendable {
       if result.changed {
         result.findings.append(
           Finding(
-            rule: .parseError, severity: .error,
+            diagnostic: .parseError, severity: .error,
             message:
               "the file is UTF-16; it holds function keys to migrate, but policy-rewrite writes UTF-8 only: convert it (iconv -f UTF-16 -t UTF-8) and run again",
             line: 1, column: 1))
@@ -256,7 +256,7 @@ public struct PolicyRewriter: Sendable {
       }
       result.findings.append(
         Finding(
-          rule: .verificationFailed, severity: .error,
+          diagnostic: .verificationFailed, severity: .error,
           message: "internal error: the rewritten policy failed verification (\(reason)); the file is left unchanged",
           line: 1, column: 1))
     }
@@ -319,7 +319,7 @@ public struct PolicyRewriter: Sendable {
   }
 
   static func finding(for error: ParseError) -> Finding {
-    Finding(rule: .parseError, severity: .error, message: error.message, line: error.line, column: error.column)
+    Finding(diagnostic: .parseError, severity: .error, message: error.message, line: error.line, column: error.column)
   }
 
   // MARK: Planning

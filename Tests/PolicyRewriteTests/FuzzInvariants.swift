@@ -49,10 +49,10 @@ enum FuzzInvariants {
     if checked.output != input || checked.changed { problems.append("check changed the bytes") }
     if document == nil {
       if result.output != input || result.changed { problems.append("rewrite changed an input that does not parse") }
-      if !result.findings.contains(where: { $0.rule == .parseError }) {
+      if !result.findings.contains(where: { $0.diagnostic == .parseError }) {
         problems.append("rewrite reported no parse-error for an input that does not parse (\(parseError!))")
       }
-      if !checked.findings.contains(where: { $0.rule == .parseError }) {
+      if !checked.findings.contains(where: { $0.diagnostic == .parseError }) {
         problems.append("check reported no parse-error for an input that does not parse (\(parseError!))")
       }
     }
@@ -61,7 +61,7 @@ enum FuzzInvariants {
     }
     // The rewriter verifies its own output (re-parse, idempotence, no remaining injection)
     // and reports a failure as an internal error: any such report is a bug found.
-    if let failure = result.findings.first(where: { $0.rule == .verificationFailed }) {
+    if let failure = result.findings.first(where: { $0.diagnostic == .verificationFailed }) {
       problems.append("the rewriter's own verification failed: \(failure.message)")
     }
     if result.changed != (result.output != input) {

@@ -7,21 +7,22 @@ import Testing
 /// table, which must list exactly the catalog.
 @Suite struct RuleCatalogTests {
   @Test func everyRuleHasExactlyOneDescription() {
-    let ids = RuleCatalog.all.map(\.rule)
-    #expect(Set(ids) == Set(Rule.allCases))
-    #expect(ids.count == Rule.allCases.count, "a rule is described twice")
+    let ids = RuleCatalog.all.map(\.id)
+    #expect(Set(ids) == Set(FindingID.allCases))
+    #expect(ids.count == FindingID.allCases.count, "a rule is described twice")
+    #expect(FindingID.allCases.count == Rule.allCases.count + OperationalDiagnostic.allCases.count)
     for description in RuleCatalog.all {
-      #expect(!description.summary.isEmpty && !description.explanation.isEmpty, "\(description.rule.rawValue)")
-      #expect(description.summary.hasSuffix("."), "\(description.rule.rawValue): a summary is one sentence")
+      #expect(!description.summary.isEmpty && !description.explanation.isEmpty, "\(description.id.rawValue)")
+      #expect(description.summary.hasSuffix("."), "\(description.id.rawValue): a summary is one sentence")
     }
   }
 
   @Test func failuresAreErrorsAndNotesNeverFailCheck() {
     for description in RuleCatalog.all {
-      if description.isFailure { #expect(description.failsCheck, "\(description.rule.rawValue)") }
-      if description.defaultSeverity == .note { #expect(!description.failsCheck, "\(description.rule.rawValue)") }
+      if description.isFailure { #expect(description.failsCheck, "\(description.id.rawValue)") }
+      if description.defaultSeverity == .note { #expect(!description.failsCheck, "\(description.id.rawValue)") }
     }
-    #expect(Rule.parseError.isFailure && !Rule.keyInjection.isFailure)
+    #expect(OperationalDiagnostic.parseError.details.isFailure && !Rule.keyInjection.isFailure)
     #expect(Rule.keyInjection.defaultSeverity == .error && Rule.authorizationTokenReplaced.defaultSeverity == .note)
   }
 
@@ -41,7 +42,7 @@ import Testing
     let result = run(["rules", "--format", "json"], cwd: ReadmeTests.packageRoot)
     #expect(result.status == 0, "\(result.stderr)")
     let list = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [[String: Any]])
-    #expect(list.compactMap { $0["id"] as? String } == RuleCatalog.all.map(\.rule.rawValue))
+    #expect(list.compactMap { $0["id"] as? String } == RuleCatalog.all.map(\.id.rawValue))
     for entry in list {
       #expect(entry["severity"] is String && entry["summary"] is String && entry["explanation"] is String)
       #expect(entry["failsCheck"] is Bool)

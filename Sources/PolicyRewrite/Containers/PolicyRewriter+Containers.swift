@@ -41,7 +41,7 @@ extension PolicyRewriter {
         checking
         ? checkPolicy(policy.decoded, path: path) : rewritePolicy(policy.decoded, path: path, isAccepted: isAccepted)
       decodedOutputs.append(inner.changed ? inner.output : policy.decoded)
-      if !policy.reportsParseErrors, let error = inner.findings.first(where: { $0.rule == .parseError }) {
+      if !policy.reportsParseErrors, let error = inner.findings.first(where: { $0.diagnostic == .parseError }) {
         // Markup that is not a whole document: a piece that an expression completes.
         let form = "a string that is not a well-formed policy document (\(error.message))"
         if let found = policy.undecodable(configuration: configuration, form: form) { undecodable.append(found) }
@@ -84,7 +84,7 @@ extension PolicyRewriter {
     for error in scan.errors {
       let (line, column) = location(of: error.offset)
       result.findings.append(
-        Finding(rule: .parseError, severity: .error, message: error.message, line: line, column: column))
+        Finding(diagnostic: .parseError, severity: .error, message: error.message, line: line, column: column))
       result.isPolicy = true
     }
     if let (line, column) = workspaceNoteAt { result.findings.append(Self.workspaceNote(line: line, column: column)) }
@@ -121,7 +121,7 @@ extension PolicyRewriter {
       result.blockInjections()
       result.findings.append(
         Finding(
-          rule: .verificationFailed, severity: .error,
+          diagnostic: .verificationFailed, severity: .error,
           message:
             "internal error: the rewritten policies did not decode back to the rewritten text; the file is left unchanged",
           line: 1, column: 1))
@@ -134,7 +134,7 @@ extension PolicyRewriter {
   }
 
   /// Whether the rule's messages name lines of the policy (`at line N`).
-  static func namesLines(_ rule: Rule) -> Bool {
+  static func namesLines(_ rule: Rule?) -> Bool {
     switch rule {
     case .authorizationWriter, .authorizationReaderAfterManagedIdentity, .authorizationTokenReplaced,
       .authorizationChildScope, .authorizationParentScope, .authorizationPossibleReader, .authorizationOtherBackend,
@@ -225,7 +225,7 @@ extension PolicyRewriter {
     let name = path.split(separator: "/").last.map(String.init) ?? path
     result.findings.append(
       Finding(
-        rule: .unsupportedFileType, severity: .error,
+        diagnostic: .unsupportedFileType, severity: .error,
         message:
           "unsupported file type: \(name) is not a policy (.xml), Terraform (.tf), Bicep (.bicep), ARM template or APIOps file (.json, .yaml); policies in other files (Pulumi programs, scripts) are not read",
         line: 1, column: 1))

@@ -20,7 +20,7 @@ public struct InlineSuppressions: Sendable {
   /// One suppression comment.
   public struct Entry: Sendable, Hashable {
     /// The rules it accepts.
-    public var rules: Set<Rule>
+    public var rules: Set<FindingID>
     /// Why.
     public var reason: String
     /// The 1-based line of the comment.
@@ -87,7 +87,7 @@ public struct InlineSuppressions: Sendable {
         entries.append(Entry(rules: rules, reason: reason, line: line, column: column, target: target))
       case .failure(let message):
         problems.append(
-          Finding(rule: .invalidSuppression, severity: .warning, message: message, line: line, column: column))
+          Finding(diagnostic: .invalidSuppression, severity: .warning, message: message, line: line, column: column))
       }
     }
   }
@@ -102,9 +102,9 @@ public struct InlineSuppressions: Sendable {
     // The place (line and column) of the one element each suppression accepts findings at: the
     // first of its findings in file order.
     var places: [Int: Int] = [:]
-    for finding in findings.sorted(by: Finding.locationOrder) where !finding.rule.isFailure {
+    for finding in findings.sorted(by: Finding.locationOrder) where !finding.id.isFailure {
       for (index, entry) in entries.enumerated()
-      where places[index] == nil && entry.target == finding.line && entry.rules.contains(finding.rule)
+      where places[index] == nil && entry.target == finding.line && entry.rules.contains(finding.id)
         && (entry.target != entry.line || finding.column > entry.column)
       {
         places[index] = finding.column
@@ -112,10 +112,10 @@ public struct InlineSuppressions: Sendable {
     }
     for finding in findings {
       if let index = entries.indices.first(where: {
-        entries[$0].target == finding.line && entries[$0].rules.contains(finding.rule)
+        entries[$0].target == finding.line && entries[$0].rules.contains(finding.id)
           && places[$0] == finding.column
       }),
-        !finding.rule.isFailure
+        !finding.id.isFailure
       {
         used.insert(index)
         suppressed.append(SuppressedFinding(finding: finding, reason: entries[index].reason, kind: .inSource))
@@ -127,12 +127,12 @@ public struct InlineSuppressions: Sendable {
       let rules = entry.rules.map(\.rawValue).sorted().joined(separator: ", ")
       kept.append(
         Finding(
-          rule: .unusedSuppression, severity: .warning,
+          diagnostic: .unusedSuppression, severity: .warning,
           message: "this suppression of \(rules) accepts no finding on line \(entry.target); remove it",
           line: entry.line, column: entry.column))
     }
     kept += problems
-    kept.sort { ($0.line, $0.column, $0.rule.rawValue) < ($1.line, $1.column, $1.rule.rawValue) }
+    kept.sort { ($0.line, $0.column, $0.id.rawValue) < ($1.line, $1.column, $1.id.rawValue) }
     return (kept, suppressed)
   }
 
@@ -207,7 +207,7 @@ public struct InlineSuppressions: Sendable {
   }
 
   private enum Parsed {
-    case success((Set<Rule>, String))
+    case success((Set<FindingID>, String))
     case failure(String)
   }
 
@@ -225,11 +225,11 @@ public struct InlineSuppressions: Sendable {
     guard !reason.isEmpty else {
       return .failure("a suppression needs a reason: policy-rewrite: ignore RULE (why it is accepted)")
     }
-    var rules = Set<Rule>()
+    var rules = Set<FindingID>()
     for name in rest[..<open].split(separator: ",").map({ $0.trimmingXMLSpace }) where !name.isEmpty {
-      guard let rule = Rule(rawValue: name) else {
+      guard let rule = FindingID(rawValue: name) else {
         var message = "unknown rule '\(name)' in a suppression"
-        if let nearest = NameSuggestion.closest(to: String(name), among: Rule.allCases.map(\.rawValue)) {
+        if let nearest = NameSuggestion.closest(to: String(name), among: FindingID.allCases.map(\.rawValue)) {
           message += "; did you mean '\(nearest)'?"
         }
         return .failure(message)

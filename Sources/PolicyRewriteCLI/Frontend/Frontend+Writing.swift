@@ -19,7 +19,7 @@ extension Frontend {
         if let stamp, stamp.links > 1 {
           report.findings.append(
             Finding(
-              rule: .ioError, severity: .warning,
+              diagnostic: .ioError, severity: .warning,
               message:
                 "the file had \(stamp.links) hard links; this name now holds the migrated policy, the other names keep the old bytes",
               line: 1, column: 1))

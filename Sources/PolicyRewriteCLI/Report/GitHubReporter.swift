@@ -34,7 +34,7 @@ final class GitHubReporter: Reporter {
   private var table: [String] = []
   private var tableBytes = 0
   private var unlisted = 0
-  private var perRule: [Rule: [Severity: Int]] = [:]
+  private var perRule: [FindingID: [Severity: Int]] = [:]
 
   init(command: Frontend.Command, diff: Bool, output: ByteStream, errors: ByteStream) {
     self.command = command
@@ -55,9 +55,9 @@ final class GitHubReporter: Reporter {
         plain += Array(
           (Escaping.workflowData(TextReporter.line(for: finding, path: file.path, color: false)) + "\n").utf8)
       }
-      perRule[finding.rule, default: [:]][finding.severity, default: 0] += 1
+      perRule[finding.id, default: [:]][finding.severity, default: 0] += 1
       let row =
-        "| \(Escaping.markdown(file.path)):\(finding.line):\(finding.column) | \(finding.severity.rawValue) | \(finding.rule.rawValue) | \(Escaping.markdown(finding.message)) |"
+        "| \(Escaping.markdown(file.path)):\(finding.line):\(finding.column) | \(finding.severity.rawValue) | \(finding.id.rawValue) | \(Escaping.markdown(finding.message)) |"
       if table.count < Self.summaryRowLimit, tableBytes + row.utf8.count + 1 <= Self.summaryTableBudget {
         table.append(row)
         tableBytes += row.utf8.count + 1
@@ -114,7 +114,7 @@ final class GitHubReporter: Reporter {
       }
     let properties = [
       "file=\(Escaping.workflowProperty(path))", "line=\(finding.line)", "col=\(finding.column)",
-      "title=\(Escaping.workflowProperty("policy-rewrite \(finding.rule.rawValue)"))",
+      "title=\(Escaping.workflowProperty("policy-rewrite \(finding.id.rawValue)"))",
     ]
     return "::\(type) \(properties.joined(separator: ","))::\(Escaping.workflowData(finding.message))"
   }

@@ -126,13 +126,13 @@ final class JSONReporter: Reporter {
       suppressed.append(
         Suppressed(
           path: file.path, line: accepted.finding.line, column: accepted.finding.column,
-          rule: accepted.finding.rule.rawValue, message: accepted.finding.message, reason: accepted.reason,
+          rule: accepted.finding.id.rawValue, message: accepted.finding.message, reason: accepted.reason,
           kind: accepted.kind.rawValue))
     }
     for finding in file.findings {
       items.append(
         Item(
-          path: file.path, line: finding.line, column: finding.column, rule: finding.rule.rawValue,
+          path: file.path, line: finding.line, column: finding.column, rule: finding.id.rawValue,
           severity: finding.severity.rawValue, message: finding.message,
           section: finding.section.isEmpty ? nil : finding.section))
     }

@@ -107,10 +107,10 @@ final class SARIFReporter: Reporter {
     let accepted = file.suppressed.map { ($0.finding, Optional($0)) }
     for (finding, suppression) in file.findings.map({ ($0, SuppressedFinding?.none) }) + accepted {
       let uri = Self.uri(for: file.path)
-      let fingerprint = Fingerprint.of([finding.rule.rawValue, uri, finding.section, finding.message])
+      let fingerprint = Fingerprint.of([finding.id.rawValue, uri, finding.section, finding.message])
       results.append(
         Result(
-          ruleId: finding.rule.rawValue, ruleIndex: Rule.allCases.firstIndex(of: finding.rule) ?? 0,
+          ruleId: finding.id.rawValue, ruleIndex: FindingID.allCases.firstIndex(of: finding.id) ?? 0,
           level: Self.level(finding.severity), message: Text(text: finding.message),
           locations: [
             Location(
@@ -126,7 +126,7 @@ final class SARIFReporter: Reporter {
   }
 
   func finish(_ summary: RunSummary) {
-    let rules = Rule.allCases.map { rule in
+    let rules = FindingID.allCases.map { rule in
       RuleDescriptor(
         id: rule.rawValue,
         name: rule.rawValue.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(),
