@@ -22,8 +22,10 @@ import Testing
       if description.isFailure { #expect(description.failsCheck, "\(description.id.rawValue)") }
       if description.defaultSeverity == .note { #expect(!description.failsCheck, "\(description.id.rawValue)") }
     }
-    #expect(OperationalDiagnostic.parseError.details.isFailure && !Rule.keyInjection.isFailure)
-    #expect(Rule.keyInjection.defaultSeverity == .error && Rule.authorizationTokenReplaced.defaultSeverity == .note)
+    #expect(OperationalDiagnostic.parseError.details.isFailure && !Rule.keyInjection.details.isFailure)
+    #expect(
+      Rule.keyInjection.details.defaultSeverity == .error
+        && Rule.authorizationTokenReplaced.details.defaultSeverity == .note)
   }
 
   @Test func readmeRuleTableIsTheCatalog() throws {

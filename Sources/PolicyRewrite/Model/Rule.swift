@@ -45,16 +45,7 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   case childScopesNotScanned = "child-scopes-not-scanned"
   case fragmentIncludedOutsideInbound = "fragment-included-outside-inbound"
 
-  /// This rule's description: severity, summary, explanation and examples.
+  /// This rule's description: severity, whether it fails `check`, summary, explanation and
+  /// examples (``FindingID`` reads the same for any id).
   public var details: RuleDescription { RuleCatalog.description(of: .rule(self)) }
-
-  /// Whether a finding of this rule means the file could not be handled (exit status 2),
-  /// rather than something found in it.
-  public var isFailure: Bool { details.isFailure }
-
-  /// A one-sentence description, for SARIF rule metadata and `--help`.
-  public var summary: String { details.summary }
-
-  /// The severity this rule's findings usually have.
-  public var defaultSeverity: Severity { details.defaultSeverity }
 }

@@ -44,7 +44,7 @@ public struct FunctionAppsReport: Sendable, Hashable {
         }
         byPath[path]?.findings.append(
           Finding(
-            rule: blocker.rule, severity: blocker.rule.defaultSeverity,
+            rule: blocker.rule, severity: blocker.rule.details.defaultSeverity,
             message: "Function App '\(app.app.name)': \(blocker.message)", line: blocker.line ?? 1, column: 1))
       }
     }

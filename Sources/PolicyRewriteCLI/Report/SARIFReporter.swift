@@ -78,17 +78,11 @@ final class SARIFReporter: Reporter {
     }
   }
 
-  private let command: Frontend.Command
-  private let diff: Bool
-  private let output: ByteStream
-  private let errors: ByteStream
+  private let target: ReportTarget
   private var results: [Result] = []
 
-  init(command: Frontend.Command, diff: Bool, output: ByteStream, errors: ByteStream) {
-    self.command = command
-    self.diff = diff
-    self.output = output
-    self.errors = errors
+  init(_ target: ReportTarget) {
+    self.target = target
   }
 
   static func level(_ severity: Severity) -> String {
@@ -100,9 +94,9 @@ final class SARIFReporter: Reporter {
   }
 
   func report(_ file: FileReport) {
-    if diff, !file.diff.isEmpty {
-      errors.write(file.diff)
-      errors.flush()
+    if target.diff, !file.diff.isEmpty {
+      target.errors.write(file.diff)
+      target.errors.flush()
     }
     let accepted = file.suppressed.map { ($0.finding, Optional($0)) }
     for (finding, suppression) in file.findings.map({ ($0, SuppressedFinding?.none) }) + accepted {
@@ -134,8 +128,7 @@ final class SARIFReporter: Reporter {
         defaultConfiguration: RuleConfiguration(level: Self.level(rule.defaultSeverity)))
     }
     let log = Log(runs: [Run(tool: Tool(driver: Driver(rules: rules)), results: results)])
-    output.writeJSON(log, errors: errors)
-    errors.writeLines(summary.lines(for: command).map(Escaping.terminal))
+    target.finish(writing: log, summary)
   }
 
   /// A relative URI for a path (see `Escaping.uriPath`).
