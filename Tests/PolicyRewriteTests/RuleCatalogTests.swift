@@ -17,6 +17,32 @@ import Testing
     }
   }
 
+  @Test func operationalDiagnosticsAreNoRulesAndShareTheIdNamespace() {
+    for diagnostic in OperationalDiagnostic.allCases {
+      #expect(Rule(rawValue: diagnostic.rawValue) == nil, "\(diagnostic.rawValue)")
+      #expect(FindingID(rawValue: diagnostic.rawValue) == .operational(diagnostic))
+      #expect(diagnostic.details.kind == .operational, "\(diagnostic.rawValue)")
+    }
+    for rule in Rule.allCases {
+      #expect(FindingID(rawValue: rule.rawValue) == .rule(rule))
+      #expect(rule.details.kind != .operational, "\(rule.rawValue) is described as operational")
+    }
+    // SARIF's rule list and ruleIndex, and the id lists in messages, keep the order they had
+    // when the ids were one enum.
+    let ids = FindingID.allCases.map(\.rawValue)
+    #expect(ids[12...14] == ["conflicting-resources", "unresolved-resource", "parse-error"])
+    #expect(ids[24...25] == ["unsupported-file-type", "authorization-writer"])
+  }
+
+  @Test func thePreFilterNeedlesAreTheDescriptions() {
+    let needles = RuleCatalog.all.reduce(into: Set<CheckNeedles.Needle>()) { $0.formUnion($1.needles) }
+    #expect(needles == Set(CheckNeedles.Needle.allCases), "a needle no rule names is never looked for")
+    #expect(Rule.keyInjection.details.needles == [.keyHeaderName])
+    for description in RuleCatalog.all where description.kind == .operational || description.kind == .readiness {
+      #expect(description.needles.isEmpty, "\(description.id.rawValue) is not reported from a policy's analysis")
+    }
+  }
+
   @Test func failuresAreErrorsAndNotesNeverFailCheck() {
     for description in RuleCatalog.all {
       if description.isFailure { #expect(description.failsCheck, "\(description.id.rawValue)") }
