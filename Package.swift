@@ -6,7 +6,8 @@ let package = Package(
   name: "policy-rewrite",
   products: [
     .executable(name: "policy-rewrite", targets: ["policy-rewrite"]),
-    .library(name: "PolicyRewrite", targets: ["PolicyRewrite"]),
+    // PolicyDOM is listed so that .ci/api-check compares its public API too.
+    .library(name: "PolicyRewrite", targets: ["PolicyRewrite", "PolicyDOM"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")

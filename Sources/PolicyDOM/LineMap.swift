@@ -44,12 +44,7 @@ public struct LineMap: Sendable {
 
   /// The 1-based line and column of the byte at `offset`.
   public func location(of offset: Int) -> (line: Int, column: Int) {
-    var low = 0
-    var high = lineStarts.count - 1
-    while low < high {
-      let mid = (low + high + 1) / 2
-      if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
-    }
+    let low = max(0, lineStarts.partitioningIndex { $0 > offset } - 1)
     var start = lineStarts[low]
     if low == 0, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = min(3, offset) }
     return (low + 1, 1 + max(0, characters(before: offset) - characters(before: start)))

@@ -17,13 +17,15 @@
 public final class PolicyDocument {
   /// The original bytes of the file.
   public let source: [UInt8]
-  private let tree: xmlDocPtr
+  /// libxml2's tree: elements only (see ``AttributeTable``).
+  let tree: xmlDocPtr
   fileprivate let spans: [ElementSpan]
   private let attributes: AttributeTable
   private var lineMapStorage: LineMap?
   private var prefersSpaceStorage: Bool?
 
-  private init(source: [UInt8], parsed: LibXML2Parser.Parsed) {
+  /// The document of `parsed`, a reading of `source`.
+  init(source: [UInt8], parsed: LibXML2Parser.Parsed) {
     self.source = source
     self.tree = parsed.tree
     self.spans = parsed.spans
@@ -61,32 +63,6 @@ public final class PolicyDocument {
     }
     prefersSpaceStorage = spaced >= tight
     return spaced >= tight
-  }
-
-  /// How many nodes libxml2's tree holds under the document node: elements, attributes (which
-  /// the document keeps apart, see ``AttributeTable``, so that there are none unless an element
-  /// has an `xml:id`), and nodes of any other kind (text, comments, CDATA, processing
-  /// instructions, entity references), which a parsed document never builds.
-  var nodeCounts: (elements: Int, attributes: Int, others: Int) {
-    var counts = (elements: 0, attributes: 0, others: 0)
-    var stack: [xmlNodePtr] = []
-    var next = tree.pointee.children
-    while true {
-      if let node = next {
-        if node.pointee.type == XML_ELEMENT_NODE { counts.elements += 1 } else { counts.others += 1 }
-        var attribute = node.pointee.properties
-        while let current = attribute {
-          counts.attributes += 1
-          attribute = current.pointee.next
-        }
-        if let sibling = node.pointee.next { stack.append(sibling) }
-        next = node.pointee.children
-      } else if let pending = stack.popLast() {
-        next = pending
-      } else {
-        return counts
-      }
-    }
   }
 
   func span(of node: xmlNodePtr) -> ElementSpan { spans[index(of: node)] }
@@ -207,13 +183,8 @@ public final class PolicyDocument {
     )
   }
 
-  /// Parses `source` exactly as written, without masking anything (for invariants).
-  static func parseUnmasked(_ source: [UInt8]) throws(ParseError) -> PolicyDocument {
-    try checkEncoding(source)
-    return PolicyDocument(source: source, parsed: try LibXML2Parser.parse(source, original: source))
-  }
-
-  private static func checkEncoding(_ source: [UInt8]) throws(ParseError) {
+  /// Refuses an empty file, UTF-16 or UTF-32, and a NUL byte, before any reading.
+  static func checkEncoding(_ source: [UInt8]) throws(ParseError) {
     if source.allSatisfy(\.isXMLSpace) || source == [0xEF, 0xBB, 0xBF] {
       throw ParseError(kind: .empty, line: 1, column: 1, message: "the file is empty")
     }

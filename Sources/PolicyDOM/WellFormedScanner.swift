@@ -321,36 +321,30 @@ private struct Scanner {
   /// `<!-- … -->`, with no `--` inside.
   mutating func comment() -> Bool {
     i += 4
-    while i < count {
-      let byte = bytes[i]
-      switch byte {
-      case .hyphen:
-        guard i + 1 < count else { return false }
-        if bytes[i + 1] == .hyphen {
-          guard i + 2 < count, bytes[i + 2] == .greaterThan else { return false }
-          i += 3
-          return true
-        }
-        i += 1
-      default: guard character() else { return false }
-      }
-    }
-    return false
+    return section(closedBy: .hyphen, twiceOnlyAtTheEnd: true)
   }
 
   /// `<![CDATA[ … ]]>`.
   mutating func cdata() -> Bool {
     i += 9
+    return section(closedBy: .closeBracket, twiceOnlyAtTheEnd: false)
+  }
+
+  /// The characters of a comment or CDATA section up to `mark` `mark` `>`, past it; with
+  /// `twiceOnlyAtTheEnd`, two `mark`s not followed by `>` fail (`--` in a comment).
+  private mutating func section(closedBy mark: UInt8, twiceOnlyAtTheEnd: Bool) -> Bool {
     while i < count {
-      let byte = bytes[i]
-      switch byte {
-      case .closeBracket:
-        if i + 2 < count, bytes[i + 1] == .closeBracket, bytes[i + 2] == .greaterThan {
-          i += 3
-          return true
+      if bytes[i] == mark {
+        if i + 1 < count, bytes[i + 1] == mark {
+          if i + 2 < count, bytes[i + 2] == .greaterThan {
+            i += 3
+            return true
+          }
+          if twiceOnlyAtTheEnd { return false }
         }
         i += 1
-      default: guard character() else { return false }
+      } else {
+        guard character() else { return false }
       }
     }
     return false

@@ -305,7 +305,7 @@ public struct PolicyRewriter: Sendable {
   }
 
   static func finding(for error: ParseError) -> Finding {
-    Finding(rule: .parseError, severity: .error, message: error.message, line: error.line, column: error.column)
+    Finding(diagnostic: .parseError, severity: .error, message: error.message, line: error.line, column: error.column)
   }
 
   // MARK: Planning

@@ -39,8 +39,9 @@ struct Check: ParsableCommand {
 
   func validate() throws {
     for name in ignoredRules {
-      guard let rule = Rule(rawValue: name) else {
-        throw ValidationError("unknown rule '\(name)'; rules: \(Rule.allCases.map(\.rawValue).joined(separator: ", "))")
+      guard let rule = FindingID(rawValue: name) else {
+        throw ValidationError(
+          "unknown rule '\(name)'; rules: \(FindingID.allCases.map(\.rawValue).joined(separator: ", "))")
       }
       if rule.isFailure { throw ValidationError("rule '\(name)' is an error and cannot be ignored") }
     }
@@ -53,7 +54,7 @@ struct Check: ParsableCommand {
     shared.apply(to: &options, project: project)
     options.ignoredRules =
       ignoredRules.isEmpty
-      ? Set(project?.ignoredRules ?? []) : Set(ignoredRules.compactMap(Rule.init(rawValue:)))
+      ? Set(project?.ignoredRules ?? []) : Set(ignoredRules.compactMap(FindingID.init(rawValue:)))
     if readiness {
       options.readiness = true
       if let resourceMap = resourceMap ?? project?.resourceMap {
@@ -76,7 +77,7 @@ struct Check: ParsableCommand {
         throw ExitCode(2)
       }
       do {
-        let entries = recorder.findings.count { !$0.finding.rule.isFailure }
+        let entries = recorder.findings.count { !$0.finding.id.isFailure }
         try FileSystem.replace(writeBaseline, with: encoded, expected: nil)
         StandardError.writeLine(
           "policy-rewrite check: wrote \(entries) \(entries == 1 ? "entry" : "entries") to \(writeBaseline)")

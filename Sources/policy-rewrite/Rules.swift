@@ -21,16 +21,16 @@ struct Rules: ParsableCommand {
   var format: Format = .text
 
   func validate() throws {
-    guard let id, Rule(rawValue: id) == nil else { return }
+    guard let id, FindingID(rawValue: id) == nil else { return }
     var message = "unknown rule '\(id)'"
-    if let suggestion = Suggestion.closest(to: id, among: Set(Rule.allCases.map(\.rawValue))) {
+    if let suggestion = Suggestion.closest(to: id, among: Set(FindingID.allCases.map(\.rawValue))) {
       message += "; did you mean '\(suggestion)'?"
     }
     throw ValidationError(message)
   }
 
   func run() throws {
-    let descriptions = id.flatMap(Rule.init(rawValue:)).map { [$0.details] } ?? RuleCatalog.all
+    let descriptions = id.flatMap(FindingID.init(rawValue:)).map { [$0.details] } ?? RuleCatalog.all
     switch format {
     case .json: print(try RuleListing.json(descriptions), terminator: "")
     case .markdown: print(RuleListing.markdown(descriptions), terminator: "")

@@ -135,10 +135,10 @@ struct ARMTests {
   @Test func aFileOfAnotherTypeNamedExplicitlyIsUnsupportedNotMalformed() throws {
     let script = bytes("$policy = '<policies><inbound><set-header name=\"x-functions-key\" /></inbound></policies>'\n")
     let result = try rewrite(script, path: "deploy/set-policy.ps1")
-    #expect(rules(result.findings) == [.unsupportedFileType])
+    #expect(ids(result.findings) == [.operational(.unsupportedFileType)])
     #expect(result.findings[0].message.hasPrefix("unsupported file type: set-policy.ps1"))
     #expect(result.hasErrors && !result.changed)
-    #expect(try rules(check(script, path: "index.ts")) == [.unsupportedFileType])
+    #expect(try ids(check(script, path: "index.ts")) == [.operational(.unsupportedFileType)])
     // A file whose text is markup is still read as a policy, whatever its name.
     let policy = try rewrite(Policies.injection(), path: "policy.txt")
     #expect(policy.changed)

@@ -37,7 +37,7 @@ extension AdversarialTests {
     for (opening, closing) in Self.templateCases {
       let source = bytes(Self.hiddenBetween(opening, closing))
       let findings = try check(source, path: path)
-      let found = findings.contains { $0.rule == .keyInjection || $0.rule == .parseError }
+      let found = findings.contains { $0.rule == .keyInjection || $0.diagnostic == .parseError }
       #expect(found, "\(path), \(opening): the key was hidden: \(findings)")
       let result = try rewrite(source, path: path)
       #expect(
@@ -54,15 +54,16 @@ extension AdversarialTests {
           + "XML\n}\n")
       let findings = try check(source, path: "main.tf")
       #expect(
-        findings.contains { $0.rule == .keyInjection || $0.rule == .parseError }, "\(opening): hidden: \(findings)")
+        findings.contains { $0.rule == .keyInjection || $0.diagnostic == .parseError },
+        "\(opening): hidden: \(findings)")
     }
   }
 
   @Test("plain policy files do not mask ${; templates still do")
   func maskingFollowsTheFormat() throws {
     let source = bytes(#"<policies><inbound><set-variable name="a" value="${jsonencode("x")}" /></inbound></policies>"#)
-    #expect(try check(source, path: "policy.xml.tftpl").allSatisfy { $0.rule != .parseError })
-    #expect(try check(source, path: "policy.xml").contains { $0.rule == .parseError })
+    #expect(try check(source, path: "policy.xml.tftpl").allSatisfy { $0.diagnostic != .parseError })
+    #expect(try check(source, path: "policy.xml").contains { $0.diagnostic == .parseError })
     #expect(throws: Never.self) { try PolicyDocument.parse(source) }
     #expect(throws: ParseError.self) { try PolicyDocument.parse(source, options: .init(masksTemplates: false)) }
   }

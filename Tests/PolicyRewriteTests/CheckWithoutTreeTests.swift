@@ -47,7 +47,7 @@ struct CheckWithoutTreeTests {
         && fast.reviewCount == rewritten.reviewCount && fast.injections == rewritten.injections
         && fast.removedKeyNamedValues == rewritten.removedKeyNamedValues,
       "\(path): rewrite results differ", sourceLocation: sourceLocation)
-    let reports = expected.findings.contains { $0.rule != .parseError }
+    let reports = expected.findings.contains { $0.diagnostic != .parseError }
     if reports, SourceFormat(path: path) == .policy {
       #expect(
         CheckNeedles(configuration: configuration).mayReport(source),
@@ -139,7 +139,7 @@ struct CheckWithoutTreeTests {
       let source = bytes(text)
       let full = PolicyRewriter(configuration: configuration, checksWithoutTree: false)
       let findings = full.check(source, path: TestSupport.path).findings
-      #expect(!findings.isEmpty && !findings.contains { $0.rule == .parseError }, "\(name): \(findings)")
+      #expect(!findings.isEmpty && !findings.contains { $0.diagnostic == .parseError }, "\(name): \(findings)")
       #expect(CheckNeedles(configuration: configuration).mayReport(source), "\(name)")
       Self.expectSamePaths(source, path: TestSupport.path, configuration: configuration)
     }
@@ -209,7 +209,7 @@ struct CheckWithoutTreeTests {
       #expect(!CheckNeedles(configuration: configuration).mayReport(source))
       let full = PolicyRewriter(configuration: configuration, checksWithoutTree: false)
       let expected = full.check(source, path: TestSupport.path).findings
-      #expect(expected.count == 1 && expected.first?.rule == .parseError, "\(string(source)): \(expected)")
+      #expect(expected.count == 1 && expected.first?.diagnostic == .parseError, "\(string(source)): \(expected)")
       Self.expectSamePaths(source, path: TestSupport.path, configuration: configuration)
     }
   }

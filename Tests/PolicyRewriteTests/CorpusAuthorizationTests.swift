@@ -111,11 +111,13 @@ struct CorpusAuthorizationTests {
       if entry.hasFunctionKey { keyFiles += 1 }
       for finding in result.findings {
         if finding.rule == .authorizationTokenReplaced { notes += 1 }
-        if [
-          .authorizationWriter, .authorizationReaderAfterManagedIdentity, .keyVariable, .authorizationOtherBackend,
-          .skippedKeyInjection, .templateDirective, .authorizationParentScope,
-        ].contains(finding.rule) {
-          reviewByRule[finding.rule, default: 0] += 1
+        if let rule = finding.rule,
+          [
+            .authorizationWriter, .authorizationReaderAfterManagedIdentity, .keyVariable, .authorizationOtherBackend,
+            .skippedKeyInjection, .templateDirective, .authorizationParentScope,
+          ].contains(rule)
+        {
+          reviewByRule[rule, default: 0] += 1
         }
       }
       guard result.changed else { continue }

@@ -1,3 +1,4 @@
+import CLibXML2
 import Testing
 
 @testable import PolicyDOM
@@ -137,5 +138,33 @@ import Testing
     #expect(!value.withUnsafeBufferPointer(LibXML2Parser.readsAsItGoes))
     let spaced = bytes("<policies><x a=\"" + String(repeating: "v ", count: 4_500_000) + "\"/></policies>")
     #expect(!spaced.withUnsafeBufferPointer(LibXML2Parser.readsAsItGoes))
+  }
+}
+
+extension PolicyDocument {
+  /// How many nodes libxml2's tree holds under the document node: elements, attributes (which
+  /// the document keeps apart, see ``AttributeTable``, so that there are none unless an element
+  /// has an `xml:id`), and nodes of any other kind (text, comments, CDATA, processing
+  /// instructions, entity references), which a parsed document never builds.
+  var nodeCounts: (elements: Int, attributes: Int, others: Int) {
+    var counts = (elements: 0, attributes: 0, others: 0)
+    var stack: [xmlNodePtr] = []
+    var next = tree.pointee.children
+    while true {
+      if let node = next {
+        if node.pointee.type == XML_ELEMENT_NODE { counts.elements += 1 } else { counts.others += 1 }
+        var attribute = node.pointee.properties
+        while let current = attribute {
+          counts.attributes += 1
+          attribute = current.pointee.next
+        }
+        if let sibling = node.pointee.next { stack.append(sibling) }
+        next = node.pointee.children
+      } else if let pending = stack.popLast() {
+        next = pending
+      } else {
+        return counts
+      }
+    }
   }
 }

@@ -65,7 +65,7 @@ extension FuzzInvariants {
     return fast == slow ? [] : ["\(path): check without a tree found \(fast), the full analysis \(slow)"]
   }
 
-  static func summary(_ finding: Finding) -> String { "\(finding.rule.rawValue)@\(finding.line):\(finding.column)" }
+  static func summary(_ finding: Finding) -> String { "\(finding.id.rawValue)@\(finding.line):\(finding.column)" }
 
   // MARK: Containers
 
@@ -96,8 +96,9 @@ extension FuzzInvariants {
 
   /// The rules that report on a policy's content, as opposed to the file (parse errors) or the
   /// container (backend credentials, undecodable pieces).
-  static func isPolicyRule(_ rule: Rule) -> Bool {
-    ![.parseError, .backendCredentials, .undecodableEmbeddedPolicy, .notAPolicy, .verificationFailed].contains(rule)
+  static func isPolicyRule(_ id: FindingID) -> Bool {
+    guard case .rule(let rule) = id else { return false }
+    return ![.backendCredentials, .undecodableEmbeddedPolicy].contains(rule)
   }
 
   /// For each container of a policy: `check` of the container finds every finding the full
@@ -126,9 +127,9 @@ extension FuzzInvariants {
         problems.append("\(container.path): the container's policy does not decode to the policy")
       }
       let policyFindings = full.check(policy, path: policyPath).findings
-      guard !policyFindings.contains(where: { $0.rule == .parseError }) else { continue }
-      let expected = policyFindings.map(\.rule).filter(isPolicyRule).map(\.rawValue).sorted()
-      let found = rewriter.check(container.bytes, path: container.path).findings.map(\.rule).filter(isPolicyRule)
+      guard !policyFindings.contains(where: { $0.diagnostic == .parseError }) else { continue }
+      let expected = policyFindings.map(\.id).filter(isPolicyRule).map(\.rawValue).sorted()
+      let found = rewriter.check(container.bytes, path: container.path).findings.map(\.id).filter(isPolicyRule)
         .map(\.rawValue).sorted()
       if found != expected {
         problems.append("\(container.path): check of the container found \(found), the policy file \(expected)")

@@ -100,6 +100,22 @@ struct HCLParserTests {
     #expect(file.body.attribute("b")?.value.literalString == "say \"hi\"\n${literal}")
   }
 
+  /// The parser found an interpolation's end with a scan of its own that took the `$${` escape
+  /// in a nested string for an interpolation, so the first interpolation swallowed the rest of
+  /// the template. It now uses the lexer's scan.
+  @Test func anEscapedInterpolationInANestedStringDoesNotSwallowTheTemplate() {
+    let file = Self.parse(
+      #"""
+      a = "${replace(var.x, "$${", "")}-${var.key}"
+      """#)
+    #expect(file.error == nil)
+    guard case .string(let parts)? = file.body.attribute("a")?.value.kind else {
+      Issue.record("not a string")
+      return
+    }
+    #expect(parts == [.interpolation(#"replace(var.x, "$${", "")"#), .text("-"), .interpolation("var.key")])
+  }
+
   @Test func aSyntaxErrorIsReportedAndLaterBlocksStillRead() {
     let file = Self.parse("resource \"a\" \"b\" {\n  x = = 1\n}\nresource \"c\" \"d\" {\n  y = 2\n}\n")
     #expect(file.error != nil)

@@ -93,7 +93,7 @@ import Testing
       #expect(Set(paths).count == paths.count)
       // Files with errors: the scanned ones, and the resource map when its audit failed.
       let failures = findings.filter {
-        $0["severity"] as? String == "error" && Rule(rawValue: $0["rule"] as? String ?? "")?.isFailure == true
+        $0["severity"] as? String == "error" && FindingID(rawValue: $0["rule"] as? String ?? "")?.isFailure == true
       }
       let errorPaths = Set(failures.compactMap { $0["path"] as? String })
       #expect(summary["errors"] as? Int == errorPaths.count, "\(failures)")

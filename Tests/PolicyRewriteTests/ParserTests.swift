@@ -184,8 +184,8 @@ import Testing
     // The rewriter and check report it as a parse error and change nothing.
     let result = try rewrite(source)
     expectBytes(result.output, source)
-    #expect(rules(result.findings) == [.parseError])
-    #expect(rules(try check(source)) == [.parseError])
+    #expect(ids(result.findings) == [.operational(.parseError)])
+    #expect(ids(try check(source)) == [.operational(.parseError)])
   }
 
   @Test func internalEntityDeclarationIsRefused() throws {
@@ -220,7 +220,7 @@ import Testing
     let result = try rewrite(source)
     expectBytes(result.output, source)
     #expect(result.changed == false, "the output differs from the input")
-    #expect(rules(result.findings) == [.parseError])
+    #expect(ids(result.findings) == [.operational(.parseError)])
     #expect(result.findings.first?.severity == .error)
     #expect((result.findings.first?.line ?? 0) >= 4)
   }

@@ -855,7 +855,7 @@ import Testing
     expectBytes(result.output, bytes(input))
     #expect(result.changed == false, "the output differs from the input")
     #expect(result.hasErrors)
-    #expect(rules(result.findings) == [.unresolvedResource])
+    #expect(ids(result.findings) == [.operational(.unresolvedResource)])
     #expect(result.findings.first?.severity == .error)
     #expect(result.findings.first?.line == 4)
   }
@@ -878,7 +878,7 @@ import Testing
       """
     let result = try rewrite(input, with: configuration)
     expectBytes(result.output, bytes(input))
-    #expect(rules(result.findings) == [.unresolvedResource])
+    #expect(ids(result.findings) == [.operational(.unresolvedResource)])
   }
 
   @Test func resourceIsEscapedForXML() throws {

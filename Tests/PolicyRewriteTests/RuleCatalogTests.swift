@@ -7,22 +7,51 @@ import Testing
 /// table, which must list exactly the catalog.
 @Suite struct RuleCatalogTests {
   @Test func everyRuleHasExactlyOneDescription() {
-    let ids = RuleCatalog.all.map(\.rule)
-    #expect(Set(ids) == Set(Rule.allCases))
-    #expect(ids.count == Rule.allCases.count, "a rule is described twice")
+    let ids = RuleCatalog.all.map(\.id)
+    #expect(Set(ids) == Set(FindingID.allCases))
+    #expect(ids.count == FindingID.allCases.count, "a rule is described twice")
+    #expect(FindingID.allCases.count == Rule.allCases.count + OperationalDiagnostic.allCases.count)
     for description in RuleCatalog.all {
-      #expect(!description.summary.isEmpty && !description.explanation.isEmpty, "\(description.rule.rawValue)")
-      #expect(description.summary.hasSuffix("."), "\(description.rule.rawValue): a summary is one sentence")
+      #expect(!description.summary.isEmpty && !description.explanation.isEmpty, "\(description.id.rawValue)")
+      #expect(description.summary.hasSuffix("."), "\(description.id.rawValue): a summary is one sentence")
+    }
+  }
+
+  @Test func operationalDiagnosticsAreNoRulesAndShareTheIdNamespace() {
+    for diagnostic in OperationalDiagnostic.allCases {
+      #expect(Rule(rawValue: diagnostic.rawValue) == nil, "\(diagnostic.rawValue)")
+      #expect(FindingID(rawValue: diagnostic.rawValue) == .operational(diagnostic))
+      #expect(diagnostic.details.kind == .operational, "\(diagnostic.rawValue)")
+    }
+    for rule in Rule.allCases {
+      #expect(FindingID(rawValue: rule.rawValue) == .rule(rule))
+      #expect(rule.details.kind != .operational, "\(rule.rawValue) is described as operational")
+    }
+    // SARIF's rule list and ruleIndex, and the id lists in messages, keep the order they had
+    // when the ids were one enum.
+    let ids = FindingID.allCases.map(\.rawValue)
+    #expect(ids[12...14] == ["conflicting-resources", "unresolved-resource", "parse-error"])
+    #expect(ids[24...25] == ["unsupported-file-type", "authorization-writer"])
+  }
+
+  @Test func thePreFilterNeedlesAreTheDescriptions() {
+    let needles = RuleCatalog.all.reduce(into: Set<CheckNeedles.Needle>()) { $0.formUnion($1.needles) }
+    #expect(needles == Set(CheckNeedles.Needle.allCases), "a needle no rule names is never looked for")
+    #expect(Rule.keyInjection.details.needles == [.keyHeaderName])
+    for description in RuleCatalog.all where description.kind == .operational || description.kind == .readiness {
+      #expect(description.needles.isEmpty, "\(description.id.rawValue) is not reported from a policy's analysis")
     }
   }
 
   @Test func failuresAreErrorsAndNotesNeverFailCheck() {
     for description in RuleCatalog.all {
-      if description.isFailure { #expect(description.failsCheck, "\(description.rule.rawValue)") }
-      if description.defaultSeverity == .note { #expect(!description.failsCheck, "\(description.rule.rawValue)") }
+      if description.isFailure { #expect(description.failsCheck, "\(description.id.rawValue)") }
+      if description.defaultSeverity == .note { #expect(!description.failsCheck, "\(description.id.rawValue)") }
     }
-    #expect(Rule.parseError.isFailure && !Rule.keyInjection.isFailure)
-    #expect(Rule.keyInjection.defaultSeverity == .error && Rule.authorizationTokenReplaced.defaultSeverity == .note)
+    #expect(OperationalDiagnostic.parseError.details.isFailure && !Rule.keyInjection.details.isFailure)
+    #expect(
+      Rule.keyInjection.details.defaultSeverity == .error
+        && Rule.authorizationTokenReplaced.details.defaultSeverity == .note)
   }
 
   @Test func readmeRuleTableIsTheCatalog() throws {
@@ -41,7 +70,7 @@ import Testing
     let result = run(["rules", "--format", "json"], cwd: ReadmeTests.packageRoot)
     #expect(result.status == 0, "\(result.stderr)")
     let list = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [[String: Any]])
-    #expect(list.compactMap { $0["id"] as? String } == RuleCatalog.all.map(\.rule.rawValue))
+    #expect(list.compactMap { $0["id"] as? String } == RuleCatalog.all.map(\.id.rawValue))
     for entry in list {
       #expect(entry["severity"] is String && entry["summary"] is String && entry["explanation"] is String)
       #expect(entry["failsCheck"] is Bool)

@@ -57,7 +57,7 @@ import Testing
     let result = Self.check(source, path: path)
     #expect(result.kept == ["k1"], "\(path): \(result)")
     #expect(result.accepted.isEmpty, "\(path): \(result)")
-    let unused = result.other.filter { $0.rule == .unusedSuppression }
+    let unused = result.other.filter { $0.diagnostic == .unusedSuppression }
     #expect(unused.count == 1, "\(path): \(result.other)")
     let line = path == "main.tf" ? 2 : 3
     #expect(unused.first?.message == "this suppression of key-injection accepts no finding on line \(line); remove it")
@@ -111,7 +111,7 @@ import Testing
     let source = "<policies><inbound><base />\(Self.key("k1"))</inbound></policies>\n\(Self.comment)\n"
     let result = Self.check(source, path: "policy.xml")
     #expect(result.kept == ["k1"])
-    let unused = result.other.filter { $0.rule == .unusedSuppression }
+    let unused = result.other.filter { $0.diagnostic == .unusedSuppression }
     #expect(unused.map(\.message) == ["this suppression of key-injection precedes nothing it could accept; remove it"])
     #expect(unused.first?.line == 2)
   }

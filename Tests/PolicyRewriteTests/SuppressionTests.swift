@@ -62,7 +62,7 @@ import Testing
   func malformedSuppressionsAreReportedAndSilenceNothing(comment: String, message: String) {
     let (kept, suppressed) = Self.check(Self.outbound(comment: comment))
     #expect(suppressed.isEmpty)
-    let problem = kept.first { $0.rule == .invalidSuppression }
+    let problem = kept.first { $0.diagnostic == .invalidSuppression }
     #expect(problem?.message.hasPrefix(message) == true, "\(kept)")
     #expect(problem?.line == 6)
     #expect(kept.filter { $0.rule == .keyOutsideInbound }.count == 2)
@@ -70,7 +70,7 @@ import Testing
 
   @Test func anUnusedSuppressionIsReported() {
     let (kept, _) = Self.check(Self.outbound(comment: "<!-- policy-rewrite: ignore key-in-url (no URL here) -->"))
-    let unused = kept.first { $0.rule == .unusedSuppression }
+    let unused = kept.first { $0.diagnostic == .unusedSuppression }
     #expect(unused?.message == "this suppression of key-in-url accepts no finding on line 7; remove it")
     #expect(unused?.line == 6 && unused?.column == 10)
   }

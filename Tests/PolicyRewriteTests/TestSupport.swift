@@ -86,8 +86,11 @@ func expectRewrite(
   return result
 }
 
-/// The rules of the findings, in order.
-func rules(_ findings: [Finding]) -> [Rule] { findings.map(\.rule) }
+/// The ids of the findings, in order (an operational diagnostic's as `.operational(…)`).
+func ids(_ findings: [Finding]) -> [FindingID] { findings.map(\.id) }
+
+/// The analysis rules of the findings, in order; `nil` for an operational diagnostic.
+func rules(_ findings: [Finding]) -> [Rule?] { findings.map(\.rule) }
 
 /// What `check` reports for a policy at `path` (by default with every key to ``CLI/resource``).
 func check(

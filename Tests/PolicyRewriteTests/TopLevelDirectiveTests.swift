@@ -94,7 +94,7 @@ import Testing
   func escapedDirectiveIsText() {
     let source = Self.heredoc("%%{ if var.x }\n\(Self.policy([Self.key("k1")]))")
     let checked = Self.rewriter.check(Array(source.utf8), path: "main.tf")
-    #expect(checked.findings.map(\.rule).contains(.parseError), "\(checked.findings)")
+    #expect(checked.findings.map(\.diagnostic).contains(.parseError), "\(checked.findings)")
   }
 
   @Test("directives inside the root are not taken for directives outside it")

@@ -16,7 +16,7 @@ import Testing
   /// settles. (The policy keeps a key for review in `<outbound>`, so that its output is
   /// analysed again rather than only checked for well-formedness.)
   enum UnsettledRule: AnalysisRule {
-    static var id: Rule { .unusedMapEntry }
+    static var id: Rule { .keyInjection }
 
     static func run(on analysis: inout PolicyAnalysis) {
       for inbound in analysis.document.root.children where inbound.hasName("inbound") {
@@ -64,7 +64,7 @@ import Testing
     let broken = PolicyRewriter(configuration: try Self.configuration(broken: true)).rewrite(source, path: "p.xml")
     #expect(!broken.changed)
     #expect(broken.output == source)
-    #expect(broken.findings.map(\.rule).contains(.verificationFailed), "\(broken.findings)")
+    #expect(broken.findings.map(\.diagnostic).contains(.verificationFailed), "\(broken.findings)")
     #expect(broken.injections.allSatisfy { $0.outcome != .rewritten })
   }
 
@@ -73,7 +73,7 @@ import Testing
     let source = bytes("var policy = '\(escaped)'\n")
     let broken = PolicyRewriter(configuration: try Self.configuration(broken: true)).rewrite(source, path: "main.bicep")
     #expect(broken.output == source && !broken.changed)
-    #expect(broken.findings.map(\.rule).contains(.verificationFailed), "\(broken.findings)")
+    #expect(broken.findings.map(\.diagnostic).contains(.verificationFailed), "\(broken.findings)")
   }
 
   final class Collector: Reporter {
@@ -93,7 +93,7 @@ import Testing
       let summary = Frontend(options: options).run(paths: [root.path + "/apis"], reporter: collector)
       #expect(summary.errors == 1, "migrate exits 2 when errors > 0")
       #expect(summary.changed == 0)
-      #expect(collector.files.flatMap(\.findings).map(\.rule).contains(.verificationFailed))
+      #expect(collector.files.flatMap(\.findings).map(\.diagnostic).contains(.verificationFailed))
       #expect(CLI.read(root, "apis/policy.xml") == bytes(Self.policy))
       #expect(Reliability.temporaryFiles(root).isEmpty)
     }

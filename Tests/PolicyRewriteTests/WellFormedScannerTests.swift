@@ -13,7 +13,7 @@ struct WellFormedScannerTests {
 
   /// libxml2's reading of `bytes`: the root's name, or `nil` for an error.
   static func libxml2Root(_ bytes: [UInt8]) -> String? {
-    (try? PolicyDocument.parseUnmasked(bytes))?.root.name
+    (try? PolicyDocument.parsedAsWritten(bytes))?.root.name
   }
 
   /// Records a document the scanner vouches for and libxml2 does not read the same way;

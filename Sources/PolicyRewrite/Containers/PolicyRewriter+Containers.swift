@@ -43,7 +43,7 @@ extension PolicyRewriter {
         ? checkPolicy(policy.decoded, path: path, kind: kind)
         : rewritePolicy(policy.decoded, path: path, kind: kind, isAccepted: isAccepted)
       decodedOutputs.append(inner.changed ? inner.output : policy.decoded)
-      if !policy.reportsParseErrors, let error = inner.findings.first(where: { $0.rule == .parseError }) {
+      if !policy.reportsParseErrors, let error = inner.findings.first(where: { $0.diagnostic == .parseError }) {
         // Markup that is not a whole document: a piece that an expression completes.
         let form = "a string that is not a well-formed policy document (\(error.message))"
         if let found = policy.undecodable(configuration: configuration, form: form) { undecodable.append(found) }
@@ -86,7 +86,7 @@ extension PolicyRewriter {
     for error in scan.errors {
       let (line, column) = location(of: error.offset)
       result.findings.append(
-        Finding(rule: .parseError, severity: .error, message: error.message, line: line, column: column))
+        Finding(diagnostic: .parseError, severity: .error, message: error.message, line: line, column: column))
       result.isPolicy = true
     }
     if let (line, column) = workspaceNoteAt { result.findings.append(Self.workspaceNote(line: line, column: column)) }
@@ -131,7 +131,7 @@ extension PolicyRewriter {
   }
 
   /// Whether the rule's messages name lines of the policy (`at line N`).
-  static func namesLines(_ rule: Rule) -> Bool {
+  static func namesLines(_ rule: Rule?) -> Bool {
     switch rule {
     case .authorizationWriter, .authorizationReaderAfterManagedIdentity, .authorizationTokenReplaced,
       .authorizationChildScope, .authorizationParentScope, .authorizationPossibleReader, .authorizationOtherBackend,

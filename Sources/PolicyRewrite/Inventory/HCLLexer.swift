@@ -193,14 +193,22 @@ package struct HCLLexer {
 
   /// The offset after the closing quote of the quoted string that opens at `start`, or `nil`
   /// when it has none (a line end in its literal text, or the end of the file).
+  package static func endOfQuoted(_ source: [UInt8], from start: Int) -> Int? {
+    closing(source, from: start + 1, end: source.count, inString: true).map { $0 + 1 }
+  }
+
+  /// The offset of the `"` that closes a string (`inString`), or of the `}` that closes an
+  /// interpolation or directive, whose text starts at `start`; `nil` when there is none before
+  /// `end` or a line end comes first in a string's literal text. `$${` and `%%{` in a string
+  /// are escapes, not interpolations.
   ///
   /// Interpolations and directives may hold nested strings, braces and line ends; a stack of
   /// the open levels (strings and brace depths) replaces recursion.
-  package static func endOfQuoted(_ source: [UInt8], from start: Int) -> Int? {
+  package static func closing(_ source: [UInt8], from start: Int, end: Int, inString: Bool) -> Int? {
     // Each level: -1 for a string, otherwise the depth of open braces in an interpolation.
-    var levels: [Int] = [-1]
-    var i = start + 1
-    while i < source.count {
+    var levels: [Int] = [inString ? -1 : 0]
+    var i = start
+    while i < end {
       let byte = source[i]
       if levels[levels.count - 1] < 0 {
         switch byte {
@@ -209,15 +217,15 @@ package struct HCLLexer {
           continue
         case .doubleQuote:
           levels.removeLast()
-          if levels.isEmpty { return i + 1 }
+          if levels.isEmpty { return i }
         case .lineFeed:
           return nil
         case .dollar, .percent:
-          if i + 2 < source.count, source[i + 1] == byte, source[i + 2] == .openBrace {
+          if i + 2 < end, source[i + 1] == byte, source[i + 2] == .openBrace {
             i += 3
             continue
           }
-          if i + 1 < source.count, source[i + 1] == .openBrace {
+          if i + 1 < end, source[i + 1] == .openBrace {
             levels.append(0)
             i += 2
             continue
@@ -230,7 +238,12 @@ package struct HCLLexer {
         case .doubleQuote: levels.append(-1)
         case .openBrace: levels[levels.count - 1] += 1
         case .closeBrace:
-          if levels[levels.count - 1] == 0 { levels.removeLast() } else { levels[levels.count - 1] -= 1 }
+          if levels[levels.count - 1] == 0 {
+            levels.removeLast()
+            if levels.isEmpty { return i }
+          } else {
+            levels[levels.count - 1] -= 1
+          }
         default: break
         }
       }

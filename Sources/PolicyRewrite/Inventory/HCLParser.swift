@@ -395,40 +395,9 @@ package struct HCLParser {
   }
 
   /// The offset of the `}` that closes an interpolation whose text starts at `start`
-  /// (nested strings and braces skipped, with a stack, as the lexer does); `end` if none.
+  /// (nested strings and braces skipped as the lexer skips them); `end` if none.
   private static func closingBrace(_ source: [UInt8], from start: Int, end: Int) -> Int {
-    var levels: [Int] = [0]
-    var i = start
-    while i < end {
-      let byte = source[i]
-      if levels[levels.count - 1] < 0 {
-        if byte == .backslash {
-          i += 2
-          continue
-        }
-        if byte == .doubleQuote { levels.removeLast() }
-        if (byte == .dollar || byte == .percent), i + 1 < end, source[i + 1] == .openBrace {
-          levels.append(0)
-          i += 2
-          continue
-        }
-      } else {
-        switch byte {
-        case .doubleQuote: levels.append(-1)
-        case .openBrace: levels[levels.count - 1] += 1
-        case .closeBrace:
-          if levels[levels.count - 1] == 0 {
-            levels.removeLast()
-            if levels.isEmpty { return i }
-          } else {
-            levels[levels.count - 1] -= 1
-          }
-        default: break
-        }
-      }
-      i += 1
-    }
-    return end
+    HCLLexer.closing(source, from: start, end: end, inString: false) ?? end
   }
 
   /// A heredoc token's expression: its lines, with `<<-`'s common indentation removed.

@@ -39,12 +39,7 @@ struct ResourceTypeIndex {
 
   /// The last of the sorted `offsets` whose marker of `length` bytes ends by `end`.
   private static func last(in offsets: [Int], endingBy end: Int, length: Int) -> Int? {
-    var low = 0
-    var high = offsets.count
-    while low < high {
-      let middle = (low + high) / 2
-      if offsets[middle] + length <= end { low = middle + 1 } else { high = middle }
-    }
+    let low = offsets.partitioningIndex { $0 + length > end }
     return low == 0 ? nil : offsets[low - 1]
   }
 

@@ -1,10 +1,13 @@
 import PolicyDOM
 
-/// The stable identifiers of everything policy-rewrite reports.
+/// The stable identifiers of the analysis rules: what policy-rewrite finds in a policy or
+/// template.
 ///
 /// The raw value is the rule id shown in text output (`[key-injection]`), used as the SARIF
 /// `ruleId` and in JSON. Ids never change meaning once published. What each rule means is in
-/// its ``RuleDescription`` (``RuleCatalog``), kept next to the code that reports it.
+/// its ``RuleDescription`` (``RuleCatalog``), kept next to the code that reports it. What is
+/// reported about the run rather than a policy (a file that cannot be read or parsed, a map
+/// entry that matches nothing) is an ``OperationalDiagnostic``; ``FindingID`` is either.
 public enum Rule: String, Sendable, Hashable, CaseIterable {
   case keyInjection = "key-injection"
   case keyOutsideInbound = "key-outside-inbound"
@@ -19,18 +22,6 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   case undecodableEmbeddedPolicy = "undecodable-embedded-policy"
   case managedIdentityConflict = "managed-identity-conflict"
   case conflictingResources = "conflicting-resources"
-  case unresolvedResource = "unresolved-resource"
-  case parseError = "parse-error"
-  case ioError = "io-error"
-  case skippedPath = "skipped-path"
-  case verificationFailed = "verification-failed"
-  case unusedMapEntry = "unused-map-entry"
-  case strictMap = "strict-map"
-  case unusedSuppression = "unused-suppression"
-  case invalidSuppression = "invalid-suppression"
-  case noPolicyFiles = "no-policy-files"
-  case notAPolicy = "not-a-policy"
-  case unsupportedFileType = "unsupported-file-type"
   case authorizationWriter = "authorization-writer"
   case authorizationReaderAfterManagedIdentity = "authorization-reader-after-managed-identity"
   case authorizationTokenReplaced = "authorization-token-replaced"
@@ -54,16 +45,7 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   case childScopesNotScanned = "child-scopes-not-scanned"
   case fragmentIncludedOutsideInbound = "fragment-included-outside-inbound"
 
-  /// This rule's description: severity, summary, explanation and examples.
-  public var details: RuleDescription { RuleCatalog.description(of: self) }
-
-  /// Whether a finding of this rule means the file could not be handled (exit status 2),
-  /// rather than something found in it.
-  public var isFailure: Bool { details.isFailure }
-
-  /// A one-sentence description, for SARIF rule metadata and `--help`.
-  public var summary: String { details.summary }
-
-  /// The severity this rule's findings usually have.
-  public var defaultSeverity: Severity { details.defaultSeverity }
+  /// This rule's description: severity, whether it fails `check`, summary, explanation and
+  /// examples (``FindingID`` reads the same for any id).
+  public var details: RuleDescription { RuleCatalog.description(of: .rule(self)) }
 }

@@ -2,7 +2,7 @@
 ///
 /// A rule keeps its description next to its code; this list is the one place that names them
 /// all. A new rule adds one line here (or one entry to the list of the component that reports
-/// it), and `RuleCatalogTests` fails until every ``Rule`` has exactly one description.
+/// it), and `RuleCatalogTests` fails until every ``FindingID`` has exactly one description.
 public enum RuleCatalog {
   /// All descriptions: the findings about keys first, then review items, then the run.
   public static let all: [RuleDescription] =
@@ -22,12 +22,12 @@ public enum RuleCatalog {
     + PolicyRewriter.descriptions.filter { $0.kind != .key }
     + RunDiagnostics.descriptions
 
-  private static let byRule: [Rule: RuleDescription] = Dictionary(
-    all.map { ($0.rule, $0) }, uniquingKeysWith: { first, _ in first })
+  private static let byID: [FindingID: RuleDescription] = Dictionary(
+    all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
 
-  /// The description of `rule`.
-  public static func description(of rule: Rule) -> RuleDescription {
-    guard let description = byRule[rule] else { preconditionFailure("rule '\(rule.rawValue)' has no description") }
+  /// The description of `id`.
+  public static func description(of id: FindingID) -> RuleDescription {
+    guard let description = byID[id] else { preconditionFailure("rule '\(id.rawValue)' has no description") }
     return description
   }
 }

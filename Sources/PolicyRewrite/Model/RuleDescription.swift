@@ -21,8 +21,8 @@ public struct RuleDescription: Sendable, Hashable {
     case readiness
   }
 
-  /// The rule id.
-  public let rule: Rule
+  /// The id: an analysis rule's or an operational diagnostic's.
+  public let id: FindingID
   /// What a finding of the rule is about.
   public let kind: Kind
   /// The severity a finding of the rule usually has.
@@ -39,13 +39,48 @@ public struct RuleDescription: Sendable, Hashable {
   public let example: String
   /// The same fragment once fixed; empty when there is no single fix.
   public let fix: String
+  /// What a policy must hold for the rule to report on it (``CheckNeedles`` is their union);
+  /// empty when the rule does not report from a policy's analysis.
+  package let needles: Set<CheckNeedles.Needle>
 
-  /// Creates a description.
+  /// Creates the description of an analysis rule; `kind` is not ``Kind/operational``.
   public init(
     rule: Rule, kind: Kind, defaultSeverity: Severity, isFailure: Bool = false, summary: String,
     explanation: String, example: String = "", fix: String = ""
   ) {
-    self.rule = rule
+    self.init(
+      rule: rule, kind: kind, defaultSeverity: defaultSeverity, isFailure: isFailure, needles: [], summary: summary,
+      explanation: explanation, example: example, fix: fix)
+  }
+
+  /// Creates the description of an analysis rule that reports on a policy holding one of
+  /// `needles`.
+  package init(
+    rule: Rule, kind: Kind, defaultSeverity: Severity, isFailure: Bool = false, needles: Set<CheckNeedles.Needle>,
+    summary: String, explanation: String, example: String = "", fix: String = ""
+  ) {
+    precondition(kind != .operational, "'\(rule.rawValue)': an operational diagnostic is an OperationalDiagnostic")
+    self.init(
+      id: .rule(rule), kind: kind, defaultSeverity: defaultSeverity, isFailure: isFailure, needles: needles,
+      summary: summary, explanation: explanation, example: example, fix: fix)
+  }
+
+  /// Creates the description of an operational diagnostic (of ``Kind/operational``).
+  public init(
+    diagnostic: OperationalDiagnostic, defaultSeverity: Severity, isFailure: Bool = false, summary: String,
+    explanation: String, example: String = "", fix: String = ""
+  ) {
+    self.init(
+      id: .operational(diagnostic), kind: .operational, defaultSeverity: defaultSeverity, isFailure: isFailure,
+      needles: [], summary: summary, explanation: explanation, example: example, fix: fix)
+  }
+
+  private init(
+    id: FindingID, kind: Kind, defaultSeverity: Severity, isFailure: Bool, needles: Set<CheckNeedles.Needle>,
+    summary: String, explanation: String, example: String, fix: String
+  ) {
+    self.needles = needles
+    self.id = id
     self.kind = kind
     self.defaultSeverity = defaultSeverity
     self.isFailure = isFailure

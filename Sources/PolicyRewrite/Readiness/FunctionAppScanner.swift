@@ -65,6 +65,21 @@ public enum FunctionAppScanner {
       if case .literal("null") = expression.kind { return [] }
       return [written(expression)]
     }
+    /// A Function App resource's `settings` block (`auth_settings_v2` or `auth_settings`): Entra
+    /// ID is configured when its `directory` block is there and its `flag` is true.
+    func authentication(
+      _ block: HCLSyntax.Block, _ settings: String, _ directory: String, _ flag: String, _ callers: String?
+    ) -> FunctionApp.EntraIDAuthentication? {
+      guard let settings = block.body.blocks.first(where: { $0.type == settings }) else { return nil }
+      let directory = settings.body.blocks.first { $0.type == directory }
+      let on = settings.body.attribute(flag).map { written($0.value) == "true" } ?? false
+      return FunctionApp.EntraIDAuthentication(
+        configured: directory != nil && on,
+        audiences: list(directory?.body.attribute("client_id")?.value)
+          + list(directory?.body.attribute("allowed_audiences")?.value),
+        allowedCallers: callers.map { list(directory?.body.attribute($0)?.value) } ?? [],
+        line: line(settings.range.lowerBound))
+    }
     var result = ReadinessDeclarations()
     for block in HCLParser.parse(source).body.blocks {
       switch (block.type, block.labels.count) {
@@ -87,25 +102,10 @@ public enum FunctionAppScanner {
       case ("resource", 2) where terraformAppTypes.contains(block.labels[0]):
         let address = "\(block.labels[0]).\(block.labels[1])"
         let literalName = block.body.attribute("name")?.value.literalString
-        var entra: FunctionApp.EntraIDAuthentication?
-        if let settings = block.body.blocks.first(where: { $0.type == "auth_settings_v2" }) {
-          let directory = settings.body.blocks.first { $0.type == "active_directory_v2" }
-          let required = settings.body.attribute("require_authentication").map { written($0.value) == "true" } ?? false
-          entra = FunctionApp.EntraIDAuthentication(
-            configured: directory != nil && required,
-            audiences: list(directory?.body.attribute("client_id")?.value)
-              + list(directory?.body.attribute("allowed_audiences")?.value),
-            allowedCallers: list(directory?.body.attribute("allowed_applications")?.value),
-            line: line(settings.range.lowerBound))
-        } else if let settings = block.body.blocks.first(where: { $0.type == "auth_settings" }) {
-          let directory = settings.body.blocks.first { $0.type == "active_directory" }
-          let enabled = settings.body.attribute("enabled").map { written($0.value) == "true" } ?? false
-          entra = FunctionApp.EntraIDAuthentication(
-            configured: directory != nil && enabled,
-            audiences: list(directory?.body.attribute("client_id")?.value)
-              + list(directory?.body.attribute("allowed_audiences")?.value),
-            allowedCallers: [], line: line(settings.range.lowerBound))
-        }
+        let entra =
+          authentication(
+            block, "auth_settings_v2", "active_directory_v2", "require_authentication", "allowed_applications")
+          ?? authentication(block, "auth_settings", "active_directory", "enabled", nil)
         result.functionApps.append(
           FunctionApp(
             name: literalName ?? block.labels[1], address: address, path: path, line: line(block.range.lowerBound),

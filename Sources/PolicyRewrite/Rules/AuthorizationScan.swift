@@ -97,17 +97,7 @@ struct AuthorizationScan {
 
   /// The index of the first touch that starts after `offset` (binary search).
   private func firstIndex(after offset: Int) -> Int {
-    var low = 0
-    var high = touches.count
-    while low < high {
-      let middle = (low + high) / 2
-      if touches[middle].offset <= offset {
-        low = middle + 1
-      } else {
-        high = middle
-      }
-    }
-    return low
+    touches.partitioningIndex { $0.offset > offset }
   }
 
   /// The union of what the touches do, for a fragment's entry in

@@ -9,21 +9,12 @@ import PolicyDOM
 /// for some others). A policy for which it is false is only checked to be well-formed, without
 /// a tree (`PolicyDocument.checkWellFormed`).
 ///
-/// The needles, rule by rule (each reads attribute values that libxml2 has decoded, from the
-/// masked text, and compares them trimmed of XML space):
-///
-/// - ``KeyInjectionRule``: a `set-header` whose `name` is a key header (any case), starts with
-///   `@`, or holds `{` (a named value, or a template or `format()` placeholder: `${`, `%{`,
-///   `{0}`). Every other rule that reports in `check` (``LiteralKeyRule``,
-///   ``AuthorizationRule``, the remaining-key errors, the key named values of
-///   ``KeyVariableRule``) needs such an injection first.
-/// - ``QueryParameterCodeRule``: a `name` that is `code` (any case), or an expression, named
-///   value or template (the needles of ``KeyInjectionRule``'s names).
-/// - ``URLCodeRule``: `?code=`, `&code=` or `&amp;code=` (any case) in a URL, also with `%XX`
-///   escapes or split across the strings of an expression.
-/// - ``KeyVariableRule``: a `set-variable` whose `value` is `{{…}}` with a name that looks like
-///   a function key (``KeyVariableRule/looksLikeFunctionKey(_:)``), read with its predefined
-///   entities decoded (`{{f&amp;unc-key}}` is `f&unc-key`).
+/// Each rule's ``RuleDescription`` names its needles (``Needle``); the test looks for the
+/// union of the catalog's, in one pass over the `=` of the policy. Each needle reads attribute
+/// values that libxml2 has decoded, from the masked text, and compares them trimmed of XML
+/// space. Every rule that needs a key injection to report (``LiteralKeyRule``,
+/// ``AuthorizationRule``, the remaining-key errors, the key named values of
+/// ``KeyVariableRule``) names ``Needle/keyHeaderName``, the needle of ``KeyInjectionRule``.
 ///
 /// The bytes of a `name` or `value` attribute are its value as libxml2 reads it, except for:
 /// character references (`&#…;`, which can spell anything: a file with one is always
@@ -37,6 +28,42 @@ import PolicyDOM
 /// no needle. A policy with a key injection always holds a needle, so the needles also tell
 /// which APIOps parent scopes may need to know their child scopes.
 package struct CheckNeedles: Sendable {
+  /// One thing in a policy's bytes that a rule needs to report on it.
+  package enum Needle: Sendable, Hashable, CaseIterable {
+    /// A `name` that is a key header (any case), starts with `@`, or holds `{` (a named value,
+    /// or a template or `format()` placeholder: `${`, `%{`, `{0}`): a possible key injection.
+    case keyHeaderName
+    /// A `name` that is `code` (any case), or an expression, named value or template.
+    case codeParameterName
+    /// `?code=`, `&code=` or `&amp;code=` (any case) in a URL, also with `%XX` escapes or split
+    /// across the strings of an expression.
+    case codeInURL
+    /// A `value` that is `{{…}}` with a name that looks like a function key
+    /// (``KeyVariableRule/looksLikeFunctionKey(_:)``), read with its predefined entities
+    /// decoded (`{{f&amp;unc-key}}` is `f&unc-key`).
+    case keyNamedValue
+  }
+
+  /// Which needles a scan looks for.
+  private struct Wanted: Sendable {
+    var headerNames: Bool
+    var codeNames: Bool
+    var codeInURLs: Bool
+    var keyNamedValues: Bool
+
+    init(_ needles: Set<Needle>) {
+      headerNames = needles.contains(.keyHeaderName)
+      codeNames = needles.contains(.codeParameterName)
+      codeInURLs = needles.contains(.codeInURL)
+      keyNamedValues = needles.contains(.keyNamedValue)
+    }
+  }
+
+  /// The needles of every rule in the catalog.
+  private static let reported = Wanted(RuleCatalog.all.reduce(into: []) { $0.formUnion($1.needles) })
+  /// The needles of a key injection.
+  private static let injected = Wanted(Rule.keyInjection.details.needles)
+
   /// The key header names (lowercased), when all are plain; empty otherwise.
   private let headers: [[UInt8]]
   /// Whether every key header name is only letters, digits, `-`, `_` and `.`.
@@ -50,16 +77,16 @@ package struct CheckNeedles: Sendable {
   }
 
   /// Whether `check` may report anything on the policy `source` (before suppressions).
-  package func mayReport(_ source: [UInt8]) -> Bool { mayMatch(source, injectionsOnly: false) }
+  package func mayReport(_ source: [UInt8]) -> Bool { mayMatch(source, Self.reported) }
 
   /// Whether the policy `source` may hold a key injection (``KeyInjectionRule``'s needles
   /// only): what a policy needs for its `<authentication-managed-identity>` to be placed, and
   /// so for its child scopes to matter.
-  package func mayInject(_ source: [UInt8]) -> Bool { mayMatch(source, injectionsOnly: true) }
+  package func mayInject(_ source: [UInt8]) -> Bool { mayMatch(source, Self.injected) }
 
-  private func mayMatch(_ source: [UInt8], injectionsOnly: Bool) -> Bool {
+  private func mayMatch(_ source: [UInt8], _ wanted: Wanted) -> Bool {
     if source.containsLiteral("&#") { return true }
-    if !headersArePlain, source.containsLiteral("set-header") { return true }
+    if wanted.headerNames, !headersArePlain, source.containsLiteral("set-header") { return true }
     return source.withUnsafeBufferPointer { bytes in
       guard let base = bytes.baseAddress else { return false }
       var from = 0
@@ -68,11 +95,11 @@ package struct CheckNeedles: Sendable {
       {
         let equals = base.distance(to: pointer.assumingMemoryBound(to: UInt8.self))
         from = equals + 1
-        if !injectionsOnly, Self.isCodeParameter(bytes, equals: equals) { return true }
+        if wanted.codeInURLs, Self.isCodeParameter(bytes, equals: equals) { return true }
         guard let value = Self.attributeValue(in: bytes, equals: equals) else { continue }
         switch value.attribute {
-        case .name: if nameMayReport(bytes[value.range], injectionsOnly: injectionsOnly) { return true }
-        case .value: if !injectionsOnly, Self.variableValueMayReport(bytes[value.range]) { return true }
+        case .name: if nameMayReport(bytes[value.range], wanted) { return true }
+        case .value: if wanted.keyNamedValues, Self.variableValueMayReport(bytes[value.range]) { return true }
         }
       }
       return false
@@ -161,9 +188,10 @@ package struct CheckNeedles: Sendable {
     value.contains { $0 == .at || $0 == .dollar || $0 == .percent || $0 >= 0x80 }
   }
 
-  /// A `name`: an unresolvable header name, a key header, or (unless `injectionsOnly`) the
-  /// `code` query parameter.
-  private func nameMayReport(_ raw: Slice<UnsafeBufferPointer<UInt8>>, injectionsOnly: Bool) -> Bool {
+  /// A `name`: an unresolvable header name, a key header, or the `code` query parameter, as
+  /// `wanted` says.
+  private func nameMayReport(_ raw: Slice<UnsafeBufferPointer<UInt8>>, _ wanted: Wanted) -> Bool {
+    guard wanted.headerNames || wanted.codeNames else { return false }
     var value = raw.drop { $0.isXMLSpace }
     // An expression, a named value, or a name with a template or `format()` placeholder
     // (`${`, `%{`, `{0}`).
@@ -175,8 +203,8 @@ package struct CheckNeedles: Sendable {
     while let last = value.last, last.isXMLSpace { value.removeLast() }
     let count = value.count
     let lowered = value.lazy.map(\.asciiLowercased)
-    return (!injectionsOnly && count == 4 && lowered.elementsEqual("code".utf8))
-      || headers.contains { $0.count == count && $0.elementsEqual(lowered) }
+    return (wanted.codeNames && count == 4 && lowered.elementsEqual("code".utf8))
+      || (wanted.headerNames && headers.contains { $0.count == count && $0.elementsEqual(lowered) })
   }
 
   /// A `value`: a named value reference whose name looks like a function key.

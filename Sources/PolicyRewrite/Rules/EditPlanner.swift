@@ -38,7 +38,7 @@ struct EditPlanner {
       let current = existing.attribute("resource")?.trimmingXMLSpace ?? ""
       guard current == resource.value else {
         report(
-          .managedIdentityConflict, .error, at: existing,
+          .rule(.managedIdentityConflict), .error, at: existing,
           "an <authentication-managed-identity> with resource '\(current)' is already here, but the key's resource is '\(resource.value)'; the file is left unchanged"
         )
         return
@@ -66,7 +66,7 @@ struct EditPlanner {
       replaceFirst(of: group, with: element)
       if inFragment {
         report(
-          .fragmentInboundOnly, .note, at: group[0].element,
+          .rule(.fragmentInboundOnly), .note, at: group[0].element,
           "the fragment now authenticates with Managed Identity, which is valid only where the fragment is included from <inbound>"
         )
       }
@@ -107,20 +107,20 @@ struct EditPlanner {
       let origin = injection.namedValue.map { "named value '\($0)'" } ?? "this file"
       guard let resource = resolution.resource else {
         report(
-          .unresolvedResource, .error, at: injection.element,
+          .operational(.unresolvedResource), .error, at: injection.element,
           "no resource (audience) for the key of \(origin): give --resource, or map it in --resource-map")
         return nil
       }
       if configuration.resources.requiresMapEntry && !resolution.isFromMapEntry {
         report(
-          .unresolvedResource, .error, at: injection.element,
+          .operational(.unresolvedResource), .error, at: injection.element,
           "--strict-map: no byNamedValue or byPath entry for the key of \(origin) (the default '\(resource.value)' is not used); the file is left unchanged"
         )
         return nil
       }
       if let resolved, resolved != resource {
         report(
-          .conflictingResources, .error, at: injection.element,
+          .rule(.conflictingResources), .error, at: injection.element,
           "key injections here resolve to different resources ('\(resolved.value)' and '\(resource.value)') but share one <authentication-managed-identity>; the file is left unchanged"
         )
         return nil
@@ -202,10 +202,10 @@ struct EditPlanner {
     return escaped
   }
 
-  private mutating func report(_ rule: Rule, _ severity: Severity, at element: PolicyElement, _ message: String) {
+  private mutating func report(_ id: FindingID, _ severity: Severity, at element: PolicyElement, _ message: String) {
     let (line, column) = element.location
     let section = element.parent.map { $0.path.joined(separator: "/") } ?? ""
     findings.append(
-      Finding(rule: rule, severity: severity, message: message, line: line, column: column, section: section))
+      Finding(id: id, severity: severity, message: message, line: line, column: column, section: section))
   }
 }

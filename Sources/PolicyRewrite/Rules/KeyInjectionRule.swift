@@ -183,7 +183,7 @@ extension KeyInjectionRule {
     case .unresolvableExistsAction:
       "function key header '\(header)' has an exists-action expression: check by hand whether it sends the key"
     default:
-      rule.summary
+      rule.details.summary
     }
   }
 

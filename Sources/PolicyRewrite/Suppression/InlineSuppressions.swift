@@ -23,7 +23,7 @@ public struct InlineSuppressions: Sendable {
   /// One suppression comment.
   public struct Entry: Sendable, Hashable {
     /// The rules it accepts.
-    public var rules: Set<Rule>
+    public var rules: Set<FindingID>
     /// Why.
     public var reason: String
     /// The 1-based line of the comment.
@@ -126,7 +126,7 @@ public struct InlineSuppressions: Sendable {
             window: window))
       case .failure(let message):
         problems.append(
-          Finding(rule: .invalidSuppression, severity: .warning, message: message, line: line, column: column))
+          Finding(diagnostic: .invalidSuppression, severity: .warning, message: message, line: line, column: column))
       }
     }
   }
@@ -141,10 +141,10 @@ public struct InlineSuppressions: Sendable {
     // The place (line and column) of the one element each suppression accepts findings at: the
     // first of its findings in its window, in file order.
     var places: [Int: Entry.Location] = [:]
-    for finding in findings.sorted(by: Finding.locationOrder) where !finding.rule.isFailure {
+    for finding in findings.sorted(by: Finding.locationOrder) where !finding.id.isFailure {
       let location = Entry.Location(line: finding.line, column: finding.column)
       for (index, entry) in entries.enumerated()
-      where places[index] == nil && entry.rules.contains(finding.rule)
+      where places[index] == nil && entry.rules.contains(finding.id)
         && entry.window.map({ $0.start <= location && location < $0.end }) == true
       {
         places[index] = location
@@ -153,9 +153,9 @@ public struct InlineSuppressions: Sendable {
     for finding in findings {
       let location = Entry.Location(line: finding.line, column: finding.column)
       if let index = entries.indices.first(where: {
-        entries[$0].rules.contains(finding.rule) && places[$0] == location
+        entries[$0].rules.contains(finding.id) && places[$0] == location
       }),
-        !finding.rule.isFailure
+        !finding.id.isFailure
       {
         used.insert(index)
         suppressed.append(SuppressedFinding(finding: finding, reason: entries[index].reason, kind: .inSource))
@@ -170,10 +170,10 @@ public struct InlineSuppressions: Sendable {
         ? "this suppression of \(rules) precedes nothing it could accept; remove it"
         : "this suppression of \(rules) accepts no finding on line \(entry.target); remove it"
       kept.append(
-        Finding(rule: .unusedSuppression, severity: .warning, message: message, line: entry.line, column: entry.column))
+        Finding(diagnostic: .unusedSuppression, severity: .warning, message: message, line: entry.line, column: entry.column))
     }
     kept += problems
-    kept.sort { ($0.line, $0.column, $0.rule.rawValue) < ($1.line, $1.column, $1.rule.rawValue) }
+    kept.sort { ($0.line, $0.column, $0.id.rawValue) < ($1.line, $1.column, $1.id.rawValue) }
     return (kept, suppressed)
   }
 
@@ -292,7 +292,7 @@ public struct InlineSuppressions: Sendable {
   }
 
   private enum Parsed {
-    case success((Set<Rule>, String))
+    case success((Set<FindingID>, String))
     case failure(String)
   }
 
@@ -310,11 +310,11 @@ public struct InlineSuppressions: Sendable {
     guard !reason.isEmpty else {
       return .failure("a suppression needs a reason: policy-rewrite: ignore RULE (why it is accepted)")
     }
-    var rules = Set<Rule>()
+    var rules = Set<FindingID>()
     for name in rest[..<open].split(separator: ",").map({ $0.trimmingXMLSpace }) where !name.isEmpty {
-      guard let rule = Rule(rawValue: name) else {
+      guard let rule = FindingID(rawValue: name) else {
         var message = "unknown rule '\(name)' in a suppression"
-        if let nearest = NameSuggestion.closest(to: String(name), among: Rule.allCases.map(\.rawValue)) {
+        if let nearest = NameSuggestion.closest(to: String(name), among: FindingID.allCases.map(\.rawValue)) {
           message += "; did you mean '\(nearest)'?"
         }
         return .failure(message)

@@ -90,8 +90,8 @@ public struct Baseline: Sendable {
     let text = String(validating: relative, as: UTF8.self)
     let shown = text ?? FileSystem.display(relative)
     return Entry(
-      path: shown, pathBytes: text == nil ? Self.hex(relative) : nil, rule: finding.rule.rawValue,
-      fingerprint: Fingerprint.of([finding.rule.rawValue, shown, finding.section, finding.message, finding.subject]),
+      path: shown, pathBytes: text == nil ? Self.hex(relative) : nil, rule: finding.id.rawValue,
+      fingerprint: Fingerprint.of([finding.id.rawValue, shown, finding.section, finding.message, finding.subject]),
       message: finding.message)
   }
 
@@ -107,7 +107,7 @@ public struct Baseline: Sendable {
     var suppressed: [SuppressedFinding] = []
     for finding in findings {
       let fingerprint = entry(for: finding, relativePath: relative).fingerprint
-      if !finding.rule.isFailure, let count = remaining[fingerprint], count > 0 {
+      if !finding.id.isFailure, let count = remaining[fingerprint], count > 0 {
         remaining[fingerprint] = count - 1
         suppressed.append(SuppressedFinding(finding: finding, reason: "accepted in \(self.path)", kind: .baseline))
       } else {
@@ -120,7 +120,7 @@ public struct Baseline: Sendable {
   /// The baseline of `findings` (each with the bytes of its file's path), as JSON.
   /// - Throws: The encoder's error; nothing is to be written then.
   public func encoded(_ findings: [(path: [UInt8], finding: Finding)]) throws -> [UInt8] {
-    let entries = findings.filter { !$0.finding.rule.isFailure }.map { entry(for: $0.finding, path: $0.path) }
+    let entries = findings.filter { !$0.finding.id.isFailure }.map { entry(for: $0.finding, path: $0.path) }
       .sorted {
         ($0.path, $0.pathBytes ?? "", $0.rule, $0.fingerprint) < ($1.path, $1.pathBytes ?? "", $1.rule, $1.fingerprint)
       }

@@ -44,7 +44,7 @@ public struct FileReport: Sendable {
   }
 
   /// Whether the file could not be handled: unreadable, unparseable, unresolved, not written.
-  public var hasErrors: Bool { findings.contains { $0.severity == .error && $0.rule.isFailure } }
+  public var hasErrors: Bool { findings.contains { $0.severity == .error && $0.id.isFailure } }
 
   /// Whether the file counts as scanned: a policy, or a file that could not be handled.
   public var countsAsScanned: Bool { isInput && (isPolicy || hasErrors) }
@@ -58,8 +58,8 @@ public struct FileReport: Sendable {
   }
 
   /// Adds an error that concerns the whole file (unreadable, not written).
-  mutating func fail(_ rule: Rule, _ message: String, line: Int = 1, column: Int = 1) {
-    findings.append(Finding(rule: rule, severity: .error, message: message, line: line, column: column))
+  mutating func fail(_ diagnostic: OperationalDiagnostic, _ message: String, line: Int = 1, column: Int = 1) {
+    findings.append(Finding(diagnostic: diagnostic, severity: .error, message: message, line: line, column: column))
   }
 
   /// The display names of every `{{name}}` in `bytes`, and the Terraform named values referenced

@@ -39,7 +39,7 @@ extension Frontend {
       if item?.isExplicit == true, kind.format == .policy {
         report.findings.append(
           Finding(
-            rule: options.requiresFiles ? .noPolicyFiles : .notAPolicy,
+            diagnostic: options.requiresFiles ? .noPolicyFiles : .notAPolicy,
             severity: options.requiresFiles ? .error : .note,
             message: "not a policy document (no <policies> or <fragment> root) and no key found; skipped", line: 1,
             column: 1))
@@ -48,7 +48,7 @@ extension Frontend {
     }
     let (result, acceptedByMigrate) = analysis(of: bytes, kind: kind, report: report, item: item)
     report.isPolicy = result.isPolicy || result.hasErrors
-    report.findings = result.findings.filter { $0.rule.isFailure || !options.ignoredRules.contains($0.rule) }
+    report.findings = result.findings.filter { $0.id.isFailure || !options.ignoredRules.contains($0.id) }
     report.reviewCount = result.reviewCount
     report.injections = result.injections
     if let scope = policyGraph?.policy(at: report.path)?.scope, scope != .unknown {

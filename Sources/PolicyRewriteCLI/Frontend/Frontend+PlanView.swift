@@ -6,10 +6,10 @@ extension Frontend {
   /// plan is how resources are chosen), so a file whose only errors are unresolved resources
   /// lists its injections as the migration would rewrite them once resources are given.
   static func planView(of report: inout FileReport) {
-    let unresolved = report.findings.filter { $0.rule == .unresolvedResource }
+    let unresolved = report.findings.filter { $0.diagnostic == .unresolvedResource }
     guard !unresolved.isEmpty else { return }
-    report.findings.removeAll { $0.rule == .unresolvedResource }
-    guard !report.findings.contains(where: { $0.severity == .error && $0.rule.isFailure }) else { return }
+    report.findings.removeAll { $0.diagnostic == .unresolvedResource }
+    guard !report.findings.contains(where: { $0.severity == .error && $0.id.isFailure }) else { return }
     for index in report.injections.indices where report.injections[index].outcome == .blocked {
       report.injections[index].outcome = .rewritten
     }

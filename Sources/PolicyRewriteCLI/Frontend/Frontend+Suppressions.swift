@@ -9,7 +9,7 @@ extension Frontend {
     // The injections that migrate left because they are accepted: their `check` findings, so
     // that the comment or baseline entry that accepts them counts as used.
     var (kept, suppressed) = inline.apply(to: report.findings + accepted)
-    if options.command != .check { kept.removeAll { $0.rule == .unusedSuppression } }
+    if options.command != .check { kept.removeAll { $0.diagnostic == .unusedSuppression } }
     if let baseline = options.baseline {
       let (remaining, accepted) = baseline.apply(to: kept, path: report.pathBytes ?? Array(report.path.utf8))
       kept = remaining

@@ -43,7 +43,7 @@ public struct Frontend: Sendable {
     /// Which files are selected.
     public var walker = FileWalker()
     /// Rules whose findings `check` does not report.
-    public var ignoredRules: Set<Rule> = []
+    public var ignoredRules: Set<FindingID> = []
     /// Whether a progress bar may be drawn on standard error (when it is a terminal).
     public var showsProgress = true
     /// The path standard input stands for (`--stdin-filename`): its format, and the path shown.
@@ -169,7 +169,7 @@ public struct Frontend: Sendable {
       report.isInput = false
       report.findings.append(
         Finding(
-          rule: problem.isError ? .ioError : .skippedPath, severity: problem.isError ? .error : .note,
+          diagnostic: problem.isError ? .ioError : .skippedPath, severity: problem.isError ? .error : .note,
           message: problem.message, line: 1, column: 1))
       tracker.add(report)
       reporter.report(report)
@@ -206,7 +206,7 @@ public struct Frontend: Sendable {
       report.isInput = false
       report.findings.append(
         Finding(
-          rule: .noPolicyFiles, severity: options.requiresFiles ? .error : .warning,
+          diagnostic: .noPolicyFiles, severity: options.requiresFiles ? .error : .warning,
           message: "no policy files under \(root): nothing was checked (is the path right?)", line: 1, column: 1))
       tracker.add(report)
       reporter.report(report)

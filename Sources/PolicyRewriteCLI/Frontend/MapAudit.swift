@@ -41,7 +41,7 @@ struct MapAudit {
   private func finding(_ message: String, at key: String, strict: Bool) -> Finding {
     let (line, column) = JSONSyntax.location(of: JSONSyntax.offset(ofString: key, in: bytes) ?? 0, in: bytes)
     return Finding(
-      rule: strict ? .strictMap : .unusedMapEntry, severity: strict ? .error : .warning, message: message,
+      diagnostic: strict ? .strictMap : .unusedMapEntry, severity: strict ? .error : .warning, message: message,
       line: line, column: column)
   }
 }

@@ -43,7 +43,7 @@ public struct ProjectConfiguration: Sendable, Equatable {
   /// Globs of files and folders to skip.
   public var exclude: [String]?
   /// Rules `check` does not report.
-  public var ignoredRules: [Rule]?
+  public var ignoredRules: [FindingID]?
   /// The baseline file, as a path usable from the current folder.
   public var baseline: String?
   /// The resource map file, as a path usable from the current folder.
@@ -123,11 +123,11 @@ public struct ProjectConfiguration: Sendable, Equatable {
     include = try strings("include")
     exclude = try strings("exclude")
     if let names = try strings("ignore-rule") {
-      var rules: [Rule] = []
+      var rules: [FindingID] = []
       for name in names {
-        guard let rule = Rule(rawValue: name) else {
+        guard let rule = FindingID(rawValue: name) else {
           var message = "unknown rule '\(name)' in 'ignore-rule'"
-          if let nearest = NameSuggestion.closest(to: name, among: Rule.allCases.map(\.rawValue)) {
+          if let nearest = NameSuggestion.closest(to: name, among: FindingID.allCases.map(\.rawValue)) {
             message += "; did you mean '\(nearest)'?"
           }
           throw invalid(message, at: JSONSyntax.offset(ofString: name, in: bytes))

@@ -63,7 +63,7 @@ public struct RunSummary: Sendable, Hashable {
     // an error, not a finding in a file.
     if report.needsReview && report.isInput { needingReview += 1 }
     suppressed += report.suppressed.count
-    let counted = report.findings.filter { $0.severity != .note && (report.isInput || $0.rule != .ioError) }
+    let counted = report.findings.filter { $0.severity != .note && (report.isInput || $0.diagnostic != .ioError) }
     if !counted.isEmpty { withFindings += 1 }
     findings += counted.count
   }

@@ -26,7 +26,9 @@ struct StrictMapGate {
       paths: paths, reporter: collector)
     let blocking = collector.reports.reduce(0) { count, report in
       count
-        + report.findings.count { $0.severity == .error && ($0.rule == .unresolvedResource || $0.rule == .strictMap) }
+        + report.findings.count {
+          $0.severity == .error && ($0.diagnostic == .unresolvedResource || $0.diagnostic == .strictMap)
+        }
     }
     guard blocking > 0 else { return nil }
     var reports = collector.reports.map { report in

@@ -93,13 +93,7 @@ extension UnifiedDiff.Lines {
   /// The index of the line that holds byte `offset`; `count` for the end of a text whose last
   /// line ends with a terminator.
   func line(containing offset: Int) -> Int {
-    var low = 0
-    var high = ends.count
-    while low < high {
-      let middle = (low + high) / 2
-      if Int(ends[middle]) <= offset { low = middle + 1 } else { high = middle }
-    }
-    return low
+    ends.partitioningIndex { Int($0) > offset }
   }
 
   /// The offset of line `index`'s first byte (the text's end for `count`).

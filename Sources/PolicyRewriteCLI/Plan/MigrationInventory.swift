@@ -100,7 +100,7 @@ public struct MigrationInventory: Sendable, Encodable {
       }
       reviewItems.append(
         ReviewItem(
-          path: report.path, line: finding.line, column: finding.column, rule: finding.rule.rawValue, message: message))
+          path: report.path, line: finding.line, column: finding.column, rule: finding.id.rawValue, message: message))
     }
     for backendKey in report.backendKeys { add(backendKey, in: report.path, backends: backends) }
     for record in report.injections {

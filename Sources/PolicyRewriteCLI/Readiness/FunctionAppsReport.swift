@@ -28,11 +28,11 @@ public struct FunctionAppsReport: Sendable, Hashable {
 
   /// The blockers of apps that policies already call with Managed Identity, as findings per
   /// file: what `check --readiness` fails on (the state right after the switch).
-  func checkReports(ignoring ignored: Set<Rule>) -> [FileReport] {
+  func checkReports(ignoring ignored: Set<FindingID>) -> [FileReport] {
     var byPath: [String: FileReport] = [:]
     var order: [String] = []
     for app in apps where app.usesManagedIdentity {
-      for blocker in app.blockers where !ignored.contains(blocker.rule) {
+      for blocker in app.blockers where !ignored.contains(.rule(blocker.rule)) {
         let path = blocker.path ?? app.app.path
         if byPath[path] == nil {
           var report = FileReport(path: path)
@@ -44,7 +44,7 @@ public struct FunctionAppsReport: Sendable, Hashable {
         }
         byPath[path]?.findings.append(
           Finding(
-            rule: blocker.rule, severity: blocker.rule.defaultSeverity,
+            rule: blocker.rule, severity: blocker.rule.details.defaultSeverity,
             message: "Function App '\(app.app.name)': \(blocker.message)", line: blocker.line ?? 1, column: 1))
       }
     }

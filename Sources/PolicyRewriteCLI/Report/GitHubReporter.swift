@@ -26,38 +26,32 @@ final class GitHubReporter: Reporter {
   /// totals, the summary stays well under GitHub's 1 MiB.
   static let summaryTableBudget = 512 * 1024
 
-  private let command: Frontend.Command
-  private let diff: Bool
-  private let output: ByteStream
-  private let errors: ByteStream
+  private let target: ReportTarget
   private var annotated: [Severity: Int] = [:]
   private var table: [String] = []
   private var tableBytes = 0
   private var unlisted = 0
-  private var perRule: [Rule: [Severity: Int]] = [:]
+  private var perRule: [FindingID: [Severity: Int]] = [:]
 
-  init(command: Frontend.Command, diff: Bool, output: ByteStream, errors: ByteStream) {
-    self.command = command
-    self.diff = diff
-    self.output = output
-    self.errors = errors
+  init(_ target: ReportTarget) {
+    self.target = target
   }
 
   func report(_ file: FileReport) {
     var plain: [UInt8] = []
-    if diff, !file.diff.isEmpty { plain += file.diff }
+    if target.diff, !file.diff.isEmpty { plain += file.diff }
     for finding in file.findings {
       let count = annotated[finding.severity, default: 0]
       if count < Self.annotationLimit {
         annotated[finding.severity] = count + 1
-        output.write(Self.command(for: finding, path: file.path) + "\n")
+        target.output.write(Self.command(for: finding, path: file.path) + "\n")
       } else {
         plain += Array(
           (Escaping.workflowData(TextReporter.line(for: finding, path: file.path, color: false)) + "\n").utf8)
       }
-      perRule[finding.rule, default: [:]][finding.severity, default: 0] += 1
+      perRule[finding.id, default: [:]][finding.severity, default: 0] += 1
       let row =
-        "| \(Escaping.markdown(file.path)):\(finding.line):\(finding.column) | \(finding.severity.rawValue) | \(finding.rule.rawValue) | \(Escaping.markdown(finding.message)) |"
+        "| \(Escaping.markdown(file.path)):\(finding.line):\(finding.column) | \(finding.severity.rawValue) | \(finding.id.rawValue) | \(Escaping.markdown(finding.message)) |"
       if table.count < Self.summaryRowLimit, tableBytes + row.utf8.count + 1 <= Self.summaryTableBudget {
         table.append(row)
         tableBytes += row.utf8.count + 1
@@ -67,21 +61,22 @@ final class GitHubReporter: Reporter {
     }
     if !plain.isEmpty {
       let token = Escaping.stopCommandsToken()
-      output.write("::stop-commands::\(token)\n")
-      output.write(plain)
-      if plain.last != .lineFeed { output.write("\n") }
-      output.write("::\(token)::\n")
+      target.output.write("::stop-commands::\(token)\n")
+      target.output.write(plain)
+      if plain.last != .lineFeed { target.output.write("\n") }
+      target.output.write("::\(token)::\n")
     }
-    output.flush()
+    target.output.flush()
   }
 
   func finish(_ summary: RunSummary) {
-    let lines = summary.lines(for: command)
+    let lines = summary.lines(for: target.command)
     // Once: in a workflow, standard output and error land in the same log.
-    output.writeLines(lines.map(Escaping.workflowData))
+    target.output.writeLines(lines.map(Escaping.workflowData))
     guard let path = getenv("GITHUB_STEP_SUMMARY").map({ String(cString: $0) }), !path.isEmpty else { return }
     var markdown =
-      "### policy-rewrite \(command.rawValue)\n\n" + lines.map(Escaping.markdown).joined(separator: "\n\n") + "\n\n"
+      "### policy-rewrite \(target.command.rawValue)\n\n" + lines.map(Escaping.markdown).joined(separator: "\n\n")
+      + "\n\n"
     if !perRule.isEmpty {
       markdown += "| rule | errors | warnings | notes |\n|---|---|---|---|\n"
       for rule in perRule.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
@@ -114,7 +109,7 @@ final class GitHubReporter: Reporter {
       }
     let properties = [
       "file=\(Escaping.workflowProperty(path))", "line=\(finding.line)", "col=\(finding.column)",
-      "title=\(Escaping.workflowProperty("policy-rewrite \(finding.rule.rawValue)"))",
+      "title=\(Escaping.workflowProperty("policy-rewrite \(finding.id.rawValue)"))",
     ]
     return "::\(type) \(properties.joined(separator: ","))::\(Escaping.workflowData(finding.message))"
   }

@@ -106,19 +106,13 @@ final class JSONReporter: Reporter {
     var summary: Summary
   }
 
-  private let command: Frontend.Command
-  private let diff: Bool
-  private let output: ByteStream
-  private let errors: ByteStream
+  private let target: ReportTarget
   private var items: [Item] = []
   private var files: [File] = []
   private var suppressed: [Suppressed] = []
 
-  init(command: Frontend.Command, diff: Bool, output: ByteStream, errors: ByteStream) {
-    self.command = command
-    self.diff = diff
-    self.output = output
-    self.errors = errors
+  init(_ target: ReportTarget) {
+    self.target = target
   }
 
   func report(_ file: FileReport) {
@@ -126,18 +120,18 @@ final class JSONReporter: Reporter {
       suppressed.append(
         Suppressed(
           path: file.path, line: accepted.finding.line, column: accepted.finding.column,
-          rule: accepted.finding.rule.rawValue, message: accepted.finding.message, reason: accepted.reason,
+          rule: accepted.finding.id.rawValue, message: accepted.finding.message, reason: accepted.reason,
           kind: accepted.kind.rawValue))
     }
     for finding in file.findings {
       items.append(
         Item(
-          path: file.path, line: finding.line, column: finding.column, rule: finding.rule.rawValue,
+          path: file.path, line: finding.line, column: finding.column, rule: finding.id.rawValue,
           severity: finding.severity.rawValue, message: finding.message,
           section: finding.section.isEmpty ? nil : finding.section))
     }
     guard file.countsAsScanned else { return }
-    let migrating = command == .migrate
+    let migrating = target.command == .migrate
     let outcome =
       if file.hasErrors {
         "error"
@@ -149,17 +143,18 @@ final class JSONReporter: Reporter {
     files.append(
       File(
         path: file.path, outcome: outcome, findings: file.findings.count, changed: migrating ? file.changed : nil,
-        diff: diff && file.changed ? String(decoding: file.diff, as: UTF8.self) : nil, destination: file.destination,
+        diff: target.diff && file.changed ? String(decoding: file.diff, as: UTF8.self) : nil,
+        destination: file.destination,
         injections: migrating && !file.injections.isEmpty ? file.injections.map(Injection.init) : nil))
   }
 
   func finish(_ summary: RunSummary) {
-    let migrating = command == .migrate
+    let migrating = target.command == .migrate
     let withFindings = Set(
       items.filter { $0.severity != Severity.note.rawValue }.map(\.path)
     ).count
     let document = Document(
-      command: command.rawValue, findings: items, suppressed: suppressed, files: files,
+      command: target.command.rawValue, findings: items, suppressed: suppressed, files: files,
       summary: Summary(
         scanned: summary.scanned, changed: migrating ? summary.changed : nil,
         unchanged: migrating ? summary.unchanged : nil, needingReview: migrating ? summary.needingReview : nil,
@@ -172,7 +167,6 @@ final class JSONReporter: Reporter {
           ? summary.audiences.mapValues { sources in
             Dictionary(uniqueKeysWithValues: sources.map { ($0.key.rawValue, $0.value) })
           } : nil))
-    output.writeJSON(document, errors: errors)
-    errors.writeLines(summary.lines(for: command).map(Escaping.terminal))
+    target.finish(writing: document, summary)
   }
 }

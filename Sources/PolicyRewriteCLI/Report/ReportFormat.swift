@@ -29,9 +29,9 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     case .text:
       return TextReporter(
         command: command, color: color, diff: diff, quiet: quiet, colorDiff: colorDiff, output: output, errors: errors)
-    case .json: return JSONReporter(command: command, diff: diff, output: output, errors: errors)
-    case .sarif: return SARIFReporter(command: command, diff: diff, output: output, errors: errors)
-    case .github: return GitHubReporter(command: command, diff: diff, output: output, errors: errors)
+    case .json: return JSONReporter(ReportTarget(command: command, diff: diff, output: output, errors: errors))
+    case .sarif: return SARIFReporter(ReportTarget(command: command, diff: diff, output: output, errors: errors))
+    case .github: return GitHubReporter(ReportTarget(command: command, diff: diff, output: output, errors: errors))
     }
   }
 }

@@ -17,7 +17,7 @@ public enum RuleListing {
     var fix: String?
 
     init(_ description: RuleDescription) {
-      id = description.rule.rawValue
+      id = description.id.rawValue
       kind = description.kind.rawValue
       severity = description.defaultSeverity.rawValue
       failsCheck = description.failsCheck
@@ -31,10 +31,10 @@ public enum RuleListing {
 
   /// Every rule, one line each: id, severity, whether it fails `check`, summary.
   public static func text(_ descriptions: [RuleDescription] = RuleCatalog.all) -> String {
-    let width = descriptions.map(\.rule.rawValue.count).max() ?? 0
+    let width = descriptions.map(\.id.rawValue.count).max() ?? 0
     var output = ""
     for description in descriptions {
-      let id = description.rule.rawValue
+      let id = description.id.rawValue
       let padding = String(repeating: " ", count: width - id.count)
       let level = description.defaultSeverity.rawValue
       let severity = level + String(repeating: " ", count: max(0, 7 - level.count))
@@ -47,7 +47,7 @@ public enum RuleListing {
 
   /// One rule in full: summary, severity, explanation, and the example and its fix.
   public static func text(of description: RuleDescription) -> String {
-    var output = "\(description.rule.rawValue) (\(description.defaultSeverity.rawValue)"
+    var output = "\(description.id.rawValue) (\(description.defaultSeverity.rawValue)"
     output += description.isFailure ? ", an error: cannot be ignored or suppressed" : ""
     output += description.failsCheck ? ", fails check)\n" : ", does not fail check)\n"
     output += "\n\(description.summary)\n\n\(description.explanation)\n"
@@ -63,7 +63,7 @@ public enum RuleListing {
     for description in descriptions {
       let summary = description.summary.replacing("|", with: "\\|")
         .replacing("<", with: "&lt;")
-      output += "| `\(description.rule.rawValue)` | \(description.defaultSeverity.rawValue) | "
+      output += "| `\(description.id.rawValue)` | \(description.defaultSeverity.rawValue) | "
       output += description.failsCheck ? "yes" : "no"
       output += " | \(summary) |\n"
     }

@@ -78,17 +78,11 @@ final class SARIFReporter: Reporter {
     }
   }
 
-  private let command: Frontend.Command
-  private let diff: Bool
-  private let output: ByteStream
-  private let errors: ByteStream
+  private let target: ReportTarget
   private var results: [Result] = []
 
-  init(command: Frontend.Command, diff: Bool, output: ByteStream, errors: ByteStream) {
-    self.command = command
-    self.diff = diff
-    self.output = output
-    self.errors = errors
+  init(_ target: ReportTarget) {
+    self.target = target
   }
 
   static func level(_ severity: Severity) -> String {
@@ -100,17 +94,17 @@ final class SARIFReporter: Reporter {
   }
 
   func report(_ file: FileReport) {
-    if diff, !file.diff.isEmpty {
-      errors.write(file.diff)
-      errors.flush()
+    if target.diff, !file.diff.isEmpty {
+      target.errors.write(file.diff)
+      target.errors.flush()
     }
     let accepted = file.suppressed.map { ($0.finding, Optional($0)) }
     for (finding, suppression) in file.findings.map({ ($0, SuppressedFinding?.none) }) + accepted {
       let uri = Self.uri(for: file.path)
-      let fingerprint = Fingerprint.of([finding.rule.rawValue, uri, finding.section, finding.message])
+      let fingerprint = Fingerprint.of([finding.id.rawValue, uri, finding.section, finding.message])
       results.append(
         Result(
-          ruleId: finding.rule.rawValue, ruleIndex: Rule.allCases.firstIndex(of: finding.rule) ?? 0,
+          ruleId: finding.id.rawValue, ruleIndex: FindingID.allCases.firstIndex(of: finding.id) ?? 0,
           level: Self.level(finding.severity), message: Text(text: finding.message),
           locations: [
             Location(
@@ -126,7 +120,7 @@ final class SARIFReporter: Reporter {
   }
 
   func finish(_ summary: RunSummary) {
-    let rules = Rule.allCases.map { rule in
+    let rules = FindingID.allCases.map { rule in
       RuleDescriptor(
         id: rule.rawValue,
         name: rule.rawValue.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(),
@@ -134,8 +128,7 @@ final class SARIFReporter: Reporter {
         defaultConfiguration: RuleConfiguration(level: Self.level(rule.defaultSeverity)))
     }
     let log = Log(runs: [Run(tool: Tool(driver: Driver(rules: rules)), results: results)])
-    output.writeJSON(log, errors: errors)
-    errors.writeLines(summary.lines(for: command).map(Escaping.terminal))
+    target.finish(writing: log, summary)
   }
 
   /// A relative URI for a path (see `Escaping.uriPath`).

@@ -75,7 +75,7 @@ final class TextReporter: Reporter {
     let location = "\(Escaping.terminalPath(path)):\(finding.line):\(finding.column):"
     let message = Escaping.terminal(finding.message)
     let severity = finding.severity.rawValue
-    guard color else { return "\(location) \(severity): \(message) [\(finding.rule.rawValue)]" }
+    guard color else { return "\(location) \(severity): \(message) [\(finding.id.rawValue)]" }
     let code =
       switch finding.severity {
       case .error: "\u{1B}[1;31m"
@@ -83,7 +83,7 @@ final class TextReporter: Reporter {
       case .note: "\u{1B}[1;36m"
       }
     return
-      "\u{1B}[1m\(location)\u{1B}[0m \(code)\(severity):\u{1B}[0m \(message) \u{1B}[2m[\(finding.rule.rawValue)]\u{1B}[0m"
+      "\u{1B}[1m\(location)\u{1B}[0m \(code)\(severity):\u{1B}[0m \(message) \u{1B}[2m[\(finding.id.rawValue)]\u{1B}[0m"
   }
 
   /// A unified diff with `git diff`'s colours: bold headers, cyan hunks, red removals, green

@@ -2,7 +2,7 @@ extension AuthorizationRule {
   /// The rules about the Authorization header, which the Managed Identity element writes.
   static let descriptions: [RuleDescription] = [
     RuleDescription(
-      rule: .authorizationWriter, kind: .review, defaultSeverity: .warning,
+      rule: .authorizationWriter, kind: .review, defaultSeverity: .warning, needles: [.keyHeaderName],
       summary:
         "A key injection is not rewritten: the policy also writes the Authorization header, which Managed Identity would overwrite or be overwritten by.",
       explanation: """
@@ -17,6 +17,7 @@ extension AuthorizationRule {
         """),
     RuleDescription(
       rule: .authorizationReaderAfterManagedIdentity, kind: .review, defaultSeverity: .warning,
+      needles: [.keyHeaderName],
       summary:
         "A key injection is not rewritten: a policy that runs after it reads or removes the caller's Authorization header, which Managed Identity would replace.",
       explanation: """
@@ -32,7 +33,7 @@ extension AuthorizationRule {
         <validate-jwt header-name="Authorization">…</validate-jwt>
         """),
     RuleDescription(
-      rule: .authorizationTokenReplaced, kind: .review, defaultSeverity: .note,
+      rule: .authorizationTokenReplaced, kind: .review, defaultSeverity: .note, needles: [.keyHeaderName],
       summary: "After the migration the backend receives APIM's token in Authorization instead of the caller's.",
       explanation: """
         The policy reads the caller's Authorization header before the Managed Identity element \
@@ -53,7 +54,7 @@ extension AuthorizationRule {
         <authentication-managed-identity resource="api://orders-func" />
         """),
     RuleDescription(
-      rule: .authorizationChildScope, kind: .review, defaultSeverity: .warning,
+      rule: .authorizationChildScope, kind: .review, defaultSeverity: .warning, needles: [.keyHeaderName],
       summary:
         "A key injection is not rewritten: a child scope reads, removes or writes the Authorization header after its <base />, where this scope's Managed Identity would already have replaced it.",
       explanation: """
@@ -69,7 +70,7 @@ extension AuthorizationRule {
         <inbound><base /><validate-jwt header-name="Authorization">…</validate-jwt></inbound>
         """),
     RuleDescription(
-      rule: .authorizationParentScope, kind: .review, defaultSeverity: .warning,
+      rule: .authorizationParentScope, kind: .review, defaultSeverity: .warning, needles: [.keyHeaderName],
       summary:
         "A key injection before a child scope's <base /> is not rewritten: a parent scope reads or removes the caller's Authorization header, which Managed Identity would already have replaced.",
       explanation: """
@@ -85,7 +86,7 @@ extension AuthorizationRule {
         <inbound><choose><when condition="…"><set-header name="x-functions-key">…</set-header></when></choose><base /></inbound>
         """),
     RuleDescription(
-      rule: .authorizationPossibleReader, kind: .review, defaultSeverity: .note,
+      rule: .authorizationPossibleReader, kind: .review, defaultSeverity: .note, needles: [.keyHeaderName],
       summary:
         "A policy whose header name is a named value or an expression may read Authorization: the Managed Identity element is placed after it.",
       explanation: """
@@ -96,7 +97,7 @@ extension AuthorizationRule {
         """,
       example: #"<validate-jwt header-name="{{jwt-header-name}}">…</validate-jwt>"#),
     RuleDescription(
-      rule: .authorizationOtherBackend, kind: .review, defaultSeverity: .warning,
+      rule: .authorizationOtherBackend, kind: .review, defaultSeverity: .warning, needles: [.keyHeaderName],
       summary:
         "A key injection is not rewritten: a branch sends the request to a backend that is not a Function App, which would receive APIM's token instead of the caller's.",
       explanation: """
@@ -110,7 +111,7 @@ extension AuthorizationRule {
         <choose><when condition="…"><set-backend-service base-url="https://legacy-api.example.com" /></when></choose>
         """),
     RuleDescription(
-      rule: .skippedKeyInjection, kind: .review, defaultSeverity: .warning,
+      rule: .skippedKeyInjection, kind: .review, defaultSeverity: .warning, needles: [.keyHeaderName],
       summary:
         "A key injection with exists-action=\"skip\" follows another injection of the same header: the skip never took effect, but as Managed Identity it would overwrite the token.",
       explanation: """
@@ -119,7 +120,7 @@ extension AuthorizationRule {
         possibly for another audience. Remove the dead injection by hand.
         """),
     RuleDescription(
-      rule: .templateDirective, kind: .review, defaultSeverity: .warning,
+      rule: .templateDirective, kind: .review, defaultSeverity: .warning, needles: [.keyHeaderName],
       summary:
         "A key injection is not rewritten: the Managed Identity element would move across a Terraform %{ if } or %{ for } directive.",
       explanation: """

@@ -3,6 +3,7 @@ extension EditPlanner {
   static let descriptions: [RuleDescription] = [
     RuleDescription(
       rule: .managedIdentityConflict, kind: .review, defaultSeverity: .error, isFailure: true,
+      needles: [.keyHeaderName],
       summary:
         "An existing <authentication-managed-identity> names a different resource than the one resolved for the key.",
       explanation: """
@@ -11,7 +12,7 @@ extension EditPlanner {
         is left unchanged; correct the resource map or the policy.
         """),
     RuleDescription(
-      rule: .conflictingResources, kind: .review, defaultSeverity: .error, isFailure: true,
+      rule: .conflictingResources, kind: .review, defaultSeverity: .error, isFailure: true, needles: [.keyHeaderName],
       summary: "Key injections that share one Managed Identity element resolve to different resources.",
       explanation: """
         Several injections in one <inbound> (or one send-request) get one Managed Identity \
@@ -19,14 +20,14 @@ extension EditPlanner {
         them one audience or split the policy.
         """),
     RuleDescription(
-      rule: .unresolvedResource, kind: .operational, defaultSeverity: .error, isFailure: true,
+      diagnostic: .unresolvedResource, defaultSeverity: .error, isFailure: true,
       summary: "No resource (audience) is configured for a key injection.",
       explanation: """
         Every injection needs the audience of its Function App: a resource map entry for its \
         named value or path, or --resource. The file is left unchanged.
         """),
     RuleDescription(
-      rule: .sharedDefaultResource, kind: .review, defaultSeverity: .warning,
+      rule: .sharedDefaultResource, kind: .review, defaultSeverity: .warning, needles: [.keyHeaderName],
       summary:
         "One default resource covers the keys of several Function Apps: every app but the one it names will reject the token.",
       explanation: """

@@ -3,7 +3,7 @@ extension KeyInjectionRule {
   /// cannot be rewritten.
   static let descriptions: [RuleDescription] = [
     RuleDescription(
-      rule: .keyInjection, kind: .key, defaultSeverity: .error,
+      rule: .keyInjection, kind: .key, defaultSeverity: .error, needles: [.keyHeaderName],
       summary:
         "A set-header injects an Azure Functions key; authenticate with <authentication-managed-identity> instead.",
       explanation: """
@@ -21,7 +21,7 @@ extension KeyInjectionRule {
         """,
       fix: #"<authentication-managed-identity resource="api://orders-func" />"#),
     RuleDescription(
-      rule: .keyOutsideInbound, kind: .key, defaultSeverity: .warning,
+      rule: .keyOutsideInbound, kind: .key, defaultSeverity: .warning, needles: [.keyHeaderName],
       summary:
         "A function key is set in <backend>, <outbound> or <on-error> outside a <send-request>, where Managed Identity is not valid.",
       explanation: """
@@ -37,7 +37,7 @@ extension KeyInjectionRule {
         """,
       fix: "<outbound>\n  <base />\n</outbound>"),
     RuleDescription(
-      rule: .keyInResponse, kind: .key, defaultSeverity: .warning,
+      rule: .keyInResponse, kind: .key, defaultSeverity: .warning, needles: [.keyHeaderName],
       summary: "A function key is set as a header of a response returned to the client.",
       explanation: """
         A <return-response> carries a function key header to the caller: the key leaks to \
@@ -50,7 +50,7 @@ extension KeyInjectionRule {
         """,
       fix: "<return-response>\n  <set-status code=\"200\" />\n</return-response>"),
     RuleDescription(
-      rule: .unresolvableHeaderName, kind: .key, defaultSeverity: .warning,
+      rule: .unresolvableHeaderName, kind: .key, defaultSeverity: .warning, needles: [.keyHeaderName],
       summary: "A set-header's name is a named value or an expression, so it may carry a function key.",
       explanation: """
         The header name is only known when APIM runs the policy ({{named-value}}, @(…), or a \
@@ -59,7 +59,7 @@ extension KeyInjectionRule {
         """,
       example: #"<set-header name="{{key-header}}" exists-action="override"><value>{{k}}</value></set-header>"#),
     RuleDescription(
-      rule: .unresolvableExistsAction, kind: .key, defaultSeverity: .warning,
+      rule: .unresolvableExistsAction, kind: .key, defaultSeverity: .warning, needles: [.keyHeaderName],
       summary:
         "A function-key set-header's exists-action is an expression, so whether it injects the key is unknown.",
       explanation: """
@@ -69,7 +69,7 @@ extension KeyInjectionRule {
         """,
       example: #"<set-header name="x-functions-key" exists-action="@(…)"><value>{{k}}</value></set-header>"#),
     RuleDescription(
-      rule: .fragmentInboundOnly, kind: .review, defaultSeverity: .note,
+      rule: .fragmentInboundOnly, kind: .review, defaultSeverity: .note, needles: [.keyHeaderName],
       summary: "Managed Identity in a policy fragment is valid only where the fragment is included from <inbound>.",
       explanation: """
         A key injection in a <fragment> is replaced in place. The element is valid only where \
@@ -79,7 +79,7 @@ extension KeyInjectionRule {
       example: #"<fragment><set-header name="x-functions-key"><value>{{k}}</value></set-header></fragment>"#,
       fix: #"<fragment><authentication-managed-identity resource="api://orders-func" /></fragment>"#),
     RuleDescription(
-      rule: .fragmentIncludedOutsideInbound, kind: .review, defaultSeverity: .warning,
+      rule: .fragmentIncludedOutsideInbound, kind: .review, defaultSeverity: .warning, needles: [.keyHeaderName],
       summary:
         "A fragment with a key injection is not rewritten: a scanned policy includes it from <backend>, <outbound> or <on-error>, where Managed Identity is not valid.",
       explanation: """

@@ -1,7 +1,7 @@
 extension LiteralKeyRule {
   /// What this rule reports.
   static let description = RuleDescription(
-    rule: .literalKey, kind: .key, defaultSeverity: .error,
+    rule: .literalKey, kind: .key, defaultSeverity: .error, needles: [.keyHeaderName],
     summary:
       "A function key is written literally in a policy: a leaked secret to rotate and keep in a Key Vault-backed named value.",
     explanation: """

@@ -2,7 +2,7 @@ extension PolicyGraph {
   /// The rules about what the policy graph of a run does not know (`rewrite-spec.md` §2c).
   static let descriptions: [RuleDescription] = [
     RuleDescription(
-      rule: .scopeUnknown, kind: .review, defaultSeverity: .warning, isFailure: true,
+      rule: .scopeUnknown, kind: .review, defaultSeverity: .warning, isFailure: true, needles: [.keyHeaderName],
       summary:
         "A policy with a key injection is not known to run at any scope (no layout or declaration says), so the checks across scopes were not made for it.",
       explanation: """
@@ -14,7 +14,7 @@ extension PolicyGraph {
         unchanged.
         """),
     RuleDescription(
-      rule: .unresolvedFragment, kind: .review, defaultSeverity: .warning, isFailure: true,
+      rule: .unresolvedFragment, kind: .review, defaultSeverity: .warning, isFailure: true, needles: [.keyHeaderName],
       summary:
         "A policy with a key injection includes a fragment that none of the scanned files defines, so what the fragment does with Authorization is not known.",
       explanation: """
@@ -27,6 +27,7 @@ extension PolicyGraph {
       example: #"<include-fragment fragment-id="ioapp-authenticated-cache" />"#),
     RuleDescription(
       rule: .childScopesNotScanned, kind: .review, defaultSeverity: .warning, isFailure: true,
+      needles: [.keyHeaderName],
       summary:
         "A policy with a key injection has child scopes on disk that the run did not read, so their readers of Authorization were not looked for.",
       explanation: """

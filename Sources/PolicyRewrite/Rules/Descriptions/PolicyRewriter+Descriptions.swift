@@ -11,21 +11,21 @@ extension PolicyRewriter {
         Migrate it by hand, or move the policy into a file the template loads.
         """),
     RuleDescription(
-      rule: .parseError, kind: .operational, defaultSeverity: .error, isFailure: true,
+      diagnostic: .parseError, defaultSeverity: .error, isFailure: true,
       summary: "The file is not a well-formed policy document.",
       explanation: """
         The policy could not be parsed, even with its expressions masked as APIM reads them. \
         The error gives the line and column; the file is not changed.
         """),
     RuleDescription(
-      rule: .verificationFailed, kind: .operational, defaultSeverity: .error, isFailure: true,
+      diagnostic: .verificationFailed, defaultSeverity: .error, isFailure: true,
       summary: "The rewritten policy failed verification (re-parse, idempotence or a remaining injection).",
       explanation: """
         Before anything is written, the rewritten policy is parsed and rewritten again; when \
         that fails or changes anything, the file is left as it was and this error names why.
         """),
     RuleDescription(
-      rule: .workspaceScope, kind: .review, defaultSeverity: .note,
+      rule: .workspaceScope, kind: .review, defaultSeverity: .note, needles: [.keyHeaderName],
       summary:
         "A workspace-scope policy was migrated: APIM's policy reference lists no workspace scope for authentication-managed-identity.",
       explanation: """

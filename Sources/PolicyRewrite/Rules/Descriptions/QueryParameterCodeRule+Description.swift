@@ -1,7 +1,7 @@
 extension QueryParameterCodeRule {
   /// What this rule reports.
   static let description = RuleDescription(
-    rule: .keyInQueryParameter, kind: .key, defaultSeverity: .warning,
+    rule: .keyInQueryParameter, kind: .key, defaultSeverity: .warning, needles: [.codeParameterName],
     summary: "A function key is passed as the 'code' query parameter.",
     explanation: """
       Azure Functions accepts its key as the `code` query parameter as well as a header. The \

@@ -1,7 +1,7 @@
 extension URLCodeRule {
   /// What this rule reports.
   static let description = RuleDescription(
-    rule: .keyInURL, kind: .key, defaultSeverity: .warning,
+    rule: .keyInURL, kind: .key, defaultSeverity: .warning, needles: [.codeInURL],
     summary: "A URL carries a function key in its 'code' query parameter.",
     explanation: """
       A backend URL, rewrite-uri template or send-request URL holds `?code=` with a key. \
