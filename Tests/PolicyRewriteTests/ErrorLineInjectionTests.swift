@@ -42,3 +42,23 @@ import Testing
     }
   }
 }
+
+/// `effective` names each element's file in an XML comment: a file name's control characters,
+/// line breaks and bidirectional overrides were written raw (ESC is not even XML).
+@Suite struct EffectiveCommentInjectionTests {
+  @Test("a file name in effective's origin comments is written without control characters")
+  func originCommentsPrintedFileNamesRaw() throws {
+    let folder = "apis/a\u{1B}[31m\u{9B}x\u{202E}--><evil><!--"
+    try withTemporaryTree(["\(folder)/policy.xml": Policies.injection()]) { root in
+      let api = "a\u{1B}[31m\u{9B}x\u{202E}--><evil><!--"
+      let result = run(["effective", "--api", api, "."], cwd: root)
+      #expect(result.status == 0, "\(result.stderr)")
+      let output = text(result.stdout)
+      #expect(output.contains("set-header"), "\(output)")
+      ErrorLineInjectionTests.expectInert(output, "effective")
+      // No comment ends early: the `--` of the name is broken up.
+      #expect(output.components(separatedBy: "-->").count == output.components(separatedBy: "<!--").count)
+      #expect(output.contains(#"a\x1B[31m\u{009B}x\u{202E}- -><evil><!- -"#), "\(output)")
+    }
+  }
+}
