@@ -9,7 +9,7 @@ extension Baseline {
     do {
       return try Baseline(contentsOf: path)
     } catch {
-      StandardError.writeLine("\(path): error: \(error.reason)")
+      StandardError.writeLine(Escaping.terminal("\(path): error: \(error.reason)"))
       throw ExitCode(2)
     }
   }

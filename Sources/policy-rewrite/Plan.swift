@@ -65,7 +65,8 @@ struct Plan: ParsableCommand {
         try FileSystem.replace(emitMap, with: reporter.mapSkeleton(current: map), expected: nil)
         for (name, audience) in (reporter.functionApps?.audiences ?? [:]).sorted(by: { $0.key < $1.key })
         where map.byNamedValue[name] == nil {
-          StandardError.writeLine("\(emitMap): \(name): \(audience.resource) is \(audience.source)")
+          StandardError.writeLine(
+            Escaping.terminal("\(emitMap): \(name): \(audience.resource) is \(audience.source)"))
         }
       } catch {
         StandardError.writeLine("\(emitMap): error: cannot write the map skeleton: \(error.reason)")

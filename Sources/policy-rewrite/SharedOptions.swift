@@ -77,7 +77,7 @@ struct SharedOptions<Format: CommandFormat>: ParsableArguments {
     do {
       return try ProjectConfiguration.current()
     } catch {
-      StandardError.writeLine(error.text)
+      StandardError.writeLine(Escaping.terminal(error.text))
       throw ExitCode(2)
     }
   }

@@ -90,6 +90,15 @@ import Testing
     #expect(checked.findings.map(\.rule) == [.keyInjection], "\(checked.findings)")
   }
 
+  @Test("a directive after the root that holds only a comment: read as a second document, 'Start tag expected'")
+  func directiveHoldingACommentAfterTheRoot() {
+    let source = Self.heredoc("\(Self.policy([Self.key("k1")]))\n%{ if var.x }<!-- x -->%{ endif }")
+    let result = Self.rewriter.rewrite(Array(source.utf8), path: "main.tf")
+    #expect(!result.hasErrors && result.changed, "\(result.findings)")
+    let expected = Self.heredoc("\(Self.policy([Self.managedIdentity]))\n%{ if var.x }<!-- x -->%{ endif }")
+    #expect(String(decoding: result.output, as: UTF8.self) == expected)
+  }
+
   @Test("an escaped %%{ outside the root is text Terraform writes out: still a parse error")
   func escapedDirectiveIsText() {
     let source = Self.heredoc("%%{ if var.x }\n\(Self.policy([Self.key("k1")]))")

@@ -35,7 +35,7 @@ extension TerraformHeredoc {
     var start = 0
     for directive in directives + [text.count..<text.count] {
       let piece = start..<directive.lowerBound
-      if !text[piece].allSatisfy(\.isXMLSpace) { pieces.append(piece) }
+      if Self.holdsMoreThanComments(text, piece) { pieces.append(piece) }
       start = directive.upperBound
     }
     guard pieces.count > 1 else { return [policy] }
@@ -45,5 +45,23 @@ extension TerraformHeredoc {
       alternative.offsets = Array(policy.offsets[piece.lowerBound...piece.upperBound])
       return alternative
     }
+  }
+
+  /// Whether `range` of `text` holds more than space, comments and processing instructions
+  /// (`%{ if x }<!-- note -->%{ endif }` after the root is no document of its own).
+  private static func holdsMoreThanComments(_ text: [UInt8], _ range: Range<Int>) -> Bool {
+    var i = range.lowerBound
+    while i < range.upperBound {
+      if text[i].isXMLSpace {
+        i += 1
+      } else if text.hasLiteral("<!--", at: i), let end = text.firstOffset(of: "-->", from: i + 4) {
+        i = end + 3
+      } else if text.hasLiteral("<?", at: i), let end = text.firstOffset(of: "?>", from: i + 2) {
+        i = end + 2
+      } else {
+        return true
+      }
+    }
+    return false
   }
 }

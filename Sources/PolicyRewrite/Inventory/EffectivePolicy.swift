@@ -184,9 +184,29 @@ public struct EffectivePolicy: Sendable {
   }
 
   /// Text that cannot end a comment (`--` becomes `- -`).
-  private static func commentSafe(_ text: String) -> String {
-    var result = text
+  /// `text` for an XML comment: no `--`, and the characters that XML does not allow or that
+  /// act on a terminal (control characters, line breaks, bidirectional overrides: a file
+  /// name may hold any of them) written as `\xNN` or `\u{NNNN}`.
+  static func commentSafe(_ text: String) -> String {
+    var result = ""
+    for scalar in text.unicodeScalars {
+      switch scalar.value {
+      case 0x00..<0x20, 0x7F:
+        result += "\\x" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 2)
+      case 0x80..<0xA0, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069:
+        result += "\\u{" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4) + "}"
+      default:
+        result.unicodeScalars.append(scalar)
+      }
+    }
     while result.contains("--") { result = result.replacing("--", with: "- -") }
     return result
+  }
+}
+
+extension String {
+  /// The string with `0`s before it up to `width` characters.
+  fileprivate func leftPadded(to width: Int) -> String {
+    String(repeating: "0", count: max(0, width - count)) + self
   }
 }

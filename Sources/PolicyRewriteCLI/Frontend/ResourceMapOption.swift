@@ -20,7 +20,10 @@ public enum ResourceMapOption {
         file = (path, bytes)
       } catch {
         for problem in [error] + error.others {
-          StandardError.writeLine("\(path):\(problem.line):\(problem.column): error: \(problem.description)")
+          // The map's keys are named values from the policies: escaped like every other output.
+          StandardError.writeLine(
+            "\(Escaping.terminalPath(path)):\(problem.line):\(problem.column): error: \(Escaping.terminal(problem.description))"
+          )
         }
         throw Failure()
       }

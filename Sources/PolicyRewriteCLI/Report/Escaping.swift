@@ -9,13 +9,13 @@ import PolicyRewrite
 /// from a file or the command line goes through the function of the syntax it is written
 /// in, so that no name or content can end a line, start a command or markup, or reach the
 /// terminal as a control sequence.
-enum Escaping {
+package enum Escaping {
   // MARK: Terminal text
 
   /// Text for a terminal (the text format): control characters (C0, DEL, C1, so the ESC of
   /// ANSI sequences too) and the bidirectional overrides are written as `\n`, `\t`, `\r`,
   /// `\xNN` or `\u{NNNN}`; everything else stays.
-  static func terminal(_ text: String) -> String {
+  package static func terminal(_ text: String) -> String {
     // Printable ASCII, the usual path and message, needs nothing.
     if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
     var result = ""
@@ -37,7 +37,7 @@ enum Escaping {
   /// A path for a terminal, as ``terminal(_:)``, written `./::…` when it starts with `::`:
   /// a GitHub runner reads a workflow command (`::stop-commands::`, `::add-mask::`) from any
   /// line a step prints that starts so, and a path often starts a line.
-  static func terminalPath(_ path: String) -> String {
+  package static func terminalPath(_ path: String) -> String {
     let escaped = terminal(path)
     return escaped.hasPrefix("::") ? "./" + escaped : escaped
   }
