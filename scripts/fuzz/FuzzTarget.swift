@@ -5,7 +5,7 @@
 // the library's internal declarations too. Every invariant below that does not hold is a
 // crash (`fatalError`), which libFuzzer records in .build-fuzz/artifacts/.
 //
-// The invariants live in Tests/PolicyRewriteTests/FuzzInvariants.swift, which the run script
+// The invariants live in Tests/PolicyRewriteTests/Robustness/FuzzInvariants.swift, which the run script
 // compiles into the same module, so FuzzRegressionTests replays each crash the fuzzer found
 // against exactly what the fuzzer checks.
 

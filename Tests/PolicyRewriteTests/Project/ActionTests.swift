@@ -13,8 +13,7 @@ import Testing
     var run: String?
   }
 
-  static let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
+  static let package = TestPaths.packageRoot
 
   /// The steps of `action.yml`: `- name:` items under `steps:`, their `id`, `uses`, `env` and
   /// `run: |` block (the action keeps to this plain form; the test fails if it cannot read it).

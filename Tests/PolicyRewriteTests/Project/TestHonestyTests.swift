@@ -4,13 +4,13 @@ import Testing
 /// The suite itself: a check that did not run is reported as skipped, never as passed, and
 /// the corpus suites cannot be skipped on CI.
 @Suite struct TestHonestyTests {
-  static let testsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+  static let testsFolder = TestPaths.testsFolder
 
   /// Printing "SKIPPED …" and returning, in a test, reported a check that never ran as passed (the
   /// owner, group, full-disk and read-only cases on a non-root runner): a test that cannot run
   /// here says so through the testing library (`.enabled(if:)`, `Test.cancel`).
   @Test func aTestThatPrintsSkippedAndReturnsPassedWithoutChecking() throws {
-    let files = try FileManager.default.contentsOfDirectory(atPath: Self.testsFolder.path).filter {
+    let files = try FileManager.default.subpathsOfDirectory(atPath: Self.testsFolder.path).filter {
       $0.hasSuffix(".swift")
     }
     #expect(!files.isEmpty)

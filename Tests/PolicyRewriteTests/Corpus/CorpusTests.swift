@@ -7,8 +7,7 @@ import Testing
 
 /// The real-world corpus at `../shared/corpus`: about 1,200 public policy files.
 enum Corpus {
-  static let root: URL = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  static let root: URL = TestPaths.packageRoot
     .deletingLastPathComponent().appendingPathComponent("shared/corpus")
 
   static var exists: Bool { FileManager.default.fileExists(atPath: root.appendingPathComponent("MANIFEST.tsv").path) }

@@ -4,8 +4,7 @@ import Testing
 /// Runs the README's examples: every `policy-rewrite` command in a `sh` block, on a copy of
 /// `samples/`, and checks that the documented JSON example parses.
 struct ReadmeTests {
-  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
+  static let packageRoot = TestPaths.packageRoot
 
   /// The fenced blocks of the README with their language.
   static func blocks() throws -> [(language: String, body: String)] {

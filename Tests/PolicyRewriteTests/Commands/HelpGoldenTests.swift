@@ -9,7 +9,7 @@ import Testing
 /// fails without the variable too.
 @Suite struct HelpGoldenTests {
   /// The folder of the golden files, in the source tree.
-  static let goldens = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Goldens")
+  static let goldens = TestPaths.testsFolder.appendingPathComponent("Goldens")
 
   /// Whether this run records the golden files.
   static let recording = ProcessInfo.processInfo.environment["RECORD_GOLDENS"] == "1"

@@ -10,9 +10,7 @@ import Testing
 @Suite struct SamplesTests {
   /// The `samples` folder at the package root.
   static let root: String = {
-    var components = #filePath.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-    components.removeLast(3)  // Tests/PolicyRewriteTests/SamplesTests.swift
-    return components.joined(separator: "/") + "/samples"
+    TestPaths.packageRoot.appendingPathComponent("samples").path
   }()
 
   /// Relative paths of every file below `samples/` (policies, `.expected` files, the map).

@@ -26,8 +26,7 @@ enum CLI {
       candidates.append(
         URL(fileURLWithPath: first).deletingLastPathComponent().appendingPathComponent("policy-rewrite"))
     }
-    let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent()
+    let package = TestPaths.packageRoot
     candidates.append(package.appendingPathComponent(".build/debug/policy-rewrite"))
     for candidate in candidates {
       var isDirectory: ObjCBool = false

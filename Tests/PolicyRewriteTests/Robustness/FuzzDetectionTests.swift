@@ -53,8 +53,7 @@ import Testing
   }
 
   @Test func theInvariantsHoldOnTheSamples() throws {
-    let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("samples")
+    let samples = TestPaths.packageRoot.appendingPathComponent("samples")
     let files = Reliability.entries(samples).filter { $0.kind == .file && $0.path.hasSuffix(".xml") }
     #expect(files.count > 5)
     for file in files {

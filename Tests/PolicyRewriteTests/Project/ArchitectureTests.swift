@@ -5,9 +5,8 @@ import Testing
 /// of a layer above its own, the pure layers make no process-level calls, and the library
 /// product does not reach the command-line side.
 @Suite struct ArchitectureTests {
-  /// The package root (`Tests/PolicyRewriteTests/ArchitectureTests.swift` is three levels down).
-  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
+  /// The package root.
+  static let packageRoot = TestPaths.packageRoot
 
   // MARK: The rules
 
