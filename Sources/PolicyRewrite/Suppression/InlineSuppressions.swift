@@ -170,7 +170,8 @@ public struct InlineSuppressions: Sendable {
         ? "this suppression of \(rules) precedes nothing it could accept; remove it"
         : "this suppression of \(rules) accepts no finding on line \(entry.target); remove it"
       kept.append(
-        Finding(diagnostic: .unusedSuppression, severity: .warning, message: message, line: entry.line, column: entry.column))
+        Finding(
+          diagnostic: .unusedSuppression, severity: .warning, message: message, line: entry.line, column: entry.column))
     }
     kept += problems
     kept.sort { ($0.line, $0.column, $0.id.rawValue) < ($1.line, $1.column, $1.id.rawValue) }
