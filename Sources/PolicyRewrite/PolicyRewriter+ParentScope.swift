@@ -14,9 +14,13 @@ extension PolicyRewriter {
     /// It writes `Authorization` (`authentication-basic`, a `set-header` that sets it): it and
     /// a child's MI element overwrite each other, whichever runs last.
     package static let writes = ParentScopeEffects(rawValue: 2)
-    /// It sends requests to a backend that does not look like a Function App
-    /// (`set-backend-service`, in a branch or not).
+    /// It sends every request to a backend that does not look like a Function App (a
+    /// top-level `set-backend-service`): what matters when a child routes some requests
+    /// elsewhere, the pipeline then having two backends.
     package static let setsOtherBackend = ParentScopeEffects(rawValue: 4)
+    /// It sends some requests (in a branch) to a backend that does not look like a Function
+    /// App.
+    package static let setsOtherBackendInBranch = ParentScopeEffects(rawValue: 8)
   }
 
   /// What the parent-scope policy `source` does in its `<inbound>`, with one parse; empty
@@ -38,22 +42,24 @@ extension PolicyRewriter {
         if touch.kind == .writer { effects.insert(.writes) }
       }
     }
-    if mayRoute, Self.setsOtherBackend(inbound) { effects.insert(.setsOtherBackend) }
+    if mayRoute { Self.addOtherBackends(below: inbound, nested: false, to: &effects) }
     return effects
   }
 
-  /// Whether a `set-backend-service` below `element` names a backend that does not look like
-  /// a Function App.
-  private static func setsOtherBackend(_ element: PolicyElement) -> Bool {
+  /// Adds the backends below `element` that do not look like a Function App: top-level
+  /// (`nested` false) or in a branch.
+  private static func addOtherBackends(below element: PolicyElement, nested: Bool, to effects: inout ParentScopeEffects)
+  {
     var child = element.firstChildElement
     while let current = child {
       if current.hasName("set-backend-service") {
-        if !AuthorizationRule.looksLikeFunctionApp(current, own: nil) { return true }
-      } else if setsOtherBackend(current) {
-        return true
+        if !AuthorizationRule.looksLikeFunctionApp(current, own: nil) {
+          effects.insert(nested ? .setsOtherBackendInBranch : .setsOtherBackend)
+        }
+      } else {
+        addOtherBackends(below: current, nested: true, to: &effects)
       }
       child = current.nextSiblingElement
     }
-    return false
   }
 }

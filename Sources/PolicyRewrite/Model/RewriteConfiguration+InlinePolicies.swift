@@ -31,6 +31,7 @@ extension RewriteConfiguration {
     move(\.authorizationParentScopes)
     move(\.authorizationParentWriters)
     move(\.authorizationParentBackends)
+    move(\.authorizationParentDefaultBackends)
     return found ? scoped : nil
   }
 }

@@ -31,11 +31,16 @@ public struct RewriteConfiguration: Sendable, Hashable {
   /// in the one pipeline, whichever runs first, so the child's injections are left for review.
   public var authorizationParentWriters: [String: [String]] = [:]
   /// For a child scope's policy file (by the path it is rewritten with), the parent-scope
-  /// policies whose `<inbound>` sends the request to a backend that does not look like a
-  /// Function App (a `set-backend-service`): unless the child sets its own backend for every
-  /// request, that backend would receive APIM's token, so the child's injections are left for
-  /// review.
+  /// policies whose `<inbound>` sends requests to a backend that does not look like a Function
+  /// App: in a branch, or for every request when the child routes some requests elsewhere in a
+  /// branch (the pipeline then has two backends). Unless the child sets a Function App backend
+  /// for every request after its `<base />`, that backend would receive APIM's token, so the
+  /// child's injections are left for review.
   public var authorizationParentBackends: [String: [String]] = [:]
+  /// The part of ``authorizationParentBackends`` that sends every request to its backend (a
+  /// top-level `set-backend-service`): it holds a child's injections only when the child
+  /// routes some requests elsewhere in a branch.
+  public var authorizationParentDefaultBackends: [String: [String]] = [:]
   /// The files (by the path they are rewritten with) that hold inline policies with entries of
   /// their own in the cross-scope maps (``inlinePolicyKey(path:text:)``).
   public var inlinePolicyFiles: Set<String> = []

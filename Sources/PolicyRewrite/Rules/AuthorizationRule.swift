@@ -67,13 +67,17 @@ enum AuthorizationRule: AnalysisRule {
     var byParents = Set<Int>()
     let parentWriters = analysis.configuration.authorizationParentWriters[path] ?? []
     let parentBackends = analysis.configuration.authorizationParentBackends[path] ?? []
+    // Parents that route every request (none in a branch) hold only a child that routes some.
+    let defaultOnly = Set(analysis.configuration.authorizationParentDefaultBackends[path] ?? [])
     /// What a parent scope's `<inbound>` does that holds an injection of this `<inbound>`: a
     /// writer of the header (it and the MI element overwrite each other's value, in either
     /// order), or a backend that is not the Function App, unless this `<inbound>` sets a
     /// Function App backend of its own for every request after its `<base />`.
     func parentRule(_ inbound: PolicyElement, _ injection: KeyInjection) -> Rule? {
       if !parentWriters.isEmpty { return .authorizationWriter }
-      if !parentBackends.isEmpty, !Self.setsFunctionBackend(inbound, for: injection) {
+      if !parentBackends.isEmpty, !Self.setsFunctionBackend(inbound, for: injection),
+        parentBackends.contains(where: { !defaultOnly.contains($0) }) || Self.routesInBranch(inbound)
+      {
         return .authorizationOtherBackend
       }
       return nil
@@ -281,6 +285,19 @@ enum AuthorizationRule: AnalysisRule {
       child = current.nextSiblingElement
     }
     return false
+  }
+
+  /// Whether a `set-backend-service` stands in a branch of `inbound` (not a direct child).
+  private static func routesInBranch(_ inbound: PolicyElement) -> Bool {
+    func search(_ element: PolicyElement) -> Bool {
+      var child = element.firstChildElement
+      while let current = child {
+        if current.hasName("set-backend-service") ? element.range != inbound.range : search(current) { return true }
+        child = current.nextSiblingElement
+      }
+      return false
+    }
+    return search(inbound)
   }
 
   /// Whether a `set-backend-service` names the injection's own backend or, by its name or

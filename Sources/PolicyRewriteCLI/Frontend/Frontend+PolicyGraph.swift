@@ -35,7 +35,12 @@ extension Frontend {
   /// `Authorization`; for each declared parent scope with a key injection, the declared child
   /// scopes that read or remove the header after `<base />`; the fragments included from
   /// outside `<inbound>`; and, for each file, what the graph does not know.
-  func graphContext(_ graph: PolicyGraph, injecting: Set<String>, into configuration: inout RewriteConfiguration) {
+  /// - Returns: What each parent-scope policy file it parsed does (by path), for the
+  ///   folder-based pass not to parse it again.
+  @discardableResult
+  func graphContext(
+    _ graph: PolicyGraph, injecting: Set<String>, into configuration: inout RewriteConfiguration
+  ) -> [String: PolicyRewriter.ParentScopeEffects] {
     let base = configuration
     // Fragments by id: files read once each, inline fragments from their text.
     var fragmentFiles: [(id: String, path: String)] = []
@@ -106,7 +111,7 @@ extension Frontend {
     }
     // What parent scopes do (read or remove, write, route elsewhere), for each child scope
     // with a possible injection (every layout: APIOps places come from the graph too).
-    parentScopes(graph, mayInject: mayInject, configuration: withFragments, into: &configuration)
+    let parentEffects = parentScopes(graph, mayInject: mayInject, configuration: withFragments, into: &configuration)
     // Fragments included from <inbound> by a policy that reads the header, or whose child
     // scopes do.
     fragmentIncludersWithReaders(graph, injecting: injecting, configuration: withFragments, into: &configuration)
@@ -141,6 +146,7 @@ extension Frontend {
         "includes \(includes.count == 1 ? "a fragment" : "fragments") that no scanned file defines: \(list); what \(includes.count == 1 ? "it does" : "they do") with Authorization is not known; scan the repository that defines \(includes.count == 1 ? "it" : "them") too (see the README, \"The policy graph\")"
     }
     for (path, gap) in gaps { configuration.policyGraphGaps[absolutePath(path)] = gap }
+    return parentEffects
   }
 
   /// The key of a policy in the configuration's cross-scope maps: its file's absolute path,
@@ -166,12 +172,13 @@ extension Frontend {
   /// product (through membership) and API policies whose `<inbound>` reads or removes
   /// `Authorization`, writes it, or sends requests to a backend that is not a Function App.
   /// Each file is read and parsed once.
+  /// - Returns: What each parent policy file does, by path.
   private func parentScopes(
     _ graph: PolicyGraph, mayInject: (PolicyGraph.Policy) -> Bool, configuration base: RewriteConfiguration,
     into configuration: inout RewriteConfiguration
-  ) {
+  ) -> [String: PolicyRewriter.ParentScopeEffects] {
     let candidates = graph.policies.filter { [.product, .api, .operation].contains($0.scope) && mayInject($0) }
-    guard !candidates.isEmpty else { return }
+    guard !candidates.isEmpty else { return [:] }
     let globals = graph.policies.filter { $0.scope == .global || $0.scope == .workspace }
     var products: [String: [PolicyGraph.Policy]] = [:]
     var apis: [String: [PolicyGraph.Policy]] = [:]
@@ -200,11 +207,13 @@ extension Frontend {
       for policy in list where seen.insert(policy).inserted { unique.append(policy) }
     }
     var effects: [PolicyGraph.Policy: PolicyRewriter.ParentScopeEffects] = [:]
+    var byPath: [String: PolicyRewriter.ParentScopeEffects] = [:]
     for (policy, found) in zip(unique, evaluate(unique) { PolicyRewriter.parentScopeEffects($0, configuration: base) })
     {
       if !found.isEmpty { effects[policy] = found }
+      if policy.inlineText == nil { byPath[policy.path] = found }
     }
-    guard !effects.isEmpty else { return }
+    guard !effects.isEmpty else { return byPath }
     func add(
       _ map: WritableKeyPath<RewriteConfiguration, [String: [String]]>, _ key: String, _ found: [PolicyGraph.Policy]
     ) {
@@ -218,7 +227,12 @@ extension Frontend {
       let key = scopeKey(child, in: &configuration)
       add(\.authorizationParentScopes, key, found.filter { effects[$0]!.contains(.readsOrRemoves) })
       add(\.authorizationParentWriters, key, found.filter { effects[$0]!.contains(.writes) })
-      add(\.authorizationParentBackends, key, found.filter { effects[$0]!.contains(.setsOtherBackend) })
+      let routing = found.filter { !effects[$0]!.isDisjoint(with: [.setsOtherBackend, .setsOtherBackendInBranch]) }
+      add(\.authorizationParentBackends, key, routing)
+      add(
+        \.authorizationParentDefaultBackends, key,
+        routing.filter { !effects[$0]!.contains(.setsOtherBackendInBranch) })
     }
+    return byPath
   }
 }
