@@ -40,6 +40,11 @@ final class ReadAhead: Sendable {
     return try FileSystem.read(path)
   }
 
+  /// The bytes kept for `path`, still kept; `nil` when none are.
+  func peek(_ path: [UInt8]) -> [UInt8]? {
+    state.withLock { state in state.files.isEmpty ? nil : state.files[Path(bytes: path)]?.bytes }
+  }
+
   /// The bytes and stamp kept for `path`, given up by the store; `nil` when none are kept.
   func take(_ path: [UInt8]) -> (bytes: [UInt8], stamp: FileStamp)? {
     state.withLock { state in
