@@ -240,10 +240,7 @@ extension Frontend {
     OrderedParallel.run(
       count: paths.count, jobs: min(options.jobs, Self.maximumJobs),
       work: { [readAhead] index in
-        if let bytes = readAhead.peek(paths[index]) { return body(bytes) }
-        guard let (bytes, stamp) = try? FileSystem.read(paths[index]) else { return nil }
-        readAhead.keep(paths[index], bytes: bytes, stamp: stamp)
-        return body(bytes)
+        readAhead.bytes(paths[index]).map(body)
       },
       consume: { _, value in values.append(value) })
     return values

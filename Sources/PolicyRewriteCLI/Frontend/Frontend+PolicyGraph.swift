@@ -18,8 +18,7 @@ extension Frontend {
       count: selected.count, jobs: min(options.jobs, Self.maximumJobs),
       work: { [readAhead] index -> (PolicyGraph.FileFacts, Bool)? in
         let (path, display) = selected[index]
-        guard let (bytes, stamp) = try? FileSystem.read(path) else { return nil }
-        readAhead.keep(path, bytes: bytes, stamp: stamp)
+        guard let bytes = readAhead.bytes(path) else { return nil }
         return (PolicyGraph.FileFacts(path: display, bytes: bytes), needles?.mayInject(bytes) ?? false)
       },
       consume: { index, value in

@@ -11,8 +11,7 @@ extension Frontend {
     guard options.command != .check, !options.configuration.resources.byNamedValue.isEmpty else { return self }
     var names: [String: String] = [:]
     for item in items where item.path.count > 3 && item.path.suffix(3).elementsEqual(".tf".utf8) {
-      guard let (bytes, stamp) = try? FileSystem.read(item.path) else { continue }
-      readAhead.keep(item.path, bytes: bytes, stamp: stamp)
+      guard let bytes = readAhead.bytes(item.path) else { continue }
       guard bytes.containsLiteral("azurerm_api_management_named_value") else { continue }
       for declaration in DeclarationScanner.declarations(in: bytes, path: item.displayPath)
       where declaration.kind == .namedValue {
