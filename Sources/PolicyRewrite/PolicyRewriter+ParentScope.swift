@@ -29,7 +29,7 @@ extension PolicyRewriter {
     _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
   ) -> ParentScopeEffects {
     let mayTouch = AuthorizationScan.mayFindReaderOrRemover(in: source, configuration: configuration)
-    let mayRoute = source.containsLiteral("set-backend-service") && mayRouteElsewhere(source)
+    let mayRoute = source.containsLiteral("set-backend-service")
     guard mayTouch || mayRoute, let document = try? PolicyDocument.parse(source),
       document.root.hasName("policies"),
       let inbound = document.root.children.first(where: { $0.hasName("inbound") })
@@ -44,27 +44,6 @@ extension PolicyRewriter {
     }
     if mayRoute { Self.addOtherBackends(below: inbound, nested: false, to: &effects) }
     return effects
-  }
-
-  /// Whether some `set-backend-service` start tag of `source` may name a backend that does not
-  /// look like a Function App, read from the tag's bytes: most policies route only to their
-  /// Function App, and need no parse for it. A tag that holds an expression, a named value
-  /// or an entity is not read (it may).
-  private static func mayRouteElsewhere(_ source: [UInt8]) -> Bool {
-    var from = 0
-    while let start = source.firstOffset(of: "<set-backend-service", from: from) {
-      let end = source[start...].firstIndex(of: .greaterThan) ?? source.count
-      from = end
-      let tag = source[start..<end]
-      if tag.contains(UInt8(ascii: "@")) || tag.contains(UInt8(ascii: "{")) || tag.contains(UInt8(ascii: "&")) {
-        return true
-      }
-      let text = String(decoding: tag, as: UTF8.self)
-      let id = PolicyGraph.attribute("backend-id", in: text)
-      let url = PolicyGraph.attribute("base-url", in: text)
-      if !AuthorizationRule.looksLikeFunctionApp(id: id, url: url, own: nil) { return true }
-    }
-    return false
   }
 
   /// Adds the backends below `element` that do not look like a Function App: top-level

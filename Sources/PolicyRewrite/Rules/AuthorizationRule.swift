@@ -303,13 +303,8 @@ enum AuthorizationRule: AnalysisRule {
   /// Whether a `set-backend-service` names the injection's own backend or, by its name or
   /// host, a Function App (`*.azurewebsites.net`, or a name that holds `func` or `fn`).
   static func looksLikeFunctionApp(_ element: PolicyElement, own: BackendTarget?) -> Bool {
-    looksLikeFunctionApp(
-      id: element.attribute("backend-id")?.trimmingXMLSpace, url: element.attribute("base-url")?.trimmingXMLSpace,
-      own: own)
-  }
-
-  /// ``looksLikeFunctionApp(_:own:)`` of a `set-backend-service`'s `backend-id` and `base-url`.
-  static func looksLikeFunctionApp(id: String?, url: String?, own: BackendTarget?) -> Bool {
+    let id = element.attribute("backend-id")?.trimmingXMLSpace
+    let url = element.attribute("base-url")?.trimmingXMLSpace
     if let id, !id.isEmpty {
       if case .backendID(let ownID) = own, ownID == id { return true }
       let lowered = id.lowercased()
