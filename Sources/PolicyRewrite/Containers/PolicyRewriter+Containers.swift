@@ -38,10 +38,18 @@ extension PolicyRewriter {
           let (fileLine, fileColumn) = location(of: offset)
           return accepted.contains([fileLine, fileColumn])
         }
+      // A policy with cross-scope entries of its own (the policy graph's, by its text) is
+      // decided with them.
+      let engine =
+        configuration.inlinePolicyFiles.isEmpty
+        ? self
+        : configuration.forInlinePolicy(policy.decoded, path: path).map {
+          PolicyRewriter(configuration: $0, checksWithoutTree: checksWithoutTree)
+        } ?? self
       let inner =
         checking
-        ? checkPolicy(policy.decoded, path: path, kind: kind)
-        : rewritePolicy(policy.decoded, path: path, kind: kind, isAccepted: isAccepted)
+        ? engine.checkPolicy(policy.decoded, path: path, kind: kind)
+        : engine.rewritePolicy(policy.decoded, path: path, kind: kind, isAccepted: isAccepted)
       decodedOutputs.append(inner.changed ? inner.output : policy.decoded)
       if !policy.reportsParseErrors, let error = inner.findings.first(where: { $0.diagnostic == .parseError }) {
         // Markup that is not a whole document: a piece that an expression completes.

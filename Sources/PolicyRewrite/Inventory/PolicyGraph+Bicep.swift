@@ -49,16 +49,22 @@ extension PolicyGraph.FileFacts {
     }
     let lines = LineMap(bytes)
     // The string that starts at each quote, to skip strings while matching braces.
+    // A multi-line string's text starts after the line break that follows its `'''`.
+    func quote(of literal: BicepLexer.StringLiteral) -> Int {
+      guard literal.isMultiline else { return literal.content.lowerBound - 1 }
+      var start = literal.content.lowerBound - 3
+      while start > 0, !bytes.hasLiteral("'''", at: start) { start -= 1 }
+      return start
+    }
     var stringEnds: [Int: Int] = [:]
     for literal in strings {
-      let quote = literal.content.lowerBound - (literal.isMultiline ? 3 : 1)
-      stringEnds[quote] = literal.content.upperBound + (literal.isMultiline ? 3 : 1)
+      stringEnds[quote(of: literal)] = literal.content.upperBound + (literal.isMultiline ? 3 : 1)
     }
     func text(_ literal: BicepLexer.StringLiteral) -> String {
       String(decoding: BicepLexer.decode(bytes, literal, skippingHoles: false).decoded, as: UTF8.self)
     }
     var stringAt: [Int: BicepLexer.StringLiteral] = [:]
-    for literal in strings { stringAt[literal.content.lowerBound - (literal.isMultiline ? 3 : 1)] = literal }
+    for literal in strings { stringAt[quote(of: literal)] = literal }
     struct Open {
       var type: String
       var name: String

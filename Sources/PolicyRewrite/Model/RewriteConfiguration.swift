@@ -25,6 +25,25 @@ public struct RewriteConfiguration: Sendable, Hashable {
   /// whose `<inbound>` reads or removes `Authorization`: a nested injection of the child before
   /// its `<base />` would hand them APIM's token, so it is left for review.
   public var authorizationParentScopes: [String: [String]] = [:]
+  /// For a child scope's policy file (by the path it is rewritten with), the parent-scope
+  /// policies whose `<inbound>` writes `Authorization` (`authentication-basic`, a `set-header`
+  /// that sets it): the child's MI element and that writer would overwrite each other's value
+  /// in the one pipeline, whichever runs first, so the child's injections are left for review.
+  public var authorizationParentWriters: [String: [String]] = [:]
+  /// For a child scope's policy file (by the path it is rewritten with), the parent-scope
+  /// policies whose `<inbound>` sends requests to a backend that does not look like a Function
+  /// App: in a branch, or for every request when the child routes some requests elsewhere in a
+  /// branch (the pipeline then has two backends). Unless the child sets a Function App backend
+  /// for every request after its `<base />`, that backend would receive APIM's token, so the
+  /// child's injections are left for review.
+  public var authorizationParentBackends: [String: [String]] = [:]
+  /// The part of ``authorizationParentBackends`` that sends every request to its backend (a
+  /// top-level `set-backend-service`): it holds a child's injections only when the child
+  /// routes some requests elsewhere in a branch.
+  public var authorizationParentDefaultBackends: [String: [String]] = [:]
+  /// The files (by the path they are rewritten with) that hold inline policies with entries of
+  /// their own in the cross-scope maps (``inlinePolicyKey(path:text:)``).
+  public var inlinePolicyFiles: Set<String> = []
   /// For a fragment's file (by the path it is rewritten with), the files that include it from
   /// `<backend>`, `<outbound>` or `<on-error>` (with the section): its injections are not
   /// rewritten, since the MI element is not valid there.

@@ -63,6 +63,25 @@ enum AuthorizationRule: AnalysisRule {
       return found
     }
     var demotions: [Int: (rule: Rule, touch: AuthorizationScan.Touch)] = [:]
+    // Containers held because of what a parent scope does (the messages name the parents).
+    var byParents = Set<Int>()
+    let parentWriters = analysis.configuration.authorizationParentWriters[path] ?? []
+    let parentBackends = analysis.configuration.authorizationParentBackends[path] ?? []
+    // Parents that route every request (none in a branch) hold only a child that routes some.
+    let defaultOnly = Set(analysis.configuration.authorizationParentDefaultBackends[path] ?? [])
+    /// What a parent scope's `<inbound>` does that holds an injection of this `<inbound>`: a
+    /// writer of the header (it and the MI element overwrite each other's value, in either
+    /// order), or a backend that is not the Function App, unless this `<inbound>` sets a
+    /// Function App backend of its own for every request after its `<base />`.
+    func parentRule(_ inbound: PolicyElement, _ injection: KeyInjection) -> Rule? {
+      if !parentWriters.isEmpty { return .authorizationWriter }
+      if !parentBackends.isEmpty, !Self.setsFunctionBackend(inbound, for: injection),
+        parentBackends.contains(where: { !defaultOnly.contains($0) }) || Self.routesInBranch(inbound)
+      {
+        return .authorizationOtherBackend
+      }
+      return nil
+    }
     var notes: [Int: (injection: KeyInjection, reader: AuthorizationScan.Touch)] = [:]
     var seen = Set<Int>()
     // One decision per container, made at its first injection: a reader after the first
@@ -77,6 +96,11 @@ enum AuthorizationRule: AnalysisRule {
         let touches = scan(inbound)
         if let writer = touches.firstWriter(where: { !sameToken($0, injection) }) {
           demotions[key] = (.authorizationWriter, writer)
+          continue
+        }
+        if let rule = parentRule(inbound, injection) {
+          demotions[key] = (rule, Self.touch(inbound))
+          byParents.insert(key)
           continue
         }
         if !analysis.childScopes.isEmpty {
@@ -114,6 +138,11 @@ enum AuthorizationRule: AnalysisRule {
           !sameToken($0, injection) && !Self.exclusive($0.element, element)
         }) {
           demotions[key] = (.authorizationWriter, writer)
+          continue
+        }
+        if scope.hasName("inbound"), let rule = parentRule(scope, injection) {
+          demotions[key] = (rule, Self.touch(scope))
+          byParents.insert(key)
           continue
         }
         if !analysis.childScopes.isEmpty, scope.hasName("inbound") {
@@ -161,8 +190,11 @@ enum AuthorizationRule: AnalysisRule {
       else { continue }
       analysis.injections[index] = injection.leftForReview(rule)
       analysis.managedIdentityAnchors[container.range.lowerBound] = nil
+      let fromParents = byParents.contains(container.range.lowerBound)
       let message =
         switch rule {
+        case .authorizationWriter where fromParents: parentWriterMessage(injection, parents: parentWriters)
+        case .authorizationOtherBackend where fromParents: parentBackendMessage(injection, parents: parentBackends)
         case .authorizationWriter: writerMessage(injection, writer: touch)
         case .authorizationChildScope: childScopeMessage(injection, children: analysis.childScopes)
         case .authorizationParentScope:
@@ -236,9 +268,41 @@ enum AuthorizationRule: AnalysisRule {
     return nil
   }
 
+  /// Whether `inbound` sends every request to a Function App itself: a top-level
+  /// `set-backend-service` after its `<base />` (where a parent's backend is set) that names
+  /// the injection's own backend or looks like a Function App.
+  private static func setsFunctionBackend(_ inbound: PolicyElement, for injection: KeyInjection) -> Bool {
+    let base = inbound.firstChildElement(named: "base")?.range.lowerBound ?? -1
+    var search = InjectionRecorder.BackendSearch()
+    let own = InjectionRecorder.target(of: injection, backends: &search)
+    var child = inbound.firstChildElement
+    while let current = child {
+      if current.hasName("set-backend-service"), current.range.lowerBound > base,
+        looksLikeFunctionApp(current, own: own)
+      {
+        return true
+      }
+      child = current.nextSiblingElement
+    }
+    return false
+  }
+
+  /// Whether a `set-backend-service` stands in a branch of `inbound` (not a direct child).
+  private static func routesInBranch(_ inbound: PolicyElement) -> Bool {
+    func search(_ element: PolicyElement) -> Bool {
+      var child = element.firstChildElement
+      while let current = child {
+        if current.hasName("set-backend-service") ? element.range != inbound.range : search(current) { return true }
+        child = current.nextSiblingElement
+      }
+      return false
+    }
+    return search(inbound)
+  }
+
   /// Whether a `set-backend-service` names the injection's own backend or, by its name or
   /// host, a Function App (`*.azurewebsites.net`, or a name that holds `func` or `fn`).
-  private static func looksLikeFunctionApp(_ element: PolicyElement, own: BackendTarget?) -> Bool {
+  static func looksLikeFunctionApp(_ element: PolicyElement, own: BackendTarget?) -> Bool {
     let id = element.attribute("backend-id")?.trimmingXMLSpace
     let url = element.attribute("base-url")?.trimmingXMLSpace
     if let id, !id.isEmpty {
@@ -382,6 +446,14 @@ extension AuthorizationRule {
 
   fileprivate static func otherBackendMessage(_ injection: KeyInjection, backend: PolicyElement) -> String {
     "the key injection at line \(line(injection.element)) is not rewritten: <set-backend-service> at line \(line(backend)) sends some requests to a backend that does not look like the Function App, which would receive APIM's token instead of the caller's Authorization header; put the <authentication-managed-identity> only in the branches that reach the Function App, by hand"
+  }
+
+  fileprivate static func parentWriterMessage(_ injection: KeyInjection, parents: [String]) -> String {
+    "the key injection at line \(line(injection.element)) is not rewritten: \(list(parents)), a parent scope that runs in the same pipeline, \(parents.count == 1 ? "writes" : "write") the Authorization header in <inbound>, and <authentication-managed-identity> writes it too, so one value would overwrite the other (whichever runs last wins); migrate it by hand"
+  }
+
+  fileprivate static func parentBackendMessage(_ injection: KeyInjection, parents: [String]) -> String {
+    "the key injection at line \(line(injection.element)) is not rewritten: \(list(parents)), a parent scope that runs in the same pipeline, \(parents.count == 1 ? "sends" : "send") requests to a backend that does not look like the Function App, and this policy does not set a Function App backend for every request after its <base />, so that backend would receive APIM's token instead of the caller's Authorization header; set the backend for every request, or migrate it by hand"
   }
 
   fileprivate static func skipMessage(_ injection: KeyInjection, skip: KeyInjection, earlier: KeyInjection) -> String {

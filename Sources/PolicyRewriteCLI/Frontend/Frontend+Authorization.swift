@@ -22,6 +22,17 @@ extension Frontend {
   func withAuthorizationContext(_ items: [FileWalker.Item]) -> Frontend {
     var options = self.options
     let given = options.configuration
+    // The graph is built for migrate and plan only: check does not need it. Its pass reads
+    // every policy file first (the bytes are kept for the passes below and the run's own)
+    // and says which may inject a key: the passes below take that instead of reading again.
+    let built = options.command == .check ? nil : policyGraph(items, needles: CheckNeedles(configuration: given))
+    let known = built.map(\.injecting)
+    /// Whether the file at the display path `path` may inject a key: the graph's answer, or
+    /// `nil` when the graph did not read it.
+    func graphSaysInjects(_ path: String) -> Bool? {
+      guard let known, PolicyGraph.mayContribute(path: path) else { return nil }
+      return known.contains(path)
+    }
     var uses: [String: AuthorizationUse] = [:]
     // Most paths name no fragment: a byte search spares them the display path.
     let fragments = items.compactMap { item in
@@ -38,12 +49,11 @@ extension Frontend {
     // The fragments' uses come first: every scope read below (child scopes that include a
     // fragment after their `<base />`, parents that include one) counts them.
     options.configuration.authorizationFragments.merge(uses) { $0.union($1) }
-    // The graph is built for migrate and plan only: check does not need it.
     var graph: PolicyGraph?
-    if options.command != .check {
-      let (built, injecting) = policyGraph(items, needles: CheckNeedles(configuration: options.configuration))
-      graphContext(built, injecting: injecting, into: &options.configuration)
-      graph = built
+    var parentEffects: [String: PolicyRewriter.ParentScopeEffects] = [:]
+    if let built {
+      parentEffects = graphContext(built.graph, injecting: built.injecting, into: &options.configuration)
+      graph = built.graph
     }
     let configuration = options.configuration
     var children: [String: [String]] = [:]
@@ -69,7 +79,7 @@ extension Frontend {
     let needles = CheckNeedles(configuration: configuration)
     let parentPaths = parentsByKey.values.flatMap { $0 }
     // An unreadable parent counts as injecting: its children are still looked at.
-    let injects = readInParallel(parentPaths.map { Array($0.utf8) }, needles.mayInject)
+    let injects = mayInject(parentPaths, needles: needles, graphSays: graphSaysInjects)
     let injecting = Set(zip(parentPaths, injects).compactMap { path, injects in injects ?? true ? path : nil })
     let injectingParentsByKey = parentsByKey.mapValues { $0.filter(injecting.contains) }.filter { !$0.value.isEmpty }
     var candidates: [(item: FileWalker.Item, parents: [String])] = []
@@ -90,14 +100,18 @@ extension Frontend {
     }
     options.configuration.authorizationChildScopes.merge(children) { $0 + $1 }
     // The other way round: a child whose injection may stand before its `<base />`, below a
-    // parent that reads or removes the header anywhere in its `<inbound>`.
-    let readingParents = Set(
-      zip(
-        parentPaths,
-        readInParallel(parentPaths.map { Array($0.utf8) }) { bytes in
-          PolicyRewriter.readsOrRemovesAuthorization(bytes, configuration: configuration)
-        }
-      ).compactMap { path, reads in reads == true ? path : nil })
+    // parent that reads or removes the header anywhere in its `<inbound>`. A parent the graph
+    // has parsed already is not parsed again.
+    let unparsed = parentPaths.filter { parentEffects[$0] == nil }
+    var readingParents = Set(parentPaths.filter { parentEffects[$0]?.contains(.readsOrRemoves) == true })
+    for (path, reads) in zip(
+      unparsed,
+      readInParallel(unparsed.map { Array($0.utf8) }) { bytes in
+        PolicyRewriter.readsOrRemovesAuthorization(bytes, configuration: configuration)
+      }) where reads == true
+    {
+      readingParents.insert(path)
+    }
     var parents: [String: [String]] = [:]
     if !readingParents.isEmpty {
       let readingParentsByKey = parentsByKey.mapValues { $0.filter(readingParents.contains) }.filter {
@@ -109,7 +123,8 @@ extension Frontend {
         let found = scope.parentKeys.flatMap { readingParentsByKey[$0] ?? [] }
         if !found.isEmpty { injectingChildren.append((item, found)) }
       }
-      let childInjects = readInParallel(injectingChildren.map(\.item.path), needles.mayInject)
+      let childInjects = mayInject(
+        injectingChildren.map(\.item.displayPath), needles: needles, graphSays: graphSaysInjects)
       for ((item, found), injects) in zip(injectingChildren, childInjects) where injects == true {
         parents[absolutePath(item.displayPath), default: []] += found
       }
@@ -118,7 +133,8 @@ extension Frontend {
     options.configuration.authorizationParentScopes.merge(parents) { known, found in
       known + found.filter { !known.contains($0) }
     }
-    let outside = fragmentIncludesOutsideInbound(items, fragments: fragments, needles: needles)
+    let outside = fragmentIncludesOutsideInbound(
+      items, fragments: fragments, needles: needles, graphSays: graphSaysInjects, graphIncludes: graph?.includes)
     options.configuration.fragmentIncludesOutsideInbound.merge(outside) { known, found in known.isEmpty ? found : known
     }
     guard graph != nil || !uses.isEmpty || !children.isEmpty || !parents.isEmpty || !outside.isEmpty else {
@@ -131,23 +147,37 @@ extension Frontend {
 
   /// For each fragment file that may inject a key (by its absolute path), the files that
   /// include it from `<backend>`, `<outbound>` or `<on-error>`, each with that section. The
-  /// includes are found by a byte search of the other files for the fragment's id.
+  /// includes are the policy graph's, when it was built (`graphIncludes`), else found by a
+  /// byte search of the other files for the fragment's id.
   private func fragmentIncludesOutsideInbound(
-    _ items: [FileWalker.Item], fragments: [([UInt8], String)], needles: CheckNeedles
+    _ items: [FileWalker.Item], fragments: [([UInt8], String)], needles: CheckNeedles,
+    graphSays: (String) -> Bool?, graphIncludes: [PolicyGraph.Include]?
   ) -> [String: [String]] {
     guard !fragments.isEmpty else { return [:] }
-    let injecting = zip(fragments, readInParallel(fragments.map(\.0), needles.mayInject)).compactMap {
+    let paths = fragments.map { FileSystem.display($0.0) }
+    let injecting = zip(fragments, mayInject(paths, needles: needles, graphSays: graphSays)).compactMap {
       fragment, injects in injects == true ? fragment : nil
     }
     guard !injecting.isEmpty else { return [:] }
     let ids = Set(injecting.map(\.1))
     let fragmentPaths = Set(fragments.map(\.0))
-    let others = items.filter { !fragmentPaths.contains($0.path) }
-    let found = readInParallel(others.map(\.path)) { bytes in Self.includesOutsideInbound(bytes, ids: ids) }
     let display = Dictionary(items.map { ($0.path, $0.displayPath) }, uniquingKeysWith: { first, _ in first })
     var byID: [String: [String]] = [:]
-    for (item, includes) in zip(others, found) {
-      for (id, section) in includes ?? [] { byID[id, default: []].append("\(item.displayPath) (<\(section)>)") }
+    if let graphIncludes {
+      // The graph has read every policy's includes, with their sections: no second read.
+      let fragmentFiles = Set(fragmentPaths.map { display[$0] ?? FileSystem.display($0) })
+      for include in graphIncludes
+      where ids.contains(include.fragment) && ["backend", "outbound", "on-error"].contains(include.section)
+        && !fragmentFiles.contains(include.path)
+      {
+        byID[include.fragment, default: []].append("\(include.path) (<\(include.section)>)")
+      }
+    } else {
+      let others = items.filter { !fragmentPaths.contains($0.path) }
+      let found = readInParallel(others.map(\.path)) { bytes in Self.includesOutsideInbound(bytes, ids: ids) }
+      for (item, includes) in zip(others, found) {
+        for (id, section) in includes ?? [] { byID[id, default: []].append("\(item.displayPath) (<\(section)>)") }
+      }
     }
     var result: [String: [String]] = [:]
     for (path, id) in injecting {
@@ -189,8 +219,19 @@ extension Frontend {
     return found
   }
 
+  /// Whether each file (by display path) may inject a key: what the policy graph's pass found
+  /// (`graphSays`), else read now; `nil` for a file that cannot be read.
+  private func mayInject(_ paths: [String], needles: CheckNeedles, graphSays: (String) -> Bool?) -> [Bool?] {
+    var answers = paths.map(graphSays)
+    let unknown = answers.indices.filter { answers[$0] == nil }
+    guard !unknown.isEmpty else { return answers }
+    let read = readInParallel(unknown.map { Array(paths[$0].utf8) }, needles.mayInject)
+    for (index, value) in zip(unknown, read) { answers[index] = value }
+    return answers
+  }
+
   /// `body` of each file's bytes, `nil` for a file that cannot be read, on the run's threads;
-  /// the bytes are kept for the run (``ReadAhead``).
+  /// the bytes are kept for the run (``ReadAhead``), and bytes kept already are not read again.
   func readInParallel<Value: Sendable>(
     _ paths: [[UInt8]], _ body: @escaping @Sendable ([UInt8]) -> Value
   ) -> [Value?] {
@@ -199,9 +240,7 @@ extension Frontend {
     OrderedParallel.run(
       count: paths.count, jobs: min(options.jobs, Self.maximumJobs),
       work: { [readAhead] index in
-        guard let (bytes, stamp) = try? FileSystem.read(paths[index]) else { return nil }
-        readAhead.keep(paths[index], bytes: bytes, stamp: stamp)
-        return body(bytes)
+        readAhead.bytes(paths[index]).map(body)
       },
       consume: { _, value in values.append(value) })
     return values

@@ -125,21 +125,21 @@ extension Frontend {
   }
 
   /// `body` of each policy's text: files read on the run's threads (once each), inline
-  /// policies from their text; `false` for a file that cannot be read.
-  private func evaluate(
-    _ policies: [PolicyGraph.Policy], _ body: @escaping @Sendable ([UInt8]) -> Bool
-  ) -> [Bool] {
+  /// policies from their text; `body` of no bytes for a file that cannot be read.
+  func evaluate<Value: Sendable>(
+    _ policies: [PolicyGraph.Policy], _ body: @escaping @Sendable ([UInt8]) -> Value
+  ) -> [Value] {
     var paths: [String] = []
     var seen = Set<String>()
     for policy in policies where policy.inlineText == nil && seen.insert(policy.path).inserted {
       paths.append(policy.path)
     }
     let results = readInParallel(paths.map { Array($0.utf8) }, body)
-    var byPath: [String: Bool] = [:]
-    for (path, result) in zip(paths, results) { byPath[path] = result ?? false }
+    var byPath: [String: Value] = [:]
+    for (path, result) in zip(paths, results) { byPath[path] = result }
     return policies.map { policy in
       if let text = policy.inlineText { return body(Array(text.utf8)) }
-      return byPath[policy.path] ?? false
+      return byPath[policy.path] ?? body([])
     }
   }
 }

@@ -18,8 +18,7 @@ extension Frontend {
       count: selected.count, jobs: min(options.jobs, Self.maximumJobs),
       work: { [readAhead] index -> (PolicyGraph.FileFacts, Bool)? in
         let (path, display) = selected[index]
-        guard let (bytes, stamp) = try? FileSystem.read(path) else { return nil }
-        readAhead.keep(path, bytes: bytes, stamp: stamp)
+        guard let bytes = readAhead.bytes(path) else { return nil }
         return (PolicyGraph.FileFacts(path: display, bytes: bytes), needles?.mayInject(bytes) ?? false)
       },
       consume: { index, value in
@@ -35,7 +34,12 @@ extension Frontend {
   /// `Authorization`; for each declared parent scope with a key injection, the declared child
   /// scopes that read or remove the header after `<base />`; the fragments included from
   /// outside `<inbound>`; and, for each file, what the graph does not know.
-  func graphContext(_ graph: PolicyGraph, injecting: Set<String>, into configuration: inout RewriteConfiguration) {
+  /// - Returns: What each parent-scope policy file it parsed does (by path), for the
+  ///   folder-based pass not to parse it again.
+  @discardableResult
+  func graphContext(
+    _ graph: PolicyGraph, injecting: Set<String>, into configuration: inout RewriteConfiguration
+  ) -> [String: PolicyRewriter.ParentScopeEffects] {
     let base = configuration
     // Fragments by id: files read once each, inline fragments from their text.
     var fragmentFiles: [(id: String, path: String)] = []
@@ -60,15 +64,20 @@ extension Frontend {
     // A fragment does what the fragments it includes do.
     followFragmentIncludes(graph, into: &configuration)
     let withFragments = configuration
-    // Declared parents and children (APIOps trees are handled by the folder-based pass).
-    let declared = graph.policies.filter { $0.declaredAt != nil && $0.inlineText == nil }
+    // Declared parents and children, in files or inline (APIOps trees are handled by the
+    // folder-based pass).
+    let needles = CheckNeedles(configuration: base)
+    func mayInject(_ policy: PolicyGraph.Policy) -> Bool {
+      policy.inlineText.map { needles.mayInject(Array($0.utf8)) } ?? injecting.contains(policy.path)
+    }
+    let declared = graph.policies.filter { $0.declaredAt != nil }
     var byAPI: [String: [PolicyGraph.Policy]] = [:]
     for policy in declared where policy.scope == .api || policy.scope == .operation {
       if let api = policy.api { byAPI[api, default: []].append(policy) }
     }
     let parents = declared.filter { [.global, .workspace, .product, .api].contains($0.scope) }
-    var childrenOf: [(parent: String, children: [PolicyGraph.Policy])] = []
-    for parent in parents where injecting.contains(parent.path) {
+    var childrenOf: [(parent: PolicyGraph.Policy, children: [PolicyGraph.Policy])] = []
+    for parent in parents where mayInject(parent) {
       let children: [PolicyGraph.Policy]
       switch parent.scope {
       case .global, .workspace:
@@ -81,26 +90,27 @@ extension Frontend {
       default:
         children = []
       }
-      if !children.isEmpty { childrenOf.append((parent.path, children)) }
+      if !children.isEmpty { childrenOf.append((parent, children)) }
     }
-    var childPaths: [String] = []
-    var seen = Set<String>()
+    var uniqueChildren: [PolicyGraph.Policy] = []
+    var seen = Set<PolicyGraph.Policy>()
     for entry in childrenOf {
-      for child in entry.children where seen.insert(child.path).inserted { childPaths.append(child.path) }
+      for child in entry.children where seen.insert(child).inserted { uniqueChildren.append(child) }
     }
-    let reads = readInParallel(childPaths.map { Array($0.utf8) }) { bytes in
+    let reads = evaluate(uniqueChildren) { bytes in
       PolicyRewriter.readsAuthorizationAfterBase(bytes, configuration: withFragments)
     }
-    var reading = Set<String>()
-    for (path, reads) in zip(childPaths, reads) where reads == true { reading.insert(path) }
+    var reading = Set<PolicyGraph.Policy>()
+    for (child, reads) in zip(uniqueChildren, reads) where reads { reading.insert(child) }
     for entry in childrenOf {
-      let children = entry.children.map(\.path).filter(reading.contains)
+      let children = entry.children.filter(reading.contains).map(Self.describe)
       guard !children.isEmpty else { continue }
-      configuration.authorizationChildScopes[absolutePath(entry.parent), default: []].append(contentsOf: children)
+      configuration.authorizationChildScopes[scopeKey(entry.parent, in: &configuration), default: []].append(
+        contentsOf: children)
     }
-    // Parent scopes that read or remove the header, for each child scope with a possible
-    // injection (every layout: APIOps places come from the graph too).
-    parentReaders(graph, injecting: injecting, configuration: withFragments, into: &configuration)
+    // What parent scopes do (read or remove, write, route elsewhere), for each child scope
+    // with a possible injection (every layout: APIOps places come from the graph too).
+    let parentEffects = parentScopes(graph, mayInject: mayInject, configuration: withFragments, into: &configuration)
     // Fragments included from <inbound> by a policy that reads the header, or whose child
     // scopes do.
     fragmentIncludersWithReaders(graph, injecting: injecting, configuration: withFragments, into: &configuration)
@@ -135,32 +145,51 @@ extension Frontend {
         "includes \(includes.count == 1 ? "a fragment" : "fragments") that no scanned file defines: \(list); what \(includes.count == 1 ? "it does" : "they do") with Authorization is not known; scan the repository that defines \(includes.count == 1 ? "it" : "them") too (see the README, \"The policy graph\")"
     }
     for (path, gap) in gaps { configuration.policyGraphGaps[absolutePath(path)] = gap }
+    return parentEffects
   }
 
-  /// ``RewriteConfiguration/authorizationParentScopes`` from the graph: for each product, API
-  /// or operation policy file that may inject a key, the global, product (through membership)
-  /// and API policy files whose `<inbound>` reads or removes `Authorization`. Each file is read
-  /// once.
-  private func parentReaders(
-    _ graph: PolicyGraph, injecting: Set<String>, configuration base: RewriteConfiguration,
+  /// The key of a policy in the configuration's cross-scope maps: its file's absolute path,
+  /// or, for a policy written inline, that path with its text (the file is noted in
+  /// ``RewriteConfiguration/inlinePolicyFiles``).
+  func scopeKey(_ policy: PolicyGraph.Policy, in configuration: inout RewriteConfiguration) -> String {
+    let path = absolutePath(policy.path)
+    guard let text = policy.inlineText else { return path }
+    configuration.inlinePolicyFiles.insert(path)
+    return RewriteConfiguration.inlinePolicyKey(path: path, text: Array(text.utf8))
+  }
+
+  /// A policy as messages name it: its file, and for an inline policy the line and address
+  /// of the declaration that holds it.
+  static func describe(_ policy: PolicyGraph.Policy) -> String {
+    guard policy.inlineText != nil, let declared = policy.declaredAt else { return policy.path }
+    return "\(policy.path):\(declared.line)" + (declared.address.map { " (\($0))" } ?? "")
+  }
+
+  /// ``RewriteConfiguration/authorizationParentScopes``, ``RewriteConfiguration/authorizationParentWriters``
+  /// and ``RewriteConfiguration/authorizationParentBackends`` from the graph: for each
+  /// product, API or operation policy (in a file or inline) that may inject a key, the global,
+  /// product (through membership) and API policies whose `<inbound>` reads or removes
+  /// `Authorization`, writes it, or sends requests to a backend that is not a Function App.
+  /// Each file is read and parsed once.
+  /// - Returns: What each parent policy file does, by path.
+  private func parentScopes(
+    _ graph: PolicyGraph, mayInject: (PolicyGraph.Policy) -> Bool, configuration base: RewriteConfiguration,
     into configuration: inout RewriteConfiguration
-  ) {
-    let files = graph.policies.filter { $0.inlineText == nil }
-    let children = files.filter { [.product, .api, .operation].contains($0.scope) }
-    let candidates = children.filter { injecting.contains($0.path) }
-    guard !candidates.isEmpty else { return }
-    let globals = files.filter { $0.scope == .global || $0.scope == .workspace }.map(\.path)
-    var products: [String: [String]] = [:]
-    var apis: [String: [String]] = [:]
-    for policy in files {
-      if policy.scope == .product, let id = policy.product { products[id, default: []].append(policy.path) }
-      if policy.scope == .api, let id = policy.api { apis[id, default: []].append(policy.path) }
+  ) -> [String: PolicyRewriter.ParentScopeEffects] {
+    let candidates = graph.policies.filter { [.product, .api, .operation].contains($0.scope) && mayInject($0) }
+    guard !candidates.isEmpty else { return [:] }
+    let globals = graph.policies.filter { $0.scope == .global || $0.scope == .workspace }
+    var products: [String: [PolicyGraph.Policy]] = [:]
+    var apis: [String: [PolicyGraph.Policy]] = [:]
+    for policy in graph.policies {
+      if policy.scope == .product, let id = policy.product { products[id, default: []].append(policy) }
+      if policy.scope == .api, let id = policy.api { apis[id, default: []].append(policy) }
     }
     var productsOfAPI: [String: [String]] = [:]
     for (product, members) in graph.productAPIs {
       for api in members { productsOfAPI[api, default: []].append(product) }
     }
-    func parents(of child: PolicyGraph.Policy) -> [String] {
+    func parents(of child: PolicyGraph.Policy) -> [PolicyGraph.Policy] {
       let api = child.api ?? ""
       let viaProducts = (productsOfAPI[api] ?? []).sorted().flatMap { products[$0] ?? [] }
       switch child.scope {
@@ -171,23 +200,38 @@ extension Frontend {
       }
     }
     let lists = candidates.map(parents)
-    var unique: [String] = []
-    var seen = Set<String>()
+    var unique: [PolicyGraph.Policy] = []
+    var seen = Set<PolicyGraph.Policy>()
     for list in lists {
-      for path in list where seen.insert(path).inserted { unique.append(path) }
+      for policy in list where seen.insert(policy).inserted { unique.append(policy) }
     }
-    let reads = readInParallel(unique.map { Array($0.utf8) }) { bytes in
-      PolicyRewriter.readsOrRemovesAuthorization(bytes, configuration: base)
+    var effects: [PolicyGraph.Policy: PolicyRewriter.ParentScopeEffects] = [:]
+    var byPath: [String: PolicyRewriter.ParentScopeEffects] = [:]
+    for (policy, found) in zip(unique, evaluate(unique) { PolicyRewriter.parentScopeEffects($0, configuration: base) })
+    {
+      if !found.isEmpty { effects[policy] = found }
+      if policy.inlineText == nil { byPath[policy.path] = found }
     }
-    var reading = Set<String>()
-    for (path, reads) in zip(unique, reads) where reads == true { reading.insert(path) }
-    guard !reading.isEmpty else { return }
+    guard !effects.isEmpty else { return byPath }
+    func add(
+      _ map: WritableKeyPath<RewriteConfiguration, [String: [String]]>, _ key: String, _ found: [PolicyGraph.Policy]
+    ) {
+      guard !found.isEmpty else { return }
+      let known = Set(configuration[keyPath: map][key] ?? [])
+      configuration[keyPath: map][key, default: []] += found.map(Self.describe).filter { !known.contains($0) }
+    }
     for (child, list) in zip(candidates, lists) {
-      let readers = list.filter(reading.contains)
-      guard !readers.isEmpty else { continue }
-      let key = absolutePath(child.path)
-      let known = Set(configuration.authorizationParentScopes[key] ?? [])
-      configuration.authorizationParentScopes[key, default: []] += readers.filter { !known.contains($0) }
+      let found = list.filter { effects[$0] != nil }
+      guard !found.isEmpty else { continue }
+      let key = scopeKey(child, in: &configuration)
+      add(\.authorizationParentScopes, key, found.filter { effects[$0]!.contains(.readsOrRemoves) })
+      add(\.authorizationParentWriters, key, found.filter { effects[$0]!.contains(.writes) })
+      let routing = found.filter { !effects[$0]!.isDisjoint(with: [.setsOtherBackend, .setsOtherBackendInBranch]) }
+      add(\.authorizationParentBackends, key, routing)
+      add(
+        \.authorizationParentDefaultBackends, key,
+        routing.filter { !effects[$0]!.contains(.setsOtherBackendInBranch) })
     }
+    return byPath
   }
 }

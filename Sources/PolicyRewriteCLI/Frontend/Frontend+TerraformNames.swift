@@ -13,8 +13,7 @@ extension Frontend {
     for item in items {
       let kind = SourceKind(path: item.displayPath)
       guard kind.format == .terraform else { continue }
-      guard let (bytes, stamp) = try? FileSystem.read(item.path) else { continue }
-      readAhead.keep(item.path, bytes: bytes, stamp: stamp)
+      guard let bytes = readAhead.bytes(item.path) else { continue }
       guard bytes.containsLiteral("azurerm_api_management_named_value") else { continue }
       for declaration in DeclarationScanner.declarations(in: bytes, path: item.displayPath, kind: kind)
       where declaration.kind == .namedValue {

@@ -89,8 +89,10 @@ public struct Frontend: Sendable {
   let readAhead: ReadAhead
   /// The run's policy graph, once built (`migrate` and `plan`).
   var policyGraph: PolicyGraph?
-  /// The most bytes of files read ahead that are kept (about 6,000 policies of a typical size).
-  static let readAheadCapacity = 8 << 20
+  /// The most bytes of files read ahead that are kept (about 24,000 policies of a typical
+  /// size): `migrate` and `plan` read every policy before the run's own pass (the policy
+  /// graph), which then reads none of them again.
+  static let readAheadCapacity = 32 << 20
 
   /// The working directory, read once: the rewriter sees absolute paths.
   private let workingDirectory: String

@@ -9,6 +9,11 @@ final class ReadAhead: Sendable {
   /// The most bytes kept at once.
   let capacity: Int
   private let state = Mutex<(files: [Path: (bytes: [UInt8], stamp: FileStamp)], size: Int)>(([:], 0))
+  private let reads = Atomic<Int>(0)
+
+  /// How many files were read from disk through the store (a work counter: a run reads each
+  /// policy once, whatever pass needs it first).
+  var diskReads: Int { reads.load(ordering: .relaxed) }
 
   /// A path as a dictionary key, hashed as one block of bytes (an array of bytes hashes them
   /// one at a time).
@@ -37,7 +42,27 @@ final class ReadAhead: Sendable {
   /// read now.
   func read(_ path: [UInt8]) throws(FileSystemError) -> (bytes: [UInt8], stamp: FileStamp) {
     if let kept = take(path) { return kept }
+    return try readFromDisk(path)
+  }
+
+  /// The bytes of the file at `path` for a pass before the run's own: the bytes kept for it
+  /// (still kept), or else read now and kept; `nil` when it cannot be read.
+  func bytes(_ path: [UInt8]) -> [UInt8]? {
+    if let kept = peek(path) { return kept }
+    guard let (bytes, stamp) = try? readFromDisk(path) else { return nil }
+    keep(path, bytes: bytes, stamp: stamp)
+    return bytes
+  }
+
+  /// The file at `path`, read now, counted in ``diskReads``.
+  private func readFromDisk(_ path: [UInt8]) throws(FileSystemError) -> (bytes: [UInt8], stamp: FileStamp) {
+    reads.add(1, ordering: .relaxed)
     return try FileSystem.read(path)
+  }
+
+  /// The bytes kept for `path`, still kept; `nil` when none are.
+  func peek(_ path: [UInt8]) -> [UInt8]? {
+    state.withLock { state in state.files.isEmpty ? nil : state.files[Path(bytes: path)]?.bytes }
   }
 
   /// The bytes and stamp kept for `path`, given up by the store; `nil` when none are kept.
