@@ -28,6 +28,9 @@ extension PolicyRewriter {
   package static func parentScopeEffects(
     _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
   ) -> ParentScopeEffects {
+    if let alternatives = templateAlternatives(source) {
+      return alternatives.reduce(into: []) { $0.formUnion(parentScopeEffects($1, configuration: configuration)) }
+    }
     let mayTouch = AuthorizationScan.mayFindReaderOrRemover(in: source, configuration: configuration)
     let mayRoute = source.containsLiteral("set-backend-service")
     guard mayTouch || mayRoute, let document = try? PolicyDocument.parse(source),
@@ -61,5 +64,84 @@ extension PolicyRewriter {
       }
       child = current.nextSiblingElement
     }
+  }
+}
+
+extension PolicyRewriter {
+  /// What a child scope's `<inbound>` does that decides a parent scope's injections
+  /// (`rewrite-spec.md` §2a, §2c): the parent runs at the child's `<base />`.
+  package struct ChildScopeEffects: Sendable, Hashable {
+    /// A writer of `Authorization` before the child's `<base />`.
+    package struct Writer: Sendable, Hashable {
+      /// Its line in the child's policy text.
+      package var line: Int
+      /// Its element name.
+      package var element: String
+      /// For an `authentication-managed-identity`, its resource.
+      package var resource: String?
+    }
+
+    /// It reads, removes or writes the header after its `<base />`, with no MI element of its
+    /// own before that touch: it would see, strip or overwrite the parent's token.
+    package var touchesAfterBase = false
+    /// Its writers before `<base />` (`set-header` that sets the header,
+    /// `authentication-basic`, an MI element, an included fragment that writes it): they run
+    /// before every parent, whose MI element would overwrite their value.
+    package var writersBeforeBase: [Writer] = []
+  }
+
+  /// What the child-scope policy `source` does in its `<inbound>` around its `<base />`, with
+  /// one parse; empty when it has no `<base />` (no parent runs) or a byte search finds no
+  /// touch of the header.
+  package static func childScopeEffects(
+    _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
+  ) -> ChildScopeEffects {
+    var effects = ChildScopeEffects()
+    if let alternatives = templateAlternatives(source) {
+      // Either may be the one deployed: what either does counts.
+      for alternative in alternatives {
+        let found = childScopeEffects(alternative, configuration: configuration)
+        effects.touchesAfterBase = effects.touchesAfterBase || found.touchesAfterBase
+        effects.writersBeforeBase += found.writersBeforeBase
+      }
+      return effects
+    }
+    guard source.containsLiteral("<base"),
+      AuthorizationScan.mayFindReaderOrRemover(in: source, configuration: configuration)
+        || source.containsLiteral("authentication-managed-identity"),
+      let document = try? PolicyDocument.parse(source),
+      document.root.hasName("policies"),
+      let inbound = document.root.children.first(where: { $0.hasName("inbound") }),
+      let base = inbound.children.first(where: { $0.hasName("base") })
+    else { return effects }
+    let scansText = source.containsLiteral("authorization", caseInsensitive: true)
+    let touches = AuthorizationScan(scope: inbound, configuration: configuration, scansText: scansText).touches
+    for touch in touches where touch.offset < base.range.lowerBound {
+      guard touch.kind == .writer || touch.kind == .managedIdentity else { continue }
+      effects.writersBeforeBase.append(
+        ChildScopeEffects.Writer(
+          line: touch.element.location.line, element: touch.element.name,
+          resource: touch.kind == .managedIdentity ? touch.element.attribute("resource")?.trimmingXMLSpace : nil))
+    }
+    // A writer (other than an MI element) after `<base />` overwrites the parent's token.
+    if let reader = touches.first(where: {
+      ($0.readsOrRemoves || $0.kind == .writer) && $0.offset >= base.range.upperBound
+    }) {
+      effects.touchesAfterBase = !inbound.children.contains {
+        $0.hasName("authentication-managed-identity") && $0.range.lowerBound < reader.offset
+      }
+    }
+    return effects
+  }
+}
+
+extension PolicyRewriter {
+  /// The documents of a Terraform template (a `.tftpl` file, a heredoc) whose directives
+  /// outside the root choose between several (``TerraformTemplateContainer``); `nil` for one
+  /// document. Terraform deploys one of them: a cross-scope check counts what either does.
+  static func templateAlternatives(_ source: [UInt8]) -> [[UInt8]]? {
+    guard source.containsLiteral("%{") else { return nil }
+    let pieces = TerraformTemplateContainer.alternatives(of: source)
+    return pieces.count > 1 ? pieces.map(\.decoded) : nil
   }
 }

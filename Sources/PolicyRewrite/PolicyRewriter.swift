@@ -97,6 +97,10 @@ public struct PolicyRewriter: Sendable {
       return result
     }
     return switch kind.formatDescription.reading {
+    case .policy where kind.masksTemplates && TerraformTemplateContainer.holdsAlternatives(source):
+      process(
+        TerraformTemplateContainer(), source, path: path, kind: kind, credentials: nil, checking: false,
+        accepted: accepted)
     case .policy: rewritePolicy(source, path: path, kind: kind, isAccepted: isAccepted)
     case .container(let container, let credentials):
       process(container, source, path: path, kind: kind, credentials: credentials, checking: false, accepted: accepted)
@@ -126,6 +130,8 @@ public struct PolicyRewriter: Sendable {
       return result
     }
     return switch kind.formatDescription.reading {
+    case .policy where kind.masksTemplates && TerraformTemplateContainer.holdsAlternatives(source):
+      process(TerraformTemplateContainer(), source, path: path, kind: kind, credentials: nil, checking: true)
     case .policy: checkPolicy(source, path: path, kind: kind)
     case .container(let container, let credentials):
       process(container, source, path: path, kind: kind, credentials: credentials, checking: true)
@@ -174,27 +180,7 @@ public struct PolicyRewriter: Sendable {
   package static func readsAuthorizationAfterBase(
     _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
   ) -> Bool {
-    guard source.containsLiteral("<base"),
-      AuthorizationScan.mayFindReaderOrRemover(in: source, configuration: configuration)
-        || source.containsLiteral("authentication-basic"),
-      let document = try? PolicyDocument.parse(source),
-      document.root.hasName("policies"),
-      let inbound = document.root.children.first(where: { $0.hasName("inbound") }),
-      let base = inbound.children.first(where: { $0.hasName("base") })
-    else { return false }
-    let scansText = source.containsLiteral("authorization", caseInsensitive: true)
-    let touches = AuthorizationScan(scope: inbound, configuration: configuration, scansText: scansText).touches
-    // A writer (other than an MI element) after `<base />` overwrites the parent's token.
-    guard
-      let reader = touches.first(where: {
-        ($0.readsOrRemoves || $0.kind == .writer) && $0.offset >= base.range.upperBound
-      })
-    else {
-      return false
-    }
-    return !inbound.children.contains {
-      $0.hasName("authentication-managed-identity") && $0.range.lowerBound < reader.offset
-    }
+    childScopeEffects(source, configuration: configuration).touchesAfterBase
   }
 
   /// Whether a parent scope's policy reads or removes `Authorization` anywhere in its

@@ -243,9 +243,14 @@ public struct PolicyGraph: Sendable, Hashable {
             declaredFiles[path] = policy
           }
         case .inline(let text, let offset):
-          policy.inlineOffset = offset
-          policy.inlineText = text
-          inline.append(policy)
+          // Terraform directives outside the root may choose between documents: Terraform
+          // renders one, so each is a possible pipeline of its own (and the container rewrites
+          // each as a policy of its own, under its own text).
+          for (piece, start) in Self.alternatives(of: text, in: facts.path) {
+            policy.inlineOffset = offset + start
+            policy.inlineText = piece
+            inline.append(policy)
+          }
         case .unknown:
           break
         }
@@ -277,6 +282,16 @@ public struct PolicyGraph: Sendable, Hashable {
         includes.append(include)
       }
     }
+  }
+
+  /// The documents of the inline policy `text` of the file at `path`, each with its offset in
+  /// `text`: for Terraform, the alternatives that directives outside the root choose between
+  /// (``TerraformHeredoc/alternatives(of:)``); else the text itself.
+  static func alternatives(of text: String, in path: String) -> [(text: String, start: Int)] {
+    guard text.utf8.contains(UInt8(ascii: "%")), SourceFormat(path: path) == .terraform else { return [(text, 0)] }
+    let pieces = TerraformTemplateContainer.alternatives(of: Array(text.utf8))
+    guard pieces.count > 1 else { return [(text, 0)] }
+    return pieces.map { (String(decoding: $0.decoded, as: UTF8.self), $0.offsets[0]) }
   }
 
   /// A policy file's scope and identifiers from the APIOps layout, or from its name.

@@ -3,7 +3,7 @@ import PolicyDOM
 extension RewriteConfiguration {
   /// The key under which the cross-scope maps (``authorizationChildScopes``,
   /// ``authorizationParentScopes``, ``authorizationParentWriters``,
-  /// ``authorizationParentBackends``) hold the entries of one policy written inline in a
+  /// ``authorizationParentBackends``, ``authorizationChildWriters``) hold the entries of one policy written inline in a
   /// Terraform, Bicep or ARM file: the file's path and the policy's text, without the blanks
   /// around it. A file holds several inline policies; each gets its own entries.
   package static func inlinePolicyKey(path: String, text: [UInt8]) -> String {
@@ -22,7 +22,7 @@ extension RewriteConfiguration {
     let key = Self.inlinePolicyKey(path: path, text: text)
     var scoped = self
     var found = false
-    func move(_ map: WritableKeyPath<RewriteConfiguration, [String: [String]]>) {
+    func move<Entry>(_ map: WritableKeyPath<RewriteConfiguration, [String: [Entry]]>) {
       guard let entries = self[keyPath: map][key] else { return }
       scoped[keyPath: map][path, default: []] += entries
       found = true
@@ -32,6 +32,7 @@ extension RewriteConfiguration {
     move(\.authorizationParentWriters)
     move(\.authorizationParentBackends)
     move(\.authorizationParentDefaultBackends)
+    move(\.authorizationChildWriters)
     return found ? scoped : nil
   }
 }

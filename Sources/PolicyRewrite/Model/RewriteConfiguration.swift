@@ -21,6 +21,11 @@ public struct RewriteConfiguration: Sendable, Hashable {
   /// whose `<inbound>` reads or removes `Authorization` after `<base />`: the parent's MI
   /// element would run before them, so its injections are left for review.
   public var authorizationChildScopes: [String: [String]] = [:]
+  /// For a parent scope's policy (by the path it is rewritten with), the writers of
+  /// `Authorization` that its child scopes have before their `<base />`: they run before the
+  /// parent, whose MI element would then overwrite their value, so the parent's `<inbound>`
+  /// injections are left for review.
+  public var authorizationChildWriters: [String: [ChildScopeWriter]] = [:]
   /// For a child scope's policy file (by the path it is rewritten with), the parent-scope files
   /// whose `<inbound>` reads or removes `Authorization`: a nested injection of the child before
   /// its `<base />` would hand them APIM's token, so it is left for review.

@@ -82,6 +82,16 @@ enum AuthorizationRule: AnalysisRule {
       }
       return nil
     }
+    let childWriters = analysis.configuration.authorizationChildWriters[path] ?? []
+    // Containers held because a child scope writes the header before its `<base />`.
+    var byChildWriters: [Int: [RewriteConfiguration.ChildScopeWriter]] = [:]
+    /// The child scopes' writers before their `<base />` that this `<inbound>`'s MI element
+    /// would overwrite: all but MI elements with the injection's own resource.
+    func overwrittenChildWriters(_ injection: KeyInjection) -> [RewriteConfiguration.ChildScopeWriter] {
+      guard !childWriters.isEmpty else { return [] }
+      let own = resources.resolve(namedValue: injection.namedValue, path: path).resource?.value
+      return childWriters.filter { $0.resource == nil || $0.resource != own }
+    }
     var notes: [Int: (injection: KeyInjection, reader: AuthorizationScan.Touch)] = [:]
     var seen = Set<Int>()
     // One decision per container, made at its first injection: a reader after the first
@@ -101,6 +111,11 @@ enum AuthorizationRule: AnalysisRule {
         if let rule = parentRule(inbound, injection) {
           demotions[key] = (rule, Self.touch(inbound))
           byParents.insert(key)
+          continue
+        }
+        if case let writers = overwrittenChildWriters(injection), !writers.isEmpty {
+          demotions[key] = (.authorizationWriter, Self.touch(inbound))
+          byChildWriters[key] = writers
           continue
         }
         if !analysis.childScopes.isEmpty {
@@ -143,6 +158,11 @@ enum AuthorizationRule: AnalysisRule {
         if scope.hasName("inbound"), let rule = parentRule(scope, injection) {
           demotions[key] = (rule, Self.touch(scope))
           byParents.insert(key)
+          continue
+        }
+        if scope.hasName("inbound"), case let writers = overwrittenChildWriters(injection), !writers.isEmpty {
+          demotions[key] = (.authorizationWriter, Self.touch(scope))
+          byChildWriters[key] = writers
           continue
         }
         if !analysis.childScopes.isEmpty, scope.hasName("inbound") {
@@ -194,6 +214,8 @@ enum AuthorizationRule: AnalysisRule {
       let message =
         switch rule {
         case .authorizationWriter where fromParents: parentWriterMessage(injection, parents: parentWriters)
+        case .authorizationWriter where byChildWriters[container.range.lowerBound] != nil:
+          childWriterMessage(injection, writers: byChildWriters[container.range.lowerBound] ?? [])
         case .authorizationOtherBackend where fromParents: parentBackendMessage(injection, parents: parentBackends)
         case .authorizationWriter: writerMessage(injection, writer: touch)
         case .authorizationChildScope: childScopeMessage(injection, children: analysis.childScopes)
@@ -450,6 +472,14 @@ extension AuthorizationRule {
 
   fileprivate static func parentWriterMessage(_ injection: KeyInjection, parents: [String]) -> String {
     "the key injection at line \(line(injection.element)) is not rewritten: \(list(parents)), a parent scope that runs in the same pipeline, \(parents.count == 1 ? "writes" : "write") the Authorization header in <inbound>, and <authentication-managed-identity> writes it too, so one value would overwrite the other (whichever runs last wins); migrate it by hand"
+  }
+
+  fileprivate static func childWriterMessage(
+    _ injection: KeyInjection, writers: [RewriteConfiguration.ChildScopeWriter]
+  ) -> String {
+    let named = list(writers.map { "<\($0.element)> at \($0.location)" })
+    return
+      "the key injection at line \(line(injection.element)) is not rewritten: \(named), in a child scope before its <base />, \(writers.count == 1 ? "writes" : "write") the Authorization header before this scope runs, and this scope's <authentication-managed-identity> would overwrite \(writers.count == 1 ? "that value" : "those values") with APIM's token, so the child's backend would get the wrong credentials; migrate it by hand"
   }
 
   fileprivate static func parentBackendMessage(_ injection: KeyInjection, parents: [String]) -> String {

@@ -88,17 +88,24 @@ extension Frontend {
       let parents = scope.parentKeys.flatMap { injectingParentsByKey[$0] ?? [] }
       if !parents.isEmpty { candidates.append((item, parents)) }
     }
-    let reads = readInParallel(candidates.map(\.item.path)) { bytes in
-      PolicyRewriter.readsAuthorizationAfterBase(bytes, configuration: configuration)
+    let effects = readInParallel(candidates.map(\.item.path)) { bytes in
+      PolicyRewriter.childScopeEffects(bytes, configuration: configuration)
     }
-    for ((item, parents), reads) in zip(candidates, reads) where reads == true {
+    var childWriters: [String: [RewriteConfiguration.ChildScopeWriter]] = [:]
+    for ((item, parents), found) in zip(candidates, effects) {
+      guard let found, found.touchesAfterBase || !found.writersBeforeBase.isEmpty else { continue }
       for parent in parents {
         let absolute = absolutePaths[parent] ?? absolutePath(parent)
         absolutePaths[parent] = absolute
-        children[absolute, default: []].append(item.displayPath)
+        if found.touchesAfterBase { children[absolute, default: []].append(item.displayPath) }
+        childWriters[absolute, default: []] += found.writersBeforeBase.map {
+          RewriteConfiguration.ChildScopeWriter(
+            location: "\(item.displayPath):\($0.line)", element: $0.element, resource: $0.resource)
+        }
       }
     }
     options.configuration.authorizationChildScopes.merge(children) { $0 + $1 }
+    options.configuration.authorizationChildWriters.merge(childWriters) { $0 + $1 }
     // The other way round: a child whose injection may stand before its `<base />`, below a
     // parent that reads or removes the header anywhere in its `<inbound>`. A parent the graph
     // has parsed already is not parsed again.
@@ -137,7 +144,10 @@ extension Frontend {
       items, fragments: fragments, needles: needles, graphSays: graphSaysInjects, graphIncludes: graph?.includes)
     options.configuration.fragmentIncludesOutsideInbound.merge(outside) { known, found in known.isEmpty ? found : known
     }
-    guard graph != nil || !uses.isEmpty || !children.isEmpty || !parents.isEmpty || !outside.isEmpty else {
+    guard
+      graph != nil || !uses.isEmpty || !children.isEmpty || !childWriters.isEmpty || !parents.isEmpty
+        || !outside.isEmpty
+    else {
       return self
     }
     var frontend = Frontend(options: options, readAhead: readAhead)

@@ -97,16 +97,24 @@ extension Frontend {
     for entry in childrenOf {
       for child in entry.children where seen.insert(child).inserted { uniqueChildren.append(child) }
     }
-    let reads = evaluate(uniqueChildren) { bytes in
-      PolicyRewriter.readsAuthorizationAfterBase(bytes, configuration: withFragments)
+    let childEffects = evaluate(uniqueChildren) { bytes in
+      PolicyRewriter.childScopeEffects(bytes, configuration: withFragments)
     }
     var reading = Set<PolicyGraph.Policy>()
-    for (child, reads) in zip(uniqueChildren, reads) where reads { reading.insert(child) }
+    var writers: [PolicyGraph.Policy: [RewriteConfiguration.ChildScopeWriter]] = [:]
+    for (child, effects) in zip(uniqueChildren, childEffects) {
+      if effects.touchesAfterBase { reading.insert(child) }
+      if !effects.writersBeforeBase.isEmpty {
+        writers[child] = effects.writersBeforeBase.map { childWriter(child, $0) }
+      }
+    }
     for entry in childrenOf {
       let children = entry.children.filter(reading.contains).map(Self.describe)
-      guard !children.isEmpty else { continue }
-      configuration.authorizationChildScopes[scopeKey(entry.parent, in: &configuration), default: []].append(
-        contentsOf: children)
+      let childWriters = entry.children.flatMap { writers[$0] ?? [] }
+      guard !children.isEmpty || !childWriters.isEmpty else { continue }
+      let key = scopeKey(entry.parent, in: &configuration)
+      if !children.isEmpty { configuration.authorizationChildScopes[key, default: []].append(contentsOf: children) }
+      if !childWriters.isEmpty { configuration.authorizationChildWriters[key, default: []] += childWriters }
     }
     // What parent scopes do (read or remove, write, route elsewhere), for each child scope
     // with a possible injection (every layout: APIOps places come from the graph too).
@@ -156,6 +164,26 @@ extension Frontend {
     guard let text = policy.inlineText else { return path }
     configuration.inlinePolicyFiles.insert(path)
     return RewriteConfiguration.inlinePolicyKey(path: path, text: Array(text.utf8))
+  }
+
+  /// A child scope's writer before its `<base />`, named by its file and line: for a policy
+  /// written inline, the line in its file (exact where the file holds the text as it is, as a
+  /// heredoc or `'''` string does; else the line where the text starts) and the declaration.
+  func childWriter(_ policy: PolicyGraph.Policy, _ writer: PolicyRewriter.ChildScopeEffects.Writer)
+    -> RewriteConfiguration.ChildScopeWriter
+  {
+    var line = writer.line
+    if let text = policy.inlineText, let offset = policy.inlineOffset {
+      let bytes = readAhead.bytes(Array(policy.path.utf8)) ?? []
+      let start = min(offset, bytes.count)
+      let first = 1 + bytes[..<start].count(where: { $0 == .lineFeed })
+      let verbatim = bytes[start...].starts(with: text.utf8)
+      line = verbatim ? first + writer.line - 1 : first
+    }
+    let address = policy.inlineText == nil ? nil : policy.declaredAt?.address
+    return RewriteConfiguration.ChildScopeWriter(
+      location: "\(policy.path):\(line)" + (address.map { " (\($0))" } ?? ""), element: writer.element,
+      resource: writer.resource)
   }
 
   /// A policy as messages name it: its file, and for an inline policy the line and address
