@@ -49,7 +49,14 @@ public struct EffectivePolicy: Sendable {
   ) {
     func pick(_ scope: PolicyScope, _ what: String, where test: (PolicyGraph.Policy) -> Bool) -> PolicyGraph.Policy? {
       let found = graph.policies.filter { $0.scope == scope && test($0) }
-      if found.count > 1 {
+      if found.count > 1, let first = found.first, first.inlineText != nil,
+        found.allSatisfy({ $0.path == first.path && $0.declaredAt == first.declaredAt })
+      {
+        let line = first.declaredAt.map { ":\($0.line)" } ?? ""
+        notes.append(
+          "the \(what) policy at \(first.path)\(line) is \(found.count) alternative documents that Terraform directives choose between; the first is used"
+        )
+      } else if found.count > 1 {
         notes.append(
           "\(found.count) \(what) policies match (\(found.map(\.path).joined(separator: ", "))); the first is used")
       }

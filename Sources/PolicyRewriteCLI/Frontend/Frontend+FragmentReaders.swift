@@ -6,7 +6,7 @@ extension Frontend {
   /// and whose `<inbound>` reads or removes `Authorization` (anywhere in it: the MI element
   /// would stand where the fragment is included), or whose `<backend>`, `<outbound>` or
   /// `<on-error>` reads the request's header, or whose child scopes read, remove or write it
-  /// after `<base />`. Each includer and each child is read once, and only for an include
+  /// after `<base />`, or write it before their `<base />`. Each includer and each child is read once, and only for an include
   /// of such a fragment.
   func fragmentIncludersWithReaders(
     _ graph: PolicyGraph, injecting: Set<String>, configuration base: RewriteConfiguration,
@@ -56,11 +56,15 @@ extension Frontend {
     for policy in unique {
       for child in childLists[policy] ?? [] where seenChildren.insert(child).inserted { uniqueChildren.append(child) }
     }
-    let childReads = evaluate(uniqueChildren) { bytes in
-      PolicyRewriter.readsAuthorizationAfterBase(bytes, configuration: base)
+    let childEffects = evaluate(uniqueChildren) { bytes in
+      PolicyRewriter.childScopeEffects(bytes, configuration: base)
     }
     var readingChildren = Set<PolicyGraph.Policy>()
-    for (child, reads) in zip(uniqueChildren, childReads) where reads { readingChildren.insert(child) }
+    var writingChildren: [PolicyGraph.Policy: RewriteConfiguration.ChildScopeWriter] = [:]
+    for (child, effects) in zip(uniqueChildren, childEffects) {
+      if effects.touchesAfterBase { readingChildren.insert(child) }
+      if let writer = effects.writersBeforeBase.first { writingChildren[child] = childWriter(child, writer) }
+    }
     for (include, list) in zip(includes, includerLists) {
       guard let fragment = include.resolved else { continue }
       var found: [String] = []
@@ -71,6 +75,12 @@ extension Frontend {
         }
         if let child = (childLists[policy] ?? []).first(where: readingChildren.contains) {
           found.append("\(place), whose child scope \(child.path) reads, removes or sets Authorization after <base />")
+        }
+        // A child's writer before its `<base />` runs first: the MI element would overwrite it.
+        if let writer = (childLists[policy] ?? []).lazy.compactMap({ writingChildren[$0] }).first {
+          found.append(
+            "\(place), whose child scope writes Authorization before <base /> (<\(writer.element)> at \(writer.location)), which the MI element would overwrite"
+          )
         }
       }
       guard !found.isEmpty else { continue }

@@ -97,6 +97,32 @@ import Testing
     }
   }
 
+  @Test("a fragment's key is held when an operation of the including API writes Basic credentials before <base />")
+  func fragmentKeyIsHeldSinceItsMITokenWouldReplaceTheOperationsBasicCredentials() throws {
+    let api = """
+      <policies>
+          <inbound>
+              <base />
+              <include-fragment fragment-id="kf" />
+          </inbound>
+      </policies>
+
+      """
+    let files = [
+      "policy fragments/kf/policy.xml": FragmentIncludeReaderCommandTests.keyFragment, "apis/a/policy.xml": api,
+      "apis/a/operations/o/policy.xml": Self.child(Self.basic),
+    ]
+    try withTemporaryTree(files) { root in
+      let result = FragmentIncludeReaderCommandTests.migrate(root)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      expectFile(root, "policy fragments/kf/policy.xml", FragmentIncludeReaderCommandTests.keyFragment)
+      let review = FragmentIncludeReaderCommandTests.held(result.stderr)
+      #expect(review.count == 1, "stderr: \(result.stderr)")
+      #expect(
+        review.first?.contains("<authentication-basic> at apis/a/operations/o/policy.xml:3") == true, "\(review)")
+    }
+  }
+
   @Test("negative: an operation's MI element with the API's own resource, a side request's header, or no <base />")
   func apiKeyIsRewrittenWhenNoChildValueWouldBeLost() throws {
     let sameToken = Self.child(#"<authentication-managed-identity resource="\#(CLI.resource)" />"#)

@@ -101,6 +101,7 @@ import Testing
       let effective = run(["effective", "--api", "a", "--operation", "op1", "."], cwd: root)
       let output = String(decoding: effective.stdout, as: UTF8.self)
       #expect(!output.contains("does not parse"), "\(output)")
+      #expect(output.contains("is 2 alternative documents that Terraform directives choose between"), "\(output)")
     }
   }
 

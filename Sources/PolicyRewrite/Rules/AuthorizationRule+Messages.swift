@@ -1,0 +1,85 @@
+import PolicyDOM
+
+/// The messages of ``AuthorizationRule``: each names the lines (or files and lines) involved.
+extension AuthorizationRule {
+  static func line(_ element: PolicyElement) -> Int { element.location.line }
+
+  static func writerMessage(_ injection: KeyInjection, writer: AuthorizationScan.Touch) -> String {
+    "the key injection at line \(line(injection.element)) is not rewritten: <authentication-managed-identity> writes the Authorization header, and <\(writer.element.name)> at line \(line(writer.element)) writes it too, so one token would overwrite the other; migrate it by hand"
+  }
+
+  static func readerAfterMessage(_ injection: KeyInjection, reader: AuthorizationScan.Touch) -> String {
+    let does = reader.kind == .remover ? "removes" : "reads"
+    return
+      "the key injection at line \(line(injection.element)) is not rewritten: replaced in place, its <authentication-managed-identity> would run before <\(reader.element.name)> at line \(line(reader.element)), which \(does) the caller's Authorization header and would get APIM's token instead; migrate it by hand"
+  }
+
+  static func laterSectionMessage(_ injection: KeyInjection, reader: AuthorizationScan.Touch) -> String {
+    let section = reader.top.parent?.name ?? "outbound"
+    let what =
+      reader.element.hasName("send-request") || reader.element.hasName("send-one-way-request")
+      ? "copies the request's headers, Authorization included, to another service"
+      : "reads the request's Authorization header"
+    return
+      "the key injection at line \(line(injection.element)) is not rewritten: its <authentication-managed-identity> in <inbound> sets the request's Authorization header to APIM's token, and <\(reader.element.name)> at line \(line(reader.element)) in <\(section)> \(what), so it would get that token instead of the caller's; migrate it by hand"
+  }
+
+  static func childScopeMessage(_ injection: KeyInjection, children: [String]) -> String {
+    let files = list(children)
+    return
+      "the key injection at line \(line(injection.element)) is not rewritten: this scope's <authentication-managed-identity> would run inside the <base /> of \(files), which then \(children.count == 1 ? "reads, removes or writes" : "read, remove or write") the Authorization header after it (seeing or stripping APIM's token, or overwriting it); migrate it by hand"
+  }
+
+  static func parentScopeMessage(_ injection: KeyInjection, base: PolicyElement, parents: [String])
+    -> String
+  {
+    "the key injection at line \(line(injection.element)) is not rewritten: replaced in place, its <authentication-managed-identity> would run before the <base /> at line \(line(base)), where \(list(parents)) \(parents.count == 1 ? "reads or removes" : "read or remove") the caller's Authorization header and would get APIM's token instead; migrate it by hand"
+  }
+
+  static func otherBackendMessage(_ injection: KeyInjection, backend: PolicyElement) -> String {
+    "the key injection at line \(line(injection.element)) is not rewritten: <set-backend-service> at line \(line(backend)) sends some requests to a backend that does not look like the Function App, which would receive APIM's token instead of the caller's Authorization header; put the <authentication-managed-identity> only in the branches that reach the Function App, by hand"
+  }
+
+  static func parentWriterMessage(_ injection: KeyInjection, parents: [String]) -> String {
+    "the key injection at line \(line(injection.element)) is not rewritten: \(list(parents)), a parent scope that runs in the same pipeline, \(parents.count == 1 ? "writes" : "write") the Authorization header in <inbound>, and <authentication-managed-identity> writes it too, so one value would overwrite the other (whichever runs last wins); migrate it by hand"
+  }
+
+  static func childWriterMessage(
+    _ injection: KeyInjection, writers: [RewriteConfiguration.ChildScopeWriter]
+  ) -> String {
+    let named = list(writers.map { "<\($0.element)> at \($0.location)" })
+    return
+      "the key injection at line \(line(injection.element)) is not rewritten: \(named), in a child scope before its <base />, \(writers.count == 1 ? "writes" : "write") the Authorization header before this scope runs, and this scope's <authentication-managed-identity> would overwrite \(writers.count == 1 ? "that value" : "those values") with APIM's token, so the child's backend would get the wrong credentials; migrate it by hand"
+  }
+
+  static func parentBackendMessage(_ injection: KeyInjection, parents: [String]) -> String {
+    "the key injection at line \(line(injection.element)) is not rewritten: \(list(parents)), a parent scope that runs in the same pipeline, \(parents.count == 1 ? "sends" : "send") requests to a backend that does not look like the Function App, and this policy does not set a Function App backend for every request after its <base />, so that backend would receive APIM's token instead of the caller's Authorization header; set the backend for every request, or migrate it by hand"
+  }
+
+  static func skipMessage(_ injection: KeyInjection, skip: KeyInjection, earlier: KeyInjection) -> String {
+    "the key injection at line \(line(injection.element)) is not rewritten: the exists-action=\"skip\" injection at line \(line(skip.element)) follows the injection at line \(line(earlier.element)) of the same header, so the skip never took effect; as <authentication-managed-identity> it would overwrite the token (with another audience); migrate it by hand"
+  }
+
+  static func directiveMessage(_ injection: KeyInjection) -> String {
+    "the key injection at line \(line(injection.element)) is not rewritten: its <authentication-managed-identity> would stand outside the Terraform %{ if }/%{ for } directive branch that holds the injection, so the token would no longer follow the directive; migrate it by hand"
+  }
+
+  static func possibleReaderMessage(_ injection: KeyInjection, _ reader: AuthorizationScan.Touch) -> String {
+    "<\(reader.element.name)> at line \(line(reader.element)) reads a header named by a named value or an expression, which may be Authorization: the <authentication-managed-identity> that replaces the key injection at line \(line(injection.element)) is placed after it, so that it still sees the caller's token; if it is Authorization, the backend now receives APIM's token instead of the caller's"
+  }
+
+  static func tokenReplacedMessage(
+    _ injection: KeyInjection, _ reader: AuthorizationScan.Touch, outputTokenVariable: String?
+  ) -> String {
+    let option =
+      outputTokenVariable == nil
+      ? ""
+      : " (output-token-variable-name does not keep the caller's token: it puts APIM's token into a variable)"
+    return
+      "<\(reader.element.name)> at line \(line(reader.element)) reads the caller's Authorization header and nothing removes it before the <authentication-managed-identity> that replaces the key injection at line \(line(injection.element)): the backend now receives APIM's token instead of the caller's; if the Function App needs the caller's token, copy it into another header before the MI element (<set-header name=\"X-Caller-Authorization\" exists-action=\"override\"><value>@(context.Request.Headers.GetValueOrDefault(\"Authorization\",\"\"))</value></set-header>)\(option)"
+  }
+
+  static func list(_ files: [String]) -> String {
+    files.prefix(3).joined(separator: ", ") + (files.count > 3 ? " and \(files.count - 3) more" : "")
+  }
+}
