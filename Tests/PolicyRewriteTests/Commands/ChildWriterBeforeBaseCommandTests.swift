@@ -97,6 +97,47 @@ import Testing
     }
   }
 
+  @Test("Bicep: an inline API's key is held when the inline operation sets Authorization before <base />")
+  func inlineBicepKeyIsHeldSinceItsMITokenWouldReplaceTheOperationsAuthorization() throws {
+    let writer = #"<set-header name="Authorization" exists-action="override"><value>Bearer {{t}}</value></set-header>"#
+    let main = """
+      resource apim 'Microsoft.ApiManagement/service@2022-08-01' existing = {
+        name: 'apim'
+      }
+      resource api 'Microsoft.ApiManagement/service/apis@2022-08-01' existing = {
+        parent: apim
+        name: 'a'
+      }
+      resource op 'Microsoft.ApiManagement/service/apis/operations@2022-08-01' existing = {
+        parent: api
+        name: 'op1'
+      }
+      resource apiPolicy 'Microsoft.ApiManagement/service/apis/policies@2022-08-01' = {
+        parent: api
+        name: 'policy'
+        properties: {
+          value: '''
+      \(Self.keyed)'''
+        }
+      }
+      resource opPolicy 'Microsoft.ApiManagement/service/apis/operations/policies@2022-08-01' = {
+        parent: op
+        name: 'policy'
+        properties: {
+          value: '''
+      \(Self.child(writer))'''
+        }
+      }
+
+      """
+    try withTemporaryTree(["main.bicep": main]) { root in
+      let result = Self.migrate(root)
+      expectFile(root, "main.bicep", main)
+      #expect(result.held.count == 1, "stderr: \(result.stderr)")
+      #expect(result.held.first?.contains("<set-header> at main.bicep:33 (opPolicy)") == true, "\(result.held)")
+    }
+  }
+
   @Test("a fragment's key is held when an operation of the including API writes Basic credentials before <base />")
   func fragmentKeyIsHeldSinceItsMITokenWouldReplaceTheOperationsBasicCredentials() throws {
     let api = """
