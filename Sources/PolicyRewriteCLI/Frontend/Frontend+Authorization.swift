@@ -57,17 +57,15 @@ extension Frontend {
     }
     let configuration = options.configuration
     var children: [String: [String]] = [:]
+    // Each file's scope is worked out once, as small ids of its own key and its parents'
+    // keys (the keys' strings are kept once each, not once a file: operations are most of a
+    // large tree). Only scopes some child looks up are parents: an operation never is, nor a
+    // global scope without products or APIs below it.
+    let scopes = APIOpsScope.Table(items)
     // Parent scopes by the key a child looks them up with: linear in the number of files.
-    // Only scopes some child looks up are parents: an operation never is, nor a global scope
-    // without products or APIs below it. Scopes are worked out again in each loop rather than
-    // kept for every file (operations are most of a large tree).
-    var lookedUp = Set<APIOpsScope.ParentKey>()
-    for item in items { APIOpsScope(bytes: item.path).map { lookedUp.formUnion($0.parentKeys) } }
-    var parentsByKey: [APIOpsScope.ParentKey: [String]] = [:]
-    for item in items {
-      guard let scope = APIOpsScope(bytes: item.path), scope.level != .operation, lookedUp.contains(scope.keyAsParent)
-      else { continue }
-      parentsByKey[scope.keyAsParent, default: []].append(item.displayPath)
+    var parentsByKey: [Int32: [String]] = [:]
+    for (index, ids) in scopes.ids.enumerated() where ids.own >= 0 && scopes.isLookedUp[Int(ids.own)] {
+      parentsByKey[ids.own, default: []].append(items[index].displayPath)
     }
     // The rewriter sees absolute paths (byPath globs are relative to the map's folder): each
     // parent's is made once, not once for each of its children.
@@ -82,20 +80,25 @@ extension Frontend {
     let injects = mayInject(parentPaths, needles: needles, graphSays: graphSaysInjects)
     let injecting = Set(zip(parentPaths, injects).compactMap { path, injects in injects ?? true ? path : nil })
     let injectingParentsByKey = parentsByKey.mapValues { $0.filter(injecting.contains) }.filter { !$0.value.isEmpty }
-    var candidates: [(item: FileWalker.Item, parents: [String])] = []
-    for item in items where !injectingParentsByKey.isEmpty {
-      guard let scope = APIOpsScope(bytes: item.path) else { continue }
-      let parents = scope.parentKeys.flatMap { injectingParentsByKey[$0] ?? [] }
-      if !parents.isEmpty { candidates.append((item, parents)) }
+    // A candidate keeps its item's index only: its parents are listed again for the few that
+    // read (a list a child would repeat every product's path).
+    var candidates: [Int] = []
+    if !injectingParentsByKey.isEmpty {
+      for (index, ids) in scopes.ids.enumerated()
+      where ids.parents.contains(where: { injectingParentsByKey[$0] != nil }) {
+        candidates.append(index)
+      }
     }
-    let reads = readInParallel(candidates.map(\.item.path)) { bytes in
+    let reads = readInParallel(candidates.map { items[$0].path }) { bytes in
       PolicyRewriter.readsAuthorizationAfterBase(bytes, configuration: configuration)
     }
-    for ((item, parents), reads) in zip(candidates, reads) where reads == true {
-      for parent in parents {
-        let absolute = absolutePaths[parent] ?? absolutePath(parent)
-        absolutePaths[parent] = absolute
-        children[absolute, default: []].append(item.displayPath)
+    for (index, reads) in zip(candidates, reads) where reads == true {
+      for key in scopes.ids[index].parents {
+        for parent in injectingParentsByKey[key] ?? [] {
+          let absolute = absolutePaths[parent] ?? absolutePath(parent)
+          absolutePaths[parent] = absolute
+          children[absolute, default: []].append(items[index].displayPath)
+        }
       }
     }
     options.configuration.authorizationChildScopes.merge(children) { $0 + $1 }
@@ -117,16 +120,22 @@ extension Frontend {
       let readingParentsByKey = parentsByKey.mapValues { $0.filter(readingParents.contains) }.filter {
         !$0.value.isEmpty
       }
-      var injectingChildren: [(item: FileWalker.Item, parents: [String])] = []
-      for item in items {
-        guard let scope = APIOpsScope(bytes: item.path) else { continue }
-        let found = scope.parentKeys.flatMap { readingParentsByKey[$0] ?? [] }
-        if !found.isEmpty { injectingChildren.append((item, found)) }
+      var injectingChildren: [Int] = []
+      for (index, ids) in scopes.ids.enumerated() where ids.parents.contains(where: { readingParentsByKey[$0] != nil })
+      {
+        injectingChildren.append(index)
       }
       let childInjects = mayInject(
-        injectingChildren.map(\.item.displayPath), needles: needles, graphSays: graphSaysInjects)
-      for ((item, found), injects) in zip(injectingChildren, childInjects) where injects == true {
-        parents[absolutePath(item.displayPath), default: []] += found
+        injectingChildren.map { items[$0].displayPath }, needles: needles, graphSays: graphSaysInjects)
+      // Children below the same reading parents share one list (an array's storage is
+      // shared when it is assigned): most children of a large tree have the same ones.
+      var lists: [[Int32]: [String]] = [:]
+      for (index, injects) in zip(injectingChildren, childInjects) where injects == true {
+        let keys = scopes.ids[index].parents.filter { readingParentsByKey[$0] != nil }
+        let found = lists[keys] ?? keys.flatMap { readingParentsByKey[$0] ?? [] }
+        lists[keys] = found
+        let child = absolutePath(items[index].displayPath)
+        if let known = parents[child] { parents[child] = known + found } else { parents[child] = found }
       }
     }
     // The graph has named some of them already (it reads every layout, APIOps included).
@@ -339,6 +348,51 @@ struct APIOpsScope: Hashable {
         ParentKey(root: root, level: .global, api: nil), ParentKey(root: root, level: .product, api: nil),
         ParentKey(root: root, level: .api, api: api),
       ]
+    }
+  }
+}
+
+extension APIOpsScope {
+  /// The APIOps scope of each of a run's files, worked out once: its own key (as a parent)
+  /// and its parents' keys, each as a small id, so that a key's strings are kept once and
+  /// not once a file.
+  struct Table {
+    /// A file's keys: `own` is `-1` for an operation or a file outside APIOps scopes.
+    struct IDs {
+      var own: Int32 = -1
+      var parents: [Int32] = []
+    }
+
+    /// The ids of each file, in the order of the items.
+    let ids: [IDs]
+    /// Whether some file looks the key of each id up as a parent.
+    let isLookedUp: [Bool]
+
+    /// The scopes of `items`.
+    init(_ items: [FileWalker.Item]) {
+      var keys: [ParentKey: Int32] = [:]
+      func id(_ key: ParentKey) -> Int32 {
+        if let known = keys[key] { return known }
+        let new = Int32(keys.count)
+        keys[key] = new
+        return new
+      }
+      var ids: [IDs] = []
+      ids.reserveCapacity(items.count)
+      for item in items {
+        guard let scope = APIOpsScope(bytes: item.path) else {
+          ids.append(IDs())
+          continue
+        }
+        let parents = scope.parentKeys.map(id)
+        ids.append(IDs(own: scope.level == .operation ? -1 : id(scope.keyAsParent), parents: parents))
+      }
+      var isLookedUp = [Bool](repeating: false, count: keys.count)
+      for entry in ids {
+        for parent in entry.parents { isLookedUp[Int(parent)] = true }
+      }
+      self.ids = ids
+      self.isLookedUp = isLookedUp
     }
   }
 }
