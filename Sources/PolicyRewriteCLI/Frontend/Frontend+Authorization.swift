@@ -93,11 +93,13 @@ extension Frontend {
       PolicyRewriter.readsAuthorizationAfterBase(bytes, configuration: configuration)
     }
     for (index, reads) in zip(candidates, reads) where reads == true {
+      // One display path for all its parents' lists (each would make a String of its own).
+      let child = items[index].displayPath
       for key in scopes.ids[index].parents {
         for parent in injectingParentsByKey[key] ?? [] {
           let absolute = absolutePaths[parent] ?? absolutePath(parent)
           absolutePaths[parent] = absolute
-          children[absolute, default: []].append(items[index].displayPath)
+          children[absolute, default: []].append(child)
         }
       }
     }
@@ -125,8 +127,10 @@ extension Frontend {
       {
         injectingChildren.append(index)
       }
+      // A child's display path is made only when the graph has answers to look it up in.
       let childInjects = mayInject(
-        injectingChildren.map { items[$0].displayPath }, needles: needles, graphSays: graphSaysInjects)
+        injectingChildren.map { items[$0].path }, needles: needles,
+        graphSays: known == nil ? { _ in nil } : { graphSaysInjects(FileSystem.display($0)) })
       // Children below the same reading parents share one list (an array's storage is
       // shared when it is assigned): most children of a large tree have the same ones.
       var lists: [[Int32]: [String]] = [:]
@@ -170,7 +174,12 @@ extension Frontend {
     guard !injecting.isEmpty else { return [:] }
     let ids = Set(injecting.map(\.1))
     let fragmentPaths = Set(fragments.map(\.0))
-    let display = Dictionary(items.map { ($0.path, $0.displayPath) }, uniquingKeysWith: { first, _ in first })
+    // Display paths of the fragments only (a dictionary of every file's would be most of the
+    // pass's memory on a large tree).
+    var display: [[UInt8]: String] = [:]
+    for item in items where fragmentPaths.contains(item.path) && display[item.path] == nil {
+      display[item.path] = item.displayPath
+    }
     var byID: [String: [String]] = [:]
     if let graphIncludes {
       // The graph has read every policy's includes, with their sections: no second read.
@@ -182,10 +191,13 @@ extension Frontend {
         byID[include.fragment, default: []].append("\(include.path) (<\(include.section)>)")
       }
     } else {
-      let others = items.filter { !fragmentPaths.contains($0.path) }
-      let found = readInParallel(others.map(\.path)) { bytes in Self.includesOutsideInbound(bytes, ids: ids) }
-      for (item, includes) in zip(others, found) {
-        for (id, section) in includes ?? [] { byID[id, default: []].append("\(item.displayPath) (<\(section)>)") }
+      let others = items.indices.filter { !fragmentPaths.contains(items[$0].path) }
+      let found = readInParallel(others.map { items[$0].path }) { bytes in Self.includesOutsideInbound(bytes, ids: ids)
+      }
+      for (index, includes) in zip(others, found) {
+        for (id, section) in includes ?? [] {
+          byID[id, default: []].append("\(items[index].displayPath) (<\(section)>)")
+        }
       }
     }
     var result: [String: [String]] = [:]
@@ -231,10 +243,16 @@ extension Frontend {
   /// Whether each file (by display path) may inject a key: what the policy graph's pass found
   /// (`graphSays`), else read now; `nil` for a file that cannot be read.
   private func mayInject(_ paths: [String], needles: CheckNeedles, graphSays: (String) -> Bool?) -> [Bool?] {
+    mayInject(paths.map { Array($0.utf8) }, needles: needles, graphSays: { graphSays(FileSystem.display($0)) })
+  }
+
+  /// Whether each file (by its path's bytes) may inject a key, as ``mayInject(_:needles:graphSays:)``
+  /// says for display paths.
+  private func mayInject(_ paths: [[UInt8]], needles: CheckNeedles, graphSays: ([UInt8]) -> Bool?) -> [Bool?] {
     var answers = paths.map(graphSays)
     let unknown = answers.indices.filter { answers[$0] == nil }
     guard !unknown.isEmpty else { return answers }
-    let read = readInParallel(unknown.map { Array(paths[$0].utf8) }, needles.mayInject)
+    let read = readInParallel(unknown.map { paths[$0] }, needles.mayInject)
     for (index, value) in zip(unknown, read) { answers[index] = value }
     return answers
   }
