@@ -107,8 +107,25 @@ extension Frontend {
     // The other way round: a child whose injection may stand before its `<base />`, below a
     // parent that reads or removes the header anywhere in its `<inbound>`. A parent the graph
     // has parsed already is not parsed again.
-    let unparsed = parentPaths.filter { parentEffects[$0] == nil }
-    var readingParents = Set(parentPaths.filter { parentEffects[$0]?.contains(.readsOrRemoves) == true })
+    // Only a parent with a child that may inject can name itself to a child: the children's
+    // byte tests come first, and a parent without such a child is not parsed.
+    var scopedChildren: [Int] = []
+    if !parentsByKey.isEmpty {
+      for (index, ids) in scopes.ids.enumerated() where ids.parents.contains(where: { parentsByKey[$0] != nil }) {
+        scopedChildren.append(index)
+      }
+    }
+    // A child's display path is made only when the graph has answers to look it up in.
+    let childInjects = mayInject(
+      scopedChildren.map { items[$0].path }, needles: needles,
+      graphSays: known == nil ? { _ in nil } : { graphSaysInjects(FileSystem.display($0)) })
+    var keysAboveInjecting = Set<Int32>()
+    for (index, injects) in zip(scopedChildren, childInjects) where injects == true {
+      keysAboveInjecting.formUnion(scopes.ids[index].parents)
+    }
+    let mattering = parentsByKey.filter { keysAboveInjecting.contains($0.key) }.values.flatMap { $0 }
+    let unparsed = mattering.filter { parentEffects[$0] == nil }
+    var readingParents = Set(mattering.filter { parentEffects[$0]?.contains(.readsOrRemoves) == true })
     for (path, reads) in zip(
       unparsed,
       readInParallel(unparsed.map { Array($0.utf8) }) { bytes in
@@ -122,20 +139,12 @@ extension Frontend {
       let readingParentsByKey = parentsByKey.mapValues { $0.filter(readingParents.contains) }.filter {
         !$0.value.isEmpty
       }
-      var injectingChildren: [Int] = []
-      for (index, ids) in scopes.ids.enumerated() where ids.parents.contains(where: { readingParentsByKey[$0] != nil })
-      {
-        injectingChildren.append(index)
-      }
-      // A child's display path is made only when the graph has answers to look it up in.
-      let childInjects = mayInject(
-        injectingChildren.map { items[$0].path }, needles: needles,
-        graphSays: known == nil ? { _ in nil } : { graphSaysInjects(FileSystem.display($0)) })
       // Children below the same reading parents share one list (an array's storage is
       // shared when it is assigned): most children of a large tree have the same ones.
       var lists: [[Int32]: [String]] = [:]
-      for (index, injects) in zip(injectingChildren, childInjects) where injects == true {
+      for (index, injects) in zip(scopedChildren, childInjects) where injects == true {
         let keys = scopes.ids[index].parents.filter { readingParentsByKey[$0] != nil }
+        guard !keys.isEmpty else { continue }
         let found = lists[keys] ?? keys.flatMap { readingParentsByKey[$0] ?? [] }
         lists[keys] = found
         let child = absolutePath(items[index].displayPath)
