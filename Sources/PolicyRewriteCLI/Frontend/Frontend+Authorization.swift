@@ -235,12 +235,28 @@ extension Frontend {
       {
         end += 1
       }
-      let name = String(decoding: bytes[offset..<end], as: UTF8.self)
-      if ["inbound", "backend", "outbound", "on-error"].contains(name) {
-        section = name
+      // The name is compared as bytes: a String made for every tag cost more than the scan.
+      let name = bytes[offset..<end]
+      func named(_ literal: StaticString) -> Bool {
+        name.count == literal.utf8CodeUnitCount && bytes.hasLiteral(literal, at: offset)
+      }
+      let opened: String? =
+        if named("inbound") {
+          "inbound"
+        } else if named("backend") {
+          "backend"
+        } else if named("outbound") {
+          "outbound"
+        } else if named("on-error") {
+          "on-error"
+        } else {
+          nil
+        }
+      if let opened {
+        section = opened
         continue
       }
-      guard name == "include-fragment", section != "inbound",
+      guard named("include-fragment"), section != "inbound",
         let close = bytes[end...].firstIndex(of: .greaterThan)
       else { continue }
       let tag = String(decoding: bytes[end..<close], as: UTF8.self)
