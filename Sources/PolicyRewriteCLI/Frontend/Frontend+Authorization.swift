@@ -342,7 +342,15 @@ struct APIOpsScope: Hashable {
       self.init(parts: FileSystem.display(bytes).split(separator: "/").map { Array($0.utf8)[...] })
       return
     }
-    self.init(parts: bytes.split(separator: .slash))
+    // Split by hand: the library's generic `split` cost more than the rest of the scope.
+    var parts: [ArraySlice<UInt8>] = []
+    var start = 0
+    for (offset, byte) in bytes.enumerated() where byte == .slash {
+      if offset > start { parts.append(bytes[start..<offset]) }
+      start = offset + 1
+    }
+    if bytes.count > start { parts.append(bytes[start...]) }
+    self.init(parts: parts)
   }
 
   private init?(parts: [ArraySlice<UInt8>]) {
