@@ -57,17 +57,15 @@ extension Frontend {
     }
     let configuration = options.configuration
     var children: [String: [String]] = [:]
+    // Each file's scope is worked out once, as small ids of its own key and its parents'
+    // keys (the keys' strings are kept once each, not once a file: operations are most of a
+    // large tree). Only scopes some child looks up are parents: an operation never is, nor a
+    // global scope without products or APIs below it.
+    let scopes = APIOpsScope.Table(items)
     // Parent scopes by the key a child looks them up with: linear in the number of files.
-    // Only scopes some child looks up are parents: an operation never is, nor a global scope
-    // without products or APIs below it. Scopes are worked out again in each loop rather than
-    // kept for every file (operations are most of a large tree).
-    var lookedUp = Set<APIOpsScope.ParentKey>()
-    for item in items { APIOpsScope(bytes: item.path).map { lookedUp.formUnion($0.parentKeys) } }
-    var parentsByKey: [APIOpsScope.ParentKey: [String]] = [:]
-    for item in items {
-      guard let scope = APIOpsScope(bytes: item.path), scope.level != .operation, lookedUp.contains(scope.keyAsParent)
-      else { continue }
-      parentsByKey[scope.keyAsParent, default: []].append(item.displayPath)
+    var parentsByKey: [Int32: [String]] = [:]
+    for (index, ids) in scopes.ids.enumerated() where ids.own >= 0 && scopes.isLookedUp[Int(ids.own)] {
+      parentsByKey[ids.own, default: []].append(items[index].displayPath)
     }
     // The rewriter sees absolute paths (byPath globs are relative to the map's folder): each
     // parent's is made once, not once for each of its children.
@@ -82,25 +80,32 @@ extension Frontend {
     let injects = mayInject(parentPaths, needles: needles, graphSays: graphSaysInjects)
     let injecting = Set(zip(parentPaths, injects).compactMap { path, injects in injects ?? true ? path : nil })
     let injectingParentsByKey = parentsByKey.mapValues { $0.filter(injecting.contains) }.filter { !$0.value.isEmpty }
-    var candidates: [(item: FileWalker.Item, parents: [String])] = []
-    for item in items where !injectingParentsByKey.isEmpty {
-      guard let scope = APIOpsScope(bytes: item.path) else { continue }
-      let parents = scope.parentKeys.flatMap { injectingParentsByKey[$0] ?? [] }
-      if !parents.isEmpty { candidates.append((item, parents)) }
+    // A candidate keeps its item's index only: its parents are listed again for the few that
+    // read (a list a child would repeat every product's path).
+    var candidates: [Int] = []
+    if !injectingParentsByKey.isEmpty {
+      for (index, ids) in scopes.ids.enumerated()
+      where ids.parents.contains(where: { injectingParentsByKey[$0] != nil }) {
+        candidates.append(index)
+      }
     }
-    let effects = readInParallel(candidates.map(\.item.path)) { bytes in
+    let effects = readInParallel(candidates.map { items[$0].path }) { bytes in
       PolicyRewriter.childScopeEffects(bytes, configuration: configuration)
     }
     var childWriters: [String: [RewriteConfiguration.ChildScopeWriter]] = [:]
-    for ((item, parents), found) in zip(candidates, effects) {
+    for (index, found) in zip(candidates, effects) {
       guard let found, found.touchesAfterBase || !found.writersBeforeBase.isEmpty else { continue }
-      for parent in parents {
-        let absolute = absolutePaths[parent] ?? absolutePath(parent)
-        absolutePaths[parent] = absolute
-        if found.touchesAfterBase { children[absolute, default: []].append(item.displayPath) }
-        childWriters[absolute, default: []] += found.writersBeforeBase.map {
-          RewriteConfiguration.ChildScopeWriter(
-            location: "\(item.displayPath):\($0.line)", element: $0.element, resource: $0.resource)
+      // One display path for all its parents' lists (each would make a String of its own).
+      let child = items[index].displayPath
+      for key in scopes.ids[index].parents {
+        for parent in injectingParentsByKey[key] ?? [] {
+          let absolute = absolutePaths[parent] ?? absolutePath(parent)
+          absolutePaths[parent] = absolute
+          if found.touchesAfterBase { children[absolute, default: []].append(child) }
+          childWriters[absolute, default: []] += found.writersBeforeBase.map {
+            RewriteConfiguration.ChildScopeWriter(
+              location: "\(child):\($0.line)", element: $0.element, resource: $0.resource)
+          }
         }
       }
     }
@@ -109,8 +114,25 @@ extension Frontend {
     // The other way round: a child whose injection may stand before its `<base />`, below a
     // parent that reads or removes the header anywhere in its `<inbound>`. A parent the graph
     // has parsed already is not parsed again.
-    let unparsed = parentPaths.filter { parentEffects[$0] == nil }
-    var readingParents = Set(parentPaths.filter { parentEffects[$0]?.contains(.readsOrRemoves) == true })
+    // Only a parent with a child that may inject can name itself to a child: the children's
+    // byte tests come first, and a parent without such a child is not parsed.
+    var scopedChildren: [Int] = []
+    if !parentsByKey.isEmpty {
+      for (index, ids) in scopes.ids.enumerated() where ids.parents.contains(where: { parentsByKey[$0] != nil }) {
+        scopedChildren.append(index)
+      }
+    }
+    // A child's display path is made only when the graph has answers to look it up in.
+    let childInjects = mayInject(
+      scopedChildren.map { items[$0].path }, needles: needles,
+      graphSays: known == nil ? { _ in nil } : { graphSaysInjects(FileSystem.display($0)) })
+    var keysAboveInjecting = Set<Int32>()
+    for (index, injects) in zip(scopedChildren, childInjects) where injects == true {
+      keysAboveInjecting.formUnion(scopes.ids[index].parents)
+    }
+    let mattering = parentsByKey.filter { keysAboveInjecting.contains($0.key) }.values.flatMap { $0 }
+    let unparsed = mattering.filter { parentEffects[$0] == nil }
+    var readingParents = Set(mattering.filter { parentEffects[$0]?.contains(.readsOrRemoves) == true })
     for (path, reads) in zip(
       unparsed,
       readInParallel(unparsed.map { Array($0.utf8) }) { bytes in
@@ -124,16 +146,16 @@ extension Frontend {
       let readingParentsByKey = parentsByKey.mapValues { $0.filter(readingParents.contains) }.filter {
         !$0.value.isEmpty
       }
-      var injectingChildren: [(item: FileWalker.Item, parents: [String])] = []
-      for item in items {
-        guard let scope = APIOpsScope(bytes: item.path) else { continue }
-        let found = scope.parentKeys.flatMap { readingParentsByKey[$0] ?? [] }
-        if !found.isEmpty { injectingChildren.append((item, found)) }
-      }
-      let childInjects = mayInject(
-        injectingChildren.map(\.item.displayPath), needles: needles, graphSays: graphSaysInjects)
-      for ((item, found), injects) in zip(injectingChildren, childInjects) where injects == true {
-        parents[absolutePath(item.displayPath), default: []] += found
+      // Children below the same reading parents share one list (an array's storage is
+      // shared when it is assigned): most children of a large tree have the same ones.
+      var lists: [[Int32]: [String]] = [:]
+      for (index, injects) in zip(scopedChildren, childInjects) where injects == true {
+        let keys = scopes.ids[index].parents.filter { readingParentsByKey[$0] != nil }
+        guard !keys.isEmpty else { continue }
+        let found = lists[keys] ?? keys.flatMap { readingParentsByKey[$0] ?? [] }
+        lists[keys] = found
+        let child = absolutePath(items[index].displayPath)
+        if let known = parents[child] { parents[child] = known + found } else { parents[child] = found }
       }
     }
     // The graph has named some of them already (it reads every layout, APIOps included).
@@ -171,7 +193,12 @@ extension Frontend {
     guard !injecting.isEmpty else { return [:] }
     let ids = Set(injecting.map(\.1))
     let fragmentPaths = Set(fragments.map(\.0))
-    let display = Dictionary(items.map { ($0.path, $0.displayPath) }, uniquingKeysWith: { first, _ in first })
+    // Display paths of the fragments only (a dictionary of every file's would be most of the
+    // pass's memory on a large tree).
+    var display: [[UInt8]: String] = [:]
+    for item in items where fragmentPaths.contains(item.path) && display[item.path] == nil {
+      display[item.path] = item.displayPath
+    }
     var byID: [String: [String]] = [:]
     if let graphIncludes {
       // The graph has read every policy's includes, with their sections: no second read.
@@ -183,10 +210,13 @@ extension Frontend {
         byID[include.fragment, default: []].append("\(include.path) (<\(include.section)>)")
       }
     } else {
-      let others = items.filter { !fragmentPaths.contains($0.path) }
-      let found = readInParallel(others.map(\.path)) { bytes in Self.includesOutsideInbound(bytes, ids: ids) }
-      for (item, includes) in zip(others, found) {
-        for (id, section) in includes ?? [] { byID[id, default: []].append("\(item.displayPath) (<\(section)>)") }
+      let others = items.indices.filter { !fragmentPaths.contains(items[$0].path) }
+      let found = readInParallel(others.map { items[$0].path }) { bytes in Self.includesOutsideInbound(bytes, ids: ids)
+      }
+      for (index, includes) in zip(others, found) {
+        for (id, section) in includes ?? [] {
+          byID[id, default: []].append("\(items[index].displayPath) (<\(section)>)")
+        }
       }
     }
     var result: [String: [String]] = [:]
@@ -215,12 +245,28 @@ extension Frontend {
       {
         end += 1
       }
-      let name = String(decoding: bytes[offset..<end], as: UTF8.self)
-      if ["inbound", "backend", "outbound", "on-error"].contains(name) {
-        section = name
+      // The name is compared as bytes: a String made for every tag cost more than the scan.
+      let name = bytes[offset..<end]
+      func named(_ literal: StaticString) -> Bool {
+        name.count == literal.utf8CodeUnitCount && bytes.hasLiteral(literal, at: offset)
+      }
+      let opened: String? =
+        if named("inbound") {
+          "inbound"
+        } else if named("backend") {
+          "backend"
+        } else if named("outbound") {
+          "outbound"
+        } else if named("on-error") {
+          "on-error"
+        } else {
+          nil
+        }
+      if let opened {
+        section = opened
         continue
       }
-      guard name == "include-fragment", section != "inbound",
+      guard named("include-fragment"), section != "inbound",
         let close = bytes[end...].firstIndex(of: .greaterThan)
       else { continue }
       let tag = String(decoding: bytes[end..<close], as: UTF8.self)
@@ -232,10 +278,16 @@ extension Frontend {
   /// Whether each file (by display path) may inject a key: what the policy graph's pass found
   /// (`graphSays`), else read now; `nil` for a file that cannot be read.
   private func mayInject(_ paths: [String], needles: CheckNeedles, graphSays: (String) -> Bool?) -> [Bool?] {
+    mayInject(paths.map { Array($0.utf8) }, needles: needles, graphSays: { graphSays(FileSystem.display($0)) })
+  }
+
+  /// Whether each file (by its path's bytes) may inject a key, as ``mayInject(_:needles:graphSays:)``
+  /// says for display paths.
+  private func mayInject(_ paths: [[UInt8]], needles: CheckNeedles, graphSays: ([UInt8]) -> Bool?) -> [Bool?] {
     var answers = paths.map(graphSays)
     let unknown = answers.indices.filter { answers[$0] == nil }
     guard !unknown.isEmpty else { return answers }
-    let read = readInParallel(unknown.map { Array(paths[$0].utf8) }, needles.mayInject)
+    let read = readInParallel(unknown.map { paths[$0] }, needles.mayInject)
     for (index, value) in zip(unknown, read) { answers[index] = value }
     return answers
   }
@@ -300,7 +352,15 @@ struct APIOpsScope: Hashable {
       self.init(parts: FileSystem.display(bytes).split(separator: "/").map { Array($0.utf8)[...] })
       return
     }
-    self.init(parts: bytes.split(separator: .slash))
+    // Split by hand: the library's generic `split` cost more than the rest of the scope.
+    var parts: [ArraySlice<UInt8>] = []
+    var start = 0
+    for (offset, byte) in bytes.enumerated() where byte == .slash {
+      if offset > start { parts.append(bytes[start..<offset]) }
+      start = offset + 1
+    }
+    if bytes.count > start { parts.append(bytes[start...]) }
+    self.init(parts: parts)
   }
 
   private init?(parts: [ArraySlice<UInt8>]) {
@@ -349,6 +409,51 @@ struct APIOpsScope: Hashable {
         ParentKey(root: root, level: .global, api: nil), ParentKey(root: root, level: .product, api: nil),
         ParentKey(root: root, level: .api, api: api),
       ]
+    }
+  }
+}
+
+extension APIOpsScope {
+  /// The APIOps scope of each of a run's files, worked out once: its own key (as a parent)
+  /// and its parents' keys, each as a small id, so that a key's strings are kept once and
+  /// not once a file.
+  struct Table {
+    /// A file's keys: `own` is `-1` for an operation or a file outside APIOps scopes.
+    struct IDs {
+      var own: Int32 = -1
+      var parents: [Int32] = []
+    }
+
+    /// The ids of each file, in the order of the items.
+    let ids: [IDs]
+    /// Whether some file looks the key of each id up as a parent.
+    let isLookedUp: [Bool]
+
+    /// The scopes of `items`.
+    init(_ items: [FileWalker.Item]) {
+      var keys: [ParentKey: Int32] = [:]
+      func id(_ key: ParentKey) -> Int32 {
+        if let known = keys[key] { return known }
+        let new = Int32(keys.count)
+        keys[key] = new
+        return new
+      }
+      var ids: [IDs] = []
+      ids.reserveCapacity(items.count)
+      for item in items {
+        guard let scope = APIOpsScope(bytes: item.path) else {
+          ids.append(IDs())
+          continue
+        }
+        let parents = scope.parentKeys.map(id)
+        ids.append(IDs(own: scope.level == .operation ? -1 : id(scope.keyAsParent), parents: parents))
+      }
+      var isLookedUp = [Bool](repeating: false, count: keys.count)
+      for entry in ids {
+        for parent in entry.parents { isLookedUp[Int(parent)] = true }
+      }
+      self.ids = ids
+      self.isLookedUp = isLookedUp
     }
   }
 }

@@ -75,7 +75,9 @@ public struct Frontend: Sendable {
 
   /// Creates a frontend.
   public init(options: Options) {
-    self.init(options: options, readAhead: ReadAhead(capacity: Self.readAheadCapacity))
+    self.init(
+      options: options,
+      readAhead: ReadAhead(capacity: options.command == .check ? Self.checkReadAheadCapacity : Self.readAheadCapacity))
   }
 
   init(options: Options, readAhead: ReadAhead) {
@@ -93,6 +95,10 @@ public struct Frontend: Sendable {
   /// size): `migrate` and `plan` read every policy before the run's own pass (the policy
   /// graph), which then reads none of them again.
   static let readAheadCapacity = 32 << 20
+  /// The most bytes kept for `check` (about 12,000 policies of a typical size): `check` builds
+  /// no policy graph, and its memory on a large tree is held to the benchmark's target; a
+  /// tree larger than this has its last files read again by the run's own pass.
+  static let checkReadAheadCapacity = 16 << 20
 
   /// The working directory, read once: the rewriter sees absolute paths.
   private let workingDirectory: String
