@@ -13,14 +13,27 @@ extension PolicyRewriter {
       document.root.hasName("policies")
     else { return false }
     let scansText = source.containsLiteral("authorization", caseInsensitive: true)
-    for section in document.root.children {
-      let touches = AuthorizationScan(scope: section, configuration: configuration, scansText: scansText).touches
-      if section.hasName("inbound") {
-        if touches.contains(where: \.readsOrRemoves) { return true }
-      } else if section.hasName("backend") || section.hasName("outbound") || section.hasName("on-error") {
-        if touches.contains(where: { $0.kind == .reader }) { return true }
-      }
+    if let inbound = document.root.children.first(where: { $0.hasName("inbound") }),
+      AuthorizationScan(scope: inbound, configuration: configuration, scansText: scansText).touches.contains(
+        where: \.readsOrRemoves)
+    {
+      return true
     }
-    return false
+    return laterSectionsRead(document, configuration: configuration, scansText: scansText)
+  }
+
+  /// Whether the `<backend>`, `<outbound>` or `<on-error>` of `document` reads the request's
+  /// `Authorization` header (an expression, or a `send-request` in copy mode). They run after
+  /// every `<inbound>` of the pipeline, whatever the scope: such a reader sees the token an MI
+  /// element in any scope's `<inbound>` wrote.
+  static func laterSectionsRead(
+    _ document: PolicyDocument, configuration: RewriteConfiguration, scansText: Bool
+  ) -> Bool {
+    document.root.children.contains { section in
+      (section.hasName("backend") || section.hasName("outbound") || section.hasName("on-error"))
+        && AuthorizationScan(scope: section, configuration: configuration, scansText: scansText).touches.contains {
+          $0.kind == .reader
+        }
+    }
   }
 }

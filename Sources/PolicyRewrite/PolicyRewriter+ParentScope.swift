@@ -44,6 +44,10 @@ extension PolicyRewriter {
         if touch.readsOrRemoves { effects.insert(.readsOrRemoves) }
         if touch.kind == .writer { effects.insert(.writes) }
       }
+      // Its later sections run after the child's `<inbound>` too.
+      if laterSectionsRead(document, configuration: configuration, scansText: scansText) {
+        effects.insert(.readsOrRemoves)
+      }
     }
     if mayRoute { Self.addOtherBackends(below: inbound, nested: false, to: &effects) }
     return effects
@@ -129,6 +133,14 @@ extension PolicyRewriter {
     }) {
       effects.touchesAfterBase = !inbound.children.contains {
         $0.hasName("authentication-managed-identity") && $0.range.lowerBound < reader.offset
+      }
+    }
+    // Its `<backend>`, `<outbound>` and `<on-error>` run after the parent's `<inbound>`: a
+    // reader there sees the parent's token, unless an MI element of the child's own after its
+    // `<base />` wrote the header last.
+    if !effects.touchesAfterBase, laterSectionsRead(document, configuration: configuration, scansText: scansText) {
+      effects.touchesAfterBase = !inbound.children.contains {
+        $0.hasName("authentication-managed-identity") && $0.range.lowerBound > base.range.lowerBound
       }
     }
     return effects

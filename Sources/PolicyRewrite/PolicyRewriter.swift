@@ -184,7 +184,8 @@ public struct PolicyRewriter: Sendable {
   }
 
   /// Whether a parent scope's policy reads or removes `Authorization` anywhere in its
-  /// `<inbound>`: a child's MI element before the child's `<base />` would run before it.
+  /// `<inbound>` (a child's MI element before the child's `<base />` would run before it), or
+  /// reads it in a later section (which runs after every `<inbound>`).
   package static func readsOrRemovesAuthorization(
     _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
   ) -> Bool {
@@ -196,7 +197,7 @@ public struct PolicyRewriter: Sendable {
     let scansText = source.containsLiteral("authorization", caseInsensitive: true)
     return AuthorizationScan(scope: inbound, configuration: configuration, scansText: scansText).touches.contains {
       $0.readsOrRemoves
-    }
+    } || laterSectionsRead(document, configuration: configuration, scansText: scansText)
   }
 
   func rewritePolicy(

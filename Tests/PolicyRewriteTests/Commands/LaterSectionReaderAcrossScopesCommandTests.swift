@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+/// End-to-end: a child scope's `<backend>`, `<outbound>` and `<on-error>` run after every
+/// `<inbound>` of the pipeline (`rewrite-spec.md` §2a, §2c), so a reader of the request's
+/// `Authorization` there sees the token a parent's MI element would write: the parent's key is
+/// held, as it is when the reader is in the same file.
+@Suite struct LaterSectionReaderAcrossScopesCommandTests {
+  static let keyedAPI = """
+    <policies>
+        <inbound>
+            <base />
+            <set-header name="x-functions-key" exists-action="override"><value>{{a-func-key}}</value></set-header>
+        </inbound>
+        <backend><base /></backend>
+        <outbound><base /></outbound>
+        <on-error><base /></on-error>
+    </policies>
+    """
+
+  /// An operation whose section `section` holds `element` after its `<base />`.
+  static func operation(_ section: String, _ element: String) -> String {
+    let sections = ["backend", "outbound", "on-error"].map { name in
+      name == section
+        ? "    <\(name)>\n        <base />\n        \(element)\n    </\(name)>"
+        : "    <\(name)><base /></\(name)>"
+    }
+    return "<policies>\n    <inbound>\n        <base />\n    </inbound>\n" + sections.joined(separator: "\n")
+      + "\n</policies>\n"
+  }
+
+  /// `migrate --write .` on an APIOps tree of the keyed API and one operation.
+  static func migrate(operation: String) throws -> (stderr: String, api: String) {
+    var outcome = ("", "")
+    try withTemporaryTree([
+      "apis/a/policy.xml": keyedAPI, "apis/a/operations/o/policy.xml": operation,
+    ]) { root in
+      let result = run(["migrate", "--write", "--resource", CLI.resource, "."], cwd: root)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      outcome = (result.stderr, String(decoding: CLI.read(root, "apis/a/policy.xml") ?? [], as: UTF8.self))
+    }
+    return outcome
+  }
+
+  @Test(
+    "a child's <outbound> that copies Authorization into a response header would return APIM's token to the caller",
+    arguments: [
+      (
+        "outbound",
+        #"<set-header name="X-Caller" exists-action="override"><value>@(context.Request.Headers.GetValueOrDefault("Authorization",""))</value></set-header>"#
+      ),
+      (
+        "on-error",
+        #"<return-response><set-body>@(context.Request.Headers["Authorization"])</set-body></return-response>"#
+      ),
+      (
+        "backend",
+        #"<send-request mode="copy" response-variable-name="mirror"><set-url>https://mirror.partner.example/</set-url></send-request>"#
+      ),
+    ])
+  func childLaterSectionReaderHoldsTheParentsKey(section: String, element: String) throws {
+    let (stderr, api) = try Self.migrate(operation: Self.operation(section, element))
+    #expect(stderr.contains("[authorization-child-scope]"), "stderr: \(stderr)")
+    #expect(api == Self.keyedAPI, "the API policy was written: \(api)")
+  }
+
+  @Test("a child whose later sections do not read Authorization lets the parent's key be rewritten")
+  func childWithoutLaterReaderLetsTheParentsKeyBeRewritten() throws {
+    let element =
+      #"<set-header name="X-Trace" exists-action="override"><value>@(context.RequestId.ToString())</value></set-header>"#
+    let (stderr, api) = try Self.migrate(operation: Self.operation("outbound", element))
+    #expect(!stderr.contains("[authorization-child-scope]"), "stderr: \(stderr)")
+    #expect(api.contains("<authentication-managed-identity"), "\(api)")
+    #expect(!api.contains("x-functions-key"), "\(api)")
+  }
+}
