@@ -85,8 +85,10 @@ extension PolicyRewriter {
       package var resource: String?
     }
 
-    /// It reads, removes or writes the header after its `<base />`, with no MI element of its
-    /// own before that touch: it would see, strip or overwrite the parent's token.
+    /// It reads, removes or writes the header after its `<base />` (with no MI element of its
+    /// own before that touch), reads it in a later section, or sends requests to a backend
+    /// that does not look like a Function App: it would see, strip or overwrite the parent's
+    /// token, or receive it.
     package var touchesAfterBase = false
     /// Its writers before `<base />` (`set-header` that sets the header,
     /// `authentication-basic`, an MI element, an included fragment that writes it): they run
@@ -110,9 +112,10 @@ extension PolicyRewriter {
       }
       return effects
     }
+    let mayRoute = source.containsLiteral("set-backend-service")
     guard source.containsLiteral("<base"),
       AuthorizationScan.mayFindReaderOrRemover(in: source, configuration: configuration)
-        || source.containsLiteral("authentication-managed-identity"),
+        || source.containsLiteral("authentication-managed-identity") || mayRoute,
       let document = try? PolicyDocument.parse(source),
       document.root.hasName("policies"),
       let inbound = document.root.children.first(where: { $0.hasName("inbound") }),
@@ -142,6 +145,13 @@ extension PolicyRewriter {
       effects.touchesAfterBase = !inbound.children.contains {
         $0.hasName("authentication-managed-identity") && $0.range.lowerBound > base.range.lowerBound
       }
+    }
+    // A backend that does not look like a Function App, set by the child for some or all of
+    // its requests: the parent's MI element would hand it APIM's token instead of the caller's.
+    if !effects.touchesAfterBase, mayRoute {
+      var routes: ParentScopeEffects = []
+      addOtherBackends(below: inbound, nested: false, to: &routes)
+      effects.touchesAfterBase = !routes.isEmpty
     }
     return effects
   }

@@ -27,7 +27,7 @@ extension AuthorizationRule {
   static func childScopeMessage(_ injection: KeyInjection, children: [String]) -> String {
     let files = list(children)
     return
-      "the key injection at line \(line(injection.element)) is not rewritten: this scope's <authentication-managed-identity> would run inside the <base /> of \(files), which then \(children.count == 1 ? "reads, removes or writes" : "read, remove or write") the Authorization header after it (seeing or stripping APIM's token, or overwriting it); migrate it by hand"
+      "the key injection at line \(line(injection.element)) is not rewritten: this scope's <authentication-managed-identity> would run inside the <base /> of \(files), which then \(children.count == 1 ? "reads, removes or writes" : "read, remove or write") the Authorization header after it or \(children.count == 1 ? "sends" : "send") requests to a backend that is not the Function App (seeing, stripping or overwriting APIM's token, or passing it on); migrate it by hand"
   }
 
   static func parentScopeMessage(_ injection: KeyInjection, base: PolicyElement, parents: [String])

@@ -4,7 +4,8 @@ import Testing
 /// End-to-end: a child scope's `<backend>`, `<outbound>` and `<on-error>` run after every
 /// `<inbound>` of the pipeline (`rewrite-spec.md` §2a, §2c), so a reader of the request's
 /// `Authorization` there sees the token a parent's MI element would write: the parent's key is
-/// held, as it is when the reader is in the same file.
+/// held, as it is when the reader is in the same file. So is it when a child sends its requests
+/// to a backend that is not a Function App: that backend would receive APIM's token.
 @Suite struct LaterSectionReaderAcrossScopesCommandTests {
   static let keyedAPI = """
     <policies>
@@ -72,5 +73,51 @@ import Testing
     #expect(!stderr.contains("[authorization-child-scope]"), "stderr: \(stderr)")
     #expect(api.contains("<authentication-managed-identity"), "\(api)")
     #expect(!api.contains("x-functions-key"), "\(api)")
+  }
+
+  /// An API below a keyed global policy, sending its requests to `url` after its `<base />`.
+  static func routingAPI(_ url: String) -> String {
+    """
+    <policies>
+        <inbound>
+            <base />
+            <set-backend-service base-url="\(url)" />
+        </inbound>
+    </policies>
+    """
+  }
+
+  static let keyedGlobal = """
+    <policies>
+        <inbound>
+            <set-header name="x-functions-key" exists-action="override"><value>{{global-func-key}}</value></set-header>
+        </inbound>
+    </policies>
+    """
+
+  @Test("a child that sends its requests to a partner's host would hand the partner APIM's token")
+  func childRoutingToAnotherBackendHoldsTheGlobalKey() throws {
+    try withTemporaryTree([
+      "policy.xml": Self.keyedGlobal, "apis/b/policy.xml": Self.routingAPI("https://partner.example.com/api"),
+    ]) { root in
+      let result = run(["migrate", "--write", "--resource", CLI.resource, "."], cwd: root)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      #expect(result.stderr.contains("policy.xml:3:9: warning:"), "stderr: \(result.stderr)")
+      #expect(result.stderr.contains("[authorization-child-scope]"), "stderr: \(result.stderr)")
+      expectFile(root, "policy.xml", Self.keyedGlobal)
+    }
+  }
+
+  @Test("a child that sends its requests to a Function App lets the global key be rewritten")
+  func childRoutingToAFunctionAppLetsTheGlobalKeyBeRewritten() throws {
+    try withTemporaryTree([
+      "policy.xml": Self.keyedGlobal, "apis/b/policy.xml": Self.routingAPI("https://orders-func.azurewebsites.net/api"),
+    ]) { root in
+      let result = run(["migrate", "--write", "--resource", CLI.resource, "."], cwd: root)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      #expect(!result.stderr.contains("[authorization-child-scope]"), "stderr: \(result.stderr)")
+      let written = String(decoding: CLI.read(root, "policy.xml") ?? [], as: UTF8.self)
+      #expect(written.contains("<authentication-managed-identity"), "\(written)")
+    }
   }
 }
