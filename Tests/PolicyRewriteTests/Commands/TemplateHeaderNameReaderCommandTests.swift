@@ -79,6 +79,35 @@ import Testing
     }
   }
 
+  @Test("Terraform .tftpl: set-header name=\"${hdr}\" exists-action=\"delete\" after the key cannot strip APIM's token")
+  func templatedDeletedHeaderNameIsAPossibleRemoverSoTheMIElementFollowsIt() throws {
+    let template = """
+      <policies>
+          <inbound>
+              <base />
+              \(Self.keyLine)
+              <set-header name="${hdr}" exists-action="delete" />
+          </inbound>
+      </policies>
+
+      """
+    let expected = """
+      <policies>
+          <inbound>
+              <base />
+              <set-header name="${hdr}" exists-action="delete" />
+              <authentication-managed-identity resource="\(CLI.resource)" />
+          </inbound>
+      </policies>
+
+      """
+    try withTemporaryTree(["api.tftpl": template]) { root in
+      let result = Self.migrate(root, rule: "authorization-possible-reader")
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      expectFile(root, "api.tftpl", expected)
+    }
+  }
+
   static let parentTerraform = """
     resource "azurerm_api_management_api_policy" "a" {
       api_name    = "a"
