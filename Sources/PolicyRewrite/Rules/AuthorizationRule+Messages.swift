@@ -65,7 +65,7 @@ extension AuthorizationRule {
   }
 
   static func possibleReaderMessage(_ injection: KeyInjection, _ reader: AuthorizationScan.Touch) -> String {
-    "<\(reader.element.name)> at line \(line(reader.element)) reads a header named by a named value or an expression, which may be Authorization: the <authentication-managed-identity> that replaces the key injection at line \(line(injection.element)) is placed after it, so that it still sees the caller's token; if it is Authorization, the backend now receives APIM's token instead of the caller's"
+    "<\(reader.element.name)> at line \(line(reader.element)) reads a header named by a named value, an expression or a template, which may be Authorization: the <authentication-managed-identity> that replaces the key injection at line \(line(injection.element)) is placed after it, so that it still sees the caller's token; if it is Authorization, the backend now receives APIM's token instead of the caller's"
   }
 
   static func tokenReplacedMessage(

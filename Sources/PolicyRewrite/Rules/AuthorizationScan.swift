@@ -8,8 +8,9 @@ import PolicyDOM
 /// request or the response). Expressions are readers wherever they stand, inside a
 /// `send-request` or `return-response` too: they read the caller's request. A `send-request`
 /// with `mode="copy"` and a `cache-lookup` are readers; `validate-jwt`,
-/// `validate-azure-ad-token` and `check-header` whose header name is a named value or an
-/// expression are possible readers. Expressions are read from the original bytes, because
+/// `validate-azure-ad-token` and `check-header` whose header name is a named value, an
+/// expression or a deployment template that may spell `Authorization` are possible readers,
+/// and a `set-header` with `exists-action="delete"` and such a name is a possible remover. Expressions are read from the original bytes, because
 /// the parsed text is masked.
 struct AuthorizationScan {
   /// One element that touches the header.
@@ -24,7 +25,8 @@ struct AuthorizationScan {
     let element: PolicyElement
     /// The direct child of the scanned scope that is or holds the element.
     let top: PolicyElement
-    /// A reader whose header name is a named value or an expression: it may read the header.
+    /// A reader (or remover) whose header name is a named value, an expression or a template:
+    /// it may read (or remove) the header.
     var possible = false
 
     var offset: Int { element.range.lowerBound }
@@ -52,7 +54,7 @@ struct AuthorizationScan {
     unremovedReaders.reserveCapacity(touches.count + 1)
     unremovedReaders.append(nil)
     for touch in touches {
-      if touch.kind == .reader { reader = touch } else if touch.kind == .remover { reader = nil }
+      if touch.kind == .reader { reader = touch } else if touch.kind == .remover, !touch.possible { reader = nil }
       unremovedReaders.append(reader)
     }
   }
@@ -61,16 +63,16 @@ struct AuthorizationScan {
   /// a byte test that is true for every policy in which one is found. Each names
   /// `authorization` (any case: no other letters lower to it) in an attribute, its text or an
   /// expression, unless a character reference spells it, it is a `validate-azure-ad-token`
-  /// without a source, a possible reader (`validate-jwt`, `check-header`), a `cache-lookup`, a
-  /// `send-request` in copy mode, an `authentication-basic`, or an `include-fragment` of a
-  /// fragment that touches the header.
+  /// without a source, a possible reader (`validate-jwt`, `check-header`), a possible remover
+  /// (`exists-action="delete"`), a `cache-lookup`, a `send-request` in copy mode, an
+  /// `authentication-basic`, or an `include-fragment` of a fragment that touches the header.
   static func mayFindReaderOrRemover(in source: [UInt8], configuration: RewriteConfiguration) -> Bool {
     source.containsLiteral("authorization", caseInsensitive: true) || source.containsLiteral("&#")
       || source.containsLiteral("validate-azure-ad-token") || source.containsLiteral("validate-jwt")
       || source.containsLiteral("check-header") || source.containsLiteral("cache-lookup")
       || source.containsLiteral("copy\"", caseInsensitive: true)
       || source.containsLiteral("copy'", caseInsensitive: true)
-      || source.containsLiteral("authentication-basic")
+      || source.containsLiteral("authentication-basic") || source.containsLiteral("delete", caseInsensitive: true)
       || (!configuration.authorizationFragments.isEmpty && source.containsLiteral("include-fragment"))
   }
 
@@ -151,9 +153,12 @@ struct AuthorizationScan {
       let name = element.attribute("name")
       if Self.isAuthorization(name) { add(.reader) } else if Self.isUnresolvable(name) { add(.reader, possible: true) }
     } else if element.hasName("set-header") {
-      if Self.isAuthorization(element.attribute("name")) {
-        let action = element.attribute("exists-action")?.trimmingXMLSpace.lowercased()
+      let name = element.attribute("name")
+      let action = element.attribute("exists-action")?.trimmingXMLSpace.lowercased()
+      if Self.isAuthorization(name) {
         add(action == "delete" ? .remover : .writer)
+      } else if action == "delete", Self.isUnresolvable(name) {
+        add(.remover, possible: true)
       }
     } else if element.hasName("authentication-basic") {
       add(.writer)
@@ -177,10 +182,12 @@ struct AuthorizationScan {
     }
   }
 
-  /// Whether a header name is a named value or an expression, which may stand for `Authorization`.
+  /// Whether a header name is a named value, an expression or a Terraform/Bicep template
+  /// (`${…}`, `%{…}`) that may spell `Authorization`: the deployed name may be `Authorization`.
   private static func isUnresolvable(_ value: String?) -> Bool {
     guard let name = value?.trimmingXMLSpace else { return false }
-    return name.hasPrefix("{{") || name.hasPrefix("@")
+    if name.hasPrefix("{{") || name.hasPrefix("@") { return true }
+    return HeaderNameTemplate.hasPlaceholder(name) && HeaderNameTemplate.mayName(name, keyHeaders: ["authorization"])
   }
 
   private static func isAuthorization(_ value: String?) -> Bool {
