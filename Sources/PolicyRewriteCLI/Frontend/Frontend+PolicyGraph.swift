@@ -217,9 +217,21 @@ extension Frontend {
     for (product, members) in graph.productAPIs {
       for api in members { productsOfAPI[api, default: []].append(product) }
     }
+    // An APIOps product without `apis.json` may hold any API of its tree: it counts as a
+    // parent of each of them (as the folder-based pass counts it for readers).
+    let unknownMembership = graph.policies.filter { policy in
+      guard policy.scope == .product, policy.declaredAt == nil, policy.inlineText == nil,
+        let id = policy.product, graph.productAPIs[id] == nil
+      else { return false }
+      let folder = policy.path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+      return FileSystem.kind(of: (folder + ["apis.json"]).joined(separator: "/")) != .file
+    }
     func parents(of child: PolicyGraph.Policy) -> [PolicyGraph.Policy] {
       let api = child.api ?? ""
-      let viaProducts = (productsOfAPI[api] ?? []).sorted().flatMap { products[$0] ?? [] }
+      var viaProducts = (productsOfAPI[api] ?? []).sorted().flatMap { products[$0] ?? [] }
+      if child.declaredAt == nil, child.inlineText == nil, let root = Self.apiopsRoot(of: child) {
+        viaProducts += unknownMembership.filter { Self.apiopsRoot(of: $0) == root }
+      }
       switch child.scope {
       case .product: return globals
       case .api: return globals + viaProducts
@@ -261,5 +273,22 @@ extension Frontend {
         routing.filter { !effects[$0]!.contains(.setsOtherBackendInBranch) })
     }
     return byPath
+  }
+
+  /// The folder that holds the APIOps tree of a product, API or operation policy file (the
+  /// parent of its `products` or `apis` folder), or `nil` when its path does not have that
+  /// shape.
+  static func apiopsRoot(of policy: PolicyGraph.Policy) -> String? {
+    let parts = policy.path.split(separator: "/", omittingEmptySubsequences: false)
+    let depth: Int
+    switch policy.scope {
+    case .product, .api: depth = 3
+    case .operation: depth = 5
+    default: return nil
+    }
+    guard parts.count >= depth else { return nil }
+    let folder = parts[parts.count - depth].lowercased()
+    guard folder == (policy.scope == .product ? "products" : "apis") else { return nil }
+    return parts.dropLast(depth).joined(separator: "/")
   }
 }

@@ -14,29 +14,45 @@ extension Frontend {
       let parts = policy.path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
       guard let name = parts.last?.lowercased(), name == "policy.xml" || name == "apipolicy.xml" else { continue }
       let folder = parts.dropLast().joined(separator: "/")
-      let childFolders: [String]
+      // Folders whose subfolders hold child scopes, and whether each subfolder's
+      // `operations` folder holds more.
+      let childFolders: [(folder: String, operations: Bool)]
       switch policy.scope {
       case .api where parts.count >= 3 && parts[parts.count - 3].lowercased() == "apis":
-        childFolders = [join(folder, "operations")]
-      case .global:
-        childFolders = [join(folder, "apis"), join(folder, "products")]
+        childFolders = [(join(folder, "operations"), false)]
+      case .product where parts.count >= 3 && parts[parts.count - 3].lowercased() == "products":
+        // Membership may not be among the files: every API of the tree may be in it.
+        childFolders = [(join(parts.dropLast(3).joined(separator: "/"), "apis"), true)]
+      case .global,
+        .unknown where isAPIOpsRoot(folder):
+        // A `policy.xml` beside `apis` or `products` is the tree's global policy, whatever
+        // the graph made of it alone.
+        childFolders = [(join(folder, "apis"), true), (join(folder, "products"), false)]
       default:
         continue
       }
       var missing: [String] = []
-      for childFolder in childFolders {
-        guard let entries = try? FileSystem.entries(of: childFolder.isEmpty ? "." : childFolder) else { continue }
+      func addPolicies(below childFolder: String, operations: Bool) {
+        guard let entries = try? FileSystem.entries(of: childFolder.isEmpty ? "." : childFolder) else { return }
         for entry in entries where entry.kind == .directory {
           let child = join(childFolder, entry.name)
           for file in ["policy.xml", "apiPolicy.xml"] {
             let path = join(child, file)
             if FileSystem.kind(of: path) == .file, !known.contains(path) { missing.append(path) }
           }
+          if operations { addPolicies(below: join(child, "operations"), operations: false) }
         }
       }
+      for (childFolder, operations) in childFolders { addPolicies(below: childFolder, operations: operations) }
       if !missing.isEmpty { result[policy.path] = missing.sorted() }
     }
     return result
+  }
+
+  /// Whether `folder` holds an `apis` or `products` folder: the root of an APIOps tree.
+  private func isAPIOpsRoot(_ folder: String) -> Bool {
+    FileSystem.kind(of: join(folder, "apis")) == .directory
+      || FileSystem.kind(of: join(folder, "products")) == .directory
   }
 
   private func join(_ folder: String, _ name: String) -> String { folder.isEmpty ? name : folder + "/" + name }

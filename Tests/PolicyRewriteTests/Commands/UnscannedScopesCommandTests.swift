@@ -62,4 +62,55 @@ import Testing
       #expect(result.stderr.contains("[authorization-child-scope]"), "\(result.stderr)")
     }
   }
+
+  static let globalTree = ["policy.xml": api, "apis/a/operations/get/policy.xml": operation]
+
+  @Test("the global policy.xml migrated alone warns that an operation, which may validate the token, was not read")
+  func globalFileRunCouldNotSeeTheOperationThatValidatesTheToken() throws {
+    try withTemporaryTree(Self.globalTree) { root in
+      let result = run(["migrate", "--resource", CLI.resource, "policy.xml"], cwd: root)
+      #expect(result.status == 0, "\(result.stderr)")
+      let warnings = result.stderr.split(separator: "\n").filter { $0.hasSuffix("[child-scopes-not-scanned]") }
+      #expect(warnings.count == 1, "\(result.stderr)")
+      #expect(warnings.first?.contains("apis/a/operations/get/policy.xml") == true, "\(warnings)")
+    }
+  }
+
+  @Test("with --strict the global policy's unseen child scopes are an error and nothing is written")
+  func strictGlobalFileRunWritesNothing() throws {
+    try withTemporaryTree(Self.globalTree) { root in
+      let result = run(["migrate", "--strict", "--write", "--resource", CLI.resource, "policy.xml"], cwd: root)
+      #expect(result.status == 2, "\(result.stderr)")
+      #expect(CLI.read(root, "policy.xml") == Array(Self.api.utf8))
+    }
+  }
+
+  @Test("a product policy migrated alone warns that the APIs it may hold were not read")
+  func productFileRunCouldNotSeeItsAPIs() throws {
+    try withTemporaryTree(["products/p/policy.xml": Self.api, "apis/a/operations/get/policy.xml": Self.operation]) {
+      root in
+      let result = run(["migrate", "--resource", CLI.resource, "products/p/policy.xml"], cwd: root)
+      let warnings = result.stderr.split(separator: "\n").filter { $0.hasSuffix("[child-scopes-not-scanned]") }
+      #expect(warnings.count == 1, "\(result.stderr)")
+      #expect(warnings.first?.contains("apis/a/operations/get/policy.xml") == true, "\(warnings)")
+    }
+  }
+
+  @Test("a policy.xml with no apis or products folder beside it has no unseen child scopes")
+  func loneGlobalFileHasNoChildScopes() throws {
+    try withTemporaryTree(["policy.xml": Self.api, "other/get/policy.xml": Self.operation]) { root in
+      let result = run(["migrate", "--resource", CLI.resource, "policy.xml"], cwd: root)
+      #expect(result.status == 0, "\(result.stderr)")
+      #expect(!result.stderr.contains("[child-scopes-not-scanned]"), "\(result.stderr)")
+    }
+  }
+
+  @Test("the whole tree below a global policy: nothing is unseen and the global key is held")
+  func folderRunSeesTheGlobalPolicysOperation() throws {
+    try withTemporaryTree(Self.globalTree) { root in
+      let result = run(["migrate", "--resource", CLI.resource, "."], cwd: root)
+      #expect(!result.stderr.contains("[child-scopes-not-scanned]"), "\(result.stderr)")
+      #expect(result.stderr.contains("[authorization-child-scope]"), "\(result.stderr)")
+    }
+  }
 }
