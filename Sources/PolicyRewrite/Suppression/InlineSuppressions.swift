@@ -6,9 +6,10 @@ import PolicyDOM
 ///
 /// A suppression accepts the findings of its rules at the first element it precedes: the first
 /// such finding from the first thing after the comment that is neither space nor another
-/// suppression (on the comment's own line, or on the next line) to the end of that line, and
-/// the findings at that same place (another finding on the line, such as a second key in a
-/// one-line policy, is not accepted). The place is found by position in the file, not by line
+/// suppression (on the comment's own line, or on the next line) to the end of the start tag of
+/// the first element on that line (to the end of the line when it has none), and the findings
+/// at that same place (another finding later on the line, such as a second key or a key inside
+/// `<inbound>` in a one-line policy, is not accepted). The place is found by position in the file, not by line
 /// number: in a Bicep, ARM or Terraform quoted string, where a whole policy is one line of the
 /// file, an escaped line break (`\n`) ends a line of the policy as a line feed does. Only a comment of the file's syntax counts: an XML
 /// comment in a policy (in any file), and a `#` or `//` comment that starts a line or follows
@@ -34,7 +35,8 @@ public struct InlineSuppressions: Sendable {
     /// when nothing follows it).
     public var target: Int
     /// Where the findings it accepts may start: the line and column of the first thing after
-    /// the comment (`nil` when nothing follows it), and of the end of that line of the policy.
+    /// the comment (`nil` when nothing follows it), and of the end of the start tag of the
+    /// first element on that line of the policy (of the end of the line when it has none).
     package var window: Window?
 
     /// From where to where (excluded) the findings it accepts may start.
@@ -237,9 +239,10 @@ public struct InlineSuppressions: Sendable {
   }
 
   /// The thing a suppression ending at `end` precedes: from the first byte after `end` that is
-  /// not space, a line break or another suppression (in `skipping`), to the end of its line of
-  /// policy text (a line feed or, with `escapedLineBreaks`, an escaped `\n` of a quoted
-  /// string). `nil` when the file ends first.
+  /// not space, a line break or another suppression (in `skipping`), to the end of the start tag
+  /// of the first element on its line of policy text, or to the end of that line (a line feed
+  /// or, with `escapedLineBreaks`, an escaped `\n` of a quoted string) when it has none. `nil`
+  /// when the file ends first.
   static func target(after end: Int, in source: [UInt8], skipping: [Range<Int>], escapedLineBreaks: Bool)
     -> Range<Int>?
   {
@@ -274,7 +277,45 @@ public struct InlineSuppressions: Sendable {
     {
       lineEnd += source[lineEnd] == .backslash && escapedLineBreaks ? 2 : 1
     }
-    return i..<min(lineEnd, source.count)
+    lineEnd = min(lineEnd, source.count)
+    // The first element on that line ends the window with its start tag: the elements after it
+    // on the line (a second key, or the children of `<inbound>` in a one-line policy) are not
+    // the thing the comment precedes.
+    var j = i
+    while j < lineEnd {
+      if source[j] == .lessThan, j + 1 < lineEnd, Self.startsName(source[j + 1]) {
+        return i..<Self.startTagEnd(source, from: j + 1, before: lineEnd)
+      }
+      j += 1
+    }
+    return i..<lineEnd
+  }
+
+  /// Whether `byte` may start an element name (not `/`, `!` or `?`, which start an end tag, a
+  /// comment or a processing instruction).
+  private static func startsName(_ byte: UInt8) -> Bool {
+    (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+      || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ":") || byte >= 0x80
+  }
+
+  /// The offset after the `>` that ends the start tag whose name begins at `i`, outside its
+  /// quoted attribute values (an escaped quote, `\"`, of a quoted string opens and closes a
+  /// value too); `lineEnd` if the line ends first.
+  private static func startTagEnd(_ source: [UInt8], from i: Int, before lineEnd: Int) -> Int {
+    var quote: UInt8?
+    var j = i
+    while j < lineEnd {
+      let byte = source[j]
+      if let open = quote {
+        if byte == open { quote = nil }
+      } else if byte == .doubleQuote || byte == .singleQuote {
+        quote = byte
+      } else if byte == .greaterThan {
+        return j + 1
+      }
+      j += 1
+    }
+    return lineEnd
   }
 
   /// The length of the escape of a line break, carriage return or tab (`\n`, `\r`, `\t`) at

@@ -166,15 +166,24 @@ import Testing
 
   // MARK: Item 4: suppressions
 
-  @Test("one suppression above a one-line policy with two keys accepts only the first")
+  @Test("one suppression in a one-line policy with two keys accepts only the first")
   func oneSuppressionAcceptedEveryFindingOnItsLine() throws {
     let line =
-      #"<policies><inbound><base /><choose><when condition="@(true)"><set-header name="x-functions-key"><value>{{a-func-key}}</value></set-header></when><otherwise><set-header name="x-functions-key"><value>{{b-func-key}}</value></set-header></otherwise></choose></inbound></policies>"#
-    let source = "<!-- policy-rewrite: ignore key-injection (the a app is retired next week) -->\n\(line)\n"
-    let outcome = try Self.checkTree(["policy.xml": bytes(source)], ["policy.xml"])
+      #"<policies><inbound><base /><choose><when condition="@(true)"><!-- policy-rewrite: ignore key-injection (the a app is retired next week) --><set-header name="x-functions-key"><value>{{a-func-key}}</value></set-header></when><otherwise><set-header name="x-functions-key"><value>{{b-func-key}}</value></set-header></otherwise></choose></inbound></policies>"#
+    let outcome = try Self.checkTree(["policy.xml": bytes("\(line)\n")], ["policy.xml"])
     #expect(outcome.status == 1, "\(outcome.stderr)")
     #expect(findingLines(outcome.stderr).count == 1, "\(outcome.stderr)")
+    #expect(outcome.stderr.contains("b-func-key"), "\(outcome.stderr)")
     #expect(outcome.stderr.contains("1 suppressed"), "\(outcome.stderr)")
+
+    // A comment on the line above precedes `<policies>`, where no key is: it accepts neither.
+    let above = "<!-- policy-rewrite: ignore key-injection (the a app is retired next week) -->\n\(line)\n"
+      .replacingOccurrences(
+        of: "<!-- policy-rewrite: ignore key-injection (the a app is retired next week) --><set", with: "<set")
+    let unused = try Self.checkTree(["policy.xml": bytes(above)], ["policy.xml"])
+    #expect(unused.status == 1, "\(unused.stderr)")
+    #expect(findingLines(unused.stderr).count == 3, "\(unused.stderr)")
+    #expect(unused.stderr.contains("[unused-suppression]"), "\(unused.stderr)")
   }
 
   @Test("a suppression marker in an attribute value is text, not a comment")

@@ -88,6 +88,30 @@ import Testing
     #expect(result.other.isEmpty, "\(path): \(result.other)")
   }
 
+  @Test(
+    "a one-line policy: the window ran to the end of the line, so a key in a later element or inside the next element was accepted",
+    arguments: [
+      (
+        "policy.xml",
+        #"<policies><inbound><base />\#(comment)<set-variable name="v" value="1" /><validate-jwt header-name="Authorization"><openid-config url="https://x" /></validate-jwt>\#(key("k1"))</inbound></policies>\#n"#
+      ),
+      ("policy.xml", "<policies>\(comment)<inbound><base />\(key("k1"))</inbound></policies>\n"),
+      (
+        "main.bicep",
+        "resource p 'Microsoft.ApiManagement/service/apis/policies@2023-05-01-preview' = {\n  properties: {\n    value: '<policies>\(comment)<inbound><base />\(key("k1"))</inbound></policies>'\n  }\n}\n"
+      ),
+      (
+        "main.tf",
+        "resource \"azurerm_api_management_api_policy\" \"a\" {\n  # policy-rewrite: ignore key-injection (accepted for the legacy app)\n  xml_content = \"<policies><inbound><base /><set-variable name=\\\"x\\\" value=\\\"1\\\" />\(key("k1").replacingOccurrences(of: "\"", with: "\\\""))</inbound></policies>\"\n}\n"
+      ),
+    ])
+  func oneLinePolicyLaterElement(path: String, source: String) {
+    let result = Self.check(source, path: path)
+    #expect(result.kept == ["k1"], "\(path): \(result)")
+    #expect(result.accepted.isEmpty, "\(path): \(result)")
+    #expect(result.other.map(\.diagnostic) == [.unusedSuppression], "\(path): \(result.other)")
+  }
+
   @Test("CRLF: the comment on its own line accepts the key on the next line, in a file and in a heredoc")
   func crlf() {
     let policy =
