@@ -132,7 +132,20 @@ extension Frontend {
     }
     // What the graph does not know, by file.
     var gaps: [String: [Rule: String]] = [:]
+    // A `policy.xml` beside the `apis/` or `products/` folder of an APIOps tree is that tree's
+    // global policy, whatever the folder is called (the folder-based pass reads it so).
+    var roots = Set<Substring>()
+    for policy in graph.policies where policy.inlineText == nil {
+      for marker in ["/apis/", "/products/"] {
+        if let range = policy.path.firstRange(of: marker) { roots.insert(policy.path[..<range.lowerBound]) }
+      }
+    }
     for policy in graph.policies where policy.scope == .unknown {
+      if policy.inlineText == nil, policy.path.lowercased().hasSuffix("/policy.xml"),
+        roots.contains(policy.path.dropLast("/policy.xml".count))
+      {
+        continue
+      }
       gaps[policy.path, default: [:]][.scopeUnknown] =
         "the scope of this policy is not known: no APIOps folder, Terraform resource or module argument, or Bicep or ARM resource applies it, so the checks across scopes (a parent's or child's reader of Authorization) were not made; declare it, or scan the files that apply it too (see the README, \"The policy graph\")"
     }
