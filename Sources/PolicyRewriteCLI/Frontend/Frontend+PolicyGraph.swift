@@ -134,15 +134,10 @@ extension Frontend {
     var gaps: [String: [Rule: String]] = [:]
     // A `policy.xml` beside the `apis/` or `products/` folder of an APIOps tree is that tree's
     // global policy, whatever the folder is called (the folder-based pass reads it so).
-    var roots = Set<Substring>()
-    for policy in graph.policies where policy.inlineText == nil {
-      for marker in ["/apis/", "/products/"] {
-        if let range = policy.path.firstRange(of: marker) { roots.insert(policy.path[..<range.lowerBound]) }
-      }
-    }
+    let roots = Set(graph.policies.lazy.filter { $0.inlineText == nil }.compactMap(Self.apiopsRoot))
     for policy in graph.policies where policy.scope == .unknown {
       if policy.inlineText == nil, policy.path.lowercased().hasSuffix("/policy.xml"),
-        roots.contains(policy.path.dropLast("/policy.xml".count))
+        roots.contains(String(policy.path.dropLast("/policy.xml".count)))
       {
         continue
       }
