@@ -3,11 +3,14 @@ import PolicyRewrite
 import PolicyRewriteCLI
 
 /// `policy-rewrite check`: the CI guard.
-struct Check: ParsableCommand {
+struct Check: ParsableCommand, DescribesBaseline, DescribesResourceMap {
   static let configuration = CommandConfiguration.subcommand(
     "check",
     abstract: "Fail when a function key is still injected, passed in a URL or written literally.",
     discussion: "Exit status: 0 clean, 1 something found, 2 errors (an unparseable file is an error).")
+
+  static let baselineHelp = "Do not report the findings accepted in FILE."
+  static let resourceMapHelp = "With --readiness: the map whose functionApps entries link code folders."
 
   @OptionGroup var shared: SharedOptions<ReportFormat>
 
@@ -16,8 +19,7 @@ struct Check: ParsableCommand {
     help: ArgumentHelp("Do not report findings of RULE (repeatable).", valueName: "RULE"))
   var ignoredRules: [String] = []
 
-  @Option(help: ArgumentHelp("Do not report the findings accepted in FILE.", valueName: "FILE"))
-  var baseline: String?
+  @OptionGroup var baseline: BaselineOption<Check>
 
   @Option(
     name: .customLong("write-baseline"),
@@ -31,11 +33,7 @@ struct Check: ParsableCommand {
     ))
   var readiness = false
 
-  @Option(
-    name: .customLong("resource-map"),
-    help: ArgumentHelp("With --readiness: the map whose functionApps entries link code folders.", valueName: "MAP.json")
-  )
-  var resourceMap: String?
+  @OptionGroup var resourceMap: ResourceMapPath<Check>
 
   func validate() throws {
     for name in ignoredRules {
@@ -57,11 +55,11 @@ struct Check: ParsableCommand {
       ? Set(project?.ignoredRules ?? []) : Set(ignoredRules.compactMap(FindingID.init(rawValue:)))
     if readiness {
       options.readiness = true
-      if let resourceMap = resourceMap ?? project?.resourceMap {
+      if let resourceMap = resourceMap.path(project) {
         options.configuration.resources = try ResourceMapOption.load(path: resourceMap, resource: nil, strict: false).0
       }
     }
-    options.baseline = try Baseline.option(baseline ?? project?.baseline)
+    options.baseline = try baseline.load(project)
     let frontend = Frontend(options: options)
     let recorder = BaselineRecorder(shared.makeReporter(command: .check, diff: false, quiet: shared.quiet))
     let summary =

@@ -3,7 +3,7 @@ import PolicyRewrite
 import PolicyRewriteCLI
 
 /// `policy-rewrite migrate`: rewrites key injections to Managed Identity.
-struct Migrate: ParsableCommand {
+struct Migrate: ParsableCommand, DescribesResource, DescribesResourceMap, DescribesBaseline {
   static let configuration = CommandConfiguration.subcommand(
     "migrate",
     abstract: "Rewrite function-key injections to <authentication-managed-identity>.",
@@ -15,15 +15,13 @@ struct Migrate: ParsableCommand {
 
   @OptionGroup var shared: SharedOptions<ReportFormat>
 
-  @Option(
-    help: ArgumentHelp("The audience: a GUID, api:// or https:// URI, {{named-value}} or ${...}.", valueName: "R"))
-  var resource: String?
+  static let resourceHelp = "The audience: a GUID, api:// or https:// URI, {{named-value}} or ${...}."
+  static let resourceMapHelp = #"JSON map of resources: {"default": R, "byNamedValue": {...}, "byPath": {...}}."#
+  static let baselineHelp = "Leave the key injections that a check baseline FILE accepts as they are."
 
-  @Option(
-    name: .customLong("resource-map"),
-    help: ArgumentHelp(
-      "JSON map of resources: {\"default\": R, \"byNamedValue\": {...}, \"byPath\": {...}}.", valueName: "MAP.json"))
-  var resourceMap: String?
+  @OptionGroup var resource: ResourceOption<Migrate>
+
+  @OptionGroup var resourceMap: ResourceMapPath<Migrate>
 
   @Option(name: .customLong("client-id"), help: ArgumentHelp("client-id of a user-assigned identity.", valueName: "ID"))
   var clientID: String?
@@ -51,10 +49,7 @@ struct Migrate: ParsableCommand {
   @Flag(help: "Also print the unified diff (with --write, --check, or a format other than text).")
   var diff = false
 
-  @Option(
-    help: ArgumentHelp(
-      "Leave the key injections that a check baseline FILE accepts as they are.", valueName: "FILE"))
-  var baseline: String?
+  @OptionGroup var baseline: BaselineOption<Migrate>
 
   @Flag(
     name: .customLong("strict-map"), inversion: .prefixedNo,
@@ -64,11 +59,7 @@ struct Migrate: ParsableCommand {
       """)
   var strictMap: Bool?
 
-  @Flag(
-    help:
-      "Make an incomplete policy graph an error: a file with a key injection whose scope is unknown (scope-unknown) or that includes a fragment no scanned file defines (unresolved-fragment) is left unchanged, exit status 2."
-  )
-  var strict = false
+  @OptionGroup var strict: PolicyGraphStrictness
 
   func validate() throws {
     if shared.paths.isEmpty { throw ValidationError("give at least one file or folder") }
@@ -81,7 +72,7 @@ struct Migrate: ParsableCommand {
         "--output-dir cannot be combined with '-' (standard input): the result goes to standard output")
     }
     let project = try shared.projectConfiguration()
-    if resource == nil && resourceMap == nil && project?.resourceMap == nil {
+    if resource.value == nil && resourceMap.path(project) == nil {
       throw ValidationError("give --resource or --resource-map (or resource-map in \(ProjectConfiguration.fileName))")
     }
     if shared.readsStandardInput && (write || outputDirectory != nil) {
@@ -90,15 +81,8 @@ struct Migrate: ParsableCommand {
     if let clientID, !Resource.isGUID(Array(clientID.utf8)) {
       throw ValidationError("invalid --client-id '\(clientID)': expected the GUID of a user-assigned identity")
     }
-    if strictMap == true && resourceMap == nil && project?.resourceMap == nil {
+    if strictMap == true && resourceMap.path(project) == nil {
       throw ValidationError("--strict-map needs --resource-map")
-    }
-    if let resource {
-      do {
-        _ = try Resource(validating: resource)
-      } catch {
-        throw ValidationError(error.description)
-      }
     }
   }
 
@@ -110,10 +94,10 @@ struct Migrate: ParsableCommand {
     let map: ResourceMap
     let mapFile: (path: String, bytes: [UInt8])?
     // The configuration's map and strictness apply unless the command line gives its own.
-    let mapPath = resourceMap ?? project?.resourceMap
+    let mapPath = resourceMap.path(project)
     let strict = mapPath != nil && (strictMap ?? project?.strictMap ?? false)
     do {
-      (map, mapFile) = try ResourceMapOption.load(path: mapPath, resource: resource, strict: strict)
+      (map, mapFile) = try ResourceMapOption.load(path: mapPath, resource: resource.value, strict: strict)
     } catch {
       throw ExitCode(2)
     }
@@ -129,10 +113,10 @@ struct Migrate: ParsableCommand {
     var options = Frontend.Options(command: .migrate, configuration: configuration)
     options.resourceMapFile = mapFile
     shared.apply(to: &options, project: project)
-    options.configuration.policyGraphGapsAreErrors = strict
+    strict.apply(to: &options)
     options.output = write ? .inPlace : outputDirectory.map { .directory($0) } ?? .none
     // The configuration's baseline applies too: what check accepts, migrate leaves alone.
-    options.baseline = try Baseline.option(baseline ?? project?.baseline)
+    options.baseline = try baseline.load(project)
     let dryRun = !write && !check && outputDirectory == nil
     options.wantsDiff = diff || (shared.format == .text && dryRun && !shared.readsStandardInput)
     let frontend = Frontend(options: options)

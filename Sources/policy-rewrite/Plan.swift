@@ -3,7 +3,7 @@ import PolicyRewrite
 import PolicyRewriteCLI
 
 /// `policy-rewrite plan`: the inventory of a migration, before anything changes.
-struct Plan: ParsableCommand {
+struct Plan: ParsableCommand, DescribesResourceMap, DescribesResource {
   static let configuration = CommandConfiguration.subcommand(
     "plan",
     abstract: "List the function keys to migrate: named values, Function Apps, files, scopes and audiences.",
@@ -15,13 +15,12 @@ struct Plan: ParsableCommand {
 
   @OptionGroup var shared: SharedOptions<PlanReporter.Format>
 
-  @Option(
-    name: .customLong("resource-map"),
-    help: ArgumentHelp("The resource map to evaluate.", valueName: "MAP.json"))
-  var resourceMap: String?
+  static let resourceMapHelp = "The resource map to evaluate."
+  static let resourceHelp = "The default audience."
 
-  @Option(help: ArgumentHelp("The default audience.", valueName: "R"))
-  var resource: String?
+  @OptionGroup var resourceMap: ResourceMapPath<Plan>
+
+  @OptionGroup var resource: ResourceOption<Plan>
 
   @Option(
     name: .customLong("emit-map"),
@@ -29,30 +28,16 @@ struct Plan: ParsableCommand {
       "Write a resource-map skeleton with one byNamedValue entry per key named value.", valueName: "FILE"))
   var emitMap: String?
 
-  @Flag(
-    help:
-      "Make an incomplete policy graph an error: a file with a key injection whose scope is unknown (scope-unknown) or that includes a fragment no scanned file defines (unresolved-fragment) is left unchanged, exit status 2."
-  )
-  var strict = false
-
-  func validate() throws {
-    if let resource {
-      do {
-        _ = try Resource(validating: resource)
-      } catch {
-        throw ValidationError(error.description)
-      }
-    }
-  }
+  @OptionGroup var strict: PolicyGraphStrictness
 
   func run() throws {
     let project = try shared.projectConfiguration()
     let (map, mapFile) = try ResourceMapOption.load(
-      path: resourceMap ?? project?.resourceMap, resource: resource, strict: false)
+      path: resourceMap.path(project), resource: resource.value, strict: false)
     var options = Frontend.Options(
       command: .plan, configuration: RewriteConfiguration(extraKeyHeaders: shared.headers, resources: map))
     shared.apply(to: &options, project: project)
-    options.configuration.policyGraphGapsAreErrors = strict
+    strict.apply(to: &options)
     options.resourceMapFile = mapFile
     options.readiness = true
     let reporter = PlanReporter(format: shared.format)
