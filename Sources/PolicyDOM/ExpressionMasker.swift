@@ -232,43 +232,19 @@ struct ExpressionMasker {
       !sawUnterminatedTemplate, index >= noTemplateBefore
     else { return nil }
     if index > 0, bytes[index - 1] == b { return index + 2 }  // `$${` and `%%{` are escapes
-    var depth = 0
-    var inString = false
-    var i = index + 1
-    var end: Int?
-    scan: while i < bytes.count {
-      let c = bytes[i]
-      if c == .lessThan, startsTag(at: i) {
-        // A template sequence does not cross a tag: this `${` is text. Later ones before
-        // the tag would scan to it again (quadratic), so none is recognised before it.
-        noTemplateBefore = i
-        return nil
-      }
-      if inString {
-        if c == .backslash {
-          i += 1
-        } else if c == .doubleQuote {
-          inString = false
-        }
-      } else if c == .doubleQuote {
-        inString = true
-      } else if c == .openBrace {
-        depth += 1
-      } else if c == .closeBrace {
-        depth -= 1
-        if depth == 0 {
-          end = i + 1
-          break scan
-        }
-      }
-      i += 1
-    }
-    guard let end else {
+    guard let close = bytes.closingBrace(from: index + 2, stoppingAt: { bytes[$0] == .lessThan && startsTag(at: $0) })
+    else {
       sawUnterminatedTemplate = true
       return nil
     }
-    maskMarkup(in: (index + 2)..<(end - 1), quote: quote)
-    return end
+    if bytes[close] == .lessThan {
+      // A template sequence does not cross a tag: this `${` is text. Later ones before
+      // the tag would scan to it again (quadratic), so none is recognised before it.
+      noTemplateBefore = close
+      return nil
+    }
+    maskMarkup(in: (index + 2)..<close, quote: quote)
+    return close + 1
   }
 
   /// Whether the `<` at `index` starts a tag, a comment, a CDATA section or a processing

@@ -26,9 +26,10 @@ package enum TopLevelDirectives {
       } else if depth == 0, byte == .percent, i + 1 < n, source[i + 1] == .openBrace,
         i == 0 || source[i - 1] != .percent
       {
-        guard let end = endOfDirective(source, from: i + 2) else { return result }
-        result.append(i..<end)
-        i = end
+        // The directive's content starts at `i + 2`; strings in it are skipped.
+        guard let close = source.closingBrace(from: i + 2) else { return result }
+        result.append(i..<(close + 1))
+        i = close + 1
       } else {
         i += 1
       }
@@ -47,51 +48,13 @@ package enum TopLevelDirectives {
     if source.hasLiteral("<![CDATA[", at: start) { return after("]]>", from: start + 9) }
     if source.hasLiteral("<?", at: start) { return after("?>", from: start + 2) }
     let closing = start + 1 < n && source[start + 1] == .slash
-    var i = start + 1
-    var quote: UInt8?
-    while i < n {
-      let byte = source[i]
-      if let open = quote {
-        if byte == open { quote = nil }
-      } else if byte == .doubleQuote || byte == .singleQuote {
-        quote = byte
-      } else if byte == .greaterThan {
-        if closing {
-          depth = max(depth - 1, 0)
-        } else if source[i - 1] != .slash, source[start + 1] != .bang {
-          depth += 1
-        }
-        return i + 1
-      }
-      i += 1
+    guard let i = source.firstOffsetOutsideQuotes(in: (start + 1)..<n, where: { source[$0] == .greaterThan })
+    else { return n }
+    if closing {
+      depth = max(depth - 1, 0)
+    } else if source[i - 1] != .slash, source[start + 1] != .bang {
+      depth += 1
     }
-    return n
-  }
-
-  /// The offset after the `}` that closes a directive whose content starts at `index`
-  /// (strings in it skipped), or `nil` when none does.
-  private static func endOfDirective(_ source: [UInt8], from index: Int) -> Int? {
-    var braces = 1
-    var inString = false
-    var i = index
-    while i < source.count {
-      let byte = source[i]
-      if inString {
-        if byte == .backslash {
-          i += 1
-        } else if byte == .doubleQuote {
-          inString = false
-        }
-      } else if byte == .doubleQuote {
-        inString = true
-      } else if byte == .openBrace {
-        braces += 1
-      } else if byte == .closeBrace {
-        braces -= 1
-        if braces == 0 { return i + 1 }
-      }
-      i += 1
-    }
-    return nil
+    return i + 1
   }
 }

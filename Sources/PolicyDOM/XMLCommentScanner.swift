@@ -30,22 +30,11 @@ package enum XMLCommentScanner {
   /// The offset after the `>` that ends the tag whose name starts at `from`, skipping quoted
   /// attribute values (a `>` or `<!--` in them is text).
   private static func tagEnd(_ bytes: [UInt8], from start: Int) -> Int {
-    var i = start
-    var quote: UInt8?
-    while i < bytes.count {
-      let byte = bytes[i]
-      if let open = quote {
-        if byte == open { quote = nil }
-      } else if byte == .doubleQuote || byte == .singleQuote {
-        quote = byte
-      } else if byte == .greaterThan {
-        return i + 1
-      } else if byte == .lessThan {
-        return i
-      }
-      i += 1
+    let end = bytes.firstOffsetOutsideQuotes(in: start..<max(start, bytes.count)) {
+      bytes[$0] == .greaterThan || bytes[$0] == .lessThan
     }
-    return i
+    guard let end else { return max(start, bytes.count) }
+    return bytes[end] == .greaterThan ? end + 1 : end
   }
 
   private static func startsName(_ byte: UInt8) -> Bool {

@@ -220,22 +220,12 @@ public struct InlineSuppressions: Sendable {
   private static func isLineComment(_ source: [UInt8], before start: Int) -> Bool {
     var lineStart = start
     while lineStart > 0, source[lineStart - 1] != .lineFeed { lineStart -= 1 }
-    var quote: UInt8?
-    var i = lineStart
-    while i < start {
+    let comment = source.firstOffsetOutsideQuotes(in: lineStart..<start) { i in
       let byte = source[i]
-      if let open = quote {
-        if byte == open { quote = nil }
-      } else if byte == .doubleQuote || byte == .singleQuote {
-        quote = byte
-      } else if byte == UInt8(ascii: "#") || (byte == .slash && i + 1 < start && source[i + 1] == .slash),
-        i == lineStart || source[i - 1].isXMLSpace
-      {
-        return true
-      }
-      i += 1
+      return (byte == UInt8(ascii: "#") || (byte == .slash && i + 1 < start && source[i + 1] == .slash))
+        && (i == lineStart || source[i - 1].isXMLSpace)
     }
-    return false
+    return comment != nil
   }
 
   /// The thing a suppression ending at `end` precedes: from the first byte after `end` that is
@@ -302,20 +292,7 @@ public struct InlineSuppressions: Sendable {
   /// quoted attribute values (an escaped quote, `\"`, of a quoted string opens and closes a
   /// value too); `lineEnd` if the line ends first.
   private static func startTagEnd(_ source: [UInt8], from i: Int, before lineEnd: Int) -> Int {
-    var quote: UInt8?
-    var j = i
-    while j < lineEnd {
-      let byte = source[j]
-      if let open = quote {
-        if byte == open { quote = nil }
-      } else if byte == .doubleQuote || byte == .singleQuote {
-        quote = byte
-      } else if byte == .greaterThan {
-        return j + 1
-      }
-      j += 1
-    }
-    return lineEnd
+    source.firstOffsetOutsideQuotes(in: i..<lineEnd) { source[$0] == .greaterThan }.map { $0 + 1 } ?? lineEnd
   }
 
   /// The length of the escape of a line break, carriage return or tab (`\n`, `\r`, `\t`) at
