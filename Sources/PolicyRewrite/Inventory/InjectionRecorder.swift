@@ -47,7 +47,7 @@ enum InjectionRecorder {
     }
     var scope = injection.element.parent
     while let current = scope {
-      if let found = backends.first(in: current) { return found }
+      if let found = backends.first(in: current, backend) { return found }
       if current.path.count <= 1 { break }
       scope = current.parent
     }
@@ -56,31 +56,20 @@ enum InjectionRecorder {
 
   /// The first `set-backend-service` in each element searched, kept for the file: each
   /// injection searched its whole section again, so 20,000 injections in one `<inbound>` took
-  /// minutes. `visited` counts the elements read.
-  struct BackendSearch {
-    private var found: [Int: BackendTarget?] = [:]
-    private(set) var visited = 0
+  /// minutes. `examinedChildren` counts the elements read.
+  typealias BackendSearch = ChildSearch<BackendTarget>
 
-    mutating func first(in element: PolicyElement) -> BackendTarget? {
-      if let known = found[element.range.lowerBound] { return known }
-      var result: BackendTarget?
-      var child = element.firstChildElement
-      while let current = child, result == nil {
-        visited += 1
-        if current.hasName("set-backend-service") {
-          if let id = current.attribute("backend-id")?.trimmingXMLSpace, !id.isEmpty, !id.hasPrefix("@") {
-            result = .backendID(id)
-          } else if let base = current.attribute("base-url"), let target = InjectionRecorder.url(base) {
-            result = target
-          }
-        } else if !current.hasName("send-request") && !current.hasName("send-one-way-request") {
-          result = first(in: current)
-        }
-        child = current.nextSiblingElement
+  /// The backend `element` sets, or the first one its children set (not counting a
+  /// `send-request`'s own).
+  fileprivate static func backend(_ search: inout BackendSearch, _ element: PolicyElement) -> BackendTarget? {
+    if element.hasName("set-backend-service") {
+      if let id = element.attribute("backend-id")?.trimmingXMLSpace, !id.isEmpty, !id.hasPrefix("@") {
+        return .backendID(id)
       }
-      found[element.range.lowerBound] = .some(result)
-      return result
+      return element.attribute("base-url").flatMap(url)
     }
+    if element.hasName("send-request") || element.hasName("send-one-way-request") { return nil }
+    return search.first(in: element, backend)
   }
 
   fileprivate static func url(_ text: String) -> BackendTarget? {

@@ -259,7 +259,7 @@ import Testing
       var backends = InjectionRecorder.BackendSearch()
       for injection in analysis.injections { _ = InjectionRecorder.target(of: injection, backends: &backends) }
       #expect(analysis.injections.count == count)
-      return backends.visited
+      return backends.examinedChildren
     }
     let small = try visited(300)
     let large = try visited(3_000)
