@@ -103,19 +103,25 @@ struct BicepReader {
     }
   }
 
+  /// Moves to the next item of an object or array that `closer` ends: `false`, with the closer
+  /// read, at its end (or at the end of the source).
+  private mutating func nextItem(closedBy closer: UInt8) -> Bool {
+    skipSeparators()
+    guard index < source.count else { return false }
+    if source[index] == closer {
+      index += 1
+      return false
+    }
+    return true
+  }
+
   private mutating func value(depth: Int) -> IaCValue {
     guard index < source.count, depth < 64 else { return .other("") }
     switch source[index] {
     case UInt8(ascii: "{"):
       index += 1
       var members: [IaCValue.Member] = []
-      while true {
-        skipSeparators()
-        guard index < source.count else { break }
-        if source[index] == UInt8(ascii: "}") {
-          index += 1
-          break
-        }
+      while nextItem(closedBy: UInt8(ascii: "}")) {
         let key: String
         if source[index] == UInt8(ascii: "'"), case .string(let text) = string() {
           key = text
@@ -139,13 +145,7 @@ struct BicepReader {
     case UInt8(ascii: "["):
       index += 1
       var elements: [IaCValue] = []
-      while true {
-        skipSeparators()
-        guard index < source.count else { break }
-        if source[index] == UInt8(ascii: "]") {
-          index += 1
-          break
-        }
+      while nextItem(closedBy: UInt8(ascii: "]")) {
         let before = index
         elements.append(value(depth: depth + 1))
         if index == before { index += 1 }
