@@ -13,24 +13,17 @@ import PolicyDOM
 public enum FunctionAppScanner {
   /// Whether the file may declare something of interest: a cheap byte search.
   public static func mayDeclare(_ source: [UInt8], path: String) -> Bool {
-    switch SourceFormat(path: path) {
-    case .terraform:
-      source.containsLiteral("function_app") || source.containsLiteral("azure-function-app")
-        || source.containsLiteral("azurerm_api_management") || source.containsLiteral("azuread_service_principal")
-    case .bicep, .templateJSON:
-      source.containsLiteral("Microsoft.Web/sites") || source.containsLiteral("Microsoft.ApiManagement/service")
-    default: false
-    }
+    reading(path)?.mayDeclare(source) ?? false
   }
 
   /// The declarations of one file.
   public static func declarations(in source: [UInt8], path: String) -> ReadinessDeclarations {
-    switch SourceFormat(path: path) {
-    case .terraform: terraform(source, path: path)
-    case .bicep: bicep(source, path: path)
-    case .templateJSON: arm(source, path: path)
-    default: ReadinessDeclarations()
-    }
+    reading(path)?.read(source, path) ?? ReadinessDeclarations()
+  }
+
+  /// How the file at `path` declares Function Apps: its format's description says.
+  private static func reading(_ path: String) -> SourceFormatDescription.FunctionApps? {
+    SourceFormatCatalog.description(of: SourceFormat(path: path)).functionApps
   }
 
   // MARK: Terraform
@@ -40,7 +33,7 @@ public enum FunctionAppScanner {
     "azurerm_function_app",
   ]
 
-  private static func terraform(_ source: [UInt8], path: String) -> ReadinessDeclarations {
+  static func terraform(_ source: [UInt8], path: String) -> ReadinessDeclarations {
     let lines = LineMap(source)
     func line(_ offset: Int) -> Int { lines.location(of: offset).line }
     func written(_ expression: HCLSyntax.Expression) -> String {
@@ -144,7 +137,7 @@ public enum FunctionAppScanner {
     var line: Int
   }
 
-  private static func bicep(_ source: [UInt8], path: String) -> ReadinessDeclarations {
+  static func bicep(_ source: [UInt8], path: String) -> ReadinessDeclarations {
     let (resources, values) = BicepReader.read(source)
     let lines = LineMap(source)
     let declared = resources.map {
@@ -157,7 +150,7 @@ public enum FunctionAppScanner {
     }
   }
 
-  private static func arm(_ source: [UInt8], path: String) -> ReadinessDeclarations {
+  static func arm(_ source: [UInt8], path: String) -> ReadinessDeclarations {
     guard let document = try? JSONDecoder().decode(JSONValue.self, from: Data(source)) else { return .init() }
     let root = document.value
     var parameters: [String: String] = [:]

@@ -68,8 +68,8 @@ public struct InlineSuppressions: Sendable {
   ///     count; without a path, line comments count too.
   public init(_ source: [UInt8], path: String? = nil) {
     guard source.containsLiteral(Self.marker) else { return }
-    let format = path.map { SourceFormat(path: $0) }
-    let lineComments = format.map { $0 != .policy && $0 != .other } ?? true
+    let comments = path.map { SourceFormatCatalog.description(of: SourceFormat(path: $0)).comments } ?? .unknown
+    let lineComments = comments.lineComments
     let lines = LineMap(source)
     var offset = 0
     var found: [(offset: Int, text: Int, end: Int)] = []
@@ -87,7 +87,7 @@ public struct InlineSuppressions: Sendable {
     let xmlComments = Self.xmlComments(source, at: found.map(\.offset))
     // The bodies of Terraform heredocs and Bicep multi-line strings hold policy text, where a
     // `#` or `//` line is text, not a comment.
-    let bodies = lineComments ? Self.stringBodies(source, format: format) : []
+    let bodies = lineComments ? Self.stringBodies(source, comments.textBlocks) : []
     // What a suppression skips to find the thing it precedes: the other suppressions.
     var skips: [Range<Int>] = []
     for (index, (start, _, end)) in found.enumerated() {
@@ -99,7 +99,7 @@ public struct InlineSuppressions: Sendable {
         skips.append(lineStart..<end)
       }
     }
-    let escapedLineBreaks = format.map { $0 != .policy && $0 != .other } ?? false
+    let escapedLineBreaks = comments.escapedLineBreaks
     for (index, (start, textStart, end)) in found.enumerated() {
       let (line, column) = lines.location(of: start)
       let xmlComment = xmlComments[index]
@@ -195,21 +195,23 @@ public struct InlineSuppressions: Sendable {
 
   /// The bodies of the Terraform heredocs (`<<EOT` or `<<-EOT` to the line that holds only
   /// `EOT`) or of the Bicep multi-line strings (`'''` to `'''`) of `source`.
-  private static func stringBodies(_ source: [UInt8], format: SourceFormat?) -> [Range<Int>] {
+  private static func stringBodies(
+    _ source: [UInt8], _ blocks: SourceFormatDescription.Comments.TextBlocks?
+  ) -> [Range<Int>] {
     var bodies: [Range<Int>] = []
-    switch format {
-    case .terraform:
+    switch blocks {
+    case .heredocs:
       for literal in HCLScanner.literals(in: source) {
         if case .heredoc(let heredoc) = literal { bodies.append(heredoc.body) }
       }
-    case .bicep:
+    case .tripleQuoted:
       var i = 0
       while let open = source.firstOffset(of: "'''", from: i) {
         let close = source.firstOffset(of: "'''", from: open + 3) ?? source.count
         bodies.append(open..<close)
         i = close + 3
       }
-    default:
+    case nil:
       break
     }
     return bodies
