@@ -60,23 +60,24 @@ import Testing
   }
 
   @Test func aReaderAfterTheKeyMovesTheMIElementAfterItWithANoteInCRLF() throws {
-    let result = try expectRewrite(
-      Self.crlf(
-        """
-        <policies>
-            <inbound>
-                <base />
-                <set-header name="x-functions-key" exists-action="override">
-                    <value>{{fn-key}}</value>
-                </set-header>
-                <validate-jwt header-name="AUTHORIZATION" failed-validation-httpcode="401">
-                    <openid-config url="https://login.example/.well-known/openid-configuration" />
-                </validate-jwt>
-                <set-backend-service backend-id="fn" />
-            </inbound>
-        </policies>
+    let policy = MarkedPolicy(
+      """
+      <policies>
+          <inbound>
+              <base />
+              /*key*/<set-header name="x-functions-key" exists-action="override">
+                  <value>{{fn-key}}</value>
+              </set-header>
+              /*reader*/<validate-jwt header-name="AUTHORIZATION" failed-validation-httpcode="401">
+                  <openid-config url="https://login.example/.well-known/openid-configuration" />
+              </validate-jwt>
+              <set-backend-service backend-id="fn" />
+          </inbound>
+      </policies>
 
-        """),
+      """)
+    let result = try expectRewrite(
+      Self.crlf(policy.text),
       Self.crlf(
         """
         <policies>
@@ -94,8 +95,9 @@ import Testing
     let note = try #require(result.findings.first)
     #expect(rules(result.findings) == [.authorizationTokenReplaced])
     #expect(note.severity == .note)
-    #expect(note.line == 4)
-    #expect(note.message.contains("line 7") && note.message.contains("line 4"))
+    #expect(note.place == policy["key"])
+    #expect(
+      note.message.contains("line \(policy["reader"].line)") && note.message.contains("line \(policy["key"].line)"))
     #expect(note.message.contains("X-Caller-Authorization") && !note.message.contains("--output-token-variable-name"))
   }
 
@@ -229,28 +231,32 @@ import Testing
   // MARK: Review
 
   @Test func aWriterInTheSameInboundIsReviewNamingBothLines() throws {
-    let result = try expectUnchanged(
+    let policy = MarkedPolicy(
       """
       <policies>
           <inbound>
               <base />
-              <set-header name="x-functions-key" exists-action="override">
+              /*key*/<set-header name="x-functions-key" exists-action="override">
                   <value>{{fn-key}}</value>
               </set-header>
               <choose>
                   <when condition="@(true)">
-                      <set-header name="authorization" exists-action="skip">
+                      /*writer*/<set-header name="authorization" exists-action="skip">
                           <value>Basic dXNlcjpwYXNz</value>
                       </set-header>
                   </when>
               </choose>
           </inbound>
       </policies>
-      """, [.authorizationWriter])
+      """)
+    let result = try expectUnchanged(policy.text, [.authorizationWriter])
     let finding = try #require(result.findings.first)
     #expect(finding.severity == .warning)
-    #expect(finding.line == 4)
-    #expect(finding.message.contains("line 4") && finding.message.contains("line 9"), "\(finding.message)")
+    #expect(finding.place == policy["key"])
+    #expect(
+      finding.message.contains("line \(policy["key"].line)")
+        && finding.message.contains("line \(policy["writer"].line)"),
+      "\(finding.message)")
     #expect(result.reviewCount == 1)
     // check reports the review item, not a rewritable injection.
     #expect(rules(try check(bytes(string(result.output)))) == [.authorizationWriter])
@@ -325,25 +331,29 @@ import Testing
   }
 
   @Test func aNestedInjectionWithALaterRemoverIsReview() throws {
-    let result = try expectUnchanged(
+    let policy = MarkedPolicy(
       """
       <policies>
           <inbound>
               <base />
               <choose>
                   <when condition="@(true)">
-                      <set-header name="x-functions-key"><value>{{a-key}}</value></set-header>
+                      /*a*/<set-header name="x-functions-key"><value>{{a-key}}</value></set-header>
                   </when>
                   <otherwise>
-                      <set-header name="x-functions-key"><value>{{b-key}}</value></set-header>
+                      /*b*/<set-header name="x-functions-key"><value>{{b-key}}</value></set-header>
                   </otherwise>
               </choose>
-              <set-header name="Authorization" exists-action="delete" />
+              /*remover*/<set-header name="Authorization" exists-action="delete" />
           </inbound>
       </policies>
-      """, [.authorizationReaderAfterManagedIdentity, .authorizationReaderAfterManagedIdentity])
-    #expect(result.findings.map(\.line) == [6, 9])
-    #expect(result.findings[1].message.contains("line 9") && result.findings[1].message.contains("line 12"))
+      """)
+    let result = try expectUnchanged(
+      policy.text, [.authorizationReaderAfterManagedIdentity, .authorizationReaderAfterManagedIdentity])
+    #expect(result.findings.map(\.place) == [policy["a"], policy["b"]])
+    #expect(
+      result.findings[1].message.contains("line \(policy["b"].line)")
+        && result.findings[1].message.contains("line \(policy["remover"].line)"))
     #expect(result.findings[1].message.contains("removes"))
   }
 
@@ -544,19 +554,21 @@ import Testing
   }
 
   @Test func aVariableReadElsewhereStaysAndIsReview() throws {
-    let result = try expectRewrite(
+    let policy = MarkedPolicy(
       """
       <policies>
           <inbound>
               <base />
-              <set-variable name="fnKey" value="{{orders-func-key}}" />
+              /*variable*/<set-variable name="fnKey" value="{{orders-func-key}}" />
               <set-header name="x-functions-key"><value>@((string)context.Variables["fnKey"])</value></set-header>
               <send-one-way-request mode="new">
-                  <set-url>https://audit.example/?k=@((string)context.Variables["fnKey"])</set-url>
+                  /*reader*/<set-url>https://audit.example/?k=@((string)context.Variables["fnKey"])</set-url>
               </send-one-way-request>
           </inbound>
       </policies>
-      """,
+      """)
+    let result = try expectRewrite(
+      policy.text,
       """
       <policies>
           <inbound>
@@ -571,7 +583,7 @@ import Testing
       """)
     let kept = try #require(result.findings.first { $0.rule == .keyVariable })
     #expect(kept.severity == .warning)
-    #expect(kept.line == 4 && kept.message.contains("line 7"))
+    #expect(kept.place == policy["variable"] && kept.message.contains("line \(policy["reader"].line)"))
     #expect(result.reviewCount == 1)
     // After the migration, check still reports the key in the variable.
     #expect(rules(try check(result.output)) == [.keyVariable])
