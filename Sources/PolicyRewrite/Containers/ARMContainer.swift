@@ -10,6 +10,9 @@ import PolicyDOM
 /// A string that is an ARM expression (`"[concat('<policies>…', …)]"`, `"[format(…)]"`) is
 /// computed at deployment and cannot be rewritten: when it names a key header, it is reported.
 struct ARMContainer: PolicyContainer {
+  /// Comments: line comments (ARM templates allow `//` comments).
+  var comments: SourceFormatDescription.Comments { .lines() }
+
   /// Whether a JSON file is an ARM template, an ARM parameters file or an APIOps file: a
   /// byte search, so that other JSON files are skipped without reading them further.
   static func recognises(_ bytes: [UInt8]) -> Bool {

@@ -9,6 +9,9 @@ import PolicyDOM
 /// that `format()` or `concat()` puts together, a string inside another string's
 /// interpolation) cannot be rewritten and is reported.
 struct BicepContainer: PolicyContainer {
+  /// Comments: `//` lines, outside `'''` strings.
+  var comments: SourceFormatDescription.Comments { .lines(textBlocks: .tripleQuoted) }
+
   /// Whether a Bicep file may hold a policy or backend credentials: a byte search.
   static func mayHold(_ source: [UInt8]) -> Bool {
     source.contains(.lessThan) || source.containsLiteral("credentials") || source.containsLiteral("http")

@@ -12,6 +12,10 @@ protocol PolicyContainer: Sendable {
   /// policies that cannot be decoded (built by an expression from pieces, linked), which are
   /// reported, never skipped in silence.
   func scan(_ bytes: [UInt8], configuration: RewriteConfiguration) -> ContainerScan
+
+  /// Where the container's comments stand, and which of its strings are policy text (for
+  /// `policy-rewrite: ignore`).
+  var comments: SourceFormatDescription.Comments { get }
 }
 
 /// What a container found in one file.

@@ -7,6 +7,9 @@ import PolicyDOM
 /// Template sequences (`${…}`, `%{…}`) stay in the decoded text as they are written, so that
 /// the policy parser masks them as template placeholders.
 struct TerraformContainer: PolicyContainer {
+  /// Comments: `#` and `//` lines, outside heredocs.
+  var comments: SourceFormatDescription.Comments { .lines(textBlocks: .heredocs) }
+
   /// Whether a Terraform file may hold a policy or backend credentials: a byte search, so that
   /// other files are skipped without reading them further.
   static func mayHold(_ source: [UInt8]) -> Bool {

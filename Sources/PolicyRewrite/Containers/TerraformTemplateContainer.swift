@@ -10,6 +10,9 @@ import PolicyDOM
 /// directives stay as they are written, outside every edit. A template with one document is
 /// an ordinary policy file.
 struct TerraformTemplateContainer: PolicyContainer {
+  /// Comments: XML comments only, the whole file being policy text.
+  var comments: SourceFormatDescription.Comments { .xml }
+
   func scan(_ bytes: [UInt8], configuration: RewriteConfiguration) -> ContainerScan {
     ContainerScan(policies: Self.alternatives(of: bytes))
   }

@@ -107,23 +107,21 @@ package enum SourceFormatCatalog {
         || source.allSatisfy(\.isXMLSpace)
         || source.withUnsafeBytes { $0.baseAddress.map { memchr($0, 0, source.count) != nil } ?? false }
     },
-    declarations: nil, comments: .xml, functionApps: nil)
+    declarations: nil, functionApps: nil)
 
   /// Terraform files and variable files: policies in heredocs and quoted strings.
   static let terraform = SourceFormatDescription(
     format: .terraform, shownAs: "Terraform (.tf)",
     names: [.suffix(".tf", masksTemplates: true), .suffix(".tfvars", masksTemplates: true)],
     defaultGlobs: ["*.tf", "*.tfvars"], reading: .container(TerraformContainer(), credentials: .terraform),
-    mayConcern: TerraformContainer.mayHold, declarations: .terraform, comments: .lines(textBlocks: .heredocs),
-    functionApps: .terraform)
+    mayConcern: TerraformContainer.mayHold, declarations: .terraform, functionApps: .terraform)
 
   /// Bicep files and parameter files: policies in strings.
   static let bicep = SourceFormatDescription(
     format: .bicep, shownAs: "Bicep (.bicep)",
     names: [.suffix(".bicep", masksTemplates: true), .suffix(".bicepparam", masksTemplates: true)],
     defaultGlobs: ["*.bicep", "*.bicepparam"], reading: .container(BicepContainer(), credentials: .bicep),
-    mayConcern: BicepContainer.mayHold, declarations: .bicep, comments: .lines(textBlocks: .tripleQuoted),
-    functionApps: .bicep)
+    mayConcern: BicepContainer.mayHold, declarations: .bicep, functionApps: .bicep)
 
   /// JSON: ARM templates and parameters files, APIOps JSON, Terraform JSON (`.tf.json`).
   static let templateJSON = SourceFormatDescription(
@@ -135,7 +133,7 @@ package enum SourceFormatCatalog {
     defaultGlobs: ["*.json"],
     reading: .container(ARMContainer(), credentials: .json),
     mayConcern: { source in ARMContainer.recognises(source) },
-    declarations: .apiopsInformation(.namedValueInformation), comments: .lines(), functionApps: .arm)
+    declarations: .apiopsInformation(.namedValueInformation), functionApps: .arm)
 
   /// APIOps `backendInformation.json`: one backend, its credentials reported.
   static let backendJSON = SourceFormatDescription(
@@ -144,7 +142,7 @@ package enum SourceFormatCatalog {
     defaultGlobs: [],
     reading: .credentials(.json),
     mayConcern: { source in source.containsLiteral("credentials") },
-    declarations: .apiopsInformation(.backendInformation), comments: .lines(), functionApps: nil)
+    declarations: .apiopsInformation(.backendInformation), functionApps: nil)
 
   /// APIOps `configuration.<env>.yaml`: named values and backends, credentials reported.
   static let apiopsConfiguration = SourceFormatDescription(
@@ -153,12 +151,12 @@ package enum SourceFormatCatalog {
     defaultGlobs: ["configuration.*.yaml", "configuration.*.yml"],
     reading: .credentials(.yaml),
     mayConcern: { source in source.containsLiteral("credentials") },
-    declarations: .apiopsConfiguration, comments: .lines(), functionApps: nil)
+    declarations: .apiopsConfiguration, functionApps: nil)
 
   /// Any other file, read when named on the command line or by an include glob.
   static let other = SourceFormatDescription(
     format: .other, shownAs: nil, names: [], defaultGlobs: [], reading: .byContent,
     // Named or included on purpose: read, so that an unsupported type is said so.
     mayConcern: { _ in true },
-    declarations: nil, comments: .xml, functionApps: nil)
+    declarations: nil, functionApps: nil)
 }

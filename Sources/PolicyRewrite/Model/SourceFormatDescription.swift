@@ -80,8 +80,6 @@ package struct SourceFormatDescription: Sendable {
   let mayConcern: @Sendable (_ source: [UInt8]) -> Bool
   /// What it declares (named values, Key Vault secrets, backends), or `nil` when nothing.
   let declarations: Declarations?
-  /// Where its comments stand, for suppressions.
-  let comments: Comments
   /// How it declares Function Apps for readiness, or `nil` when it does not.
   let functionApps: FunctionApps?
 }

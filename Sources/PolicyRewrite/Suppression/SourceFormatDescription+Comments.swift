@@ -1,4 +1,14 @@
 extension SourceFormatDescription {
+  /// Where a file of the format holds comments: XML comments in a policy, line comments too in
+  /// a file that only holds credentials, and in a container what the container says.
+  var comments: Comments {
+    switch reading {
+    case .policy, .byContent: .xml
+    case .container(let container, _): container.comments
+    case .credentials: .lines()
+    }
+  }
+
   /// Where a file of a format may hold a comment, and so a `policy-rewrite: ignore`
   /// (``InlineSuppressions``).
   package struct Comments: Sendable {
