@@ -124,10 +124,7 @@ public struct Baseline: Sendable {
       .sorted {
         ($0.path, $0.pathBytes ?? "", $0.rule, $0.fingerprint) < ($1.path, $1.pathBytes ?? "", $1.rule, $1.fingerprint)
       }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    let data = try encoder.encode(Document(findings: entries))
-    return Array(data) + [UInt8(ascii: "\n")]
+    return try JSONEncoder.document(Document(findings: entries))
   }
 
   /// `path` relative to the baseline's folder when it is below it, otherwise absolute.

@@ -8,12 +8,8 @@ extension ByteStream {
   /// A value that cannot be encoded writes nothing here: the reason goes to `errors` and the
   /// report counts as lost (``ByteStream/outputLost``), so the command exits with status 2.
   func writeJSON(_ value: some Encodable, errors: @autoclosure () -> ByteStream = .standardError()) {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     do {
-      let data = try encoder.encode(value)
-      write(data)
-      write("\n")
+      write(try JSONEncoder.document(value))
     } catch {
       let errors = errors()
       errors.write("policy-rewrite: error: cannot encode the JSON report: \(error)\n")

@@ -72,10 +72,7 @@ public enum RuleListing {
 
   /// `descriptions` as a JSON array, one object per rule.
   public static func json(_ descriptions: [RuleDescription] = RuleCatalog.all) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    let data = try encoder.encode(descriptions.map(Entry.init))
-    return String(decoding: data, as: UTF8.self) + "\n"
+    String(decoding: try JSONEncoder.document(descriptions.map(Entry.init)), as: UTF8.self)
   }
 
   private static func indented(_ text: String) -> String {
