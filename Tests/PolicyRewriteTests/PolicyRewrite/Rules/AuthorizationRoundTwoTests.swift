@@ -142,19 +142,23 @@ import Testing
   // MARK: 7: a skip injection after an override
 
   @Test func aNestedSkipAfterAnOverrideIsReviewSoTheSecondAudienceDoesNotOverwriteTheToken() throws {
-    let input = Self.policy(
-      Self.key + "\n"
-        + """
-        <choose>
-            <when condition="@(true)">
-                <set-header name="X-Functions-Key" exists-action="skip"><value>{{other-func-key}}</value></set-header>
-            </when>
-        </choose>
-        """)
+    let policy = MarkedPolicy(
+      Self.policy(
+        "/*override*/" + Self.key + "\n"
+          + """
+          <choose>
+              <when condition="@(true)">
+                  /*skip*/<set-header name="X-Functions-Key" exists-action="skip"><value>{{other-func-key}}</value></set-header>
+              </when>
+          </choose>
+          """))
     let configuration = try makeConfiguration(byNamedValue: ["other-func-key": TestSupport.otherGUID])
-    let findings = try expectUnchanged(input, with: configuration)
+    let findings = try expectUnchanged(policy.text, with: configuration)
     #expect(rules(findings).allSatisfy { $0 == .skippedKeyInjection } && !findings.isEmpty, "\(findings)")
-    #expect(findings.contains { $0.line == 9 && $0.message.contains("line 4") }, "\(findings)")
+    #expect(
+      findings.contains {
+        $0.place == policy["skip"] && $0.message.contains("line \(policy["override"].line)")
+      }, "\(findings)")
   }
 
   // MARK: 11, 12: mutually exclusive branches
@@ -235,36 +239,39 @@ import Testing
     let result = try rewrite(input, path: "workspaces/team-a/apis/orders/policy.xml")
     #expect(result.changed)
     #expect(rules(result.findings) == [.workspaceScope], "\(result.findings)")
-    let terraform = """
+    let terraform = MarkedPolicy(
+      """
       resource "azurerm_api_management_workspace_policy" "team" {
         xml_content = <<XML
-      \(input)XML
+      \(Self.policy("/*key*/" + Self.key))XML
       }
 
-      """
-    let embedded = try rewrite(terraform, path: "infra/workspace.tf")
+      """)
+    let embedded = try rewrite(terraform.text, path: "infra/workspace.tf")
     #expect(embedded.changed)
     #expect(rules(embedded.findings) == [.workspaceScope], "\(embedded.findings)")
-    #expect(embedded.findings.first?.line == 6, "\(embedded.findings)")
+    #expect(embedded.findings.first?.place == terraform["key"], "\(embedded.findings)")
     #expect(try rewrite(input).findings.isEmpty)
   }
 
   // MARK: 8: Terraform directives
 
-  static let directive = """
+  /// A Terraform policy whose key injection stands in an `%{ if }` directive after a reader.
+  static let directivePolicy = MarkedPolicy(
+    """
     resource "azurerm_api_management_api_policy" "orders" {
       api_name            = "orders"
       api_management_name = "apim"
       resource_group_name = "rg"
       xml_content         = <<XML
-    <policies>
+    /*policies*/<policies>
       <inbound>
         <base />
-        <validate-jwt header-name="Authorization" failed-validation-httpcode="401">
+        /*reader*/<validate-jwt header-name="Authorization" failed-validation-httpcode="401">
           <openid-config url="https://login.example/.well-known/openid-configuration" />
         </validate-jwt>
     %{ if var.use_key }
-        <set-header name="x-functions-key" exists-action="override">
+        /*key*/<set-header name="x-functions-key" exists-action="override">
           <value>{{orders-func-key}}</value>
         </set-header>
     %{ endif }
@@ -273,7 +280,9 @@ import Testing
     XML
     }
 
-    """
+    """)
+
+  static var directive: String { directivePolicy.text }
 
   @Test func anInjectionInsideAnIfDirectiveIsReplacedInPlaceSoTheTokenStaysConditional() throws {
     let expected = Self.directive.replacingOccurrences(
@@ -286,9 +295,16 @@ import Testing
     #expect(expected != Self.directive)
     let result = try expectRewrite(Self.directive, expected, path: "infra/orders.tf")
     let note = try #require(result.findings.first { $0.rule == .authorizationTokenReplaced })
-    #expect(note.line == 13, "\(note)")
-    #expect(note.message.contains("line 9") && note.message.contains("line 13"), "\(note.message)")
-    #expect(!note.message.contains("line 4 ") && !note.message.contains("line 8"), "\(note.message)")
+    let (reader, key) = (Self.directivePolicy["reader"], Self.directivePolicy["key"])
+    #expect(note.place == key, "\(note)")
+    #expect(
+      note.message.contains("line \(reader.line)") && note.message.contains("line \(key.line)"), "\(note.message)")
+    // Not the lines within the policy text.
+    let first = Self.directivePolicy["policies"].line
+    #expect(
+      !note.message.contains("line \(reader.line - first + 1) ")
+        && !note.message.contains("line \(key.line - first + 1)"),
+      "\(note.message)")
   }
 
   @Test func aDirectiveInjectionWithAnotherOutsideTheDirectiveIsReview() throws {
