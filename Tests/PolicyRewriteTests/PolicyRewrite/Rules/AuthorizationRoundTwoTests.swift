@@ -87,9 +87,11 @@ import Testing
     #"<check-header name="{{checked-header}}" failed-check-httpcode="401" failed-check-error-message="no" />"#,
   ])
   func namedValueHeaderNameIsAPossibleReaderSoAResolvedAuthorizationIsNotA401(reader: String) throws {
-    let result = try expectRewrite(Self.policy(Self.key + "\n" + reader), Self.policy(reader + "\n" + Self.mi))
+    let policy = MarkedPolicy(Self.policy(Self.key + "\n/*reader*/" + reader))
+    let result = try expectRewrite(policy.text, Self.policy(reader + "\n" + Self.mi))
     #expect(rules(result.findings) == [.authorizationPossibleReader], "\(result.findings)")
-    #expect(result.findings.first?.message.contains("line 7") == true, "\(result.findings)")
+    #expect(
+      result.findings.first?.message.contains("line \(policy["reader"].line)") == true, "\(result.findings)")
   }
 
   @Test func aPossibleReaderAfterANestedInjectionIsReview() throws {
@@ -108,21 +110,22 @@ import Testing
   // MARK: 4: a branch that reaches another backend
 
   @Test func aBranchToANonFunctionBackendIsReviewSoTheLegacyAPIKeepsTheCallersToken() throws {
-    let input = Self.policy(
-      Self.key + "\n"
-        + """
-        <choose>
-            <when condition="@(context.Request.Headers.ContainsKey(&quot;X-Legacy&quot;))">
-                <set-backend-service base-url="https://legacy-api.contoso.example" />
-            </when>
-            <otherwise>
-                <set-backend-service backend-id="orders-func" />
-            </otherwise>
-        </choose>
-        """)
-    let findings = try expectUnchanged(input)
+    let policy = MarkedPolicy(
+      Self.policy(
+        Self.key + "\n"
+          + """
+          <choose>
+              <when condition="@(context.Request.Headers.ContainsKey(&quot;X-Legacy&quot;))">
+                  /*legacy*/<set-backend-service base-url="https://legacy-api.contoso.example" />
+              </when>
+              <otherwise>
+                  <set-backend-service backend-id="orders-func" />
+              </otherwise>
+          </choose>
+          """))
+    let findings = try expectUnchanged(policy.text)
     #expect(rules(findings) == [.authorizationOtherBackend], "\(findings)")
-    #expect(findings.first?.message.contains("line 9") == true, "\(findings)")
+    #expect(findings.first?.message.contains("line \(policy["legacy"].line)") == true, "\(findings)")
   }
 
   @Test func branchesThatAllReachFunctionAppsAreNotReview() throws {

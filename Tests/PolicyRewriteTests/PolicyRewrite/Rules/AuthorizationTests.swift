@@ -379,19 +379,21 @@ import Testing
   // MARK: APIOps scopes
 
   @Test func aParentScopeWithAChildReadingAfterBaseIsReview() throws {
-    let input = """
+    let policy = MarkedPolicy(
+      """
       <policies>
           <inbound>
               <base />
-              <set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+              /*key*/<set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
           </inbound>
       </policies>
-      """
+      """)
+    let input = policy.text
     var configuration = try makeConfiguration()
     configuration.authorizationChildScopes = [TestSupport.path: ["apis/test/operations/get/policy.xml"]]
     let result = try expectUnchanged(input, [.authorizationChildScope], with: configuration)
     #expect(result.findings[0].message.contains("apis/test/operations/get/policy.xml"))
-    #expect(result.findings[0].message.contains("line 4"))
+    #expect(result.findings[0].message.contains("line \(policy["key"].line)"))
     // Another file's children do not matter.
     configuration.authorizationChildScopes = ["apis/other/policy.xml": ["apis/other/operations/get/policy.xml"]]
     try expectRewrite(
