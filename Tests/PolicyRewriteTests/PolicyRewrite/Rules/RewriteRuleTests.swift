@@ -7,7 +7,6 @@ import Testing
 /// One golden test per rule of `rewrite-spec.md` §2 (and the vocabulary of §1).
 @Suite struct RewriteRuleTests {
   let guid = CLI.resource
-  let other = TestSupport.otherGUID
 
   // MARK: Direct children of <inbound>
 
@@ -142,27 +141,6 @@ import Testing
       </policies>
       """, with: configuration)
     #expect(result.removedKeyNamedValues == ["key-a", "key-b"])
-  }
-
-  @Test func injectionsSharingOneMIWithDifferentResourcesAreAnError() throws {
-    let configuration = try makeConfiguration(default: nil, byNamedValue: ["key-a": guid, "key-b": other])
-    let input = """
-      <policies>
-          <inbound>
-              <base />
-              <set-header name="x-functions-key" exists-action="override">
-                  <value>{{key-a}}</value>
-              </set-header>
-              <set-header name="x-functions-key" exists-action="append">
-                  <value>{{key-b}}</value>
-              </set-header>
-          </inbound>
-      </policies>
-      """
-    let result = try rewrite(input, with: configuration)
-    expectBytes(result.output, bytes(input))
-    #expect(result.changed == false, "the output differs from the input")
-    #expect(result.findings.contains { $0.rule == .conflictingResources && $0.severity == .error })
   }
 
   @Test(arguments: ["override", "skip", "append", nil] as [String?])
@@ -640,50 +618,6 @@ import Testing
     try expectRewrite(
       policy("other-key"), expected("00000000-0000-0000-0000-00000000000d"), path: "products/gold/policy.xml",
       with: configuration)
-  }
-
-  @Test func unresolvedResourceIsAnErrorAndTheFileIsUnchanged() throws {
-    let configuration = try makeConfiguration(default: nil, byNamedValue: ["orders-func-key": guid])
-    let policy = MarkedPolicy(
-      """
-      <policies>
-          <inbound>
-              <base />
-              /*key*/<set-header name="x-functions-key" exists-action="override">
-                  <value>{{billing-func-key}}</value>
-              </set-header>
-          </inbound>
-      </policies>
-      """)
-    let input = policy.text
-    let result = try rewrite(input, with: configuration)
-    expectBytes(result.output, bytes(input))
-    #expect(result.changed == false, "the output differs from the input")
-    #expect(result.hasErrors)
-    #expect(ids(result.findings) == [.operational(.unresolvedResource)])
-    #expect(result.findings.first?.severity == .error)
-    #expect(result.findings.first?.place == policy["key"])
-  }
-
-  @Test func oneUnresolvedResourceLeavesTheWholeFileUnchanged() throws {
-    let configuration = try makeConfiguration(default: nil, byNamedValue: ["fn-us-key": guid])
-    let input = """
-      <policies>
-          <inbound>
-              <choose>
-                  <when condition="@(true)">
-                      <set-header name="x-functions-key"><value>{{fn-us-key}}</value></set-header>
-                  </when>
-                  <otherwise>
-                      <set-header name="x-functions-key"><value>{{fn-eu-key}}</value></set-header>
-                  </otherwise>
-              </choose>
-          </inbound>
-      </policies>
-      """
-    let result = try rewrite(input, with: configuration)
-    expectBytes(result.output, bytes(input))
-    #expect(ids(result.findings) == [.operational(.unresolvedResource)])
   }
 
   @Test func resourceIsEscapedForXML() throws {
