@@ -183,23 +183,6 @@ public struct PolicyRewriter: Sendable {
     childScopeEffects(source, configuration: configuration).touchesAfterBase
   }
 
-  /// Whether a parent scope's policy reads or removes `Authorization` anywhere in its
-  /// `<inbound>` (a child's MI element before the child's `<base />` would run before it), or
-  /// reads it in a later section (which runs after every `<inbound>`).
-  package static func readsOrRemovesAuthorization(
-    _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
-  ) -> Bool {
-    guard AuthorizationScan.mayFindReaderOrRemover(in: source, configuration: configuration),
-      let document = try? PolicyDocument.parse(source),
-      document.root.hasName("policies"),
-      let inbound = document.root.children.first(where: { $0.hasName("inbound") })
-    else { return false }
-    let scansText = source.containsLiteral("authorization", caseInsensitive: true)
-    return AuthorizationScan(scope: inbound, configuration: configuration, scansText: scansText).touches.contains {
-      $0.readsOrRemoves
-    } || laterSectionsRead(document, configuration: configuration, scansText: scansText)
-  }
-
   func rewritePolicy(
     _ source: [UInt8], path: String, kind: SourceKind, isAccepted: @escaping (PolicyElement) -> Bool = { _ in false }
   ) -> RewriteResult {

@@ -84,6 +84,11 @@ enum AuthorizationRule: AnalysisRule {
       }
       return nil
     }
+    // Parents whose later sections read the request's header: they run after this whole
+    // `<inbound>`, so they see its MI element wherever it stands.
+    let parentLaterReaders = analysis.configuration.authorizationParentLaterReaders[path] ?? []
+    // Containers held because of them (the message names those parents).
+    var byParentLaterReaders = Set<Int>()
     let childWriters = analysis.configuration.authorizationChildWriters[path] ?? []
     // Containers held because a child scope writes the header before its `<base />`.
     var byChildWriters: [Int: [RewriteConfiguration.ChildScopeWriter]] = [:]
@@ -126,6 +131,11 @@ enum AuthorizationRule: AnalysisRule {
         }
         if let reader = readerInLaterSections() {
           demotions[key] = (.authorizationReaderAfterManagedIdentity, reader)
+          continue
+        }
+        if !parentLaterReaders.isEmpty {
+          demotions[key] = (.authorizationParentScope, Self.touch(inbound))
+          byParentLaterReaders.insert(key)
           continue
         }
         if let other = otherBackend(in: inbound, for: injection, analysis: analysis) {
@@ -182,6 +192,11 @@ enum AuthorizationRule: AnalysisRule {
           demotions[key] = (.authorizationReaderAfterManagedIdentity, reader)
           continue
         }
+        if scope.hasName("inbound"), !parentLaterReaders.isEmpty {
+          demotions[key] = (.authorizationParentScope, Self.touch(scope))
+          byParentLaterReaders.insert(key)
+          continue
+        }
         if let later = touches.firstReaderOrRemover(
           after: injection.offset, where: { !Self.exclusive($0.element, element) })
         {
@@ -221,6 +236,8 @@ enum AuthorizationRule: AnalysisRule {
         case .authorizationOtherBackend where fromParents: parentBackendMessage(injection, parents: parentBackends)
         case .authorizationWriter: writerMessage(injection, writer: touch)
         case .authorizationChildScope: childScopeMessage(injection, children: analysis.childScopes)
+        case .authorizationParentScope where byParentLaterReaders.contains(container.range.lowerBound):
+          parentLaterReaderMessage(injection, parents: parentLaterReaders)
         case .authorizationParentScope:
           parentScopeMessage(
             injection, base: touch.element, parents: analysis.configuration.authorizationParentScopes[path] ?? [])
