@@ -309,17 +309,61 @@ enum AuthorizationRule: AnalysisRule {
     return nil
   }
 
-  /// Whether `inbound` sends every request to a Function App itself: a top-level
-  /// `set-backend-service` after its `<base />` (where a parent's backend is set) that names
-  /// the injection's own backend or looks like a Function App.
+  /// Whether `inbound` sends every request to a Function App itself, after its `<base />`
+  /// (where a parent's backend is set): the last backend its policies set, in every path
+  /// through them, names the injection's own backend or looks like a Function App. A `choose`
+  /// counts only with an `otherwise` and a Function App set in every branch; one that may
+  /// route some requests elsewhere undoes what came before it.
   private static func setsFunctionBackend(_ inbound: PolicyElement, for injection: KeyInjection) -> Bool {
     let base = inbound.firstChildElement(named: "base")?.range.lowerBound ?? -1
     var search = InjectionRecorder.BackendSearch()
     let own = InjectionRecorder.target(of: injection, backends: &search)
-    var child = inbound.firstChildElement
+    return setsFunctionBackend(after: base, in: inbound, own: own)
+  }
+
+  /// Whether the children of `parent` that start after `offset`, run in order, leave every
+  /// request with a Function App backend (``setsFunctionBackend(_:for:)``).
+  private static func setsFunctionBackend(after offset: Int, in parent: PolicyElement, own: BackendTarget?) -> Bool {
+    var covered = false
+    var child = parent.firstChildElement
     while let current = child {
-      if current.hasName("set-backend-service"), current.range.lowerBound > base,
-        looksLikeFunctionApp(current, own: own)
+      defer { child = current.nextSiblingElement }
+      guard current.range.lowerBound > offset else { continue }
+      if current.hasName("set-backend-service") {
+        covered = looksLikeFunctionApp(current, own: own)
+      } else if current.hasName("choose"), choiceSetsFunctionBackend(current, own: own) {
+        covered = true
+      } else if setsOtherBackend(below: current, own: own) {
+        covered = false
+      }
+    }
+    return covered
+  }
+
+  /// Whether every request through `choose` gets a Function App backend: it has an
+  /// `otherwise`, and each `when` and the `otherwise` sets one for every request.
+  private static func choiceSetsFunctionBackend(_ choose: PolicyElement, own: BackendTarget?) -> Bool {
+    var hasOtherwise = false
+    var branch = choose.firstChildElement
+    while let current = branch {
+      if current.hasName("otherwise") {
+        hasOtherwise = true
+      } else if !current.hasName("when") {
+        return false
+      }
+      if !setsFunctionBackend(after: -1, in: current, own: own) { return false }
+      branch = current.nextSiblingElement
+    }
+    return hasOtherwise
+  }
+
+  /// Whether a `set-backend-service` below `element` does not look like a Function App.
+  private static func setsOtherBackend(below element: PolicyElement, own: BackendTarget?) -> Bool {
+    var child = element.firstChildElement
+    while let current = child {
+      if current.hasName("set-backend-service")
+        ? !looksLikeFunctionApp(current, own: own)
+        : setsOtherBackend(below: current, own: own)
       {
         return true
       }
