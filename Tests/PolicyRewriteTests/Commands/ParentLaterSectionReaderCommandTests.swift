@@ -194,4 +194,14 @@ import Testing
       }
     }
   }
+
+  @Test("a fragment included in the global <outbound> that logs Authorization holds the API's key")
+  func fragmentInTheGlobalOutboundHoldsTheAPIsKey() throws {
+    let global = Self.parent("outbound", #"<include-fragment fragment-id="log" />"#)
+    let fragment = "<fragment>\n    \(Self.eventHubLogger)\n</fragment>\n"
+    let result = try Self.migrate(
+      ["policy.xml": global, "apis/a/policy.xml": Self.keyedAPI, "policy fragments/log/policy.xml": fragment],
+      check: "apis/a/policy.xml", unchanged: Self.keyedAPI)
+    #expect(result.held.count == 1, "stderr: \(result.stderr)")
+  }
 }
