@@ -149,6 +149,11 @@ extension Frontend {
       gaps[path, default: [:]][.childScopesNotScanned] =
         "child scopes of this policy are on disk but not in this run (\(list)): whether they read, remove or write Authorization after their <base /> was not checked; run on the folder that holds them too"
     }
+    for (path, missing) in unscannedParentScopes(graph, injecting: injecting) {
+      let list = missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? " and \(missing.count - 5) more" : "")
+      gaps[path, default: [:]][.parentScopesNotScanned] =
+        "parent scopes of this policy are on disk but not in this run (\(list)): whether they read Authorization in <backend>, <outbound> or <on-error>, read, remove or write it in <inbound>, or route requests to another backend was not checked; run on the folder that holds them too"
+    }
     var unresolved: [String: [PolicyGraph.Include]] = [:]
     for include in graph.includes where include.resolved == nil {
       unresolved[include.path, default: []].append(include)

@@ -49,6 +49,43 @@ extension Frontend {
     return result
   }
 
+  /// For each APIOps product, API or operation policy of the graph that may hold a key
+  /// (`injecting`), the parent-scope policy files that lie on disk in its tree but are not
+  /// among the run's files (a run on one file or one folder of a larger tree): the global
+  /// `policy.xml`, the products' policies (those whose `apis.json` is missing or names the
+  /// API), and an operation's API policy. What they do with `Authorization` was not looked
+  /// at. Keyed by the child's path as the graph has it; the value is the missing files, sorted.
+  func unscannedParentScopes(_ graph: PolicyGraph, injecting: Set<String>) -> [String: [String]] {
+    let known = Set(graph.policies.map(\.path))
+    var result: [String: [String]] = [:]
+    for policy in graph.policies
+    where policy.declaredAt == nil && policy.inlineText == nil && injecting.contains(policy.path) {
+      guard let root = Self.apiopsRoot(of: policy) else { continue }
+      var candidates = [join(root, "policy.xml")]
+      if policy.scope != .product, let api = policy.api {
+        if let entries = try? FileSystem.entries(of: join(root, "products")) {
+          for entry in entries where entry.kind == .directory {
+            let folder = join(join(root, "products"), entry.name)
+            let members = join(folder, "apis.json")
+            // A product whose `apis.json` does not name the API is not its parent.
+            if FileSystem.kind(of: members) == .file, let bytes = readAhead.bytes(Array(members.utf8)),
+              bytes.firstRange(of: Array("\"\(api)\"".utf8)) == nil
+            {
+              continue
+            }
+            candidates.append(join(folder, "policy.xml"))
+          }
+        }
+        if policy.scope == .operation {
+          candidates += ["policy.xml", "apiPolicy.xml"].map { join(join(join(root, "apis"), api), $0) }
+        }
+      }
+      let missing = candidates.filter { !known.contains($0) && FileSystem.kind(of: $0) == .file }
+      if !missing.isEmpty { result[policy.path] = missing.sorted() }
+    }
+    return result
+  }
+
   /// Whether `folder` holds an `apis` or `products` folder: the root of an APIOps tree.
   private func isAPIOpsRoot(_ folder: String) -> Bool {
     FileSystem.kind(of: join(folder, "apis")) == .directory
