@@ -310,10 +310,11 @@ enum AuthorizationRule: AnalysisRule {
   }
 
   /// Whether `inbound` sends every request to a Function App itself, after its `<base />`
-  /// (where a parent's backend is set): the last backend its policies set, in every path
-  /// through them, names the injection's own backend or looks like a Function App. A `choose`
-  /// counts only with an `otherwise` and a Function App set in every branch; one that may
-  /// route some requests elsewhere undoes what came before it.
+  /// (where a parent's backend is set), so that no request reaches a parent's backend: a
+  /// top-level `set-backend-service` that names the injection's own backend or looks like a
+  /// Function App, or a `choose` with an `otherwise` that sets one in every branch. A later
+  /// top-level `set-backend-service` to another host undoes it; one in a branch is this
+  /// policy's own other backend, held by ``otherBackend(in:for:analysis:)``.
   private static func setsFunctionBackend(_ inbound: PolicyElement, for injection: KeyInjection) -> Bool {
     let base = inbound.firstChildElement(named: "base")?.range.lowerBound ?? -1
     var search = InjectionRecorder.BackendSearch()
@@ -333,8 +334,6 @@ enum AuthorizationRule: AnalysisRule {
         covered = looksLikeFunctionApp(current, own: own)
       } else if current.hasName("choose"), choiceSetsFunctionBackend(current, own: own) {
         covered = true
-      } else if setsOtherBackend(below: current, own: own) {
-        covered = false
       }
     }
     return covered
@@ -355,21 +354,6 @@ enum AuthorizationRule: AnalysisRule {
       branch = current.nextSiblingElement
     }
     return hasOtherwise
-  }
-
-  /// Whether a `set-backend-service` below `element` does not look like a Function App.
-  private static func setsOtherBackend(below element: PolicyElement, own: BackendTarget?) -> Bool {
-    var child = element.firstChildElement
-    while let current = child {
-      if current.hasName("set-backend-service")
-        ? !looksLikeFunctionApp(current, own: own)
-        : setsOtherBackend(below: current, own: own)
-      {
-        return true
-      }
-      child = current.nextSiblingElement
-    }
-    return false
   }
 
   /// Whether a `set-backend-service` stands in a branch of `inbound` (not a direct child).

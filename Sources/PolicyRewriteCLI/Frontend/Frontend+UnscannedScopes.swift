@@ -58,29 +58,43 @@ extension Frontend {
   func unscannedParentScopes(_ graph: PolicyGraph, injecting: Set<String>) -> [String: [String]] {
     let known = Set(graph.policies.map(\.path))
     var result: [String: [String]] = [:]
+    // Each tree's products (policy file not in the run, and `apis.json` bytes) and each
+    // path's existence are looked up once, not once a child: most children share them.
+    var productsOfRoot: [String: [(policy: String, members: [UInt8]?)]] = [:]
+    var isFile: [String: Bool] = [:]
+    func unseen(_ path: String) -> Bool {
+      guard !known.contains(path) else { return false }
+      if let answer = isFile[path] { return answer }
+      let answer = FileSystem.kind(of: path) == .file
+      isFile[path] = answer
+      return answer
+    }
+    func products(_ root: String) -> [(policy: String, members: [UInt8]?)] {
+      if let found = productsOfRoot[root] { return found }
+      var found: [(policy: String, members: [UInt8]?)] = []
+      let folder = join(root, "products")
+      for entry in (try? FileSystem.entries(of: folder)) ?? [] where entry.kind == .directory {
+        let product = join(folder, entry.name)
+        let policy = join(product, "policy.xml")
+        guard unseen(policy) else { continue }
+        let members = join(product, "apis.json")
+        found.append((policy, FileSystem.kind(of: members) == .file ? readAhead.bytes(Array(members.utf8)) : nil))
+      }
+      productsOfRoot[root] = found
+      return found
+    }
     for policy in graph.policies
     where policy.declaredAt == nil && policy.inlineText == nil && injecting.contains(policy.path) {
       guard let root = Self.apiopsRoot(of: policy) else { continue }
-      var candidates = [join(root, "policy.xml")]
+      var missing = [join(root, "policy.xml")].filter(unseen)
       if policy.scope != .product, let api = policy.api {
-        if let entries = try? FileSystem.entries(of: join(root, "products")) {
-          for entry in entries where entry.kind == .directory {
-            let folder = join(join(root, "products"), entry.name)
-            let members = join(folder, "apis.json")
-            // A product whose `apis.json` does not name the API is not its parent.
-            if FileSystem.kind(of: members) == .file, let bytes = readAhead.bytes(Array(members.utf8)),
-              bytes.firstRange(of: Array("\"\(api)\"".utf8)) == nil
-            {
-              continue
-            }
-            candidates.append(join(folder, "policy.xml"))
-          }
-        }
+        let quoted = Array("\"\(api)\"".utf8)
+        // A product whose `apis.json` does not name the API is not its parent.
+        missing += products(root).filter { $0.members.map { $0.firstRange(of: quoted) != nil } ?? true }.map(\.policy)
         if policy.scope == .operation {
-          candidates += ["policy.xml", "apiPolicy.xml"].map { join(join(join(root, "apis"), api), $0) }
+          missing += ["policy.xml", "apiPolicy.xml"].map { join(join(join(root, "apis"), api), $0) }.filter(unseen)
         }
       }
-      let missing = candidates.filter { !known.contains($0) && FileSystem.kind(of: $0) == .file }
       if !missing.isEmpty { result[policy.path] = missing.sorted() }
     }
     return result

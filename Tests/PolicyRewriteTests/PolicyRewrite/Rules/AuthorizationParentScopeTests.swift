@@ -67,10 +67,15 @@ import Testing
       [
         #"<choose><when condition="@(true)">\#(AuthorizationParentScopeTests.function)</when><otherwise><rate-limit calls="1" renewal-period="1" /></otherwise></choose>"#
       ],
-      // A later backend to another host wins over the choice.
+      // A later branch to another host: this policy's own other backend.
       [
         #"<choose><when condition="@(true)">\#(AuthorizationParentScopeTests.function)</when><otherwise>\#(AuthorizationParentScopeTests.function)</otherwise></choose>"#,
         #"<choose><when condition="@(false)">\#(AuthorizationParentScopeTests.legacy)</when></choose>"#,
+      ],
+      // A later top-level backend to another host wins over the choice.
+      [
+        #"<choose><when condition="@(true)">\#(AuthorizationParentScopeTests.function)</when><otherwise>\#(AuthorizationParentScopeTests.function)</otherwise></choose>"#,
+        AuthorizationParentScopeTests.legacy,
       ],
     ])
   func choiceThatMissesSomeRequestsIsHeld(body: [String]) throws {
