@@ -183,6 +183,17 @@ public struct PolicyRewriter: Sendable {
     childScopeEffects(source, configuration: configuration).touchesAfterBase
   }
 
+  /// Whether a parent scope's policy reads or removes `Authorization` anywhere in its
+  /// `<inbound>` (a child's MI element before the child's `<base />` would run before it), or
+  /// reads it in a later section (which runs after every `<inbound>`).
+  package static func readsOrRemovesAuthorization(
+    _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
+  ) -> Bool {
+    !parentScopeEffects(source, configuration: configuration).isDisjoint(with: [
+      .readsOrRemoves, .readsInLaterSections,
+    ])
+  }
+
   func rewritePolicy(
     _ source: [UInt8], path: String, kind: SourceKind, isAccepted: @escaping (PolicyElement) -> Bool = { _ in false }
   ) -> RewriteResult {
