@@ -8,8 +8,8 @@ extension PolicyRewriter {
     package let rawValue: Int
     package init(rawValue: Int) { self.rawValue = rawValue }
 
-    /// It reads or removes `Authorization`: a child's MI element before the child's
-    /// `<base />` would hand it APIM's token.
+    /// Its `<inbound>` reads or removes `Authorization`: a child's MI element before the
+    /// child's `<base />` would hand it APIM's token.
     package static let readsOrRemoves = ParentScopeEffects(rawValue: 1)
     /// It writes `Authorization` (`authentication-basic`, a `set-header` that sets it): it and
     /// a child's MI element overwrite each other, whichever runs last.
@@ -21,10 +21,15 @@ extension PolicyRewriter {
     /// It sends some requests (in a branch) to a backend that does not look like a Function
     /// App.
     package static let setsOtherBackendInBranch = ParentScopeEffects(rawValue: 8)
+    /// Its `<backend>`, `<outbound>` or `<on-error>` reads the request's `Authorization` (an
+    /// expression, a `send-request` in copy mode): those sections run after the child's whole
+    /// `<inbound>`, so any MI element of the child's `<inbound>`, wherever it stands, would
+    /// hand it APIM's token.
+    package static let readsInLaterSections = ParentScopeEffects(rawValue: 16)
   }
 
-  /// What the parent-scope policy `source` does in its `<inbound>`, with one parse; empty
-  /// when a byte search finds none of it.
+  /// What the parent-scope policy `source` does in its `<inbound>` (and, for readers, in its
+  /// later sections), with one parse; empty when a byte search finds none of it.
   package static func parentScopeEffects(
     _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
   ) -> ParentScopeEffects {
@@ -34,22 +39,25 @@ extension PolicyRewriter {
     let mayTouch = AuthorizationScan.mayFindReaderOrRemover(in: source, configuration: configuration)
     let mayRoute = source.containsLiteral("set-backend-service")
     guard mayTouch || mayRoute, let document = try? PolicyDocument.parse(source),
-      document.root.hasName("policies"),
-      let inbound = document.root.children.first(where: { $0.hasName("inbound") })
+      document.root.hasName("policies")
     else { return [] }
+    // A parent without `<inbound>` still runs its later sections.
+    let inbound = document.root.children.first(where: { $0.hasName("inbound") })
     var effects: ParentScopeEffects = []
     if mayTouch {
       let scansText = source.containsLiteral("authorization", caseInsensitive: true)
-      for touch in AuthorizationScan(scope: inbound, configuration: configuration, scansText: scansText).touches {
-        if touch.readsOrRemoves { effects.insert(.readsOrRemoves) }
-        if touch.kind == .writer { effects.insert(.writes) }
+      if let inbound {
+        for touch in AuthorizationScan(scope: inbound, configuration: configuration, scansText: scansText).touches {
+          if touch.readsOrRemoves { effects.insert(.readsOrRemoves) }
+          if touch.kind == .writer { effects.insert(.writes) }
+        }
       }
-      // Its later sections run after the child's `<inbound>` too.
+      // Its later sections run after the child's whole `<inbound>`.
       if laterSectionsRead(document, configuration: configuration, scansText: scansText) {
-        effects.insert(.readsOrRemoves)
+        effects.insert(.readsInLaterSections)
       }
     }
-    if mayRoute { Self.addOtherBackends(below: inbound, nested: false, to: &effects) }
+    if mayRoute, let inbound { Self.addOtherBackends(below: inbound, nested: false, to: &effects) }
     return effects
   }
 

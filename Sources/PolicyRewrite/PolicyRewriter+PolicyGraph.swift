@@ -10,7 +10,7 @@ extension PolicyRewriter {
     guard !result.injections.isEmpty else { return result }
     if let gaps = configuration.policyGraphGaps[path] {
       let severity: Severity = configuration.policyGraphGapsAreErrors ? .error : .warning
-      for rule in [Rule.scopeUnknown, .unresolvedFragment, .childScopesNotScanned] {
+      for rule in [Rule.scopeUnknown, .unresolvedFragment, .childScopesNotScanned, .parentScopesNotScanned] {
         guard let message = gaps[rule] else { continue }
         result.findings.append(Finding(rule: rule, severity: severity, message: message, line: 1, column: 1))
       }

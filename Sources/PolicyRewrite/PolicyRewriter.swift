@@ -189,15 +189,9 @@ public struct PolicyRewriter: Sendable {
   package static func readsOrRemovesAuthorization(
     _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
   ) -> Bool {
-    guard AuthorizationScan.mayFindReaderOrRemover(in: source, configuration: configuration),
-      let document = try? PolicyDocument.parse(source),
-      document.root.hasName("policies"),
-      let inbound = document.root.children.first(where: { $0.hasName("inbound") })
-    else { return false }
-    let scansText = source.containsLiteral("authorization", caseInsensitive: true)
-    return AuthorizationScan(scope: inbound, configuration: configuration, scansText: scansText).touches.contains {
-      $0.readsOrRemoves
-    } || laterSectionsRead(document, configuration: configuration, scansText: scansText)
+    !parentScopeEffects(source, configuration: configuration).isDisjoint(with: [
+      .readsOrRemoves, .readsInLaterSections,
+    ])
   }
 
   func rewritePolicy(

@@ -74,6 +74,20 @@ public struct EffectivePolicy: Sendable {
         )
       }
     }
+    if product == nil {
+      // A product policy with no API listed for it (an APIOps product without `apis.json`, a
+      // product with no product-API link among the files) may hold this API too.
+      let unlinked = Set(
+        graph.policies.compactMap { $0.scope == .product ? $0.product : nil }.filter { graph.productAPIs[$0] == nil }
+      ).sorted()
+      if !unlinked.isEmpty {
+        let named =
+          unlinked.count == 1 ? "product \(unlinked[0]) has" : "products \(unlinked.joined(separator: ", ")) have"
+        notes.append(
+          "\(named) a policy but no known APIs (no apis.json or product-API link among the scanned files names any), so \(unlinked.count == 1 ? "its policy" : "their policies") may run for API \(api) too; not composed: pass --product to compose one"
+        )
+      }
+    }
     let productPolicy = chosenProduct.flatMap { id in pick(.product, "product") { $0.product == id } }
     let apiPolicy = pick(.api, "API") { $0.api == api }
     if apiPolicy == nil { notes.append("no API policy for \(api) among the scanned files") }

@@ -244,8 +244,15 @@ extension PolicyGraph.FileFacts {
       case .array(let resources)? = template["resources"]
     else { return }
     let lines = LineMap(bytes)
-    var work: [(JSON, String?, String?)] = resources.map { ($0, nil, nil) }
-    while let (resource, parentType, parentName) = work.popLast() {
+    // In document order (a child right after its parent, before the parent's next sibling),
+    // each resource's name is found after its parent's and not where an earlier resource's
+    // is: two resources of one name (`policy` of an API and of its operation) each get their
+    // own line.
+    var work: [(resource: JSON, type: String?, name: String?, from: Int)] = resources.reversed().map {
+      ($0, nil, nil, 0)
+    }
+    var taken = Set<Int>()
+    while let (resource, parentType, parentName, from) = work.popLast() {
       guard let ownType = resource["type"]?.string, let ownName = resource["name"]?.string else { continue }
       let type = parentType.map { $0 + "/" + ownType } ?? ownType
       let name = parentName.map { $0 + "/" + Self.armName(ownName) } ?? Self.armName(ownName)
@@ -253,12 +260,28 @@ extension PolicyGraph.FileFacts {
       if let value = resource["properties"]?["value"]?.string ?? resource["properties"]?["policyContent"]?.string {
         content = .inline(value, offset: 0)
       }
-      let line = bytes.firstRange(of: Array(ownName.utf8)).map { lines.location(of: $0.lowerBound).line } ?? 1
+      let offset = Self.armNameOffset(ownName, in: bytes, from: from, taken: taken)
+      if let offset { taken.insert(offset) }
+      let line = lines.location(of: offset ?? from).line
       record(APIMResource(type: type, name: name, content: content, line: line, symbol: nil))
       if case .array(let children)? = resource["resources"] {
-        work += children.map { ($0, type, name) }
+        work += children.reversed().map { ($0, type, name, offset ?? from) }
       }
     }
+  }
+
+  /// Where the ARM resource name `name` is written in `bytes`: the first of its JSON strings
+  /// (else of its text) at or after `from` that no other resource took; `nil` when none is.
+  static func armNameOffset(_ name: String, in bytes: [UInt8], from: Int, taken: Set<Int>) -> Int? {
+    let escaped = name.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
+    for needle in [Array("\"\(escaped)\"".utf8), Array(name.utf8)] where !needle.isEmpty {
+      var start = min(from, bytes.count)
+      while let found = bytes[start...].firstRange(of: needle) {
+        if !taken.contains(found.lowerBound) { return found.lowerBound }
+        start = found.lowerBound + 1
+      }
+    }
+    return nil
   }
 
   /// An ARM name expression as `/`-separated segments: `[concat(parameters('apim'),

@@ -2,7 +2,7 @@ import PolicyDOM
 
 extension RewriteConfiguration {
   /// The key under which the cross-scope maps (``authorizationChildScopes``,
-  /// ``authorizationParentScopes``, ``authorizationParentWriters``,
+  /// ``authorizationParentScopes``, ``authorizationParentLaterReaders``, ``authorizationParentWriters``,
   /// ``authorizationParentBackends``, ``authorizationChildWriters``) hold the entries of one policy written inline in a
   /// Terraform, Bicep or ARM file: the file's path and the policy's text, without the blanks
   /// around it. A file holds several inline policies; each gets its own entries.
@@ -29,6 +29,7 @@ extension RewriteConfiguration {
     }
     move(\.authorizationChildScopes)
     move(\.authorizationParentScopes)
+    move(\.authorizationParentLaterReaders)
     move(\.authorizationParentWriters)
     move(\.authorizationParentBackends)
     move(\.authorizationParentDefaultBackends)

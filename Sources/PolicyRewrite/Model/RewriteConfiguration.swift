@@ -30,6 +30,12 @@ public struct RewriteConfiguration: Sendable, Hashable {
   /// whose `<inbound>` reads or removes `Authorization`: a nested injection of the child before
   /// its `<base />` would hand them APIM's token, so it is left for review.
   public var authorizationParentScopes: [String: [String]] = [:]
+  /// For a child scope's policy (by the path it is rewritten with), the parent-scope policies
+  /// whose `<backend>`, `<outbound>` or `<on-error>` reads the request's `Authorization` (an
+  /// expression, a `send-request` in copy mode): those sections run after the child's whole
+  /// `<inbound>`, so every injection of the child's `<inbound>`, before or after its `<base />`,
+  /// would hand them APIM's token; they are left for review.
+  public var authorizationParentLaterReaders: [String: [String]] = [:]
   /// For a child scope's policy file (by the path it is rewritten with), the parent-scope
   /// policies whose `<inbound>` writes `Authorization` (`authentication-basic`, a `set-header`
   /// that sets it): the child's MI element and that writer would overwrite each other's value

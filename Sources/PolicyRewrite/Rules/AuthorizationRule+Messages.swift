@@ -36,6 +36,10 @@ extension AuthorizationRule {
     "the key injection at line \(line(injection.element)) is not rewritten: replaced in place, its <authentication-managed-identity> would run before the <base /> at line \(line(base)), where \(list(parents)) \(parents.count == 1 ? "reads or removes" : "read or remove") the caller's Authorization header and would get APIM's token instead; migrate it by hand"
   }
 
+  static func parentLaterReaderMessage(_ injection: KeyInjection, parents: [String]) -> String {
+    "the key injection at line \(line(injection.element)) is not rewritten: its <authentication-managed-identity> in <inbound> sets the request's Authorization header to APIM's token, and \(list(parents)), a parent scope, \(parents.count == 1 ? "reads" : "read") the request's Authorization header in <backend>, <outbound> or <on-error>, which run after every <inbound> of the pipeline, so \(parents.count == 1 ? "it" : "they") would get that token instead of the caller's; migrate it by hand"
+  }
+
   static func otherBackendMessage(_ injection: KeyInjection, backend: PolicyElement) -> String {
     "the key injection at line \(line(injection.element)) is not rewritten: <set-backend-service> at line \(line(backend)) sends some requests to a backend that does not look like the Function App, which would receive APIM's token instead of the caller's Authorization header; put the <authentication-managed-identity> only in the branches that reach the Function App, by hand"
   }

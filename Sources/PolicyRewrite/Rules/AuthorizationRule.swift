@@ -84,6 +84,11 @@ enum AuthorizationRule: AnalysisRule {
       }
       return nil
     }
+    // Parents whose later sections read the request's header: they run after this whole
+    // `<inbound>`, so they see its MI element wherever it stands.
+    let parentLaterReaders = analysis.configuration.authorizationParentLaterReaders[path] ?? []
+    // Containers held because of them (the message names those parents).
+    var byParentLaterReaders = Set<Int>()
     let childWriters = analysis.configuration.authorizationChildWriters[path] ?? []
     // Containers held because a child scope writes the header before its `<base />`.
     var byChildWriters: [Int: [RewriteConfiguration.ChildScopeWriter]] = [:]
@@ -126,6 +131,11 @@ enum AuthorizationRule: AnalysisRule {
         }
         if let reader = readerInLaterSections() {
           demotions[key] = (.authorizationReaderAfterManagedIdentity, reader)
+          continue
+        }
+        if !parentLaterReaders.isEmpty {
+          demotions[key] = (.authorizationParentScope, Self.touch(inbound))
+          byParentLaterReaders.insert(key)
           continue
         }
         if let other = otherBackend(in: inbound, for: injection, analysis: analysis) {
@@ -182,6 +192,11 @@ enum AuthorizationRule: AnalysisRule {
           demotions[key] = (.authorizationReaderAfterManagedIdentity, reader)
           continue
         }
+        if scope.hasName("inbound"), !parentLaterReaders.isEmpty {
+          demotions[key] = (.authorizationParentScope, Self.touch(scope))
+          byParentLaterReaders.insert(key)
+          continue
+        }
         if let later = touches.firstReaderOrRemover(
           after: injection.offset, where: { !Self.exclusive($0.element, element) })
         {
@@ -221,6 +236,8 @@ enum AuthorizationRule: AnalysisRule {
         case .authorizationOtherBackend where fromParents: parentBackendMessage(injection, parents: parentBackends)
         case .authorizationWriter: writerMessage(injection, writer: touch)
         case .authorizationChildScope: childScopeMessage(injection, children: analysis.childScopes)
+        case .authorizationParentScope where byParentLaterReaders.contains(container.range.lowerBound):
+          parentLaterReaderMessage(injection, parents: parentLaterReaders)
         case .authorizationParentScope:
           parentScopeMessage(
             injection, base: touch.element, parents: analysis.configuration.authorizationParentScopes[path] ?? [])
@@ -292,23 +309,51 @@ enum AuthorizationRule: AnalysisRule {
     return nil
   }
 
-  /// Whether `inbound` sends every request to a Function App itself: a top-level
-  /// `set-backend-service` after its `<base />` (where a parent's backend is set) that names
-  /// the injection's own backend or looks like a Function App.
+  /// Whether `inbound` sends every request to a Function App itself, after its `<base />`
+  /// (where a parent's backend is set), so that no request reaches a parent's backend: a
+  /// top-level `set-backend-service` that names the injection's own backend or looks like a
+  /// Function App, or a `choose` with an `otherwise` that sets one in every branch. A later
+  /// top-level `set-backend-service` to another host undoes it; one in a branch is this
+  /// policy's own other backend, held by ``otherBackend(in:for:analysis:)``.
   private static func setsFunctionBackend(_ inbound: PolicyElement, for injection: KeyInjection) -> Bool {
     let base = inbound.firstChildElement(named: "base")?.range.lowerBound ?? -1
     var search = InjectionRecorder.BackendSearch()
     let own = InjectionRecorder.target(of: injection, backends: &search)
-    var child = inbound.firstChildElement
+    return setsFunctionBackend(after: base, in: inbound, own: own)
+  }
+
+  /// Whether the children of `parent` that start after `offset`, run in order, leave every
+  /// request with a Function App backend (``setsFunctionBackend(_:for:)``).
+  private static func setsFunctionBackend(after offset: Int, in parent: PolicyElement, own: BackendTarget?) -> Bool {
+    var covered = false
+    var child = parent.firstChildElement
     while let current = child {
-      if current.hasName("set-backend-service"), current.range.lowerBound > base,
-        looksLikeFunctionApp(current, own: own)
-      {
-        return true
+      defer { child = current.nextSiblingElement }
+      guard current.range.lowerBound > offset else { continue }
+      if current.hasName("set-backend-service") {
+        covered = looksLikeFunctionApp(current, own: own)
+      } else if current.hasName("choose"), choiceSetsFunctionBackend(current, own: own) {
+        covered = true
       }
-      child = current.nextSiblingElement
     }
-    return false
+    return covered
+  }
+
+  /// Whether every request through `choose` gets a Function App backend: it has an
+  /// `otherwise`, and each `when` and the `otherwise` sets one for every request.
+  private static func choiceSetsFunctionBackend(_ choose: PolicyElement, own: BackendTarget?) -> Bool {
+    var hasOtherwise = false
+    var branch = choose.firstChildElement
+    while let current = branch {
+      if current.hasName("otherwise") {
+        hasOtherwise = true
+      } else if !current.hasName("when") {
+        return false
+      }
+      if !setsFunctionBackend(after: -1, in: current, own: own) { return false }
+      branch = current.nextSiblingElement
+    }
+    return hasOtherwise
   }
 
   /// Whether a `set-backend-service` stands in a branch of `inbound` (not a direct child).

@@ -17,6 +17,7 @@ extension Frontend {
         item != nil
         && !(options.configuration.authorizationChildScopes.isEmpty
           && options.configuration.authorizationParentScopes.isEmpty
+          && options.configuration.authorizationParentLaterReaders.isEmpty
           && options.configuration.authorizationChildWriters.isEmpty
           && options.configuration.fragmentIncludesOutsideInbound.isEmpty)
       return (rewriter.check(bytes, path: scopesMatter ? absolutePath(report.path) : report.path, kind: kind), [])

@@ -132,34 +132,44 @@ extension Frontend {
     }
     let mattering = parentsByKey.filter { keysAboveInjecting.contains($0.key) }.values.flatMap { $0 }
     let unparsed = mattering.filter { parentEffects[$0] == nil }
-    var readingParents = Set(mattering.filter { parentEffects[$0]?.contains(.readsOrRemoves) == true })
-    for (path, reads) in zip(
+    var matteringEffects = parentEffects
+    for (path, found) in zip(
       unparsed,
       readInParallel(unparsed.map { Array($0.utf8) }) { bytes in
-        PolicyRewriter.readsOrRemovesAuthorization(bytes, configuration: configuration)
-      }) where reads == true
+        PolicyRewriter.parentScopeEffects(bytes, configuration: configuration)
+      })
     {
-      readingParents.insert(path)
+      matteringEffects[path] = found ?? []
     }
-    var parents: [String: [String]] = [:]
-    if !readingParents.isEmpty {
-      let readingParentsByKey = parentsByKey.mapValues { $0.filter(readingParents.contains) }.filter {
-        !$0.value.isEmpty
-      }
-      // Children below the same reading parents share one list (an array's storage is
-      // shared when it is assigned): most children of a large tree have the same ones.
+    let readingParents = Set(mattering.filter { matteringEffects[$0]?.contains(.readsOrRemoves) == true })
+    // Their later sections run after the child's whole `<inbound>`: every injection there
+    // counts, not only one before the child's `<base />`.
+    let laterReadingParents = Set(mattering.filter { matteringEffects[$0]?.contains(.readsInLaterSections) == true })
+    /// For each child that may inject, the parents in `selected` above it.
+    func parentLists(_ selected: Set<String>) -> [String: [String]] {
+      guard !selected.isEmpty else { return [:] }
+      var parents: [String: [String]] = [:]
+      let selectedByKey = parentsByKey.mapValues { $0.filter(selected.contains) }.filter { !$0.value.isEmpty }
+      // Children below the same parents share one list (an array's storage is shared when it
+      // is assigned): most children of a large tree have the same ones.
       var lists: [[Int32]: [String]] = [:]
       for (index, injects) in zip(scopedChildren, childInjects) where injects == true {
-        let keys = scopes.ids[index].parents.filter { readingParentsByKey[$0] != nil }
+        let keys = scopes.ids[index].parents.filter { selectedByKey[$0] != nil }
         guard !keys.isEmpty else { continue }
-        let found = lists[keys] ?? keys.flatMap { readingParentsByKey[$0] ?? [] }
+        let found = lists[keys] ?? keys.flatMap { selectedByKey[$0] ?? [] }
         lists[keys] = found
         let child = absolutePath(items[index].displayPath)
         if let known = parents[child] { parents[child] = known + found } else { parents[child] = found }
       }
+      return parents
     }
+    let parents = parentLists(readingParents)
+    let laterParents = parentLists(laterReadingParents)
     // The graph has named some of them already (it reads every layout, APIOps included).
     options.configuration.authorizationParentScopes.merge(parents) { known, found in
+      known + found.filter { !known.contains($0) }
+    }
+    options.configuration.authorizationParentLaterReaders.merge(laterParents) { known, found in
       known + found.filter { !known.contains($0) }
     }
     let outside = fragmentIncludesOutsideInbound(
@@ -168,7 +178,7 @@ extension Frontend {
     }
     guard
       graph != nil || !uses.isEmpty || !children.isEmpty || !childWriters.isEmpty || !parents.isEmpty
-        || !outside.isEmpty
+        || !laterParents.isEmpty || !outside.isEmpty
     else {
       return self
     }

@@ -5,8 +5,9 @@ extension Frontend {
   /// file that may inject a key (`injecting`), the policies that include it from `<inbound>`
   /// and whose `<inbound>` reads or removes `Authorization` (anywhere in it: the MI element
   /// would stand where the fragment is included), or whose `<backend>`, `<outbound>` or
-  /// `<on-error>` reads the request's header, or whose child scopes read, remove or write it
-  /// after `<base />`, or write it before their `<base />`. Each includer and each child is read once, and only for an include
+  /// `<on-error>` reads the request's header, or whose parent scopes' later sections read it,
+  /// or whose child scopes read, remove or write it after `<base />`, or write it before their
+  /// `<base />`. Each includer and each child is read once, and only for an include
   /// of such a fragment.
   func fragmentIncludersWithReaders(
     _ graph: PolicyGraph, injecting: Set<String>, configuration base: RewriteConfiguration,
@@ -59,6 +60,21 @@ extension Frontend {
     let childEffects = evaluate(uniqueChildren) { bytes in
       PolicyRewriter.childScopeEffects(bytes, configuration: base)
     }
+    // Parent scopes of the includers whose later sections read the request's header: they run
+    // after the includer's whole `<inbound>`, wherever the fragment stands in it.
+    let parentsOf = Self.parentsInGraph(graph)
+    let parentLists = Dictionary(unique.map { ($0, parentsOf($0)) }, uniquingKeysWith: { first, _ in first })
+    var uniqueParents: [PolicyGraph.Policy] = []
+    var seenParents = Set<PolicyGraph.Policy>()
+    for policy in unique {
+      for parent in parentLists[policy] ?? [] where seenParents.insert(parent).inserted { uniqueParents.append(parent) }
+    }
+    let parentEffects = evaluate(uniqueParents) { bytes in PolicyRewriter.parentScopeEffects(bytes, configuration: base)
+    }
+    var laterReadingParents = Set<PolicyGraph.Policy>()
+    for (parent, effects) in zip(uniqueParents, parentEffects) where effects.contains(.readsInLaterSections) {
+      laterReadingParents.insert(parent)
+    }
     var readingChildren = Set<PolicyGraph.Policy>()
     var writingChildren: [PolicyGraph.Policy: RewriteConfiguration.ChildScopeWriter] = [:]
     for (child, effects) in zip(uniqueChildren, childEffects) {
@@ -75,6 +91,11 @@ extension Frontend {
         }
         if let child = (childLists[policy] ?? []).first(where: readingChildren.contains) {
           found.append("\(place), whose child scope \(child.path) reads, removes or sets Authorization after <base />")
+        }
+        if let parent = (parentLists[policy] ?? []).first(where: laterReadingParents.contains) {
+          found.append(
+            "\(place), whose parent scope \(Self.describe(parent)) reads Authorization in <backend>, <outbound> or <on-error>, after the MI element would run"
+          )
         }
         // A child's writer before its `<base />` runs first: the MI element would overwrite it.
         if let writer = (childLists[policy] ?? []).lazy.compactMap({ writingChildren[$0] }).first {

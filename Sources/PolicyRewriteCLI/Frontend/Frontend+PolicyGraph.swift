@@ -149,6 +149,11 @@ extension Frontend {
       gaps[path, default: [:]][.childScopesNotScanned] =
         "child scopes of this policy are on disk but not in this run (\(list)): whether they read, remove or write Authorization after their <base /> was not checked; run on the folder that holds them too"
     }
+    for (path, missing) in unscannedParentScopes(graph, injecting: injecting) {
+      let list = missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? " and \(missing.count - 5) more" : "")
+      gaps[path, default: [:]][.parentScopesNotScanned] =
+        "parent scopes of this policy are on disk but not in this run (\(list)): whether they read Authorization in <backend>, <outbound> or <on-error>, read, remove or write it in <inbound>, or route requests to another backend was not checked; run on the folder that holds them too"
+    }
     var unresolved: [String: [PolicyGraph.Include]] = [:]
     for include in graph.includes where include.resolved == nil {
       unresolved[include.path, default: []].append(include)
@@ -201,11 +206,13 @@ extension Frontend {
     return "\(policy.path):\(declared.line)" + (declared.address.map { " (\($0))" } ?? "")
   }
 
-  /// ``RewriteConfiguration/authorizationParentScopes``, ``RewriteConfiguration/authorizationParentWriters``
-  /// and ``RewriteConfiguration/authorizationParentBackends`` from the graph: for each
-  /// product, API or operation policy (in a file or inline) that may inject a key, the global,
-  /// product (through membership) and API policies whose `<inbound>` reads or removes
-  /// `Authorization`, writes it, or sends requests to a backend that is not a Function App.
+  /// ``RewriteConfiguration/authorizationParentScopes``, ``RewriteConfiguration/authorizationParentLaterReaders``,
+  /// ``RewriteConfiguration/authorizationParentWriters`` and
+  /// ``RewriteConfiguration/authorizationParentBackends`` from the graph: for each product, API
+  /// or operation policy (in a file or inline) that may inject a key, the global, product
+  /// (through membership) and API policies whose `<inbound>` reads or removes `Authorization`,
+  /// whose later sections read it, whose `<inbound>` writes it, or sends requests to a backend
+  /// that is not a Function App.
   /// Each file is read and parsed once.
   /// - Returns: What each parent policy file does, by path.
   private func parentScopes(
@@ -214,39 +221,7 @@ extension Frontend {
   ) -> [String: PolicyRewriter.ParentScopeEffects] {
     let candidates = graph.policies.filter { [.product, .api, .operation].contains($0.scope) && mayInject($0) }
     guard !candidates.isEmpty else { return [:] }
-    let globals = graph.policies.filter { $0.scope == .global || $0.scope == .workspace }
-    var products: [String: [PolicyGraph.Policy]] = [:]
-    var apis: [String: [PolicyGraph.Policy]] = [:]
-    for policy in graph.policies {
-      if policy.scope == .product, let id = policy.product { products[id, default: []].append(policy) }
-      if policy.scope == .api, let id = policy.api { apis[id, default: []].append(policy) }
-    }
-    var productsOfAPI: [String: [String]] = [:]
-    for (product, members) in graph.productAPIs {
-      for api in members { productsOfAPI[api, default: []].append(product) }
-    }
-    // An APIOps product without `apis.json` may hold any API of its tree: it counts as a
-    // parent of each of them (as the folder-based pass counts it for readers).
-    let unknownMembership = graph.policies.filter { policy in
-      guard policy.scope == .product, policy.declaredAt == nil, policy.inlineText == nil,
-        let id = policy.product, graph.productAPIs[id] == nil
-      else { return false }
-      let folder = policy.path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
-      return FileSystem.kind(of: (folder + ["apis.json"]).joined(separator: "/")) != .file
-    }
-    func parents(of child: PolicyGraph.Policy) -> [PolicyGraph.Policy] {
-      let api = child.api ?? ""
-      var viaProducts = (productsOfAPI[api] ?? []).sorted().flatMap { products[$0] ?? [] }
-      if child.declaredAt == nil, child.inlineText == nil, let root = Self.apiopsRoot(of: child) {
-        viaProducts += unknownMembership.filter { Self.apiopsRoot(of: $0) == root }
-      }
-      switch child.scope {
-      case .product: return globals
-      case .api: return globals + viaProducts
-      case .operation: return globals + viaProducts + (apis[api] ?? [])
-      default: return []
-      }
-    }
+    let parents = Self.parentsInGraph(graph)
     let lists = candidates.map(parents)
     var unique: [PolicyGraph.Policy] = []
     var seen = Set<PolicyGraph.Policy>()
@@ -273,6 +248,7 @@ extension Frontend {
       guard !found.isEmpty else { continue }
       let key = scopeKey(child, in: &configuration)
       add(\.authorizationParentScopes, key, found.filter { effects[$0]!.contains(.readsOrRemoves) })
+      add(\.authorizationParentLaterReaders, key, found.filter { effects[$0]!.contains(.readsInLaterSections) })
       add(\.authorizationParentWriters, key, found.filter { effects[$0]!.contains(.writes) })
       let routing = found.filter { !effects[$0]!.isDisjoint(with: [.setsOtherBackend, .setsOtherBackendInBranch]) }
       add(\.authorizationParentBackends, key, routing)
@@ -281,6 +257,56 @@ extension Frontend {
         routing.filter { !effects[$0]!.contains(.setsOtherBackendInBranch) })
     }
     return byPath
+  }
+
+  /// The parent scopes of each product, API or operation policy of `graph`: the global and
+  /// workspace policies, the products that hold its API (through membership, or an APIOps
+  /// product without `apis.json` in its tree) and, for an operation, its API's policies.
+  static func parentsInGraph(_ graph: PolicyGraph) -> (PolicyGraph.Policy) -> [PolicyGraph.Policy] {
+    let globals = graph.policies.filter { $0.scope == .global || $0.scope == .workspace }
+    var products: [String: [PolicyGraph.Policy]] = [:]
+    var apis: [String: [PolicyGraph.Policy]] = [:]
+    for policy in graph.policies {
+      if policy.scope == .product, let id = policy.product { products[id, default: []].append(policy) }
+      if policy.scope == .api, let id = policy.api { apis[id, default: []].append(policy) }
+    }
+    var productsOfAPI: [String: [String]] = [:]
+    for (product, members) in graph.productAPIs {
+      for api in members { productsOfAPI[api, default: []].append(product) }
+    }
+    // An APIOps product without `apis.json` may hold any API of its tree: it counts as a
+    // parent of each of them (as the folder-based pass counts it for readers).
+    let unknownMembership = graph.policies.filter { policy in
+      guard policy.scope == .product, policy.declaredAt == nil, policy.inlineText == nil,
+        let id = policy.product, graph.productAPIs[id] == nil
+      else { return false }
+      let folder = policy.path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+      return FileSystem.kind(of: (folder + ["apis.json"]).joined(separator: "/")) != .file
+    }
+    // A `policy.xml` beside the `apis/` or `products/` folder of an APIOps tree is that tree's
+    // global policy, whatever the folder is called: the graph places it by its path alone.
+    let roots = Set(graph.policies.lazy.filter { $0.inlineText == nil }.compactMap(Self.apiopsRoot))
+    var rootGlobals: [String: [PolicyGraph.Policy]] = [:]
+    for policy in graph.policies where policy.scope == .unknown && policy.inlineText == nil {
+      guard policy.path.lowercased().hasSuffix("/policy.xml") else { continue }
+      let root = String(policy.path.dropLast("/policy.xml".count))
+      if roots.contains(root) { rootGlobals[root, default: []].append(policy) }
+    }
+    return { child in
+      let api = child.api ?? ""
+      var viaProducts = (productsOfAPI[api] ?? []).sorted().flatMap { products[$0] ?? [] }
+      var treeGlobals: [PolicyGraph.Policy] = []
+      if child.declaredAt == nil, child.inlineText == nil, let root = Self.apiopsRoot(of: child) {
+        viaProducts += unknownMembership.filter { Self.apiopsRoot(of: $0) == root }
+        treeGlobals = rootGlobals[root] ?? []
+      }
+      switch child.scope {
+      case .product: return globals + treeGlobals
+      case .api: return globals + treeGlobals + viaProducts
+      case .operation: return globals + treeGlobals + viaProducts + (apis[api] ?? [])
+      default: return []
+      }
+    }
   }
 
   /// The folder that holds the APIOps tree of a product, API or operation policy file (the

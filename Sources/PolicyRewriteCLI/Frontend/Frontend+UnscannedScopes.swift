@@ -49,6 +49,57 @@ extension Frontend {
     return result
   }
 
+  /// For each APIOps product, API or operation policy of the graph that may hold a key
+  /// (`injecting`), the parent-scope policy files that lie on disk in its tree but are not
+  /// among the run's files (a run on one file or one folder of a larger tree): the global
+  /// `policy.xml`, the products' policies (those whose `apis.json` is missing or names the
+  /// API), and an operation's API policy. What they do with `Authorization` was not looked
+  /// at. Keyed by the child's path as the graph has it; the value is the missing files, sorted.
+  func unscannedParentScopes(_ graph: PolicyGraph, injecting: Set<String>) -> [String: [String]] {
+    let known = Set(graph.policies.map(\.path))
+    var result: [String: [String]] = [:]
+    // Each tree's products (policy file not in the run, and `apis.json` bytes) and each
+    // path's existence are looked up once, not once a child: most children share them.
+    var productsOfRoot: [String: [(policy: String, members: [UInt8]?)]] = [:]
+    var isFile: [String: Bool] = [:]
+    func unseen(_ path: String) -> Bool {
+      guard !known.contains(path) else { return false }
+      if let answer = isFile[path] { return answer }
+      let answer = FileSystem.kind(of: path) == .file
+      isFile[path] = answer
+      return answer
+    }
+    func products(_ root: String) -> [(policy: String, members: [UInt8]?)] {
+      if let found = productsOfRoot[root] { return found }
+      var found: [(policy: String, members: [UInt8]?)] = []
+      let folder = join(root, "products")
+      for entry in (try? FileSystem.entries(of: folder)) ?? [] where entry.kind == .directory {
+        let product = join(folder, entry.name)
+        let policy = join(product, "policy.xml")
+        guard unseen(policy) else { continue }
+        let members = join(product, "apis.json")
+        found.append((policy, FileSystem.kind(of: members) == .file ? readAhead.bytes(Array(members.utf8)) : nil))
+      }
+      productsOfRoot[root] = found
+      return found
+    }
+    for policy in graph.policies
+    where policy.declaredAt == nil && policy.inlineText == nil && injecting.contains(policy.path) {
+      guard let root = Self.apiopsRoot(of: policy) else { continue }
+      var missing = [join(root, "policy.xml")].filter(unseen)
+      if policy.scope != .product, let api = policy.api {
+        let quoted = Array("\"\(api)\"".utf8)
+        // A product whose `apis.json` does not name the API is not its parent.
+        missing += products(root).filter { $0.members.map { $0.firstRange(of: quoted) != nil } ?? true }.map(\.policy)
+        if policy.scope == .operation {
+          missing += ["policy.xml", "apiPolicy.xml"].map { join(join(join(root, "apis"), api), $0) }.filter(unseen)
+        }
+      }
+      if !missing.isEmpty { result[policy.path] = missing.sorted() }
+    }
+    return result
+  }
+
   /// Whether `folder` holds an `apis` or `products` folder: the root of an APIOps tree.
   private func isAPIOpsRoot(_ folder: String) -> Bool {
     FileSystem.kind(of: join(folder, "apis")) == .directory

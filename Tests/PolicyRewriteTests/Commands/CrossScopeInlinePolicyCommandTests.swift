@@ -227,6 +227,33 @@ import Testing
     }
   }
 
+  @Test("ARM: a nested operation policy named like the API's policy is cited at its own line, not the API's")
+  func nestedARMChildIsCitedAtItsOwnLine() throws {
+    let template = """
+      {
+        "resources": [
+          {"type": "Microsoft.ApiManagement/service/apis", "name": "apim/a", "apiVersion": "2023-05-01-preview",
+           "resources": [
+             {"type": "policies", "name": "policy", "apiVersion": "2023-05-01-preview",
+              "properties": {"format": "rawxml", "value": \(Self.json(Self.keyedAPI))}},
+             {"type": "operations", "name": "o", "apiVersion": "2023-05-01-preview",
+              "resources": [
+                {"type": "policies", "name": "policy", "apiVersion": "2023-05-01-preview",
+                 "properties": {"format": "rawxml", "value": \(Self.json(Self.deletingOperation))}}
+              ]}
+           ]}
+        ]
+      }
+
+      """
+    try withTemporaryTree(["t.json": template]) { root in
+      let result = Self.migrate(root, rule: "authorization-child-scope")
+      expectFile(root, "t.json", template)
+      #expect(result.held.count == 1, "stderr: \(result.stderr)")
+      #expect(result.held.first?.contains("inside the <base /> of t.json:9,") == true, "\(result.held)")
+    }
+  }
+
   static let bicepAPI = """
     resource apiPolicy 'Microsoft.ApiManagement/service/apis/policies@2022-08-01' = {
       name: 'apim/a/policy'

@@ -92,4 +92,29 @@ import Testing
       #expect(output.contains("<!-- main.tf:15 -->\n    <check-header"), "\(output)")
     }
   }
+
+  @Test("APIOps: a product without apis.json may apply to the API: its unknown membership is stated at the top")
+  func productWithoutMembershipIsStated() throws {
+    let files = [
+      "products/p/policy.xml":
+        "<policies>\n  <inbound>\n    <base />\n    <check-header name=\"Authorization\" failed-check-httpcode=\"401\" failed-check-error-message=\"no\" />\n  </inbound>\n</policies>\n",
+      "apis/a/policy.xml": "<policies>\n  <inbound>\n    <base />\n  </inbound>\n</policies>\n",
+    ]
+    try withTemporaryTree(files) { root in
+      let plain = run(["effective", "--api", "a", "."], cwd: root)
+      #expect(plain.status == 0, "stderr: \(plain.stderr)")
+      let output = text(plain.stdout)
+      #expect(output.hasPrefix("<!-- note: product p has a policy but no known APIs"), "\(output)")
+      #expect(output.contains("may run for API a too"), "\(output)")
+      let json = run(["effective", "--api", "a", "--format", "json", "."], cwd: root)
+      #expect(json.status == 0, "stderr: \(json.stderr)")
+      let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout)) as? [String: Any])
+      let notes = try #require(object["notes"] as? [String])
+      #expect(notes.contains { $0.hasPrefix("product p has a policy but no known APIs") }, "\(notes)")
+      // Named with --product, it is composed and nothing is left to say about it.
+      let named = run(["effective", "--api", "a", "--product", "p", "."], cwd: root)
+      #expect(!text(named.stdout).contains("no known APIs"), "\(text(named.stdout))")
+      #expect(text(named.stdout).contains("<check-header"), "\(text(named.stdout))")
+    }
+  }
 }

@@ -77,7 +77,10 @@ extension AuthorizationRule {
         A child scope's policies before its <base /> run before every parent scope's. An \
         injection there, rewritten, would put APIM's token in Authorization before the parent's \
         validate-jwt, check-header or delete runs: the parent would reject or strip it. Move the \
-        injection after <base /> in the child, or move the parent's reader into the child.
+        injection after <base /> in the child, or move the parent's reader into the child. A \
+        parent's <backend>, <outbound> and <on-error> run after the child's whole <inbound>: a \
+        reader of the request's Authorization there (an expression, a send-request in copy \
+        mode) holds every injection of the child's <inbound>, before or after its <base />.
         """,
       example: """
         <!-- apis/orders/policy.xml -->

@@ -37,5 +37,19 @@ extension PolicyGraph {
         Identity element breaks it. Run on the folder that holds the whole tree. With --strict \
         this is an error and the file is left unchanged.
         """),
+    RuleDescription(
+      rule: .parentScopesNotScanned, kind: .review, defaultSeverity: .warning, isFailure: true,
+      needles: [.keyHeaderName],
+      summary:
+        "A policy with a key injection has parent scopes on disk that the run did not read, so their readers and writers of Authorization were not looked for.",
+      explanation: """
+        A run on one file or one folder of an APIOps tree sees an API or operation policy but \
+        not the global, product or API policy above it: if one of them reads Authorization in \
+        <backend>, <outbound> or <on-error> (which run after the whole <inbound>), reads or \
+        removes it in <inbound> after a key before <base />, writes it, or routes requests to \
+        another backend, the Managed Identity element breaks it or hands it APIM's token. Run \
+        on the folder that holds the whole tree. With --strict this is an error and the file \
+        is left unchanged.
+        """),
   ]
 }
