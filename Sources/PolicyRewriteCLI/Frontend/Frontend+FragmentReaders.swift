@@ -56,8 +56,8 @@ extension Frontend {
     for policy in unique {
       for child in childLists[policy] ?? [] where seenChildren.insert(child).inserted { uniqueChildren.append(child) }
     }
-    let childEffects = evaluate(uniqueChildren) { bytes in
-      PolicyRewriter.childScopeEffects(bytes, configuration: base)
+    let childEffects = evaluate(uniqueChildren) { [documents] bytes in
+      PolicyRewriter.childScopeEffects(bytes, configuration: base, documents: documents)
     }
     var readingChildren = Set<PolicyGraph.Policy>()
     var writingChildren: [PolicyGraph.Policy: RewriteConfiguration.ChildScopeWriter] = [:]

@@ -77,18 +77,28 @@ public struct Frontend: Sendable {
   public init(options: Options) {
     self.init(
       options: options,
-      readAhead: ReadAhead(capacity: options.command == .check ? Self.checkReadAheadCapacity : Self.readAheadCapacity))
+      readAhead: ReadAhead(capacity: options.command == .check ? Self.checkReadAheadCapacity : Self.readAheadCapacity),
+      documents: ParsedDocuments(capacity: Self.parsedDocumentsCapacity))
   }
 
-  init(options: Options, readAhead: ReadAhead) {
+  init(options: Options, readAhead: ReadAhead, documents: ParsedDocuments) {
     self.options = options
-    self.rewriter = PolicyRewriter(configuration: options.configuration)
+    var rewriter = PolicyRewriter(configuration: options.configuration)
+    rewriter.documents = documents
+    self.rewriter = rewriter
     self.workingDirectory = FileSystem.currentDirectory().map(FileSystem.display) ?? ""
     self.readAhead = readAhead
+    self.documents = documents
   }
 
   /// Files the Authorization pass read, for the run not to read them again.
   let readAhead: ReadAhead
+  /// Policies the Authorization pass parsed, for the run not to parse them again.
+  let documents: ParsedDocuments
+  /// The most source bytes whose documents the Authorization pass keeps for the run's own
+  /// pass (about 1,500 policies of a typical size; a document takes several times its
+  /// source's bytes).
+  static let parsedDocumentsCapacity = 2 << 20
   /// The run's policy graph, once built (`migrate` and `plan`).
   var policyGraph: PolicyGraph?
   /// The most bytes of files read ahead that are kept (about 24,000 policies of a typical

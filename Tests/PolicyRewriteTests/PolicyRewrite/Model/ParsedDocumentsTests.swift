@@ -1,0 +1,50 @@
+import PolicyDOM
+import Testing
+
+@testable import PolicyRewrite
+
+/// A document kept by a pass before the run's own is handed out only for the very bytes it was
+/// parsed from, read alike, and only once.
+@Suite struct ParsedDocumentsTests {
+  static let policy = Array(
+    "<policies><inbound><base /><set-header name=\"Authorization\" exists-action=\"delete\" /></inbound></policies>"
+      .utf8)
+
+  @Test func aKeptDocumentIsHandedOutOnceForTheSameBytes() throws {
+    let documents = ParsedDocuments(capacity: 1 << 20)
+    let parsed = try documents.parse(Self.policy)
+    let options = PolicyDocument.ParseOptions(masksTemplates: false)
+    let taken = try #require(documents.take(Self.policy, options: options))
+    #expect(taken === parsed)
+    #expect(documents.take(Self.policy, options: options) == nil)
+    #expect(documents.parses == 1)
+    #expect(documents.takes == 1)
+  }
+
+  @Test func equalBytesInOtherStorageAreParsedAgainSinceTheKeyIsTheStorage() throws {
+    let documents = ParsedDocuments(capacity: 1 << 20)
+    _ = try documents.parse(Self.policy)
+    let copy = Self.policy.map { $0 }
+    #expect(copy == Self.policy)
+    let separate =
+      copy.withUnsafeBufferPointer { $0.baseAddress } != Self.policy.withUnsafeBufferPointer { $0.baseAddress }
+    try #require(separate)
+    #expect(documents.take(copy, options: PolicyDocument.ParseOptions()) == nil)
+  }
+
+  @Test func aSourceWithADollarSignIsNotHandedOutForAnotherTemplateReadingSinceItMayReadOtherwise() throws {
+    let documents = ParsedDocuments(capacity: 1 << 20)
+    let source = Array(
+      "<policies><inbound><base /><set-variable name=\"v\" value=\"${x}\" /></inbound></policies>".utf8)
+    _ = try documents.parse(source)
+    #expect(documents.take(source, options: PolicyDocument.ParseOptions(masksTemplates: false)) == nil)
+    _ = try documents.parse(source)
+    #expect(documents.take(source, options: PolicyDocument.ParseOptions(masksTemplates: true)) != nil)
+  }
+
+  @Test func documentsPastTheCapacityAreNotKeptSoThatALargeTreeDoesNotHoldEveryDocument() throws {
+    let documents = ParsedDocuments(capacity: Self.policy.count - 1)
+    _ = try documents.parse(Self.policy)
+    #expect(documents.take(Self.policy, options: PolicyDocument.ParseOptions()) == nil)
+  }
+}
