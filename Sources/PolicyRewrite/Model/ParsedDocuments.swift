@@ -10,13 +10,18 @@ import Synchronization
 /// reused while the document is kept. A document is handed out once, to the pass that parses
 /// the same bytes with an equivalent reading (``PolicyDocument/ParseOptions``), and is then no
 /// longer kept. At most ``capacity`` source bytes' worth of documents are kept at once (a
-/// document of a large tree's every policy is not).
+/// document of a large tree's every policy is not), and only while `reserve` grants their
+/// memory (``estimatedSize(ofSource:)``), which is handed back through `release` when a
+/// document is taken: the run holds what it keeps ahead of its own pass to one budget.
 package final class ParsedDocuments: Sendable {
   /// The most source bytes whose documents are kept at once.
   package let capacity: Int
+  private let reserve: @Sendable (Int) -> Bool
+  private let release: @Sendable (Int) -> Void
   private let state = Mutex<State>(State())
   private let counts = Atomic<Int>(0)
   private let reuses = Atomic<Int>(0)
+  private let keptCount = Atomic<Int>(0)
 
   /// A kept document (it is used by one task at a time: kept by one, then taken by another).
   private struct Kept: @unchecked Sendable {
@@ -41,13 +46,27 @@ package final class ParsedDocuments: Sendable {
     }
   }
 
-  /// A store that keeps documents of up to `capacity` source bytes.
-  package init(capacity: Int) {
+  /// A store that keeps documents of up to `capacity` source bytes, each while `reserve`
+  /// grants its estimated memory (given back through `release`).
+  package init(
+    capacity: Int, reserve: @escaping @Sendable (Int) -> Bool = { _ in true },
+    release: @escaping @Sendable (Int) -> Void = { _ in }
+  ) {
     self.capacity = capacity
+    self.reserve = reserve
+    self.release = release
   }
+
+  /// About how much memory the document of a source of `count` bytes takes: libxml2's tree and
+  /// dictionary, the element spans and attributes (measured on APIOps policies of the
+  /// benchmark trees, with their sources).
+  package static func estimatedSize(ofSource count: Int) -> Int { 12 * count }
 
   /// How many documents were parsed through ``parse(_:options:)`` (a work counter).
   package var parses: Int { counts.load(ordering: .relaxed) }
+
+  /// How many documents were kept (a work counter).
+  package var kept: Int { keptCount.load(ordering: .relaxed) }
 
   /// How many kept documents were handed out by ``take(_:options:)`` (a work counter).
   package var takes: Int { reuses.load(ordering: .relaxed) }
@@ -59,13 +78,17 @@ package final class ParsedDocuments: Sendable {
   {
     let document = try PolicyDocument.parse(source, options: options)
     counts.add(1, ordering: .relaxed)
-    guard let key = Key(source) else { return document }
+    guard source.count <= capacity, let key = Key(source) else { return document }
     let kept = Kept(document: document, options: options)
-    state.withLock { state in
-      guard state.documents[key] == nil, state.size + source.count <= capacity else { return }
+    let isKept = state.withLock { state in
+      guard state.documents[key] == nil, state.size + source.count <= capacity,
+        reserve(Self.estimatedSize(ofSource: source.count))
+      else { return false }
       state.documents[key] = kept
       state.size += source.count
+      return true
     }
+    if isKept { keptCount.add(1, ordering: .relaxed) }
     return document
   }
 
@@ -77,9 +100,9 @@ package final class ParsedDocuments: Sendable {
       state.size -= key.count
       return kept
     }
-    guard let found, found.document.source == source, Self.readsAlike(source, found.options, options) else {
-      return nil
-    }
+    guard let found else { return nil }
+    release(Self.estimatedSize(ofSource: source.count))
+    guard found.document.source == source, Self.readsAlike(source, found.options, options) else { return nil }
     reuses.add(1, ordering: .relaxed)
     return found.document
   }

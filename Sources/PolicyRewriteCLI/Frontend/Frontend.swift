@@ -75,10 +75,16 @@ public struct Frontend: Sendable {
 
   /// Creates a frontend.
   public init(options: Options) {
+    let readAhead = ReadAhead(
+      capacity: options.command == .check ? Self.checkReadAheadCapacity : Self.readAheadCapacity)
+    // Documents kept for the run's own pass count against the read-ahead store's budget: what
+    // is kept ahead of the run is held to one figure (on a tree larger than the store, the
+    // files fill it and no document is kept).
     self.init(
-      options: options,
-      readAhead: ReadAhead(capacity: options.command == .check ? Self.checkReadAheadCapacity : Self.readAheadCapacity),
-      documents: ParsedDocuments(capacity: Self.parsedDocumentsCapacity))
+      options: options, readAhead: readAhead,
+      documents: ParsedDocuments(
+        capacity: Self.parsedDocumentsCapacity, reserve: { readAhead.reserve($0) },
+        release: { readAhead.release($0) }))
   }
 
   init(options: Options, readAhead: ReadAhead, documents: ParsedDocuments) {
@@ -96,8 +102,7 @@ public struct Frontend: Sendable {
   /// Policies the Authorization pass parsed, for the run not to parse them again.
   let documents: ParsedDocuments
   /// The most source bytes whose documents the Authorization pass keeps for the run's own
-  /// pass (about 1,500 policies of a typical size; a document takes several times its
-  /// source's bytes).
+  /// pass (about 1,500 policies of a typical size), within the read-ahead store's budget.
   static let parsedDocumentsCapacity = 2 << 20
   /// The run's policy graph, once built (`migrate` and `plan`).
   var policyGraph: PolicyGraph?

@@ -65,6 +65,22 @@ final class ReadAhead: Sendable {
     state.withLock { state in state.files.isEmpty ? nil : state.files[Path(bytes: path)]?.bytes }
   }
 
+  /// Counts `size` more bytes as kept (memory kept for the run's own pass by another store,
+  /// such as parsed documents), unless they would go over the capacity.
+  /// - Returns: Whether they were counted.
+  func reserve(_ size: Int) -> Bool {
+    state.withLock { state in
+      guard state.size + size <= capacity else { return false }
+      state.size += size
+      return true
+    }
+  }
+
+  /// Counts `size` bytes counted by ``reserve(_:)`` as no longer kept.
+  func release(_ size: Int) {
+    state.withLock { state in state.size -= size }
+  }
+
   /// The bytes and stamp kept for `path`, given up by the store; `nil` when none are kept.
   func take(_ path: [UInt8]) -> (bytes: [UInt8], stamp: FileStamp)? {
     state.withLock { state in

@@ -47,9 +47,11 @@ import Testing
       let frontend = Frontend(options: options)
       let shared = Collecting()
       _ = frontend.run(paths: [root.path], reporter: shared)
-      // Every document the pass parsed was taken by the run, none parsed a second time.
+      // Every document the pass parsed was kept and taken by the run, none parsed a second
+      // time.
       #expect(frontend.documents.parses >= 3, "\(command)")
-      #expect(frontend.documents.takes == frontend.documents.parses, "\(command)")
+      #expect(frontend.documents.kept == frontend.documents.parses, "\(command)")
+      #expect(frontend.documents.takes == frontend.documents.kept, "\(command)")
       // The same reports as a run that keeps no document.
       let unshared = Collecting()
       _ = Frontend(

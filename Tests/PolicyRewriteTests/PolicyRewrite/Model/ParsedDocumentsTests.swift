@@ -1,4 +1,5 @@
 import PolicyDOM
+import Synchronization
 import Testing
 
 @testable import PolicyRewrite
@@ -46,5 +47,27 @@ import Testing
     let documents = ParsedDocuments(capacity: Self.policy.count - 1)
     _ = try documents.parse(Self.policy)
     #expect(documents.take(Self.policy, options: PolicyDocument.ParseOptions()) == nil)
+  }
+
+  @Test func aDocumentIsKeptOnlyWhileTheBudgetGrantsItsMemoryAndGivesItBackWhenTaken() throws {
+    let budget = Mutex(ParsedDocuments.estimatedSize(ofSource: Self.policy.count))
+    let documents = ParsedDocuments(
+      capacity: 1 << 20,
+      reserve: { size in
+        budget.withLock { left in
+          guard size <= left else { return false }
+          left -= size
+          return true
+        }
+      },
+      release: { size in budget.withLock { $0 += size } })
+    let other = Self.policy.map { $0 }
+    _ = try documents.parse(Self.policy)
+    _ = try documents.parse(other)
+    // The budget held one document: the second was parsed, not kept.
+    #expect(documents.kept == 1)
+    #expect(budget.withLock { $0 } == 0)
+    #expect(documents.take(Self.policy, options: PolicyDocument.ParseOptions()) != nil)
+    #expect(budget.withLock { $0 } == ParsedDocuments.estimatedSize(ofSource: Self.policy.count))
   }
 }
