@@ -202,6 +202,7 @@ public struct Frontend: Sendable {
     let roots = paths.map { FileWalker.normalize($0, workingDirectory: workingDirectory) }
     var scannedArguments = Set<Int?>()
     let progress = ProgressBar(total: items.count, enabled: options.showsProgress)
+    readAhead.expect(items.count)
     let frontend = withAuthorizationContext(items).withTerraformNames(items)
     var readiness = options.readiness ? ReadinessCollector() : nil
     OrderedParallel.run(

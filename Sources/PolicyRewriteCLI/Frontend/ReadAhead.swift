@@ -8,8 +8,19 @@ import Synchronization
 final class ReadAhead: Sendable {
   /// The most bytes kept at once.
   let capacity: Int
-  private let state = Mutex<(files: [Path: (bytes: [UInt8], stamp: FileStamp)], size: Int)>(([:], 0))
+  private let state = Mutex(State())
   private let reads = Atomic<Int>(0)
+
+  private struct State: ~Copyable {
+    var files: [Path: (bytes: [UInt8], stamp: FileStamp)] = [:]
+    /// The bytes kept: the files' and those reserved (``reserve(_:)``).
+    var size = 0
+    /// How many files were kept so far, and their bytes (their mean size).
+    var keptFiles = 0
+    var keptBytes = 0
+    /// How many files the passes before the run's own may read (``expect(_:)``).
+    var expectedFiles = 0
+  }
 
   /// How many files were read from disk through the store (a work counter: a run reads each
   /// policy once, whatever pass needs it first).
@@ -35,7 +46,15 @@ final class ReadAhead: Sendable {
       guard state.files[key] == nil, state.size + bytes.count <= capacity else { return }
       state.files[key] = (bytes, stamp)
       state.size += bytes.count
+      state.keptFiles += 1
+      state.keptBytes += bytes.count
     }
+  }
+
+  /// Says that the passes before the run's own may read up to `count` files: room is
+  /// reserved for other memory only when they are expected to fit beside it.
+  func expect(_ count: Int) {
+    state.withLock { state in state.expectedFiles = count }
   }
 
   /// The file at `path`: the bytes and stamp kept for it (given up by the store), or else
@@ -66,11 +85,17 @@ final class ReadAhead: Sendable {
   }
 
   /// Counts `size` more bytes as kept (memory kept for the run's own pass by another store,
-  /// such as parsed documents), unless they would go over the capacity.
+  /// such as parsed documents), unless they would go over the capacity with the files still
+  /// expected (``expect(_:)``, at a quarter more than the mean size of those kept so far):
+  /// the files come first, as a file not kept is read again.
   /// - Returns: Whether they were counted.
   func reserve(_ size: Int) -> Bool {
     state.withLock { state in
-      guard state.size + size <= capacity else { return false }
+      let mean = state.keptFiles == 0 ? 0 : state.keptBytes / state.keptFiles
+      // A quarter more than the mean so far: the first files read (parent scopes, fragments)
+      // need not be of the mean size.
+      let expected = max(0, state.expectedFiles - state.keptFiles) * mean * 5 / 4
+      guard state.size + size + expected <= capacity else { return false }
       state.size += size
       return true
     }
