@@ -11,12 +11,14 @@ import Synchronization
 /// the same bytes with an equivalent reading (``PolicyDocument/ParseOptions``), and is then no
 /// longer kept. At most ``capacity`` source bytes' worth of documents are kept at once (a
 /// document of a large tree's every policy is not), and only while `reserve` grants their
-/// memory (``estimatedSize(ofSource:)``), which is handed back through `release` when a
-/// document is taken: the run holds what it keeps ahead of its own pass to one budget.
+/// memory (``estimatedSize(ofSource:)``) for their source, which is handed back through
+/// `release` when a document is taken: the run holds what it keeps ahead of its own pass to
+/// one budget, and keeps no document of bytes its own pass will not be handed (a policy
+/// written inline in another file).
 package final class ParsedDocuments: Sendable {
   /// The most source bytes whose documents are kept at once.
   package let capacity: Int
-  private let reserve: @Sendable (Int) -> Bool
+  private let reserve: @Sendable ([UInt8], Int) -> Bool
   private let release: @Sendable (Int) -> Void
   private let state = Mutex<State>(State())
   private let counts = Atomic<Int>(0)
@@ -47,9 +49,9 @@ package final class ParsedDocuments: Sendable {
   }
 
   /// A store that keeps documents of up to `capacity` source bytes, each while `reserve`
-  /// grants its estimated memory (given back through `release`).
+  /// grants its estimated memory for its source (given back through `release`).
   package init(
-    capacity: Int, reserve: @escaping @Sendable (Int) -> Bool = { _ in true },
+    capacity: Int, reserve: @escaping @Sendable (_ source: [UInt8], _ size: Int) -> Bool = { _, _ in true },
     release: @escaping @Sendable (Int) -> Void = { _ in }
   ) {
     self.capacity = capacity
@@ -82,7 +84,7 @@ package final class ParsedDocuments: Sendable {
     let kept = Kept(document: document, options: options)
     let isKept = state.withLock { state in
       guard state.documents[key] == nil, state.size + source.count <= capacity,
-        reserve(Self.estimatedSize(ofSource: source.count))
+        reserve(source, Self.estimatedSize(ofSource: source.count))
       else { return false }
       state.documents[key] = kept
       state.size += source.count

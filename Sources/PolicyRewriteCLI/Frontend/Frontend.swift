@@ -83,7 +83,7 @@ public struct Frontend: Sendable {
     self.init(
       options: options, readAhead: readAhead,
       documents: ParsedDocuments(
-        capacity: Self.parsedDocumentsCapacity, reserve: { readAhead.reserve($0) },
+        capacity: Self.parsedDocumentsCapacity, reserve: { readAhead.reserve($1, for: $0) },
         release: { readAhead.release($0) }))
   }
 

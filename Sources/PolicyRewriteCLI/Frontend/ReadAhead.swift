@@ -20,6 +20,8 @@ final class ReadAhead: Sendable {
     var keptBytes = 0
     /// How many files the passes before the run's own may read (``expect(_:)``).
     var expectedFiles = 0
+    /// The kept files' storage (the first byte's address), to tell their bytes from others.
+    var storage: Set<UInt> = []
   }
 
   /// How many files were read from disk through the store (a work counter: a run reads each
@@ -46,6 +48,7 @@ final class ReadAhead: Sendable {
       guard state.files[key] == nil, state.size + bytes.count <= capacity else { return }
       state.files[key] = (bytes, stamp)
       state.size += bytes.count
+      if let address = Self.address(of: bytes) { state.storage.insert(address) }
       state.keptFiles += 1
       state.keptBytes += bytes.count
     }
@@ -90,7 +93,18 @@ final class ReadAhead: Sendable {
   /// the files come first, as a file not kept is read again.
   /// - Returns: Whether they were counted.
   func reserve(_ size: Int) -> Bool {
+    reserve(size, for: nil)
+  }
+
+  /// ``reserve(_:)`` for memory made of `bytes` (a document parsed from them): only while the
+  /// store keeps those very bytes for the run's own pass, which then hands them on.
+  func reserve(_ size: Int, for bytes: [UInt8]) -> Bool {
+    reserve(size, for: Self.address(of: bytes) ?? 0)
+  }
+
+  private func reserve(_ size: Int, for address: UInt?) -> Bool {
     state.withLock { state in
+      if let address, !state.storage.contains(address) { return false }
       let mean = state.keptFiles == 0 ? 0 : state.keptBytes / state.keptFiles
       // A quarter more than the mean so far: the first files read (parent scopes, fragments)
       // need not be of the mean size.
@@ -111,7 +125,13 @@ final class ReadAhead: Sendable {
     state.withLock { state in
       guard !state.files.isEmpty, let file = state.files.removeValue(forKey: Path(bytes: path)) else { return nil }
       state.size -= file.bytes.count
+      if let address = Self.address(of: file.bytes) { state.storage.remove(address) }
       return file
     }
+  }
+
+  /// The first byte's address of `bytes`' storage; `nil` for an empty array.
+  private static func address(of bytes: [UInt8]) -> UInt? {
+    bytes.withUnsafeBufferPointer { $0.baseAddress.map { UInt(bitPattern: $0) } }
   }
 }

@@ -62,4 +62,5 @@ import Testing
       #expect(!shared.reports.isEmpty)
     }
   }
+
 }

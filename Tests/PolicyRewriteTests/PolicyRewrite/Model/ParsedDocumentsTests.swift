@@ -53,7 +53,7 @@ import Testing
     let budget = Mutex(ParsedDocuments.estimatedSize(ofSource: Self.policy.count))
     let documents = ParsedDocuments(
       capacity: 1 << 20,
-      reserve: { size in
+      reserve: { _, size in
         budget.withLock { left in
           guard size <= left else { return false }
           left -= size

@@ -92,4 +92,21 @@ struct ReadAheadTests {
       #expect(store.take(Array("other".utf8)) != nil)
     }
   }
+
+  @Test func roomForADocumentIsReservedOnlyForBytesTheStoreKeepsSinceTheRunIsHandedNoOthers() throws {
+    try withTemporaryTree(["a.xml": "<a/>"]) { root in
+      let a = Array(root.appendingPathComponent("a.xml").path.utf8)
+      let (bytes, stamp) = try FileSystem.read(a)
+      let store = ReadAhead(capacity: 1 << 20)
+      store.expect(1)
+      store.keep(a, bytes: bytes, stamp: stamp)
+      // A policy written inline in another file: equal bytes, other storage.
+      let inline = bytes.map { $0 }
+      #expect(!store.reserve(10, for: inline))
+      #expect(store.reserve(10, for: bytes))
+      store.release(10)
+      _ = store.take(a)
+      #expect(!store.reserve(10, for: bytes))
+    }
+  }
 }
