@@ -29,16 +29,18 @@ extension PolicyRewriter {
   }
 
   /// What the parent-scope policy `source` does in its `<inbound>` (and, for readers, in its
-  /// later sections), with one parse; empty when a byte search finds none of it.
+  /// later sections), with one parse (kept in `documents` for the run's own pass); empty when a
+  /// byte search finds none of it.
   package static func parentScopeEffects(
-    _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
+    _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration(),
+    documents: ParsedDocuments? = nil
   ) -> ParentScopeEffects {
     if let alternatives = templateAlternatives(source) {
       return alternatives.reduce(into: []) { $0.formUnion(parentScopeEffects($1, configuration: configuration)) }
     }
     let mayTouch = AuthorizationScan.mayFindReaderOrRemover(in: source, configuration: configuration)
     let mayRoute = source.containsLiteral("set-backend-service")
-    guard mayTouch || mayRoute, let document = try? PolicyDocument.parse(source),
+    guard mayTouch || mayRoute, let document = try? documents.parse(source),
       document.root.hasName("policies")
     else { return [] }
     // A parent without `<inbound>` still runs its later sections.
@@ -105,10 +107,11 @@ extension PolicyRewriter {
   }
 
   /// What the child-scope policy `source` does in its `<inbound>` around its `<base />`, with
-  /// one parse; empty when it has no `<base />` (no parent runs) or a byte search finds no
-  /// touch of the header.
+  /// one parse (kept in `documents` for the run's own pass); empty when it has no `<base />`
+  /// (no parent runs) or a byte search finds no touch of the header.
   package static func childScopeEffects(
-    _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
+    _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration(),
+    documents: ParsedDocuments? = nil
   ) -> ChildScopeEffects {
     var effects = ChildScopeEffects()
     if let alternatives = templateAlternatives(source) {
@@ -124,7 +127,7 @@ extension PolicyRewriter {
     guard source.containsLiteral("<base"),
       AuthorizationScan.mayFindReaderOrRemover(in: source, configuration: configuration)
         || source.containsLiteral("authentication-managed-identity") || mayRoute,
-      let document = try? PolicyDocument.parse(source),
+      let document = try? documents.parse(source),
       document.root.hasName("policies"),
       let inbound = document.root.children.first(where: { $0.hasName("inbound") }),
       let base = inbound.children.first(where: { $0.hasName("base") })

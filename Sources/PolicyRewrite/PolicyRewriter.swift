@@ -30,6 +30,10 @@ public struct PolicyRewriter: Sendable {
   /// What a policy must hold for `check` to analyse it.
   private let needles: CheckNeedles
 
+  /// Documents a pass before the run's own parsed, taken instead of parsing the same bytes
+  /// again.
+  package var documents: ParsedDocuments?
+
   /// Creates a rewriter.
   public init(configuration: RewriteConfiguration) {
     self.init(configuration: configuration, checksWithoutTree: true)
@@ -162,11 +166,12 @@ public struct PolicyRewriter: Sendable {
 
   /// What a policy fragment does with the `Authorization` header, for
   /// ``RewriteConfiguration/authorizationFragments``; `nil` when `source` is not a fragment
-  /// that parses.
+  /// that parses. The parse is kept in `documents` for the run's own pass.
   package static func authorizationUse(
-    ofFragment source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
+    ofFragment source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration(),
+    documents: ParsedDocuments? = nil
   ) -> AuthorizationUse? {
-    guard source.containsLiteral("<fragment"), let document = try? PolicyDocument.parse(source),
+    guard source.containsLiteral("<fragment"), let document = try? documents.parse(source),
       document.root.hasName("fragment")
     else { return nil }
     let scansText = source.containsLiteral("authorization", caseInsensitive: true)
@@ -185,11 +190,13 @@ public struct PolicyRewriter: Sendable {
 
   /// Whether a parent scope's policy reads or removes `Authorization` anywhere in its
   /// `<inbound>` (a child's MI element before the child's `<base />` would run before it), or
-  /// reads it in a later section (which runs after every `<inbound>`).
+  /// reads it in a later section (which runs after every `<inbound>`). The parse is kept in
+  /// `documents` for the run's own pass.
   package static func readsOrRemovesAuthorization(
-    _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
+    _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration(),
+    documents: ParsedDocuments? = nil
   ) -> Bool {
-    !parentScopeEffects(source, configuration: configuration).isDisjoint(with: [
+    !parentScopeEffects(source, configuration: configuration, documents: documents).isDisjoint(with: [
       .readsOrRemoves, .readsInLaterSections,
     ])
   }
@@ -238,7 +245,13 @@ public struct PolicyRewriter: Sendable {
   ) -> PolicyAnalysis? {
     result = RewriteResult(unchanged: source)
     do {
-      let document = try PolicyDocument.parse(source, options: kind.parseOptions)
+      // A policy the cross-scope pass parsed already is not parsed again.
+      let document: PolicyDocument
+      if let kept = documents?.take(source, options: kind.parseOptions) {
+        document = kept
+      } else {
+        document = try PolicyDocument.parse(source, options: kind.parseOptions)
+      }
       let analysis = PolicyAnalysis(
         document, configuration: configuration, childScopes: configuration.authorizationChildScopes[path] ?? [],
         path: path, isAccepted: isAccepted)
@@ -270,7 +283,13 @@ public struct PolicyRewriter: Sendable {
   private func checkWellFormed(_ source: [UInt8], kind: SourceKind) -> RewriteResult {
     var result = RewriteResult(unchanged: source)
     do {
-      let root = try PolicyDocument.checkWellFormed(source, options: kind.parseOptions)
+      // A policy the cross-scope pass parsed is well-formed: its root is the document's.
+      let root: String
+      if let kept = documents?.take(source, options: kind.parseOptions) {
+        root = kept.root.name
+      } else {
+        root = try PolicyDocument.checkWellFormed(source, options: kind.parseOptions)
+      }
       result.isPolicy = root == "policies" || root == "fragment" || PolicyAnalysis.isSnippetRoot(name: root)
     } catch {
       result.findings = [Self.finding(for: error)]

@@ -39,8 +39,8 @@ extension Frontend {
       item.path.containsLiteral("fragment", caseInsensitive: true)
         ? Self.fragmentID(of: item.displayPath).map { (item.path, $0) } : nil
     }
-    let fragmentUses = readInParallel(fragments.map(\.0)) { bytes in
-      PolicyRewriter.authorizationUse(ofFragment: bytes, configuration: given)
+    let fragmentUses = readInParallel(fragments.map(\.0)) { [documents] bytes in
+      PolicyRewriter.authorizationUse(ofFragment: bytes, configuration: given, documents: documents)
     }
     for ((_, id), use) in zip(fragments, fragmentUses) {
       guard let use = use ?? nil, !use.isEmpty else { continue }
@@ -89,8 +89,8 @@ extension Frontend {
         candidates.append(index)
       }
     }
-    let effects = readInParallel(candidates.map { items[$0].path }) { bytes in
-      PolicyRewriter.childScopeEffects(bytes, configuration: configuration)
+    let effects = readInParallel(candidates.map { items[$0].path }) { [documents] bytes in
+      PolicyRewriter.childScopeEffects(bytes, configuration: configuration, documents: documents)
     }
     var childWriters: [String: [RewriteConfiguration.ChildScopeWriter]] = [:]
     for (index, found) in zip(candidates, effects) {
@@ -135,8 +135,8 @@ extension Frontend {
     var matteringEffects = parentEffects
     for (path, found) in zip(
       unparsed,
-      readInParallel(unparsed.map { Array($0.utf8) }) { bytes in
-        PolicyRewriter.parentScopeEffects(bytes, configuration: configuration)
+      readInParallel(unparsed.map { Array($0.utf8) }) { [documents] bytes in
+        PolicyRewriter.parentScopeEffects(bytes, configuration: configuration, documents: documents)
       })
     {
       matteringEffects[path] = found ?? []
@@ -182,7 +182,7 @@ extension Frontend {
     else {
       return self
     }
-    var frontend = Frontend(options: options, readAhead: readAhead)
+    var frontend = Frontend(options: options, readAhead: readAhead, documents: documents)
     frontend.policyGraph = graph
     return frontend
   }

@@ -57,8 +57,8 @@ extension Frontend {
     for policy in unique {
       for child in childLists[policy] ?? [] where seenChildren.insert(child).inserted { uniqueChildren.append(child) }
     }
-    let childEffects = evaluate(uniqueChildren) { bytes in
-      PolicyRewriter.childScopeEffects(bytes, configuration: base)
+    let childEffects = evaluate(uniqueChildren) { [documents] bytes in
+      PolicyRewriter.childScopeEffects(bytes, configuration: base, documents: documents)
     }
     // Parent scopes of the includers whose later sections read the request's header: they run
     // after the includer's whole `<inbound>`, wherever the fragment stands in it.

@@ -54,8 +54,8 @@ extension Frontend {
         fragmentFiles.append((id, policy.path))
       }
     }
-    let uses = readInParallel(fragmentFiles.map { Array($0.path.utf8) }) { bytes in
-      PolicyRewriter.authorizationUse(ofFragment: bytes, configuration: base)
+    let uses = readInParallel(fragmentFiles.map { Array($0.path.utf8) }) { [documents] bytes in
+      PolicyRewriter.authorizationUse(ofFragment: bytes, configuration: base, documents: documents)
     }
     for (fragment, use) in zip(fragmentFiles, uses) {
       guard let use = use ?? nil, !use.isEmpty else { continue }
@@ -97,8 +97,8 @@ extension Frontend {
     for entry in childrenOf {
       for child in entry.children where seen.insert(child).inserted { uniqueChildren.append(child) }
     }
-    let childEffects = evaluate(uniqueChildren) { bytes in
-      PolicyRewriter.childScopeEffects(bytes, configuration: withFragments)
+    let childEffects = evaluate(uniqueChildren) { [documents] bytes in
+      PolicyRewriter.childScopeEffects(bytes, configuration: withFragments, documents: documents)
     }
     var reading = Set<PolicyGraph.Policy>()
     var writers: [PolicyGraph.Policy: [RewriteConfiguration.ChildScopeWriter]] = [:]
@@ -221,19 +221,24 @@ extension Frontend {
   ) -> [String: PolicyRewriter.ParentScopeEffects] {
     let candidates = graph.policies.filter { [.product, .api, .operation].contains($0.scope) && mayInject($0) }
     guard !candidates.isEmpty else { return [:] }
-    let parents = Self.parentsInGraph(graph)
+    let policies = graph.policies
+    let parents = Self.parentIndicesInGraph(graph)
     let lists = candidates.map(parents)
-    var unique: [PolicyGraph.Policy] = []
-    var seen = Set<PolicyGraph.Policy>()
+    var unique: [Int] = []
+    var seen = Set<Int>()
     for list in lists {
-      for policy in list where seen.insert(policy).inserted { unique.append(policy) }
+      for index in list where seen.insert(index).inserted { unique.append(index) }
     }
-    var effects: [PolicyGraph.Policy: PolicyRewriter.ParentScopeEffects] = [:]
+    var effects: [Int: PolicyRewriter.ParentScopeEffects] = [:]
     var byPath: [String: PolicyRewriter.ParentScopeEffects] = [:]
-    for (policy, found) in zip(unique, evaluate(unique) { PolicyRewriter.parentScopeEffects($0, configuration: base) })
+    for (index, found) in zip(
+      unique,
+      evaluate(unique.map { policies[$0] }) { [documents] in
+        PolicyRewriter.parentScopeEffects($0, configuration: base, documents: documents)
+      })
     {
-      if !found.isEmpty { effects[policy] = found }
-      if policy.inlineText == nil { byPath[policy.path] = found }
+      if !found.isEmpty { effects[index] = found }
+      if policies[index].inlineText == nil { byPath[policies[index].path] = found }
     }
     guard !effects.isEmpty else { return byPath }
     func add(
@@ -244,17 +249,20 @@ extension Frontend {
       configuration[keyPath: map][key, default: []] += found.map(Self.describe).filter { !known.contains($0) }
     }
     for (child, list) in zip(candidates, lists) {
-      let found = list.filter { effects[$0] != nil }
+      // Each parent's effects are looked up once (a policy hashes all its fields).
+      let found = list.compactMap { parent in effects[parent].map { (parent: policies[parent], effects: $0) } }
       guard !found.isEmpty else { continue }
       let key = scopeKey(child, in: &configuration)
-      add(\.authorizationParentScopes, key, found.filter { effects[$0]!.contains(.readsOrRemoves) })
-      add(\.authorizationParentLaterReaders, key, found.filter { effects[$0]!.contains(.readsInLaterSections) })
-      add(\.authorizationParentWriters, key, found.filter { effects[$0]!.contains(.writes) })
-      let routing = found.filter { !effects[$0]!.isDisjoint(with: [.setsOtherBackend, .setsOtherBackendInBranch]) }
-      add(\.authorizationParentBackends, key, routing)
+      add(\.authorizationParentScopes, key, found.filter { $0.effects.contains(.readsOrRemoves) }.map(\.parent))
+      add(
+        \.authorizationParentLaterReaders, key,
+        found.filter { $0.effects.contains(.readsInLaterSections) }.map(\.parent))
+      add(\.authorizationParentWriters, key, found.filter { $0.effects.contains(.writes) }.map(\.parent))
+      let routing = found.filter { !$0.effects.isDisjoint(with: [.setsOtherBackend, .setsOtherBackendInBranch]) }
+      add(\.authorizationParentBackends, key, routing.map(\.parent))
       add(
         \.authorizationParentDefaultBackends, key,
-        routing.filter { !effects[$0]!.contains(.setsOtherBackendInBranch) })
+        routing.filter { !$0.effects.contains(.setsOtherBackendInBranch) }.map(\.parent))
     }
     return byPath
   }
@@ -263,41 +271,75 @@ extension Frontend {
   /// workspace policies, the products that hold its API (through membership, or an APIOps
   /// product without `apis.json` in its tree) and, for an operation, its API's policies.
   static func parentsInGraph(_ graph: PolicyGraph) -> (PolicyGraph.Policy) -> [PolicyGraph.Policy] {
-    let globals = graph.policies.filter { $0.scope == .global || $0.scope == .workspace }
-    var products: [String: [PolicyGraph.Policy]] = [:]
-    var apis: [String: [PolicyGraph.Policy]] = [:]
-    for policy in graph.policies {
-      if policy.scope == .product, let id = policy.product { products[id, default: []].append(policy) }
-      if policy.scope == .api, let id = policy.api { apis[id, default: []].append(policy) }
+    let policies = graph.policies
+    let parents = parentIndicesInGraph(graph)
+    return { parents($0).map { policies[$0] } }
+  }
+
+  /// ``parentsInGraph(_:)`` as indices into `graph.policies`. Parents are handled by index (a
+  /// policy hashes every field): each equal policy by the index of its first copy, so that
+  /// equal policies stay one parent.
+  static func parentIndicesInGraph(_ graph: PolicyGraph) -> (PolicyGraph.Policy) -> [Int] {
+    let policies = graph.policies
+    var firstIndex: [PolicyGraph.Policy: Int] = [:]
+    var canonical: [Int] = []
+    canonical.reserveCapacity(policies.count)
+    for (index, policy) in policies.enumerated() {
+      if let first = firstIndex[policy] {
+        canonical.append(first)
+      } else {
+        firstIndex[policy] = index
+        canonical.append(index)
+      }
+    }
+    let globals = policies.indices.filter { policies[$0].scope == .global || policies[$0].scope == .workspace }.map {
+      canonical[$0]
+    }
+    var products: [String: [Int]] = [:]
+    var apis: [String: [Int]] = [:]
+    for (index, policy) in policies.enumerated() {
+      if policy.scope == .product, let id = policy.product { products[id, default: []].append(canonical[index]) }
+      if policy.scope == .api, let id = policy.api { apis[id, default: []].append(canonical[index]) }
     }
     var productsOfAPI: [String: [String]] = [:]
     for (product, members) in graph.productAPIs {
       for api in members { productsOfAPI[api, default: []].append(product) }
     }
     // An APIOps product without `apis.json` may hold any API of its tree: it counts as a
-    // parent of each of them (as the folder-based pass counts it for readers).
-    let unknownMembership = graph.policies.filter { policy in
+    // parent of each of them (as the folder-based pass counts it for readers). By tree, in
+    // their order: each product's root is worked out once, not once a child.
+    var unknownMembershipByRoot: [String: [Int]] = [:]
+    for (index, policy) in policies.enumerated() {
       guard policy.scope == .product, policy.declaredAt == nil, policy.inlineText == nil,
         let id = policy.product, graph.productAPIs[id] == nil
-      else { return false }
+      else { continue }
       let folder = policy.path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
-      return FileSystem.kind(of: (folder + ["apis.json"]).joined(separator: "/")) != .file
+      guard FileSystem.kind(of: (folder + ["apis.json"]).joined(separator: "/")) != .file,
+        let root = Self.apiopsRoot(of: policy)
+      else { continue }
+      unknownMembershipByRoot[root, default: []].append(canonical[index])
     }
     // A `policy.xml` beside the `apis/` or `products/` folder of an APIOps tree is that tree's
     // global policy, whatever the folder is called: the graph places it by its path alone.
-    let roots = Set(graph.policies.lazy.filter { $0.inlineText == nil }.compactMap(Self.apiopsRoot))
-    var rootGlobals: [String: [PolicyGraph.Policy]] = [:]
-    for policy in graph.policies where policy.scope == .unknown && policy.inlineText == nil {
-      guard policy.path.lowercased().hasSuffix("/policy.xml") else { continue }
-      let root = String(policy.path.dropLast("/policy.xml".count))
-      if roots.contains(root) { rootGlobals[root, default: []].append(policy) }
+    var rootGlobals: [String: [Int]] = [:]
+    let unplaced = policies.indices.filter {
+      policies[$0].scope == .unknown && policies[$0].inlineText == nil
+        && policies[$0].path.lowercased().hasSuffix("/policy.xml")
     }
+    if !unplaced.isEmpty {
+      let roots = Set(policies.lazy.filter { $0.inlineText == nil }.compactMap(Self.apiopsRoot))
+      for index in unplaced {
+        let root = String(policies[index].path.dropLast("/policy.xml".count))
+        if roots.contains(root) { rootGlobals[root, default: []].append(canonical[index]) }
+      }
+    }
+    let byTree = !unknownMembershipByRoot.isEmpty || !rootGlobals.isEmpty
     return { child in
       let api = child.api ?? ""
       var viaProducts = (productsOfAPI[api] ?? []).sorted().flatMap { products[$0] ?? [] }
-      var treeGlobals: [PolicyGraph.Policy] = []
-      if child.declaredAt == nil, child.inlineText == nil, let root = Self.apiopsRoot(of: child) {
-        viaProducts += unknownMembership.filter { Self.apiopsRoot(of: $0) == root }
+      var treeGlobals: [Int] = []
+      if byTree, child.declaredAt == nil, child.inlineText == nil, let root = Self.apiopsRoot(of: child) {
+        viaProducts += unknownMembershipByRoot[root] ?? []
         treeGlobals = rootGlobals[root] ?? []
       }
       switch child.scope {
@@ -313,13 +355,32 @@ extension Frontend {
   /// parent of its `products` or `apis` folder), or `nil` when its path does not have that
   /// shape.
   static func apiopsRoot(of policy: PolicyGraph.Policy) -> String? {
-    let parts = policy.path.split(separator: "/", omittingEmptySubsequences: false)
     let depth: Int
     switch policy.scope {
     case .product, .api: depth = 3
     case .operation: depth = 5
     default: return nil
     }
+    let expected: StaticString = policy.scope == .product ? "products" : "apis"
+    // An ASCII path (most are) is split as bytes: a String splits by grapheme, which cost
+    // more than the rest of the graph's cross-scope pass on a tree of a thousand policies.
+    let bytes = Array(policy.path.utf8)
+    if !bytes.contains(where: { $0 >= 0x80 }) {
+      let slashes = bytes.indices.filter { bytes[$0] == .slash }
+      let index = slashes.count + 1 - depth
+      guard index >= 0 else { return nil }
+      let start = index == 0 ? 0 : slashes[index - 1] + 1
+      let end = index < slashes.count ? slashes[index] : bytes.count
+      guard end - start == expected.utf8CodeUnitCount,
+        bytes[start..<end].elementsEqual(
+          UnsafeBufferPointer(start: expected.utf8Start, count: end - start),
+          by: {
+            $0.asciiLowercased == $1
+          })
+      else { return nil }
+      return index == 0 ? "" : String(decoding: bytes[..<slashes[index - 1]], as: UTF8.self)
+    }
+    let parts = policy.path.split(separator: "/", omittingEmptySubsequences: false)
     guard parts.count >= depth else { return nil }
     let folder = parts[parts.count - depth].lowercased()
     guard folder == (policy.scope == .product ? "products" : "apis") else { return nil }

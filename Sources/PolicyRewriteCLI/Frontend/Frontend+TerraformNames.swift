@@ -23,6 +23,6 @@ extension Frontend {
     guard !names.isEmpty else { return self }
     var options = self.options
     options.configuration.resources.terraformNamedValues = names
-    return Frontend(options: options, readAhead: readAhead)
+    return Frontend(options: options, readAhead: readAhead, documents: documents)
   }
 }

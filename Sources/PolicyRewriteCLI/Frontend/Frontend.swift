@@ -75,20 +75,35 @@ public struct Frontend: Sendable {
 
   /// Creates a frontend.
   public init(options: Options) {
+    let readAhead = ReadAhead(
+      capacity: options.command == .check ? Self.checkReadAheadCapacity : Self.readAheadCapacity)
+    // Documents kept for the run's own pass count against the read-ahead store's budget: what
+    // is kept ahead of the run is held to one figure (on a tree larger than the store, the
+    // files fill it and no document is kept).
     self.init(
-      options: options,
-      readAhead: ReadAhead(capacity: options.command == .check ? Self.checkReadAheadCapacity : Self.readAheadCapacity))
+      options: options, readAhead: readAhead,
+      documents: ParsedDocuments(
+        capacity: Self.parsedDocumentsCapacity, reserve: { readAhead.reserve($1, for: $0) },
+        release: { readAhead.release($0) }))
   }
 
-  init(options: Options, readAhead: ReadAhead) {
+  init(options: Options, readAhead: ReadAhead, documents: ParsedDocuments) {
     self.options = options
-    self.rewriter = PolicyRewriter(configuration: options.configuration)
+    var rewriter = PolicyRewriter(configuration: options.configuration)
+    rewriter.documents = documents
+    self.rewriter = rewriter
     self.workingDirectory = FileSystem.currentDirectory().map(FileSystem.display) ?? ""
     self.readAhead = readAhead
+    self.documents = documents
   }
 
   /// Files the Authorization pass read, for the run not to read them again.
   let readAhead: ReadAhead
+  /// Policies the Authorization pass parsed, for the run not to parse them again.
+  let documents: ParsedDocuments
+  /// The most source bytes whose documents the Authorization pass keeps for the run's own
+  /// pass (about 1,500 policies of a typical size), within the read-ahead store's budget.
+  static let parsedDocumentsCapacity = 2 << 20
   /// The run's policy graph, once built (`migrate` and `plan`).
   var policyGraph: PolicyGraph?
   /// The most bytes of files read ahead that are kept (about 24,000 policies of a typical
@@ -187,6 +202,7 @@ public struct Frontend: Sendable {
     let roots = paths.map { FileWalker.normalize($0, workingDirectory: workingDirectory) }
     var scannedArguments = Set<Int?>()
     let progress = ProgressBar(total: items.count, enabled: options.showsProgress)
+    readAhead.expect(items.count)
     let frontend = withAuthorizationContext(items).withTerraformNames(items)
     var readiness = options.readiness ? ReadinessCollector() : nil
     OrderedParallel.run(

@@ -8,8 +8,21 @@ import Synchronization
 final class ReadAhead: Sendable {
   /// The most bytes kept at once.
   let capacity: Int
-  private let state = Mutex<(files: [Path: (bytes: [UInt8], stamp: FileStamp)], size: Int)>(([:], 0))
+  private let state = Mutex(State())
   private let reads = Atomic<Int>(0)
+
+  private struct State: ~Copyable {
+    var files: [Path: (bytes: [UInt8], stamp: FileStamp)] = [:]
+    /// The bytes kept: the files' and those reserved (``reserve(_:)``).
+    var size = 0
+    /// How many files were kept so far, and their bytes (their mean size).
+    var keptFiles = 0
+    var keptBytes = 0
+    /// How many files the passes before the run's own may read (``expect(_:)``).
+    var expectedFiles = 0
+    /// The kept files' storage (the first byte's address), to tell their bytes from others.
+    var storage: Set<UInt> = []
+  }
 
   /// How many files were read from disk through the store (a work counter: a run reads each
   /// policy once, whatever pass needs it first).
@@ -35,7 +48,16 @@ final class ReadAhead: Sendable {
       guard state.files[key] == nil, state.size + bytes.count <= capacity else { return }
       state.files[key] = (bytes, stamp)
       state.size += bytes.count
+      if let address = Self.address(of: bytes) { state.storage.insert(address) }
+      state.keptFiles += 1
+      state.keptBytes += bytes.count
     }
+  }
+
+  /// Says that the passes before the run's own may read up to `count` files: room is
+  /// reserved for other memory only when they are expected to fit beside it.
+  func expect(_ count: Int) {
+    state.withLock { state in state.expectedFiles = count }
   }
 
   /// The file at `path`: the bytes and stamp kept for it (given up by the store), or else
@@ -65,12 +87,51 @@ final class ReadAhead: Sendable {
     state.withLock { state in state.files.isEmpty ? nil : state.files[Path(bytes: path)]?.bytes }
   }
 
+  /// Counts `size` more bytes as kept (memory kept for the run's own pass by another store,
+  /// such as parsed documents), unless they would go over the capacity with the files still
+  /// expected (``expect(_:)``, at a quarter more than the mean size of those kept so far):
+  /// the files come first, as a file not kept is read again.
+  /// - Returns: Whether they were counted.
+  func reserve(_ size: Int) -> Bool {
+    reserve(size, for: nil)
+  }
+
+  /// ``reserve(_:)`` for memory made of `bytes` (a document parsed from them): only while the
+  /// store keeps those very bytes for the run's own pass, which then hands them on.
+  func reserve(_ size: Int, for bytes: [UInt8]) -> Bool {
+    reserve(size, for: Self.address(of: bytes) ?? 0)
+  }
+
+  private func reserve(_ size: Int, for address: UInt?) -> Bool {
+    state.withLock { state in
+      if let address, !state.storage.contains(address) { return false }
+      let mean = state.keptFiles == 0 ? 0 : state.keptBytes / state.keptFiles
+      // A quarter more than the mean so far: the first files read (parent scopes, fragments)
+      // need not be of the mean size.
+      let expected = max(0, state.expectedFiles - state.keptFiles) * mean * 5 / 4
+      guard state.size + size + expected <= capacity else { return false }
+      state.size += size
+      return true
+    }
+  }
+
+  /// Counts `size` bytes counted by ``reserve(_:)`` as no longer kept.
+  func release(_ size: Int) {
+    state.withLock { state in state.size -= size }
+  }
+
   /// The bytes and stamp kept for `path`, given up by the store; `nil` when none are kept.
   func take(_ path: [UInt8]) -> (bytes: [UInt8], stamp: FileStamp)? {
     state.withLock { state in
       guard !state.files.isEmpty, let file = state.files.removeValue(forKey: Path(bytes: path)) else { return nil }
       state.size -= file.bytes.count
+      if let address = Self.address(of: file.bytes) { state.storage.remove(address) }
       return file
     }
+  }
+
+  /// The first byte's address of `bytes`' storage; `nil` for an empty array.
+  private static func address(of bytes: [UInt8]) -> UInt? {
+    bytes.withUnsafeBufferPointer { $0.baseAddress.map { UInt(bitPattern: $0) } }
   }
 }

@@ -22,7 +22,7 @@ struct StrictMapGate {
     options.wantsDiff = false
     options.showsProgress = false
     let collector = Collector()
-    _ = Frontend(options: options, readAhead: frontend.readAhead).runFiles(
+    _ = Frontend(options: options, readAhead: frontend.readAhead, documents: frontend.documents).runFiles(
       paths: paths, reporter: collector)
     let blocking = collector.reports.reduce(0) { count, report in
       count

@@ -69,4 +69,44 @@ struct ReadAheadTests {
       #expect(store.take(a) == nil)
     }
   }
+
+  @Test func roomIsReservedBesideTheFilesOnlyWhenTheFilesStillExpectedFitSinceAFileNotKeptIsReadAgain() throws {
+    try withTemporaryTree(["a.xml": "<a/>"]) { root in
+      let a = Array(root.appendingPathComponent("a.xml").path.utf8)
+      let (bytes, stamp) = try FileSystem.read(a)
+      let store = ReadAhead(capacity: 120)
+      store.expect(9)
+      store.keep(a, bytes: Array(repeating: 0, count: 10), stamp: stamp)
+      // 10 bytes kept and 8 more files of 10 bytes expected, counted a quarter larger: room
+      // for 10 bytes beside them.
+      #expect(!store.reserve(11))
+      #expect(store.reserve(10))
+      store.release(10)
+      store.expect(1)
+      #expect(store.reserve(110))
+      // The reserved room counts: a file that no longer fits is not kept.
+      store.keep(Array("other".utf8), bytes: bytes, stamp: stamp)
+      #expect(store.take(Array("other".utf8)) == nil)
+      store.release(110)
+      store.keep(Array("other".utf8), bytes: bytes, stamp: stamp)
+      #expect(store.take(Array("other".utf8)) != nil)
+    }
+  }
+
+  @Test func roomForADocumentIsReservedOnlyForBytesTheStoreKeepsSinceTheRunIsHandedNoOthers() throws {
+    try withTemporaryTree(["a.xml": "<a/>"]) { root in
+      let a = Array(root.appendingPathComponent("a.xml").path.utf8)
+      let (bytes, stamp) = try FileSystem.read(a)
+      let store = ReadAhead(capacity: 1 << 20)
+      store.expect(1)
+      store.keep(a, bytes: bytes, stamp: stamp)
+      // A policy written inline in another file: equal bytes, other storage.
+      let inline = bytes.map { $0 }
+      #expect(!store.reserve(10, for: inline))
+      #expect(store.reserve(10, for: bytes))
+      store.release(10)
+      _ = store.take(a)
+      #expect(!store.reserve(10, for: bytes))
+    }
+  }
 }

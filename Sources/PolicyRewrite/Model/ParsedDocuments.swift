@@ -1,0 +1,130 @@
+import PolicyDOM
+import Synchronization
+
+/// Policy documents parsed by a pass before the run's own (the cross-scope `Authorization`
+/// pass) and kept for the run's own pass over the same bytes, so that each policy is parsed
+/// once.
+///
+/// A document is kept under its source's storage: the run hands both passes the same bytes
+/// (one array, read once), and a document holds its source, so that storage is not freed or
+/// reused while the document is kept. A document is handed out once, to the pass that parses
+/// the same bytes with an equivalent reading (``PolicyDocument/ParseOptions``), and is then no
+/// longer kept. At most ``capacity`` source bytes' worth of documents are kept at once (a
+/// document of a large tree's every policy is not), and only while `reserve` grants their
+/// memory (``estimatedSize(ofSource:)``) for their source, which is handed back through
+/// `release` when a document is taken: the run holds what it keeps ahead of its own pass to
+/// one budget, and keeps no document of bytes its own pass will not be handed (a policy
+/// written inline in another file).
+package final class ParsedDocuments: Sendable {
+  /// The most source bytes whose documents are kept at once.
+  package let capacity: Int
+  private let reserve: @Sendable ([UInt8], Int) -> Bool
+  private let release: @Sendable (Int) -> Void
+  private let state = Mutex<State>(State())
+  private let counts = Atomic<Int>(0)
+  private let reuses = Atomic<Int>(0)
+  private let keptCount = Atomic<Int>(0)
+
+  /// A kept document (it is used by one task at a time: kept by one, then taken by another).
+  private struct Kept: @unchecked Sendable {
+    let document: PolicyDocument
+    let options: PolicyDocument.ParseOptions
+  }
+
+  private struct State: ~Copyable {
+    var documents: [Key: Kept] = [:]
+    var size = 0
+  }
+
+  /// A source's storage: its first byte's address and its length.
+  private struct Key: Hashable {
+    let address: UInt
+    let count: Int
+
+    init?(_ source: [UInt8]) {
+      guard let base = source.withUnsafeBufferPointer({ $0.baseAddress }) else { return nil }
+      address = UInt(bitPattern: base)
+      count = source.count
+    }
+  }
+
+  /// A store that keeps documents of up to `capacity` source bytes, each while `reserve`
+  /// grants its estimated memory for its source (given back through `release`).
+  package init(
+    capacity: Int, reserve: @escaping @Sendable (_ source: [UInt8], _ size: Int) -> Bool = { _, _ in true },
+    release: @escaping @Sendable (Int) -> Void = { _ in }
+  ) {
+    self.capacity = capacity
+    self.reserve = reserve
+    self.release = release
+  }
+
+  /// About how much memory the document of a source of `count` bytes takes: libxml2's tree and
+  /// dictionary, the element spans and attributes (measured on APIOps policies of the
+  /// benchmark trees, with their sources).
+  package static func estimatedSize(ofSource count: Int) -> Int { 12 * count }
+
+  /// How many documents were parsed through ``parse(_:options:)`` (a work counter).
+  package var parses: Int { counts.load(ordering: .relaxed) }
+
+  /// How many documents were kept (a work counter).
+  package var kept: Int { keptCount.load(ordering: .relaxed) }
+
+  /// How many kept documents were handed out by ``take(_:options:)`` (a work counter).
+  package var takes: Int { reuses.load(ordering: .relaxed) }
+
+  /// The document of `source`, parsed now and kept (within the capacity) for the run's own
+  /// pass.
+  package func parse(_ source: [UInt8], options: PolicyDocument.ParseOptions = PolicyDocument.ParseOptions())
+    throws(ParseError) -> PolicyDocument
+  {
+    let document = try PolicyDocument.parse(source, options: options)
+    counts.add(1, ordering: .relaxed)
+    guard source.count <= capacity, let key = Key(source) else { return document }
+    let kept = Kept(document: document, options: options)
+    let isKept = state.withLock { state in
+      guard state.documents[key] == nil, state.size + source.count <= capacity,
+        reserve(source, Self.estimatedSize(ofSource: source.count))
+      else { return false }
+      state.documents[key] = kept
+      state.size += source.count
+      return true
+    }
+    if isKept { keptCount.add(1, ordering: .relaxed) }
+    return document
+  }
+
+  /// The document kept for `source` read with `options` (no longer kept); `nil` when none is.
+  package func take(_ source: [UInt8], options: PolicyDocument.ParseOptions) -> PolicyDocument? {
+    guard let key = Key(source) else { return nil }
+    let found = state.withLock { state -> Kept? in
+      guard !state.documents.isEmpty, let kept = state.documents.removeValue(forKey: key) else { return nil }
+      state.size -= key.count
+      return kept
+    }
+    guard let found else { return nil }
+    release(Self.estimatedSize(ofSource: source.count))
+    guard found.document.source == source, Self.readsAlike(source, found.options, options) else { return nil }
+    reuses.add(1, ordering: .relaxed)
+    return found.document
+  }
+
+  /// Whether `source` reads the same with either options: template sequences are masked only
+  /// in a source with a `$` or a `%` (``PolicyDocument/parse(_:options:)``).
+  private static func readsAlike(
+    _ source: [UInt8], _ first: PolicyDocument.ParseOptions, _ second: PolicyDocument.ParseOptions
+  ) -> Bool {
+    first == second || !source.contains { $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: "%") }
+  }
+}
+
+extension ParsedDocuments? {
+  /// The document of `source`: parsed through the store when there is one (and kept for the
+  /// run's own pass), else parsed.
+  package func parse(_ source: [UInt8], options: PolicyDocument.ParseOptions = PolicyDocument.ParseOptions())
+    throws(ParseError) -> PolicyDocument
+  {
+    if let self { return try self.parse(source, options: options) }
+    return try PolicyDocument.parse(source, options: options)
+  }
+}

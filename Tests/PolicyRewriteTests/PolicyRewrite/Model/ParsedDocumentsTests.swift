@@ -1,0 +1,73 @@
+import PolicyDOM
+import Synchronization
+import Testing
+
+@testable import PolicyRewrite
+
+/// A document kept by a pass before the run's own is handed out only for the very bytes it was
+/// parsed from, read alike, and only once.
+@Suite struct ParsedDocumentsTests {
+  static let policy = Array(
+    "<policies><inbound><base /><set-header name=\"Authorization\" exists-action=\"delete\" /></inbound></policies>"
+      .utf8)
+
+  @Test func aKeptDocumentIsHandedOutOnceForTheSameBytes() throws {
+    let documents = ParsedDocuments(capacity: 1 << 20)
+    let parsed = try documents.parse(Self.policy)
+    let options = PolicyDocument.ParseOptions(masksTemplates: false)
+    let taken = try #require(documents.take(Self.policy, options: options))
+    #expect(taken === parsed)
+    #expect(documents.take(Self.policy, options: options) == nil)
+    #expect(documents.parses == 1)
+    #expect(documents.takes == 1)
+  }
+
+  @Test func equalBytesInOtherStorageAreParsedAgainSinceTheKeyIsTheStorage() throws {
+    let documents = ParsedDocuments(capacity: 1 << 20)
+    _ = try documents.parse(Self.policy)
+    let copy = Self.policy.map { $0 }
+    #expect(copy == Self.policy)
+    let separate =
+      copy.withUnsafeBufferPointer { $0.baseAddress } != Self.policy.withUnsafeBufferPointer { $0.baseAddress }
+    try #require(separate)
+    #expect(documents.take(copy, options: PolicyDocument.ParseOptions()) == nil)
+  }
+
+  @Test func aSourceWithADollarSignIsNotHandedOutForAnotherTemplateReadingSinceItMayReadOtherwise() throws {
+    let documents = ParsedDocuments(capacity: 1 << 20)
+    let source = Array(
+      "<policies><inbound><base /><set-variable name=\"v\" value=\"${x}\" /></inbound></policies>".utf8)
+    _ = try documents.parse(source)
+    #expect(documents.take(source, options: PolicyDocument.ParseOptions(masksTemplates: false)) == nil)
+    _ = try documents.parse(source)
+    #expect(documents.take(source, options: PolicyDocument.ParseOptions(masksTemplates: true)) != nil)
+  }
+
+  @Test func documentsPastTheCapacityAreNotKeptSoThatALargeTreeDoesNotHoldEveryDocument() throws {
+    let documents = ParsedDocuments(capacity: Self.policy.count - 1)
+    _ = try documents.parse(Self.policy)
+    #expect(documents.take(Self.policy, options: PolicyDocument.ParseOptions()) == nil)
+  }
+
+  @Test func aDocumentIsKeptOnlyWhileTheBudgetGrantsItsMemoryAndGivesItBackWhenTaken() throws {
+    let budget = Mutex(ParsedDocuments.estimatedSize(ofSource: Self.policy.count))
+    let documents = ParsedDocuments(
+      capacity: 1 << 20,
+      reserve: { _, size in
+        budget.withLock { left in
+          guard size <= left else { return false }
+          left -= size
+          return true
+        }
+      },
+      release: { size in budget.withLock { $0 += size } })
+    let other = Self.policy.map { $0 }
+    _ = try documents.parse(Self.policy)
+    _ = try documents.parse(other)
+    // The budget held one document: the second was parsed, not kept.
+    #expect(documents.kept == 1)
+    #expect(budget.withLock { $0 } == 0)
+    #expect(documents.take(Self.policy, options: PolicyDocument.ParseOptions()) != nil)
+    #expect(budget.withLock { $0 } == ParsedDocuments.estimatedSize(ofSource: Self.policy.count))
+  }
+}
