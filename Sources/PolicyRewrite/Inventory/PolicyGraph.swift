@@ -60,8 +60,20 @@ public struct PolicyGraph: Sendable, Hashable {
     public var resolved: String?
   }
 
+  /// A policy that a declaration applies but whose text is not among the run's files or
+  /// strings: a variable, a URL (`xml_link`), a `file()` path that names no file of the run.
+  public struct UnseenPolicy: Sendable, Hashable {
+    /// Its scope and identifiers; its ``Policy/path`` is the declaring file.
+    public var policy: Policy
+    /// Why it cannot be read, as a message says it (`its policy is \`var.b\`, a value the
+    /// run does not know`).
+    public var reason: String
+  }
+
   /// The policies, by path (inline policies after their file's).
   public private(set) var policies: [Policy] = []
+  /// The policies that declarations apply and the run cannot read, in the order of the files.
+  public private(set) var unseen: [UnseenPolicy] = []
   /// The includes, by path and line.
   public private(set) var includes: [Include] = []
   /// For each product id, the APIs it holds.
@@ -100,6 +112,21 @@ public struct PolicyGraph: Sendable, Hashable {
       var workspace: Reference?
       var content: Content
       var location: Location
+      /// The declaration of the scope it applies to (`azapi_resource`'s `parent_id`): its
+      /// identifiers are read along the chain of parents when the facts are joined.
+      var parent: Reference?
+    }
+
+    /// A declaration of an API, operation, product or workspace (Terraform `azapi_resource`
+    /// or `azurerm_api_management_*`), by which a `parent_id` chain is followed.
+    struct ParentNode: Sendable {
+      /// The ARM type without its API version (`Microsoft.ApiManagement/service/apis`).
+      var type: String
+      var name: Reference?
+      /// Its own `parent_id`.
+      var parent: Reference?
+      /// For an `azurerm_api_management_api_operation`, its `api_name`.
+      var api: Reference?
     }
 
     /// A name, or the address of a declaration whose name it is (resolved when joined).
@@ -116,8 +143,8 @@ public struct PolicyGraph: Sendable, Hashable {
       case files([String])
       /// Policy text in the declaring file, and where it starts.
       case inline(String, offset: Int)
-      /// Not known (a variable).
-      case unknown
+      /// Not known to the run (a variable, a URL): what it is, as a message says it.
+      case unknown(String)
     }
 
     var path: String
@@ -125,6 +152,8 @@ public struct PolicyGraph: Sendable, Hashable {
     var memberships: [(product: Reference, api: Reference)] = []
     /// Names of declarations by address (Terraform `type.name`, `module.name`; Bicep symbol).
     var names: [String: String] = [:]
+    /// The declarations a `parent_id` may name, by address.
+    var parentNodes: [String: ParentNode] = [:]
     var includes: [Include] = []
     var isFragmentDocument = false
     var isPolicyDocument = false
@@ -199,9 +228,11 @@ public struct PolicyGraph: Sendable, Hashable {
   /// Joins the facts of every file of a run.
   public init(files: [FileFacts]) {
     var names: [String: String] = [:]
+    var parentNodes: [String: FileFacts.ParentNode] = [:]
     for facts in files {
       let folder = Self.folder(of: facts.path)
       for (address, name) in facts.names { names[folder + "\u{0}" + address] = name }
+      for (address, node) in facts.parentNodes { parentNodes[folder + "\u{0}" + address] = node }
     }
     func resolve(_ reference: FileFacts.Reference?, in path: String) -> String? {
       switch reference {
@@ -223,6 +254,51 @@ public struct PolicyGraph: Sendable, Hashable {
     let known = FileIndex(paths: namesFiles ? files.map(\.path) : [])
     var declaredFiles: [String: Policy] = [:]
     var inline: [Policy] = []
+    /// The identifiers along a `parent_id` chain: each declaration it names gives its own
+    /// (an operation its id and its API's name, an API its name, a product its id), then its
+    /// own parent's; a resource id written as text gives its `/apis/…`, `/operations/…` and
+    /// `/products/…` segments.
+    func identifiers(along parent: FileFacts.Reference?, in path: String) -> [PolicyScope: String] {
+      var found: [PolicyScope: String] = [:]
+      func add(_ scope: PolicyScope, _ reference: FileFacts.Reference?) {
+        if found[scope] == nil, let name = resolve(reference, in: path), !name.isEmpty { found[scope] = name }
+      }
+      var next = parent
+      var steps = 0
+      while let reference = next, steps < 8 {
+        steps += 1
+        next = nil
+        switch reference {
+        case .address(let address):
+          guard let node = parentNodes[Self.folder(of: path) + "\u{0}" + address] else { break }
+          let type = node.type.lowercased()
+          if type.hasSuffix("/apis/operations") {
+            add(.operation, node.name)
+            add(.api, node.api)
+          } else if type.hasSuffix("/apis") {
+            add(.api, node.name)
+          } else if type.hasSuffix("/products") {
+            add(.product, node.name)
+          } else if type.hasSuffix("/workspaces") {
+            add(.workspace, node.name)
+          }
+          next = node.parent
+        case .name(let text):
+          let segments = text.split(separator: "/").map(String.init)
+          for (index, segment) in segments.enumerated().dropLast() {
+            let value = FileFacts.Reference.name(segments[index + 1])
+            switch segment.lowercased() {
+            case "apis": add(.api, value)
+            case "operations": add(.operation, value)
+            case "products": add(.product, value)
+            case "workspaces": add(.workspace, value)
+            default: break
+            }
+          }
+        }
+      }
+      return found
+    }
     for facts in files {
       for declared in facts.declared {
         var policy = Policy(
@@ -230,12 +306,27 @@ public struct PolicyGraph: Sendable, Hashable {
           operation: resolve(declared.operation, in: facts.path), product: resolve(declared.product, in: facts.path),
           fragment: resolve(declared.fragment, in: facts.path), workspace: resolve(declared.workspace, in: facts.path),
           declaredAt: declared.location)
+        if declared.parent != nil {
+          let chain = identifiers(along: declared.parent, in: facts.path)
+          policy.api = policy.api ?? chain[.api]
+          policy.operation = policy.operation ?? chain[.operation]
+          policy.product = policy.product ?? chain[.product]
+          policy.workspace = policy.workspace ?? chain[.workspace]
+        }
         switch declared.content {
         case .file, .files:
           var patterns: [String] = []
           if case .file(let pattern) = declared.content { patterns = [pattern] }
           if case .files(let list) = declared.content { patterns = list }
-          for path in patterns.flatMap(known.matching) {
+          let matched = patterns.flatMap(known.matching)
+          if matched.isEmpty {
+            let named = patterns.map { "`\($0)`" }.joined(separator: " or ")
+            let star = named.contains("*") ? " (`*` stands for a value the run does not know)" : ""
+            unseen.append(
+              UnseenPolicy(policy: policy, reason: "its policy file \(named) is not among the files of this run\(star)")
+            )
+          }
+          for path in matched {
             policy.path = path
             // A file applied by several declarations keeps the first, unless that one did
             // not know the scope.
@@ -251,8 +342,8 @@ public struct PolicyGraph: Sendable, Hashable {
             policy.inlineText = piece
             inline.append(policy)
           }
-        case .unknown:
-          break
+        case .unknown(let reason):
+          unseen.append(UnseenPolicy(policy: policy, reason: reason))
         }
       }
       for membership in facts.memberships {

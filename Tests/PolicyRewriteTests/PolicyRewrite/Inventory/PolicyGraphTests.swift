@@ -216,6 +216,179 @@ struct PolicyGraphTests {
     #expect(graph.includes.first?.resolved == "bicep/fragments/auth.xml")
   }
 
+  /// A nested resource closes before its parent: its type and name are joined along the
+  /// nesting once the whole file is read, or the operation's policy is never a child of the
+  /// API's and a reader of `Authorization` there goes unseen (401).
+  @Test(arguments: [
+    // The service `existing`, named by a parameter; nested types without API versions.
+    ("existing = {\n  name: apimName", "'apis'", "'policies'", "'operations'", "'policies'"),
+    // Nested types with API versions.
+    (
+      "existing = {\n  name: apimName", "'apis@2023-05-01-preview'", "'policies@2023-05-01-preview'",
+      "'operations@2023-05-01-preview'", "'policies@2023-05-01-preview'"
+    ),
+    // The service deployed here, not `existing`.
+    ("= {\n  name: 'apim'", "'apis'", "'policies'", "'operations'", "'policies'"),
+  ])
+  func bicepNestedResourcesLinkTheOperationPolicyToItsAPIsSoItsReaderIsSeen(
+    service: String, api: String, apiPolicy: String, operation: String, operationPolicy: String
+  ) throws {
+    let graph = Self.graph([
+      "main.bicep": """
+      param apimName string
+      resource apim 'Microsoft.ApiManagement/service@2023-05-01-preview' \(service)
+        resource api \(api) = {
+          name: 'a'
+          properties: { path: 'a' }
+          resource pol \(apiPolicy) = {
+            name: 'policy'
+            properties: {
+              value: '<policies><inbound><base /></inbound></policies>'
+            }
+          }
+          resource op \(operation) = {
+            name: 'o'
+            resource opPol \(operationPolicy) = {
+              name: 'policy'
+              properties: {
+                value: '<policies><inbound><base /><set-header name="Authorization" exists-action="delete" /></inbound></policies>'
+              }
+            }
+          }
+        }
+        resource global 'policies' = {
+          name: 'policy'
+          properties: {
+            value: '<policies><inbound><base /></inbound></policies>'
+          }
+        }
+      }
+      """
+    ])
+    let found = graph.policies.map {
+      "\($0.scope) \($0.api ?? "-") \($0.operation ?? "-") \($0.declaredAt?.address ?? "-")"
+    }
+    #expect(found.sorted() == ["api a - pol", "global - - global", "operation a o opPol"], "\(found)")
+  }
+
+  @Test func bicepExistingParentsNamedBySegmentsGiveTheirNestedPoliciesTheirIdentifiers() throws {
+    let graph = Self.graph([
+      "main.bicep": """
+      resource api 'Microsoft.ApiManagement/service/apis@2023-05-01-preview' existing = {
+        name: 'apim/a'
+        resource pol 'policies' = {
+          name: 'policy'
+          properties: {
+            value: '<policies><inbound><base /></inbound></policies>'
+          }
+        }
+      }
+      resource opPolicy 'Microsoft.ApiManagement/service/apis/operations/policies@2023-05-01-preview' = {
+        parent: op
+        name: 'policy'
+        properties: {
+          value: '<policies><inbound><base /></inbound></policies>'
+        }
+      }
+      resource op 'Microsoft.ApiManagement/service/apis/operations@2023-05-01-preview' existing = {
+        name: 'apim/a/o'
+        resource nested 'policies' = {
+          name: 'policy'
+          properties: {
+            value: '<policies><inbound><base /></inbound></policies>'
+          }
+        }
+      }
+      resource product 'Microsoft.ApiManagement/service/products@2023-05-01-preview' existing = {
+        name: 'apim/gold'
+        resource member 'apis' = {
+          name: 'a'
+        }
+        resource productPolicy 'policies' = {
+          name: 'policy'
+          properties: {
+            value: '<policies><inbound><base /></inbound></policies>'
+          }
+        }
+      }
+      """
+    ])
+    let found = graph.policies.map {
+      "\($0.scope) \($0.api ?? $0.product ?? "-") \($0.operation ?? "-") \($0.declaredAt?.address ?? "-")"
+    }
+    // `parent:` may name a resource declared further down.
+    #expect(
+      found.sorted() == [
+        "api a - pol", "operation a o nested", "operation a o opPolicy", "product gold - productPolicy",
+      ],
+      "\(found)")
+    #expect(graph.productAPIs["gold"] == ["a"])
+  }
+
+  /// `azapi_resource` policies name their scope by `parent_id`: the chain of declarations gives
+  /// the API and operation, or the operation's reader of `Authorization` is never linked to the
+  /// API's key.
+  @Test func azapiParentIDChainsGiveTheAPIAndOperation() throws {
+    let graph = Self.graph([
+      "main.tf": """
+      resource "azapi_resource" "api_policy" {
+        type      = "Microsoft.ApiManagement/service/apis/policies@2023-05-01-preview"
+        name      = "policy"
+        parent_id = azapi_resource.api.id
+        body = jsonencode({
+          properties = { format = "rawxml", value = "<policies><inbound><base /></inbound></policies>" }
+        })
+      }
+      resource "azapi_resource" "api" {
+        type      = "Microsoft.ApiManagement/service/apis@2023-05-01-preview"
+        name      = "a"
+        parent_id = azapi_resource.apim.id
+      }
+      resource "azapi_resource" "op" {
+        type      = "Microsoft.ApiManagement/service/apis/operations@2023-05-01-preview"
+        name      = "o"
+        parent_id = azapi_resource.api.id
+      }
+      resource "azapi_resource" "op_policy" {
+        type      = "Microsoft.ApiManagement/service/apis/operations/policies@2023-05-01-preview"
+        name      = "policy"
+        parent_id = azapi_resource.op.id
+        body = jsonencode({
+          properties = { value = "<policies><inbound><base /></inbound></policies>" }
+        })
+      }
+      resource "azurerm_api_management_api_operation" "get" {
+        operation_id = "get"
+        api_name     = "b"
+      }
+      resource "azapi_resource" "get_policy" {
+        type      = "Microsoft.ApiManagement/service/apis/operations/policies@2023-05-01-preview"
+        name      = "policy"
+        parent_id = azurerm_api_management_api_operation.get.id
+        body = jsonencode({
+          properties = { value = "<policies><inbound><base /></inbound></policies>" }
+        })
+      }
+      resource "azapi_resource" "product_policy" {
+        type      = "Microsoft.ApiManagement/service/products/policies@2023-05-01-preview"
+        name      = "policy"
+        parent_id = "${azapi_resource.apim.id}/products/gold"
+        body = jsonencode({
+          properties = { value = "<policies><inbound><base /></inbound></policies>" }
+        })
+      }
+      """
+    ])
+    let found = graph.policies.map {
+      "\($0.scope) \($0.api ?? $0.product ?? "-") \($0.operation ?? "-") \($0.declaredAt?.address ?? "-")"
+    }
+    #expect(
+      found.sorted() == [
+        "api a - azapi_resource.api_policy", "operation a o azapi_resource.op_policy",
+        "operation b get azapi_resource.get_policy", "product gold - azapi_resource.product_policy",
+      ], "\(found)")
+  }
+
   @Test func armNestedResourcesAndNameExpressions() throws {
     let graph = Self.graph([
       "arm/template.json": #"""
