@@ -44,6 +44,19 @@ public struct PolicyGraph: Sendable, Hashable {
     public var inlineOffset: Int?
     /// For an inline policy, its text.
     package var inlineText: String?
+
+    /// The identifier that links this policy to its parent and child scopes, when its scope
+    /// needs one and the graph could not resolve it: `API name` for an API or operation
+    /// policy, `product id` for a product policy, `fragment id` for a fragment.
+    package var unlinkedIdentifier: String? {
+      func missing(_ value: String?) -> Bool { value?.isEmpty ?? true }
+      switch scope {
+      case .api, .operation: return missing(api) ? "API name" : nil
+      case .product: return missing(product) ? "product id" : nil
+      case .fragment: return missing(fragment) ? "fragment id" : nil
+      case .global, .workspace, .unknown: return nil
+      }
+    }
   }
 
   /// One `include-fragment`.
@@ -254,51 +267,6 @@ public struct PolicyGraph: Sendable, Hashable {
     let known = FileIndex(paths: namesFiles ? files.map(\.path) : [])
     var declaredFiles: [String: Policy] = [:]
     var inline: [Policy] = []
-    /// The identifiers along a `parent_id` chain: each declaration it names gives its own
-    /// (an operation its id and its API's name, an API its name, a product its id), then its
-    /// own parent's; a resource id written as text gives its `/apis/…`, `/operations/…` and
-    /// `/products/…` segments.
-    func identifiers(along parent: FileFacts.Reference?, in path: String) -> [PolicyScope: String] {
-      var found: [PolicyScope: String] = [:]
-      func add(_ scope: PolicyScope, _ reference: FileFacts.Reference?) {
-        if found[scope] == nil, let name = resolve(reference, in: path), !name.isEmpty { found[scope] = name }
-      }
-      var next = parent
-      var steps = 0
-      while let reference = next, steps < 8 {
-        steps += 1
-        next = nil
-        switch reference {
-        case .address(let address):
-          guard let node = parentNodes[Self.folder(of: path) + "\u{0}" + address] else { break }
-          let type = node.type.lowercased()
-          if type.hasSuffix("/apis/operations") {
-            add(.operation, node.name)
-            add(.api, node.api)
-          } else if type.hasSuffix("/apis") {
-            add(.api, node.name)
-          } else if type.hasSuffix("/products") {
-            add(.product, node.name)
-          } else if type.hasSuffix("/workspaces") {
-            add(.workspace, node.name)
-          }
-          next = node.parent
-        case .name(let text):
-          let segments = text.split(separator: "/").map(String.init)
-          for (index, segment) in segments.enumerated().dropLast() {
-            let value = FileFacts.Reference.name(segments[index + 1])
-            switch segment.lowercased() {
-            case "apis": add(.api, value)
-            case "operations": add(.operation, value)
-            case "products": add(.product, value)
-            case "workspaces": add(.workspace, value)
-            default: break
-            }
-          }
-        }
-      }
-      return found
-    }
     for facts in files {
       for declared in facts.declared {
         var policy = Policy(
@@ -307,7 +275,9 @@ public struct PolicyGraph: Sendable, Hashable {
           fragment: resolve(declared.fragment, in: facts.path), workspace: resolve(declared.workspace, in: facts.path),
           declaredAt: declared.location)
         if declared.parent != nil {
-          let chain = identifiers(along: declared.parent, in: facts.path)
+          let chain = Self.identifiers(along: declared.parent, in: facts.path, nodes: parentNodes) {
+            resolve($0, in: facts.path)
+          }
           policy.api = policy.api ?? chain[.api]
           policy.operation = policy.operation ?? chain[.operation]
           policy.product = policy.product ?? chain[.product]
@@ -452,48 +422,5 @@ public struct PolicyGraph: Sendable, Hashable {
       }
     }
     return (leadingSlash ? "/" : "") + parts.joined(separator: "/")
-  }
-}
-
-/// The paths of a run, looked up exactly or by a pattern whose `*` stands for what a
-/// declaration could not know (a variable in a file name).
-private struct FileIndex {
-  /// Each path by its normalised form.
-  private let exact: [String: String]
-  /// Normalised paths by normalised folder.
-  private let byFolder: [String: [String]]
-
-  init(paths: [String]) {
-    var exact: [String: String] = [:]
-    var byFolder: [String: [String]] = [:]
-    for path in paths {
-      let bytes = Array(path.utf8)
-      let needsJoin =
-        bytes.first == .dot || bytes.containsLiteral("/.") || bytes.containsLiteral("//") || bytes.last == .slash
-      let normalized = needsJoin ? PolicyGraph.join("", path) : path
-      exact[normalized] = path
-      byFolder[PolicyGraph.folder(of: normalized), default: []].append(normalized)
-    }
-    self.exact = exact
-    self.byFolder = byFolder
-  }
-
-  /// The paths (as given) that `pattern` names.
-  func matching(_ pattern: String) -> [String] {
-    let normalized = PolicyGraph.join("", pattern)
-    guard normalized.contains("*") else { return exact[normalized].map { [$0] } ?? [] }
-    let folder = PolicyGraph.folder(of: normalized)
-    let name = normalized.split(separator: "/").last.map(String.init) ?? normalized
-    let folders: [String]
-    if folder.contains("*") {
-      let glob = Glob("/" + folder.trimmingPrefix("/"))
-      folders = byFolder.keys.filter { glob.matches("/" + $0.trimmingPrefix("/")) }.sorted()
-    } else {
-      folders = [folder]
-    }
-    let nameGlob = Glob("/" + name)
-    return folders.flatMap { folder in
-      (byFolder[folder] ?? []).filter { nameGlob.matches("/" + ($0.split(separator: "/").last.map(String.init) ?? $0)) }
-    }.sorted().compactMap { exact[$0] }
   }
 }

@@ -131,4 +131,59 @@ import Testing
       #expect(planned == ["api a - azapi_resource.api_policy", "operation a o azapi_resource.op_policy"])
     }
   }
+
+  /// An operation policy whose `parent_id` is a variable, and a Bicep API policy whose name
+  /// has no API segment: their API is not known, so no check across scopes could be made.
+  static let unlinked = [
+    "main.tf": """
+    resource "azapi_resource" "op_policy" {
+      type      = "Microsoft.ApiManagement/service/apis/operations/policies@2023-05-01-preview"
+      name      = "policy"
+      parent_id = var.operation_id
+      body = jsonencode({
+        properties = {
+          value = <<XML
+    \(keyedAPI)
+    XML
+        }
+      })
+    }
+
+    """,
+    "main.bicep": """
+    resource pol 'Microsoft.ApiManagement/service/apis/policies@2023-05-01-preview' = {
+      name: 'policy'
+      properties: {
+        value: '''
+    \(keyedAPI)
+    '''
+      }
+    }
+
+    """,
+  ]
+
+  @Test("a parent_id or name the graph cannot follow is scope-unknown, not silently unlinked")
+  func unresolvableParentIsScopeUnknownSinceAChildReaderCouldNotBeLookedFor() throws {
+    try withTemporaryTree(Self.unlinked) { root in
+      let result = run(["migrate", "--resource", CLI.resource, "."], cwd: root)
+      #expect(result.status == 0, "\(result.stderr)")
+      let warnings = findingLines(result.stderr).filter { $0.hasSuffix("[scope-unknown]") }
+      #expect(warnings.count == 2, "\(result.stderr)")
+      #expect(warnings.contains { $0.hasPrefix("main.tf:1:1: warning:") && $0.contains("azapi_resource.op_policy") })
+      #expect(warnings.contains { $0.hasPrefix("main.bicep:1:1: warning:") && $0.contains("API name") })
+    }
+  }
+
+  @Test("with --strict an unresolvable parent_id is an error and nothing is written")
+  func strictUnresolvableParentWritesNothing() throws {
+    try withTemporaryTree(Self.unlinked) { root in
+      let result = run(["migrate", "--strict", "--write", "--resource", CLI.resource, "."], cwd: root)
+      #expect(result.status == 2, "\(result.stderr)")
+      let errors = findingLines(result.stderr).filter { $0.contains(": error: ") && $0.hasSuffix("[scope-unknown]") }
+      #expect(errors.count == 2, "\(result.stderr)")
+      expectFile(root, "main.tf", Self.unlinked["main.tf"] ?? "")
+      expectFile(root, "main.bicep", Self.unlinked["main.bicep"] ?? "")
+    }
+  }
 }
