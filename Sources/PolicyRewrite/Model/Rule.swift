@@ -43,6 +43,7 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   case scopeUnknown = "scope-unknown"
   case unresolvedFragment = "unresolved-fragment"
   case childScopesNotScanned = "child-scopes-not-scanned"
+  case childScopeUnreadable = "child-scope-unreadable"
   case fragmentIncludedOutsideInbound = "fragment-included-outside-inbound"
 
   /// This rule's description: severity, whether it fails `check`, summary, explanation and

@@ -116,6 +116,8 @@ extension Frontend {
       if !children.isEmpty { configuration.authorizationChildScopes[key, default: []].append(contentsOf: children) }
       if !childWriters.isEmpty { configuration.authorizationChildWriters[key, default: []] += childWriters }
     }
+    // Child scopes whose policy cannot be read hold their parents' keys.
+    unreadableChildScopes(graph, mayInject: mayInject, into: &configuration)
     // What parent scopes do (read or remove, write, route elsewhere), for each child scope
     // with a possible injection (every layout: APIOps places come from the graph too).
     let parentEffects = parentScopes(graph, mayInject: mayInject, configuration: withFragments, into: &configuration)

@@ -432,4 +432,60 @@ struct PolicyGraphTests {
     #expect(graph.policy(at: "misc/thing.xml")?.scope == .unknown)
     #expect(graph.includes.first?.resolved == nil)
   }
+
+  /// A declared policy the run cannot read is kept with why: a parent's key must not be
+  /// rewritten past a child that may validate or strip the token.
+  @Test func declaredPoliciesTheRunCannotReadAreKeptWithWhy() throws {
+    let graph = Self.graph([
+      "main.tf": """
+      resource "azurerm_api_management_api_policy" "a" {
+        api_name = "a"
+        xml_link = "https://example.com/a.xml"
+      }
+      resource "azurerm_api_management_api_policy" "b" {
+        api_name    = "b"
+        xml_content = var.b_policy
+      }
+      resource "azurerm_api_management_api_operation_policy" "c" {
+        api_name     = "c"
+        operation_id = "get"
+        xml_content  = file("${path.module}/policies/${var.env}/get.xml")
+      }
+      resource "azurerm_api_management_api_operation_policy" "d" {
+        api_name     = "c"
+        operation_id = "put"
+        xml_content  = file("${path.module}/policies/put.xml")
+      }
+      """,
+      "policies/put.xml": Self.policy,
+    ])
+    let unseen = graph.unseen.map { "\($0.policy.scope) \($0.policy.api ?? "-") \($0.policy.declaredAt?.line ?? 0)" }
+    #expect(unseen == ["api a 1", "api b 5", "operation c 9"])
+    #expect(graph.unseen[0].reason.contains("https://example.com/a.xml"))
+    #expect(graph.unseen[1].reason.contains("`var.b_policy`"))
+    #expect(graph.unseen[2].reason.contains("`policies/*/get.xml`"))
+    #expect(graph.policy(at: "policies/put.xml")?.operation == "put")
+  }
+
+  /// The fragments a policy includes that no file defines, through the fragments it includes
+  /// too, and a policy that does not parse as the rewrite parses it.
+  @Test func unresolvedFragmentsAreFollowedThroughFragmentsAndParseProblemsFound() throws {
+    let graph = Self.graph([
+      "apis/a/operations/o/policy.xml": Self.including("outer"),
+      "apis/a/operations/p/policy.xml": Self.including("missing"),
+      "apis/a/operations/q/policy.xml": Self.policy,
+      "policy fragments/outer/policy.xml": "<fragment>\n  <include-fragment fragment-id=\"inner\" />\n</fragment>\n",
+    ])
+    let policies = ["o", "p", "q"].compactMap { graph.policy(at: "apis/a/operations/\($0)/policy.xml") }
+    #expect(
+      graph.unresolvedFragments(of: policies) == [
+        ["'inner' at policy fragments/outer/policy.xml:2"], ["'missing' at apis/a/operations/p/policy.xml:4"], [],
+      ])
+    #expect(PolicyGraph.parseProblem(Array(Self.policy.utf8), path: "a.xml") == nil)
+    let broken = try #require(PolicyGraph.parseProblem(Array("<policies><inbound>\n</policies>".utf8), path: "a.xml"))
+    #expect(broken.line == 2)
+    // A template whose directives choose between two documents parses one at a time.
+    let alternatives = "%{ if x }<policies><inbound /></policies>%{ else }<policies><outbound /></policies>%{ endif }"
+    #expect(PolicyGraph.parseProblem(Array(alternatives.utf8), path: "a.tftpl") == nil)
+  }
 }
