@@ -75,14 +75,21 @@ extension PolicyGraph.FileFacts {
       var symbol: String
       var depth: Int
       var line: Int
+      /// The resource it is nested in, by its index in the file's resources (nested symbols
+      /// are scoped: two parents may each hold an `api`).
+      var enclosing: Int?
+      /// The symbol that its `parent:` names.
       var parent: String?
       var content: Content?
+      /// Its index in the file's resources, in the order they open.
+      var index = 0
     }
     // Every resource once its block is closed; names and types are joined along nesting and
     // `parent:` at the end, when every resource of the file is known (a nested resource
     // closes before its parent, and `parent:` may name a resource declared further down).
     var closed: [Open] = []
     var open: [Open] = []
+    var opened = 0
     var pending: Open?
     var depth = 0
     var i = 0
@@ -159,12 +166,14 @@ extension PolicyGraph.FileFacts {
             var type = String(text(literal).prefix { $0 != "@" })
             // A nested resource's parent is the one it stands in (its type may be short,
             // `'policies'`, or written in full).
-            let parent = open.last?.symbol
-            if parent == nil, !type.hasPrefix("Microsoft.") {
+            let enclosing = open.last?.index
+            if enclosing == nil, !type.hasPrefix("Microsoft.") {
               type = "Microsoft.ApiManagement/service/" + type
             }
             pending = Open(
-              type: type, name: "", symbol: symbol, depth: 0, line: lines.location(of: i).line, parent: parent)
+              type: type, name: "", symbol: symbol, depth: 0, line: lines.location(of: i).line, enclosing: enclosing,
+              index: opened)
+            opened += 1
           }
           i = end
           continue
@@ -217,12 +226,19 @@ extension PolicyGraph.FileFacts {
       lineStart = false
       i += 1
     }
+    var byIndex: [Int: Open] = [:]
+    // `parent:` names a top-level symbol (a nested one only by `outer::inner`, not read).
     var bySymbol: [String: Open] = [:]
-    for resource in closed { bySymbol[resource.symbol] = resource }
+    for resource in closed {
+      byIndex[resource.index] = resource
+      if resource.enclosing == nil { bySymbol[resource.symbol] = resource }
+    }
     /// The full type and name of `resource`: its parent's (by nesting or `parent:`) joined to
     /// its own; a type written in full (`Microsoft.ApiManagement/…`) is kept as it is.
     func joined(_ resource: Open, depth: Int = 0) -> (type: String, name: String) {
-      guard depth < 16, let parent = resource.parent.flatMap({ bySymbol[$0] }) else {
+      guard depth < 16,
+        let parent = resource.enclosing.flatMap({ byIndex[$0] }) ?? resource.parent.flatMap({ bySymbol[$0] })
+      else {
         return (resource.type, resource.name)
       }
       let above = joined(parent, depth: depth + 1)

@@ -488,4 +488,37 @@ struct PolicyGraphTests {
     let alternatives = "%{ if x }<policies><inbound /></policies>%{ else }<policies><outbound /></policies>%{ endif }"
     #expect(PolicyGraph.parseProblem(Array(alternatives.utf8), path: "a.tftpl") == nil)
   }
+
+  /// Nested symbols are scoped in Bicep: the service's `api` and a product's `api` are two
+  /// resources. The operation's policy belongs to the service's, or its API is the product.
+  @Test func bicepNestedSymbolsAreScopedToTheirParent() throws {
+    let graph = Self.graph([
+      "main.bicep": """
+      resource apim 'Microsoft.ApiManagement/service@2021-08-01' = {
+        name: apimName
+        resource api 'apis@2021-08-01' = {
+          name: apiName
+          resource op 'operations@2021-08-01' = {
+            name: 'get'
+            resource policy 'policies@2021-08-01' = {
+              name: 'policy'
+              properties: {
+                value: '<policies><inbound><base /></inbound></policies>'
+              }
+            }
+          }
+        }
+        resource product 'products@2021-08-01' = {
+          name: productName
+          resource api 'apis@2021-08-01' = {
+            name: apiName
+          }
+        }
+      }
+      """
+    ])
+    let operation = try #require(graph.policies.first)
+    #expect((operation.scope, operation.api, operation.operation) == (.operation, "${apiName}", "get"))
+    #expect(graph.productAPIs["${productName}"] == ["${apiName}"])
+  }
 }
