@@ -389,12 +389,17 @@ struct APIOpsScope: Hashable {
       part.count == literal.utf8CodeUnitCount && part.hasLiteral(literal, at: 0)
     }
     let isPolicy = equals(name, "policy.xml")
-    // APIM names are case-insensitive: an API is looked up by its lowercased folder name.
+    // APIM names are case-insensitive: an API is looked up by its lowercased folder name
+    // (lowercased only when it has an uppercase ASCII letter or other bytes: most do not).
+    func apiName(_ part: ArraySlice<UInt8>) -> String {
+      let plain = part.allSatisfy { $0 < 0x80 && !($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }
+      return plain ? text(part) : text(part).lowercased()
+    }
     let rootCount: Int
     if n >= 3, equals(parts[n - 3], "apis"), isPolicy || equals(name, "apiPolicy.xml") {
-      (rootCount, level, api) = (n - 3, .api, text(parts[n - 2]).lowercased())
+      (rootCount, level, api) = (n - 3, .api, apiName(parts[n - 2]))
     } else if n >= 5, equals(parts[n - 5], "apis"), equals(parts[n - 3], "operations"), isPolicy {
-      (rootCount, level, api) = (n - 5, .operation, text(parts[n - 4]).lowercased())
+      (rootCount, level, api) = (n - 5, .operation, apiName(parts[n - 4]))
     } else if n >= 3, equals(parts[n - 3], "products"), isPolicy {
       (rootCount, level, api) = (n - 3, .product, nil)
     } else if isPolicy {
