@@ -14,6 +14,23 @@ extension AuthorizationRule {
       "the key injection at line \(line(injection.element)) is not rewritten: replaced in place, its <authentication-managed-identity> would run before <\(reader.element.name)> at line \(line(reader.element)), which \(does) the caller's Authorization header and would get APIM's token instead; migrate it by hand"
   }
 
+  static func existingUndoneMessage(
+    _ injection: KeyInjection, rule: Rule, touch: AuthorizationScan.Touch, children: [String]
+  ) -> String {
+    let what: String
+    switch rule {
+    case .authorizationChildScope:
+      what =
+        "\(list(children)) \(children.count == 1 ? "reads, removes or writes" : "read, remove or write") the Authorization header after \(children.count == 1 ? "its" : "their") <base />"
+    case .authorizationWriter:
+      what = "<\(touch.element.name)> at line \(line(touch.element)) writes the Authorization header after it"
+    default:
+      what = "<\(touch.element.name)> at line \(line(touch.element)) removes the Authorization header after it"
+    }
+    return
+      "the key injection at line \(line(injection.element)) is not rewritten: an <authentication-managed-identity> with the key's resource is already here, but \(what), so its token does not reach the backend; removing the key would leave the backend with neither key nor token (and a second <authentication-managed-identity> is not added); migrate it by hand"
+  }
+
   static func laterSectionMessage(_ injection: KeyInjection, reader: AuthorizationScan.Touch) -> String {
     let section = reader.top.parent?.name ?? "outbound"
     let what =

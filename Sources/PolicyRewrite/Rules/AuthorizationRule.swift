@@ -102,6 +102,8 @@ enum AuthorizationRule: AnalysisRule {
     // Child scopes whose policy could not be read: what they do after `<base />` is not known.
     let unreadableChildren = analysis.configuration.authorizationUnreadableChildScopes[path] ?? []
     var notes: [Int: (injection: KeyInjection, reader: AuthorizationScan.Touch)] = [:]
+    // Containers whose MI element is already in place but does not reach the backend.
+    var inPlaceAlready = Set<Int>()
     var seen = Set<Int>()
     // One decision per container, made at its first injection: a reader after the first
     // nested injection of a group is after the group.
@@ -111,7 +113,15 @@ enum AuthorizationRule: AnalysisRule {
       let key = container.range.lowerBound
       switch injection.placement {
       case .inboundTop(let inbound):
-        guard analysis.managedIdentities.managedIdentity(in: inbound) == nil else { continue }
+        if let existing = analysis.managedIdentities.managedIdentity(in: inbound) {
+          if let held = Self.undone(
+            existing, in: scan(inbound), injection, sameToken: sameToken, children: analysis.childScopes)
+          {
+            demotions[key] = held
+            inPlaceAlready.insert(key)
+          }
+          continue
+        }
         let touches = scan(inbound)
         if let writer = touches.firstWriter(where: { !sameToken($0, injection) }) {
           demotions[key] = (.authorizationWriter, writer)
@@ -161,9 +171,16 @@ enum AuthorizationRule: AnalysisRule {
         }
         if let reader = touches.unremovedReader(before: Int.max) { notes[key] = (injection, reader) }
       case .inPlace(let parent, let scope, _):
-        guard analysis.managedIdentities.managedIdentity(in: parent) == nil,
-          analysis.managedIdentities.managedIdentity(in: scope) == nil
-        else { continue }
+        if let existing = analysis.managedIdentities.managedIdentity(in: parent)
+          ?? analysis.managedIdentities.managedIdentity(in: scope)
+        {
+          let children = scope.hasName("inbound") ? analysis.childScopes : []
+          if let held = Self.undone(existing, in: scan(scope), injection, sameToken: sameToken, children: children) {
+            demotions[key] = held
+            inPlaceAlready.insert(key)
+          }
+          continue
+        }
         let touches = scan(scope)
         let element = injection.element
         // An MI element among the parent's children is the one in place (excluded above).
@@ -240,6 +257,8 @@ enum AuthorizationRule: AnalysisRule {
       let fromParents = byParents.contains(container.range.lowerBound)
       let message =
         switch rule {
+        case _ where inPlaceAlready.contains(container.range.lowerBound):
+          existingUndoneMessage(injection, rule: rule, touch: touch, children: analysis.childScopes)
         case .authorizationWriter where fromParents: parentWriterMessage(injection, parents: parentWriters)
         case .authorizationWriter where byChildWriters[container.range.lowerBound] != nil:
           childWriterMessage(injection, writers: byChildWriters[container.range.lowerBound] ?? [])
@@ -278,7 +297,7 @@ enum AuthorizationRule: AnalysisRule {
 
   /// A touch standing for an element that is not itself a reader or writer (the scope, a
   /// `<base />`, a backend), for the messages.
-  private static func touch(_ element: PolicyElement, kind: AuthorizationScan.Touch.Kind = .reader)
+  static func touch(_ element: PolicyElement, kind: AuthorizationScan.Touch.Kind = .reader)
     -> AuthorizationScan.Touch
   {
     AuthorizationScan.Touch(kind: kind, element: element, top: element)

@@ -344,6 +344,11 @@ struct APIOpsScope: Hashable {
   let level: Level
   /// The API's folder name, for API and operation scopes.
   let api: String?
+  /// For a scope of a workspace (`<tree>/workspaces/<w>/…`, whose `root` is the workspace's
+  /// folder), the folder of the service's tree: its global policy runs for the workspace's
+  /// policy, products, APIs and operations too (global → workspace → product → API →
+  /// operation).
+  let serviceRoot: String?
 
   /// The scope of `path`, or `nil` when it is not an APIOps policy file.
   init?(path: String) { self.init(bytes: Array(path.utf8)) }
@@ -384,17 +389,26 @@ struct APIOpsScope: Hashable {
       part.count == literal.utf8CodeUnitCount && part.hasLiteral(literal, at: 0)
     }
     let isPolicy = equals(name, "policy.xml")
+    // APIM names are case-insensitive: an API is looked up by its lowercased folder name
+    // (lowercased only when it has an uppercase ASCII letter or other bytes: most do not).
+    func apiName(_ part: ArraySlice<UInt8>) -> String {
+      let plain = part.allSatisfy { $0 < 0x80 && !($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }
+      return plain ? text(part) : text(part).lowercased()
+    }
+    let rootCount: Int
     if n >= 3, equals(parts[n - 3], "apis"), isPolicy || equals(name, "apiPolicy.xml") {
-      (self.root, level, api) = (root(n - 3), .api, text(parts[n - 2]))
+      (rootCount, level, api) = (n - 3, .api, apiName(parts[n - 2]))
     } else if n >= 5, equals(parts[n - 5], "apis"), equals(parts[n - 3], "operations"), isPolicy {
-      (self.root, level, api) = (root(n - 5), .operation, text(parts[n - 4]))
+      (rootCount, level, api) = (n - 5, .operation, apiName(parts[n - 4]))
     } else if n >= 3, equals(parts[n - 3], "products"), isPolicy {
-      (self.root, level, api) = (root(n - 3), .product, nil)
+      (rootCount, level, api) = (n - 3, .product, nil)
     } else if isPolicy {
-      (self.root, level, api) = (root(n - 1), .global, nil)
+      (rootCount, level, api) = (n - 1, .global, nil)
     } else {
       return nil
     }
+    self.root = root(rootCount)
+    serviceRoot = rootCount >= 2 && equals(parts[rootCount - 2], "workspaces") ? root(rootCount - 2) : nil
   }
 
   /// How a parent scope is looked up: its root, level and (for an API) its folder name.
@@ -408,8 +422,16 @@ struct APIOpsScope: Hashable {
   var keyAsParent: ParentKey { ParentKey(root: root, level: level, api: level == .api ? api : nil) }
 
   /// The keys of the scopes whose policy runs inside this scope's `<base />`. Product
-  /// membership is not read: every product of the tree counts as a parent of every API.
+  /// membership is not read: every product of the tree counts as a parent of every API. A
+  /// workspace's scopes have the service's global policy above them too.
   var parentKeys: [ParentKey] {
+    let keys = ownTreeParentKeys
+    guard let serviceRoot else { return keys }
+    return [ParentKey(root: serviceRoot, level: .global, api: nil)] + keys
+  }
+
+  /// The parents' keys within this scope's own tree (a workspace's, or the service's).
+  private var ownTreeParentKeys: [ParentKey] {
     switch level {
     case .global: []
     case .product: [ParentKey(root: root, level: .global, api: nil)]

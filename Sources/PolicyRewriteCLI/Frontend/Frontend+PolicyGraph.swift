@@ -80,7 +80,10 @@ extension Frontend {
     for parent in parents where mayInject(parent) {
       let children: [PolicyGraph.Policy]
       switch parent.scope {
-      case .global, .workspace:
+      case .global:
+        // A workspace's policy, products, APIs and operations run the global policy too.
+        children = declared.filter { [.workspace, .product, .api, .operation].contains($0.scope) }
+      case .workspace:
         children = declared.filter { [.product, .api, .operation].contains($0.scope) }
       case .product:
         let apis = parent.product.flatMap { graph.productAPIs[$0] } ?? []
@@ -143,6 +146,8 @@ extension Frontend {
       {
         continue
       }
+      // `<tree>/workspaces/<w>/policy.xml` is that workspace's policy.
+      if policy.inlineText == nil, Self.workspacePolicyRoot(policy.path) != nil { continue }
       gaps[policy.path, default: [:]][.scopeUnknown] =
         "the scope of this policy is not known: no APIOps folder, Terraform resource or module argument, or Bicep or ARM resource applies it, so the checks across scopes (a parent's or child's reader of Authorization) were not made; declare it, or scan the files that apply it too (see the README, \"The policy graph\")"
     }
@@ -171,6 +176,10 @@ extension Frontend {
       let list = missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? " and \(missing.count - 5) more" : "")
       gaps[path, default: [:]][.parentScopesNotScanned] =
         "parent scopes of this policy are on disk but not in this run (\(list)): whether they read Authorization in <backend>, <outbound> or <on-error>, read, remove or write it in <inbound>, or route requests to another backend was not checked; run on the folder that holds them too"
+    }
+    for (path, lists) in unreadableMemberships(graph, injecting: injecting) where gaps[path]?[.scopeUnknown] == nil {
+      gaps[path, default: [:]][.scopeUnknown] =
+        "the product membership in \(lists.joined(separator: ", ")) is not known: \(lists.count == 1 ? "it does" : "they do") not read as a list of API names (or of objects with a name), so \(lists.count == 1 ? "its product counts" : "their products count") as a parent of this policy, as without the file; fix or remove \(lists.count == 1 ? "it" : "them")"
     }
     var unresolved: [String: [PolicyGraph.Include]] = [:]
     for include in graph.includes where include.resolved == nil {
@@ -237,7 +246,10 @@ extension Frontend {
     _ graph: PolicyGraph, mayInject: (PolicyGraph.Policy) -> Bool, configuration base: RewriteConfiguration,
     into configuration: inout RewriteConfiguration
   ) -> [String: PolicyRewriter.ParentScopeEffects] {
-    let candidates = graph.policies.filter { [.product, .api, .operation].contains($0.scope) && mayInject($0) }
+    let candidates = graph.policies.filter {
+      ([.workspace, .product, .api, .operation].contains($0.scope)
+        || $0.scope == .unknown && $0.inlineText == nil && Self.workspacePolicyRoot($0.path) != nil) && mayInject($0)
+    }
     guard !candidates.isEmpty else { return [:] }
     let policies = graph.policies
     let parents = Self.parentIndicesInGraph(graph)
@@ -285,9 +297,12 @@ extension Frontend {
     return byPath
   }
 
-  /// The parent scopes of each product, API or operation policy of `graph`: the global and
-  /// workspace policies, the products that hold its API (through membership, or an APIOps
-  /// product without `apis.json` in its tree) and, for an operation, its API's policies.
+  /// The parent scopes of each workspace, product, API or operation policy of `graph`: the
+  /// global and workspace policies (a workspace's own policy has the global ones only), the
+  /// products that hold its API (through membership, or an APIOps product whose membership is
+  /// not known: no `apis.json` or link files in its folder, or an `apis.json` that does not
+  /// read as a list of names) and, for an operation, its API's policies. Names are compared
+  /// without regard to case (APIM's are case-insensitive).
   static func parentsInGraph(_ graph: PolicyGraph) -> (PolicyGraph.Policy) -> [PolicyGraph.Policy] {
     let policies = graph.policies
     let parents = parentIndicesInGraph(graph)
@@ -313,60 +328,94 @@ extension Frontend {
     let globals = policies.indices.filter { policies[$0].scope == .global || policies[$0].scope == .workspace }.map {
       canonical[$0]
     }
+    let serviceGlobals = globals.filter { policies[$0].scope == .global }
     var products: [String: [Int]] = [:]
     var apis: [String: [Int]] = [:]
     for (index, policy) in policies.enumerated() {
-      if policy.scope == .product, let id = policy.product { products[id, default: []].append(canonical[index]) }
-      if policy.scope == .api, let id = policy.api { apis[id, default: []].append(canonical[index]) }
+      if policy.scope == .product, let id = policy.product {
+        products[id.lowercased(), default: []].append(canonical[index])
+      }
+      if policy.scope == .api, let id = policy.api { apis[id.lowercased(), default: []].append(canonical[index]) }
     }
-    var productsOfAPI: [String: [String]] = [:]
+    var productsOfAPI: [String: Set<String>] = [:]
     for (product, members) in graph.productAPIs {
-      for api in members { productsOfAPI[api, default: []].append(product) }
+      for api in members { productsOfAPI[membershipName(api), default: []].insert(product.lowercased()) }
     }
-    // An APIOps product without `apis.json` may hold any API of its tree: it counts as a
-    // parent of each of them (as the folder-based pass counts it for readers). By tree, in
-    // their order: each product's root is worked out once, not once a child.
+    // An APIOps product's folder says what it holds; where it says nothing readable, the
+    // product may hold any API of its tree: it counts as a parent of each of them (as the
+    // folder-based pass counts it for readers). By tree, in their order: each product's root is
+    // worked out once, not once a child.
     var unknownMembershipByRoot: [String: [Int]] = [:]
-    for (index, policy) in policies.enumerated() {
-      guard policy.scope == .product, policy.declaredAt == nil, policy.inlineText == nil,
-        let id = policy.product, graph.productAPIs[id] == nil
-      else { continue }
-      let folder = policy.path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
-      guard FileSystem.kind(of: (folder + ["apis.json"]).joined(separator: "/")) != .file,
-        let root = Self.apiopsRoot(of: policy)
-      else { continue }
-      unknownMembershipByRoot[root, default: []].append(canonical[index])
+    for (index, policy) in policies.enumerated()
+    where policy.scope == .product && policy.declaredAt == nil && policy.inlineText == nil {
+      guard let id = policy.product, let root = apiopsRoot(of: policy) else { continue }
+      switch apiopsMembership(productFolder: folder(of: policy.path)) {
+      case .members(let members):
+        for api in members { productsOfAPI[api, default: []].insert(id.lowercased()) }
+      case .unreadable:
+        unknownMembershipByRoot[root, default: []].append(canonical[index])
+      case .unknown:
+        if graph.productAPIs[id] == nil { unknownMembershipByRoot[root, default: []].append(canonical[index]) }
+      }
     }
     // A `policy.xml` beside the `apis/` or `products/` folder of an APIOps tree is that tree's
-    // global policy, whatever the folder is called: the graph places it by its path alone.
+    // global policy, whatever the folder is called: the graph places it by its path alone. A
+    // workspace's tree (`<tree>/workspaces/<w>/`) runs the service tree's global policy too.
     var rootGlobals: [String: [Int]] = [:]
-    let unplaced = policies.indices.filter {
-      policies[$0].scope == .unknown && policies[$0].inlineText == nil
-        && policies[$0].path.lowercased().hasSuffix("/policy.xml")
+    let unplaced = policies.indices.filter { index in
+      let policy = policies[index]
+      guard policy.scope == .unknown, policy.inlineText == nil else { return false }
+      let path = policy.path.lowercased()
+      return path.hasSuffix("/policy.xml") || path == "policy.xml"
     }
     if !unplaced.isEmpty {
-      let roots = Set(policies.lazy.filter { $0.inlineText == nil }.compactMap(Self.apiopsRoot))
+      var roots = Set(policies.lazy.filter { $0.inlineText == nil }.compactMap(Self.apiopsRoot))
+      roots.formUnion(roots.compactMap(serviceRoot(ofWorkspaceTree:)))
       for index in unplaced {
-        let root = String(policies[index].path.dropLast("/policy.xml".count))
+        let root = folder(of: policies[index].path)
         if roots.contains(root) { rootGlobals[root, default: []].append(canonical[index]) }
       }
     }
     let byTree = !unknownMembershipByRoot.isEmpty || !rootGlobals.isEmpty
     return { child in
-      let api = child.api ?? ""
+      let api = child.api.map(membershipName) ?? ""
       var viaProducts = (productsOfAPI[api] ?? []).sorted().flatMap { products[$0] ?? [] }
       var treeGlobals: [Int] = []
-      if byTree, child.declaredAt == nil, child.inlineText == nil, let root = Self.apiopsRoot(of: child) {
-        viaProducts += unknownMembershipByRoot[root] ?? []
-        treeGlobals = rootGlobals[root] ?? []
+      if byTree, child.declaredAt == nil, child.inlineText == nil,
+        let root = Self.apiopsRoot(of: child) ?? Self.workspacePolicyRoot(child.path)
+      {
+        let known = Set(viaProducts)
+        viaProducts += (unknownMembershipByRoot[root] ?? []).filter { !known.contains($0) }
+        treeGlobals =
+          (rootGlobals[root] ?? []) + (serviceRoot(ofWorkspaceTree: root).map { rootGlobals[$0] ?? [] } ?? [])
       }
       switch child.scope {
+      case .workspace: return serviceGlobals + treeGlobals
       case .product: return globals + treeGlobals
       case .api: return globals + treeGlobals + viaProducts
-      case .operation: return globals + treeGlobals + viaProducts + (apis[api] ?? [])
+      case .operation:
+        return globals + treeGlobals + viaProducts + (apis[child.api?.lowercased() ?? ""] ?? [])
+      case .unknown where workspacePolicyRoot(child.path) != nil:
+        return serviceGlobals + treeGlobals.filter { policies[$0] != child }
       default: return []
       }
     }
+  }
+
+  /// The folder of the service's tree, for the folder of a workspace's tree
+  /// (`<tree>/workspaces/<w>`); `nil` for any other folder.
+  static func serviceRoot(ofWorkspaceTree root: String) -> String? {
+    let parts = root.split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.count >= 2, parts[parts.count - 2] == "workspaces" else { return nil }
+    return parts.dropLast(2).joined(separator: "/")
+  }
+
+  /// The folder of a workspace's tree, for the path of that workspace's own APIOps policy
+  /// (`<tree>/workspaces/<w>/policy.xml`); `nil` for any other path.
+  static func workspacePolicyRoot(_ path: String) -> String? {
+    guard path.hasSuffix("/policy.xml") || path == "policy.xml" else { return nil }
+    let root = folder(of: path)
+    return serviceRoot(ofWorkspaceTree: root) == nil ? nil : root
   }
 
   /// The folder that holds the APIOps tree of a product, API or operation policy file (the

@@ -9,6 +9,7 @@ extension Frontend {
   func unscannedChildScopes(_ graph: PolicyGraph, injecting: Set<String>) -> [String: [String]] {
     let known = Set(graph.policies.map(\.path))
     var result: [String: [String]] = [:]
+    var missingWorkspacePolicies: [String] = []
     for policy in graph.policies
     where policy.declaredAt == nil && policy.inlineText == nil && injecting.contains(policy.path) {
       let parts = policy.path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
@@ -16,7 +17,7 @@ extension Frontend {
       let folder = parts.dropLast().joined(separator: "/")
       // Folders whose subfolders hold child scopes, and whether each subfolder's
       // `operations` folder holds more.
-      let childFolders: [(folder: String, operations: Bool)]
+      var childFolders: [(folder: String, operations: Bool)]
       switch policy.scope {
       case .api where parts.count >= 3 && parts[parts.count - 3].lowercased() == "apis":
         childFolders = [(join(folder, "operations"), false)]
@@ -25,13 +26,22 @@ extension Frontend {
         childFolders = [(join(parts.dropLast(3).joined(separator: "/"), "apis"), true)]
       case .global,
         .unknown where isAPIOpsRoot(folder):
-        // A `policy.xml` beside `apis` or `products` is the tree's global policy, whatever
-        // the graph made of it alone.
+        // A `policy.xml` beside `apis`, `products` or `workspaces` is the tree's global
+        // policy, whatever the graph made of it alone; it runs in every workspace too.
         childFolders = [(join(folder, "apis"), true), (join(folder, "products"), false)]
+        for entry in (try? FileSystem.entries(of: join(folder, "workspaces"))) ?? [] where entry.kind == .directory {
+          let workspace = join(join(folder, "workspaces"), entry.name)
+          if FileSystem.kind(of: join(workspace, "policy.xml")) == .file, !known.contains(join(workspace, "policy.xml"))
+          {
+            missingWorkspacePolicies.append(join(workspace, "policy.xml"))
+          }
+          childFolders += [(join(workspace, "apis"), true), (join(workspace, "products"), false)]
+        }
       default:
         continue
       }
-      var missing: [String] = []
+      var missing = missingWorkspacePolicies
+      missingWorkspacePolicies = []
       func addPolicies(below childFolder: String, operations: Bool) {
         guard let entries = try? FileSystem.entries(of: childFolder.isEmpty ? "." : childFolder) else { return }
         for entry in entries where entry.kind == .directory {
@@ -52,15 +62,15 @@ extension Frontend {
   /// For each APIOps product, API or operation policy of the graph that may hold a key
   /// (`injecting`), the parent-scope policy files that lie on disk in its tree but are not
   /// among the run's files (a run on one file or one folder of a larger tree): the global
-  /// `policy.xml`, the products' policies (those whose `apis.json` is missing or names the
-  /// API), and an operation's API policy. What they do with `Authorization` was not looked
+  /// `policy.xml` (and, for a workspace's, the service's), the products' policies (those whose
+  /// membership is not known or names the API), and an operation's API policy. What they do with `Authorization` was not looked
   /// at. Keyed by the child's path as the graph has it; the value is the missing files, sorted.
   func unscannedParentScopes(_ graph: PolicyGraph, injecting: Set<String>) -> [String: [String]] {
     let known = Set(graph.policies.map(\.path))
     var result: [String: [String]] = [:]
     // Each tree's products (policy file not in the run, and `apis.json` bytes) and each
     // path's existence are looked up once, not once a child: most children share them.
-    var productsOfRoot: [String: [(policy: String, members: [UInt8]?)]] = [:]
+    var productsOfRoot: [String: [(policy: String, membership: APIOpsMembership)]] = [:]
     var isFile: [String: Bool] = [:]
     func unseen(_ path: String) -> Bool {
       guard !known.contains(path) else { return false }
@@ -69,16 +79,15 @@ extension Frontend {
       isFile[path] = answer
       return answer
     }
-    func products(_ root: String) -> [(policy: String, members: [UInt8]?)] {
+    func products(_ root: String) -> [(policy: String, membership: APIOpsMembership)] {
       if let found = productsOfRoot[root] { return found }
-      var found: [(policy: String, members: [UInt8]?)] = []
+      var found: [(policy: String, membership: APIOpsMembership)] = []
       let folder = join(root, "products")
       for entry in (try? FileSystem.entries(of: folder)) ?? [] where entry.kind == .directory {
         let product = join(folder, entry.name)
         let policy = join(product, "policy.xml")
         guard unseen(policy) else { continue }
-        let members = join(product, "apis.json")
-        found.append((policy, FileSystem.kind(of: members) == .file ? readAhead.bytes(Array(members.utf8)) : nil))
+        found.append((policy, Self.apiopsMembership(productFolder: product)))
       }
       productsOfRoot[root] = found
       return found
@@ -86,11 +95,17 @@ extension Frontend {
     for policy in graph.policies
     where policy.declaredAt == nil && policy.inlineText == nil && injecting.contains(policy.path) {
       guard let root = Self.apiopsRoot(of: policy) else { continue }
-      var missing = [join(root, "policy.xml")].filter(unseen)
+      // A workspace's tree runs the service tree's global policy too.
+      let globals = [root] + (Self.serviceRoot(ofWorkspaceTree: root).map { [$0] } ?? [])
+      var missing = globals.map { join($0, "policy.xml") }.filter(unseen)
       if policy.scope != .product, let api = policy.api {
-        let quoted = Array("\"\(api)\"".utf8)
-        // A product whose `apis.json` does not name the API is not its parent.
-        missing += products(root).filter { $0.members.map { $0.firstRange(of: quoted) != nil } ?? true }.map(\.policy)
+        let name = Self.membershipName(api)
+        // A product whose `apis.json` or link files do not name the API (APIM names are
+        // case-insensitive) is not its parent; one whose membership is not known is.
+        missing += products(root).filter { product in
+          guard case .members(let names) = product.membership else { return true }
+          return names.contains(name)
+        }.map(\.policy)
         if policy.scope == .operation {
           missing += ["policy.xml", "apiPolicy.xml"].map { join(join(join(root, "apis"), api), $0) }.filter(unseen)
         }
@@ -100,10 +115,12 @@ extension Frontend {
     return result
   }
 
-  /// Whether `folder` holds an `apis` or `products` folder: the root of an APIOps tree.
+  /// Whether `folder` holds an `apis`, `products` or `workspaces` folder: the root of an
+  /// APIOps tree.
   private func isAPIOpsRoot(_ folder: String) -> Bool {
     FileSystem.kind(of: join(folder, "apis")) == .directory
       || FileSystem.kind(of: join(folder, "products")) == .directory
+      || FileSystem.kind(of: join(folder, "workspaces")) == .directory
   }
 
   private func join(_ folder: String, _ name: String) -> String { folder.isEmpty ? name : folder + "/" + name }

@@ -1,0 +1,147 @@
+import Testing
+
+@testable import PolicyDOM
+@testable import PolicyRewrite
+
+/// An MI element with the key's resource already in place stands for the key only when its
+/// token reaches the backend (`rewrite-spec.md` §2a, §2b): a remover or another writer of
+/// `Authorization` after it, or a child scope that touches the header after its `<base />`,
+/// holds the key for review. Removing the key there would leave the Function App with
+/// neither key nor token (401).
+@Suite struct ManagedIdentityInPlaceTests {
+  static let mi = AuthorizationTests.mi
+
+  @Test func aRemoverAfterTheMIElementInPlaceHoldsTheKeyNotA401WithNoCredential() throws {
+    let policy = MarkedPolicy(
+      """
+      <policies>
+          <inbound>
+              <base />
+              \(Self.mi)
+              /*remover*/<set-header name="Authorization" exists-action="delete" />
+              /*key*/<set-header name="x-functions-key" exists-action="override">
+                  <value>{{fn-key}}</value>
+              </set-header>
+          </inbound>
+      </policies>
+      """)
+    let result = try AuthorizationTests().expectUnchanged(policy.text, [.authorizationReaderAfterManagedIdentity])
+    let finding = try #require(result.findings.first)
+    #expect(finding.place == policy["key"])
+    #expect(
+      finding.message.contains("already here") && finding.message.contains("line \(policy["remover"].line)")
+        && finding.message.contains("neither key nor token"), "\(finding.message)")
+  }
+
+  @Test func aRemoverAfterTheKeyAndTheMIElementInPlaceHoldsTheKeyToo() throws {
+    try AuthorizationTests().expectUnchanged(
+      """
+      <policies>
+          <inbound>
+              <base />
+              \(Self.mi)
+              <set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+              <set-header name="authorization" exists-action="delete" />
+          </inbound>
+      </policies>
+      """, [.authorizationReaderAfterManagedIdentity])
+  }
+
+  @Test func anotherWriterAfterTheMIElementInPlaceHoldsTheKeyNotA401WithABasicCredential() throws {
+    let policy = MarkedPolicy(
+      """
+      <policies>
+          <inbound>
+              <base />
+              \(Self.mi)
+              /*key*/<set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+              /*writer*/<authentication-basic username="u" password="{{p}}" />
+          </inbound>
+      </policies>
+      """)
+    let result = try AuthorizationTests().expectUnchanged(policy.text, [.authorizationWriter])
+    #expect(result.findings.first?.message.contains("line \(policy["writer"].line)") == true)
+  }
+
+  @Test func aRemoverInPlaceOfANestedMIElementHoldsTheNestedKey() throws {
+    try AuthorizationTests().expectUnchanged(
+      """
+      <policies>
+          <inbound>
+              <base />
+              <choose>
+                  <when condition="@(true)">
+                      \(Self.mi)
+                      <set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+                  </when>
+              </choose>
+              <set-header name="Authorization" exists-action="delete" />
+          </inbound>
+      </policies>
+      """, [.authorizationReaderAfterManagedIdentity])
+  }
+
+  @Test func aChildScopeAfterBaseHoldsTheKeyBesideAnMIElementInPlace() throws {
+    var configuration = try makeConfiguration()
+    configuration.authorizationChildScopes = [TestSupport.path: ["apis/test/operations/get/policy.xml"]]
+    let result = try AuthorizationTests().expectUnchanged(
+      """
+      <policies>
+          <inbound>
+              <base />
+              \(Self.mi)
+              <set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+          </inbound>
+      </policies>
+      """, [.authorizationChildScope], with: configuration)
+    #expect(result.findings.first?.message.contains("apis/test/operations/get/policy.xml") == true)
+  }
+
+  @Test func theSameTokenSetAgainAfterTheRemoverStillStandsForTheKey() throws {
+    try expectRewrite(
+      """
+      <policies>
+          <inbound>
+              <base />
+              \(Self.mi)
+              <set-header name="Authorization" exists-action="delete" />
+              \(Self.mi)
+              <set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+          </inbound>
+      </policies>
+      """,
+      """
+      <policies>
+          <inbound>
+              <base />
+              \(Self.mi)
+              <set-header name="Authorization" exists-action="delete" />
+              \(Self.mi)
+          </inbound>
+      </policies>
+      """)
+  }
+
+  @Test func aRemoverBeforeTheMIElementInPlaceDoesNotHold() throws {
+    try expectRewrite(
+      """
+      <policies>
+          <inbound>
+              <base />
+              <set-header name="Authorization" exists-action="delete" />
+              \(Self.mi)
+              <set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+          </inbound>
+      </policies>
+      """,
+      """
+      <policies>
+          <inbound>
+              <base />
+              <set-header name="Authorization" exists-action="delete" />
+              \(Self.mi)
+          </inbound>
+      </policies>
+      """)
+  }
+}
