@@ -122,9 +122,4 @@ extension Frontend {
     let place = "\(error.line):\(error.column)"
     return "it does not parse (error at \(path.map { "\($0):\(place)" } ?? "\(place) of its policy text"))"
   }
-
-  /// The folder part of a display path (`""` for a bare name).
-  private static func folder(of path: String) -> String {
-    path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
-  }
 }
