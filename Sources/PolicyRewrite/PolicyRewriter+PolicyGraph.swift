@@ -3,11 +3,18 @@ import PolicyDOM
 extension PolicyRewriter {
   /// What the policy graph says about a rewritten file (`rewrite-spec.md` §2c): a file with a
   /// key injection whose scope or included fragment is not known gets a warning for each gap,
-  /// or an error that leaves it unchanged when the gaps are errors. (A fragment included from
-  /// outside `<inbound>` is held by the key-injection rule itself.)
+  /// or an error that leaves it unchanged when the gaps are errors; so does, with `--strict`,
+  /// a file whose key is held because a child scope's policy could not be read. (A fragment
+  /// included from outside `<inbound>` is held by the key-injection rule itself.)
   func applyPolicyGraph(to result: RewriteResult, source: [UInt8], path: String) -> RewriteResult {
     var result = result
     guard !result.injections.isEmpty else { return result }
+    if configuration.policyGraphGapsAreErrors,
+      result.findings.contains(where: { $0.rule == .childScopeUnreadable && $0.severity == .error })
+    {
+      Self.leaveUnchanged(&result, source: source)
+      result.blockInjections()
+    }
     if let gaps = configuration.policyGraphGaps[path] {
       let severity: Severity = configuration.policyGraphGapsAreErrors ? .error : .warning
       for rule in [Rule.scopeUnknown, .unresolvedFragment, .childScopesNotScanned, .parentScopesNotScanned] {

@@ -143,7 +143,7 @@ extension PolicyRewriter {
     switch rule {
     case .authorizationWriter, .authorizationReaderAfterManagedIdentity, .authorizationTokenReplaced,
       .authorizationChildScope, .authorizationParentScope, .authorizationPossibleReader, .authorizationOtherBackend,
-      .skippedKeyInjection, .templateDirective:
+      .skippedKeyInjection, .templateDirective, .childScopeUnreadable:
       true
     default:
       false

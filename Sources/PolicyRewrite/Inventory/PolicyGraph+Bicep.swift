@@ -23,14 +23,18 @@ extension PolicyGraph.FileFacts {
       if let product = segment(1), let api = segment(2) { memberships.append((product, api)) }
       return
     }
-    let scope = PolicyScope.of(armResourceType: resource.type)
-    guard scope != .unknown, let content = resource.content else { return }
+    var scope = PolicyScope.of(armResourceType: resource.type)
+    if scope == .unknown, lowered.hasSuffix("/workspaces/policies") { scope = .workspace }
+    // A policy resource whose type does not say its scope (a nested `'policies'` whose parent
+    // is not known) is a policy of unknown scope, not none.
+    guard scope != .unknown || lowered.hasSuffix("policies"), let content = resource.content else { return }
     var declared = Declared(scope: scope, content: content, location: location)
     switch scope {
     case .product: declared.product = segment(1)
     case .api: declared.api = segment(1)
     case .operation: (declared.api, declared.operation) = (segment(1), segment(2))
     case .fragment: declared.fragment = segment(1)
+    case .workspace: declared.workspace = segment(1)
     default: break
     }
     self.declared.append(declared)
@@ -71,11 +75,21 @@ extension PolicyGraph.FileFacts {
       var symbol: String
       var depth: Int
       var line: Int
+      /// The resource it is nested in, by its index in the file's resources (nested symbols
+      /// are scoped: two parents may each hold an `api`).
+      var enclosing: Int?
+      /// The symbol that its `parent:` names.
       var parent: String?
       var content: Content?
+      /// Its index in the file's resources, in the order they open.
+      var index = 0
     }
-    var bySymbol: [String: (type: String, name: String)] = [:]
+    // Every resource once its block is closed; names and types are joined along nesting and
+    // `parent:` at the end, when every resource of the file is known (a nested resource
+    // closes before its parent, and `parent:` may name a resource declared further down).
+    var closed: [Open] = []
     var open: [Open] = []
+    var opened = 0
     var pending: Open?
     var depth = 0
     var i = 0
@@ -85,6 +99,12 @@ extension PolicyGraph.FileFacts {
       var end = start
       while end < bytes.count, HCLLexer.isIdentifierByte(bytes[end]), bytes[end] != .hyphen { end += 1 }
       return (String(decoding: bytes[start..<end], as: UTF8.self), end)
+    }
+    /// The expression that starts at `start`, as written up to the end of its line.
+    func written(from start: Int) -> String {
+      var end = start
+      while end < bytes.count, bytes[end] != .lineFeed, bytes[end] != .carriageReturn { end += 1 }
+      return String(decoding: bytes[start..<end], as: UTF8.self).trimmingXMLSpace
     }
     func skipBlanks(_ from: Int) -> Int {
       var j = from
@@ -129,14 +149,7 @@ extension PolicyGraph.FileFacts {
       if byte == .closeBrace {
         if let last = open.last, last.depth == depth {
           open.removeLast()
-          var type = last.type
-          var name = last.name
-          if let parent = last.parent.flatMap({ bySymbol[$0] }) {
-            type = parent.type + "/" + type
-            name = parent.name + "/" + name
-          }
-          bySymbol[last.symbol] = (type, name)
-          record(APIMResource(type: type, name: name, content: last.content, line: last.line, symbol: last.symbol))
+          closed.append(last)
         }
         depth -= 1
         i += 1
@@ -151,14 +164,16 @@ extension PolicyGraph.FileFacts {
           let quote = skipBlanks(symbolEnd)
           if let literal = stringAt[quote] {
             var type = String(text(literal).prefix { $0 != "@" })
-            var parent: String?
-            if !type.hasPrefix("Microsoft."), let enclosing = open.last {
-              parent = enclosing.symbol
-            } else if !type.hasPrefix("Microsoft.") {
+            // A nested resource's parent is the one it stands in (its type may be short,
+            // `'policies'`, or written in full).
+            let enclosing = open.last?.index
+            if enclosing == nil, !type.hasPrefix("Microsoft.") {
               type = "Microsoft.ApiManagement/service/" + type
             }
             pending = Open(
-              type: type, name: "", symbol: symbol, depth: 0, line: lines.location(of: i).line, parent: parent)
+              type: type, name: "", symbol: symbol, depth: 0, line: lines.location(of: i).line, enclosing: enclosing,
+              index: opened)
+            opened += 1
           }
           i = end
           continue
@@ -169,7 +184,14 @@ extension PolicyGraph.FileFacts {
             let valueStart = skipBlanks(after + 1)
             switch keyword {
             case "name":
-              if let literal = stringAt[valueStart] { current.name = text(literal) }
+              if let literal = stringAt[valueStart] {
+                current.name = text(literal)
+              } else {
+                // A parameter or an expression: kept as written, as an interpolation in a
+                // string would be (`${apimName}`), so that it is not an empty segment.
+                let expression = written(from: valueStart)
+                current.name = expression.isEmpty ? "" : "${\(expression)}"
+              }
             case "parent":
               current.parent = word(at: valueStart).0
             default:
@@ -184,7 +206,8 @@ extension PolicyGraph.FileFacts {
           let after = skipBlanks(end)
           if after < bytes.count, bytes[after] == UInt8(ascii: ":") {
             let valueStart = skipBlanks(after + 1)
-            var content: Content = .unknown
+            var content: Content = .unknown(
+              "its policy is `\(written(from: valueStart))`, a value the run does not know")
             if let literal = stringAt[valueStart] {
               content = .inline(text(literal), offset: literal.content.lowerBound)
             } else if bytes.hasLiteral("loadTextContent(", at: valueStart),
@@ -202,6 +225,30 @@ extension PolicyGraph.FileFacts {
       }
       lineStart = false
       i += 1
+    }
+    var byIndex: [Int: Open] = [:]
+    // `parent:` names a top-level symbol (a nested one only by `outer::inner`, not read).
+    var bySymbol: [String: Open] = [:]
+    for resource in closed {
+      byIndex[resource.index] = resource
+      if resource.enclosing == nil { bySymbol[resource.symbol] = resource }
+    }
+    /// The full type and name of `resource`: its parent's (by nesting or `parent:`) joined to
+    /// its own; a type written in full (`Microsoft.ApiManagement/…`) is kept as it is.
+    func joined(_ resource: Open, depth: Int = 0) -> (type: String, name: String) {
+      guard depth < 16,
+        let parent = resource.enclosing.flatMap({ byIndex[$0] }) ?? resource.parent.flatMap({ bySymbol[$0] })
+      else {
+        return (resource.type, resource.name)
+      }
+      let above = joined(parent, depth: depth + 1)
+      let type = resource.type.hasPrefix("Microsoft.") ? resource.type : above.type + "/" + resource.type
+      return (type, above.name + "/" + resource.name)
+    }
+    for resource in closed.sorted(by: { $0.line < $1.line }) {
+      let (type, name) = joined(resource)
+      record(
+        APIMResource(type: type, name: name, content: resource.content, line: resource.line, symbol: resource.symbol))
     }
   }
 

@@ -73,7 +73,7 @@ extension PolicyGraph.FileFacts {
       guard let expression else { return nil }
       switch expression.kind {
       case .call(let name, let arguments) where name == "file" || name == "templatefile":
-        guard let first = arguments.first else { return .unknown }
+        guard let first = arguments.first else { return unknown(expression) }
         if case .other = first.kind {
           // A conditional (`var.env != "p" ? "./a.xml" : "./b.xml"`): each string it holds.
           let strings = HCLLexer.tokens(Array(bytes[first.range])).filter { $0.kind == .string }.map {
@@ -83,7 +83,7 @@ extension PolicyGraph.FileFacts {
               inner, (token.range.lowerBound + 1)..<(token.range.upperBound - 1), decodes: true)
             return PolicyGraph.join(folder, pathPattern(HCLSyntax.Expression(kind: .string(parts), range: token.range)))
           }.filter { $0.contains(".") }
-          return strings.isEmpty ? .unknown : .files(strings)
+          return strings.isEmpty ? unknown(expression) : .files(strings)
         }
         return .file(PolicyGraph.join(folder, pathPattern(first)))
       case .call(let name, let arguments) where name == "trimspace" || name == "chomp" || name == "replace":
@@ -96,10 +96,18 @@ extension PolicyGraph.FileFacts {
         if parts.first == "local", parts.count == 2, depth < 4, let value = locals[parts[1]] {
           return content(value, depth: depth + 1)
         }
-        return .unknown
+        return unknown(expression)
       default:
-        return .unknown
+        return unknown(expression)
       }
+    }
+
+    /// A policy the run cannot read: `expression` as written (shortened).
+    func unknown(_ expression: Expression) -> PolicyGraph.FileFacts.Content {
+      var written = String(decoding: bytes[expression.range], as: UTF8.self)
+      written = written.split(whereSeparator: \.isNewline).map { $0.trimmingXMLSpace }.joined(separator: " ")
+      if written.count > 80 { written = written.prefix(77) + "..." }
+      return .unknown("its policy is `\(written)`, a value the run does not know")
     }
 
     /// A `file()` argument as a path: `path.module`, `path.root` and `path.cwd` stand for the
@@ -126,13 +134,13 @@ extension PolicyGraph.FileFacts {
   private mutating func declare(
     _ scope: PolicyScope, content: Content?, context: Context, location: PolicyGraph.Location,
     api: Reference? = nil, operation: Reference? = nil, product: Reference? = nil, fragment: Reference? = nil,
-    workspace: Reference? = nil
+    workspace: Reference? = nil, parent: Reference? = nil
   ) {
     guard let content else { return }
     declared.append(
       Declared(
         scope: scope, api: api, operation: operation, product: product, fragment: fragment, workspace: workspace,
-        content: content, location: location))
+        content: content, location: location, parent: parent))
     if case .inline(let text, let offset) = content {
       let line = context.lines.location(of: offset).line
       includes += PolicyGraph.includes(in: Array(text.utf8), path: path, lineOffset: line - 1)
@@ -144,13 +152,18 @@ extension PolicyGraph.FileFacts {
   ) {
     func value(_ name: String) -> Expression? { body.attribute(name)?.value }
     func reference(_ name: String) -> Reference? { context.reference(value(name)) }
+    let service = "Microsoft.ApiManagement/service"
     switch type {
     case "azurerm_api_management_api":
       if case .name(let name)? = reference("name") { names[address] = name }
+      parentNodes[address] = ParentNode(type: service + "/apis", name: reference("name"))
     case "azurerm_api_management_product":
       if case .name(let name)? = reference("product_id") { names[address] = name }
+      parentNodes[address] = ParentNode(type: service + "/products", name: reference("product_id"))
     case "azurerm_api_management_api_operation":
       if case .name(let name)? = reference("operation_id") { names[address] = name }
+      parentNodes[address] = ParentNode(
+        type: service + "/apis/operations", name: reference("operation_id"), api: reference("api_name"))
     case "azurerm_api_management_policy_fragment":
       if case .name(let name)? = reference("name") { names[address] = name }
     case "azurerm_api_management_product_api":
@@ -159,24 +172,29 @@ extension PolicyGraph.FileFacts {
       break
     }
     let content = context.content(value("xml_content") ?? value("value"))
+    /// The policy of a policy resource: `xml_content`, or what `xml_link` says it is (a URL
+    /// Terraform fetches, which the run cannot read).
+    var policy: Content? {
+      if let content = context.content(value("xml_content")) { return content }
+      guard let link = value("xml_link") else { return nil }
+      var url = String(decoding: context.bytes[link.range], as: UTF8.self)
+      if url.count > 80 { url = url.prefix(77) + "..." }
+      return .unknown("its policy is fetched from \(url) (xml_link) when it is deployed, and the run cannot read it")
+    }
     switch type {
     case "azurerm_api_management_policy":
-      declare(.global, content: context.content(value("xml_content")), context: context, location: location)
+      declare(.global, content: policy, context: context, location: location)
     case "azurerm_api_management_product_policy":
-      declare(
-        .product, content: context.content(value("xml_content")), context: context, location: location,
-        product: reference("product_id"))
+      declare(.product, content: policy, context: context, location: location, product: reference("product_id"))
     case "azurerm_api_management_api_policy":
-      declare(
-        .api, content: context.content(value("xml_content")), context: context, location: location,
-        api: reference("api_name"))
+      declare(.api, content: policy, context: context, location: location, api: reference("api_name"))
     case "azurerm_api_management_api_operation_policy":
       declare(
-        .operation, content: context.content(value("xml_content")), context: context, location: location,
-        api: reference("api_name"), operation: reference("operation_id"))
+        .operation, content: policy, context: context, location: location, api: reference("api_name"),
+        operation: reference("operation_id"))
     case "azurerm_api_management_workspace_policy":
       declare(
-        .workspace, content: context.content(value("xml_content")), context: context, location: location,
+        .workspace, content: policy, context: context, location: location,
         workspace: reference("api_management_workspace_id"))
     case "azurerm_api_management_policy_fragment":
       declare(
@@ -185,14 +203,25 @@ extension PolicyGraph.FileFacts {
     case "azapi_resource":
       // `type = "Microsoft.ApiManagement/service/policyFragments@…"`, the policy in
       // `body = jsonencode({ properties = { value = … } })`.
+      // `parent_id = azapi_resource.op.id` names the scope it applies to: the chain of
+      // parents gives its identifiers when the facts are joined.
       guard case .name(let armType)? = reference("type"), armType.hasPrefix("Microsoft.ApiManagement/") else { return }
-      let scope = PolicyScope.of(armResourceType: String(armType.prefix { $0 != "@" }))
-      guard scope != .unknown, let policy = body.firstValue(named: "value") else { return }
+      let resourceType = String(armType.prefix { $0 != "@" })
       let name = reference("name")
+      let parent = reference("parent_id")
+      let scope = PolicyScope.of(armResourceType: resourceType)
+      guard scope != .unknown else {
+        if case .name(let own)? = name { names[address] = own }
+        parentNodes[address] = ParentNode(type: resourceType, name: name, parent: parent)
+        return
+      }
       if scope == .fragment, case .name(let id)? = name { names[address] = id }
+      let text =
+        body.firstValue(named: "value").flatMap { context.content($0) }
+        ?? .unknown("its policy is not a `value` in its `body` that the run can read")
       declare(
-        scope, content: context.content(policy), context: context, location: location,
-        fragment: scope == .fragment ? name : nil)
+        scope, content: text, context: context, location: location, fragment: scope == .fragment ? name : nil,
+        parent: scope == .fragment ? nil : parent)
     default:
       _ = content
     }

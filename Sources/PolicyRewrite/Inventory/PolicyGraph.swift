@@ -44,6 +44,19 @@ public struct PolicyGraph: Sendable, Hashable {
     public var inlineOffset: Int?
     /// For an inline policy, its text.
     package var inlineText: String?
+
+    /// The identifier that links this policy to its parent and child scopes, when its scope
+    /// needs one and the graph could not resolve it: `API name` for an API or operation
+    /// policy, `product id` for a product policy, `fragment id` for a fragment.
+    package var unlinkedIdentifier: String? {
+      func missing(_ value: String?) -> Bool { value?.isEmpty ?? true }
+      switch scope {
+      case .api, .operation: return missing(api) ? "API name" : nil
+      case .product: return missing(product) ? "product id" : nil
+      case .fragment: return missing(fragment) ? "fragment id" : nil
+      case .global, .workspace, .unknown: return nil
+      }
+    }
   }
 
   /// One `include-fragment`.
@@ -60,8 +73,20 @@ public struct PolicyGraph: Sendable, Hashable {
     public var resolved: String?
   }
 
+  /// A policy that a declaration applies but whose text is not among the run's files or
+  /// strings: a variable, a URL (`xml_link`), a `file()` path that names no file of the run.
+  public struct UnseenPolicy: Sendable, Hashable {
+    /// Its scope and identifiers; its ``Policy/path`` is the declaring file.
+    public var policy: Policy
+    /// Why it cannot be read, as a message says it (`its policy is \`var.b\`, a value the
+    /// run does not know`).
+    public var reason: String
+  }
+
   /// The policies, by path (inline policies after their file's).
   public private(set) var policies: [Policy] = []
+  /// The policies that declarations apply and the run cannot read, in the order of the files.
+  public private(set) var unseen: [UnseenPolicy] = []
   /// The includes, by path and line.
   public private(set) var includes: [Include] = []
   /// For each product id, the APIs it holds.
@@ -100,6 +125,21 @@ public struct PolicyGraph: Sendable, Hashable {
       var workspace: Reference?
       var content: Content
       var location: Location
+      /// The declaration of the scope it applies to (`azapi_resource`'s `parent_id`): its
+      /// identifiers are read along the chain of parents when the facts are joined.
+      var parent: Reference?
+    }
+
+    /// A declaration of an API, operation, product or workspace (Terraform `azapi_resource`
+    /// or `azurerm_api_management_*`), by which a `parent_id` chain is followed.
+    struct ParentNode: Sendable {
+      /// The ARM type without its API version (`Microsoft.ApiManagement/service/apis`).
+      var type: String
+      var name: Reference?
+      /// Its own `parent_id`.
+      var parent: Reference?
+      /// For an `azurerm_api_management_api_operation`, its `api_name`.
+      var api: Reference?
     }
 
     /// A name, or the address of a declaration whose name it is (resolved when joined).
@@ -116,8 +156,8 @@ public struct PolicyGraph: Sendable, Hashable {
       case files([String])
       /// Policy text in the declaring file, and where it starts.
       case inline(String, offset: Int)
-      /// Not known (a variable).
-      case unknown
+      /// Not known to the run (a variable, a URL): what it is, as a message says it.
+      case unknown(String)
     }
 
     var path: String
@@ -125,6 +165,8 @@ public struct PolicyGraph: Sendable, Hashable {
     var memberships: [(product: Reference, api: Reference)] = []
     /// Names of declarations by address (Terraform `type.name`, `module.name`; Bicep symbol).
     var names: [String: String] = [:]
+    /// The declarations a `parent_id` may name, by address.
+    var parentNodes: [String: ParentNode] = [:]
     var includes: [Include] = []
     var isFragmentDocument = false
     var isPolicyDocument = false
@@ -199,9 +241,11 @@ public struct PolicyGraph: Sendable, Hashable {
   /// Joins the facts of every file of a run.
   public init(files: [FileFacts]) {
     var names: [String: String] = [:]
+    var parentNodes: [String: FileFacts.ParentNode] = [:]
     for facts in files {
       let folder = Self.folder(of: facts.path)
       for (address, name) in facts.names { names[folder + "\u{0}" + address] = name }
+      for (address, node) in facts.parentNodes { parentNodes[folder + "\u{0}" + address] = node }
     }
     func resolve(_ reference: FileFacts.Reference?, in path: String) -> String? {
       switch reference {
@@ -230,12 +274,29 @@ public struct PolicyGraph: Sendable, Hashable {
           operation: resolve(declared.operation, in: facts.path), product: resolve(declared.product, in: facts.path),
           fragment: resolve(declared.fragment, in: facts.path), workspace: resolve(declared.workspace, in: facts.path),
           declaredAt: declared.location)
+        if declared.parent != nil {
+          let chain = Self.identifiers(along: declared.parent, in: facts.path, nodes: parentNodes) {
+            resolve($0, in: facts.path)
+          }
+          policy.api = policy.api ?? chain[.api]
+          policy.operation = policy.operation ?? chain[.operation]
+          policy.product = policy.product ?? chain[.product]
+          policy.workspace = policy.workspace ?? chain[.workspace]
+        }
         switch declared.content {
         case .file, .files:
           var patterns: [String] = []
           if case .file(let pattern) = declared.content { patterns = [pattern] }
           if case .files(let list) = declared.content { patterns = list }
-          for path in patterns.flatMap(known.matching) {
+          let matched = patterns.flatMap(known.matching)
+          if matched.isEmpty {
+            let named = patterns.map { "`\($0)`" }.joined(separator: " or ")
+            let star = named.contains("*") ? " (`*` stands for a value the run does not know)" : ""
+            unseen.append(
+              UnseenPolicy(policy: policy, reason: "its policy file \(named) is not among the files of this run\(star)")
+            )
+          }
+          for path in matched {
             policy.path = path
             // A file applied by several declarations keeps the first, unless that one did
             // not know the scope.
@@ -251,8 +312,8 @@ public struct PolicyGraph: Sendable, Hashable {
             policy.inlineText = piece
             inline.append(policy)
           }
-        case .unknown:
-          break
+        case .unknown(let reason):
+          unseen.append(UnseenPolicy(policy: policy, reason: reason))
         }
       }
       for membership in facts.memberships {
@@ -361,48 +422,5 @@ public struct PolicyGraph: Sendable, Hashable {
       }
     }
     return (leadingSlash ? "/" : "") + parts.joined(separator: "/")
-  }
-}
-
-/// The paths of a run, looked up exactly or by a pattern whose `*` stands for what a
-/// declaration could not know (a variable in a file name).
-private struct FileIndex {
-  /// Each path by its normalised form.
-  private let exact: [String: String]
-  /// Normalised paths by normalised folder.
-  private let byFolder: [String: [String]]
-
-  init(paths: [String]) {
-    var exact: [String: String] = [:]
-    var byFolder: [String: [String]] = [:]
-    for path in paths {
-      let bytes = Array(path.utf8)
-      let needsJoin =
-        bytes.first == .dot || bytes.containsLiteral("/.") || bytes.containsLiteral("//") || bytes.last == .slash
-      let normalized = needsJoin ? PolicyGraph.join("", path) : path
-      exact[normalized] = path
-      byFolder[PolicyGraph.folder(of: normalized), default: []].append(normalized)
-    }
-    self.exact = exact
-    self.byFolder = byFolder
-  }
-
-  /// The paths (as given) that `pattern` names.
-  func matching(_ pattern: String) -> [String] {
-    let normalized = PolicyGraph.join("", pattern)
-    guard normalized.contains("*") else { return exact[normalized].map { [$0] } ?? [] }
-    let folder = PolicyGraph.folder(of: normalized)
-    let name = normalized.split(separator: "/").last.map(String.init) ?? normalized
-    let folders: [String]
-    if folder.contains("*") {
-      let glob = Glob("/" + folder.trimmingPrefix("/"))
-      folders = byFolder.keys.filter { glob.matches("/" + $0.trimmingPrefix("/")) }.sorted()
-    } else {
-      folders = [folder]
-    }
-    let nameGlob = Glob("/" + name)
-    return folders.flatMap { folder in
-      (byFolder[folder] ?? []).filter { nameGlob.matches("/" + ($0.split(separator: "/").last.map(String.init) ?? $0)) }
-    }.sorted().compactMap { exact[$0] }
   }
 }

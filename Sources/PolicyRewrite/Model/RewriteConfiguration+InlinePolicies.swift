@@ -34,6 +34,7 @@ extension RewriteConfiguration {
     move(\.authorizationParentBackends)
     move(\.authorizationParentDefaultBackends)
     move(\.authorizationChildWriters)
+    move(\.authorizationUnreadableChildScopes)
     return found ? scoped : nil
   }
 }

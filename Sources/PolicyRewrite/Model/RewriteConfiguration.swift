@@ -26,6 +26,12 @@ public struct RewriteConfiguration: Sendable, Hashable {
   /// parent, whose MI element would then overwrite their value, so the parent's `<inbound>`
   /// injections are left for review.
   public var authorizationChildWriters: [String: [ChildScopeWriter]] = [:]
+  /// For a parent scope's policy (by the path it is rewritten with), the child scopes whose
+  /// policy could not be read, each described with why (a URL, a variable, a file not in the
+  /// run, a parse error, an include of a fragment no scanned file defines): what they do
+  /// after their `<base />` is not known, so the parent's `<inbound>` injections are left for
+  /// review (`child-scope-unreadable`).
+  public var authorizationUnreadableChildScopes: [String: [String]] = [:]
   /// For a child scope's policy file (by the path it is rewritten with), the parent-scope files
   /// whose `<inbound>` reads or removes `Authorization`: a nested injection of the child before
   /// its `<base />` would hand them APIM's token, so it is left for review.

@@ -44,6 +44,7 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   case unresolvedFragment = "unresolved-fragment"
   case childScopesNotScanned = "child-scopes-not-scanned"
   case parentScopesNotScanned = "parent-scopes-not-scanned"
+  case childScopeUnreadable = "child-scope-unreadable"
   case fragmentIncludedOutsideInbound = "fragment-included-outside-inbound"
 
   /// This rule's description: severity, whether it fails `check`, summary, explanation and

@@ -30,6 +30,10 @@ extension AuthorizationRule {
       "the key injection at line \(line(injection.element)) is not rewritten: this scope's <authentication-managed-identity> would run inside the <base /> of \(files), which then \(children.count == 1 ? "reads, removes or writes" : "read, remove or write") the Authorization header after it or \(children.count == 1 ? "sends" : "send") requests to a backend that is not the Function App (seeing, stripping or overwriting APIM's token, or passing it on); migrate it by hand"
   }
 
+  static func unreadableChildMessage(_ injection: KeyInjection, children: [String]) -> String {
+    "the key injection at line \(line(injection.element)) is not rewritten: this scope's <authentication-managed-identity> would run inside the <base /> of \(children.count == 1 ? "a child scope" : "child scopes") whose policy could not be read (\(children.prefix(3).joined(separator: "; "))\(children.count > 3 ? "; and \(children.count - 3) more" : "")), so whether \(children.count == 1 ? "it reads, removes or writes" : "they read, remove or write") the Authorization header after it is not known; make that policy readable to the run (scan its files, or fix it) and run again, or migrate it by hand"
+  }
+
   static func parentScopeMessage(_ injection: KeyInjection, base: PolicyElement, parents: [String])
     -> String
   {

@@ -99,6 +99,8 @@ enum AuthorizationRule: AnalysisRule {
       let own = resources.resolve(namedValue: injection.namedValue, path: path).resource?.value
       return childWriters.filter { $0.resource == nil || $0.resource != own }
     }
+    // Child scopes whose policy could not be read: what they do after `<base />` is not known.
+    let unreadableChildren = analysis.configuration.authorizationUnreadableChildScopes[path] ?? []
     var notes: [Int: (injection: KeyInjection, reader: AuthorizationScan.Touch)] = [:]
     var seen = Set<Int>()
     // One decision per container, made at its first injection: a reader after the first
@@ -127,6 +129,10 @@ enum AuthorizationRule: AnalysisRule {
         }
         if !analysis.childScopes.isEmpty {
           demotions[key] = (.authorizationChildScope, Self.touch(inbound))
+          continue
+        }
+        if !unreadableChildren.isEmpty {
+          demotions[key] = (.childScopeUnreadable, Self.touch(inbound))
           continue
         }
         if let reader = readerInLaterSections() {
@@ -179,6 +185,10 @@ enum AuthorizationRule: AnalysisRule {
         }
         if !analysis.childScopes.isEmpty, scope.hasName("inbound") {
           demotions[key] = (.authorizationChildScope, Self.touch(scope))
+          continue
+        }
+        if !unreadableChildren.isEmpty, scope.hasName("inbound") {
+          demotions[key] = (.childScopeUnreadable, Self.touch(scope))
           continue
         }
         if let parents = analysis.configuration.authorizationParentScopes[path], !parents.isEmpty,
@@ -238,6 +248,7 @@ enum AuthorizationRule: AnalysisRule {
         case .authorizationChildScope: childScopeMessage(injection, children: analysis.childScopes)
         case .authorizationParentScope where byParentLaterReaders.contains(container.range.lowerBound):
           parentLaterReaderMessage(injection, parents: parentLaterReaders)
+        case .childScopeUnreadable: unreadableChildMessage(injection, children: unreadableChildren)
         case .authorizationParentScope:
           parentScopeMessage(
             injection, base: touch.element, parents: analysis.configuration.authorizationParentScopes[path] ?? [])
@@ -247,7 +258,10 @@ enum AuthorizationRule: AnalysisRule {
           touch.top.parent.map { Self.laterSections.contains($0.name) } == true
             ? laterSectionMessage(injection, reader: touch) : readerAfterMessage(injection, reader: touch)
         }
-      analysis.report(rule, .warning, at: injection.element, section: injection.section, message)
+      // What the graph could not read is an error with --strict, as its other gaps are.
+      let severity: Severity =
+        rule == .childScopeUnreadable && analysis.configuration.policyGraphGapsAreErrors ? .error : .warning
+      analysis.report(rule, severity, at: injection.element, section: injection.section, message)
     }
     let outputTokenVariable = analysis.configuration.outputTokenVariableName
     for (key, note) in notes.sorted(by: { $0.key < $1.key }) where demotions[key] == nil {

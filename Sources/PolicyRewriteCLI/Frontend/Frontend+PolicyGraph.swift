@@ -116,6 +116,8 @@ extension Frontend {
       if !children.isEmpty { configuration.authorizationChildScopes[key, default: []].append(contentsOf: children) }
       if !childWriters.isEmpty { configuration.authorizationChildWriters[key, default: []] += childWriters }
     }
+    // Child scopes whose policy cannot be read hold their parents' keys.
+    unreadableChildScopes(graph, mayInject: mayInject, into: &configuration)
     // What parent scopes do (read or remove, write, route elsewhere), for each child scope
     // with a possible injection (every layout: APIOps places come from the graph too).
     let parentEffects = parentScopes(graph, mayInject: mayInject, configuration: withFragments, into: &configuration)
@@ -143,6 +145,22 @@ extension Frontend {
       }
       gaps[policy.path, default: [:]][.scopeUnknown] =
         "the scope of this policy is not known: no APIOps folder, Terraform resource or module argument, or Bicep or ARM resource applies it, so the checks across scopes (a parent's or child's reader of Authorization) were not made; declare it, or scan the files that apply it too (see the README, \"The policy graph\")"
+    }
+    // A declared scope whose identifier could not be resolved (a `parent_id` or `parent:`
+    // the run cannot follow, a name without its segments) is linked to nothing: as unknown.
+    var unlinked: [String: [String]] = [:]
+    for policy in graph.policies {
+      guard let identifier = policy.unlinkedIdentifier, let declared = policy.declaredAt else { continue }
+      unlinked[policy.path, default: []].append(
+        "the \(identifier) of the \(policy.scope.rawValue) policy declared at \(declared.path):\(declared.line)"
+          + (declared.address.map { " (\($0))" } ?? ""))
+    }
+    for (path, list) in unlinked {
+      let named = list.prefix(5).joined(separator: "; ") + (list.count > 5 ? "; and \(list.count - 5) more" : "")
+      let earlier = gaps[path]?[.scopeUnknown].map { $0 + "; and " } ?? ""
+      gaps[path, default: [:]][.scopeUnknown] =
+        earlier
+        + "the scope of \(list.count == 1 ? "a policy" : "policies") here is not known: \(named) could not be resolved (its name, `parent:` or `parent_id` chain is not among the run's files), so it is not linked to its parent and child scopes and the checks across scopes (a parent's or child's reader of Authorization) were not made; name it with a literal, or scan the files that declare its parents too (see the README, \"The policy graph\")"
     }
     for (path, missing) in unscannedChildScopes(graph, injecting: injecting) {
       let list = missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? " and \(missing.count - 5) more" : "")

@@ -51,5 +51,20 @@ extension PolicyGraph {
         on the folder that holds the whole tree. With --strict this is an error and the file \
         is left unchanged.
         """),
+      rule: .childScopeUnreadable, kind: .review, defaultSeverity: .warning, isFailure: true,
+      needles: [.keyHeaderName],
+      summary:
+        "A key injection is not rewritten: a child scope's policy could not be read (a URL, a variable, a file not in the run, a parse error, or an include of a fragment no scanned file defines), so whether it reads, removes or writes Authorization after its <base /> is not known.",
+      explanation: """
+        A parent scope's Managed Identity element runs inside every child scope's <base />. \
+        When a child's policy is applied from xml_link, from a variable, or from a file() path \
+        that names no file of the run, when it does not parse, or when it includes a fragment \
+        that no scanned file defines, what runs after that <base /> is not known: if it \
+        validates, removes or writes Authorization, the parent's token breaks the call (401). \
+        The parent's <inbound> injections are left for review, naming the child and why. Scan \
+        the files that hold the child's policy (or fix it) and run again. With --strict this \
+        is an error and the file is left unchanged.
+        """,
+      example: #"xml_link = "https://example.com/policies/orders.xml""#),
   ]
 }

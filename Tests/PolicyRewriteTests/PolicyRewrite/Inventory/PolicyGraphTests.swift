@@ -216,6 +216,179 @@ struct PolicyGraphTests {
     #expect(graph.includes.first?.resolved == "bicep/fragments/auth.xml")
   }
 
+  /// A nested resource closes before its parent: its type and name are joined along the
+  /// nesting once the whole file is read, or the operation's policy is never a child of the
+  /// API's and a reader of `Authorization` there goes unseen (401).
+  @Test(arguments: [
+    // The service `existing`, named by a parameter; nested types without API versions.
+    ("existing = {\n  name: apimName", "'apis'", "'policies'", "'operations'", "'policies'"),
+    // Nested types with API versions.
+    (
+      "existing = {\n  name: apimName", "'apis@2023-05-01-preview'", "'policies@2023-05-01-preview'",
+      "'operations@2023-05-01-preview'", "'policies@2023-05-01-preview'"
+    ),
+    // The service deployed here, not `existing`.
+    ("= {\n  name: 'apim'", "'apis'", "'policies'", "'operations'", "'policies'"),
+  ])
+  func bicepNestedResourcesLinkTheOperationPolicyToItsAPIsSoItsReaderIsSeen(
+    service: String, api: String, apiPolicy: String, operation: String, operationPolicy: String
+  ) throws {
+    let graph = Self.graph([
+      "main.bicep": """
+      param apimName string
+      resource apim 'Microsoft.ApiManagement/service@2023-05-01-preview' \(service)
+        resource api \(api) = {
+          name: 'a'
+          properties: { path: 'a' }
+          resource pol \(apiPolicy) = {
+            name: 'policy'
+            properties: {
+              value: '<policies><inbound><base /></inbound></policies>'
+            }
+          }
+          resource op \(operation) = {
+            name: 'o'
+            resource opPol \(operationPolicy) = {
+              name: 'policy'
+              properties: {
+                value: '<policies><inbound><base /><set-header name="Authorization" exists-action="delete" /></inbound></policies>'
+              }
+            }
+          }
+        }
+        resource global 'policies' = {
+          name: 'policy'
+          properties: {
+            value: '<policies><inbound><base /></inbound></policies>'
+          }
+        }
+      }
+      """
+    ])
+    let found = graph.policies.map {
+      "\($0.scope) \($0.api ?? "-") \($0.operation ?? "-") \($0.declaredAt?.address ?? "-")"
+    }
+    #expect(found.sorted() == ["api a - pol", "global - - global", "operation a o opPol"], "\(found)")
+  }
+
+  @Test func bicepExistingParentsNamedBySegmentsGiveTheirNestedPoliciesTheirIdentifiers() throws {
+    let graph = Self.graph([
+      "main.bicep": """
+      resource api 'Microsoft.ApiManagement/service/apis@2023-05-01-preview' existing = {
+        name: 'apim/a'
+        resource pol 'policies' = {
+          name: 'policy'
+          properties: {
+            value: '<policies><inbound><base /></inbound></policies>'
+          }
+        }
+      }
+      resource opPolicy 'Microsoft.ApiManagement/service/apis/operations/policies@2023-05-01-preview' = {
+        parent: op
+        name: 'policy'
+        properties: {
+          value: '<policies><inbound><base /></inbound></policies>'
+        }
+      }
+      resource op 'Microsoft.ApiManagement/service/apis/operations@2023-05-01-preview' existing = {
+        name: 'apim/a/o'
+        resource nested 'policies' = {
+          name: 'policy'
+          properties: {
+            value: '<policies><inbound><base /></inbound></policies>'
+          }
+        }
+      }
+      resource product 'Microsoft.ApiManagement/service/products@2023-05-01-preview' existing = {
+        name: 'apim/gold'
+        resource member 'apis' = {
+          name: 'a'
+        }
+        resource productPolicy 'policies' = {
+          name: 'policy'
+          properties: {
+            value: '<policies><inbound><base /></inbound></policies>'
+          }
+        }
+      }
+      """
+    ])
+    let found = graph.policies.map {
+      "\($0.scope) \($0.api ?? $0.product ?? "-") \($0.operation ?? "-") \($0.declaredAt?.address ?? "-")"
+    }
+    // `parent:` may name a resource declared further down.
+    #expect(
+      found.sorted() == [
+        "api a - pol", "operation a o nested", "operation a o opPolicy", "product gold - productPolicy",
+      ],
+      "\(found)")
+    #expect(graph.productAPIs["gold"] == ["a"])
+  }
+
+  /// `azapi_resource` policies name their scope by `parent_id`: the chain of declarations gives
+  /// the API and operation, or the operation's reader of `Authorization` is never linked to the
+  /// API's key.
+  @Test func azapiParentIDChainsGiveTheAPIAndOperation() throws {
+    let graph = Self.graph([
+      "main.tf": """
+      resource "azapi_resource" "api_policy" {
+        type      = "Microsoft.ApiManagement/service/apis/policies@2023-05-01-preview"
+        name      = "policy"
+        parent_id = azapi_resource.api.id
+        body = jsonencode({
+          properties = { format = "rawxml", value = "<policies><inbound><base /></inbound></policies>" }
+        })
+      }
+      resource "azapi_resource" "api" {
+        type      = "Microsoft.ApiManagement/service/apis@2023-05-01-preview"
+        name      = "a"
+        parent_id = azapi_resource.apim.id
+      }
+      resource "azapi_resource" "op" {
+        type      = "Microsoft.ApiManagement/service/apis/operations@2023-05-01-preview"
+        name      = "o"
+        parent_id = azapi_resource.api.id
+      }
+      resource "azapi_resource" "op_policy" {
+        type      = "Microsoft.ApiManagement/service/apis/operations/policies@2023-05-01-preview"
+        name      = "policy"
+        parent_id = azapi_resource.op.id
+        body = jsonencode({
+          properties = { value = "<policies><inbound><base /></inbound></policies>" }
+        })
+      }
+      resource "azurerm_api_management_api_operation" "get" {
+        operation_id = "get"
+        api_name     = "b"
+      }
+      resource "azapi_resource" "get_policy" {
+        type      = "Microsoft.ApiManagement/service/apis/operations/policies@2023-05-01-preview"
+        name      = "policy"
+        parent_id = azurerm_api_management_api_operation.get.id
+        body = jsonencode({
+          properties = { value = "<policies><inbound><base /></inbound></policies>" }
+        })
+      }
+      resource "azapi_resource" "product_policy" {
+        type      = "Microsoft.ApiManagement/service/products/policies@2023-05-01-preview"
+        name      = "policy"
+        parent_id = "${azapi_resource.apim.id}/products/gold"
+        body = jsonencode({
+          properties = { value = "<policies><inbound><base /></inbound></policies>" }
+        })
+      }
+      """
+    ])
+    let found = graph.policies.map {
+      "\($0.scope) \($0.api ?? $0.product ?? "-") \($0.operation ?? "-") \($0.declaredAt?.address ?? "-")"
+    }
+    #expect(
+      found.sorted() == [
+        "api a - azapi_resource.api_policy", "operation a o azapi_resource.op_policy",
+        "operation b get azapi_resource.get_policy", "product gold - azapi_resource.product_policy",
+      ], "\(found)")
+  }
+
   @Test func armNestedResourcesAndNameExpressions() throws {
     let graph = Self.graph([
       "arm/template.json": #"""
@@ -258,5 +431,94 @@ struct PolicyGraphTests {
     let graph = Self.graph(["misc/thing.xml": Self.including("nowhere")])
     #expect(graph.policy(at: "misc/thing.xml")?.scope == .unknown)
     #expect(graph.includes.first?.resolved == nil)
+  }
+
+  /// A declared policy the run cannot read is kept with why: a parent's key must not be
+  /// rewritten past a child that may validate or strip the token.
+  @Test func declaredPoliciesTheRunCannotReadAreKeptWithWhy() throws {
+    let graph = Self.graph([
+      "main.tf": """
+      resource "azurerm_api_management_api_policy" "a" {
+        api_name = "a"
+        xml_link = "https://example.com/a.xml"
+      }
+      resource "azurerm_api_management_api_policy" "b" {
+        api_name    = "b"
+        xml_content = var.b_policy
+      }
+      resource "azurerm_api_management_api_operation_policy" "c" {
+        api_name     = "c"
+        operation_id = "get"
+        xml_content  = file("${path.module}/policies/${var.env}/get.xml")
+      }
+      resource "azurerm_api_management_api_operation_policy" "d" {
+        api_name     = "c"
+        operation_id = "put"
+        xml_content  = file("${path.module}/policies/put.xml")
+      }
+      """,
+      "policies/put.xml": Self.policy,
+    ])
+    let unseen = graph.unseen.map { "\($0.policy.scope) \($0.policy.api ?? "-") \($0.policy.declaredAt?.line ?? 0)" }
+    #expect(unseen == ["api a 1", "api b 5", "operation c 9"])
+    #expect(graph.unseen[0].reason.contains("https://example.com/a.xml"))
+    #expect(graph.unseen[1].reason.contains("`var.b_policy`"))
+    #expect(graph.unseen[2].reason.contains("`policies/*/get.xml`"))
+    #expect(graph.policy(at: "policies/put.xml")?.operation == "put")
+  }
+
+  /// The fragments a policy includes that no file defines, through the fragments it includes
+  /// too, and a policy that does not parse as the rewrite parses it.
+  @Test func unresolvedFragmentsAreFollowedThroughFragmentsAndParseProblemsFound() throws {
+    let graph = Self.graph([
+      "apis/a/operations/o/policy.xml": Self.including("outer"),
+      "apis/a/operations/p/policy.xml": Self.including("missing"),
+      "apis/a/operations/q/policy.xml": Self.policy,
+      "policy fragments/outer/policy.xml": "<fragment>\n  <include-fragment fragment-id=\"inner\" />\n</fragment>\n",
+    ])
+    let policies = ["o", "p", "q"].compactMap { graph.policy(at: "apis/a/operations/\($0)/policy.xml") }
+    #expect(
+      graph.unresolvedFragments(of: policies) == [
+        ["'inner' at policy fragments/outer/policy.xml:2"], ["'missing' at apis/a/operations/p/policy.xml:4"], [],
+      ])
+    #expect(PolicyGraph.parseProblem(Array(Self.policy.utf8), path: "a.xml") == nil)
+    let broken = try #require(PolicyGraph.parseProblem(Array("<policies><inbound>\n</policies>".utf8), path: "a.xml"))
+    #expect(broken.line == 2)
+    // A template whose directives choose between two documents parses one at a time.
+    let alternatives = "%{ if x }<policies><inbound /></policies>%{ else }<policies><outbound /></policies>%{ endif }"
+    #expect(PolicyGraph.parseProblem(Array(alternatives.utf8), path: "a.tftpl") == nil)
+  }
+
+  /// Nested symbols are scoped in Bicep: the service's `api` and a product's `api` are two
+  /// resources. The operation's policy belongs to the service's, or its API is the product.
+  @Test func bicepNestedSymbolsAreScopedToTheirParent() throws {
+    let graph = Self.graph([
+      "main.bicep": """
+      resource apim 'Microsoft.ApiManagement/service@2021-08-01' = {
+        name: apimName
+        resource api 'apis@2021-08-01' = {
+          name: apiName
+          resource op 'operations@2021-08-01' = {
+            name: 'get'
+            resource policy 'policies@2021-08-01' = {
+              name: 'policy'
+              properties: {
+                value: '<policies><inbound><base /></inbound></policies>'
+              }
+            }
+          }
+        }
+        resource product 'products@2021-08-01' = {
+          name: productName
+          resource api 'apis@2021-08-01' = {
+            name: apiName
+          }
+        }
+      }
+      """
+    ])
+    let operation = try #require(graph.policies.first)
+    #expect((operation.scope, operation.api, operation.operation) == (.operation, "${apiName}", "get"))
+    #expect(graph.productAPIs["${productName}"] == ["${apiName}"])
   }
 }
