@@ -51,6 +51,7 @@ extension PolicyGraph {
         on the folder that holds the whole tree. With --strict this is an error and the file \
         is left unchanged.
         """),
+    RuleDescription(
       rule: .childScopeUnreadable, kind: .review, defaultSeverity: .warning, isFailure: true,
       needles: [.keyHeaderName],
       summary:
