@@ -424,6 +424,9 @@ public struct PolicyGraph: Sendable, Hashable {
       policy.workspace = text(workspace + 1)
       if policy.scope == .global { policy.scope = .workspace }
     }
+    // A scope guessed from a file name (`api_policy.xml`, `product-policy.xml`) without the
+    // names that place it in a pipeline links it to nothing: it is unknown, and said so.
+    if policy.unlinkedIdentifier != nil { policy.scope = .unknown }
     return policy
   }
 

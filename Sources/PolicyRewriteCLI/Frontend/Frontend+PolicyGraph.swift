@@ -298,13 +298,16 @@ extension Frontend {
     let globals = graph.policies.filter { $0.scope == .global || $0.scope == .workspace }
     var products: [String: [PolicyGraph.Policy]] = [:]
     var apis: [String: [PolicyGraph.Policy]] = [:]
+    // Names compare without regard to case (PolicyGraph.nameKey).
     for policy in graph.policies {
-      if policy.scope == .product, let id = policy.product { products[id, default: []].append(policy) }
-      if policy.scope == .api, let id = policy.api { apis[id, default: []].append(policy) }
+      if policy.scope == .product, let id = policy.product {
+        products[PolicyGraph.nameKey(id), default: []].append(policy)
+      }
+      if policy.scope == .api, let id = policy.api { apis[PolicyGraph.nameKey(id), default: []].append(policy) }
     }
     var productsOfAPI: [String: [String]] = [:]
     for (product, members) in graph.productAPIs {
-      for api in members { productsOfAPI[api, default: []].append(product) }
+      for api in members { productsOfAPI[PolicyGraph.nameKey(api), default: []].append(PolicyGraph.nameKey(product)) }
     }
     // An APIOps product without `apis.json` may hold any API of its tree: it counts as a
     // parent of each of them (as the folder-based pass counts it for readers).
@@ -325,7 +328,7 @@ extension Frontend {
       if roots.contains(root) { rootGlobals[root, default: []].append(policy) }
     }
     return { child in
-      let api = child.api ?? ""
+      let api = PolicyGraph.nameKey(child.api ?? "")
       var viaProducts = (productsOfAPI[api] ?? []).sorted().flatMap { products[$0] ?? [] }
       var treeGlobals: [PolicyGraph.Policy] = []
       if child.declaredAt == nil, child.inlineText == nil, let root = Self.apiopsRoot(of: child) {

@@ -185,4 +185,117 @@ import Testing
       expectFile(root, "apim/policy.xml", Self.key)
     }
   }
+  static func json(_ text: String) -> String {
+    String(text.debugDescription.dropFirst().dropLast())
+  }
+
+  @Test("ARM nested deployment: its operation that deletes Authorization holds the outer API's key")
+  func nestedDeploymentOperationStripsAPIMsTokenSoTheKeyIsHeld() throws {
+    let template = """
+      {
+        "parameters": { "apim": { "type": "string" } },
+        "resources": [
+          {
+            "type": "Microsoft.ApiManagement/service/apis/policies",
+            "name": "[concat(parameters('apim'), '/a/policy')]",
+            "properties": { "format": "rawxml", "value": "\(Self.json(Self.key))" }
+          },
+          {
+            "type": "Microsoft.Resources/deployments",
+            "name": "ops",
+            "properties": {
+              "expressionEvaluationOptions": { "scope": "inner" },
+              "template": {
+                "parameters": { "apim": { "type": "string" } },
+                "resources": [
+                  {
+                    "type": "Microsoft.ApiManagement/service/apis/operations/policies",
+                    "name": "[concat(parameters('apim'), '/a/get/policy')]",
+                    "properties": { "format": "rawxml", "value": "\(Self.json(Self.deleting))" }
+                  }
+                ]
+              }
+            }
+          }
+        ]
+      }
+
+      """
+    try withTemporaryTree(["t.json": template]) { root in
+      let result = Self.migrate(root, rule: "authorization-child-scope")
+      #expect(result.found.count == 1, "\(result.stderr)")
+      expectFile(root, "t.json", template)
+    }
+  }
+
+  @Test("Bicep module parameter as the API name: the operation may be the API's child, so its key is held")
+  func bicepModuleParameterOperationStripsAPIMsTokenSoTheKeyIsHeld() throws {
+    func policy(_ symbol: String, _ type: String, _ name: String, _ text: String) -> String {
+      """
+      resource \(symbol) 'Microsoft.ApiManagement/service/\(type)@2022-08-01' = {
+        name: '\(name)'
+        properties: {
+          format: 'rawxml'
+          value: '''
+      \(text)
+      '''
+        }
+      }
+
+      """
+    }
+    let files = [
+      "main.bicep": "param apimName string\n" + policy("apiPol", "apis/policies", "${apimName}/a/policy", Self.key)
+        + "module ops 'ops.bicep' = {\n  name: 'ops'\n  params: {\n    apiName: 'a'\n  }\n}\n",
+      "ops.bicep": "param apimName string\nparam apiName string\n"
+        + policy("opPol", "apis/operations/policies", "${apimName}/${apiName}/get/policy", Self.deleting),
+    ]
+    try withTemporaryTree(files) { root in
+      let result = Self.migrate(root, rule: "authorization-child-scope")
+      #expect(result.found.count == 1, "\(result.stderr)")
+      #expect(result.found.first?.contains("`${apiName}`") == true)
+      expectFile(root, "main.bicep", files["main.bicep"] ?? "")
+    }
+  }
+
+  @Test("a file named like an API policy that nothing applies is scope-unknown; with --strict an error")
+  func fileNamedLikeAnAPIPolicyIsScopeUnknownSinceItsChildrenCouldNotBeLookedFor() throws {
+    let files = [
+      "infra/main.tf": "module \"orders_api\" {\n  source = \"./modules/api\"\n  name   = \"orders\"\n"
+        + "  policy = file(\"${path.module}/policies/api_policy.xml\")\n}\n"
+        + Self.resource(
+          "azurerm_api_management_api_operation_policy", "get", "  api_name     = \"orders\"\n  operation_id = \"get\"",
+          Self.deleting),
+      "infra/policies/api_policy.xml": Self.key,
+    ]
+    try withTemporaryTree(files) { root in
+      let warned = Self.migrate(root, rule: "scope-unknown")
+      #expect(warned.status == 0, "\(warned.stderr)")
+      #expect(warned.found.count == 1, "\(warned.stderr)")
+      #expect(warned.found.first?.hasPrefix("infra/policies/api_policy.xml:") == true)
+    }
+    try withTemporaryTree(files) { root in
+      let strict = Self.migrate(root, rule: "scope-unknown", strict: true)
+      #expect(strict.status == 2, "\(strict.stderr)")
+      expectFile(root, "infra/policies/api_policy.xml", Self.key)
+    }
+  }
+
+  @Test("APIOps apis.json naming an API in another case: the product's writer holds the API's key")
+  func apisJSONInAnotherCaseStillLinksTheProductsWriter() throws {
+    let basic = """
+      <policies>
+          <inbound>
+              <base />
+              <authentication-basic username="u" password="{{pw}}" />
+          </inbound>
+      </policies>
+      """
+    let files = ["apis/a/policy.xml": Self.key, "products/p/policy.xml": basic, "products/p/apis.json": "[\"A\"]\n"]
+    try withTemporaryTree(files) { root in
+      let result = Self.migrate(root, rule: "authorization-writer")
+      #expect(result.found.count == 1, "\(result.stderr)")
+      expectFile(root, "apis/a/policy.xml", Self.key)
+    }
+  }
 }

@@ -125,4 +125,95 @@ struct PolicyGraphReferenceTests {
     #expect(PolicyGraph.mayMatch("${var.api_name}", "billing"))
     #expect(PolicyGraph.mayMatch(nil, "billing"))
   }
+
+  @Test func bicepParameterDefaultsAndVariablesResolveAModuleParameterDoesNot() throws {
+    let graph = Self.graph([
+      "main.bicep": """
+      param apimName string
+      param apiName string = 'orders'
+      var operationName = 'get'
+      resource pol 'Microsoft.ApiManagement/service/apis/operations/policies@2022-08-01' = {
+        name: '${apimName}/${apiName}/${operationName}/policy'
+        properties: {
+          value: '<policies />'
+        }
+      }
+
+      """,
+      "ops.bicep": """
+      param apimName string
+      param apiName string
+      resource pol 'Microsoft.ApiManagement/service/apis/policies@2022-08-01' = {
+        name: '${apimName}/${apiName}/policy'
+        properties: {
+          value: '<policies />'
+        }
+      }
+
+      """,
+    ])
+    let operation = try #require(graph.policies.first { $0.scope == .operation })
+    #expect(operation.api == "orders")
+    #expect(operation.operation == "get")
+    let api = try #require(graph.policies.first { $0.scope == .api })
+    #expect(api.unlinkedIdentifier == "API name `${apiName}`")
+  }
+
+  @Test func armParameterDefaultsVariablesAndNestedDeploymentsAreRead() throws {
+    let graph = Self.graph([
+      "t.json": """
+      {
+        "parameters": { "apim": { "type": "string" }, "api": { "type": "string", "defaultValue": "orders" } },
+        "variables": { "op": "get" },
+        "resources": [
+          {
+            "type": "Microsoft.ApiManagement/service/apis/operations/policies",
+            "name": "[concat(parameters('apim'), '/', parameters('api'), '/', variables('op'), '/policy')]",
+            "properties": { "value": "<policies />" }
+          },
+          {
+            "type": "Microsoft.Resources/deployments",
+            "name": "nested",
+            "properties": {
+              "expressionEvaluationOptions": { "scope": "inner" },
+              "parameters": { "api": { "value": "billing" } },
+              "template": {
+                "parameters": { "apim": { "type": "string" }, "api": { "type": "string" } },
+                "resources": [
+                  {
+                    "type": "Microsoft.ApiManagement/service/apis/policies",
+                    "name": "[concat(parameters('apim'), '/', parameters('api'), '/policy')]",
+                    "properties": { "value": "<policies />" }
+                  },
+                  {
+                    "type": "Microsoft.ApiManagement/service/products/policies",
+                    "name": "[concat(parameters('apim'), '/', parameters('product'), '/policy')]",
+                    "properties": { "value": "<policies />" }
+                  }
+                ]
+              }
+            }
+          }
+        ]
+      }
+      """
+    ])
+    let operation = try #require(graph.policies.first { $0.scope == .operation })
+    #expect(operation.api == "orders")
+    #expect(operation.operation == "get")
+    let api = try #require(graph.policies.first { $0.scope == .api })
+    #expect(api.api == "billing")
+    let product = try #require(graph.policies.first { $0.scope == .product })
+    #expect(product.unlinkedIdentifier == "product id `${product}`")
+  }
+
+  @Test func aScopeGuessedFromAFileNameWithoutItsNamesIsUnknown() {
+    let graph = Self.graph([
+      "policies/api_policy.xml": Self.policy, "policies/product-policy.xml": Self.policy,
+      "apim/apis/orders/policy.xml": Self.policy,
+    ])
+    #expect(graph.policy(at: "policies/api_policy.xml")?.scope == .unknown)
+    #expect(graph.policy(at: "policies/product-policy.xml")?.scope == .unknown)
+    #expect(graph.policy(at: "apim/apis/orders/policy.xml")?.scope == .api)
+  }
 }
