@@ -124,6 +124,11 @@ struct PolicyGraphReferenceTests {
     #expect(!PolicyGraph.mayMatch("orders", "billing"))
     #expect(PolicyGraph.mayMatch("${var.api_name}", "billing"))
     #expect(PolicyGraph.mayMatch(nil, "billing"))
+    // The text around an unknown part still has to fit.
+    #expect(PolicyGraph.mayMatch("xBrowserSync-${prefix}-API", "xbrowsersync-dev-api"))
+    #expect(!PolicyGraph.mayMatch("xBrowserSync-${prefix}-API", "orders"))
+    #expect(!PolicyGraph.mayMatch("${env}-orders", "billing"))
+    #expect(PolicyGraph.mayMatch("${env}-orders", "prod-orders"))
   }
 
   @Test func bicepParameterDefaultsAndVariablesResolveAModuleParameterDoesNot() throws {
