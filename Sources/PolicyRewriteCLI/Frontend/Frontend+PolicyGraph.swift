@@ -330,6 +330,14 @@ extension Frontend {
     return { child in
       let api = PolicyGraph.nameKey(child.api ?? "")
       var viaProducts = (productsOfAPI[api] ?? []).sorted().flatMap { products[$0] ?? [] }
+      var ownAPIs = apis[api] ?? []
+      // A child whose API name is not resolved may be any API's, in any product.
+      if child.scope != .product, !PolicyGraph.isResolved(child.api) {
+        ownAPIs = graph.policies.filter { $0.scope == .api && PolicyGraph.mayMatch($0.api, child.api) }
+        viaProducts = graph.policies.filter {
+          $0.scope == .product && graph.mayHold(product: $0.product, api: child.api)
+        }
+      }
       var treeGlobals: [PolicyGraph.Policy] = []
       if child.declaredAt == nil, child.inlineText == nil, let root = Self.apiopsRoot(of: child) {
         viaProducts += unknownMembership.filter { Self.apiopsRoot(of: $0) == root }
@@ -338,7 +346,7 @@ extension Frontend {
       switch child.scope {
       case .product: return globals + treeGlobals
       case .api: return globals + treeGlobals + viaProducts
-      case .operation: return globals + treeGlobals + viaProducts + (apis[api] ?? [])
+      case .operation: return globals + treeGlobals + viaProducts + ownAPIs
       default: return []
       }
     }

@@ -298,4 +298,35 @@ import Testing
       expectFile(root, "apis/a/policy.xml", Self.key)
     }
   }
+
+  @Test("an operation of unresolved API: an API that reads Authorization in <outbound> holds its key")
+  func operationOfUnknownAPIIsHeldByAnAPIReadingAPIMsTokenInOutbound() throws {
+    let reader = """
+      <policies>
+          <inbound>
+              <base />
+          </inbound>
+          <outbound>
+              <base />
+              <set-header name="X-Caller" exists-action="override">
+                  <value>@(context.Request.Headers.GetValueOrDefault("Authorization",""))</value>
+              </set-header>
+          </outbound>
+      </policies>
+      """
+    let files = [
+      "main.tf": Self.resource("azurerm_api_management_api_policy", "a", "  api_name = \"a\"", reader),
+      "modules/op/main.tf": "variable \"api_name\" { type = string }\n"
+        + Self.resource(
+          "azurerm_api_management_api_operation_policy", "get",
+          "  api_name     = var.api_name\n  operation_id = \"get\"",
+          Self.key),
+    ]
+    try withTemporaryTree(files) { root in
+      let result = Self.migrate(root, rule: "authorization-parent-scope")
+      #expect(result.found.count == 1, "\(result.stderr)")
+      #expect(result.found.first?.hasPrefix("modules/op/main.tf:") == true)
+      expectFile(root, "modules/op/main.tf", files["modules/op/main.tf"] ?? "")
+    }
+  }
 }
