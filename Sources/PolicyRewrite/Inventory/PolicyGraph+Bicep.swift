@@ -88,6 +88,7 @@ extension PolicyGraph.FileFacts {
     // `parent:` at the end, when every resource of the file is known (a nested resource
     // closes before its parent, and `parent:` may name a resource declared further down).
     var closed: [Open] = []
+    var values: [String: String] = [:]
     var open: [Open] = []
     var opened = 0
     var pending: Open?
@@ -159,6 +160,20 @@ extension PolicyGraph.FileFacts {
       if lineStart, HCLLexer.isIdentifierStart(byte) {
         lineStart = false
         let (keyword, end) = word(at: i)
+        if keyword == "param" || keyword == "var", depth == 0 {
+          // `param apiName string = 'orders'`, `var apiName = 'orders'`: a literal that names
+          // may use (a parameter's default may be overridden when deployed: see
+          // policy-graph.md).
+          let (symbol, symbolEnd) = word(at: skipBlanks(end))
+          var j = symbolEnd
+          while j < bytes.count, bytes[j] != .lineFeed, bytes[j] != UInt8(ascii: "=") { j += 1 }
+          if j < bytes.count, bytes[j] == UInt8(ascii: "="), let literal = stringAt[skipBlanks(j + 1)] {
+            let value = text(literal)
+            if !value.contains("${") { values[symbol] = value }
+          }
+          i = end
+          continue
+        }
         if keyword == "resource" {
           let (symbol, symbolEnd) = word(at: skipBlanks(end))
           let quote = skipBlanks(symbolEnd)
@@ -248,7 +263,9 @@ extension PolicyGraph.FileFacts {
     for resource in closed.sorted(by: { $0.line < $1.line }) {
       let (type, name) = joined(resource)
       record(
-        APIMResource(type: type, name: name, content: resource.content, line: resource.line, symbol: resource.symbol))
+        APIMResource(
+          type: type, name: Self.substituting(values, in: name), content: resource.content, line: resource.line,
+          symbol: resource.symbol))
     }
   }
 
@@ -291,18 +308,47 @@ extension PolicyGraph.FileFacts {
       case .array(let resources)? = template["resources"]
     else { return }
     let lines = LineMap(bytes)
+    // A template's parameters with a default and its variables with a literal value, which
+    // names may use (`${api}` for `parameters('api')`).
+    func values(of template: JSON, passed: JSON? = nil) -> [String: String] {
+      var found: [String: String] = [:]
+      if case .object(let variables)? = template["variables"] {
+        for (name, value) in variables {
+          if let text = value.string, !text.hasPrefix("[") { found[name] = text }
+        }
+      }
+      if case .object(let parameters)? = template["parameters"] {
+        for (name, parameter) in parameters {
+          let given = passed?[name]?["value"]?.string ?? parameter["defaultValue"]?.string
+          if let text = given, !text.hasPrefix("[") { found[name] = text }
+        }
+      }
+      return found
+    }
+    let outer = values(of: template)
     // In document order (a child right after its parent, before the parent's next sibling),
     // each resource's name is found after its parent's and not where an earlier resource's
     // is: two resources of one name (`policy` of an API and of its operation) each get their
     // own line.
-    var work: [(resource: JSON, type: String?, name: String?, from: Int)] = resources.reversed().map {
-      ($0, nil, nil, 0)
-    }
+    var work: [(resource: JSON, type: String?, name: String?, from: Int, values: [String: String])] =
+      resources.reversed().map { ($0, nil, nil, 0, outer) }
     var taken = Set<Int>()
-    while let (resource, parentType, parentName, from) = work.popLast() {
+    while let (resource, parentType, parentName, from, known) = work.popLast() {
       guard let ownType = resource["type"]?.string, let ownName = resource["name"]?.string else { continue }
+      // A nested deployment's inline template: its resources are read as the outer ones,
+      // with the template's own parameters when its expressions are evaluated inside it.
+      if ownType.lowercased() == "microsoft.resources/deployments", let inner = resource["properties"]?["template"],
+        case .array(let nested)? = inner["resources"]
+      {
+        let scope = resource["properties"]?["expressionEvaluationOptions"]?["scope"]?.string?.lowercased()
+        let innerValues = scope == "inner" ? values(of: inner, passed: resource["properties"]?["parameters"]) : known
+        work += nested.reversed().map { ($0, nil, nil, from, innerValues) }
+        continue
+      }
       let type = parentType.map { $0 + "/" + ownType } ?? ownType
-      let name = parentName.map { $0 + "/" + Self.armName(ownName) } ?? Self.armName(ownName)
+      let name =
+        parentName.map { $0 + "/" + Self.substituting(known, in: Self.armName(ownName)) }
+        ?? Self.substituting(known, in: Self.armName(ownName))
       var content: Content?
       if let value = resource["properties"]?["value"]?.string ?? resource["properties"]?["policyContent"]?.string {
         content = .inline(value, offset: 0)
@@ -312,9 +358,17 @@ extension PolicyGraph.FileFacts {
       let line = lines.location(of: offset ?? from).line
       record(APIMResource(type: type, name: name, content: content, line: line, symbol: nil))
       if case .array(let children)? = resource["resources"] {
-        work += children.reversed().map { ($0, type, name, offset ?? from) }
+        work += children.reversed().map { ($0, type, name, offset ?? from, known) }
       }
     }
+  }
+
+  /// `name` with each `${symbol}` that `values` knows replaced by its value.
+  static func substituting(_ values: [String: String], in name: String) -> String {
+    guard !values.isEmpty, name.contains("${") else { return name }
+    var result = name
+    for (symbol, value) in values { result = result.replacing("${\(symbol)}", with: value) }
+    return result
   }
 
   /// Where the ARM resource name `name` is written in `bytes`: the first of its JSON strings

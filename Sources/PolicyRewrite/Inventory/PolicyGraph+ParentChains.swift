@@ -36,6 +36,8 @@ extension PolicyGraph {
           add(.workspace, node.name)
         }
         next = node.parent
+      case .attribute:
+        break
       case .name(let text):
         let segments = text.split(separator: "/").map(String.init)
         for (index, segment) in segments.enumerated().dropLast() {

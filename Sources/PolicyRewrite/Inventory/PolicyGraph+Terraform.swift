@@ -22,6 +22,26 @@ extension PolicyGraph.FileFacts {
       for attribute in block.body.attributes { locals[attribute.name] = attribute.value }
     }
     let context = Context(bytes: bytes, lines: lines, folder: folder, locals: locals)
+    // What a reference elsewhere in the module may name: locals, variables' defaults, and the
+    // arguments of resources and data sources (resolved when the facts are joined).
+    for (name, value) in locals {
+      if let found = context.reference(value) { attributes["local", default: [:]][name] = found }
+    }
+    for block in file.body.blocks {
+      let address: String
+      switch (block.type, block.labels.count) {
+      case ("variable", 1): address = "var.\(block.labels[0])"
+      case ("resource", 2): address = block.labels.joined(separator: ".")
+      case ("data", 2): address = "data." + block.labels.joined(separator: ".")
+      default: continue
+      }
+      guard block.type == "variable" || block.labels[0].hasPrefix("azurerm_") || block.labels[0].hasPrefix("azapi_")
+      else { continue }
+      for attribute in block.body.attributes {
+        if block.type == "variable", attribute.name != "default" { continue }
+        if let found = context.reference(attribute.value) { attributes[address, default: [:]][attribute.name] = found }
+      }
+    }
     for block in file.body.blocks {
       let line = lines.location(of: block.range.lowerBound).line
       let path = self.path
@@ -50,21 +70,44 @@ extension PolicyGraph.FileFacts {
       guard let expression else { return nil }
       switch expression.kind {
       case .string(let parts), .heredoc(let parts, _):
+        // `"${azurerm_api_management_api.a.name}"`: the reference it holds alone.
+        if parts.count == 1, case .interpolation(let inner) = parts[0] {
+          let steps = inner.trimmingXMLSpace.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+          if steps.count >= 2, steps.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(HCLLexer.isIdentifierByte) }) {
+            return reference(traversal: steps, depth: depth)
+          }
+        }
         return .name(HCLParser.literal(of: parts))
       case .literal(let value):
         return .name(value)
       case .traversal(let parts):
-        if parts.first == "local", parts.count == 2, depth < 4, let value = locals[parts[1]] {
-          return reference(value, depth: depth + 1)
-        }
-        if parts.first == "module", parts.count >= 2 { return .address("module.\(parts[1])") }
-        if parts.count >= 2, parts[0].hasPrefix("azurerm_") || parts[0].hasPrefix("azapi_") {
-          return .address("\(parts[0]).\(parts[1])")
-        }
-        return .name("${\(parts.joined(separator: "."))}")
+        return reference(traversal: parts, depth: depth)
       default:
         return .name(String(decoding: bytes[expression.range], as: UTF8.self))
       }
+    }
+
+    /// A traversal as a name: a local's value; `var.x` (its `default`); an attribute of a
+    /// resource or data source (`azurerm_api_management_api_operation.get.api_name`, read from
+    /// that declaration's own argument when the facts are joined); a module call
+    /// (`module.orders.name`); anything else as written (`${each.value}`), which the join
+    /// counts as not resolved.
+    func reference(traversal parts: [String], depth: Int) -> PolicyGraph.FileFacts.Reference {
+      if parts.first == "local", parts.count == 2 {
+        if depth < 4, let value = locals[parts[1]], let found = reference(value, depth: depth + 1) { return found }
+        return .attribute("local", parts[1])
+      }
+      if parts.first == "var", parts.count == 2 { return .attribute("var.\(parts[1])", "default") }
+      if parts.first == "module", parts.count >= 2 { return .address("module.\(parts[1])") }
+      let length = parts.first == "data" ? 3 : 2
+      let type = parts.first == "data" && parts.count > 1 ? parts[1] : parts[0]
+      if parts.count >= length, type.hasPrefix("azurerm_") || type.hasPrefix("azapi_") {
+        let address = parts.prefix(length).joined(separator: ".")
+        // `.id` (a `parent_id`) names the declaration itself; an attribute names its value.
+        guard parts.count > length, let attribute = parts.last, attribute != "id" else { return .address(address) }
+        return .attribute(address, attribute)
+      }
+      return .name("${\(parts.joined(separator: "."))}")
     }
 
     /// The policy an argument applies: `file(…)` / `templatefile(…)` (a path relative to the

@@ -46,14 +46,19 @@ public struct PolicyGraph: Sendable, Hashable {
     package var inlineText: String?
 
     /// The identifier that links this policy to its parent and child scopes, when its scope
-    /// needs one and the graph could not resolve it: `API name` for an API or operation
-    /// policy, `product id` for a product policy, `fragment id` for a fragment.
+    /// needs one and the graph could not resolve it (missing, or an expression kept as
+    /// written): `API name` for an API or operation policy, `product id` for a product
+    /// policy, `fragment id` for a fragment, followed by the expression when there is one.
     package var unlinkedIdentifier: String? {
-      func missing(_ value: String?) -> Bool { value?.isEmpty ?? true }
+      func unlinked(_ what: String, _ value: String?) -> String? {
+        guard !PolicyGraph.isResolved(value) else { return nil }
+        guard let value, !value.isEmpty else { return what }
+        return "\(what) `\(value)`"
+      }
       switch scope {
-      case .api, .operation: return missing(api) ? "API name" : nil
-      case .product: return missing(product) ? "product id" : nil
-      case .fragment: return missing(fragment) ? "fragment id" : nil
+      case .api, .operation: return unlinked("API name", api)
+      case .product: return unlinked("product id", product)
+      case .fragment: return unlinked("fragment id", fragment)
       case .global, .workspace, .unknown: return nil
       }
     }
@@ -99,9 +104,10 @@ public struct PolicyGraph: Sendable, Hashable {
   /// The policy held by the file at `path` (not inline).
   public func policy(at path: String) -> Policy? { policyIndex[path].map { policies[$0] } }
 
-  /// The products that hold `api`.
+  /// The products that hold `api` (names compared without regard to case).
   public func products(of api: String) -> [String] {
-    productAPIs.filter { $0.value.contains(api) }.map(\.key).sorted()
+    let key = Self.nameKey(api)
+    return productAPIs.filter { $0.value.contains { Self.nameKey($0) == key } }.map(\.key).sorted()
   }
 
   /// Whether a file may add to the graph, by its name (XML policies, Terraform, Bicep, ARM
@@ -146,6 +152,9 @@ public struct PolicyGraph: Sendable, Hashable {
     enum Reference: Sendable, Hashable {
       case name(String)
       case address(String)
+      /// An argument of a declaration (`azurerm_api_management_api_operation.get`, `api_name`;
+      /// `var.x`, `default`; `local`, `x`), resolved along references when the facts are joined.
+      case attribute(String, String)
     }
 
     /// The policy a declaration applies.
@@ -165,6 +174,9 @@ public struct PolicyGraph: Sendable, Hashable {
     var memberships: [(product: Reference, api: Reference)] = []
     /// Names of declarations by address (Terraform `type.name`, `module.name`; Bicep symbol).
     var names: [String: String] = [:]
+    /// The arguments of declarations by address and name (Terraform resources, data sources,
+    /// `var.x` with its `default`, `local`), for references to them.
+    var attributes: [String: [String: Reference]] = [:]
     /// The declarations a `parent_id` may name, by address.
     var parentNodes: [String: ParentNode] = [:]
     var includes: [Include] = []
@@ -187,6 +199,8 @@ public struct PolicyGraph: Sendable, Hashable {
       case .terraform:
         if bytes.containsLiteral("api_management") || bytes.containsLiteral("xml_content")
           || bytes.containsLiteral("policy_xml") || bytes.containsLiteral("Microsoft.ApiManagement")
+          // Locals and variables' defaults that a policy's names refer to, in another file.
+          || bytes.containsLiteral("locals") || bytes.containsLiteral("variable")
         {
           readTerraform(bytes)
         }
@@ -242,17 +256,28 @@ public struct PolicyGraph: Sendable, Hashable {
   public init(files: [FileFacts]) {
     var names: [String: String] = [:]
     var parentNodes: [String: FileFacts.ParentNode] = [:]
+    var attributes: [String: [String: FileFacts.Reference]] = [:]
     for facts in files {
       let folder = Self.folder(of: facts.path)
       for (address, name) in facts.names { names[folder + "\u{0}" + address] = name }
       for (address, node) in facts.parentNodes { parentNodes[folder + "\u{0}" + address] = node }
+      for (address, values) in facts.attributes {
+        attributes[folder + "\u{0}" + address, default: [:]].merge(values) { first, _ in first }
+      }
     }
-    func resolve(_ reference: FileFacts.Reference?, in path: String) -> String? {
+    // A reference the run cannot follow is kept as written, `${…}`: not resolved
+    // (``isResolved(_:)``), so never taken for a literal name.
+    func resolve(_ reference: FileFacts.Reference?, in path: String, depth: Int = 0) -> String? {
+      let folder = Self.folder(of: path) + "\u{0}"
       switch reference {
-      case .name(let name): name
-      case .address(let address):
-        names[Self.folder(of: path) + "\u{0}" + address] ?? address
-      case nil: nil
+      case .name(let name): return name
+      case .address(let address): return names[folder + address] ?? "${\(address)}"
+      case .attribute(let address, let attribute):
+        if depth < 8, let value = attributes[folder + address]?[attribute] {
+          return resolve(value, in: path, depth: depth + 1)
+        }
+        return attribute == "default" && address.hasPrefix("var.") ? "${\(address)}" : "${\(address).\(attribute)}"
+      case nil: return nil
       }
     }
     // The index of paths is built only when a declaration names a file (not for APIOps trees).
@@ -399,6 +424,9 @@ public struct PolicyGraph: Sendable, Hashable {
       policy.workspace = text(workspace + 1)
       if policy.scope == .global { policy.scope = .workspace }
     }
+    // A scope guessed from a file name (`api_policy.xml`, `product-policy.xml`) without the
+    // names that place it in a pipeline links it to nothing: it is unknown, and said so.
+    if policy.unlinkedIdentifier != nil { policy.scope = .unknown }
     return policy
   }
 

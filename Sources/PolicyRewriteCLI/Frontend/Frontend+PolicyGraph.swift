@@ -71,25 +71,34 @@ extension Frontend {
       policy.inlineText.map { needles.mayInject(Array($0.utf8)) } ?? injecting.contains(policy.path)
     }
     let declared = graph.policies.filter { $0.declaredAt != nil }
-    var byAPI: [String: [PolicyGraph.Policy]] = [:]
-    for policy in declared where policy.scope == .api || policy.scope == .operation {
-      if let api = policy.api { byAPI[api, default: []].append(policy) }
+    // Names compare without regard to case; a child whose API name is not resolved may
+    // belong to any API or product (PolicyGraph+Matching).
+    let apiChildren = declared.filter { $0.scope == .api || $0.scope == .operation }
+    // The global policy of one layout is the parent of the other layouts' scopes too: a
+    // declared global policy of the APIOps tree's scopes, an APIOps global policy of the
+    // declared ones (the APIOps tree's own are the folder-based pass's).
+    let scopes: [PolicyGraph.Policy] = graph.policies.filter {
+      [.workspace, .product, .api, .operation].contains($0.scope)
     }
-    let parents = declared.filter { [.global, .workspace, .product, .api].contains($0.scope) }
+    let parents = graph.policies.filter {
+      $0.declaredAt != nil ? [.global, .workspace, .product, .api].contains($0.scope) : $0.scope == .global
+    }
     var childrenOf: [(parent: PolicyGraph.Policy, children: [PolicyGraph.Policy])] = []
     for parent in parents where mayInject(parent) {
       let children: [PolicyGraph.Policy]
       switch parent.scope {
+      case .global where parent.declaredAt == nil:
+        guard parent.inlineText == nil else { continue }
+        children = scopes.filter { $0.declaredAt != nil }
       case .global:
         // A workspace's policy, products, APIs and operations run the global policy too.
-        children = declared.filter { [.workspace, .product, .api, .operation].contains($0.scope) }
+        children = scopes
       case .workspace:
         children = declared.filter { [.product, .api, .operation].contains($0.scope) }
       case .product:
-        let apis = parent.product.flatMap { graph.productAPIs[$0] } ?? []
-        children = apis.sorted().flatMap { byAPI[$0] ?? [] }
+        children = apiChildren.filter { graph.mayHold(product: parent.product, api: $0.api) }
       case .api:
-        children = (parent.api.flatMap { byAPI[$0] } ?? []).filter { $0.scope == .operation }
+        children = apiChildren.filter { $0.scope == .operation && PolicyGraph.mayMatch(parent.api, $0.api) }
       default:
         children = []
       }
@@ -112,7 +121,12 @@ extension Frontend {
       }
     }
     for entry in childrenOf {
-      let children = entry.children.filter(reading.contains).map(Self.describe)
+      let children = entry.children.filter(reading.contains).map { child in
+        // A child linked only because its API name is not resolved says so.
+        Self.describe(child)
+          + (child.unlinkedIdentifier.map { ", whose \($0) the run does not resolve, so it may run below this scope" }
+            ?? "")
+      }
       let childWriters = entry.children.flatMap { writers[$0] ?? [] }
       guard !children.isEmpty || !childWriters.isEmpty else { continue }
       let key = scopeKey(entry.parent, in: &configuration)
@@ -165,7 +179,7 @@ extension Frontend {
       let earlier = gaps[path]?[.scopeUnknown].map { $0 + "; and " } ?? ""
       gaps[path, default: [:]][.scopeUnknown] =
         earlier
-        + "the scope of \(list.count == 1 ? "a policy" : "policies") here is not known: \(named) could not be resolved (its name, `parent:` or `parent_id` chain is not among the run's files), so it is not linked to its parent and child scopes and the checks across scopes (a parent's or child's reader of Authorization) were not made; name it with a literal, or scan the files that declare its parents too (see the README, \"The policy graph\")"
+        + "the scope of \(list.count == 1 ? "a policy" : "policies") here is not known: \(named) could not be resolved (a variable, parameter, module input, data source or `for_each` value the run does not resolve, or a name, `parent:` or `parent_id` chain not among the run's files), so it is not linked to its parent and child scopes and the checks across scopes (a parent's or child's reader of Authorization) were not made; name it with a literal, or scan the files that declare its parents too (see the README, \"The policy graph\")"
     }
     for (path, missing) in unscannedChildScopes(graph, injecting: injecting) {
       let list = missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? " and \(missing.count - 5) more" : "")
@@ -329,17 +343,20 @@ extension Frontend {
       canonical[$0]
     }
     let serviceGlobals = globals.filter { policies[$0].scope == .global }
+    // Names compare without regard to case (PolicyGraph.nameKey).
     var products: [String: [Int]] = [:]
     var apis: [String: [Int]] = [:]
     for (index, policy) in policies.enumerated() {
       if policy.scope == .product, let id = policy.product {
-        products[id.lowercased(), default: []].append(canonical[index])
+        products[PolicyGraph.nameKey(id), default: []].append(canonical[index])
       }
-      if policy.scope == .api, let id = policy.api { apis[id.lowercased(), default: []].append(canonical[index]) }
+      if policy.scope == .api, let id = policy.api {
+        apis[PolicyGraph.nameKey(id), default: []].append(canonical[index])
+      }
     }
     var productsOfAPI: [String: Set<String>] = [:]
     for (product, members) in graph.productAPIs {
-      for api in members { productsOfAPI[membershipName(api), default: []].insert(product.lowercased()) }
+      for api in members { productsOfAPI[membershipName(api), default: []].insert(PolicyGraph.nameKey(product)) }
     }
     // An APIOps product's folder says what it holds; where it says nothing readable, the
     // product may hold any API of its tree: it counts as a parent of each of them (as the
@@ -351,7 +368,7 @@ extension Frontend {
       guard let id = policy.product, let root = apiopsRoot(of: policy) else { continue }
       switch apiopsMembership(productFolder: folder(of: policy.path)) {
       case .members(let members):
-        for api in members { productsOfAPI[api, default: []].insert(id.lowercased()) }
+        for api in members { productsOfAPI[api, default: []].insert(PolicyGraph.nameKey(id)) }
       case .unreadable:
         unknownMembershipByRoot[root, default: []].append(canonical[index])
       case .unknown:
@@ -380,6 +397,16 @@ extension Frontend {
     return { child in
       let api = child.api.map(membershipName) ?? ""
       var viaProducts = (productsOfAPI[api] ?? []).sorted().flatMap { products[$0] ?? [] }
+      var ownAPIs = apis[PolicyGraph.nameKey(child.api ?? "")] ?? []
+      // A child whose API name is not resolved may be any API's, in any product.
+      if child.scope != .product, !PolicyGraph.isResolved(child.api) {
+        ownAPIs = policies.indices.filter {
+          policies[$0].scope == .api && PolicyGraph.mayMatch(policies[$0].api, child.api)
+        }.map { canonical[$0] }
+        viaProducts = policies.indices.filter {
+          policies[$0].scope == .product && graph.mayHold(product: policies[$0].product, api: child.api)
+        }.map { canonical[$0] }
+      }
       var treeGlobals: [Int] = []
       if byTree, child.declaredAt == nil, child.inlineText == nil,
         let root = Self.apiopsRoot(of: child) ?? Self.workspacePolicyRoot(child.path)
@@ -393,8 +420,7 @@ extension Frontend {
       case .workspace: return serviceGlobals + treeGlobals
       case .product: return globals + treeGlobals
       case .api: return globals + treeGlobals + viaProducts
-      case .operation:
-        return globals + treeGlobals + viaProducts + (apis[child.api?.lowercased() ?? ""] ?? [])
+      case .operation: return globals + treeGlobals + viaProducts + ownAPIs
       case .unknown where workspacePolicyRoot(child.path) != nil:
         return serviceGlobals + treeGlobals.filter { policies[$0] != child }
       default: return []

@@ -34,10 +34,6 @@ extension Frontend {
       unseenReasons.append(unseen.reason)
     }
     let declared = candidates.indices.filter { candidates[$0].declaredAt != nil }
-    var declaredByAPI: [String: [Int]] = [:]
-    for index in declared where candidates[index].scope != .product {
-      if let api = candidates[index].api { declaredByAPI[api, default: []].append(index) }
-    }
     var apiopsByRoot: [String: [Int]] = [:]
     for index in 0..<readable where candidates[index].declaredAt == nil && candidates[index].inlineText == nil {
       if let root = Self.apiopsRoot(of: candidates[index]) { apiopsByRoot[root, default: []].append(index) }
@@ -49,8 +45,15 @@ extension Frontend {
       if parent.declaredAt != nil {
         switch parent.scope {
         case .global, .workspace: return declared
-        case .product: return (members ?? []).sorted().flatMap { declaredByAPI[$0] ?? [] }
-        case .api: return (parent.api.flatMap { declaredByAPI[$0] } ?? []).filter { candidates[$0].scope == .operation }
+        // Names compare without regard to case; a child whose API is not resolved may be any's.
+        case .product:
+          return declared.filter {
+            candidates[$0].scope != .product && graph.mayHold(product: parent.product, api: candidates[$0].api)
+          }
+        case .api:
+          return declared.filter {
+            candidates[$0].scope == .operation && PolicyGraph.mayMatch(parent.api, candidates[$0].api)
+          }
         default: return []
         }
       }

@@ -1,0 +1,224 @@
+import Testing
+
+@testable import PolicyRewrite
+
+/// How the policy graph resolves the names that link a policy to its scopes: references to
+/// another declaration's argument, variables, locals, data sources, parameters; and which
+/// names stay unknown (an unknown name is never taken for a literal one).
+struct PolicyGraphReferenceTests {
+  static let policy = PolicyGraphTests.policy
+  static func graph(_ files: [String: String]) -> PolicyGraph { PolicyGraphTests.graph(files) }
+
+  static func heredoc(_ resource: String, _ name: String, _ arguments: String) -> String {
+    """
+    resource "\(resource)" "\(name)" {
+    \(arguments)
+      xml_content = <<XML
+    \(policy)XML
+    }
+
+    """
+  }
+
+  @Test func anAttributeReferenceResolvesToThatDeclarationsArgumentNotItsName() throws {
+    // The azurerm registry's own example: the operation policy's api_name is the operation
+    // resource's api_name, itself a reference to the API's name.
+    let graph = Self.graph([
+      "main.tf": """
+      resource "azurerm_api_management_api" "a" {
+        name = "orders"
+      }
+      resource "azurerm_api_management_api_operation" "get" {
+        operation_id = "get"
+        api_name     = azurerm_api_management_api.a.name
+      }
+
+      """
+        + Self.heredoc(
+          "azurerm_api_management_api_operation_policy", "get",
+          """
+            api_name     = azurerm_api_management_api_operation.get.api_name
+            operation_id = azurerm_api_management_api_operation.get.operation_id
+          """)
+    ])
+    let operation = try #require(graph.policies.first { $0.scope == .operation })
+    #expect(operation.api == "orders")
+    #expect(operation.operation == "get")
+    #expect(operation.unlinkedIdentifier == nil)
+  }
+
+  @Test func variablesWithDefaultsLocalsAndDataSourcesResolve() throws {
+    let graph = Self.graph([
+      "main.tf": """
+      variable "api_name" {
+        type    = string
+        default = "orders"
+      }
+      data "azurerm_api_management_api" "a" {
+        name = "billing"
+      }
+
+      """
+        + Self.heredoc("azurerm_api_management_api_policy", "a", "  api_name = var.api_name")
+        + Self.heredoc("azurerm_api_management_api_policy", "b", "  api_name = data.azurerm_api_management_api.a.name")
+        + Self.heredoc("azurerm_api_management_api_policy", "c", "  api_name = local.shipping"),
+      "locals.tf": """
+      locals {
+        shipping = "shipping"
+      }
+
+      """,
+    ])
+    let apis = graph.policies.filter { $0.scope == .api }.map { $0.api ?? "-" }
+    #expect(apis.sorted() == ["billing", "orders", "shipping"])
+  }
+
+  @Test func aNameTheRunCannotKnowStaysUnresolvedAndSaysWhichExpression() throws {
+    let graph = Self.graph([
+      "modules/op/main.tf": """
+      variable "api_name" { type = string }
+
+      """
+        + Self.heredoc(
+          "azurerm_api_management_api_operation_policy", "get",
+          """
+            api_name     = var.api_name
+            operation_id = "get"
+          """)
+        + Self.heredoc("azurerm_api_management_api_policy", "d", "  api_name = azurerm_api_management_api.gone.name")
+    ])
+    let operation = try #require(graph.policies.first { $0.scope == .operation })
+    #expect(operation.api == "${var.api_name}")
+    #expect(operation.unlinkedIdentifier == "API name `${var.api_name}`")
+    let api = try #require(graph.policies.first { $0.scope == .api })
+    // Not the declaration's address taken for a name.
+    #expect(api.api == "${azurerm_api_management_api.gone.name}")
+    #expect(api.unlinkedIdentifier != nil)
+  }
+
+  @Test func aForEachMembershipMayHoldAnyAPI() {
+    let graph = Self.graph([
+      "main.tf": """
+      resource "azurerm_api_management_product_api" "members" {
+        for_each   = toset(["a", "b"])
+        api_name   = each.value
+        product_id = "p"
+      }
+      resource "azurerm_api_management_product_api" "one" {
+        api_name   = "Orders"
+        product_id = "q"
+      }
+
+      """
+    ])
+    #expect(graph.mayHold(product: "p", api: "anything"))
+    #expect(graph.mayHold(product: "q", api: "orders"))
+    #expect(graph.mayHold(product: "Q", api: "ORDERS"))
+    #expect(!graph.mayHold(product: "q", api: "billing"))
+    #expect(graph.mayHold(product: "q", api: "${var.api}"))
+    #expect(graph.products(of: "orders") == ["q"])
+  }
+
+  @Test func namesMatchWithoutRegardToCaseAndUnknownNamesMatchAny() {
+    #expect(PolicyGraph.mayMatch("Orders", "orders"))
+    #expect(!PolicyGraph.mayMatch("orders", "billing"))
+    #expect(PolicyGraph.mayMatch("${var.api_name}", "billing"))
+    #expect(PolicyGraph.mayMatch(nil, "billing"))
+    // The text around an unknown part still has to fit.
+    #expect(PolicyGraph.mayMatch("xBrowserSync-${prefix}-API", "xbrowsersync-dev-api"))
+    #expect(!PolicyGraph.mayMatch("xBrowserSync-${prefix}-API", "orders"))
+    #expect(!PolicyGraph.mayMatch("${env}-orders", "billing"))
+    #expect(PolicyGraph.mayMatch("${env}-orders", "prod-orders"))
+  }
+
+  @Test func bicepParameterDefaultsAndVariablesResolveAModuleParameterDoesNot() throws {
+    let graph = Self.graph([
+      "main.bicep": """
+      param apimName string
+      param apiName string = 'orders'
+      var operationName = 'get'
+      resource pol 'Microsoft.ApiManagement/service/apis/operations/policies@2022-08-01' = {
+        name: '${apimName}/${apiName}/${operationName}/policy'
+        properties: {
+          value: '<policies />'
+        }
+      }
+
+      """,
+      "ops.bicep": """
+      param apimName string
+      param apiName string
+      resource pol 'Microsoft.ApiManagement/service/apis/policies@2022-08-01' = {
+        name: '${apimName}/${apiName}/policy'
+        properties: {
+          value: '<policies />'
+        }
+      }
+
+      """,
+    ])
+    let operation = try #require(graph.policies.first { $0.scope == .operation })
+    #expect(operation.api == "orders")
+    #expect(operation.operation == "get")
+    let api = try #require(graph.policies.first { $0.scope == .api })
+    #expect(api.unlinkedIdentifier == "API name `${apiName}`")
+  }
+
+  @Test func armParameterDefaultsVariablesAndNestedDeploymentsAreRead() throws {
+    let graph = Self.graph([
+      "t.json": """
+      {
+        "parameters": { "apim": { "type": "string" }, "api": { "type": "string", "defaultValue": "orders" } },
+        "variables": { "op": "get" },
+        "resources": [
+          {
+            "type": "Microsoft.ApiManagement/service/apis/operations/policies",
+            "name": "[concat(parameters('apim'), '/', parameters('api'), '/', variables('op'), '/policy')]",
+            "properties": { "value": "<policies />" }
+          },
+          {
+            "type": "Microsoft.Resources/deployments",
+            "name": "nested",
+            "properties": {
+              "expressionEvaluationOptions": { "scope": "inner" },
+              "parameters": { "api": { "value": "billing" } },
+              "template": {
+                "parameters": { "apim": { "type": "string" }, "api": { "type": "string" } },
+                "resources": [
+                  {
+                    "type": "Microsoft.ApiManagement/service/apis/policies",
+                    "name": "[concat(parameters('apim'), '/', parameters('api'), '/policy')]",
+                    "properties": { "value": "<policies />" }
+                  },
+                  {
+                    "type": "Microsoft.ApiManagement/service/products/policies",
+                    "name": "[concat(parameters('apim'), '/', parameters('product'), '/policy')]",
+                    "properties": { "value": "<policies />" }
+                  }
+                ]
+              }
+            }
+          }
+        ]
+      }
+      """
+    ])
+    let operation = try #require(graph.policies.first { $0.scope == .operation })
+    #expect(operation.api == "orders")
+    #expect(operation.operation == "get")
+    let api = try #require(graph.policies.first { $0.scope == .api })
+    #expect(api.api == "billing")
+    let product = try #require(graph.policies.first { $0.scope == .product })
+    #expect(product.unlinkedIdentifier == "product id `${product}`")
+  }
+
+  @Test func aScopeGuessedFromAFileNameWithoutItsNamesIsUnknown() {
+    let graph = Self.graph([
+      "policies/api_policy.xml": Self.policy, "policies/product-policy.xml": Self.policy,
+      "apim/apis/orders/policy.xml": Self.policy,
+    ])
+    #expect(graph.policy(at: "policies/api_policy.xml")?.scope == .unknown)
+    #expect(graph.policy(at: "policies/product-policy.xml")?.scope == .unknown)
+    #expect(graph.policy(at: "apim/apis/orders/policy.xml")?.scope == .api)
+  }
+}
