@@ -282,7 +282,7 @@ public struct PolicyRewriter: Sendable {
     let findings = BackendCredentialScanner(configuration: configuration).findings(in: source, format: format)
     return RewriteResult(
       output: source, findings: findings, isPolicy: !findings.isEmpty, changed: false, removedKeyNamedValues: [],
-      reviewCount: findings.count)
+      reviewCount: findings.count { $0.diagnostic != .parseError })
   }
 
   static func finding(for error: ParseError) -> Finding {

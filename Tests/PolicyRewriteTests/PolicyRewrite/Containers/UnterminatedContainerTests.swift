@@ -82,3 +82,48 @@ extension Substring {
     range(of: text).map { distance(from: startIndex, to: $0.lowerBound) } ?? count
   }
 }
+
+/// APIOps `configuration.<env>.yaml` files cut short: their credentials were read as far as the
+/// cut, with no word that the rest of the file was lost.
+struct UnterminatedYAMLTests {
+  static let path = "configuration.prod.yaml"
+
+  @Test("a configuration YAML cut inside a quoted string, or a flow sequence never closed, gave no parse error")
+  func yamlCutInsideAQuotedScalar() throws {
+    let cut = "backends:\n  - name: f\n    properties:\n      credentials:\n        header:\n"
+    let quoted = cut + "          x-functions-key:\n            - \"{{f-key}}\n"
+    let quotedFindings = try check(bytes(quoted), path: Self.path)
+    #expect(quotedFindings.map(\.id) == [.operational(.parseError)])
+    #expect(quotedFindings.map { [$0.line, $0.column] } == [[7, 15]])
+    let flow = cut + "          x-functions-key: [ '{{f-key}}'\n"
+    let flowFindings = try check(bytes(flow), path: Self.path)
+    #expect(flowFindings.map(\.id) == [.operational(.parseError)])
+    #expect(flowFindings.map { [$0.line, $0.column] } == [[6, 28]])
+  }
+
+  @Test("apostrophes in plain scalars, quotes in block scalars and comments, and flow mappings are no error")
+  func yamlThatIsWholeStaysQuiet() throws {
+    let source = """
+      # the backend's credentials: "see below"
+      namedValues:
+        - name: it's-a-name
+          properties:
+            value: don't "quote" me
+            description: |
+              it's a block: "not closed
+              nor this '
+        - name: other
+          properties: { displayName: 'it''s', tags: [a, "b"] }
+      backends:
+        - name: f
+          properties:
+            url: https://f.example/api?x=[a]
+            credentials:
+              header:
+                x-functions-key: ["{{f-key}}"]
+
+      """
+    let findings = try check(bytes(source), path: Self.path)
+    #expect(findings.map(\.id) == [.rule(.backendCredentials)], "\(findings)")
+  }
+}
