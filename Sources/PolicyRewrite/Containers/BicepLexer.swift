@@ -45,6 +45,8 @@ struct BicepLexer {
     var stack: [Frame] = []
     // The parentheses open in code, each true when it opens a decorator's arguments.
     var parentheses: [Bool] = []
+    // How many of them are not a decorator's: a count, so that each string costs O(1).
+    var callParentheses = 0
     let n = bytes.count
     var i = 0
     while i < n {
@@ -95,17 +97,19 @@ struct BicepLexer {
           return result
         }
         var literal = StringLiteral(content: start..<close, isMultiline: true, holes: [], isNested: !stack.isEmpty)
-        literal.isInCall = parentheses.contains(false)
+        literal.isInCall = callParentheses > 0
         result.strings.append(literal)
         i = close + 3
       } else if b == .singleQuote {
-        stack.append(.string(start: i + 1, holes: [], isInCall: parentheses.contains(false)))
+        stack.append(.string(start: i + 1, holes: [], isInCall: callParentheses > 0))
         i += 1
       } else if b == .openParen {
-        parentheses.append(isDecorator(bytes, openParenthesis: i))
+        let decorator = isDecorator(bytes, openParenthesis: i)
+        parentheses.append(decorator)
+        if !decorator { callParentheses += 1 }
         i += 1
       } else if b == .closeParen {
-        _ = parentheses.popLast()
+        if parentheses.popLast() == false { callParentheses -= 1 }
         i += 1
       } else if case .hole(let start, let depth)? = stack.last, b == .openBrace || b == .closeBrace {
         stack.removeLast()
