@@ -127,3 +127,19 @@ struct UnterminatedYAMLTests {
     #expect(findings.map(\.id) == [.rule(.backendCredentials)], "\(findings)")
   }
 }
+
+/// An APIOps `backendInformation.json` (read only for its credentials) cut short: its
+/// credentials were read as far as the cut, with no word that the rest was lost.
+struct UnterminatedBackendInformationTests {
+  @Test("a backendInformation.json cut short gave its credentials as if whole")
+  func backendInformationCutShort() throws {
+    let whole =
+      #"{"properties":{"url":"https://f.azurewebsites.net/api","credentials":{"header":{"x-functions-key":["{{f-key}}"]}}}}"#
+    let path = "backends/f/backendInformation.json"
+    #expect(try check(bytes(whole), path: path).map(\.id) == [.rule(.backendCredentials)])
+    let findings = try check(bytes(String(whole.dropLast(3))), path: path)
+    #expect(findings.map(\.id) == [.operational(.parseError)])
+    // At the end of what is left of the file.
+    #expect(findings.map { [$0.line, $0.column] } == [[1, whole.count - 2]])
+  }
+}
