@@ -300,10 +300,18 @@ public struct PolicyRewriter: Sendable {
   }
 
   private func reportBackend(_ source: [UInt8], format: BackendCredentialScanner.Format) -> RewriteResult {
-    let findings = BackendCredentialScanner(configuration: configuration).findings(in: source, format: format)
+    var findings = BackendCredentialScanner(configuration: configuration).findings(in: source, format: format)
+    // A JSON file read only for its credentials (`backendInformation.json`) cut short is a
+    // parse error, as in an ARM template, not a file whose credentials were all read.
+    if format == .json, let error = JSONStringScanner.scan(source).error {
+      let (line, column) = LineMap(source).location(of: error.offset)
+      findings = [
+        Finding(diagnostic: .parseError, severity: .error, message: error.message, line: line, column: column)
+      ]
+    }
     return RewriteResult(
       output: source, findings: findings, isPolicy: !findings.isEmpty, changed: false, removedKeyNamedValues: [],
-      reviewCount: findings.count)
+      reviewCount: findings.count { $0.diagnostic != .parseError })
   }
 
   static func finding(for error: ParseError) -> Finding {

@@ -7,8 +7,11 @@ import PolicyDOM
 /// `.tf.json` file). Policies are JSON string values, decoded with their escapes;
 /// backend credentials are reported. Other JSON files hold nothing for the rewriter.
 ///
-/// A string that is an ARM expression (`"[concat('<policies>…', …)]"`, `"[format(…)]"`) is
-/// computed at deployment and cannot be rewritten: when it names a key header, it is reported.
+/// A string that is an ARM expression (`"[concat('<policies>…', …)]"`, `"[format(…)]"`,
+/// `"[replace(parameters('policy'), '__HDR__', 'x-functions-key')]"`) is computed at deployment
+/// and cannot be rewritten: when it names a function key (its header, its `code` parameter or
+/// its named value), with or without markup, it is reported. A document that is cut short or
+/// ends inside a string is a parse error.
 struct ARMContainer: PolicyContainer {
   /// Comments: line comments (ARM templates allow `//` comments).
   var comments: SourceFormatDescription.Comments { .lines() }
@@ -27,18 +30,26 @@ struct ARMContainer: PolicyContainer {
   func scan(_ bytes: [UInt8], configuration: RewriteConfiguration) -> ContainerScan {
     var scan = ContainerScan()
     guard Self.recognises(bytes) else { return scan }
-    for token in JSONStringScanner.strings(in: bytes) where !token.isKey {
+    let lexed = JSONStringScanner.scan(bytes)
+    if let error = lexed.error { scan.errors.append(error) }
+    for token in lexed.tokens where !token.isKey {
       let raw = bytes[token.content]
-      guard raw.contains(.lessThan) || raw.contains(.backslash) || raw.starts(with: Array("http".utf8)) else {
+      guard
+        raw.contains(.lessThan) || raw.contains(.backslash) || raw.starts(with: Array("http".utf8))
+          || raw.first == .openBracket
+      else {
         continue
       }
       let policy = JSONStringScanner.decode(bytes, token.content)
       let text = policy.decoded
       let found: UndecodablePolicy?
       if text.first == .openBracket, text.count < 2 || text[1] != .openBracket {
-        found = policy.undecodable(
-          configuration: configuration,
-          form: "an ARM template expression ([concat(…)], [format(…)]), whose text is computed at deployment")
+        // Markup or not: `[replace(parameters('policy'), '__HDR__', 'x-functions-key')]`.
+        let form =
+          "an ARM template expression ([concat(…)], [format(…)], [replace(…)]), whose text is computed at deployment"
+        found =
+          policy.undecodable(configuration: configuration, form: form)
+          ?? policy.undecodableArgument(configuration: configuration, form: form)
       } else if EmbeddedPolicy.isPolicyText(text) {
         scan.policies.append(policy)
         continue

@@ -28,6 +28,11 @@ struct BackendCredentialScanner {
       let braces = BraceMatcher(bytes, singleQuotedStrings: format == .bicep)
       offsets = credentialKeys(in: bytes, within: 0..<bytes.count, braces: braces)
     case .yaml:
+      // A file cut short is a parse error, not a file whose credentials were all read.
+      if let error = YAMLScanner.firstError(in: bytes) {
+        let (line, column) = LineMap(bytes).location(of: error.offset)
+        return [Finding(diagnostic: .parseError, severity: .error, message: error.message, line: line, column: column)]
+      }
       offsets = yamlCredentialKeys(in: bytes)
     }
     guard !offsets.isEmpty else { return [] }

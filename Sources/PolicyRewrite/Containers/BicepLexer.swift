@@ -16,36 +16,59 @@ struct BicepLexer {
     var holes: [Range<Int>]
     /// Whether the string stands inside another string's interpolation hole.
     var isNested: Bool
+    /// Whether the string stands inside the parentheses of a function call (or a grouping),
+    /// other than a decorator's (`@description('…')`): an argument of an expression.
+    var isInCall = false
+  }
+
+  /// What one pass over a Bicep file found.
+  struct Scan {
+    /// Every terminated string literal, in the order they end.
+    var strings: [StringLiteral] = []
+    /// Where the file leaves a string or a comment unterminated (the opening quote or `/*`),
+    /// and what is unterminated: a `'''` string without its closing `'''`, a `'…'` string
+    /// that a line end or the end of the file cuts, a `/*` comment without its `*/`.
+    var unterminated: [(offset: Int, message: String)] = []
   }
 
   private enum Frame {
-    case string(start: Int, holes: [Range<Int>])
+    case string(start: Int, holes: [Range<Int>], isInCall: Bool)
     case hole(start: Int, depth: Int)
   }
 
-  /// Every string literal of `bytes`, in the order they end.
-  static func strings(in bytes: [UInt8]) -> [StringLiteral] {
-    var result: [StringLiteral] = []
+  /// Every terminated string literal of `bytes`, in the order they end.
+  static func strings(in bytes: [UInt8]) -> [StringLiteral] { scan(bytes).strings }
+
+  /// The string literals of `bytes`, and the strings and comments that it leaves unterminated.
+  static func scan(_ bytes: [UInt8]) -> Scan {
+    var result = Scan()
     var stack: [Frame] = []
+    // The parentheses open in code, each true when it opens a decorator's arguments.
+    var parentheses: [Bool] = []
+    // How many of them are not a decorator's: a count, so that each string costs O(1).
+    var callParentheses = 0
     let n = bytes.count
     var i = 0
     while i < n {
       let b = bytes[i]
-      if case .string(let start, var holes)? = stack.last {
+      if case .string(let start, var holes, let isInCall)? = stack.last {
         if b == .backslash {
           i += 2
         } else if b == .lineFeed {
-          // A `'…'` string cannot span lines: an unterminated one is dropped.
+          // A `'…'` string cannot span lines: an unterminated one is an error, and dropped.
           stack.removeLast()
+          result.unterminated.append((start - 1, Self.cutByLineEnd))
           i += 1
         } else if b == .singleQuote {
           stack.removeLast()
-          result.append(StringLiteral(content: start..<i, isMultiline: false, holes: holes, isNested: !stack.isEmpty))
+          var literal = StringLiteral(content: start..<i, isMultiline: false, holes: holes, isNested: !stack.isEmpty)
+          literal.isInCall = isInCall
+          result.strings.append(literal)
           i += 1
         } else if b == .dollar, i + 1 < n, bytes[i + 1] == .openBrace {
           stack.removeLast()
           holes.append(i..<i)
-          stack.append(.string(start: start, holes: holes))
+          stack.append(.string(start: start, holes: holes, isInCall: isInCall))
           stack.append(.hole(start: i, depth: 0))
           i += 2
         } else {
@@ -57,7 +80,11 @@ struct BicepLexer {
       if b == .slash, i + 1 < n, bytes[i + 1] == .slash {
         while i < n, bytes[i] != .lineFeed { i += 1 }
       } else if b == .slash, i + 1 < n, bytes[i + 1] == .asterisk {
-        i = bytes.firstOffset(of: "*/", from: i + 2).map { $0 + 2 } ?? n
+        guard let close = bytes.firstOffset(of: "*/", from: i + 2) else {
+          result.unterminated.append((i, Self.unterminatedComment))
+          return result
+        }
+        i = close + 2
       } else if bytes.hasLiteral("'''", at: i) {
         var start = i + 3
         if start < n, bytes[start] == .carriageReturn, start + 1 < n, bytes[start + 1] == .lineFeed {
@@ -65,11 +92,24 @@ struct BicepLexer {
         } else if start < n, bytes[start] == .lineFeed {
           start += 1
         }
-        let close = bytes.firstOffset(of: "'''", from: start) ?? n
-        result.append(StringLiteral(content: start..<close, isMultiline: true, holes: [], isNested: !stack.isEmpty))
-        i = min(close + 3, n)
+        guard let close = bytes.firstOffset(of: "'''", from: start) else {
+          result.unterminated.append((i, Self.unterminatedMultiline))
+          return result
+        }
+        var literal = StringLiteral(content: start..<close, isMultiline: true, holes: [], isNested: !stack.isEmpty)
+        literal.isInCall = callParentheses > 0
+        result.strings.append(literal)
+        i = close + 3
       } else if b == .singleQuote {
-        stack.append(.string(start: i + 1, holes: []))
+        stack.append(.string(start: i + 1, holes: [], isInCall: callParentheses > 0))
+        i += 1
+      } else if b == .openParen {
+        let decorator = isDecorator(bytes, openParenthesis: i)
+        parentheses.append(decorator)
+        if !decorator { callParentheses += 1 }
+        i += 1
+      } else if b == .closeParen {
+        if parentheses.popLast() == false { callParentheses -= 1 }
         i += 1
       } else if case .hole(let start, let depth)? = stack.last, b == .openBrace || b == .closeBrace {
         stack.removeLast()
@@ -77,17 +117,40 @@ struct BicepLexer {
           stack.append(.hole(start: start, depth: depth + 1))
         } else if depth > 0 {
           stack.append(.hole(start: start, depth: depth - 1))
-        } else if case .string(let stringStart, var holes)? = stack.popLast() {
+        } else if case .string(let stringStart, var holes, let isInCall)? = stack.popLast() {
           holes[holes.count - 1] = start..<(i + 1)
-          stack.append(.string(start: stringStart, holes: holes))
+          stack.append(.string(start: stringStart, holes: holes, isInCall: isInCall))
         }
         i += 1
       } else {
         i += 1
       }
     }
+    // The file ends inside a string (or inside a hole of one): the outermost is unterminated.
+    if case .string(let start, _, _)? = stack.first {
+      result.unterminated.append((start - 1, Self.cutByEndOfFile))
+    }
     return result
   }
+
+  /// Whether the `(` at `index` opens a decorator's arguments: `@name(` or `@sys.name(`.
+  private static func isDecorator(_ bytes: [UInt8], openParenthesis index: Int) -> Bool {
+    var j = index
+    while j > 0, isNameByte(bytes[j - 1]) || bytes[j - 1] == .dot { j -= 1 }
+    return j < index && j > 0 && bytes[j - 1] == .at
+  }
+
+  private static func isNameByte(_ byte: UInt8) -> Bool {
+    (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+      || byte == .underscore
+  }
+
+  // MARK: Messages
+
+  static let cutByLineEnd = "the string is not terminated: the line ends before its closing '"
+  static let cutByEndOfFile = "the string is not terminated: the file ends before its closing '"
+  static let unterminatedMultiline = "the multi-line string is not terminated: no closing '''"
+  static let unterminatedComment = "the comment is not terminated: no closing */"
 
   /// Decodes a `'…'` string: `\\`, `\'`, `\n`, `\r`, `\t`, `\$`, `\u{…}`; holes are kept
   /// as written, so that the policy parser masks them as template placeholders.

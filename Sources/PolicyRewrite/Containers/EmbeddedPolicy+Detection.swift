@@ -118,4 +118,41 @@ extension EmbeddedPolicy {
     return UndecodablePolicy(
       offset: offsets[mention.offset], header: mention.name, form: form, isQueryParameter: mention.isQueryParameter)
   }
+
+  /// When the decoded text of a string that an expression uses to build a policy (an argument of
+  /// `replace()`, `format()`, `concat()`, `join()`, a string in an interpolation) names a
+  /// function key, markup or not: a key header (also with character references, or split
+  /// across ARM pieces), or a named value whose name looks like a function key
+  /// (`'{{orders-func-key}}'`), the report of a policy the tool cannot decode, written as
+  /// `form`. A `code=` alone is not taken for a policy's: deployment scripts and outputs build
+  /// such URLs too.
+  func undecodableArgument(configuration: RewriteConfiguration, form: String) -> UndecodablePolicy? {
+    if let mention = Self.keyMention(in: decoded, configuration: configuration), !mention.isQueryParameter {
+      return UndecodablePolicy(offset: offsets[mention.offset], header: mention.name, form: form)
+    }
+    guard let mention = Self.keyNamedValueMention(in: decoded) else { return nil }
+    return UndecodablePolicy(offset: offsets[mention.offset], header: mention.name, form: form, isNamedValue: true)
+  }
+
+  /// The first `{{name}}` of `text` (a name of letters, digits, `-`, `_` and `.`, as APIM
+  /// allows) whose name looks like a function key (``KeyVariableRule/looksLikeFunctionKey(_:)``),
+  /// and where its `{{` stands.
+  static func keyNamedValueMention(in text: [UInt8]) -> (name: String, offset: Int)? {
+    var from = 0
+    while let open = text.firstOffset(of: "{{", from: from) {
+      var end = open + 2
+      while end < text.count, isNamedValueByte(text[end]) { end += 1 }
+      if end > open + 2, end + 1 < text.count, text[end] == .closeBrace, text[end + 1] == .closeBrace {
+        let name = String(decoding: text[(open + 2)..<end], as: UTF8.self)
+        if KeyVariableRule.looksLikeFunctionKey(name) { return ("{{\(name)}}", open) }
+      }
+      from = open + 2
+    }
+    return nil
+  }
+
+  private static func isNamedValueByte(_ byte: UInt8) -> Bool {
+    (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+      || byte == .hyphen || byte == .underscore || byte == .dot
+  }
 }

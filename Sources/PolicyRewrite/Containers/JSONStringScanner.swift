@@ -3,7 +3,9 @@ import PolicyDOM
 /// The strings of a JSON document (ARM templates allow `//` and `/* */` comments too), with
 /// their byte offsets: what Foundation's `JSONSerialization` cannot give.
 ///
-/// Only string boundaries are found; the document is not otherwise parsed or validated.
+/// Only string boundaries and the nesting of objects and arrays are read; the document is not
+/// otherwise parsed or validated. A document that ends inside a string, a comment, an object
+/// or an array (a truncated file), or that closes a bracket it did not open, is reported.
 enum JSONStringScanner {
   /// A string token.
   struct Token: Hashable {
@@ -13,9 +15,23 @@ enum JSONStringScanner {
     var isKey: Bool
   }
 
-  /// Every string of `bytes`, in order; an unterminated string runs to the end.
-  static func strings(in bytes: [UInt8]) -> [Token] {
+  /// What one pass over a JSON document found.
+  struct Scan {
+    /// Every terminated string, in order.
     var tokens: [Token] = []
+    /// The first syntax error that the pass sees (an unterminated string or comment, a
+    /// bracket that does not match, a document cut before its end), at its offset.
+    var error: (offset: Int, message: String)?
+  }
+
+  /// Every terminated string of `bytes`, in order.
+  static func strings(in bytes: [UInt8]) -> [Token] { scan(bytes).tokens }
+
+  /// The strings of `bytes`, and the first syntax error the pass sees.
+  static func scan(_ bytes: [UInt8]) -> Scan {
+    var result = Scan()
+    // The open objects and arrays: where each opens, and its opening bracket.
+    var open: [(offset: Int, bracket: UInt8)] = []
     let n = bytes.count
     var i = 0
     while i < n {
@@ -26,21 +42,52 @@ enum JSONStringScanner {
         while j < n, bytes[j] != .doubleQuote {
           j += bytes[j] == .backslash ? 2 : 1
         }
-        let end = min(j, n)
-        var k = end + 1
+        guard j < n else {
+          result.error = (i, unterminatedString)
+          return result
+        }
+        var k = j + 1
         while k < n, bytes[k].isXMLSpace { k += 1 }
-        tokens.append(Token(content: start..<end, isKey: k < n && bytes[k] == UInt8(ascii: ":")))
-        i = end + 1
+        result.tokens.append(Token(content: start..<j, isKey: k < n && bytes[k] == UInt8(ascii: ":")))
+        i = j + 1
       } else if b == .slash, i + 1 < n, bytes[i + 1] == .slash {
         while i < n, bytes[i] != .lineFeed { i += 1 }
       } else if b == .slash, i + 1 < n, bytes[i + 1] == .asterisk {
-        i = bytes.firstOffset(of: "*/", from: i + 2).map { $0 + 2 } ?? n
+        guard let close = bytes.firstOffset(of: "*/", from: i + 2) else {
+          result.error = (i, "the comment is not terminated: no closing */")
+          return result
+        }
+        i = close + 2
+      } else if b == .openBrace || b == .openBracket {
+        open.append((i, b))
+        i += 1
+      } else if b == .closeBrace || b == .closeBracket {
+        let expected: UInt8 = b == .closeBrace ? .openBrace : .openBracket
+        guard let last = open.popLast(), last.bracket == expected else {
+          result.error = (
+            i, "unexpected '\(Character(Unicode.Scalar(b)))': no \(b == .closeBrace ? "object" : "array") is open here"
+          )
+          return result
+        }
+        i += 1
       } else {
         i += 1
       }
     }
-    return tokens
+    if let last = open.last {
+      var end = n
+      while end > 0, bytes[end - 1].isXMLSpace { end -= 1 }
+      let (line, column) = LineMap(bytes).location(of: last.offset)
+      let what = last.bracket == .openBrace ? "the object" : "the array"
+      result.error = (
+        end,
+        "the document ends before \(what) opened at line \(line), column \(column) is closed: the file is cut short"
+      )
+    }
+    return result
   }
+
+  static let unterminatedString = "the string is not terminated: the file ends before its closing \""
 
   /// Decodes a string's content: `\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`, `\uXXXX`
   /// (surrogate pairs joined). Inserted text is escaped the way the string writes markup:

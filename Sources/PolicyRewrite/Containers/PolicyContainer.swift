@@ -38,4 +38,6 @@ struct UndecodablePolicy: Hashable {
   var form: String
   /// Whether the key is sent as the `code` query parameter (``header`` is then `code`).
   var isQueryParameter = false
+  /// Whether the key is named by its named value (``header`` is then `{{name}}`).
+  var isNamedValue = false
 }

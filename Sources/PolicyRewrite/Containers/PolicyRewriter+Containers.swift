@@ -103,7 +103,7 @@ extension PolicyRewriter {
       var finding = Finding(
         rule: .undecodableEmbeddedPolicy, severity: .warning,
         message:
-          "\(item.isQueryParameter ? "query parameter" : "header") '\(item.header)' is named in \(item.form); it cannot be decoded to policy text, so it is not rewritten: migrate it by hand",
+          "\(item.isQueryParameter ? "query parameter" : item.isNamedValue ? "function key named value" : "header") '\(item.header)' is named in \(item.form); it cannot be decoded to policy text, so it is not rewritten: migrate it by hand",
         line: line, column: column)
       finding.subject = PolicyAnalysis.lineDigest(source, from: item.offset)
       result.findings.append(finding)

@@ -18,11 +18,16 @@ struct TerraformContainer: PolicyContainer {
       // A quoted string that writes `<` as an escape.
       || source.containsLiteral("\\u003c", caseInsensitive: true)
       || source.containsLiteral("\\U0000003c", caseInsensitive: true)
+      // A function key that an expression puts into a policy (`replace(file(…), "__H__", "x-functions-key")`).
+      || source.containsLiteral("azurerm_api_management") || source.containsLiteral("{{")
+      || source.containsLiteral("functions-key", caseInsensitive: true)
+      || source.containsLiteral("code=", caseInsensitive: true)
   }
 
   func scan(_ bytes: [UInt8], configuration: RewriteConfiguration) -> ContainerScan {
     var scan = ContainerScan()
-    for literal in HCLScanner.literals(in: bytes) {
+    var scanner = HCLScanner(bytes: bytes)
+    while let literal = scanner.nextLiteral() {
       switch literal {
       case .heredoc(let heredoc):
         guard heredoc.holdsPolicy(in: bytes) else { continue }
@@ -33,7 +38,19 @@ struct TerraformContainer: PolicyContainer {
         scan.policies += TerraformHeredoc.alternatives(of: policy)
       case .quoted(let content):
         // Markup, or escapes that may write it (`\u003c`).
-        guard bytes[content].contains(where: { $0 == .lessThan || $0 == .backslash }) else { continue }
+        guard bytes[content].contains(where: { $0 == .lessThan || $0 == .backslash }) else {
+          // A function key as an argument of a function call, or in an interpolation's call
+          // (`"${replace(file("p.xml"), "__H__", "x-functions-key")}"`): the policy it builds
+          // cannot be read.
+          let inCall = scanner.openParentheses > 0 && !Self.isObjectKey(content, in: bytes)
+          if inCall || (Array(bytes[content]).containsLiteral("${") && bytes[content].contains(.openParen)),
+            let found = Self.decode(bytes, content).undecodableArgument(
+              configuration: configuration, form: Self.argumentForm)
+          {
+            scan.undecodable.append(found)
+          }
+          continue
+        }
         let policy = Self.decode(bytes, content)
         scan.policies += TerraformHeredoc.quotedAlternatives(of: policy)
       case .unterminated(let offset, let heredoc):
@@ -43,6 +60,27 @@ struct TerraformContainer: PolicyContainer {
     }
     return scan
   }
+
+  /// Whether a quoted string is an object's key (`{ "x-functions-key" = … }`): `=` (not `==`
+  /// or `=>`) or `:` after it, and before it only a line start, `{` or `,`.
+  static func isObjectKey(_ content: Range<Int>, in bytes: [UInt8]) -> Bool {
+    var after = content.upperBound + 1
+    while after < bytes.count, bytes[after].isBlank { after += 1 }
+    guard after < bytes.count else { return false }
+    if bytes[after] == .equals {
+      if after + 1 < bytes.count, bytes[after + 1] == .equals || bytes[after + 1] == .greaterThan { return false }
+    } else if bytes[after] != UInt8(ascii: ":") {
+      return false
+    }
+    var before = content.lowerBound - 1
+    while before > 0, bytes[before - 1].isBlank || bytes[before - 1] == .carriageReturn { before -= 1 }
+    guard before > 0 else { return true }
+    let previous = bytes[before - 1]
+    return previous == .lineFeed || previous == .openBrace || previous == UInt8(ascii: ",")
+  }
+
+  static let argumentForm =
+    "an argument of an expression that builds the policy (replace(), format(), join(), templatefile(), …), whose result is computed at deployment"
 
   /// Decodes the content of an HCL quoted string: `\n`, `\r`, `\t`, `\"`, `\\`, `\uNNNN`,
   /// `\UNNNNNNNN`; template sequences are kept as written.

@@ -37,6 +37,9 @@ enum HCLLiteral: Hashable {
 struct HCLScanner {
   let bytes: [UInt8]
   var position = 0
+  /// How many parentheses stand open at ``position`` (in code, outside strings and comments):
+  /// more than none when the next literal is an argument of a function call.
+  private(set) var openParentheses = 0
 
   /// The heredocs and quoted strings of the file, in order, skipping comments.
   static func literals(in bytes: [UInt8]) -> [HCLLiteral] {
@@ -74,6 +77,11 @@ struct HCLScanner {
         position = found.0
         return .heredoc(heredoc)
       } else {
+        if b == .openParen {
+          openParentheses += 1
+        } else if b == .closeParen {
+          openParentheses = max(0, openParentheses - 1)
+        }
         position += 1
       }
     }

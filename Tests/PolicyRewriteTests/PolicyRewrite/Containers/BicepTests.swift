@@ -326,16 +326,17 @@ struct InfrastructureHostileInputTests {
     #expect(result.findings.isEmpty)
   }
 
-  @Test func anUnterminatedStringRunsToTheEndOfItsLineOrFile() {
+  @Test func anUnterminatedStringIsAParseErrorAndTheRestIsStillRead() {
     let bicep = bytes(
       "var a = 'never closed\nvar b = '<policies><inbound><set-header name=\"x-functions-key\" /></inbound></policies>'\n"
     )
     let findings = PolicyRewriter(configuration: RewriteConfiguration()).check(bicep, path: "a.bicep").findings
-    #expect(findings.map(\.rule) == [.keyInjection])
-    #expect(findings.map(\.line) == [2])
+    #expect(findings.map(\.id) == [.operational(.parseError), .rule(.keyInjection)])
+    #expect(findings.map(\.line) == [1, 2])
     let json = bytes("{ \"resources\": [ { \"type\": \"Microsoft.ApiManagement/service\", \"value\": \"<policies")
     let tokens = JSONStringScanner.strings(in: json)
-    #expect(tokens.last?.content.upperBound == json.count)
-    #expect(PolicyRewriter(configuration: RewriteConfiguration()).check(json, path: "a.json").findings.isEmpty)
+    #expect(tokens.last.map { string(Array(json[$0.content])) } == "value")
+    let checked = PolicyRewriter(configuration: RewriteConfiguration()).check(json, path: "a.json").findings
+    #expect(checked.map(\.id) == [.operational(.parseError)])
   }
 }
