@@ -447,12 +447,16 @@ extension APIOpsScope {
       }
       var ids: [IDs] = []
       ids.reserveCapacity(items.count)
+      // Files with the same parents share one array of them: the operations of an API do.
+      var shared: [[Int32]: [Int32]] = [:]
       for item in items {
         guard let scope = APIOpsScope(bytes: item.path) else {
           ids.append(IDs())
           continue
         }
-        let parents = scope.parentKeys.map(id)
+        let found = scope.parentKeys.map(id)
+        let parents = shared[found] ?? found
+        shared[found] = parents
         ids.append(IDs(own: scope.level == .operation ? -1 : id(scope.keyAsParent), parents: parents))
       }
       var isLookedUp = [Bool](repeating: false, count: keys.count)
