@@ -27,6 +27,14 @@ extension RewriteConfiguration {
       scoped[keyPath: map][path, default: []] += entries
       found = true
     }
+    // The shared lists of `path` come before the inline policy's own entries, as if stored
+    // with `path`'s own: they are joined there first.
+    if authorizationParentScopeLists[path] != nil {
+      scoped.authorizationParentScopes[path] = parentScopes(of: path)
+    }
+    if authorizationParentLaterReaderLists[path] != nil {
+      scoped.authorizationParentLaterReaders[path] = parentLaterReaders(of: path)
+    }
     move(\.authorizationChildScopes)
     move(\.authorizationParentScopes)
     move(\.authorizationParentLaterReaders)

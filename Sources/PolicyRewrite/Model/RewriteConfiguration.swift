@@ -42,6 +42,13 @@ public struct RewriteConfiguration: Sendable, Hashable {
   /// `<inbound>`, so every injection of the child's `<inbound>`, before or after its `<base />`,
   /// would hand them APIM's token; they are left for review.
   public var authorizationParentLaterReaders: [String: [String]] = [:]
+  /// More of ``authorizationParentScopes``, stored so that children with the same parents share
+  /// one list (``parentScopes(of:)`` joins both): the run's own cross-scope pass adds its lists
+  /// here, since without `apis.json` every product is a parent of every API.
+  package var authorizationParentScopeLists = ScopeLists()
+  /// More of ``authorizationParentLaterReaders``, stored as ``authorizationParentScopeLists`` is
+  /// (``parentLaterReaders(of:)`` joins both).
+  package var authorizationParentLaterReaderLists = ScopeLists()
   /// For a child scope's policy file (by the path it is rewritten with), the parent-scope
   /// policies whose `<inbound>` writes `Authorization` (`authentication-basic`, a `set-header`
   /// that sets it): the child's MI element and that writer would overwrite each other's value

@@ -84,9 +84,11 @@ enum AuthorizationRule: AnalysisRule {
       }
       return nil
     }
+    // Parents whose `<inbound>` reads or removes the header (looked up once, not once a scope).
+    let readingParents = analysis.configuration.parentScopes(of: path)
     // Parents whose later sections read the request's header: they run after this whole
     // `<inbound>`, so they see its MI element wherever it stands.
-    let parentLaterReaders = analysis.configuration.authorizationParentLaterReaders[path] ?? []
+    let parentLaterReaders = analysis.configuration.parentLaterReaders(of: path)
     // Containers held because of them (the message names those parents).
     var byParentLaterReaders = Set<Int>()
     let childWriters = analysis.configuration.authorizationChildWriters[path] ?? []
@@ -208,7 +210,7 @@ enum AuthorizationRule: AnalysisRule {
           demotions[key] = (.childScopeUnreadable, Self.touch(scope))
           continue
         }
-        if let parents = analysis.configuration.authorizationParentScopes[path], !parents.isEmpty,
+        if !readingParents.isEmpty,
           scope.hasName("inbound"),
           let base = scope.firstChildElement(named: "base"), base.range.lowerBound > injection.offset
         {
@@ -270,7 +272,7 @@ enum AuthorizationRule: AnalysisRule {
         case .childScopeUnreadable: unreadableChildMessage(injection, children: unreadableChildren)
         case .authorizationParentScope:
           parentScopeMessage(
-            injection, base: touch.element, parents: analysis.configuration.authorizationParentScopes[path] ?? [])
+            injection, base: touch.element, parents: readingParents)
         case .authorizationOtherBackend: otherBackendMessage(injection, backend: touch.element)
         case .templateDirective: directiveMessage(injection)
         default:

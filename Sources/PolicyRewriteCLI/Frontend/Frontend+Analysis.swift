@@ -18,6 +18,8 @@ extension Frontend {
         && !(options.configuration.authorizationChildScopes.isEmpty
           && options.configuration.authorizationParentScopes.isEmpty
           && options.configuration.authorizationParentLaterReaders.isEmpty
+          && options.configuration.authorizationParentScopeLists.isEmpty
+          && options.configuration.authorizationParentLaterReaderLists.isEmpty
           && options.configuration.authorizationChildWriters.isEmpty
           && options.configuration.fragmentIncludesOutsideInbound.isEmpty)
       return (rewriter.check(bytes, path: scopesMatter ? absolutePath(report.path) : report.path, kind: kind), [])

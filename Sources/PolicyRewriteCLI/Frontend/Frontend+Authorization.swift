@@ -145,33 +145,30 @@ extension Frontend {
     // Their later sections run after the child's whole `<inbound>`: every injection there
     // counts, not only one before the child's `<base />`.
     let laterReadingParents = Set(mattering.filter { matteringEffects[$0]?.contains(.readsInLaterSections) == true })
-    /// For each child that may inject, the parents in `selected` above it.
-    func parentLists(_ selected: Set<String>) -> [String: [String]] {
-      guard !selected.isEmpty else { return [:] }
-      var parents: [String: [String]] = [:]
-      let selectedByKey = parentsByKey.mapValues { $0.filter(selected.contains) }.filter { !$0.value.isEmpty }
-      // Children below the same parents share one list (an array's storage is shared when it
-      // is assigned): most children of a large tree have the same ones.
-      var lists: [[Int32]: [String]] = [:]
-      for (index, injects) in zip(scopedChildren, childInjects) where injects == true {
-        let keys = scopes.ids[index].parents.filter { selectedByKey[$0] != nil }
-        guard !keys.isEmpty else { continue }
-        let found = lists[keys] ?? keys.flatMap { selectedByKey[$0] ?? [] }
-        lists[keys] = found
-        let child = absolutePath(items[index].displayPath)
-        if let known = parents[child] { parents[child] = known + found } else { parents[child] = found }
+    /// For each child that may inject, the parents in `selected` above it. Each parent key's
+    /// parents are one part, kept once, and children below the same keys share one list: most
+    /// children of a large tree have the same parents (every product, then their API).
+    func parentLists(_ selected: Set<String>) -> ScopeLists {
+      var lists = ScopeLists()
+      guard !selected.isEmpty else { return lists }
+      var parts: [Int32: Int32] = [:]
+      for (key, paths) in parentsByKey {
+        let kept = paths.filter(selected.contains)
+        if !kept.isEmpty { parts[key] = lists.addPart(kept) }
       }
-      return parents
+      for (index, injects) in zip(scopedChildren, childInjects) where injects == true {
+        let ids = scopes.ids[index].parents.compactMap { parts[$0] }
+        guard !ids.isEmpty else { continue }
+        lists.append(absolutePath(items[index].displayPath), parts: ids)
+      }
+      return lists
     }
     let parents = parentLists(readingParents)
     let laterParents = parentLists(laterReadingParents)
-    // The graph has named some of them already (it reads every layout, APIOps included).
-    options.configuration.authorizationParentScopes.merge(parents) { known, found in
-      known + found.filter { !known.contains($0) }
-    }
-    options.configuration.authorizationParentLaterReaders.merge(laterParents) { known, found in
-      known + found.filter { !known.contains($0) }
-    }
+    // The graph has named some of them already (it reads every layout, APIOps included): the
+    // rule names those first (`RewriteConfiguration.parentScopes(of:)`).
+    options.configuration.authorizationParentScopeLists.merge(parents)
+    options.configuration.authorizationParentLaterReaderLists.merge(laterParents)
     let outside = fragmentIncludesOutsideInbound(
       items, fragments: fragments, needles: needles, graphSays: graphSaysInjects, graphIncludes: graph?.includes)
     options.configuration.fragmentIncludesOutsideInbound.merge(outside) { known, found in known.isEmpty ? found : known
@@ -472,12 +469,16 @@ extension APIOpsScope {
       }
       var ids: [IDs] = []
       ids.reserveCapacity(items.count)
+      // Files with the same parents share one array of them: the operations of an API do.
+      var shared: [[Int32]: [Int32]] = [:]
       for item in items {
         guard let scope = APIOpsScope(bytes: item.path) else {
           ids.append(IDs())
           continue
         }
-        let parents = scope.parentKeys.map(id)
+        let found = scope.parentKeys.map(id)
+        let parents = shared[found] ?? found
+        shared[found] = parents
         ids.append(IDs(own: scope.level == .operation ? -1 : id(scope.keyAsParent), parents: parents))
       }
       var isLookedUp = [Bool](repeating: false, count: keys.count)

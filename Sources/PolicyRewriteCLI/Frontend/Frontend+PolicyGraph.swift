@@ -267,11 +267,12 @@ extension Frontend {
     guard !candidates.isEmpty else { return [:] }
     let policies = graph.policies
     let parents = Self.parentIndicesInGraph(graph)
-    let lists = candidates.map(parents)
+    // The children's lists are made again below, not kept: where every product is a parent of
+    // every API, each child's list names every product (hundreds of megabytes on a large tree).
     var unique: [Int] = []
     var seen = Set<Int>()
-    for list in lists {
-      for index in list where seen.insert(index).inserted { unique.append(index) }
+    for child in candidates {
+      for index in parents(child) where seen.insert(index).inserted { unique.append(index) }
     }
     var effects: [Int: PolicyRewriter.ParentScopeEffects] = [:]
     var byPath: [String: PolicyRewriter.ParentScopeEffects] = [:]
@@ -285,28 +286,43 @@ extension Frontend {
       if policies[index].inlineText == nil { byPath[policies[index].path] = found }
     }
     guard !effects.isEmpty else { return byPath }
-    func add(
-      _ map: WritableKeyPath<RewriteConfiguration, [String: [String]]>, _ key: String, _ found: [PolicyGraph.Policy]
-    ) {
+    func add(_ map: WritableKeyPath<RewriteConfiguration, [String: [String]]>, _ key: String, _ found: [String]) {
       guard !found.isEmpty else { return }
-      let known = Set(configuration[keyPath: map][key] ?? [])
-      configuration[keyPath: map][key, default: []] += found.map(Self.describe).filter { !known.contains($0) }
+      // A first entry is the shared list itself (an assigned array shares its storage).
+      guard let known = configuration[keyPath: map][key] else {
+        configuration[keyPath: map][key] = found
+        return
+      }
+      let knownSet = Set(known)
+      configuration[keyPath: map][key] = known + found.filter { !knownSet.contains($0) }
     }
-    for (child, list) in zip(candidates, lists) {
-      // Each parent's effects are looked up once (a policy hashes all its fields).
-      let found = list.compactMap { parent in effects[parent].map { (parent: policies[parent], effects: $0) } }
-      guard !found.isEmpty else { continue }
-      let key = scopeKey(child, in: &configuration)
-      add(\.authorizationParentScopes, key, found.filter { $0.effects.contains(.readsOrRemoves) }.map(\.parent))
-      add(
-        \.authorizationParentLaterReaders, key,
-        found.filter { $0.effects.contains(.readsInLaterSections) }.map(\.parent))
-      add(\.authorizationParentWriters, key, found.filter { $0.effects.contains(.writes) }.map(\.parent))
+    /// What one list of parents with effects gives each map, in the order of ``add``'s calls.
+    func described(_ withEffects: [Int]) -> [[String]] {
+      let found = withEffects.map { (parent: policies[$0], effects: effects[$0] ?? []) }
       let routing = found.filter { !$0.effects.isDisjoint(with: [.setsOtherBackend, .setsOtherBackendInBranch]) }
-      add(\.authorizationParentBackends, key, routing.map(\.parent))
-      add(
-        \.authorizationParentDefaultBackends, key,
-        routing.filter { !$0.effects.contains(.setsOtherBackendInBranch) }.map(\.parent))
+      return [
+        found.filter { $0.effects.contains(.readsOrRemoves) }.map { Self.describe($0.parent) },
+        found.filter { $0.effects.contains(.readsInLaterSections) }.map { Self.describe($0.parent) },
+        found.filter { $0.effects.contains(.writes) }.map { Self.describe($0.parent) },
+        routing.map { Self.describe($0.parent) },
+        routing.filter { !$0.effects.contains(.setsOtherBackendInBranch) }.map { Self.describe($0.parent) },
+      ]
+    }
+    // Children with the same parents with effects share their lists: most children of a large
+    // tree have the same ones.
+    var shared: [[Int]: [[String]]] = [:]
+    for child in candidates {
+      // Each parent's effects are looked up once (a policy hashes all its fields).
+      let withEffects = parents(child).filter { effects[$0] != nil }
+      guard !withEffects.isEmpty else { continue }
+      let lists = shared[withEffects] ?? described(withEffects)
+      shared[withEffects] = lists
+      let key = scopeKey(child, in: &configuration)
+      add(\.authorizationParentScopes, key, lists[0])
+      add(\.authorizationParentLaterReaders, key, lists[1])
+      add(\.authorizationParentWriters, key, lists[2])
+      add(\.authorizationParentBackends, key, lists[3])
+      add(\.authorizationParentDefaultBackends, key, lists[4])
     }
     return byPath
   }
