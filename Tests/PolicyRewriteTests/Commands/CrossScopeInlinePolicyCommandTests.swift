@@ -34,8 +34,8 @@ import Testing
 
   /// `migrate --write` on `root`: the status, stderr and the findings of `rule`.
   static func migrate(_ root: URL, rule: String) -> (status: Int32, stderr: String, held: [String]) {
-    let result = run(["migrate", "--write", "--resource", CLI.resource, "."], cwd: root)
-    return (result.status, result.stderr, findingLines(result.stderr).filter { $0.hasSuffix("[\(rule)]") })
+    let result = CLI.migrate(root, rule: rule)
+    return (result.status, result.stderr, result.found)
   }
 
   static func terraform(api: String, operation: String) -> String {

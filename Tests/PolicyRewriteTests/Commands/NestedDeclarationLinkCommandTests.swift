@@ -89,10 +89,8 @@ import Testing
 
   /// `migrate --write` on `root`: the status, stderr and the `authorization-child-scope` findings.
   static func migrate(_ root: URL, _ extra: [String] = []) -> (status: Int32, stderr: String, held: [String]) {
-    let result = run(["migrate", "--write", "--resource", CLI.resource] + extra + ["."], cwd: root)
-    return (
-      result.status, result.stderr, findingLines(result.stderr).filter { $0.hasSuffix("[authorization-child-scope]") }
-    )
+    let result = CLI.migrate(root, rule: "authorization-child-scope", extra)
+    return (result.status, result.stderr, result.found)
   }
 
   /// The policies `plan --format json` lists: scope, API, operation and declaring symbol.

@@ -51,9 +51,8 @@ import Testing
   ) {
     var outcome: (Int32, String, [String]) = (0, "", [])
     try withTemporaryTree(files) { root in
-      let result = run(["migrate", "--write", "--resource", CLI.resource, "."], cwd: root)
-      let held = findingLines(result.stderr).filter { $0.hasSuffix("[authorization-parent-scope]") }
-      outcome = (result.status, result.stderr, held)
+      let result = CLI.migrate(root, rule: "authorization-parent-scope")
+      outcome = (result.status, result.stderr, result.found)
       if let unchanged { expectFile(root, path, unchanged) }
     }
     return outcome

@@ -60,10 +60,8 @@ import Testing
   static func migrate(_ root: URL, _ extra: [String] = [], path: String = ".") -> (
     status: Int32, stderr: String, held: [String]
   ) {
-    let result = run(["migrate", "--write", "--resource", CLI.resource] + extra + [path], cwd: root)
-    return (
-      result.status, result.stderr, findingLines(result.stderr).filter { $0.hasSuffix("[child-scope-unreadable]") }
-    )
+    let result = CLI.migrate(root, rule: "child-scope-unreadable", extra, path: path)
+    return (result.status, result.stderr, result.found)
   }
 
   @Test("a child API policy fetched by xml_link or given by a variable holds the product's key, naming both")

@@ -44,9 +44,7 @@ import Testing
   static func migrate(_ root: URL, rule: String, strict: Bool = false) -> (
     status: Int32, stderr: String, found: [String]
   ) {
-    let result = run(
-      ["migrate", "--write", "--resource", CLI.resource] + (strict ? ["--strict"] : []) + ["."], cwd: root)
-    return (result.status, result.stderr, findingLines(result.stderr).filter { $0.hasSuffix("[\(rule)]") })
+    CLI.migrate(root, rule: rule, strict ? ["--strict"] : [])
   }
 
   static let registryExample = [

@@ -104,6 +104,17 @@ func run(_ args: [String], cwd: URL, stdin: Data? = nil) -> (status: Int32, stdo
   CLI.execute(CLI.binary, args, cwd: cwd, stdin: stdin)
 }
 
+extension CLI {
+  /// `migrate --write --resource CLI.resource` with `extra` options on `path` in `root`: the
+  /// status, stderr and the findings of `rule` (lines ending in `[rule]`).
+  static func migrate(_ root: URL, rule: String, _ extra: [String] = [], path: String = ".") -> (
+    status: Int32, stderr: String, found: [String]
+  ) {
+    let result = run(["migrate", "--write", "--resource", CLI.resource] + extra + [path], cwd: root)
+    return (result.status, result.stderr, findingLines(result.stderr).filter { $0.hasSuffix("[\(rule)]") })
+  }
+}
+
 /// Creates a temporary tree of text files, runs `body` with its root, and removes it.
 func withTemporaryTree<T>(_ files: [String: String], _ body: (URL) throws -> T) throws -> T {
   try withTemporaryTree(bytes: files.mapValues { Array($0.utf8) }, body)
