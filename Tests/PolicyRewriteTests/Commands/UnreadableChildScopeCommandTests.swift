@@ -7,14 +7,7 @@ import Testing
 /// `<base />`, where the parent's Managed Identity element would have put APIM's token: the
 /// call would answer 401. `--strict` makes it an error.
 @Suite struct UnreadableChildScopeCommandTests {
-  static let keyedPolicy = """
-    <policies>
-        <inbound>
-            <base />
-            <set-header name="x-functions-key" exists-action="override"><value>{{p-func-key}}</value></set-header>
-        </inbound>
-    </policies>
-    """
+  static let keyedPolicy = Policies.keyAfterBase("p-func-key")
 
   static let validatingPolicy = """
     <policies>
@@ -26,15 +19,7 @@ import Testing
 
     """
 
-  static let plainPolicy = """
-    <policies>
-        <inbound>
-            <base />
-            <rate-limit calls="10" renewal-period="60" />
-        </inbound>
-    </policies>
-
-    """
+  static let plainPolicy = Policies.rateLimited + "\n"
 
   /// A product policy with a key, and its member API `a` whose policy is `apiPolicy` (HCL).
   static func product(apiPolicy: String, extra: String = "") -> String {

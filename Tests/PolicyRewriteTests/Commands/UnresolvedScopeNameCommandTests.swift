@@ -19,14 +19,7 @@ import Testing
         </inbound>
     </policies>
     """
-  static let deleting = """
-    <policies>
-        <inbound>
-            <base />
-            <set-header name="Authorization" exists-action="delete" />
-        </inbound>
-    </policies>
-    """
+  static let deleting = Policies.authorizationDeleter
 
   static func resource(_ type: String, _ name: String, _ arguments: String, _ policy: String) -> String {
     """

@@ -180,6 +180,39 @@ enum Policies {
     """
   }
 
+  /// A key injection from `{{namedValue}}` on one line after `<base />` in `<inbound>`; no
+  /// final newline (the scope tests' keyed API, product or global policy).
+  static func keyAfterBase(_ namedValue: String) -> String {
+    """
+    <policies>
+        <inbound>
+            <base />
+            <set-header name="x-functions-key" exists-action="override"><value>{{\(namedValue)}}</value></set-header>
+        </inbound>
+    </policies>
+    """
+  }
+
+  /// A scope that deletes `Authorization` after `<base />` in `<inbound>`; no final newline.
+  static let authorizationDeleter = """
+    <policies>
+        <inbound>
+            <base />
+            <set-header name="Authorization" exists-action="delete" />
+        </inbound>
+    </policies>
+    """
+
+  /// A scope with only a rate limit after `<base />` in `<inbound>`; no final newline.
+  static let rateLimited = """
+    <policies>
+        <inbound>
+            <base />
+            <rate-limit calls="10" renewal-period="60" />
+        </inbound>
+    </policies>
+    """
+
   /// What ``injection(_:)`` becomes with `resource`.
   static func migrated(_ resource: String = CLI.resource) -> String {
     """
