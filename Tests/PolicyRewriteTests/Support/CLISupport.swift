@@ -193,6 +193,34 @@ enum Policies {
     """
   }
 
+  /// ``keyAfterBase(_:)`` with `<backend>`, `<outbound>` and `<on-error>` that hold only
+  /// `<base />`; no final newline.
+  static func keyBeforeLaterSections(_ namedValue: String) -> String {
+    """
+    <policies>
+        <inbound>
+            <base />
+            <set-header name="x-functions-key" exists-action="override"><value>{{\(namedValue)}}</value></set-header>
+        </inbound>
+        <backend><base /></backend>
+        <outbound><base /></outbound>
+        <on-error><base /></on-error>
+    </policies>
+    """
+  }
+
+  /// A scope whose `inbound` (the text of its `<inbound>` element) comes first, then
+  /// `<backend>`, `<outbound>` and `<on-error>`, of which `section` holds `element` after its
+  /// `<base />`; with a final newline.
+  static func laterSection(_ section: String, _ element: String, inbound: String) -> String {
+    let sections = ["backend", "outbound", "on-error"].map { name in
+      name == section
+        ? "    <\(name)>\n        <base />\n        \(element)\n    </\(name)>"
+        : "    <\(name)><base /></\(name)>"
+    }
+    return "<policies>\n    \(inbound)\n" + sections.joined(separator: "\n") + "\n</policies>\n"
+  }
+
   /// A scope that deletes `Authorization` after `<base />` in `<inbound>`; no final newline.
   static let authorizationDeleter = """
     <policies>
