@@ -7,15 +7,7 @@ import Testing
 /// (`authorization-writer`, naming the child's file and line), for APIOps files and inline
 /// policies alike.
 @Suite struct ChildWriterBeforeBaseCommandTests {
-  static let keyed = """
-    <policies>
-        <inbound>
-            <base />
-            <set-header name="x-functions-key" exists-action="override"><value>{{a-func-key}}</value></set-header>
-        </inbound>
-    </policies>
-
-    """
+  static let keyed = Policies.keyAfterBase("a-func-key") + "\n"
 
   /// A child policy whose `<inbound>` starts with `writer`, then `<base />`.
   static func child(_ writer: String) -> String {

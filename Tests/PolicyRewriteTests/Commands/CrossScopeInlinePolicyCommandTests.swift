@@ -5,37 +5,16 @@ import Testing
 /// inline in Terraform, Bicep and ARM files as for policy files, and for what a parent scope
 /// does besides reading the header: writing it, or sending requests to another backend.
 @Suite struct CrossScopeInlinePolicyCommandTests {
-  static let keyedAPI = """
-    <policies>
-        <inbound>
-            <base />
-            <set-header name="x-functions-key" exists-action="override"><value>{{a-func-key}}</value></set-header>
-        </inbound>
-    </policies>
-    """
+  static let keyedAPI = Policies.keyAfterBase("a-func-key")
 
-  static let deletingOperation = """
-    <policies>
-        <inbound>
-            <base />
-            <set-header name="Authorization" exists-action="delete" />
-        </inbound>
-    </policies>
-    """
+  static let deletingOperation = Policies.authorizationDeleter
 
-  static let plainOperation = """
-    <policies>
-        <inbound>
-            <base />
-            <rate-limit calls="10" renewal-period="60" />
-        </inbound>
-    </policies>
-    """
+  static let plainOperation = Policies.rateLimited
 
   /// `migrate --write` on `root`: the status, stderr and the findings of `rule`.
   static func migrate(_ root: URL, rule: String) -> (status: Int32, stderr: String, held: [String]) {
-    let result = run(["migrate", "--write", "--resource", CLI.resource, "."], cwd: root)
-    return (result.status, result.stderr, findingLines(result.stderr).filter { $0.hasSuffix("[\(rule)]") })
+    let result = CLI.migrate(root, rule: rule)
+    return (result.status, result.stderr, result.found)
   }
 
   static func terraform(api: String, operation: String) -> String {
@@ -398,15 +377,7 @@ import Testing
     }
   }
 
-  static let keyedOperation = """
-    <policies>
-        <inbound>
-            <base />
-            <set-header name="x-functions-key" exists-action="override"><value>{{h-func-key}}</value></set-header>
-        </inbound>
-    </policies>
-
-    """
+  static let keyedOperation = Policies.keyAfterBase("h-func-key") + "\n"
 
   @Test("an operation's key is held when its API writes Basic credentials after <base />")
   func operationKeyIsHeldSinceTheMIElementWouldOverwriteTheAPIsBasicCredentials() throws {

@@ -7,27 +7,11 @@ import Testing
 /// held, as it is when the reader is in the same file. So is it when a child sends its requests
 /// to a backend that is not a Function App: that backend would receive APIM's token.
 @Suite struct LaterSectionReaderAcrossScopesCommandTests {
-  static let keyedAPI = """
-    <policies>
-        <inbound>
-            <base />
-            <set-header name="x-functions-key" exists-action="override"><value>{{a-func-key}}</value></set-header>
-        </inbound>
-        <backend><base /></backend>
-        <outbound><base /></outbound>
-        <on-error><base /></on-error>
-    </policies>
-    """
+  static let keyedAPI = Policies.keyBeforeLaterSections("a-func-key")
 
   /// An operation whose section `section` holds `element` after its `<base />`.
   static func operation(_ section: String, _ element: String) -> String {
-    let sections = ["backend", "outbound", "on-error"].map { name in
-      name == section
-        ? "    <\(name)>\n        <base />\n        \(element)\n    </\(name)>"
-        : "    <\(name)><base /></\(name)>"
-    }
-    return "<policies>\n    <inbound>\n        <base />\n    </inbound>\n" + sections.joined(separator: "\n")
-      + "\n</policies>\n"
+    Policies.laterSection(section, element, inbound: "<inbound>\n        <base />\n    </inbound>")
   }
 
   /// `migrate --write .` on an APIOps tree of the keyed API and one operation.

@@ -89,10 +89,8 @@ import Testing
 
   /// `migrate --write` on `root`: the status, stderr and the `authorization-child-scope` findings.
   static func migrate(_ root: URL, _ extra: [String] = []) -> (status: Int32, stderr: String, held: [String]) {
-    let result = run(["migrate", "--write", "--resource", CLI.resource] + extra + ["."], cwd: root)
-    return (
-      result.status, result.stderr, findingLines(result.stderr).filter { $0.hasSuffix("[authorization-child-scope]") }
-    )
+    let result = CLI.migrate(root, rule: "authorization-child-scope", extra)
+    return (result.status, result.stderr, result.found)
   }
 
   /// The policies `plan --format json` lists: scope, API, operation and declaring symbol.
@@ -108,28 +106,31 @@ import Testing
     }.sorted()
   }
 
+  /// `migrate --write` on a tree of the one file `path` holding `text`: the run succeeds, the
+  /// file is unchanged, one key is held, and `plan` lists `planned`.
+  static func expectKeyHeld(
+    in path: String, _ text: String, planned: [String], sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    try withTemporaryTree([path: text]) { root in
+      let result = migrate(root)
+      #expect(result.status == 0, "\(result.stderr)", sourceLocation: sourceLocation)
+      expectFile(root, path, text, sourceLocation: sourceLocation)
+      #expect(result.held.count == 1, "\(result.stderr)", sourceLocation: sourceLocation)
+      let listed = try plannedPolicies(root)
+      #expect(listed == planned, sourceLocation: sourceLocation)
+    }
+  }
+
   @Test("nested Bicep resources: the nested operation that deletes Authorization holds the nested API's key")
   func nestedBicepOperationStripsAPIMsTokenSoTheAPIKeyIsHeld() throws {
-    try withTemporaryTree(["main.bicep": Self.nestedBicep]) { root in
-      let result = Self.migrate(root)
-      #expect(result.status == 0, "\(result.stderr)")
-      expectFile(root, "main.bicep", Self.nestedBicep)
-      #expect(result.held.count == 1, "\(result.stderr)")
-      let planned = try Self.plannedPolicies(root)
-      #expect(planned == ["api a - pol", "operation a o opPol"])
-    }
+    try Self.expectKeyHeld(in: "main.bicep", Self.nestedBicep, planned: ["api a - pol", "operation a o opPol"])
   }
 
   @Test("azapi_resource parent_id chains: the operation that deletes Authorization holds the API's key")
   func azapiOperationStripsAPIMsTokenSoTheAPIKeyIsHeld() throws {
-    try withTemporaryTree(["main.tf": Self.azapi]) { root in
-      let result = Self.migrate(root)
-      #expect(result.status == 0, "\(result.stderr)")
-      expectFile(root, "main.tf", Self.azapi)
-      #expect(result.held.count == 1, "\(result.stderr)")
-      let planned = try Self.plannedPolicies(root)
-      #expect(planned == ["api a - azapi_resource.api_policy", "operation a o azapi_resource.op_policy"])
-    }
+    try Self.expectKeyHeld(
+      in: "main.tf", Self.azapi,
+      planned: ["api a - azapi_resource.api_policy", "operation a o azapi_resource.op_policy"])
   }
 
   /// An operation policy whose `parent_id` is a variable, and a Bicep API policy whose name

@@ -8,26 +8,11 @@ import Testing
 /// (`authorization-parent-scope`), whatever the layout.
 @Suite struct ParentLaterSectionReaderCommandTests {
   /// The API policy of the trial: the key after `<base />`.
-  static let keyedAPI = """
-    <policies>
-        <inbound>
-            <base />
-            <set-header name="x-functions-key" exists-action="override"><value>{{a-func-key}}</value></set-header>
-        </inbound>
-        <backend><base /></backend>
-        <outbound><base /></outbound>
-        <on-error><base /></on-error>
-    </policies>
-    """
+  static let keyedAPI = Policies.keyBeforeLaterSections("a-func-key")
 
   /// A parent whose section `section` holds `element` after its `<base />`.
   static func parent(_ section: String, _ element: String) -> String {
-    let sections = ["backend", "outbound", "on-error"].map { name in
-      name == section
-        ? "    <\(name)>\n        <base />\n        \(element)\n    </\(name)>"
-        : "    <\(name)><base /></\(name)>"
-    }
-    return "<policies>\n    <inbound><base /></inbound>\n" + sections.joined(separator: "\n") + "\n</policies>\n"
+    Policies.laterSection(section, element, inbound: "<inbound><base /></inbound>")
   }
 
   static let eventHubLogger =
@@ -51,9 +36,8 @@ import Testing
   ) {
     var outcome: (Int32, String, [String]) = (0, "", [])
     try withTemporaryTree(files) { root in
-      let result = run(["migrate", "--write", "--resource", CLI.resource, "."], cwd: root)
-      let held = findingLines(result.stderr).filter { $0.hasSuffix("[authorization-parent-scope]") }
-      outcome = (result.status, result.stderr, held)
+      let result = CLI.migrate(root, rule: "authorization-parent-scope")
+      outcome = (result.status, result.stderr, result.found)
       if let unchanged { expectFile(root, path, unchanged) }
     }
     return outcome

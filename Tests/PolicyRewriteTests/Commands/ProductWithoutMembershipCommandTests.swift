@@ -6,15 +6,7 @@ import Testing
 /// readers do. Otherwise the API's Managed Identity token overwrites the product's credential,
 /// or is sent to the product's other backend.
 @Suite struct ProductWithoutMembershipCommandTests {
-  static let api = """
-    <policies>
-        <inbound>
-            <base />
-            <set-header name="x-functions-key" exists-action="override"><value>{{a-func-key}}</value></set-header>
-        </inbound>
-    </policies>
-
-    """
+  static let api = Policies.keyAfterBase("a-func-key") + "\n"
   static let writer = """
     <policies>
         <inbound>

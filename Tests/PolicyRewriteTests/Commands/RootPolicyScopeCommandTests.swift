@@ -13,14 +13,7 @@ import Testing
     </policies>
     """
 
-  static let api = """
-    <policies>
-        <inbound>
-            <base />
-            <rate-limit calls="10" renewal-period="60" />
-        </inbound>
-    </policies>
-    """
+  static let api = Policies.rateLimited
 
   @Test("--strict on a valid APIOps tree named by its folder does not call its global policy unknown")
   func strictRunOnATreeFolderKnowsItsGlobalPolicy() throws {

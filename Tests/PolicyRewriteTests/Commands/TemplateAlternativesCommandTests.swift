@@ -32,14 +32,7 @@ import Testing
     "%{ if var.strict }\n\(first)\n%{ else }\n\(second)\n%{ endif }\n"
   }
 
-  static let deleting = """
-    <policies>
-        <inbound>
-            <base />
-            <set-header name="Authorization" exists-action="delete" />
-        </inbound>
-    </policies>
-    """
+  static let deleting = Policies.authorizationDeleter
 
   static let plain = """
     <policies>

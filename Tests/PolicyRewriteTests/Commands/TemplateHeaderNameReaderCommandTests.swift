@@ -11,8 +11,7 @@ import Testing
 
   /// `migrate --write` on `root`: the status, stderr and the findings of `rule`.
   static func migrate(_ root: URL, rule: String) -> (status: Int32, stderr: String, found: [String]) {
-    let result = run(["migrate", "--write", "--resource", CLI.resource, "."], cwd: root)
-    return (result.status, result.stderr, findingLines(result.stderr).filter { $0.hasSuffix("[\(rule)]") })
+    CLI.migrate(root, rule: rule)
   }
 
   static func text(_ root: URL, _ path: String) -> String {

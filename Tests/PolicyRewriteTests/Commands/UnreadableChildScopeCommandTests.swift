@@ -7,14 +7,7 @@ import Testing
 /// `<base />`, where the parent's Managed Identity element would have put APIM's token: the
 /// call would answer 401. `--strict` makes it an error.
 @Suite struct UnreadableChildScopeCommandTests {
-  static let keyedPolicy = """
-    <policies>
-        <inbound>
-            <base />
-            <set-header name="x-functions-key" exists-action="override"><value>{{p-func-key}}</value></set-header>
-        </inbound>
-    </policies>
-    """
+  static let keyedPolicy = Policies.keyAfterBase("p-func-key")
 
   static let validatingPolicy = """
     <policies>
@@ -26,15 +19,7 @@ import Testing
 
     """
 
-  static let plainPolicy = """
-    <policies>
-        <inbound>
-            <base />
-            <rate-limit calls="10" renewal-period="60" />
-        </inbound>
-    </policies>
-
-    """
+  static let plainPolicy = Policies.rateLimited + "\n"
 
   /// A product policy with a key, and its member API `a` whose policy is `apiPolicy` (HCL).
   static func product(apiPolicy: String, extra: String = "") -> String {
@@ -60,10 +45,8 @@ import Testing
   static func migrate(_ root: URL, _ extra: [String] = [], path: String = ".") -> (
     status: Int32, stderr: String, held: [String]
   ) {
-    let result = run(["migrate", "--write", "--resource", CLI.resource] + extra + [path], cwd: root)
-    return (
-      result.status, result.stderr, findingLines(result.stderr).filter { $0.hasSuffix("[child-scope-unreadable]") }
-    )
+    let result = CLI.migrate(root, rule: "child-scope-unreadable", extra, path: path)
+    return (result.status, result.stderr, result.found)
   }
 
   @Test("a child API policy fetched by xml_link or given by a variable holds the product's key, naming both")

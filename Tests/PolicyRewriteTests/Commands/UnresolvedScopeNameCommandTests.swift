@@ -19,14 +19,7 @@ import Testing
         </inbound>
     </policies>
     """
-  static let deleting = """
-    <policies>
-        <inbound>
-            <base />
-            <set-header name="Authorization" exists-action="delete" />
-        </inbound>
-    </policies>
-    """
+  static let deleting = Policies.authorizationDeleter
 
   static func resource(_ type: String, _ name: String, _ arguments: String, _ policy: String) -> String {
     """
@@ -44,9 +37,7 @@ import Testing
   static func migrate(_ root: URL, rule: String, strict: Bool = false) -> (
     status: Int32, stderr: String, found: [String]
   ) {
-    let result = run(
-      ["migrate", "--write", "--resource", CLI.resource] + (strict ? ["--strict"] : []) + ["."], cwd: root)
-    return (result.status, result.stderr, findingLines(result.stderr).filter { $0.hasSuffix("[\(rule)]") })
+    CLI.migrate(root, rule: rule, strict ? ["--strict"] : [])
   }
 
   static let registryExample = [

@@ -16,15 +16,7 @@ import Testing
     </policies>
 
     """
-  static let api = """
-    <policies>
-        <inbound>
-            <base />
-            <set-header name="x-functions-key" exists-action="override"><value>{{a-func-key}}</value></set-header>
-        </inbound>
-    </policies>
-
-    """
+  static let api = Policies.keyAfterBase("a-func-key") + "\n"
   static let plain = "<policies>\n    <inbound><base /></inbound>\n</policies>\n"
 
   /// The `parent-scopes-not-scanned` lines of `stderr`.

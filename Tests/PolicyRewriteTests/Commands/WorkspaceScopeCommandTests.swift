@@ -8,24 +8,8 @@ import Testing
 /// (`azurerm_api_management_workspace_policy`). Otherwise the workspace strips or checks
 /// APIM's token and every call answers 401.
 @Suite struct WorkspaceScopeCommandTests {
-  static let key = """
-    <policies>
-        <inbound>
-            <base />
-            <set-header name="x-functions-key" exists-action="override"><value>{{orders-key}}</value></set-header>
-        </inbound>
-    </policies>
-
-    """
-  static let remover = """
-    <policies>
-        <inbound>
-            <base />
-            <set-header name="Authorization" exists-action="delete" />
-        </inbound>
-    </policies>
-
-    """
+  static let key = Policies.keyAfterBase("orders-key") + "\n"
+  static let remover = Policies.authorizationDeleter + "\n"
   static let reader = """
     <policies>
         <inbound>

@@ -104,6 +104,17 @@ func run(_ args: [String], cwd: URL, stdin: Data? = nil) -> (status: Int32, stdo
   CLI.execute(CLI.binary, args, cwd: cwd, stdin: stdin)
 }
 
+extension CLI {
+  /// `migrate --write --resource CLI.resource` with `extra` options on `path` in `root`: the
+  /// status, stderr and the findings of `rule` (lines ending in `[rule]`).
+  static func migrate(_ root: URL, rule: String, _ extra: [String] = [], path: String = ".") -> (
+    status: Int32, stderr: String, found: [String]
+  ) {
+    let result = run(["migrate", "--write", "--resource", CLI.resource] + extra + [path], cwd: root)
+    return (result.status, result.stderr, findingLines(result.stderr).filter { $0.hasSuffix("[\(rule)]") })
+  }
+}
+
 /// Creates a temporary tree of text files, runs `body` with its root, and removes it.
 func withTemporaryTree<T>(_ files: [String: String], _ body: (URL) throws -> T) throws -> T {
   try withTemporaryTree(bytes: files.mapValues { Array($0.utf8) }, body)
@@ -168,6 +179,67 @@ enum Policies {
 
     """
   }
+
+  /// A key injection from `{{namedValue}}` on one line after `<base />` in `<inbound>`; no
+  /// final newline (the scope tests' keyed API, product or global policy).
+  static func keyAfterBase(_ namedValue: String) -> String {
+    """
+    <policies>
+        <inbound>
+            <base />
+            <set-header name="x-functions-key" exists-action="override"><value>{{\(namedValue)}}</value></set-header>
+        </inbound>
+    </policies>
+    """
+  }
+
+  /// ``keyAfterBase(_:)`` with `<backend>`, `<outbound>` and `<on-error>` that hold only
+  /// `<base />`; no final newline.
+  static func keyBeforeLaterSections(_ namedValue: String) -> String {
+    """
+    <policies>
+        <inbound>
+            <base />
+            <set-header name="x-functions-key" exists-action="override"><value>{{\(namedValue)}}</value></set-header>
+        </inbound>
+        <backend><base /></backend>
+        <outbound><base /></outbound>
+        <on-error><base /></on-error>
+    </policies>
+    """
+  }
+
+  /// A scope whose `inbound` (the text of its `<inbound>` element) comes first, then
+  /// `<backend>`, `<outbound>` and `<on-error>`, of which `section` holds `element` after its
+  /// `<base />`; with a final newline.
+  static func laterSection(_ section: String, _ element: String, inbound: String) -> String {
+    let sections = ["backend", "outbound", "on-error"].map { name in
+      name == section
+        ? "    <\(name)>\n        <base />\n        \(element)\n    </\(name)>"
+        : "    <\(name)><base /></\(name)>"
+    }
+    return "<policies>\n    \(inbound)\n" + sections.joined(separator: "\n") + "\n</policies>\n"
+  }
+
+  /// A scope that deletes `Authorization` after `<base />` in `<inbound>`; no final newline.
+  static let authorizationDeleter = """
+    <policies>
+        <inbound>
+            <base />
+            <set-header name="Authorization" exists-action="delete" />
+        </inbound>
+    </policies>
+    """
+
+  /// A scope with only a rate limit after `<base />` in `<inbound>`; no final newline.
+  static let rateLimited = """
+    <policies>
+        <inbound>
+            <base />
+            <rate-limit calls="10" renewal-period="60" />
+        </inbound>
+    </policies>
+    """
 
   /// What ``injection(_:)`` becomes with `resource`.
   static func migrated(_ resource: String = CLI.resource) -> String {

@@ -30,6 +30,16 @@ struct ExpressionBuiltPolicyTests {
     #expect(!result.changed && result.reviewCount == 1 && !result.hasErrors)
   }
 
+  /// `source` at `path` may concern the rewrite, and its check reports it as a policy that was
+  /// not read (`undecodable-embedded-policy`).
+  static func expectNotRead(
+    _ source: String, path: String, sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    #expect(PolicyRewriter.mayConcern(bytes(source), path: path), sourceLocation: sourceLocation)
+    let findings = try check(bytes(source), path: path)
+    #expect(rules(findings).contains(.undecodableEmbeddedPolicy), "\(findings)", sourceLocation: sourceLocation)
+  }
+
   @Test(
     "Bicep expressions that put a key into a policy from a string without markup were not read",
     arguments: [
@@ -40,9 +50,7 @@ struct ExpressionBuiltPolicyTests {
       "var p = '<policies>${'x-functions-key'}</policies>'\n",
     ])
   func bicepArgumentsWithoutMarkupWereNotRead(source: String) throws {
-    #expect(PolicyRewriter.mayConcern(bytes(source), path: "main.bicep"))
-    let findings = try check(bytes(source), path: "main.bicep")
-    #expect(rules(findings).contains(.undecodableEmbeddedPolicy), "\(findings)")
+    try Self.expectNotRead(source, path: "main.bicep")
   }
 
   @Test("a Bicep decorator, an object key or a plain property naming the header is no policy argument")
@@ -82,9 +90,7 @@ struct ExpressionBuiltPolicyTests {
       "locals {\n  p = \"${replace(file(\"p.xml\"), \"__H__\", \"x-functions-key\")}\"\n}\n",
     ])
   func terraformArgumentsWithoutMarkupWereNotRead(source: String) throws {
-    #expect(PolicyRewriter.mayConcern(bytes(source), path: "main.tf"))
-    let findings = try check(bytes(source), path: "main.tf")
-    #expect(rules(findings).contains(.undecodableEmbeddedPolicy), "\(findings)")
+    try Self.expectNotRead(source, path: "main.tf")
   }
 
   @Test("a Terraform object key in a call, or a plain attribute naming the header, is no policy argument")

@@ -97,15 +97,16 @@ import Testing
     #expect(result.findings.first?.message.contains("apis/test/operations/get/policy.xml") == true)
   }
 
-  @Test func theSameTokenSetAgainAfterTheRemoverStillStandsForTheKey() throws {
+  /// Rewrites an `<inbound>` of `<base />`, `elements` (one a line) and a key: the key goes
+  /// and `elements` stay as they are (the MI element in place stands for the key).
+  func expectKeyRemovedAfter(_ elements: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let lines = elements.joined(separator: "\n        ")
     try expectRewrite(
       """
       <policies>
           <inbound>
               <base />
-              \(Self.mi)
-              <set-header name="Authorization" exists-action="delete" />
-              \(Self.mi)
+              \(lines)
               <set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
           </inbound>
       </policies>
@@ -114,34 +115,17 @@ import Testing
       <policies>
           <inbound>
               <base />
-              \(Self.mi)
-              <set-header name="Authorization" exists-action="delete" />
-              \(Self.mi)
+              \(lines)
           </inbound>
       </policies>
-      """)
+      """, sourceLocation: sourceLocation)
+  }
+
+  @Test func theSameTokenSetAgainAfterTheRemoverStillStandsForTheKey() throws {
+    try expectKeyRemovedAfter([Self.mi, #"<set-header name="Authorization" exists-action="delete" />"#, Self.mi])
   }
 
   @Test func aRemoverBeforeTheMIElementInPlaceDoesNotHold() throws {
-    try expectRewrite(
-      """
-      <policies>
-          <inbound>
-              <base />
-              <set-header name="Authorization" exists-action="delete" />
-              \(Self.mi)
-              <set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
-          </inbound>
-      </policies>
-      """,
-      """
-      <policies>
-          <inbound>
-              <base />
-              <set-header name="Authorization" exists-action="delete" />
-              \(Self.mi)
-          </inbound>
-      </policies>
-      """)
+    try expectKeyRemovedAfter([#"<set-header name="Authorization" exists-action="delete" />"#, Self.mi])
   }
 }
