@@ -3,7 +3,13 @@ extension PolicyGraph {
   /// not resolve (kept as written, `${var.api_name}`, `${apiName}`, `${each.value}`).
   package static func isResolved(_ identifier: String?) -> Bool {
     guard let identifier, !identifier.isEmpty else { return false }
-    return !identifier.contains("${")
+    // Asked for every pair of parent and child: a byte scan, not a substring search.
+    var afterDollar = false
+    for byte in identifier.utf8 {
+      if afterDollar, byte == UInt8(ascii: "{") { return false }
+      afterDollar = byte == UInt8(ascii: "$")
+    }
+    return true
   }
 
   /// An identifier as names are compared: API Management names (API, operation and product

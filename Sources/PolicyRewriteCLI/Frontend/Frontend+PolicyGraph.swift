@@ -74,6 +74,7 @@ extension Frontend {
     // Names compare without regard to case; a child whose API name is not resolved may
     // belong to any API or product (PolicyGraph+Matching).
     let apiChildren = declared.filter { $0.scope == .api || $0.scope == .operation }
+    let childLookup = PolicyGraph.ChildLookup(apiChildren)
     // The global policy of one layout is the parent of the other layouts' scopes too: a
     // declared global policy of the APIOps tree's scopes, an APIOps global policy of the
     // declared ones (the APIOps tree's own are the folder-based pass's).
@@ -96,9 +97,9 @@ extension Frontend {
       case .workspace:
         children = declared.filter { [.product, .api, .operation].contains($0.scope) }
       case .product:
-        children = apiChildren.filter { graph.mayHold(product: parent.product, api: $0.api) }
+        children = childLookup.mayHold(in: graph, product: parent.product).map { apiChildren[$0] }
       case .api:
-        children = apiChildren.filter { $0.scope == .operation && PolicyGraph.mayMatch(parent.api, $0.api) }
+        children = childLookup.mayMatch(api: parent.api).map { apiChildren[$0] }.filter { $0.scope == .operation }
       default:
         children = []
       }

@@ -34,6 +34,7 @@ extension Frontend {
       unseenReasons.append(unseen.reason)
     }
     let declared = candidates.indices.filter { candidates[$0].declaredAt != nil }
+    let declaredLookup = PolicyGraph.ChildLookup(declared.map { candidates[$0] })
     var apiopsByRoot: [String: [Int]] = [:]
     for index in 0..<readable where candidates[index].declaredAt == nil && candidates[index].inlineText == nil {
       if let root = Self.apiopsRoot(of: candidates[index]) { apiopsByRoot[root, default: []].append(index) }
@@ -47,12 +48,12 @@ extension Frontend {
         case .global, .workspace: return declared
         // Names compare without regard to case; a child whose API is not resolved may be any's.
         case .product:
-          return declared.filter {
-            candidates[$0].scope != .product && graph.mayHold(product: parent.product, api: candidates[$0].api)
+          return declaredLookup.mayHold(in: graph, product: parent.product).map { declared[$0] }.filter {
+            candidates[$0].scope != .product
           }
         case .api:
-          return declared.filter {
-            candidates[$0].scope == .operation && PolicyGraph.mayMatch(parent.api, candidates[$0].api)
+          return declaredLookup.mayMatch(api: parent.api).map { declared[$0] }.filter {
+            candidates[$0].scope == .operation
           }
         default: return []
         }
