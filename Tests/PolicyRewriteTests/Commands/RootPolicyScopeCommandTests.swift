@@ -24,6 +24,17 @@ import Testing
     }
   }
 
+  @Test(
+    "--strict on a tree of workspaces only, named by its folder, knows its global policy",
+    arguments: ["repo/workspaces/w/apis/a/policy.xml", "repo/workspaces/w/policy.xml"])
+  func strictRunOnAWorkspaceTreeKnowsItsGlobalPolicy(child: String) throws {
+    try withTemporaryTree(["repo/policy.xml": Self.global, child: Self.api]) { root in
+      let result = run(["migrate", "--strict", "--resource", CLI.resource, "repo"], cwd: root)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      #expect(!result.stderr.contains("[scope-unknown]"), "stderr: \(result.stderr)")
+    }
+  }
+
   @Test("a policy.xml with no APIOps folder beside it is still of unknown scope")
   func lonePolicyFileKeepsItsUnknownScope() throws {
     try withTemporaryTree(["repo/policy.xml": Self.global, "other/apis/a/policy.xml": Self.api]) { root in
