@@ -180,29 +180,6 @@ public struct PolicyRewriter: Sendable {
     return AuthorizationScan(scope: document.root, configuration: configuration, scansText: scansText).use
   }
 
-  /// Whether a child scope's policy would see, strip or overwrite a parent scope's token: its
-  /// `<inbound>` reads, removes or writes `Authorization` after `<base />` (where the parent's
-  /// policy runs), and no MI element of its own already stands before that touch. An injection of
-  /// its own does not help: its MI element goes after the child's readers.
-  package static func readsAuthorizationAfterBase(
-    _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
-  ) -> Bool {
-    childScopeEffects(source, configuration: configuration).touchesAfterBase
-  }
-
-  /// Whether a parent scope's policy reads or removes `Authorization` anywhere in its
-  /// `<inbound>` (a child's MI element before the child's `<base />` would run before it), or
-  /// reads it in a later section (which runs after every `<inbound>`). The parse is kept in
-  /// `documents` for the run's own pass.
-  package static func readsOrRemovesAuthorization(
-    _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration(),
-    documents: ParsedDocuments? = nil
-  ) -> Bool {
-    !parentScopeEffects(source, configuration: configuration, documents: documents).isDisjoint(with: [
-      .readsOrRemoves, .readsInLaterSections,
-    ])
-  }
-
   func rewritePolicy(
     _ source: [UInt8], path: String, kind: SourceKind, isAccepted: @escaping (PolicyElement) -> Bool = { _ in false }
   ) -> RewriteResult {

@@ -9,9 +9,10 @@ extension Frontend {
   /// or whose child scopes read, remove or write it after `<base />`, or write it before their
   /// `<base />`. Each includer and each child is read once, and only for an include
   /// of such a fragment.
+  /// `parents` gives a policy's parent scopes (``parentIndicesInGraph(_:)``).
   func fragmentIncludersWithReaders(
-    _ graph: PolicyGraph, injecting: Set<String>, configuration base: RewriteConfiguration,
-    into configuration: inout RewriteConfiguration
+    _ graph: PolicyGraph, parents parentsOf: (PolicyGraph.Policy) -> [PolicyGraph.Policy], injecting: Set<String>,
+    configuration base: RewriteConfiguration, into configuration: inout RewriteConfiguration
   ) {
     let includes = graph.includes.filter { include in
       include.section == "inbound" && include.resolved.map(injecting.contains) == true
@@ -62,7 +63,6 @@ extension Frontend {
     }
     // Parent scopes of the includers whose later sections read the request's header: they run
     // after the includer's whole `<inbound>`, wherever the fragment stands in it.
-    let parentsOf = Self.parentsInGraph(graph)
     let parentLists = Dictionary(unique.map { ($0, parentsOf($0)) }, uniquingKeysWith: { first, _ in first })
     var uniqueParents: [PolicyGraph.Policy] = []
     var seenParents = Set<PolicyGraph.Policy>()

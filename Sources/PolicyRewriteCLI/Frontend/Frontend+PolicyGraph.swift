@@ -138,10 +138,17 @@ extension Frontend {
     unreadableChildScopes(graph, mayInject: mayInject, into: &configuration)
     // What parent scopes do (read or remove, write, route elsewhere), for each child scope
     // with a possible injection (every layout: APIOps places come from the graph too).
-    let parentEffects = parentScopes(graph, mayInject: mayInject, configuration: withFragments, into: &configuration)
+    // Each policy's parents are worked out once (it reads the APIOps products' membership
+    // files) for both passes below.
+    let parentIndices = Self.parentIndicesInGraph(graph)
+    let parentEffects = parentScopes(
+      graph, parents: parentIndices, mayInject: mayInject, configuration: withFragments, into: &configuration)
     // Fragments included from <inbound> by a policy that reads the header, or whose child
     // scopes do.
-    fragmentIncludersWithReaders(graph, injecting: injecting, configuration: withFragments, into: &configuration)
+    fragmentIncludersWithReaders(
+      graph, parents: { parentIndices($0).map { graph.policies[$0] } }, injecting: injecting,
+      configuration: withFragments,
+      into: &configuration)
     // Fragments included from outside <inbound>.
     for include in graph.includes {
       guard let resolved = include.resolved, ["backend", "outbound", "on-error"].contains(include.section) else {
@@ -259,8 +266,8 @@ extension Frontend {
   /// Each file is read and parsed once.
   /// - Returns: What each parent policy file does, by path.
   private func parentScopes(
-    _ graph: PolicyGraph, mayInject: (PolicyGraph.Policy) -> Bool, configuration base: RewriteConfiguration,
-    into configuration: inout RewriteConfiguration
+    _ graph: PolicyGraph, parents: (PolicyGraph.Policy) -> [Int], mayInject: (PolicyGraph.Policy) -> Bool,
+    configuration base: RewriteConfiguration, into configuration: inout RewriteConfiguration
   ) -> [String: PolicyRewriter.ParentScopeEffects] {
     let candidates = graph.policies.filter {
       ([.workspace, .product, .api, .operation].contains($0.scope)
@@ -268,7 +275,6 @@ extension Frontend {
     }
     guard !candidates.isEmpty else { return [:] }
     let policies = graph.policies
-    let parents = Self.parentIndicesInGraph(graph)
     // The children's lists are made again below, not kept: where every product is a parent of
     // every API, each child's list names every product (hundreds of megabytes on a large tree).
     var unique: [Int] = []
@@ -329,21 +335,14 @@ extension Frontend {
     return byPath
   }
 
-  /// The parent scopes of each workspace, product, API or operation policy of `graph`: the
-  /// global and workspace policies (a workspace's own policy has the global ones only), the
-  /// products that hold its API (through membership, or an APIOps product whose membership is
-  /// not known: no `apis.json` or link files in its folder, or an `apis.json` that does not
-  /// read as a list of names) and, for an operation, its API's policies. Names are compared
-  /// without regard to case (APIM's are case-insensitive).
-  static func parentsInGraph(_ graph: PolicyGraph) -> (PolicyGraph.Policy) -> [PolicyGraph.Policy] {
-    let policies = graph.policies
-    let parents = parentIndicesInGraph(graph)
-    return { parents($0).map { policies[$0] } }
-  }
-
-  /// ``parentsInGraph(_:)`` as indices into `graph.policies`. Parents are handled by index (a
-  /// policy hashes every field): each equal policy by the index of its first copy, so that
-  /// equal policies stay one parent.
+  /// The parent scopes of each workspace, product, API or operation policy of `graph`, as
+  /// indices into `graph.policies`: the global and workspace policies (a workspace's own policy
+  /// has the global ones only), the products that hold its API (through membership, or an
+  /// APIOps product whose membership is not known: no `apis.json` or link files in its folder,
+  /// or an `apis.json` that does not read as a list of names) and, for an operation, its API's
+  /// policies. Names are compared without regard to case (APIM's are case-insensitive).
+  /// Parents are handled by index (a policy hashes every field): each equal policy by the
+  /// index of its first copy, so that equal policies stay one parent.
   static func parentIndicesInGraph(_ graph: PolicyGraph) -> (PolicyGraph.Policy) -> [Int] {
     let policies = graph.policies
     var firstIndex: [PolicyGraph.Policy: Int] = [:]

@@ -241,7 +241,7 @@ struct AuthorizationNeedleTests {
       "<policies><inbound><base /><validate-azure-ad-token tenant-id=\"t\" /></inbound></policies>",
       "<policies><inbound><base /><check-header name=\"&#65;uthorization\" failed-check-httpcode=\"401\" failed-check-error-message=\"x\" /></inbound></policies>",
     ] {
-      #expect(PolicyRewriter.readsAuthorizationAfterBase(bytes(text), configuration: configuration), "\(text)")
+      #expect(PolicyRewriter.childScopeEffects(bytes(text), configuration: configuration).touchesAfterBase, "\(text)")
     }
     #expect(
       !AuthorizationScan.mayFindReaderOrRemover(
@@ -250,6 +250,6 @@ struct AuthorizationNeedleTests {
     var withFragment = configuration
     withFragment.authorizationFragments["f"] = .removes
     let including = bytes("<policies><inbound><base /><include-fragment fragment-id=\"f\" /></inbound></policies>")
-    #expect(PolicyRewriter.readsAuthorizationAfterBase(including, configuration: withFragment))
+    #expect(PolicyRewriter.childScopeEffects(including, configuration: withFragment).touchesAfterBase)
   }
 }

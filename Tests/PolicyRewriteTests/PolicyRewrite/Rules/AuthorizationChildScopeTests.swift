@@ -38,7 +38,7 @@ import Testing
 
   @Test func aChildScopeReadsAfterBaseOnlyWithoutAnMIElementBeforeTheReader() {
     func reads(_ inbound: String) -> Bool {
-      PolicyRewriter.readsAuthorizationAfterBase(bytes("<policies><inbound>\(inbound)</inbound></policies>"))
+      PolicyRewriter.childScopeEffects(bytes("<policies><inbound>\(inbound)</inbound></policies>")).touchesAfterBase
     }
     #expect(reads("<base /><validate-jwt header-name=\"Authorization\" />"))
     #expect(reads("<base /><set-header name=\"authorization\" exists-action=\"delete\" />"))
