@@ -26,17 +26,21 @@ public enum PolicyScope: String, Sendable, Hashable, Codable, CaseIterable {
   ///   - isFragment: Whether the document's root is `<fragment>`.
   public static func of(path: String, isFragment: Bool) -> PolicyScope {
     if isFragment { return .fragment }
-    // Lowered components as bytes: an ASCII path (nearly every path) is split and lowered
-    // bytewise, without the Unicode work of a String split and `lowercased()`.
-    let bytes = Array(path.utf8)
-    let parts: [[UInt8]] =
-      bytes.allSatisfy({ $0 < 0x80 })
-      ? bytes.split(separator: .slash).map { $0.map(\.asciiLowercased) }
-      : path.split(separator: "/").map { Array($0.lowercased().utf8) }
+    // Lowered components as slices of one byte array: an ASCII path (nearly every path) is
+    // lowered and split bytewise, without the Unicode work of a String split and
+    // `lowercased()`, and without an array a component.
+    var bytes = Array(path.utf8)
+    let parts: [ArraySlice<UInt8>]
+    if bytes.allSatisfy({ $0 < 0x80 }) {
+      for i in bytes.indices { bytes[i] = bytes[i].asciiLowercased }
+      parts = bytes.split(separator: .slash)
+    } else {
+      parts = path.split(separator: "/").map { Array($0.lowercased().utf8)[...] }
+    }
     let name = parts.last ?? []
     let folders = parts.dropLast()
-    func named(_ literal: String) -> (([UInt8]) -> Bool) { { $0.elementsEqual(literal.utf8) } }
-    func contains(_ part: [UInt8], _ literal: StaticString) -> Bool {
+    func named(_ literal: String) -> ((ArraySlice<UInt8>) -> Bool) { { $0.elementsEqual(literal.utf8) } }
+    func contains(_ part: ArraySlice<UInt8>, _ literal: StaticString) -> Bool {
       (0...max(0, part.count - literal.utf8CodeUnitCount)).contains { part.hasLiteral(literal, at: $0) }
     }
     if folders.contains(where: {

@@ -18,9 +18,14 @@ extension Frontend {
   /// The folder of the service's tree, for the folder of a workspace's tree
   /// (`<tree>/workspaces/<w>`); `nil` for any other folder.
   static func serviceRoot(ofWorkspaceTree root: String) -> String? {
-    let parts = root.split(separator: "/", omittingEmptySubsequences: false)
-    guard parts.count >= 2, parts[parts.count - 2] == "workspaces" else { return nil }
-    return parts.dropLast(2).joined(separator: "/")
+    // Every policy path of an APIOps tree comes here: its components are compared as UTF-8,
+    // which needs no split into grapheme clusters.
+    let utf8 = root.utf8
+    guard let last = utf8.lastIndex(of: .slash) else { return nil }
+    let before = utf8[..<last].lastIndex(of: .slash)
+    let start = before.map(utf8.index(after:)) ?? utf8.startIndex
+    guard utf8[start..<last].elementsEqual("workspaces".utf8) else { return nil }
+    return before.map { String(root[..<$0]) } ?? ""
   }
 
   /// The folder of a workspace's tree, for the path of that workspace's own APIOps policy
@@ -41,29 +46,19 @@ extension Frontend {
     case .operation: depth = 5
     default: return nil
     }
-    let expected: StaticString = policy.scope == .product ? "products" : "apis"
-    // An ASCII path (most are) is split as bytes: a String splits by grapheme, which cost
-    // more than the rest of the graph's cross-scope pass on a tree of a thousand policies.
-    let bytes = Array(policy.path.utf8)
-    if !bytes.contains(where: { $0 >= 0x80 }) {
-      let slashes = bytes.indices.filter { bytes[$0] == .slash }
-      let index = slashes.count + 1 - depth
-      guard index >= 0 else { return nil }
-      let start = index == 0 ? 0 : slashes[index - 1] + 1
-      let end = index < slashes.count ? slashes[index] : bytes.count
-      guard end - start == expected.utf8CodeUnitCount,
-        bytes[start..<end].elementsEqual(
-          UnsafeBufferPointer(start: expected.utf8Start, count: end - start),
-          by: {
-            $0.asciiLowercased == $1
-          })
-      else { return nil }
-      return index == 0 ? "" : String(decoding: bytes[..<slashes[index - 1]], as: UTF8.self)
+    let expected = policy.scope == .product ? "products" : "apis"
+    // The component `depth` from the end, compared as UTF-8 (ASCII case folded): a String
+    // split by grapheme cost more than the rest of the graph's cross-scope pass on a tree of a
+    // thousand policies.
+    let utf8 = policy.path.utf8
+    var end = utf8.endIndex
+    for _ in 1..<depth {
+      guard let slash = utf8[..<end].lastIndex(of: .slash) else { return nil }
+      end = slash
     }
-    let parts = policy.path.split(separator: "/", omittingEmptySubsequences: false)
-    guard parts.count >= depth else { return nil }
-    let folder = parts[parts.count - depth].lowercased()
-    guard folder == (policy.scope == .product ? "products" : "apis") else { return nil }
-    return parts.dropLast(depth).joined(separator: "/")
+    let before = utf8[..<end].lastIndex(of: .slash)
+    let start = before.map(utf8.index(after:)) ?? utf8.startIndex
+    guard utf8[start..<end].elementsEqual(expected.utf8, by: { $0.asciiLowercased == $1 }) else { return nil }
+    return before.map { String(policy.path[..<$0]) } ?? ""
   }
 }

@@ -44,10 +44,7 @@ extension Frontend {
   }
 
   /// The folder part of `path` (`""` for a bare name).
-  static func folder(of path: String) -> String {
-    guard let slash = path.lastIndex(of: "/") else { return "" }
-    return String(path[..<slash])
-  }
+  static func folder(of path: String) -> String { PolicyGraph.folder(of: path) }
 
   /// An API name as membership compares it: APIM names are case-insensitive, and a revision
   /// (`orders;rev=2`) belongs to the products of its API.
