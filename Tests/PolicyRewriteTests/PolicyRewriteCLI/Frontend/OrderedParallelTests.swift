@@ -57,11 +57,11 @@ struct ReadAheadTests {
     try withTemporaryTree(["a.xml": "<a/>", "b.xml": "<bb/>"]) { root in
       let a = Array(root.appendingPathComponent("a.xml").path.utf8)
       let b = Array(root.appendingPathComponent("b.xml").path.utf8)
-      let store = ReadAhead(capacity: 6)
+      let store = ReadAhead(capacity: ReadAhead.entryOverhead + 6)
       let (bytesA, stampA) = try FileSystem.read(a)
       let (bytesB, stampB) = try FileSystem.read(b)
       store.keep(a, bytes: Array("kept".utf8), stamp: stampA)
-      store.keep(b, bytes: bytesB, stamp: stampB)  // 4 + 5 bytes: over the capacity, not kept
+      store.keep(b, bytes: bytesB, stamp: stampB)  // 4 + 5 bytes and two entries: over the capacity, not kept
       #expect(store.take(b) == nil)
       // The kept bytes are handed out once; then the file is read.
       #expect(try store.read(a).bytes == Array("kept".utf8))
@@ -74,22 +74,35 @@ struct ReadAheadTests {
     try withTemporaryTree(["a.xml": "<a/>"]) { root in
       let a = Array(root.appendingPathComponent("a.xml").path.utf8)
       let (bytes, stamp) = try FileSystem.read(a)
-      let store = ReadAhead(capacity: 120)
+      // A file of 10 bytes costs its entry too.
+      let file = 10 + ReadAhead.entryOverhead
+      let store = ReadAhead(capacity: 11 * file + 10)
       store.expect(9)
       store.keep(a, bytes: Array(repeating: 0, count: 10), stamp: stamp)
-      // 10 bytes kept and 8 more files of 10 bytes expected, counted a quarter larger: room
-      // for 10 bytes beside them.
+      // One file kept and 8 more of its cost expected, counted a quarter larger: room for 10
+      // bytes beside them.
       #expect(!store.reserve(11))
       #expect(store.reserve(10))
       store.release(10)
       store.expect(1)
-      #expect(store.reserve(110))
+      #expect(store.reserve(10 * file + 10))
       // The reserved room counts: a file that no longer fits is not kept.
       store.keep(Array("other".utf8), bytes: bytes, stamp: stamp)
       #expect(store.take(Array("other".utf8)) == nil)
-      store.release(110)
+      store.release(10 * file + 10)
       store.keep(Array("other".utf8), bytes: bytes, stamp: stamp)
       #expect(store.take(Array("other".utf8)) != nil)
+    }
+  }
+
+  @Test func eachFileKeptCountsItsEntrySinceATableOfSmallFilesTookMoreThanTheBudgetSaid() throws {
+    try withTemporaryTree(["a.xml": "<a/>"]) { root in
+      let (_, stamp) = try FileSystem.read(Array(root.appendingPathComponent("a.xml").path.utf8))
+      // Room for the bytes of three files of 10 bytes, not for their entries too.
+      let store = ReadAhead(capacity: 3 * (10 + ReadAhead.entryOverhead) - 1)
+      let paths = ["a", "b", "c"].map { Array($0.utf8) }
+      for path in paths { store.keep(path, bytes: Array(repeating: 0, count: 10), stamp: stamp) }
+      #expect(paths.map { store.take($0) != nil } == [true, true, false])
     }
   }
 
