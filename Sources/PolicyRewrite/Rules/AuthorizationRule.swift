@@ -19,7 +19,11 @@ import PolicyDOM
 /// - Note (`authorization-token-replaced`, migration only): a reader that no remover follows:
 ///   the backend now receives APIM's token instead of the caller's.
 ///
-/// Nothing happens where an MI element is already in place: the injections are only removed.
+/// - Review (`managed-identity-output-variable`): an MI element with the key's resource is
+///   already in place but may put its token only into `output-token-variable-name`.
+///
+/// Where an MI element is already in place and its token reaches the backend, nothing else
+/// happens: the injections are only removed.
 enum AuthorizationRule: AnalysisRule {
   static let id = Rule.authorizationWriter
 
@@ -236,7 +240,13 @@ enum AuthorizationRule: AnalysisRule {
           notes[key] = (injection, reader)
         }
       case .sendRequest(let request):
-        guard analysis.managedIdentities.managedIdentity(in: request) == nil else { continue }
+        if let existing = analysis.managedIdentities.managedIdentity(in: request) {
+          // Whether a set-header of the same request sees the variable is not known: held.
+          if tokenVariable(of: existing) != nil {
+            demotions[key] = (.managedIdentityOutputVariable, Self.touch(existing))
+          }
+          continue
+        }
         var child = request.firstChildElement
         while let current = child {
           if isRequestWriter(current) {
@@ -259,6 +269,7 @@ enum AuthorizationRule: AnalysisRule {
       let fromParents = byParents.contains(container.range.lowerBound)
       let message =
         switch rule {
+        case .managedIdentityOutputVariable: outputVariableMessage(injection, existing: touch.element)
         case _ where inPlaceAlready.contains(container.range.lowerBound):
           existingUndoneMessage(injection, rule: rule, touch: touch, children: analysis.childScopes)
         case .authorizationWriter where fromParents: parentWriterMessage(injection, parents: parentWriters)
