@@ -240,14 +240,13 @@ public struct PolicyGraph: Sendable, Hashable {
     }
 
     private mutating func readAPIOpsProductAPIs(_ bytes: [UInt8]) {
-      // products/<product>/apis.json: a list of API names, or of objects with a name.
+      // products/<product>/apis.json: a list of API names, or of objects with a name. Any
+      // other content names no member here; the frontend counts such a product as a parent
+      // of every API of its tree, and the run reports a file that does not parse.
       let parts = path.split(separator: "/")
       guard parts.count >= 3, parts[parts.count - 3] == "products" else { return }
       let product = String(parts[parts.count - 2])
-      struct Named: Decodable { var name: String }
-      let names =
-        (try? JSONDecoder().decode([String].self, from: Data(bytes)))
-        ?? (try? JSONDecoder().decode([Named].self, from: Data(bytes)))?.map(\.name) ?? []
+      guard case .names(let names) = ProductAPIsJSON(bytes) else { return }
       for api in names { memberships.append((.name(product), .name(api))) }
     }
   }

@@ -200,7 +200,14 @@ extension Frontend {
       gaps[path, default: [:]][.parentScopesNotScanned] =
         "parent scopes of this policy are on disk but not in this run (\(list)): whether they read Authorization in <backend>, <outbound> or <on-error>, read, remove or write it in <inbound>, or route requests to another backend was not checked; run on the folder that holds them too"
     }
-    for (path, lists) in unreadableMemberships(graph, injecting: injecting) where gaps[path]?[.scopeUnknown] == nil {
+    for (path, unknown) in unreadableMemberships(graph, injecting: injecting) {
+      let malformed = unknown.malformed
+      if !malformed.isEmpty {
+        configuration.policyGraphInputErrors[absolutePath(path)] =
+          "the product membership in \(malformed.joined(separator: ", ")) is not known: \(malformed.count == 1 ? "the file does" : "the files do") not parse as JSON (see \(malformed.count == 1 ? "its" : "their") parse error), so whether \(malformed.count == 1 ? "its product runs" : "their products run") in this policy's pipeline is not known; the file is left unchanged: fix \(malformed.count == 1 ? "it" : "them") and run again"
+      }
+      let lists = unknown.lists
+      guard !lists.isEmpty, gaps[path]?[.scopeUnknown] == nil else { continue }
       gaps[path, default: [:]][.scopeUnknown] =
         "the product membership in \(lists.joined(separator: ", ")) is not known: \(lists.count == 1 ? "it does" : "they do") not read as a list of API names (or of objects with a name), so \(lists.count == 1 ? "its product counts" : "their products count") as a parent of this policy, as without the file; fix or remove \(lists.count == 1 ? "it" : "them")"
     }
@@ -386,7 +393,7 @@ extension Frontend {
       switch apiopsMembership(productFolder: folder(of: policy.path)) {
       case .members(let members):
         for api in members { productsOfAPI[api, default: []].insert(PolicyGraph.nameKey(id)) }
-      case .unreadable:
+      case .unreadable, .malformed:
         unknownMembershipByRoot[root, default: []].append(canonical[index])
       case .unknown:
         if graph.productAPIs[id] == nil { unknownMembershipByRoot[root, default: []].append(canonical[index]) }
