@@ -65,7 +65,8 @@ extension PolicyGraph.FileFacts {
     let locals: [String: Expression]
 
     /// A name: a literal or template (interpolations kept as written), or a reference to a
-    /// declaration (`azurerm_api_management_api.orders.name`, `module.orders.name`).
+    /// declaration (`azurerm_api_management_api.orders.name`, `module.orders.name`); any other
+    /// expression as written inside `${…}` (not resolved).
     func reference(_ expression: Expression?, depth: Int = 0) -> PolicyGraph.FileFacts.Reference? {
       guard let expression else { return nil }
       switch expression.kind {
@@ -83,7 +84,10 @@ extension PolicyGraph.FileFacts {
       case .traversal(let parts):
         return reference(traversal: parts, depth: depth)
       default:
-        return .name(String(decoding: bytes[expression.range], as: UTF8.self))
+        // A function call, a conditional, an index (`lower(var.api_name)`, `each.value[0]`):
+        // a value the run does not work out, kept as written and not resolved, never taken
+        // for a literal name that matches no scope.
+        return .name("${\(String(decoding: bytes[expression.range], as: UTF8.self))}")
       }
     }
 

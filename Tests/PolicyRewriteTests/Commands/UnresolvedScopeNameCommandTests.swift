@@ -92,6 +92,21 @@ import Testing
     }
   }
 
+  @Test(
+    "an operation named by a function or a conditional was read as a literal name matching no API: the key was migrated",
+    arguments: ["lower(var.api_name)", "var.api_name == \"\" ? \"x\" : var.api_name", "local.names[0]"])
+  func operationNamedByAnExpressionMayStripAPIMsTokenSoTheKeyIsHeld(expression: String) throws {
+    var files = Self.moduleVariable
+    files["modules/op/main.tf"] = files["modules/op/main.tf"]?.replacingOccurrences(
+      of: "api_name     = var.api_name", with: "api_name     = \(expression)")
+    try withTemporaryTree(files) { root in
+      let result = Self.migrate(root, rule: "authorization-child-scope")
+      #expect(result.found.count == 1, "\(result.stderr)")
+      #expect(result.found.first?.contains("the run does not resolve") == true, "\(result.found)")
+      expectFile(root, "main.tf", files["main.tf"] ?? "")
+    }
+  }
+
   @Test("a variable's default and a data source's name link the policies they name")
   func defaultsAndDataSourcesLinkTheOperationThatStripsAPIMsToken() throws {
     let files = [
