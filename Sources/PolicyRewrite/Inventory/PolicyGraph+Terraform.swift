@@ -54,6 +54,7 @@ extension PolicyGraph.FileFacts {
       } else if block.type == "module", block.labels.count == 1 {
         let address = "module.\(block.labels[0])"
         readModule(address: address, body: body, context: context, location: location(address))
+        readModuleCall(body, context: context)
       }
     }
   }
@@ -272,6 +273,25 @@ extension PolicyGraph.FileFacts {
     default:
       _ = content
     }
+  }
+
+  /// Arguments of a `module` block that are not the module's variables.
+  private static let metaArguments: Set<String> = [
+    "source", "version", "count", "for_each", "providers", "depends_on",
+  ]
+
+  /// A call of a module in a local folder (`source = "./modules/api"`, or `../`): the
+  /// module's variables are its arguments (``PolicyGraph/FileFacts/ModuleCall``). A registry
+  /// or remote source names no folder of the run.
+  private mutating func readModuleCall(_ body: HCLSyntax.Body, context: Context) {
+    guard case .name(let source)? = context.reference(body.attribute("source")?.value),
+      source.hasPrefix("./") || source.hasPrefix("../"), PolicyGraph.isResolved(source)
+    else { return }
+    var arguments: [String: Reference] = [:]
+    for attribute in body.attributes where !Self.metaArguments.contains(attribute.name) {
+      if let value = context.reference(attribute.value) { arguments[attribute.name] = value }
+    }
+    moduleCalls.append(ModuleCall(folder: PolicyGraph.join(context.folder, source), arguments: arguments))
   }
 
   /// A module call, read by the shape of its arguments: a product (`product_id` and a

@@ -223,7 +223,25 @@ extension Frontend {
         "includes \(includes.count == 1 ? "a fragment" : "fragments") that no scanned file defines: \(list); what \(includes.count == 1 ? "it does" : "they do") with Authorization is not known; scan the repository that defines \(includes.count == 1 ? "it" : "them") too (see the README, \"The policy graph\")"
     }
     for (path, gap) in gaps { configuration.policyGraphGaps[absolutePath(path)] = gap }
+    // A policy file that a module called twice applies stands for two scopes: named once.
+    Self.removeRepeats(&configuration.authorizationChildScopes)
+    Self.removeRepeats(&configuration.authorizationChildWriters)
+    Self.removeRepeats(&configuration.authorizationUnreadableChildScopes)
+    Self.removeRepeats(&configuration.authorizationParentScopes)
+    Self.removeRepeats(&configuration.authorizationParentLaterReaders)
+    Self.removeRepeats(&configuration.authorizationParentWriters)
+    Self.removeRepeats(&configuration.authorizationParentBackends)
+    Self.removeRepeats(&configuration.authorizationParentDefaultBackends)
     return parentEffects
+  }
+
+  /// Each list of `map` without the entries it repeats, in order.
+  static func removeRepeats<T: Hashable>(_ map: inout [String: [T]]) {
+    for (key, list) in map where list.count > 1 {
+      var seen = Set<T>()
+      let once = list.filter { seen.insert($0).inserted }
+      if once.count != list.count { map[key] = once }
+    }
   }
 
   /// The key of a policy in the configuration's cross-scope maps: its file's absolute path,
