@@ -13,12 +13,15 @@ extension AuthorizationRule {
   /// can go after the last remover. A reader after the element does not count: it already
   /// sees APIM's token, and the token still reaches the backend. An MI element that sets the
   /// token again counts only where it runs whenever `existing` does: beside it, or beside one
-  /// of its ancestors (not in a branch of its own).
+  /// of its ancestors (not in a branch of its own), and where the template renders it whenever
+  /// it renders the key (`rendersWithKey`: outside every Terraform directive, or in the key's
+  /// branch).
   /// - Returns: The rule and the element that cuts the token off (`existing` itself when it
   ///   never writes the header); `nil` when the existing element stands for the key.
   static func undone(
     _ existing: PolicyElement, in scan: AuthorizationScan, _ injection: KeyInjection,
-    sameToken: (AuthorizationScan.Touch, KeyInjection) -> Bool, children: [String]
+    sameToken: (AuthorizationScan.Touch, KeyInjection) -> Bool, children: [String],
+    rendersWithKey: (PolicyElement) -> Bool = { _ in true }
   ) -> (rule: Rule, touch: AuthorizationScan.Touch)? {
     var cut: AuthorizationScan.Touch?
     var written = writesHeader(existing)
@@ -40,7 +43,7 @@ extension AuthorizationRule {
           continue
         }
         if let bearer = bearerHeader(after: touch.element) { bearers.insert(bearer.range.lowerBound) }
-        if writesHeader(touch.element), runsWhenever(touch.element, existing) {
+        if writesHeader(touch.element), runsWhenever(touch.element, existing), rendersWithKey(touch.element) {
           cut = nil
           written = true
         }

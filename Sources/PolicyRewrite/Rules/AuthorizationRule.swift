@@ -110,6 +110,17 @@ enum AuthorizationRule: AnalysisRule {
     var notes: [Int: (injection: KeyInjection, reader: AuthorizationScan.Touch)] = [:]
     // Containers whose MI element is already in place but does not reach the backend.
     var inPlaceAlready = Set<Int>()
+    // Containers whose MI element in place stands in a template directive branch the key is
+    // not in: when the template renders without it, the backend gets neither key nor token.
+    var inPlaceInDirective = Set<Int>()
+    /// Whether the template renders `element` whenever it renders the injection: outside every
+    /// directive, or in the injection's own branch.
+    func rendersWith(_ injection: KeyInjection) -> (PolicyElement) -> Bool {
+      { element in
+        directives.isEmpty || directives.region(at: element.range.lowerBound) == 0
+          || directives.region(at: element.range.lowerBound) == directives.region(at: injection.offset)
+      }
+    }
     var seen = Set<Int>()
     // One decision per container, made at its first injection: a reader after the first
     // nested injection of a group is after the group.
@@ -120,8 +131,12 @@ enum AuthorizationRule: AnalysisRule {
       switch injection.placement {
       case .inboundTop(let inbound):
         if let existing = analysis.managedIdentities.managedIdentity(in: inbound) {
-          if let held = Self.undone(
-            existing, in: scan(inbound), injection, sameToken: sameToken, children: analysis.childScopes)
+          if !rendersWith(injection)(existing) {
+            demotions[key] = (.templateDirective, Self.touch(existing))
+            inPlaceInDirective.insert(key)
+          } else if let held = Self.undone(
+            existing, in: scan(inbound), injection, sameToken: sameToken, children: analysis.childScopes,
+            rendersWithKey: rendersWith(injection))
           {
             demotions[key] = held
             inPlaceAlready.insert(key)
@@ -181,7 +196,13 @@ enum AuthorizationRule: AnalysisRule {
           ?? analysis.managedIdentities.managedIdentity(in: scope)
         {
           let children = scope.hasName("inbound") ? analysis.childScopes : []
-          if let held = Self.undone(existing, in: scan(scope), injection, sameToken: sameToken, children: children) {
+          if !rendersWith(injection)(existing) {
+            demotions[key] = (.templateDirective, Self.touch(existing))
+            inPlaceInDirective.insert(key)
+          } else if let held = Self.undone(
+            existing, in: scan(scope), injection, sameToken: sameToken, children: children,
+            rendersWithKey: rendersWith(injection))
+          {
             demotions[key] = held
             inPlaceAlready.insert(key)
           }
@@ -241,8 +262,11 @@ enum AuthorizationRule: AnalysisRule {
         }
       case .sendRequest(let request):
         if let existing = analysis.managedIdentities.managedIdentity(in: request) {
-          // Whether a set-header of the same request sees the variable is not known: held.
-          if tokenVariable(of: existing) != nil {
+          if !rendersWith(injection)(existing) {
+            demotions[key] = (.templateDirective, Self.touch(existing))
+            inPlaceInDirective.insert(key)
+          } else if tokenVariable(of: existing) != nil {
+            // Whether a set-header of the same request sees the variable is not known: held.
             demotions[key] = (.managedIdentityOutputVariable, Self.touch(existing))
           }
           continue
@@ -270,6 +294,8 @@ enum AuthorizationRule: AnalysisRule {
       let message =
         switch rule {
         case .managedIdentityOutputVariable: outputVariableMessage(injection, existing: touch.element)
+        case .templateDirective where inPlaceInDirective.contains(container.range.lowerBound):
+          existingInDirectiveMessage(injection, existing: touch.element)
         case _ where inPlaceAlready.contains(container.range.lowerBound):
           existingUndoneMessage(injection, rule: rule, touch: touch, children: analysis.childScopes)
         case .authorizationWriter where fromParents: parentWriterMessage(injection, parents: parentWriters)

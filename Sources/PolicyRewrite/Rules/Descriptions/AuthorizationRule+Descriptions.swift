@@ -130,7 +130,10 @@ extension AuthorizationRule {
         An injection inside a template directive is replaced in place, inside the same \
         directive. When the rewrite would need to place the element in another branch of the \
         template, or group injections from several branches, it is held: a directive is never \
-        split, and the token must stay as conditional as the key was.
+        split, and the token must stay as conditional as the key was. So is a key beside a \
+        Managed Identity element already there that stands in a directive branch the key is \
+        not in: when the template renders without it, the backend would get neither key nor \
+        token.
         """),
     RuleDescription(
       rule: .managedIdentityOutputVariable, kind: .review, defaultSeverity: .warning, needles: [.keyHeaderName],
