@@ -268,6 +268,13 @@ enum AuthorizationRule: AnalysisRule {
           } else if tokenVariable(of: existing) != nil {
             // Whether a set-header of the same request sees the variable is not known: held.
             demotions[key] = (.managedIdentityOutputVariable, Self.touch(existing))
+          } else if let other = Self.requestTouch(
+            in: request, besides: existing, sameToken: { sameToken($0, injection) })
+          {
+            // Another child writes or removes that request's header: the token may not reach it.
+            demotions[key] =
+              other.kind == .remover ? (.authorizationReaderAfterManagedIdentity, other) : (.authorizationWriter, other)
+            if other.kind == .remover { inPlaceAlready.insert(key) }
           }
           continue
         }
@@ -432,6 +439,31 @@ enum AuthorizationRule: AnalysisRule {
           .templateDirective, .warning, at: injection.element, section: injection.section, directiveMessage(injection))
       }
     }
+  }
+
+  /// A child of `request`, other than its MI element in place `existing`, that writes or
+  /// removes that request's `Authorization`: a writer (an MI element with another resource
+  /// included) or a `set-header` that deletes it (a remover).
+  private static func requestTouch(
+    in request: PolicyElement, besides existing: PolicyElement, sameToken: (AuthorizationScan.Touch) -> Bool
+  ) -> AuthorizationScan.Touch? {
+    var child = request.firstChildElement
+    while let current = child {
+      defer { child = current.nextSiblingElement }
+      if current.isSame(as: existing) { continue }
+      if current.hasName("authentication-managed-identity") {
+        let touch = Self.touch(current, kind: .managedIdentity)
+        if !sameToken(touch) { return Self.touch(current, kind: .writer) }
+      } else if isRequestWriter(current) {
+        return Self.touch(current, kind: .writer)
+      } else if current.hasName("set-header"),
+        current.attribute("name")?.trimmingXMLSpace.lowercased() == "authorization",
+        current.attribute("exists-action")?.trimmingXMLSpace.lowercased() == "delete"
+      {
+        return Self.touch(current, kind: .remover)
+      }
+    }
+    return nil
   }
 
   /// A `send-request` child that writes `Authorization` on that request.

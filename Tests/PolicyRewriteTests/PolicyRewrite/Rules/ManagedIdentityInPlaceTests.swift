@@ -174,6 +174,53 @@ import Testing
         """), [.authorizationReaderAfterManagedIdentity])
   }
 
+  @Test(
+    "a send-request's MI element in place was taken for the key though another child writes or removes its header",
+    arguments: [
+      (
+        #"<set-header name="Authorization" exists-action="override"><value>Basic abc</value></set-header>"#,
+        Rule.authorizationWriter
+      ),
+      (#"<authentication-basic username="u" password="{{p}}" />"#, .authorizationWriter),
+      (#"<authentication-managed-identity resource="api://other" />"#, .authorizationWriter),
+      (#"<set-header name="Authorization" exists-action="delete" />"#, .authorizationReaderAfterManagedIdentity),
+    ])
+  func aSendRequestsOtherWriterOrRemoverBesideItsMIElementInPlaceHoldsTheKey(other: String, rule: Rule) throws {
+    try AuthorizationTests().expectUnchanged(
+      """
+      <policies>
+          <inbound>
+              <base />
+              <send-request mode="new" response-variable-name="r">
+                  <set-url>https://f.azurewebsites.net/api/x</set-url>
+                  <set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+                  \(Self.mi)
+                  \(other)
+              </send-request>
+          </inbound>
+      </policies>
+      """, [rule])
+  }
+
+  @Test func aSendRequestsMIElementInPlaceAloneStandsForItsKey() throws {
+    let request = """
+      <policies>
+          <inbound>
+              <base />
+              <send-request mode="new" response-variable-name="r">
+                  <set-url>https://f.azurewebsites.net/api/x</set-url>
+                  <set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+                  \(Self.mi)
+              </send-request>
+          </inbound>
+      </policies>
+      """
+    try expectRewrite(
+      request,
+      request.replacingOccurrences(
+        of: "            <set-header name=\"x-functions-key\"><value>{{fn-key}}</value></set-header>\n", with: ""))
+  }
+
   @Test func aRemoverBeforeTheMIElementInPlaceDoesNotHold() throws {
     try expectKeyRemovedAfter([#"<set-header name="Authorization" exists-action="delete" />"#, Self.mi])
   }
