@@ -4,7 +4,8 @@ extension PolicyRewriter {
   /// What the policy graph says about a rewritten file (`rewrite-spec.md` §2c): a file with a
   /// key injection whose scope or included fragment is not known gets a warning for each gap,
   /// or an error that leaves it unchanged when the gaps are errors; so does, with `--strict`,
-  /// a file whose key is held because a child scope's policy could not be read. (A fragment
+  /// a file whose key is held because a child scope's policy could not be read; and, always, a
+  /// file whose graph input does not parse (``RewriteConfiguration/policyGraphInputErrors``). (A fragment
   /// included from outside `<inbound>` is held by the key-injection rule itself.)
   func applyPolicyGraph(to result: RewriteResult, source: [UInt8], path: String) -> RewriteResult {
     var result = result
@@ -25,6 +26,11 @@ extension PolicyRewriter {
         Self.leaveUnchanged(&result, source: source)
         result.blockInjections()
       }
+    }
+    if let message = configuration.policyGraphInputErrors[path] {
+      result.findings.append(Finding(rule: .scopeUnknown, severity: .error, message: message, line: 1, column: 1))
+      Self.leaveUnchanged(&result, source: source)
+      result.blockInjections()
     }
     result.findings.sort(by: Finding.locationOrder)
     return result

@@ -77,7 +77,10 @@ public struct PolicyRewriter: Sendable {
   /// Rewrites one file of a known kind (see ``rewrite(_:path:accepted:)``).
   package func rewrite(_ source: [UInt8], path: String, kind: SourceKind, accepted: Set<[Int]>) -> RewriteResult {
     let result = rewriteFile(source, path: path, kind: kind, accepted: accepted)
-    guard !configuration.policyGraphGaps.isEmpty || !configuration.authorizationUnreadableChildScopes.isEmpty else {
+    guard
+      !configuration.policyGraphGaps.isEmpty || !configuration.authorizationUnreadableChildScopes.isEmpty
+        || !configuration.policyGraphInputErrors.isEmpty
+    else {
       return result
     }
     return applyPolicyGraph(to: result, source: source, path: path)
@@ -102,6 +105,7 @@ public struct PolicyRewriter: Sendable {
       result.removedKeyNamedValues = []
       return result
     }
+    if kind.role == .productAPIs, let result = Self.productAPIs(source, path: path) { return result }
     return switch kind.formatDescription.reading {
     case .policy where kind.masksTemplates && TerraformTemplateContainer.holdsAlternatives(source):
       process(
@@ -135,6 +139,7 @@ public struct PolicyRewriter: Sendable {
       result.output = source
       return result
     }
+    if kind.role == .productAPIs, let result = Self.productAPIs(source, path: path) { return result }
     return switch kind.formatDescription.reading {
     case .policy where kind.masksTemplates && TerraformTemplateContainer.holdsAlternatives(source):
       process(TerraformTemplateContainer(), source, path: path, kind: kind, credentials: nil, checking: true)
@@ -156,7 +161,29 @@ public struct PolicyRewriter: Sendable {
   public static func mayConcern(_ source: [UInt8], kind: SourceKind) -> Bool {
     // A UTF-16 file is read in its UTF-8 transcoding: the byte tests cannot see into it.
     if source.starts(with: [0xFF, 0xFE]) || source.starts(with: [0xFE, 0xFF]) { return true }
+    // A file named `apis.json` that does not parse may be a product's membership: bad input.
+    if kind.role == .productAPIs, ProductAPIsJSON.syntaxError(in: source) != nil { return true }
     return kind.formatDescription.mayConcern(source)
+  }
+
+  /// What the run reports of a file named `apis.json` (``SourceKind/Role/productAPIs``): in
+  /// an APIOps tree (`…/products/<p>/apis.json`), a `parse-error` at its first syntax error
+  /// when it does not parse as JSON (the product's membership is not known), else nothing.
+  /// Elsewhere, one that does not parse and is not an ARM template is left alone, as any JSON
+  /// file that holds no policy; `nil` reads the file as its format says.
+  static func productAPIs(_ source: [UInt8], path: String) -> RewriteResult? {
+    guard let (line, column) = ProductAPIsJSON.syntaxError(in: source) else { return nil }
+    guard ProductAPIsJSON.isProductAPIs(path: path) else {
+      return ARMContainer.recognises(source) ? nil : RewriteResult(unchanged: source, isPolicy: false)
+    }
+    var result = RewriteResult(unchanged: source)
+    result.findings = [
+      Finding(
+        diagnostic: .parseError, severity: .error, message: ProductAPIsJSON.parseErrorMessage, line: line,
+        column: column)
+    ]
+    result.isPolicy = true
+    return result
   }
 
   /// Whether `source` may be a policy snippet whose root is one section or a GraphQL

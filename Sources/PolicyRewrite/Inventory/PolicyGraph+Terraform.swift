@@ -54,6 +54,7 @@ extension PolicyGraph.FileFacts {
       } else if block.type == "module", block.labels.count == 1 {
         let address = "module.\(block.labels[0])"
         readModule(address: address, body: body, context: context, location: location(address))
+        readModuleCall(body, context: context)
       }
     }
   }
@@ -65,7 +66,8 @@ extension PolicyGraph.FileFacts {
     let locals: [String: Expression]
 
     /// A name: a literal or template (interpolations kept as written), or a reference to a
-    /// declaration (`azurerm_api_management_api.orders.name`, `module.orders.name`).
+    /// declaration (`azurerm_api_management_api.orders.name`, `module.orders.name`); any other
+    /// expression as written inside `${…}` (not resolved).
     func reference(_ expression: Expression?, depth: Int = 0) -> PolicyGraph.FileFacts.Reference? {
       guard let expression else { return nil }
       switch expression.kind {
@@ -83,7 +85,10 @@ extension PolicyGraph.FileFacts {
       case .traversal(let parts):
         return reference(traversal: parts, depth: depth)
       default:
-        return .name(String(decoding: bytes[expression.range], as: UTF8.self))
+        // A function call, a conditional, an index (`lower(var.api_name)`, `each.value[0]`):
+        // a value the run does not work out, kept as written and not resolved, never taken
+        // for a literal name that matches no scope.
+        return .name("${\(String(decoding: bytes[expression.range], as: UTF8.self))}")
       }
     }
 
@@ -268,6 +273,25 @@ extension PolicyGraph.FileFacts {
     default:
       _ = content
     }
+  }
+
+  /// Arguments of a `module` block that are not the module's variables.
+  private static let metaArguments: Set<String> = [
+    "source", "version", "count", "for_each", "providers", "depends_on",
+  ]
+
+  /// A call of a module in a local folder (`source = "./modules/api"`, or `../`): the
+  /// module's variables are its arguments (``PolicyGraph/FileFacts/ModuleCall``). A registry
+  /// or remote source names no folder of the run.
+  private mutating func readModuleCall(_ body: HCLSyntax.Body, context: Context) {
+    guard case .name(let source)? = context.reference(body.attribute("source")?.value),
+      source.hasPrefix("./") || source.hasPrefix("../"), PolicyGraph.isResolved(source)
+    else { return }
+    var arguments: [String: Reference] = [:]
+    for attribute in body.attributes where !Self.metaArguments.contains(attribute.name) {
+      if let value = context.reference(attribute.value) { arguments[attribute.name] = value }
+    }
+    moduleCalls.append(ModuleCall(folder: PolicyGraph.join(context.folder, source), arguments: arguments))
   }
 
   /// A module call, read by the shape of its arguments: a product (`product_id` and a

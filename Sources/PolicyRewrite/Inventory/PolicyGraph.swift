@@ -169,9 +169,21 @@ public struct PolicyGraph: Sendable, Hashable {
       case unknown(String)
     }
 
+    /// A Terraform `module` block that calls a module of a local folder
+    /// (`source = "./modules/api"`): that folder, and the call's arguments, which give the
+    /// module's variables their values.
+    struct ModuleCall: Sendable {
+      /// The called module's folder, joined to the calling file's folder.
+      var folder: String
+      /// The arguments by variable name (meta-arguments such as `source` and `count` left out).
+      var arguments: [String: Reference]
+    }
+
     var path: String
     var declared: [Declared] = []
     var memberships: [(product: Reference, api: Reference)] = []
+    /// The module calls of a Terraform file.
+    var moduleCalls: [ModuleCall] = []
     /// Names of declarations by address (Terraform `type.name`, `module.name`; Bicep symbol).
     var names: [String: String] = [:]
     /// The arguments of declarations by address and name (Terraform resources, data sources,
@@ -201,6 +213,8 @@ public struct PolicyGraph: Sendable, Hashable {
           || bytes.containsLiteral("policy_xml") || bytes.containsLiteral("Microsoft.ApiManagement")
           // Locals and variables' defaults that a policy's names refer to, in another file.
           || bytes.containsLiteral("locals") || bytes.containsLiteral("variable")
+          // Calls that give a module's variables their values.
+          || bytes.containsLiteral("module")
         {
           readTerraform(bytes)
         }
@@ -240,14 +254,13 @@ public struct PolicyGraph: Sendable, Hashable {
     }
 
     private mutating func readAPIOpsProductAPIs(_ bytes: [UInt8]) {
-      // products/<product>/apis.json: a list of API names, or of objects with a name.
+      // products/<product>/apis.json: a list of API names, or of objects with a name. Any
+      // other content names no member here; the frontend counts such a product as a parent
+      // of every API of its tree, and the run reports a file that does not parse.
       let parts = path.split(separator: "/")
       guard parts.count >= 3, parts[parts.count - 3] == "products" else { return }
       let product = String(parts[parts.count - 2])
-      struct Named: Decodable { var name: String }
-      let names =
-        (try? JSONDecoder().decode([String].self, from: Data(bytes)))
-        ?? (try? JSONDecoder().decode([Named].self, from: Data(bytes)))?.map(\.name) ?? []
+      guard case .names(let names) = ProductAPIsJSON(bytes) else { return }
       for api in names { memberships.append((.name(product), .name(api))) }
     }
   }
@@ -265,16 +278,37 @@ public struct PolicyGraph: Sendable, Hashable {
         attributes[folder + "\u{0}" + address, default: [:]].merge(values) { first, _ in first }
       }
     }
+    // The calls of each module folder of the run, with the calling file's path.
+    struct Call {
+      var path: String
+      var arguments: [String: FileFacts.Reference]
+    }
+    var callsOfModule: [String: [Call]] = [:]
+    for facts in files {
+      for call in facts.moduleCalls {
+        callsOfModule[call.folder, default: []].append(Call(path: facts.path, arguments: call.arguments))
+      }
+    }
     // A reference the run cannot follow is kept as written, `${…}`: not resolved
-    // (``isResolved(_:)``), so never taken for a literal name.
-    func resolve(_ reference: FileFacts.Reference?, in path: String, depth: Int = 0) -> String? {
+    // (``isResolved(_:)``), so never taken for a literal name. Within a module that `call`
+    // calls, a variable is the call's argument, resolved in the calling file's folder (its own
+    // variables there by their defaults: one level of calls is followed), or its default
+    // when the call does not give it.
+    func resolve(_ reference: FileFacts.Reference?, in path: String, call: Call? = nil, depth: Int = 0)
+      -> String?
+    {
       let folder = Self.folder(of: path) + "\u{0}"
       switch reference {
       case .name(let name): return name
       case .address(let address): return names[folder + address] ?? "${\(address)}"
       case .attribute(let address, let attribute):
+        if attribute == "default", address.hasPrefix("var."), depth < 8, let call,
+          let argument = call.arguments[String(address.dropFirst("var.".count))]
+        {
+          return resolve(argument, in: call.path, depth: depth + 1)
+        }
         if depth < 8, let value = attributes[folder + address]?[attribute] {
-          return resolve(value, in: path, depth: depth + 1)
+          return resolve(value, in: path, call: call, depth: depth + 1)
         }
         return attribute == "default" && address.hasPrefix("var.") ? "${\(address)}" : "${\(address).\(attribute)}"
       case nil: return nil
@@ -290,72 +324,90 @@ public struct PolicyGraph: Sendable, Hashable {
       }
     }
     let known = FileIndex(paths: namesFiles ? files.map(\.path) : [])
-    var declaredFiles: [String: Policy] = [:]
+    // Each file applied by a declaration, with the policies it is (one per distinct set of
+    // names: a module called twice with two API names applies its file twice).
+    var declaredFiles: [String: [Policy]] = [:]
     var inline: [Policy] = []
     for facts in files {
+      // A module's declarations are read once per call of the module in the run (none: as
+      // written, variables by their defaults).
+      let calls: [Call?] = callsOfModule[Self.folder(of: facts.path)] ?? [nil]
       for declared in facts.declared {
-        var policy = Policy(
-          path: facts.path, scope: declared.scope, api: resolve(declared.api, in: facts.path),
-          operation: resolve(declared.operation, in: facts.path), product: resolve(declared.product, in: facts.path),
-          fragment: resolve(declared.fragment, in: facts.path), workspace: resolve(declared.workspace, in: facts.path),
-          declaredAt: declared.location)
-        if declared.parent != nil {
-          let chain = Self.identifiers(along: declared.parent, in: facts.path, nodes: parentNodes) {
-            resolve($0, in: facts.path)
+        var variants: [Policy] = []
+        for call in calls {
+          func name(_ reference: FileFacts.Reference?) -> String? { resolve(reference, in: facts.path, call: call) }
+          var policy = Policy(
+            path: facts.path, scope: declared.scope, api: name(declared.api), operation: name(declared.operation),
+            product: name(declared.product), fragment: name(declared.fragment), workspace: name(declared.workspace),
+            declaredAt: declared.location)
+          if declared.parent != nil {
+            let chain = Self.identifiers(along: declared.parent, in: facts.path, nodes: parentNodes, resolve: name)
+            policy.api = policy.api ?? chain[.api]
+            policy.operation = policy.operation ?? chain[.operation]
+            policy.product = policy.product ?? chain[.product]
+            policy.workspace = policy.workspace ?? chain[.workspace]
           }
-          policy.api = policy.api ?? chain[.api]
-          policy.operation = policy.operation ?? chain[.operation]
-          policy.product = policy.product ?? chain[.product]
-          policy.workspace = policy.workspace ?? chain[.workspace]
+          if !variants.contains(policy) { variants.append(policy) }
         }
-        switch declared.content {
-        case .file, .files:
-          var patterns: [String] = []
-          if case .file(let pattern) = declared.content { patterns = [pattern] }
-          if case .files(let list) = declared.content { patterns = list }
-          let matched = patterns.flatMap(known.matching)
-          if matched.isEmpty {
-            let named = patterns.map { "`\($0)`" }.joined(separator: " or ")
-            let star = named.contains("*") ? " (`*` stands for a value the run does not know)" : ""
-            unseen.append(
-              UnseenPolicy(policy: policy, reason: "its policy file \(named) is not among the files of this run\(star)")
-            )
+        for var policy in variants {
+          switch declared.content {
+          case .file, .files:
+            var patterns: [String] = []
+            if case .file(let pattern) = declared.content { patterns = [pattern] }
+            if case .files(let list) = declared.content { patterns = list }
+            let matched = patterns.flatMap(known.matching)
+            if matched.isEmpty {
+              let named = patterns.map { "`\($0)`" }.joined(separator: " or ")
+              let star = named.contains("*") ? " (`*` stands for a value the run does not know)" : ""
+              unseen.append(
+                UnseenPolicy(
+                  policy: policy, reason: "its policy file \(named) is not among the files of this run\(star)"))
+            }
+            for path in matched {
+              policy.path = path
+              // A file applied by several declarations keeps the first, unless that one did
+              // not know the scope; the calls of one module declaration all count.
+              if let earlier = declaredFiles[path]?.first, earlier.scope != .unknown,
+                earlier.declaredAt != policy.declaredAt
+              {
+                continue
+              }
+              if declaredFiles[path]?.first?.declaredAt != policy.declaredAt { declaredFiles[path] = [] }
+              if declaredFiles[path]?.contains(policy) != true { declaredFiles[path, default: []].append(policy) }
+            }
+          case .inline(let text, let offset):
+            // Terraform directives outside the root may choose between documents: Terraform
+            // renders one, so each is a possible pipeline of its own (and the container
+            // rewrites each as a policy of its own, under its own text).
+            for (piece, start) in Self.alternatives(of: text, in: facts.path) {
+              policy.inlineOffset = offset + start
+              policy.inlineText = piece
+              inline.append(policy)
+            }
+          case .unknown(let reason):
+            unseen.append(UnseenPolicy(policy: policy, reason: reason))
           }
-          for path in matched {
-            policy.path = path
-            // A file applied by several declarations keeps the first, unless that one did
-            // not know the scope.
-            if let earlier = declaredFiles[path], earlier.scope != .unknown { continue }
-            declaredFiles[path] = policy
-          }
-        case .inline(let text, let offset):
-          // Terraform directives outside the root may choose between documents: Terraform
-          // renders one, so each is a possible pipeline of its own (and the container rewrites
-          // each as a policy of its own, under its own text).
-          for (piece, start) in Self.alternatives(of: text, in: facts.path) {
-            policy.inlineOffset = offset + start
-            policy.inlineText = piece
-            inline.append(policy)
-          }
-        case .unknown(let reason):
-          unseen.append(UnseenPolicy(policy: policy, reason: reason))
         }
       }
       for membership in facts.memberships {
-        guard let product = resolve(membership.product, in: facts.path),
-          let api = resolve(membership.api, in: facts.path)
-        else { continue }
-        productAPIs[product, default: []].insert(api)
+        for call in calls {
+          guard let product = resolve(membership.product, in: facts.path, call: call),
+            let api = resolve(membership.api, in: facts.path, call: call)
+          else { continue }
+          productAPIs[product, default: []].insert(api)
+        }
       }
     }
     // A file that a declaration applies is a policy whatever its first element.
     for facts in files where facts.isPolicyDocument || declaredFiles[facts.path] != nil {
-      var policy =
-        declaredFiles[facts.path] ?? facts.placed
-        ?? Self.apiopsPolicy(path: facts.path, isFragment: facts.isFragmentDocument)
-      if facts.isFragmentDocument, policy.scope == .unknown { policy.scope = .fragment }
+      let applied =
+        declaredFiles[facts.path]
+        ?? [facts.placed ?? Self.apiopsPolicy(path: facts.path, isFragment: facts.isFragmentDocument)]
       policyIndex[facts.path] = policies.count
-      policies.append(policy)
+      for var policy in applied {
+        if facts.isFragmentDocument, policy.scope == .unknown { policy.scope = .fragment }
+        policies.append(policy)
+      }
     }
     policies += inline
     for policy in policies where policy.scope == .fragment {
@@ -378,56 +430,6 @@ public struct PolicyGraph: Sendable, Hashable {
     let pieces = TerraformTemplateContainer.alternatives(of: Array(text.utf8))
     guard pieces.count > 1 else { return [(text, 0)] }
     return pieces.map { (String(decoding: $0.decoded, as: UTF8.self), $0.offsets[0]) }
-  }
-
-  /// A policy file's scope and identifiers from the APIOps layout, or from its name.
-  static func apiopsPolicy(path: String, isFragment: Bool) -> Policy {
-    var policy = Policy(path: path, scope: PolicyScope.of(path: path, isFragment: isFragment))
-    // Split as bytes, Strings made only for the identifiers (a String split costs far more).
-    let bytes = Array(path.utf8)
-    let parts = bytes.split(separator: .slash)
-    let n = parts.count
-    func text(_ index: Int) -> String? {
-      index >= 0 && index < n ? String(decoding: parts[index], as: UTF8.self) : nil
-    }
-    func equals(_ index: Int, _ literal: String) -> Bool {
-      index >= 0 && index < n && parts[index].elementsEqual(literal.utf8)
-    }
-    // Most paths name no fragment folder: a byte search spares them the per-folder test.
-    if bytes.containsLiteral("fragment", caseInsensitive: true),
-      let fragments = parts.dropLast().lastIndex(where: {
-        Array($0).containsLiteral("fragment", caseInsensitive: true)
-      })
-    {
-      if policy.scope == .fragment || isFragment {
-        policy.scope = .fragment
-        let name = text(n - 1) ?? ""
-        policy.fragment =
-          name.lowercased() == "policy.xml" && fragments < n - 2
-          ? text(n - 2) : String(name.split(separator: ".").first ?? Substring(name))
-      }
-      return policy
-    }
-    switch policy.scope {
-    case .operation where equals(n - 5, "apis") && equals(n - 3, "operations"):
-      (policy.api, policy.operation) = (text(n - 4), text(n - 2))
-    case .api where equals(n - 3, "apis"):
-      policy.api = text(n - 2)
-    case .product where equals(n - 3, "products"):
-      policy.product = text(n - 2)
-    case .global, .fragment, .unknown, .workspace, .operation, .api, .product:
-      break
-    }
-    if bytes.containsLiteral("workspaces"), let workspace = (0..<n).first(where: { equals($0, "workspaces") }),
-      workspace + 1 < n - 1
-    {
-      policy.workspace = text(workspace + 1)
-      if policy.scope == .global { policy.scope = .workspace }
-    }
-    // A scope guessed from a file name (`api_policy.xml`, `product-policy.xml`) without the
-    // names that place it in a pipeline links it to nothing: it is unknown, and said so.
-    if policy.unlinkedIdentifier != nil { policy.scope = .unknown }
-    return policy
   }
 
   /// The folder part of `path` (`""` for a bare name). Found in the UTF-8 view: every path

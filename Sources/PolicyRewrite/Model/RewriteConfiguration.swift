@@ -85,6 +85,11 @@ public struct RewriteConfiguration: Sendable, Hashable {
   public var policyGraphGaps: [String: [Rule: String]] = [:]
   /// Whether ``policyGraphGaps`` are errors (`--strict`): the file is then left unchanged.
   public var policyGraphGapsAreErrors = false
+  /// For a policy file (by the path it is rewritten with), a message naming input that the
+  /// policy graph needs for it and that does not parse (an APIOps product's `apis.json`):
+  /// with or without `--strict`, an error that leaves the file unchanged when it has a key
+  /// injection (the input itself is reported as a `parse-error`).
+  public var policyGraphInputErrors: [String: String] = [:]
   /// Rules run after the built-in ones (none by default).
   var additionalRules = AdditionalRules()
 

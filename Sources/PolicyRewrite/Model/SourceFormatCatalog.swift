@@ -128,7 +128,7 @@ package enum SourceFormatCatalog {
     format: .templateJSON, shownAs: "ARM template or APIOps file (.json, .yaml)",
     names: [
       .suffix(".json"), .suffix(".tf.json", masksTemplates: true),
-      .name("namedvalueinformation.json", role: .namedValueInformation),
+      .name("namedvalueinformation.json", role: .namedValueInformation), .name("apis.json", role: .productAPIs),
     ],
     defaultGlobs: ["*.json"],
     reading: .container(ARMContainer(), credentials: .json),

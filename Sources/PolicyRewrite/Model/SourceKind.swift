@@ -15,6 +15,9 @@ public struct SourceKind: Sendable, Hashable {
     case namedValueInformation
     /// `backendInformation.json`: one backend.
     case backendInformation
+    /// `apis.json`: the APIs of an APIOps product, when it stands in `products/<p>/`
+    /// (``ProductAPIsJSON``).
+    case productAPIs
   }
 
   /// The file's format.

@@ -31,6 +31,20 @@ extension AuthorizationRule {
       "the key injection at line \(line(injection.element)) is not rewritten: an <authentication-managed-identity> with the key's resource is already here, but \(what), so its token does not reach the backend; removing the key would leave the backend with neither key nor token (and a second <authentication-managed-identity> is not added); migrate it by hand"
   }
 
+  static func outputVariableMessage(_ injection: KeyInjection, existing: PolicyElement) -> String {
+    let variable = tokenVariable(of: existing) ?? ""
+    let instead =
+      existing.parent?.hasName("send-request") == true || existing.parent?.hasName("send-one-way-request") == true
+      ? "in a <send-request>, whether its other children see the variable is not known:"
+      : "set the header from the variable right after it (<set-header name=\"Authorization\" exists-action=\"override\"><value>@(\"Bearer \" + (string)context.Variables[\"\(variable)\"])</value></set-header>), or"
+    return
+      "the key injection at line \(line(injection.element)) is not rewritten: the <authentication-managed-identity> at line \(line(existing)) already has the key's resource, but its output-token-variable-name=\"\(variable)\" may put the token only into that variable, not into the Authorization header, so removing the key could leave the backend with neither key nor token (and a second <authentication-managed-identity> is not added); \(instead) migrate it by hand"
+  }
+
+  static func existingInDirectiveMessage(_ injection: KeyInjection, existing: PolicyElement) -> String {
+    "the key injection at line \(line(injection.element)) is not rewritten: the <authentication-managed-identity> at line \(line(existing)) already here stands inside a Terraform %{ if }/%{ for } directive branch that the key is not in, so when the template renders without it the backend would get neither key nor token; migrate it by hand"
+  }
+
   static func laterSectionMessage(_ injection: KeyInjection, reader: AuthorizationScan.Touch) -> String {
     let section = reader.top.parent?.name ?? "outbound"
     let what =

@@ -19,7 +19,11 @@ import PolicyDOM
 /// - Note (`authorization-token-replaced`, migration only): a reader that no remover follows:
 ///   the backend now receives APIM's token instead of the caller's.
 ///
-/// Nothing happens where an MI element is already in place: the injections are only removed.
+/// - Review (`managed-identity-output-variable`): an MI element with the key's resource is
+///   already in place but may put its token only into `output-token-variable-name`.
+///
+/// Where an MI element is already in place and its token reaches the backend, nothing else
+/// happens: the injections are only removed.
 enum AuthorizationRule: AnalysisRule {
   static let id = Rule.authorizationWriter
 
@@ -106,6 +110,17 @@ enum AuthorizationRule: AnalysisRule {
     var notes: [Int: (injection: KeyInjection, reader: AuthorizationScan.Touch)] = [:]
     // Containers whose MI element is already in place but does not reach the backend.
     var inPlaceAlready = Set<Int>()
+    // Containers whose MI element in place stands in a template directive branch the key is
+    // not in: when the template renders without it, the backend gets neither key nor token.
+    var inPlaceInDirective = Set<Int>()
+    /// Whether the template renders `element` whenever it renders the injection: outside every
+    /// directive, or in the injection's own branch.
+    func rendersWith(_ injection: KeyInjection) -> (PolicyElement) -> Bool {
+      { element in
+        directives.isEmpty || directives.region(at: element.range.lowerBound) == 0
+          || directives.region(at: element.range.lowerBound) == directives.region(at: injection.offset)
+      }
+    }
     var seen = Set<Int>()
     // One decision per container, made at its first injection: a reader after the first
     // nested injection of a group is after the group.
@@ -116,8 +131,12 @@ enum AuthorizationRule: AnalysisRule {
       switch injection.placement {
       case .inboundTop(let inbound):
         if let existing = analysis.managedIdentities.managedIdentity(in: inbound) {
-          if let held = Self.undone(
-            existing, in: scan(inbound), injection, sameToken: sameToken, children: analysis.childScopes)
+          if !rendersWith(injection)(existing) {
+            demotions[key] = (.templateDirective, Self.touch(existing))
+            inPlaceInDirective.insert(key)
+          } else if let held = Self.undone(
+            existing, in: scan(inbound), injection, sameToken: sameToken, children: analysis.childScopes,
+            rendersWithKey: rendersWith(injection))
           {
             demotions[key] = held
             inPlaceAlready.insert(key)
@@ -177,7 +196,13 @@ enum AuthorizationRule: AnalysisRule {
           ?? analysis.managedIdentities.managedIdentity(in: scope)
         {
           let children = scope.hasName("inbound") ? analysis.childScopes : []
-          if let held = Self.undone(existing, in: scan(scope), injection, sameToken: sameToken, children: children) {
+          if !rendersWith(injection)(existing) {
+            demotions[key] = (.templateDirective, Self.touch(existing))
+            inPlaceInDirective.insert(key)
+          } else if let held = Self.undone(
+            existing, in: scan(scope), injection, sameToken: sameToken, children: children,
+            rendersWithKey: rendersWith(injection))
+          {
             demotions[key] = held
             inPlaceAlready.insert(key)
           }
@@ -236,7 +261,23 @@ enum AuthorizationRule: AnalysisRule {
           notes[key] = (injection, reader)
         }
       case .sendRequest(let request):
-        guard analysis.managedIdentities.managedIdentity(in: request) == nil else { continue }
+        if let existing = analysis.managedIdentities.managedIdentity(in: request) {
+          if !rendersWith(injection)(existing) {
+            demotions[key] = (.templateDirective, Self.touch(existing))
+            inPlaceInDirective.insert(key)
+          } else if tokenVariable(of: existing) != nil {
+            // Whether a set-header of the same request sees the variable is not known: held.
+            demotions[key] = (.managedIdentityOutputVariable, Self.touch(existing))
+          } else if let other = Self.requestTouch(
+            in: request, besides: existing, sameToken: { sameToken($0, injection) })
+          {
+            // Another child writes or removes that request's header: the token may not reach it.
+            demotions[key] =
+              other.kind == .remover ? (.authorizationReaderAfterManagedIdentity, other) : (.authorizationWriter, other)
+            if other.kind == .remover { inPlaceAlready.insert(key) }
+          }
+          continue
+        }
         var child = request.firstChildElement
         while let current = child {
           if isRequestWriter(current) {
@@ -259,6 +300,9 @@ enum AuthorizationRule: AnalysisRule {
       let fromParents = byParents.contains(container.range.lowerBound)
       let message =
         switch rule {
+        case .managedIdentityOutputVariable: outputVariableMessage(injection, existing: touch.element)
+        case .templateDirective where inPlaceInDirective.contains(container.range.lowerBound):
+          existingInDirectiveMessage(injection, existing: touch.element)
         case _ where inPlaceAlready.contains(container.range.lowerBound):
           existingUndoneMessage(injection, rule: rule, touch: touch, children: analysis.childScopes)
         case .authorizationWriter where fromParents: parentWriterMessage(injection, parents: parentWriters)
@@ -395,6 +439,31 @@ enum AuthorizationRule: AnalysisRule {
           .templateDirective, .warning, at: injection.element, section: injection.section, directiveMessage(injection))
       }
     }
+  }
+
+  /// A child of `request`, other than its MI element in place `existing`, that writes or
+  /// removes that request's `Authorization`: a writer (an MI element with another resource
+  /// included) or a `set-header` that deletes it (a remover).
+  private static func requestTouch(
+    in request: PolicyElement, besides existing: PolicyElement, sameToken: (AuthorizationScan.Touch) -> Bool
+  ) -> AuthorizationScan.Touch? {
+    var child = request.firstChildElement
+    while let current = child {
+      defer { child = current.nextSiblingElement }
+      if current.isSame(as: existing) { continue }
+      if current.hasName("authentication-managed-identity") {
+        let touch = Self.touch(current, kind: .managedIdentity)
+        if !sameToken(touch) { return Self.touch(current, kind: .writer) }
+      } else if isRequestWriter(current) {
+        return Self.touch(current, kind: .writer)
+      } else if current.hasName("set-header"),
+        current.attribute("name")?.trimmingXMLSpace.lowercased() == "authorization",
+        current.attribute("exists-action")?.trimmingXMLSpace.lowercased() == "delete"
+      {
+        return Self.touch(current, kind: .remover)
+      }
+    }
+    return nil
   }
 
   /// A `send-request` child that writes `Authorization` on that request.

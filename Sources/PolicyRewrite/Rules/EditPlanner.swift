@@ -47,14 +47,15 @@ struct EditPlanner {
       return
     }
     let element = managedIdentityElement(resource)
+    let removed = group.map(\.element.range)
     switch group[0].placement {
     case .inboundTop(let inbound):
       let children = inbound.children
       if let anchor = anchors[inbound.range.lowerBound] {
-        insert(element, after: anchor)
+        insert(element, after: anchor, removing: removed)
         group.forEach { remove($0) }
       } else if let base = children.first(where: { $0.hasName("base") }) {
-        insert(element, after: base)
+        insert(element, after: base, removing: removed)
         group.forEach { remove($0) }
       } else if let first = children.first, !group.contains(where: { $0.element.isSame(as: first) }) {
         insert(element, before: first)
@@ -71,10 +72,10 @@ struct EditPlanner {
         )
       }
     case .sendRequest(let request):
-      let removed = Set(group.map(\.element.range.lowerBound))
-      let remaining = request.children.filter { !removed.contains($0.range.lowerBound) }
+      let starts = Set(removed.map(\.lowerBound))
+      let remaining = request.children.filter { !starts.contains($0.range.lowerBound) }
       if let anchor = remaining.last(where: { Self.sendRequestChildrenBefore.contains($0.name) }) {
-        insert(element, after: anchor)
+        insert(element, after: anchor, removing: removed)
         group.forEach { remove($0) }
       } else if let first = remaining.first {
         insert(element, before: first)
@@ -150,9 +151,23 @@ struct EditPlanner {
     group.dropFirst().forEach { remove($0) }
   }
 
-  private mutating func insert(_ element: [UInt8], after reference: PolicyElement) {
+  /// Inserts `element` on a line of its own after the line of `reference` when nothing but
+  /// blanks, comments and the `removed` injections follows `reference` on its line (so a key
+  /// written on `<base />`'s line leaves the MI element a line of its own, `rewrite-spec.md`
+  /// §3); else right after `reference` (a policy written on one line stays on one line).
+  private mutating func insert(_ element: [UInt8], after reference: PolicyElement, removing removed: [Range<Int>] = [])
+  {
     let end = reference.range.upperBound
-    if let lineEnd = layout.endOfLine(after: end, skippingComments: true), lineEnd > end,
+    let source = document.source
+    // The removed injections that follow the reference on its line, one after another.
+    var rest = end
+    while true {
+      var next = rest
+      while next < source.count, source[next].isBlank { next += 1 }
+      guard let range = removed.first(where: { $0.lowerBound == next }) else { break }
+      rest = range.upperBound
+    }
+    if let lineEnd = layout.endOfLine(after: rest, skippingComments: true), lineEnd > end,
       document.source[lineEnd - 1] == layout.newline
     {
       let text = Array(layout.indentation(of: reference.range.lowerBound)) + element + layout.terminator(of: end)

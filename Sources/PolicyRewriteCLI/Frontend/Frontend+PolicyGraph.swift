@@ -200,7 +200,14 @@ extension Frontend {
       gaps[path, default: [:]][.parentScopesNotScanned] =
         "parent scopes of this policy are on disk but not in this run (\(list)): whether they read Authorization in <backend>, <outbound> or <on-error>, read, remove or write it in <inbound>, or route requests to another backend was not checked; run on the folder that holds them too"
     }
-    for (path, lists) in unreadableMemberships(graph, injecting: injecting) where gaps[path]?[.scopeUnknown] == nil {
+    for (path, unknown) in unreadableMemberships(graph, injecting: injecting) {
+      let malformed = unknown.malformed
+      if !malformed.isEmpty {
+        configuration.policyGraphInputErrors[absolutePath(path)] =
+          "the product membership in \(malformed.joined(separator: ", ")) is not known: \(malformed.count == 1 ? "the file does" : "the files do") not parse as JSON (see \(malformed.count == 1 ? "its" : "their") parse error), so whether \(malformed.count == 1 ? "its product runs" : "their products run") in this policy's pipeline is not known; the file is left unchanged: fix \(malformed.count == 1 ? "it" : "them") and run again"
+      }
+      let lists = unknown.lists
+      guard !lists.isEmpty, gaps[path]?[.scopeUnknown] == nil else { continue }
       gaps[path, default: [:]][.scopeUnknown] =
         "the product membership in \(lists.joined(separator: ", ")) is not known: \(lists.count == 1 ? "it does" : "they do") not read as a list of API names (or of objects with a name), so \(lists.count == 1 ? "its product counts" : "their products count") as a parent of this policy, as without the file; fix or remove \(lists.count == 1 ? "it" : "them")"
     }
@@ -216,7 +223,25 @@ extension Frontend {
         "includes \(includes.count == 1 ? "a fragment" : "fragments") that no scanned file defines: \(list); what \(includes.count == 1 ? "it does" : "they do") with Authorization is not known; scan the repository that defines \(includes.count == 1 ? "it" : "them") too (see the README, \"The policy graph\")"
     }
     for (path, gap) in gaps { configuration.policyGraphGaps[absolutePath(path)] = gap }
+    // A policy file that a module called twice applies stands for two scopes: named once.
+    Self.removeRepeats(&configuration.authorizationChildScopes)
+    Self.removeRepeats(&configuration.authorizationChildWriters)
+    Self.removeRepeats(&configuration.authorizationUnreadableChildScopes)
+    Self.removeRepeats(&configuration.authorizationParentScopes)
+    Self.removeRepeats(&configuration.authorizationParentLaterReaders)
+    Self.removeRepeats(&configuration.authorizationParentWriters)
+    Self.removeRepeats(&configuration.authorizationParentBackends)
+    Self.removeRepeats(&configuration.authorizationParentDefaultBackends)
     return parentEffects
+  }
+
+  /// Each list of `map` without the entries it repeats, in order.
+  static func removeRepeats<T: Hashable>(_ map: inout [String: [T]]) {
+    for (key, list) in map where list.count > 1 {
+      var seen = Set<T>()
+      let once = list.filter { seen.insert($0).inserted }
+      if once.count != list.count { map[key] = once }
+    }
   }
 
   /// The key of a policy in the configuration's cross-scope maps: its file's absolute path,
@@ -386,7 +411,7 @@ extension Frontend {
       switch apiopsMembership(productFolder: folder(of: policy.path)) {
       case .members(let members):
         for api in members { productsOfAPI[api, default: []].insert(PolicyGraph.nameKey(id)) }
-      case .unreadable:
+      case .unreadable, .malformed:
         unknownMembershipByRoot[root, default: []].append(canonical[index])
       case .unknown:
         if graph.productAPIs[id] == nil { unknownMembershipByRoot[root, default: []].append(canonical[index]) }

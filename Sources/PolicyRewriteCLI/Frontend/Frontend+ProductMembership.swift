@@ -1,4 +1,3 @@
-import FoundationEssentials
 import PolicyRewrite
 
 extension Frontend {
@@ -9,9 +8,13 @@ extension Frontend {
   enum APIOpsMembership: Equatable {
     /// Neither file: the product may hold any API of its tree.
     case unknown
-    /// An `apis.json` (its path) that is not a list of names or of named objects: what it
-    /// lists is not known, so the product may hold any API of its tree.
+    /// An `apis.json` (its path) that is well-formed JSON but not a list of names or of named
+    /// objects: what it lists is not known, so the product may hold any API of its tree.
     case unreadable(String)
+    /// An `apis.json` (its path) that does not parse as JSON, with the line and column of its
+    /// first error: bad input. The run reports it as a `parse-error`; the product may hold
+    /// any API of its tree, and the keys it could hold are not migrated.
+    case malformed(String, line: Int, column: Int)
     /// The APIs the files name, as ``membershipName(_:)`` gives them.
     case members(Set<String>)
   }
@@ -28,19 +31,12 @@ extension Frontend {
     }
     let list = join("apis.json")
     guard FileSystem.kind(of: list) == .file else { return members.isEmpty ? .unknown : .members(members) }
-    guard let bytes = try? FileSystem.read(list).bytes, let names = apiNames(inAPIsJSON: bytes) else {
-      return .unreadable(list)
+    guard let bytes = try? FileSystem.read(list).bytes else { return .unreadable(list) }
+    switch ProductAPIsJSON(bytes) {
+    case .names(let names): return .members(members.union(names.map(membershipName)))
+    case .otherShape: return .unreadable(list)
+    case .malformed(let line, let column): return .malformed(list, line: line, column: column)
     }
-    return .members(members.union(names.map(membershipName)))
-  }
-
-  /// The API names of an `apis.json`: a list of names, or of objects with a `name` (as the
-  /// policy graph reads it); `nil` for anything else.
-  static func apiNames(inAPIsJSON bytes: [UInt8]) -> [String]? {
-    struct Named: Decodable { var name: String }
-    let data = Data(bytes)
-    if let names = try? JSONDecoder().decode([String].self, from: data) { return names }
-    return (try? JSONDecoder().decode([Named].self, from: data))?.map(\.name)
   }
 
   /// The folder part of `path` (`""` for a bare name).
@@ -52,26 +48,44 @@ extension Frontend {
     String(api.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? "").lowercased()
   }
 
+  /// The `apis.json` files whose membership is not known, for one policy: well-formed of
+  /// another shape (`lists`), or not JSON (`malformed`, each as `path:line:column`).
+  struct UnknownMemberships: Equatable {
+    var lists: [String] = []
+    var malformed: [String] = []
+  }
+
   /// For each product, API or operation policy of an APIOps tree that may hold a key
-  /// (`injecting`), the unreadable `apis.json` files of the products of its tree: their
-  /// membership is not known, so those products count as its parents (a warning says so).
-  func unreadableMemberships(_ graph: PolicyGraph, injecting: Set<String>) -> [String: [String]] {
-    var unreadable: [String: [String]] = [:]
+  /// (`injecting`), the `apis.json` files of the products of its tree whose membership is not
+  /// known: those products count as its parents (a warning says so; an error that leaves the
+  /// file unchanged when the file does not parse). A product's own policy counts only its own
+  /// folder's file, and only when it does not parse (its children are then all of its tree).
+  func unreadableMemberships(_ graph: PolicyGraph, injecting: Set<String>) -> [String: UnknownMemberships] {
+    var unknown: [String: UnknownMemberships] = [:]
+    var result: [String: UnknownMemberships] = [:]
     for policy in graph.policies where policy.scope == .product && policy.declaredAt == nil && policy.inlineText == nil
     {
-      guard let root = Self.apiopsRoot(of: policy),
-        case .unreadable(let list) = Self.apiopsMembership(productFolder: Self.folder(of: policy.path))
-      else { continue }
-      unreadable[root, default: []].append(list)
+      guard let root = Self.apiopsRoot(of: policy) else { continue }
+      switch Self.apiopsMembership(productFolder: Self.folder(of: policy.path)) {
+      case .unreadable(let list):
+        unknown[root, default: UnknownMemberships()].lists.append(list)
+      case .malformed(let list, let line, let column):
+        let place = "\(list):\(line):\(column)"
+        unknown[root, default: UnknownMemberships()].malformed.append(place)
+        if injecting.contains(policy.path) {
+          result[policy.path, default: UnknownMemberships()].malformed.append(place)
+        }
+      case .members, .unknown:
+        continue
+      }
     }
-    guard !unreadable.isEmpty else { return [:] }
-    var result: [String: [String]] = [:]
+    guard !unknown.isEmpty else { return [:] }
     for policy in graph.policies
     where [.api, .operation].contains(policy.scope) && policy.declaredAt == nil && policy.inlineText == nil
       && injecting.contains(policy.path)
     {
-      if let root = Self.apiopsRoot(of: policy), let lists = unreadable[root] { result[policy.path] = lists.sorted() }
+      if let root = Self.apiopsRoot(of: policy), let lists = unknown[root] { result[policy.path] = lists }
     }
-    return result
+    return result.mapValues { UnknownMemberships(lists: $0.lists.sorted(), malformed: $0.malformed.sorted()) }
   }
 }

@@ -4,7 +4,8 @@ import Testing
 /// APIOps product membership (`rewrite-spec.md` §2c): `products/<p>/apis.json` and the link
 /// files newer Azure/apiops writes (`products/<p>/apis/<api>/productApiInformation.json`).
 /// An `apis.json` that does not read as a list of names is not "no members": its product may
-/// hold any API of its tree, and a warning names the file. Names compare without regard to
+/// hold any API of its tree, and a warning names the file (one that does not parse as JSON is
+/// a parse error: `MalformedProductMembershipCommandTests`). Names compare without regard to
 /// case. Otherwise APIM's token goes to the product's partner backend (token leak, 401).
 @Suite struct ProductMembershipCommandTests {
   static let api = ProductWithoutMembershipCommandTests.api
@@ -13,7 +14,7 @@ import Testing
 
   @Test(
     "an apis.json that does not read as a list of names holds the API's key below a product routing elsewhere",
-    arguments: ["[\"a\"", "{\"value\":[{\"name\":\"a\"}]}", "[{\"apiId\":\"/apis/a\"}]", "not json"])
+    arguments: ["{\"value\":[{\"name\":\"a\"}]}", "[{\"apiId\":\"/apis/a\"}]", "[1, 2]"])
   func unreadableAPIsJSONIsUnknownMembershipNotNoMembersTokenLeak(apisJSON: String) throws {
     let tree = [
       "apis/a/policy.xml": Self.api, "products/p/policy.xml": Self.router, "products/p/apis.json": apisJSON,
@@ -30,7 +31,7 @@ import Testing
   @Test("an unreadable apis.json below a product that does nothing to Authorization warns and still rewrites")
   func unreadableAPIsJSONWarnsOnly() throws {
     let base = "<policies>\n    <inbound>\n        <base />\n    </inbound>\n</policies>\n"
-    let tree = ["apis/a/policy.xml": Self.api, "products/p/policy.xml": base, "products/p/apis.json": "[\"a\""]
+    let tree = ["apis/a/policy.xml": Self.api, "products/p/policy.xml": base, "products/p/apis.json": "{\"a\": 1}"]
     try withTemporaryTree(tree) { root in
       let result = run(["migrate", "--write", "--resource", CLI.resource, "."], cwd: root)
       #expect(result.stderr.contains("[scope-unknown]"), "\(result.stderr)")

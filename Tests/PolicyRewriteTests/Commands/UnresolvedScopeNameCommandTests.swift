@@ -74,7 +74,7 @@ import Testing
 
   static let moduleVariable = [
     "main.tf": resource("azurerm_api_management_api_policy", "a", "  api_name = \"a\"", key)
-      + "module \"op\" {\n  source   = \"./modules/op\"\n  api_name = \"a\"\n}\n",
+      + "module \"op\" {\n  source   = \"./modules/op\"\n  for_each = toset([\"a\"])\n  api_name = each.key\n}\n",
     "modules/op/main.tf": "variable \"api_name\" { type = string }\n"
       + resource(
         "azurerm_api_management_api_operation_policy", "get", "  api_name     = var.api_name\n  operation_id = \"get\"",
@@ -87,8 +87,23 @@ import Testing
       let result = Self.migrate(root, rule: "authorization-child-scope")
       #expect(result.status == 0, "\(result.stderr)")
       #expect(result.found.count == 1, "\(result.stderr)")
-      #expect(result.found.first?.contains("API name `${var.api_name}` the run does not resolve") == true)
+      #expect(result.found.first?.contains("API name `${each.key}` the run does not resolve") == true)
       expectFile(root, "main.tf", Self.moduleVariable["main.tf"] ?? "")
+    }
+  }
+
+  @Test(
+    "an operation named by a function or a conditional was read as a literal name matching no API: the key was migrated",
+    arguments: ["lower(var.api_name)", "var.api_name == \"\" ? \"x\" : var.api_name", "local.names[0]"])
+  func operationNamedByAnExpressionMayStripAPIMsTokenSoTheKeyIsHeld(expression: String) throws {
+    var files = Self.moduleVariable
+    files["modules/op/main.tf"] = files["modules/op/main.tf"]?.replacingOccurrences(
+      of: "api_name     = var.api_name", with: "api_name     = \(expression)")
+    try withTemporaryTree(files) { root in
+      let result = Self.migrate(root, rule: "authorization-child-scope")
+      #expect(result.found.count == 1, "\(result.stderr)")
+      #expect(result.found.first?.contains("the run does not resolve") == true, "\(result.found)")
+      expectFile(root, "main.tf", files["main.tf"] ?? "")
     }
   }
 

@@ -53,6 +53,7 @@ enum Corpus {
   static let authorizationReviewRules: Set<Rule> = [
     .authorizationWriter, .authorizationReaderAfterManagedIdentity, .authorizationChildScope,
     .authorizationParentScope, .authorizationOtherBackend, .skippedKeyInjection, .templateDirective,
+    .managedIdentityOutputVariable,
   ]
 
   /// The rules that say a file holds a function-key injection.
@@ -179,7 +180,7 @@ struct CorpusTests {
           .keyInQueryParameter,
           .keyInURL, .backendCredentials, .authorizationWriter, .authorizationReaderAfterManagedIdentity,
           .authorizationChildScope, .authorizationParentScope, .authorizationOtherBackend, .skippedKeyInjection,
-          .templateDirective:
+          .templateDirective, .managedIdentityOutputVariable:
           expectedReview.append("files/\(entry.path):")
         default:
           break

@@ -257,6 +257,38 @@ import Testing
         + "    </inbound>\n</policies>\n")
   }
 
+  @Test func aKeyOnBasesLineLeavesTheMIElementALineOfItsOwnInAMultiLineInbound() throws {
+    // Spec §3: "on a line of its own, indented exactly like the reference sibling"; it was
+    // put on <base />'s line, where the key had been.
+    try expectRewrite(
+      "<policies>\n    <inbound>\n        <base /><set-header name=\"x-functions-key\"><value>{{k}}</value></set-header>\n"
+        + "        <rate-limit calls=\"1\" renewal-period=\"1\" />\n    </inbound>\n</policies>\n",
+      "<policies>\n    <inbound>\n        <base />\n        \(Self.mi)\n"
+        + "        <rate-limit calls=\"1\" renewal-period=\"1\" />\n    </inbound>\n</policies>\n")
+    // Two keys over several lines, CRLF and tabs: the blanks before the first stay on <base />'s line.
+    try expectRewrite(
+      "<policies>\r\n\t<inbound>\r\n\t\t<base />  <set-header name=\"x-functions-key\">\r\n\t\t\t<value>{{k}}</value>\r\n"
+        + "\t\t</set-header><set-header name=\"X-FUNCTIONS-KEY\"><value>{{k}}</value></set-header>\r\n\t</inbound>\r\n</policies>",
+      "<policies>\r\n\t<inbound>\r\n\t\t<base />  \r\n\t\t\(Self.mi)\r\n\t</inbound>\r\n</policies>")
+    // A key on a send-request child's line: the MI element after that child, on its own line.
+    try expectRewrite(
+      "<policies>\n  <inbound>\n    <send-request mode=\"new\" response-variable-name=\"r\">\n"
+        + "      <set-url>https://f.azurewebsites.net/api/x</set-url><set-header name=\"x-functions-key\"><value>{{k}}</value></set-header>\n"
+        + "    </send-request>\n  </inbound>\n</policies>\n",
+      "<policies>\n  <inbound>\n    <send-request mode=\"new\" response-variable-name=\"r\">\n"
+        + "      <set-url>https://f.azurewebsites.net/api/x</set-url>\n      \(Self.mi)\n"
+        + "    </send-request>\n  </inbound>\n</policies>\n")
+  }
+
+  @Test func aOneLinePolicyStaysOnOneLine() throws {
+    try expectRewrite(
+      "<policies><inbound><base /><set-header name=\"x-functions-key\"><value>{{k}}</value></set-header></inbound></policies>\n",
+      "<policies><inbound><base />\(Self.mi)</inbound></policies>\n")
+    try expectRewrite(
+      "<policies>\n  <inbound><base /><set-header name=\"x-functions-key\"><value>{{k}}</value></set-header></inbound>\n</policies>\n",
+      "<policies>\n  <inbound><base />\(Self.mi)</inbound>\n</policies>\n")
+  }
+
   @Test func cdataStays() throws {
     try expectRewrite(
       """

@@ -130,7 +130,35 @@ extension AuthorizationRule {
         An injection inside a template directive is replaced in place, inside the same \
         directive. When the rewrite would need to place the element in another branch of the \
         template, or group injections from several branches, it is held: a directive is never \
-        split, and the token must stay as conditional as the key was.
+        split, and the token must stay as conditional as the key was. So is a key beside a \
+        Managed Identity element already there that stands in a directive branch the key is \
+        not in: when the template renders without it, the backend would get neither key nor \
+        token.
+        """),
+    RuleDescription(
+      rule: .managedIdentityOutputVariable, kind: .review, defaultSeverity: .warning, needles: [.keyHeaderName],
+      summary:
+        "A key injection is not rewritten: the Managed Identity element already there puts its token into a variable (output-token-variable-name), which may never reach the Authorization header.",
+      explanation: """
+        An <authentication-managed-identity> with the key's resource stands for the key only \
+        when its token reaches the backend. With output-token-variable-name, the documentation \
+        sets Authorization by hand from the variable, and the policy toolkit's emulator stores \
+        the token only in the variable: removing the key could leave the Function App with \
+        neither key nor token (401). The element counts as in place only when the next element \
+        after it, in the same place, is <set-header name="Authorization" \
+        exists-action="override"> whose one value is @("Bearer " + \
+        (string)context.Variables["…"]) with that variable; never inside a send-request. Add \
+        that set-header, or migrate by hand.
+        """,
+      example: """
+        <authentication-managed-identity resource="api://orders-func" output-token-variable-name="token" />
+        <set-header name="x-functions-key"><value>{{k}}</value></set-header>
+        """,
+      fix: """
+        <authentication-managed-identity resource="api://orders-func" output-token-variable-name="token" />
+        <set-header name="Authorization" exists-action="override">
+          <value>@("Bearer " + (string)context.Variables["token"])</value>
+        </set-header>
         """),
   ]
 }

@@ -47,6 +47,59 @@ struct PolicyGraphReferenceTests {
     #expect(operation.unlinkedIdentifier == nil)
   }
 
+  @Test("a module variable was not resolved through the module's calls: a policy of no API was a child of every one")
+  func aModuleVariableResolvesThroughEachCallOfTheModule() throws {
+    let module = """
+      variable "api_name" { type = string }
+      variable "product" {
+        type    = string
+        default = "gold"
+      }
+      resource "azurerm_api_management_api_operation_policy" "get" {
+        api_name     = var.api_name
+        operation_id = "get"
+        xml_content  = file("${path.module}/get.xml")
+      }
+      resource "azurerm_api_management_product_api" "m" {
+        product_id = var.product
+        api_name   = var.api_name
+      }
+
+      """ + Self.heredoc("azurerm_api_management_api_policy", "api", "  api_name = var.api_name")
+    let graph = Self.graph([
+      "envs/prod/main.tf": """
+      module "orders" {
+        source   = "../../modules/api"
+        api_name = "orders"
+      }
+      module "billing" {
+        source   = "../../modules/api"
+        api_name = "billing"
+        product  = "silver"
+      }
+      module "unknown" {
+        source   = "../../modules/api"
+        api_name = each.key
+      }
+      module "registry" {
+        source   = "Azure/apim/azurerm"
+        api_name = "other"
+      }
+
+      """,
+      "modules/api/main.tf": module,
+      "modules/api/get.xml": Self.policy,
+    ])
+    let operations = graph.policies.filter { $0.scope == .operation }
+    #expect(operations.map(\.path) == Array(repeating: "modules/api/get.xml", count: 3))
+    #expect(operations.map(\.api) == ["orders", "billing", "${each.key}"])
+    #expect(graph.policy(at: "modules/api/get.xml")?.api == "orders")
+    #expect(graph.policies.filter { $0.scope == .api }.map(\.api) == ["orders", "billing", "${each.key}"])
+    // A call that does not give a variable takes its default.
+    #expect(graph.productAPIs["gold"] == ["orders", "${each.key}"])
+    #expect(graph.productAPIs["silver"] == ["billing"])
+  }
+
   @Test func variablesWithDefaultsLocalsAndDataSourcesResolve() throws {
     let graph = Self.graph([
       "main.tf": """

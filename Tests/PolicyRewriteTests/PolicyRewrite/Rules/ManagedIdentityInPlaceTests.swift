@@ -125,6 +125,102 @@ import Testing
     try expectKeyRemovedAfter([Self.mi, #"<set-header name="Authorization" exists-action="delete" />"#, Self.mi])
   }
 
+  /// A policy template (`.tftpl`) whose `<inbound>` holds `body` after `<base />`.
+  static func template(_ body: String) -> String {
+    "<policies>\n    <inbound>\n        <base />\n\(body)    </inbound>\n</policies>\n"
+  }
+
+  @Test(
+    "an MI element in place inside a %{ if } or %{ for } the key is not in was taken for the key's: 401 when not rendered",
+    arguments: ["if var.use_mi", "for b in var.backends"])
+  func anMIElementInPlaceInADirectiveBranchTheKeyIsNotInHoldsTheKey(directive: String) throws {
+    let end = directive.hasPrefix("if") ? "endif" : "endfor"
+    let policy = MarkedPolicy(
+      Self.template(
+        """
+        %{ \(directive) }
+                /*mi*/\(Self.mi)
+        %{ \(end) }
+                /*key*/<set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+
+        """))
+    let result = try rewrite(policy.text, path: "policy.xml.tftpl")
+    #expect(!result.changed, "\(String(decoding: result.output, as: UTF8.self))")
+    #expect(rules(result.findings) == [.templateDirective], "\(result.findings)")
+    #expect(result.findings.first?.place == policy["key"])
+    #expect(result.findings.first?.message.contains("at line \(policy["mi"].line) already here") == true)
+  }
+
+  @Test func anMIElementInPlaceInTheKeysOwnBranchOrOutsideEveryDirectiveStandsForIt() throws {
+    let key = "        <set-header name=\"x-functions-key\"><value>{{fn-key}}</value></set-header>\n"
+    let inBranch = Self.template("%{ if var.x }\n        \(Self.mi)\n\(key)%{ endif }\n")
+    try expectRewrite(
+      inBranch, inBranch.replacingOccurrences(of: key, with: ""), path: "policy.xml.tftpl")
+    let outside = Self.template("        \(Self.mi)\n%{ if var.x }\n\(key)%{ endif }\n")
+    try expectRewrite(outside, outside.replacingOccurrences(of: key, with: ""), path: "policy.xml.tftpl")
+  }
+
+  @Test func theSameTokenSetAgainOnlyInsideADirectiveAfterARemoverHoldsTheKey() throws {
+    try AuthorizationTests().expectUnchanged(
+      Self.template(
+        """
+                \(Self.mi)
+                <set-header name="Authorization" exists-action="delete" />
+        %{ if var.x }
+                \(Self.mi)
+        %{ endif }
+                <set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+
+        """), [.authorizationReaderAfterManagedIdentity])
+  }
+
+  @Test(
+    "a send-request's MI element in place was taken for the key though another child writes or removes its header",
+    arguments: [
+      (
+        #"<set-header name="Authorization" exists-action="override"><value>Basic abc</value></set-header>"#,
+        Rule.authorizationWriter
+      ),
+      (#"<authentication-basic username="u" password="{{p}}" />"#, .authorizationWriter),
+      (#"<authentication-managed-identity resource="api://other" />"#, .authorizationWriter),
+      (#"<set-header name="Authorization" exists-action="delete" />"#, .authorizationReaderAfterManagedIdentity),
+    ])
+  func aSendRequestsOtherWriterOrRemoverBesideItsMIElementInPlaceHoldsTheKey(other: String, rule: Rule) throws {
+    try AuthorizationTests().expectUnchanged(
+      """
+      <policies>
+          <inbound>
+              <base />
+              <send-request mode="new" response-variable-name="r">
+                  <set-url>https://f.azurewebsites.net/api/x</set-url>
+                  <set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+                  \(Self.mi)
+                  \(other)
+              </send-request>
+          </inbound>
+      </policies>
+      """, [rule])
+  }
+
+  @Test func aSendRequestsMIElementInPlaceAloneStandsForItsKey() throws {
+    let request = """
+      <policies>
+          <inbound>
+              <base />
+              <send-request mode="new" response-variable-name="r">
+                  <set-url>https://f.azurewebsites.net/api/x</set-url>
+                  <set-header name="x-functions-key"><value>{{fn-key}}</value></set-header>
+                  \(Self.mi)
+              </send-request>
+          </inbound>
+      </policies>
+      """
+    try expectRewrite(
+      request,
+      request.replacingOccurrences(
+        of: "            <set-header name=\"x-functions-key\"><value>{{fn-key}}</value></set-header>\n", with: ""))
+  }
+
   @Test func aRemoverBeforeTheMIElementInPlaceDoesNotHold() throws {
     try expectKeyRemovedAfter([#"<set-header name="Authorization" exists-action="delete" />"#, Self.mi])
   }

@@ -6,7 +6,7 @@ import Testing
 /// What an APIOps product's folder says about its APIs: `apis.json` (a list of names, or of
 /// objects with a name) and `apis/<api>/productApiInformation.json` link files. An `apis.json`
 /// of another shape is unreadable, never "no members" (which would let APIM's token reach the
-/// product's other backend).
+/// product's other backend); one that does not parse is malformed, at its first error.
 @Suite struct ProductMembershipTests {
   func membership(_ files: [String: String]) throws -> Frontend.APIOpsMembership {
     try withTemporaryTree(files) { root in Frontend.apiopsMembership(productFolder: root.path + "/products/p") }
@@ -18,13 +18,22 @@ import Testing
     #expect(try membership(["products/p/apis.json": "[]"]) == .members([]))
   }
 
-  @Test(arguments: ["[\"a\"", "{\"value\":[{\"name\":\"a\"}]}", "[{\"apiId\":\"/apis/a\"}]", "", "[1]"])
+  @Test(arguments: ["{\"value\":[{\"name\":\"a\"}]}", "[{\"apiId\":\"/apis/a\"}]", "[1]"])
   func anAPIsJSONOfAnotherShapeIsUnreadableNotNoMembersTokenLeak(text: String) throws {
     guard case .unreadable(let path) = try membership(["products/p/apis.json": text]) else {
       Issue.record("\(text) read as a membership")
       return
     }
     #expect(path.hasSuffix("products/p/apis.json"))
+  }
+
+  @Test(arguments: [("[\"a\"", 1, 5), ("", 1, 1), ("[\"a\",\n]", 2, 1)])
+  func anAPIsJSONThatDoesNotParseIsMalformedAtItsErrorNotAWarning(text: String, line: Int, column: Int) throws {
+    guard case .malformed(let path, let atLine, let atColumn) = try membership(["products/p/apis.json": text]) else {
+      Issue.record("\(text) not read as malformed")
+      return
+    }
+    #expect(path.hasSuffix("products/p/apis.json") && [atLine, atColumn] == [line, column])
   }
 
   @Test func productAPIInformationLinksAreMembersBesideApisJSON() throws {
