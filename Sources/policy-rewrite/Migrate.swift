@@ -28,7 +28,9 @@ struct Migrate: ParsableCommand, DescribesResource, DescribesResourceMap, Descri
 
   @Option(
     name: .customLong("output-token-variable-name"),
-    help: ArgumentHelp("Also store the token in this context variable.", valueName: "NAME"))
+    help: ArgumentHelp(
+      "Put the token into this context variable (the policy must then send it as Authorization).",
+      valueName: "NAME"))
   var outputTokenVariableName: String?
 
   @Option(

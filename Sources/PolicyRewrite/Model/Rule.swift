@@ -47,6 +47,7 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   case childScopeUnreadable = "child-scope-unreadable"
   case fragmentIncludedOutsideInbound = "fragment-included-outside-inbound"
   case managedIdentityOutputVariable = "managed-identity-output-variable"
+  case managedIdentityTokenVariable = "managed-identity-token-variable"
 
   /// This rule's description: severity, whether it fails `check`, summary, explanation and
   /// examples (``FindingID`` reads the same for any id).

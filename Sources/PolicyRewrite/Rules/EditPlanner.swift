@@ -47,6 +47,12 @@ struct EditPlanner {
       return
     }
     let element = managedIdentityElement(resource)
+    if let variable = configuration.outputTokenVariableName {
+      report(
+        .rule(.managedIdentityTokenVariable), .warning, at: group[0].element,
+        "the <authentication-managed-identity> written here puts its token into variable '\(variable)' (--output-token-variable-name); unless the policy sends it as Authorization (<set-header name=\"Authorization\" exists-action=\"override\"><value>@(\"Bearer \" + (string)context.Variables[\"\(variable)\"])</value></set-header> right after the element), the Function App gets neither key nor token"
+      )
+    }
     let removed = group.map(\.element.range)
     switch group[0].placement {
     case .inboundTop(let inbound):

@@ -79,6 +79,22 @@ extension KeyInjectionRule {
       example: #"<fragment><set-header name="x-functions-key"><value>{{k}}</value></set-header></fragment>"#,
       fix: #"<fragment><authentication-managed-identity resource="api://orders-func" /></fragment>"#),
     RuleDescription(
+      rule: .managedIdentityTokenVariable, kind: .review, defaultSeverity: .warning, needles: [.keyHeaderName],
+      summary:
+        "With --output-token-variable-name, the Managed Identity element written here puts its token into a variable; the policy must send it as Authorization.",
+      explanation: """
+        APIM's documentation sets Authorization by hand from the variable an \
+        <authentication-managed-identity output-token-variable-name="…"> fills, and the policy \
+        toolkit's emulator stores the token only there: unless the policy sends it, the \
+        Function App gets neither key nor token (401). Add the documented set-header right \
+        after the element, or migrate without the option.
+        """,
+      example: #"<authentication-managed-identity resource="api://orders-func" output-token-variable-name="token" />"#,
+      fix: #"""
+        <authentication-managed-identity resource="api://orders-func" output-token-variable-name="token" />
+        <set-header name="Authorization" exists-action="override"><value>@("Bearer " + (string)context.Variables["token"])</value></set-header>
+        """#),
+    RuleDescription(
       rule: .fragmentIncludedOutsideInbound, kind: .review, defaultSeverity: .warning, needles: [.keyHeaderName],
       summary:
         "A fragment with a key injection is not rewritten: a scanned policy includes it from <backend>, <outbound> or <on-error>, where Managed Identity is not valid.",
