@@ -217,7 +217,8 @@ struct CheckWithoutTreeTests {
 
 /// The byte test that spares the cross-file Authorization pass a parse.
 struct AuthorizationNeedleTests {
-  @Test(.enabled(if: Corpus.exists, Comment(rawValue: Corpus.skipMessage)))
+  /// Over the whole corpus: slow, like the corpus suites.
+  @Test(.enabled(if: Corpus.exists, Comment(rawValue: Corpus.skipMessage)), .slow, .tags(.slow))
   func everyCorpusReaderOrRemoverIsFoundByTheNeedles() throws {
     let configuration = try makeConfiguration()
     var scopes = 0
