@@ -8,7 +8,7 @@ import Testing
 /// `authentication-managed-identity` element before a later element that reads or removes
 /// `Authorization`. The check is written on its own, with a deliberately broad reader list
 /// of its own: it does not call the rewriter's Authorization analysis.
-@Suite(.enabled(if: Corpus.exists, Comment(rawValue: Corpus.skipMessage)))
+@Suite(.enabled(if: Corpus.exists, Comment(rawValue: Corpus.skipMessage)), .slow, .tags(.slow))
 struct CorpusAuthorizationTests {
   /// The elements of `scope`, in document order, that may touch `Authorization`: every start
   /// tag that names it (in any case), every element whose text (children aside) names it,

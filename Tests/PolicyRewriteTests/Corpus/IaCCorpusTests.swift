@@ -45,7 +45,7 @@ enum IaCCorpus {
   }
 }
 
-@Suite(.enabled(if: IaCCorpus.exists, Comment(rawValue: IaCCorpus.skipMessage)))
+@Suite(.enabled(if: IaCCorpus.exists, Comment(rawValue: IaCCorpus.skipMessage)), .slow, .tags(.slow))
 struct IaCCorpusTests {
   static let keyRules: Set<Rule> = [
     .keyInjection, .backendCredentials, .keyInQueryParameter, .keyInURL, .undecodableEmbeddedPolicy, .literalKey,

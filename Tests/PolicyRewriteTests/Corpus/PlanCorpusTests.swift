@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `plan` over the real-world corpus: every file that injects a key is in the inventory.
-@Suite(.enabled(if: Corpus.exists, Comment(rawValue: Corpus.skipMessage)))
+@Suite(.enabled(if: Corpus.exists, Comment(rawValue: Corpus.skipMessage)), .slow, .tags(.slow))
 struct PlanCorpusTests {
   @Test func everyKeyFileIsInThePlan() throws {
     let files = Corpus.root.appendingPathComponent("files")

@@ -5,7 +5,6 @@ import Testing
 /// ``WellFormedScanner`` vouches only for what libxml2 reads without an error: checked against
 /// libxml2 itself (a parse of the same bytes that never asks the scanner) on hand-made
 /// documents, every corpus file as written and masked, and mutations of them.
-@Suite(.slow, .tags(.slow))
 struct WellFormedScannerTests {
   static func vouches(_ bytes: [UInt8]) -> String? {
     bytes.withUnsafeBufferPointer(WellFormedScanner.rootName(of:))
@@ -104,7 +103,7 @@ struct WellFormedScannerTests {
     #expect(Self.vouches([UInt8](repeating: 0x20, count: WellFormedScanner.maximumSize) + Array("<a/>".utf8)) == nil)
   }
 
-  @Test(.enabled(if: Corpus.exists, Comment(rawValue: Corpus.skipMessage)))
+  @Test(.enabled(if: Corpus.exists, Comment(rawValue: Corpus.skipMessage)), .slow, .tags(.slow))
   func corpusFilesAndTheirMutationsAreVouchedForOnlyWhenLibxml2ReadsThem() throws {
     var generator = Reliability.Random(seed: 0x5EED)
     var vouched = 0

@@ -3,7 +3,7 @@ import Testing
 
 /// `action.yml` run as the runner runs it: each `run:` block of a step, with `${{ … }}`
 /// expressions substituted and the step's `env:`, through `bash --noprofile --norc -eo pipefail`.
-@Suite(.slow, .tags(.slow)) struct ActionTests {
+struct ActionTests {
   /// One step of the composite action, as far as a test runs it.
   struct Step {
     var name: String
@@ -153,7 +153,9 @@ import Testing
     }
   }
 
-  @Test("12,000 findings: the job summary stays under 1 MiB with counts per rule and a pointer to the artifact")
+  @Test(
+    "12,000 findings: the job summary stays under 1 MiB with counts per rule and a pointer to the artifact", .slow,
+    .tags(.slow))
   func jobSummaryIsCapped() throws {
     let header = #"<set-header name="x-functions-key" exists-action="override"><value>{{key-%d}}</value></set-header>"#
     var files: [String: String] = [:]

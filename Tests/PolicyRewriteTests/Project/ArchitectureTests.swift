@@ -52,7 +52,10 @@ import Testing
     let moduleRank = Dictionary(uniqueKeysWithValues: layers.enumerated().map { ($0.element.module, $0.offset) })
     let importLine =
       #/^\s*(?:@\w+\s+)*(?:(?:public|package|internal|fileprivate|private)\s+)?import\s+(?:(?:typealias|struct|class|enum|protocol|let|var|func)\s+)?(\w+)/#
-    let calls = processLevel.map { (name: $0.name, regex: try! Regex($0.pattern).wordBoundaryKind(.simple)) }
+    // ICU's regular expressions (`\b` between `\w` and `\W`), one alternation of all the calls
+    // tried first: a line of a pure target is matched once, and a rule at a time only on a hit.
+    let calls = processLevel.map { (name: $0.name, regex: try! NSRegularExpression(pattern: $0.pattern)) }
+    let anyCall = try! NSRegularExpression(pattern: processLevel.map { "(?:\($0.pattern))" }.joined(separator: "|"))
     var result: [Violation] = []
     for file in files {
       guard let own = rank[file.target] else {
@@ -70,7 +73,9 @@ import Testing
               message: "\(file.target) imports \(match.output.1), a layer above it"))
         }
         guard pureTargets.contains(file.target) else { continue }
-        for rule in calls where line.contains(rule.regex) {
+        let whole = NSRange(line.startIndex..., in: line)
+        guard anyCall.firstMatch(in: line, range: whole) != nil else { continue }
+        for rule in calls where rule.regex.firstMatch(in: line, range: whole) != nil {
           result.append(
             Violation(
               file: file.path, line: index + 1, message: "\(file.target) makes a process-level call: \(rule.name)"))

@@ -5,7 +5,8 @@ import Testing
 
 /// Inputs built to make the work grow faster than the input: refused, or kept linear.
 extension AdversarialTests {
-  @Test("an element with 160,000 attributes is refused at its line:column, before libxml2 reads it")
+  @Test(
+    "an element with 160,000 attributes is refused at its line:column, before libxml2 reads it", .slow, .tags(.slow))
   func attributeCap() throws {
     var source = "<policies>\n  <inbound>\n    <base />\n    <set-variable"
     for index in 0..<160_000 { source += " a\(index)=\"v\"" }

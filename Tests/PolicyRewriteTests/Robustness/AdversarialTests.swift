@@ -12,7 +12,7 @@ import Testing
 /// Attacks and accidents at the edges of the process: closed standard descriptors, closed
 /// pipes, files changed or swapped at the worst moment, output folders that overlap the
 /// input, odd file names, resource limits.
-@Suite(.serialized, .slow, .tags(.slow))
+@Suite(.serialized)
 struct AdversarialTests {
   static let shell = URL(fileURLWithPath: "/bin/sh")
 
@@ -52,7 +52,7 @@ struct AdversarialTests {
 
   @Test(
     "migrate --write with standard output, error or both closed: every file migrated, never a report in a file",
-    arguments: ["1>&-", "2>&-", "1>&- 2>&-"])
+    .slow, .tags(.slow), arguments: ["1>&-", "2>&-", "1>&- 2>&-"])
   func closedStandardDescriptors(redirection: String) throws {
     let tree = try #require(Self.smallTree)
     try withTemporaryTree(bytes: tree.old) { root in
@@ -80,7 +80,8 @@ struct AdversarialTests {
 
   // MARK: Closed pipe
 
-  @Test("migrate --write --diff into a pipe closed early: every file old or new, no temporary file")
+  @Test(
+    "migrate --write --diff into a pipe closed early: every file old or new, no temporary file", .slow, .tags(.slow))
   func closedPipe() throws {
     let tree = try #require(Self.smallTree)
     try withTemporaryTree(bytes: tree.old) { root in
@@ -100,7 +101,7 @@ struct AdversarialTests {
 
   // MARK: Changed on disk
 
-  @Test("a file appended to after its temporary file is written is not overwritten")
+  @Test("a file appended to after its temporary file is written is not overwritten", .slow, .tags(.slow))
   func appendDuringWrite() throws {
     try withTemporaryTree(["policy.xml": Policies.injection()]) { root in
       let path = Array(root.appendingPathComponent("policy.xml").path.utf8)
@@ -144,7 +145,8 @@ struct AdversarialTests {
 
   // MARK: Threads
 
-  @Test("--jobs 100000 under a memory limit: capped, and threads the system refuses are done without")
+  @Test(
+    "--jobs 100000 under a memory limit: capped, and threads the system refuses are done without", .slow, .tags(.slow))
   func jobsUnderMemoryLimit() throws {
     let tree = try #require(Self.smallTree)
     try withTemporaryTree(bytes: tree.old) { root in
@@ -321,7 +323,7 @@ extension AdversarialTests {
   }
 
   @Test(
-    "a full disk (space, then inodes): every file old or new, no temporary file, exit 2",
+    "a full disk (space, then inodes): every file old or new, no temporary file, exit 2", .slow, .tags(.slow),
     arguments: ["space", "inodes"])
   func fullDisk(resource: String) throws {
     guard let mount = Self.mountSmallFileSystem(resource == "space" ? "size=1m" : "size=8m,nr_inodes=48") else {

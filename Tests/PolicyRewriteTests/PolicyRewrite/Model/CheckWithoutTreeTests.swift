@@ -7,7 +7,6 @@ import Testing
 /// `check` without a tree for policies that no rule can report on (``CheckNeedles``): the
 /// needles are a superset of what the rules report, and the well-formedness pass reports
 /// exactly what the full parse and analysis report.
-@Suite(.slow, .tags(.slow))
 struct CheckWithoutTreeTests {
   /// The configurations the two paths are compared with: the default header, extra headers
   /// given with `--header`, and a header name that makes every `set-header` a needle.
@@ -57,7 +56,7 @@ struct CheckWithoutTreeTests {
     return !CheckNeedles(configuration: configuration).mayReport(source)
   }
 
-  @Test(.enabled(if: Corpus.exists, Comment(rawValue: Corpus.skipMessage)))
+  @Test(.enabled(if: Corpus.exists, Comment(rawValue: Corpus.skipMessage)), .slow, .tags(.slow))
   func corpusFilesGetTheSameFindingsFromBothPaths() throws {
     let entries = try Corpus.manifest()
     for configuration in try Self.configurations() {
@@ -79,7 +78,7 @@ struct CheckWithoutTreeTests {
     }
   }
 
-  @Test(.enabled(if: IaCCorpus.exists, Comment(rawValue: IaCCorpus.skipMessage)))
+  @Test(.enabled(if: IaCCorpus.exists, Comment(rawValue: IaCCorpus.skipMessage)), .slow, .tags(.slow))
   func bicepAndARMCorpusFilesGetTheSameFindingsFromBothPaths() throws {
     for configuration in try Self.configurations() {
       for entry in try IaCCorpus.manifest() {
@@ -217,7 +216,8 @@ struct CheckWithoutTreeTests {
 
 /// The byte test that spares the cross-file Authorization pass a parse.
 struct AuthorizationNeedleTests {
-  @Test(.enabled(if: Corpus.exists, Comment(rawValue: Corpus.skipMessage)))
+  /// Over the whole corpus: slow, like the corpus suites.
+  @Test(.enabled(if: Corpus.exists, Comment(rawValue: Corpus.skipMessage)), .slow, .tags(.slow))
   func everyCorpusReaderOrRemoverIsFoundByTheNeedles() throws {
     let configuration = try makeConfiguration()
     var scopes = 0

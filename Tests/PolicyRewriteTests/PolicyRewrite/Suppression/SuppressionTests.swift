@@ -178,7 +178,7 @@ import Testing
 }
 
 /// A baseline adopted on the real-world corpus.
-@Suite(.enabled(if: Corpus.exists, Comment(rawValue: Corpus.skipMessage)))
+@Suite(.enabled(if: Corpus.exists, Comment(rawValue: Corpus.skipMessage)), .slow, .tags(.slow))
 struct BaselineCorpusTests {
   @Test func aBaselineAdoptedOnTheCorpusPassesUntilANewKeyArrives() throws {
     let root = try CLI.makeTemporaryFolder("policy-rewrite-baseline")

@@ -106,7 +106,6 @@ enum ReadOnlyMethod: String, CaseIterable, CustomTestStringConvertible, Sendable
 
 /// In-place writes: atomic, mode kept, no temporary files, no writes through links or
 /// outside the output folder, read-only files and folders refused, interrupts rolled back.
-@Suite(.slow, .tags(.slow))
 struct WriteSafetyTests {
   // MARK: Mode and temporary files
 
@@ -451,7 +450,7 @@ struct WriteSafetyTests {
 
   @Test(
     "SIGINT, SIGTERM, SIGHUP and SIGPIPE during migrate --write: exit 128 + signal, every file old or new, no temporary file",
-    arguments: [SIGINT, SIGTERM, SIGHUP, SIGPIPE])
+    .slow, .tags(.slow), arguments: [SIGINT, SIGTERM, SIGHUP, SIGPIPE])
   func interrupted(signal: Int32) async throws {
     let tree = try #require(Self.interruptTree, "cannot migrate the pristine tree")
     let paths = tree.old.keys.sorted()
