@@ -71,22 +71,31 @@ extension Array where Element == UInt8 {
   }
 
   /// The offset of the first occurrence of `literal` at or after `start`.
+  ///
+  /// `memchr` looks for the byte of `literal` that is rarest in policy text (the `z` of
+  /// `authorization`, the `#` of `&#`), not for its first byte: a first byte as common as `a`
+  /// or `i` stopped `memchr` every few bytes. Each hit is a candidate start, checked whole;
+  /// hits come in order, so the first candidate that matches is the first occurrence.
   package func firstOffset(of literal: StaticString, from start: Int, caseInsensitive: Bool = false) -> Int? {
     literal.withUTF8Buffer { pattern -> Int? in
-      guard let first = pattern.first, start >= 0 else { return nil }
+      guard !pattern.isEmpty, start >= 0 else { return nil }
       return withUnsafeBufferPointer { buffer -> Int? in
         guard let base = buffer.baseAddress else { return nil }
+        // The last offset where the literal can start.
         let last = buffer.count - pattern.count
-        /// The next offset at or after `from` (up to `last`) that holds `byte`, by `memchr`.
+        guard start <= last else { return nil }
+        let anchor = Self.rarestIndex(in: pattern)
+        /// The next candidate start at or after `from` whose anchor byte is `byte`, by `memchr`.
         func next(_ byte: UInt8, from: Int) -> Int {
-          guard from <= last,
-            let pointer = memchr(base + from, Int32(byte), last - from + 1)
-          else { return Int.max }
-          return base.distance(to: pointer.assumingMemoryBound(to: UInt8.self))
+          let position = from + anchor
+          guard from <= last, let pointer = memchr(base + position, Int32(byte), last - from + 1) else {
+            return Int.max
+          }
+          return base.distance(to: pointer.assumingMemoryBound(to: UInt8.self)) - anchor
         }
-        // Case-insensitive: the next lower-case and the next upper-case first byte, each
-        // found by `memchr`; the nearer one is tried.
-        let lower = caseInsensitive ? first.asciiLowercased : first
+        // Case-insensitive: the next lower-case and the next upper-case anchor, each found by
+        // `memchr`; the nearer one is tried.
+        let lower = caseInsensitive ? pattern[anchor].asciiLowercased : pattern[anchor]
         let upper = caseInsensitive && lower >= 0x61 && lower <= 0x7A ? lower - 32 : lower
         var nextLower = next(lower, from: start)
         var nextUpper = upper == lower ? Int.max : next(upper, from: start)
@@ -94,7 +103,7 @@ extension Array where Element == UInt8 {
           let hit = Swift.min(nextLower, nextUpper)
           guard hit <= last else { return nil }
           var matches = true
-          for k in 1..<pattern.count {
+          for k in 0..<pattern.count where k != anchor {
             let byte = caseInsensitive ? base[hit + k].asciiLowercased : base[hit + k]
             let expected = caseInsensitive ? pattern[k].asciiLowercased : pattern[k]
             if byte != expected {
@@ -106,6 +115,45 @@ extension Array where Element == UInt8 {
           if hit == nextLower { nextLower = next(lower, from: hit + 1) } else { nextUpper = next(upper, from: hit + 1) }
         }
       }
+    }
+  }
+
+  /// The index of the byte of `pattern` that is rarest in policy text, by a fixed ranking
+  /// (the first of the rarest on a tie).
+  private static func rarestIndex(in pattern: UnsafeBufferPointer<UInt8>) -> Int {
+    var best = 0
+    var bestRank = Int.max
+    for (index, byte) in pattern.enumerated() {
+      let rank = commonness(of: byte)
+      if rank < bestRank {
+        best = index
+        bestRank = rank
+      }
+    }
+    return best
+  }
+
+  /// How common `byte` is in policy text, roughly (lower is rarer): letters in groups by their
+  /// frequency in English, then digits and punctuation as policies use them.
+  private static func commonness(of byte: UInt8) -> Int {
+    switch byte.asciiLowercased {
+    case UInt8(ascii: "z"), UInt8(ascii: "q"), UInt8(ascii: "x"), UInt8(ascii: "j"): return 10
+    case UInt8(ascii: "k"), UInt8(ascii: "v"), UInt8(ascii: "b"): return 11
+    case UInt8(ascii: "p"), UInt8(ascii: "y"), UInt8(ascii: "g"), UInt8(ascii: "f"), UInt8(ascii: "w"): return 12
+    case UInt8(ascii: "m"), UInt8(ascii: "u"), UInt8(ascii: "c"), UInt8(ascii: "l"), UInt8(ascii: "d"): return 13
+    case UInt8(ascii: "r"), UInt8(ascii: "h"), UInt8(ascii: "s"), UInt8(ascii: "n"): return 14
+    case UInt8(ascii: "i"), UInt8(ascii: "o"), UInt8(ascii: "a"): return 15
+    case UInt8(ascii: "t"), UInt8(ascii: "e"): return 16
+    default: break
+    }
+    switch byte {
+    case UInt8(ascii: "#"), UInt8(ascii: "%"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "|"): return 0
+    case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "@"), UInt8(ascii: "$"), UInt8(ascii: "?"): return 5
+    case UInt8(ascii: "&"), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "."), UInt8(ascii: "/"): return 30
+    case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "("), UInt8(ascii: ")"): return 32
+    case .lessThan, .greaterThan, .equals, .doubleQuote, .singleQuote, .space, .tab, .lineFeed, .carriageReturn:
+      return 40
+    default: return byte >= 0x80 ? 8 : 20
     }
   }
 }
