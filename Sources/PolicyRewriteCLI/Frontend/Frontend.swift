@@ -79,12 +79,13 @@ public struct Frontend: Sendable {
       capacity: options.command == .check ? Self.checkReadAheadCapacity : Self.readAheadCapacity)
     // Documents kept for the run's own pass count against the read-ahead store's budget: what
     // is kept ahead of the run is held to one figure (on a tree larger than the store, the
-    // files fill it and no document is kept).
+    // files fill it and no document is kept). A document not kept leaves a small verdict
+    // (well-formed, its root) while the store keeps its bytes, within the same budget.
     self.init(
       options: options, readAhead: readAhead,
       documents: ParsedDocuments(
         capacity: Self.parsedDocumentsCapacity, reserve: { readAhead.reserve($1, for: $0) },
-        release: { readAhead.release($0) }))
+        release: { readAhead.release($0) }, reserveVerdict: { readAhead.reserveRecord($1, for: $0) }))
   }
 
   init(options: Options, readAhead: ReadAhead, documents: ParsedDocuments) {
