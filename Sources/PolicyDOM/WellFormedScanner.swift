@@ -455,40 +455,7 @@ private struct Scanner {
 
   /// One UTF-8 sequence of an XML character, at its first byte (0x80 or more).
   private mutating func multibyte() -> Bool {
-    let lead = bytes[i]
-    func continuation(_ k: Int, _ range: ClosedRange<UInt8> = 0x80...0xBF) -> Bool {
-      i + k < count && range.contains(bytes[i + k])
-    }
-    let length: Int
-    switch lead {
-    case 0xC2...0xDF:
-      guard continuation(1) else { return false }
-      length = 2
-    case 0xE0:
-      guard continuation(1, 0xA0...0xBF), continuation(2) else { return false }
-      length = 3
-    case 0xE1...0xEC, 0xEE:
-      guard continuation(1), continuation(2) else { return false }
-      length = 3
-    case 0xED:
-      guard continuation(1, 0x80...0x9F), continuation(2) else { return false }
-      length = 3
-    case 0xEF:
-      // U+FFFE and U+FFFF are not XML characters.
-      guard continuation(1), continuation(2), !(bytes[i + 1] == 0xBF && bytes[i + 2] >= 0xBE) else { return false }
-      length = 3
-    case 0xF0:
-      guard continuation(1, 0x90...0xBF), continuation(2), continuation(3) else { return false }
-      length = 4
-    case 0xF1...0xF3:
-      guard continuation(1), continuation(2), continuation(3) else { return false }
-      length = 4
-    case 0xF4:
-      guard continuation(1, 0x80...0x8F), continuation(2), continuation(3) else { return false }
-      length = 4
-    default:
-      return false
-    }
+    guard let length = XMLCharacter.sequenceLength(in: bytes, at: i) else { return false }
     i += length
     return true
   }
