@@ -113,9 +113,9 @@ public struct Frontend: Sendable {
   static let readAheadCapacity = 32 << 20
   /// The most bytes kept for `check` (about 11,000 policies of a typical size): `check` builds
   /// no policy graph, and its memory on a large tree is held to the benchmark's target (the
-  /// 10,000-file trees, 13.3 MB, still fit whole); a tree larger than this has its last files
-  /// read again by the run's own pass.
-  static let checkReadAheadCapacity = 15 << 20
+  /// 10,000-file trees, 13.3 MB, still fit whole, beside the documents and verdicts kept for
+  /// the run); a tree larger than this has its last files read again by the run's own pass.
+  static let checkReadAheadCapacity = 14 << 20
 
   /// The working directory, read once: the rewriter sees absolute paths.
   private let workingDirectory: String
