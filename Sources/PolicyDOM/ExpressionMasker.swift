@@ -179,11 +179,18 @@ struct ExpressionMasker {
     }
   }
 
+  /// The bytes a tag is scanned for: `"`, `'`, `<` and `>`.
+  private static var tagBytes: UInt64 { 1 << 34 | 1 << 39 | 1 << 60 | 1 << 62 }
+
   /// Scans a start or end tag whose name begins at `index`; returns the offset after its `>`.
   private mutating func scanTag(from index: Int) throws(UnterminatedExpression) -> Int {
     var i = index
     let n = bytes.count
     while i < n {
+      // Names, spaces and `=` need nothing: skipped in a tight loop (`"`, `'`, `<` and `>` are
+      // all below 64).
+      while i < n, bytes[i] >= 64 || (Self.tagBytes >> UInt64(bytes[i])) & 1 == 0 { i += 1 }
+      guard i < n else { break }
       let b = bytes[i]
       if b == .greaterThan { return i + 1 }
       if b == .lessThan { return i }  // malformed; let the parser report it

@@ -6,18 +6,21 @@ enum LibXML2Parser {
     XML_PARSE_NONET.rawValue | XML_PARSE_IGNORE_ENC.rawValue | XML_PARSE_NOERROR.rawValue
       | XML_PARSE_NOWARNING.rawValue)
 
-  /// What parsing a document gives: libxml2's tree of elements, their spans and attributes.
-  struct Parsed {
-    var tree: xmlDocPtr
-    var spans: [ElementSpan]
-    var attributes: AttributeTable
+  /// libxml2's reading of `masked`: its elements, their spans and attributes, recorded as
+  /// libxml2 builds its tree (which is freed before this returns).
+  static func parse(_ masked: [UInt8], original: [UInt8]) throws(ParseError) -> ElementTable {
+    try drive(masked, original: original, buildsTree: true) { state, tree in
+      xmlFreeDoc(tree)
+      state.elements.finish()
+      return state.elements
+    }
   }
 
-  static func parse(_ masked: [UInt8], original: [UInt8]) throws(ParseError) -> Parsed {
-    try drive(masked, original: original, buildsTree: true) { state, tree in
-      state.attributes.finish()
-      return Parsed(tree: tree, spans: state.spans, attributes: state.attributes)
-    }
+  /// The elements of `masked`: ``WellFormedScanner``'s reading when it vouches for the
+  /// document (the same elements, spans and attribute values as libxml2's), else libxml2's.
+  static func elements(_ masked: [UInt8], original: [UInt8]) throws(ParseError) -> ElementTable {
+    if let elements = masked.withUnsafeBufferPointer(WellFormedScanner.elements(of:)) { return elements }
+    return try parse(masked, original: original)
   }
 
   /// Parses with libxml2's SAX interface and builds no tree: only the element callbacks that
@@ -29,10 +32,9 @@ enum LibXML2Parser {
     // libxml2 checks `xml:id` values (an NCName, each once) only while it builds the tree: a
     // document that names one is read with a tree (the scanner never vouches for it).
     if masked.containsLiteral("xml:id") {
-      let parsed = try parse(masked, original: original)
-      defer { xmlFreeDoc(parsed.tree) }
-      guard let root = xmlDocGetRootElement(parsed.tree) else { preconditionFailure("a parsed document has a root") }
-      return String(cString: root.pointee.name)
+      let elements = try parse(masked, original: original)
+      guard !elements.nodes.isEmpty else { preconditionFailure("a parsed document has a root") }
+      return elements.name(of: 0)
     }
     return try drive(masked, original: original, buildsTree: false) { state, document in
       xmlFreeDoc(document)

@@ -3,9 +3,8 @@
 /// Per-parse state reached from the C callbacks through the context's `_private`.
 final class ParseState {
   let bytes: UnsafeBufferPointer<UInt8>
-  var spans: [ElementSpan] = []
-  /// The attributes of the elements, when a tree is built.
-  var attributes = AttributeTable()
+  /// The elements, their spans and attributes, when a tree is built.
+  var elements = ElementTable()
   var diagnostics: [(line: Int, column: Int, message: String)] = []
   var sawDoctype = false
   var badRange: Int?
@@ -22,7 +21,7 @@ final class ParseState {
     // doubling, whose old and new storage would both be alive at the peak of a large file.
     var tags = 0
     for byte in bytes where byte == .lessThan { tags += 1 }
-    spans.reserveCapacity(tags / 2 + 1)
+    elements.reserve(tags / 2 + 1)
   }
 
   static func from(_ ctx: UnsafeMutableRawPointer?) -> (ParseState, xmlParserCtxtPtr)? {
@@ -33,17 +32,17 @@ final class ParseState {
   }
 
   func elementStarted(
-    _ node: xmlNodePtr, at position: Int, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, count: Int
+    _ localName: UnsafePointer<xmlChar>?, at position: Int, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
+    count: Int
   ) {
-    self.attributes.addElement(attributes, count: count)
-    spans.append(openingSpan(at: position))
-    node.pointee._private = UnsafeMutableRawPointer(bitPattern: spans.count)
+    elements.attributes.addElement(attributes, count: count)
+    let name = UnsafeBufferPointer(start: localName, count: localName.map { Int(xmlStrlen($0)) } ?? 0)
+    elements.startElement(openingSpan(at: position), name: name)
   }
 
-  func elementEnded(_ node: xmlNodePtr, at end: Int) {
-    guard let token = node.pointee._private else { return }
-    let index = Int(bitPattern: token) - 1
-    spans[index] = closed(spans[index], at: end)
+  func elementEnded(at end: Int) {
+    guard let number = elements.endElement() else { return }
+    elements.nodes[number].span = closed(elements.nodes[number].span, at: end)
   }
 
   /// An element starts, when no tree is built: its span is kept until it ends.

@@ -1,45 +1,36 @@
 @preconcurrency import CLibXML2
 
-/// A parsed policy file: a libxml2 tree whose elements know their byte ranges in the
-/// original bytes.
+/// A parsed policy file: its elements, each with its byte range in the original bytes.
 ///
-/// Raw policy expressions are masked before libxml2 sees the text (see `ExpressionMasker`),
+/// Raw policy expressions are masked before the parser sees the text (see `ExpressionMasker`),
 /// so `rawxml` files parse; the ranges still point into ``source``, because masking keeps
-/// every byte where it was. libxml2's tree holds the elements only, no text, comment, CDATA or
-/// processing-instruction nodes (content is read from ``source`` by range), and no attribute
-/// nodes: attributes are kept in an ``AttributeTable``. Parsing is safe for untrusted input:
-/// no network, no entity substitution, no DTD loading, and a document with a `<!DOCTYPE` is
-/// refused.
+/// every byte where it was. The document keeps its elements only, in an ``ElementTable``, no
+/// text, comment, CDATA or processing-instruction nodes (content is read from ``source`` by
+/// range); attributes are kept in an ``AttributeTable``. A document that
+/// ``WellFormedScanner`` vouches for is read by it; any other by libxml2, whose tree is freed
+/// as soon as its elements are recorded. Parsing is safe for untrusted input: no network, no
+/// entity substitution, no DTD loading, and a document with a `<!DOCTYPE` is refused.
 ///
-/// The document owns its libxml2 tree and frees it once, when the document goes away.
-/// ``PolicyElement`` values hold the document strongly, so an element never outlives its
-/// tree. A document is not `Sendable`: parse it, use it and drop it on one task.
+/// ``PolicyElement`` values hold the document strongly. A document is not `Sendable`: parse
+/// it, use it and drop it on one task.
 public final class PolicyDocument {
   /// The original bytes of the file.
   public let source: [UInt8]
-  /// libxml2's tree: elements only (see ``AttributeTable``).
-  let tree: xmlDocPtr
-  fileprivate let spans: [ElementSpan]
-  private let attributes: AttributeTable
+  /// The elements (see ``ElementTable``).
+  let elements: ElementTable
   private var lineMapStorage: LineMap?
   private var prefersSpaceStorage: Bool?
 
-  /// The document of `parsed`, a reading of `source`.
-  init(source: [UInt8], parsed: LibXML2Parser.Parsed) {
+  /// The document of `elements`, a reading of `source`.
+  init(source: [UInt8], elements: ElementTable) {
     self.source = source
-    self.tree = parsed.tree
-    self.spans = parsed.spans
-    self.attributes = parsed.attributes
+    self.elements = elements
   }
-
-  deinit { xmlFreeDoc(tree) }
 
   /// The root element (`<policies>` or `<fragment>` in a policy file).
   public var root: PolicyElement {
-    guard let node = xmlDocGetRootElement(tree) else {
-      preconditionFailure("a parsed document always has a root element")
-    }
-    return PolicyElement(document: self, node: node)
+    guard !elements.nodes.isEmpty else { preconditionFailure("a parsed document always has a root element") }
+    return PolicyElement(document: self, number: 0)
   }
 
   /// Line and column lookup for offsets in ``source``.
@@ -58,30 +49,23 @@ public final class PolicyDocument {
     if let prefers = prefersSpaceStorage { return prefers }
     var spaced = 0
     var tight = 0
-    for span in spans where span.contentStart == span.end && span.end >= 3 {
+    for node in elements.nodes where node.span.contentStart == node.span.end && node.span.end >= 3 {
+      let span = node.span
       if source[span.end - 3].isXMLSpace { spaced += 1 } else { tight += 1 }
     }
     prefersSpaceStorage = spaced >= tight
     return spaced >= tight
   }
 
-  func span(of node: xmlNodePtr) -> ElementSpan { spans[index(of: node)] }
+  func span(of number: Int) -> ElementSpan { elements.nodes[number].span }
 
-  /// The value of the attribute `name` of the element `node`, decoded as `xmlGetProp` decodes it.
-  func attribute(_ name: String, of node: xmlNodePtr) -> String? {
-    attributes.value(of: name, element: index(of: node))
+  /// The value of the attribute `name` of element `number`, decoded as `xmlGetProp` decodes it.
+  func attribute(_ name: String, of number: Int) -> String? {
+    elements.attributes.value(of: name, element: number)
   }
 
   /// How many attributes the document's elements have.
-  var attributeCount: Int { attributes.count }
-
-  /// The number of the element `node`: the index of its span and of its attributes.
-  private func index(of node: xmlNodePtr) -> Int {
-    guard let token = node.pointee._private else {
-      preconditionFailure("every element of a parsed document has a recorded span")
-    }
-    return Int(bitPattern: token) - 1
-  }
+  var attributeCount: Int { elements.attributes.count }
 
   /// How a document is read.
   public struct ParseOptions: Sendable, Hashable {
@@ -111,7 +95,7 @@ public final class PolicyDocument {
   public static func parse(_ source: [UInt8], options: ParseOptions = ParseOptions()) throws(ParseError)
     -> PolicyDocument
   {
-    PolicyDocument(source: source, parsed: try read(source, options: options, with: LibXML2Parser.parse))
+    PolicyDocument(source: source, elements: try read(source, options: options, with: LibXML2Parser.elements))
   }
 
   /// Checks that `source` would parse, without building a tree: the same masking, the same

@@ -1,91 +1,73 @@
-@preconcurrency import CLibXML2
-
 /// An element of a ``PolicyDocument``, with its exact byte range in the original file.
 ///
-/// An element holds its document strongly, so the libxml2 node it wraps stays valid for as
-/// long as the element exists.
+/// An element is its document (held strongly) and its number in the document's
+/// ``ElementTable``.
 public struct PolicyElement {
   /// The document the element belongs to.
   public let document: PolicyDocument
-  let node: xmlNodePtr
+  /// The element's number in its document, in document order of the start tags.
+  let number: Int
 
-  init(document: PolicyDocument, node: xmlNodePtr) {
+  init(document: PolicyDocument, number: Int) {
     self.document = document
-    self.node = node
+    self.number = number
   }
 
   /// The element's name as written (policy elements have no namespace prefix).
-  public var name: String { String(cString: node.pointee.name) }
+  public var name: String { document.elements.name(of: number) }
 
   /// Whether the element's name is `name`, compared byte for byte without building a `String`.
-  public func hasName(_ name: StaticString) -> Bool {
-    name.withUTF8Buffer { expected in
-      guard let actual = node.pointee.name else { return false }
-      var i = 0
-      while i < expected.count {
-        if actual[i] != expected[i] { return false }
-        i += 1
-      }
-      return actual[i] == 0
-    }
-  }
+  public func hasName(_ name: StaticString) -> Bool { document.elements.hasName(number, name) }
 
   /// The value of the attribute `name`, with entities decoded; `nil` when it is absent.
   ///
   /// The value comes from the masked text: inside a raw policy expression, characters that
   /// XML cannot hold read as `_`. Use ``rawAttribute(_:)`` for the bytes as written.
-  public func attribute(_ name: String) -> String? { document.attribute(name, of: node) }
+  public func attribute(_ name: String) -> String? { document.attribute(name, of: number) }
 
   /// The first byte of the element's name, for a cheap first test before ``hasName(_:)``.
-  public var firstNameByte: UInt8 { node.pointee.name?.pointee ?? 0 }
+  public var firstNameByte: UInt8 { document.elements.firstNameByte(of: number) }
 
   /// The first child that is an element.
-  public var firstChildElement: PolicyElement? { Self.element(from: node.pointee.children, in: document) }
+  public var firstChildElement: PolicyElement? { element(document.elements.nodes[number].firstChild) }
 
   /// The next sibling that is an element.
-  public var nextSiblingElement: PolicyElement? { Self.element(from: node.pointee.next, in: document) }
+  public var nextSiblingElement: PolicyElement? { element(document.elements.nodes[number].nextSibling) }
 
-  private static func element(from start: xmlNodePtr?, in document: PolicyDocument) -> PolicyElement? {
-    var current = start
-    while let node = current {
-      if node.pointee.type == XML_ELEMENT_NODE { return PolicyElement(document: document, node: node) }
-      current = node.pointee.next
-    }
-    return nil
+  private func element(_ number: Int32) -> PolicyElement? {
+    number < 0 ? nil : PolicyElement(document: document, number: Int(number))
   }
 
   /// The element's children that are elements, in document order.
   public var children: [PolicyElement] {
     var result: [PolicyElement] = []
-    var child = node.pointee.children
-    while let current = child {
-      if current.pointee.type == XML_ELEMENT_NODE { result.append(PolicyElement(document: document, node: current)) }
-      child = current.pointee.next
+    let nodes = document.elements.nodes
+    var child = nodes[number].firstChild
+    while child >= 0 {
+      result.append(PolicyElement(document: document, number: Int(child)))
+      child = nodes[Int(child)].nextSibling
     }
     return result
   }
 
   /// The parent element, or `nil` for the root.
-  public var parent: PolicyElement? {
-    guard let parent = node.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE else { return nil }
-    return PolicyElement(document: document, node: parent)
-  }
+  public var parent: PolicyElement? { element(document.elements.nodes[number].parent) }
 
   /// The bytes of the element, from its `<` to just past its end tag's `>`.
   public var range: Range<Int> {
-    let span = document.span(of: node)
+    let span = document.span(of: number)
     return span.start..<span.end
   }
 
   /// The bytes between the start tag and the end tag; empty for `<x/>`.
   public var contentRange: Range<Int> {
-    let span = document.span(of: node)
+    let span = document.span(of: number)
     return span.contentStart..<span.contentEnd
   }
 
   /// Whether the element is written as an empty-element tag (`<x/>` or `<x />`).
   public var isEmptyElementTag: Bool {
-    let span = document.span(of: node)
+    let span = document.span(of: number)
     return span.contentStart == span.end
   }
 
@@ -98,7 +80,7 @@ public struct PolicyElement {
   public var location: (line: Int, column: Int) { document.lineMap.location(of: range.lowerBound) }
 
   /// Whether two values wrap the same element.
-  public func isSame(as other: PolicyElement) -> Bool { node == other.node }
+  public func isSame(as other: PolicyElement) -> Bool { number == other.number && document === other.document }
 
   /// The names of the ancestors from the root's child down to the parent, and the element:
   /// `inbound/choose/when/set-header`.

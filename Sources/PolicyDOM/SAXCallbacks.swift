@@ -11,9 +11,10 @@ let onStartElement: startElementNsSAX2Func = {
   xmlSAX2StartElementNs(
     ctx, localName, prefix, uri, namespaceCount, namespaces, buildsAttributes ? attributeCount : 0,
     buildsAttributes ? defaultedCount : 0, attributes)
-  guard let (state, ctxt) = ParseState.from(ctx), let node = ctxt.pointee.node else { return }
+  guard let (state, ctxt) = ParseState.from(ctx) else { return }
   state.elementStarted(
-    node, at: Int(CLibXML2_currentOffset(ctxt)), attributes: attributes, count: Int(attributeCount - defaultedCount))
+    localName, at: Int(CLibXML2_currentOffset(ctxt)), attributes: attributes,
+    count: Int(attributeCount - defaultedCount))
 }
 
 /// Whether one of the attributes is `xml:id`.
@@ -31,8 +32,8 @@ private func hasXMLID(_ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?
 }
 
 let onEndElement: endElementNsSAX2Func = { ctx, localName, prefix, uri in
-  if let (state, ctxt) = ParseState.from(ctx), let node = ctxt.pointee.node {
-    state.elementEnded(node, at: Int(CLibXML2_currentOffset(ctxt)))
+  if let (state, ctxt) = ParseState.from(ctx) {
+    state.elementEnded(at: Int(CLibXML2_currentOffset(ctxt)))
   }
   xmlSAX2EndElementNs(ctx, localName, prefix, uri)
 }

@@ -71,22 +71,31 @@ extension Array where Element == UInt8 {
   }
 
   /// The offset of the first occurrence of `literal` at or after `start`.
+  ///
+  /// `memchr` looks for the byte of `literal` that is rarest in policy text (the `z` of
+  /// `authorization`, the `#` of `&#`), not for its first byte: a first byte as common as `a`
+  /// or `i` stopped `memchr` every few bytes. Each hit is a candidate start, checked whole;
+  /// hits come in order, so the first candidate that matches is the first occurrence.
   package func firstOffset(of literal: StaticString, from start: Int, caseInsensitive: Bool = false) -> Int? {
     literal.withUTF8Buffer { pattern -> Int? in
-      guard let first = pattern.first, start >= 0 else { return nil }
+      guard !pattern.isEmpty, start >= 0 else { return nil }
       return withUnsafeBufferPointer { buffer -> Int? in
         guard let base = buffer.baseAddress else { return nil }
+        // The last offset where the literal can start.
         let last = buffer.count - pattern.count
-        /// The next offset at or after `from` (up to `last`) that holds `byte`, by `memchr`.
+        guard start <= last else { return nil }
+        let anchor = Self.rarestIndex(in: pattern)
+        /// The next candidate start at or after `from` whose anchor byte is `byte`, by `memchr`.
         func next(_ byte: UInt8, from: Int) -> Int {
-          guard from <= last,
-            let pointer = memchr(base + from, Int32(byte), last - from + 1)
-          else { return Int.max }
-          return base.distance(to: pointer.assumingMemoryBound(to: UInt8.self))
+          let position = from + anchor
+          guard from <= last, let pointer = memchr(base + position, Int32(byte), last - from + 1) else {
+            return Int.max
+          }
+          return base.distance(to: pointer.assumingMemoryBound(to: UInt8.self)) - anchor
         }
-        // Case-insensitive: the next lower-case and the next upper-case first byte, each
-        // found by `memchr`; the nearer one is tried.
-        let lower = caseInsensitive ? first.asciiLowercased : first
+        // Case-insensitive: the next lower-case and the next upper-case anchor, each found by
+        // `memchr`; the nearer one is tried.
+        let lower = caseInsensitive ? pattern[anchor].asciiLowercased : pattern[anchor]
         let upper = caseInsensitive && lower >= 0x61 && lower <= 0x7A ? lower - 32 : lower
         var nextLower = next(lower, from: start)
         var nextUpper = upper == lower ? Int.max : next(upper, from: start)
@@ -94,7 +103,7 @@ extension Array where Element == UInt8 {
           let hit = Swift.min(nextLower, nextUpper)
           guard hit <= last else { return nil }
           var matches = true
-          for k in 1..<pattern.count {
+          for k in 0..<pattern.count where k != anchor {
             let byte = caseInsensitive ? base[hit + k].asciiLowercased : base[hit + k]
             let expected = caseInsensitive ? pattern[k].asciiLowercased : pattern[k]
             if byte != expected {
@@ -108,4 +117,32 @@ extension Array where Element == UInt8 {
       }
     }
   }
+
+  /// The index of the byte of `pattern` that is rarest in policy text, by a fixed ranking
+  /// (the first of the rarest on a tie).
+  private static func rarestIndex(in pattern: UnsafeBufferPointer<UInt8>) -> Int {
+    var best = 0
+    var bestRank = Int.max
+    for (index, byte) in pattern.enumerated() {
+      let rank = commonness(of: byte)
+      if rank < bestRank {
+        best = index
+        bestRank = rank
+      }
+    }
+    return best
+  }
+
+  /// How common `byte` is in policy text, roughly (lower is rarer): letters in groups by their
+  /// frequency in English (`z q x j` rarest, `t e` commonest), `#`, `%`, braces and `|` rarer
+  /// still, digits, `@`, `$` and `?` rare, then the punctuation of markup, commonest of all
+  /// the markup's own and space. Read from a table of 128 ranks (each one `0` plus the rank).
+  private static func commonness(of byte: UInt8) -> Int {
+    guard byte < 0x80 else { return 8 }
+    // Bytes 0 to 63, then 64 to 127.
+    let low: StaticString = "DDDDDDDDDXXDDXDDDDDDDDDDDDDDDDDDXDX050NXPPDDDPNN5555555555NNXXX5"
+    let high: StaticString = "5?;==@<<>?:;==>?<:>>@=;<:<:DDDDPD?;==@<<>?:;==>?<:>>@=;<:<:000DD"
+    return (byte < 64 ? low : high).withUTF8Buffer { Int($0[Int(byte & 63)]) - 48 }
+  }
+
 }

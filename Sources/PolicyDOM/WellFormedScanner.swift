@@ -40,6 +40,16 @@ enum WellFormedScanner {
     return String(decoding: UnsafeBufferPointer(rebasing: bytes[root]), as: UTF8.self)
   }
 
+  /// The elements of `bytes` when they are certainly a well-formed document, as libxml2 would
+  /// read them (spans, names, structure, attribute values); `nil` when libxml2 must decide.
+  static func elements(of bytes: UnsafeBufferPointer<UInt8>) -> ElementTable? {
+    guard bytes.count <= maximumSize else { return nil }
+    var scanner = Scanner(bytes, records: true)
+    guard scanner.document() != nil else { return nil }
+    scanner.table.finish()
+    return scanner.table
+  }
+
   /// Whether `bytes` certainly are not well-formed: read within the subset up to a `<` in an
   /// attribute value, an `&` that no reference can start with, a `<` that no tag can start
   /// with, an attribute without a space before it, `=` or a quoted value, or an end tag that
@@ -66,10 +76,19 @@ private struct Scanner {
   var attributes: [Range<Int>] = []
   /// Set where the scan stops at an error that every XML parser reports.
   var certainlyMalformed = false
+  /// Whether the elements are recorded in ``table``.
+  let records: Bool
+  /// The elements read so far, when they are recorded.
+  var table = ElementTable()
+  /// The value ranges (between the quotes) of the start tag's attributes, when recorded.
+  var values: [Range<Int>] = []
 
-  init(_ bytes: UnsafeBufferPointer<UInt8>) {
+  init(_ bytes: UnsafeBufferPointer<UInt8>, records: Bool = false) {
     self.bytes = bytes
     count = bytes.count
+    self.records = records
+    // About one element in 40 bytes of a policy.
+    if records { table.reserve(count / 40 + 4) }
   }
 
   /// The root element's name range.
@@ -156,6 +175,7 @@ private struct Scanner {
       // At a `<`.
       switch bytes[i + 1] {
       case .slash:
+        let tagStart = i
         i += 2
         guard let name = name() else { return nil }
         guard sameName(name, current) else {
@@ -167,6 +187,10 @@ private struct Scanner {
         guard i < count, bytes[i] == .greaterThan else { return nil }
         i += 1
         open.removeLast()
+        if records, let number = table.endElement() {
+          table.nodes[number].span.contentEnd = tagStart
+          table.nodes[number].span.end = i
+        }
       case .bang:
         if bytes.hasLiteral("<!--", at: i) {
           guard comment() else { return nil }
@@ -194,19 +218,23 @@ private struct Scanner {
 
   /// A start tag at `<`: its name's range and whether it is an empty-element tag.
   mutating func startTag() -> (Range<Int>, Bool)? {
+    let start = i
     i += 1
     guard let element = name() else { return nil }
     attributes.removeAll(keepingCapacity: true)
+    if records { values.removeAll(keepingCapacity: true) }
     while true {
       let spaced = skipSpace()
       guard i < count else { return nil }
       switch bytes[i] {
       case .greaterThan:
         i += 1
+        if records { record(element, start: start, isEmpty: false) }
         return (element, false)
       case .slash:
         guard i + 1 < count, bytes[i + 1] == .greaterThan else { return nil }
         i += 2
+        if records { record(element, start: start, isEmpty: true) }
         return (element, true)
       default:
         // An attribute, or anything else, right after a name or a value: no space between.
@@ -217,6 +245,18 @@ private struct Scanner {
         guard attribute() else { return nil }
       }
     }
+  }
+
+  /// Records the element whose start tag (from `start`) was just read, up to `i`: an empty
+  /// element is closed at once, as libxml2 closes it (its content and end where its tag ends).
+  private mutating func record(_ name: Range<Int>, start: Int, isEmpty: Bool) {
+    table.attributes.addElement(names: attributes, values: values, in: bytes)
+    let span =
+      isEmpty
+      ? ElementSpan(start: start, contentStart: i, contentEnd: i, end: i)
+      : ElementSpan(start: start, contentStart: i, contentEnd: -1, end: -1)
+    table.startElement(span, name: UnsafeBufferPointer(rebasing: bytes[name]))
+    if isEmpty { _ = table.endElement() }
   }
 
   /// `name="value"`, a name not seen before in the tag.
@@ -239,9 +279,11 @@ private struct Scanner {
     }
     let quote = bytes[i]
     i += 1
+    let valueStart = i
     while i < count {
       let byte = bytes[i]
       if byte == quote {
+        if records { values.append(valueStart..<i) }
         i += 1
         return true
       }
@@ -413,40 +455,7 @@ private struct Scanner {
 
   /// One UTF-8 sequence of an XML character, at its first byte (0x80 or more).
   private mutating func multibyte() -> Bool {
-    let lead = bytes[i]
-    func continuation(_ k: Int, _ range: ClosedRange<UInt8> = 0x80...0xBF) -> Bool {
-      i + k < count && range.contains(bytes[i + k])
-    }
-    let length: Int
-    switch lead {
-    case 0xC2...0xDF:
-      guard continuation(1) else { return false }
-      length = 2
-    case 0xE0:
-      guard continuation(1, 0xA0...0xBF), continuation(2) else { return false }
-      length = 3
-    case 0xE1...0xEC, 0xEE:
-      guard continuation(1), continuation(2) else { return false }
-      length = 3
-    case 0xED:
-      guard continuation(1, 0x80...0x9F), continuation(2) else { return false }
-      length = 3
-    case 0xEF:
-      // U+FFFE and U+FFFF are not XML characters.
-      guard continuation(1), continuation(2), !(bytes[i + 1] == 0xBF && bytes[i + 2] >= 0xBE) else { return false }
-      length = 3
-    case 0xF0:
-      guard continuation(1, 0x90...0xBF), continuation(2), continuation(3) else { return false }
-      length = 4
-    case 0xF1...0xF3:
-      guard continuation(1), continuation(2), continuation(3) else { return false }
-      length = 4
-    case 0xF4:
-      guard continuation(1, 0x80...0x8F), continuation(2), continuation(3) else { return false }
-      length = 4
-    default:
-      return false
-    }
+    guard let length = XMLCharacter.sequenceLength(in: bytes, at: i) else { return false }
     i += length
     return true
   }

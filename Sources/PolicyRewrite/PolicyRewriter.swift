@@ -289,10 +289,11 @@ public struct PolicyRewriter: Sendable {
   private func checkWellFormed(_ source: [UInt8], kind: SourceKind) -> RewriteResult {
     var result = RewriteResult(unchanged: source)
     do {
-      // A policy the cross-scope pass parsed is well-formed: its root is the document's.
+      // A policy the cross-scope pass parsed is well-formed: its root is the document's (or
+      // the one its verdict names, when the document was not kept).
       let root: String
-      if let kept = documents?.take(source, options: kind.parseOptions) {
-        root = kept.root.name
+      if let known = documents?.rootName(source, options: kind.parseOptions) {
+        root = known
       } else {
         root = try PolicyDocument.checkWellFormed(source, options: kind.parseOptions)
       }

@@ -200,10 +200,15 @@ extension Frontend {
     guard !injecting.isEmpty else { return [:] }
     let ids = Set(injecting.map(\.1))
     let fragmentPaths = Set(fragments.map(\.0))
+    /// Whether `path` is a fragment's: only a path that names fragments is hashed (hashing
+    /// every path of a large tree, byte by byte, cost more than the search).
+    func isFragment(_ path: [UInt8]) -> Bool {
+      path.containsLiteral("fragment", caseInsensitive: true) && fragmentPaths.contains(path)
+    }
     // Display paths of the fragments only (a dictionary of every file's would be most of the
     // pass's memory on a large tree).
     var display: [[UInt8]: String] = [:]
-    for item in items where fragmentPaths.contains(item.path) && display[item.path] == nil {
+    for item in items where isFragment(item.path) && display[item.path] == nil {
       display[item.path] = item.displayPath
     }
     var byID: [String: [String]] = [:]
@@ -217,7 +222,7 @@ extension Frontend {
         byID[include.fragment, default: []].append("\(include.path) (<\(include.section)>)")
       }
     } else {
-      let others = items.indices.filter { !fragmentPaths.contains(items[$0].path) }
+      let others = items.indices.filter { !isFragment(items[$0].path) }
       let found = readInParallel(others.map { items[$0].path }) { bytes in Self.includesOutsideInbound(bytes, ids: ids)
       }
       for (index, includes) in zip(others, found) {

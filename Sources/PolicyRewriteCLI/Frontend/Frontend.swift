@@ -79,12 +79,13 @@ public struct Frontend: Sendable {
       capacity: options.command == .check ? Self.checkReadAheadCapacity : Self.readAheadCapacity)
     // Documents kept for the run's own pass count against the read-ahead store's budget: what
     // is kept ahead of the run is held to one figure (on a tree larger than the store, the
-    // files fill it and no document is kept).
+    // files fill it and no document is kept). A document not kept leaves a small verdict
+    // (well-formed, its root) while the store keeps its bytes, within the same budget.
     self.init(
       options: options, readAhead: readAhead,
       documents: ParsedDocuments(
         capacity: Self.parsedDocumentsCapacity, reserve: { readAhead.reserve($1, for: $0) },
-        release: { readAhead.release($0) }))
+        release: { readAhead.release($0) }, reserveVerdict: { readAhead.reserveRecord($1, for: $0) }))
   }
 
   init(options: Options, readAhead: ReadAhead, documents: ParsedDocuments) {
@@ -110,11 +111,12 @@ public struct Frontend: Sendable {
   /// size): `migrate` and `plan` read every policy before the run's own pass (the policy
   /// graph), which then reads none of them again.
   static let readAheadCapacity = 32 << 20
-  /// The most bytes kept for `check`, entries included (about 11,000 policies of a typical
+  /// The most bytes kept for `check`, entries included (about 10,000 policies of a typical
   /// size): `check` builds no policy graph, and its memory on a large tree is held to the
-  /// benchmark's target (the 10,000-file trees, 13.3 MB and their entries, still fit whole); a
-  /// tree larger than this has its last files read again by the run's own pass.
-  static let checkReadAheadCapacity = 16 << 20
+  /// benchmark's target (the 10,000-file trees, 13.3 MB and their entries, still fit whole,
+  /// beside the documents and verdicts kept for the run); a tree larger than this has its last
+  /// files read again by the run's own pass.
+  static let checkReadAheadCapacity = 15 << 20
 
   /// The working directory, read once: the rewriter sees absolute paths.
   private let workingDirectory: String

@@ -123,6 +123,18 @@ final class ReadAhead: Sendable {
     }
   }
 
+  /// Counts `size` more bytes as kept for a small record made of `bytes` (a parse's verdict,
+  /// far smaller than a file): only while the store keeps those very bytes, and within the
+  /// capacity, whatever files are still expected.
+  func reserveRecord(_ size: Int, for bytes: [UInt8]) -> Bool {
+    guard let address = Self.address(of: bytes) else { return false }
+    return state.withLock { state in
+      guard state.storage.contains(address), state.size + size <= capacity else { return false }
+      state.size += size
+      return true
+    }
+  }
+
   /// Counts `size` bytes counted by ``reserve(_:)`` as no longer kept.
   func release(_ size: Int) {
     state.withLock { state in state.size -= size }

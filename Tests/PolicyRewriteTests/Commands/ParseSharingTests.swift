@@ -63,4 +63,28 @@ import Testing
     }
   }
 
+  /// A run that keeps no document (a tree larger than its budget) keeps their verdicts: `check`
+  /// does not mask and scan again a policy the pass parsed, with the same reports.
+  @Test func checkTakesTheVerdictOfAParseThatWasNotKept() throws {
+    try withTemporaryTree(Self.tree) { root in
+      var options = Frontend.Options(command: .check, configuration: try makeConfiguration())
+      options.showsProgress = false
+      let readAhead = ReadAhead(capacity: Frontend.checkReadAheadCapacity)
+      let documents = ParsedDocuments(
+        capacity: 0, release: { readAhead.release($0) }, reserveVerdict: { readAhead.reserveRecord($1, for: $0) })
+      let withVerdicts = Collecting()
+      _ = Frontend(options: options, readAhead: readAhead, documents: documents).run(
+        paths: [root.path], reporter: withVerdicts)
+      #expect(documents.kept == 0)
+      #expect(documents.verdicts >= 1)
+      #expect(documents.verdictsTaken >= 1)
+      let without = Collecting()
+      _ = Frontend(
+        options: options, readAhead: ReadAhead(capacity: Frontend.checkReadAheadCapacity),
+        documents: ParsedDocuments(capacity: 0)
+      ).run(paths: [root.path], reporter: without)
+      #expect(withVerdicts.reports == without.reports)
+    }
+  }
+
 }

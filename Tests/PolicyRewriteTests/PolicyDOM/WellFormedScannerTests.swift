@@ -24,11 +24,21 @@ struct WellFormedScannerTests {
     if WellFormedScanner.isCertainlyMalformed(bytes) {
       #expect(libxml2Root(bytes) == nil, "\(label): called malformed, libxml2 reads it", sourceLocation: sourceLocation)
     }
-    guard let root = vouches(bytes) else { return false }
+    guard let root = vouches(bytes) else {
+      #expect(
+        bytes.withUnsafeBufferPointer(WellFormedScanner.elements(of:)) == nil,
+        "\(label): elements read where the scanner does not vouch", sourceLocation: sourceLocation)
+      return false
+    }
     #expect(
       libxml2Root(bytes) == root,
       "\(label): vouched for root \(root), libxml2 reads \(libxml2Root(bytes) ?? "an error")",
       sourceLocation: sourceLocation)
+    // The scanner's reading is the document's: the same elements, spans and attribute values.
+    let elements = bytes.withUnsafeBufferPointer(WellFormedScanner.elements(of:))
+    #expect(
+      elements != nil && elements == (try? PolicyDocument.parsedAsWritten(bytes))?.elements,
+      "\(label): the scanner's elements differ from libxml2's", sourceLocation: sourceLocation)
     return true
   }
 
@@ -40,6 +50,11 @@ struct WellFormedScannerTests {
     "<a>h\u{E9}llo \u{4E16}\u{754C} \u{1F600}</a>",
     "<a-b.c_d e-f.g=\"1\"><a-b.c_d/></a-b.c_d >",
     "<a>x > y ] ]> z</a>",
+    "<a e='' amp='&amp;' char='&#38;' twice='&#x26;#38;' named='&lt;&gt;&quot;&apos;' refs='x&#10;y&#9;z&#13;'"
+      + " spaces='a\tb\nc\r\nd\re\r' unicode='&#xE9;&#233;\u{E9}\u{1F600}' kept='  s  ' nested='&amp;amp;'>"
+      + "<b c=\"1\" e='' /> t <d>x</d ><d/><!-- c --><e><f g='h'></f></e></a>",
+    "<policies>\r\n  <inbound>\r\n    <base />\r\n    <set-header name=\"x-functions-key\" exists-action=\"override\">"
+      + "<value>{{k}}</value></set-header>\r\n  </inbound>\r\n</policies>\r\n",
   ])
   func vouchesForPlainDocuments(_ text: String) {
     let bytes = Array(text.utf8)

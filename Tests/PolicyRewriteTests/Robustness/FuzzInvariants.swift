@@ -235,7 +235,8 @@ enum FuzzInvariants {
   }
 
   /// A document ``WellFormedScanner`` vouches for, as written or masked, is one libxml2 reads
-  /// without an error, with the same root.
+  /// without an error, with the same root, and the scanner's reading of it has the same
+  /// elements as libxml2's: spans, names, structure and attribute values.
   static func scannerViolations(_ input: [UInt8]) -> [String] {
     var readings = [input]
     if let masked = try? ExpressionMasker.mask(input) { readings.append(masked) }
@@ -244,6 +245,9 @@ enum FuzzInvariants {
       do {
         let document = try PolicyDocument.parsedAsWritten(bytes)
         if document.root.name != root { return ["the scanner named the root \(root), libxml2 \(document.root.name)"] }
+        if bytes.withUnsafeBufferPointer(WellFormedScanner.elements(of:)) != document.elements {
+          return ["the scanner's elements differ from libxml2's"]
+        }
       } catch {
         return ["the scanner vouched for a document libxml2 refuses: \(error.message)"]
       }
@@ -332,6 +336,6 @@ extension PolicyDocument {
   /// invariants compare the scanner and the masker against.
   static func parsedAsWritten(_ source: [UInt8]) throws(ParseError) -> PolicyDocument {
     try checkEncoding(source)
-    return PolicyDocument(source: source, parsed: try LibXML2Parser.parse(source, original: source))
+    return PolicyDocument(source: source, elements: try LibXML2Parser.parse(source, original: source))
   }
 }

@@ -70,4 +70,32 @@ import Testing
     #expect(documents.take(Self.policy, options: PolicyDocument.ParseOptions()) != nil)
     #expect(budget.withLock { $0 } == ParsedDocuments.estimatedSize(ofSource: Self.policy.count))
   }
+
+  @Test func aDocumentNotKeptLeavesAVerdictThatTheWellFormednessCheckTakesOnce() throws {
+    let granted = Mutex(0)
+    let documents = ParsedDocuments(
+      capacity: 0, release: { size in granted.withLock { $0 -= size } },
+      reserveVerdict: { _, size in
+        granted.withLock { $0 += size }
+        return true
+      })
+    let options = PolicyDocument.ParseOptions(masksTemplates: false)
+    _ = try documents.parse(Self.policy)
+    #expect(documents.kept == 0 && documents.verdicts == 1)
+    #expect(documents.take(Self.policy, options: options) == nil)
+    // A take gives the verdict up (its caller reads the bytes itself).
+    #expect(documents.rootName(Self.policy, options: options) == nil)
+    #expect(granted.withLock { $0 } == 0)
+    _ = try documents.parse(Self.policy)
+    #expect(documents.rootName(Self.policy.map { $0 }, options: options) == nil)
+    _ = try documents.parse(Self.policy)
+    #expect(documents.rootName(Self.policy, options: options) == "policies")
+    #expect(documents.rootName(Self.policy, options: options) == nil)
+    #expect(documents.verdictsTaken == 1)
+    #expect(granted.withLock { $0 } == 0)
+    // A broken policy leaves none.
+    let broken = Array("<policies><inbound></policies>".utf8)
+    #expect(throws: ParseError.self) { try documents.parse(broken) }
+    #expect(documents.rootName(broken, options: options) == nil)
+  }
 }
