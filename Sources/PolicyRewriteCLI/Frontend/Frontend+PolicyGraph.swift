@@ -157,8 +157,9 @@ extension Frontend {
       configuration.fragmentIncludesOutsideInbound[absolutePath(resolved), default: []].append(
         "\(include.path):\(include.line) in <\(include.section)>")
     }
-    // What the graph does not know, by file.
+    // What the graph does not know, by file, and where in the file, when that is known.
     var gaps: [String: [Rule: String]] = [:]
+    var gapLocations: [String: [Rule: RewriteConfiguration.Position]] = [:]
     // A `policy.xml` beside the `apis/`, `products/` or `workspaces/` folder of an APIOps tree
     // is that tree's global policy, whatever the folder is called (the folder-based pass reads
     // it so).
@@ -171,6 +172,10 @@ extension Frontend {
       }
       // `<tree>/workspaces/<w>/policy.xml` is that workspace's policy.
       if policy.inlineText == nil, Self.workspacePolicyRoot(policy.path) != nil { continue }
+      // A policy written inline is placed where its text starts.
+      if let offset = policy.inlineOffset, gapLocations[policy.path]?[.scopeUnknown] == nil {
+        gapLocations[policy.path, default: [:]][.scopeUnknown] = gapLocation(in: policy.path, offset: offset)
+      }
       gaps[policy.path, default: [:]][.scopeUnknown] =
         "the scope of this policy is not known: no APIOps folder, Terraform resource or module argument, or Bicep or ARM resource applies it, so the checks across scopes (a parent's or child's reader of Authorization) were not made; declare it, or scan the files that apply it too (see the README, \"The policy graph\")"
     }
@@ -179,6 +184,10 @@ extension Frontend {
     var unlinked: [String: [String]] = [:]
     for policy in graph.policies {
       guard let identifier = policy.unlinkedIdentifier, let declared = policy.declaredAt else { continue }
+      // At the declaration, when it stands in the policy's own file (a policy written inline).
+      if declared.path == policy.path, gapLocations[policy.path]?[.scopeUnknown] == nil {
+        gapLocations[policy.path, default: [:]][.scopeUnknown] = gapLocation(in: policy.path, line: declared.line)
+      }
       unlinked[policy.path, default: []].append(
         "the \(identifier) of the \(policy.scope.rawValue) policy declared at \(declared.path):\(declared.line)"
           + (declared.address.map { " (\($0))" } ?? ""))
@@ -209,6 +218,11 @@ extension Frontend {
       unresolved[include.path, default: []].append(include)
     }
     for (path, includes) in unresolved {
+      // At the first unresolved include.
+      if let first = includes.min(by: { $0.line < $1.line }) {
+        gapLocations[path, default: [:]][.unresolvedFragment] = gapLocation(
+          in: path, line: first.line, at: "include-fragment")
+      }
       let list =
         includes.prefix(5).map { "'\($0.fragment)' (line \($0.line))" }.joined(separator: ", ")
         + (includes.count > 5 ? " and \(includes.count - 5) more" : "")
@@ -216,7 +230,39 @@ extension Frontend {
         "includes \(includes.count == 1 ? "a fragment" : "fragments") that no scanned file defines: \(list); what \(includes.count == 1 ? "it does" : "they do") with Authorization is not known; scan the repository that defines \(includes.count == 1 ? "it" : "them") too (see the README, \"The policy graph\")"
     }
     for (path, gap) in gaps { configuration.policyGraphGaps[absolutePath(path)] = gap }
+    for (path, locations) in gapLocations { configuration.policyGraphGapLocations[absolutePath(path)] = locations }
     return parentEffects
+  }
+
+  /// The line and column of `offset` in the file at `path`; `nil` when the file cannot be read.
+  func gapLocation(in path: String, offset: Int) -> RewriteConfiguration.Position? {
+    guard let bytes = readAhead.bytes(Array(path.utf8)), offset <= bytes.count else { return nil }
+    let (line, column) = LineMap(bytes).location(of: offset)
+    return RewriteConfiguration.Position(line: line, column: column)
+  }
+
+  /// `line` of the file at `path`, at the first `needle` on it (an element's name: the
+  /// column of its `<`), or else at its first character that is not white space; column 1 when
+  /// the file cannot be read.
+  func gapLocation(in path: String, line: Int, at needle: StaticString? = nil) -> RewriteConfiguration.Position {
+    guard let bytes = readAhead.bytes(Array(path.utf8)), line >= 1 else {
+      return RewriteConfiguration.Position(line: max(line, 1), column: 1)
+    }
+    var start = 0
+    var current = 1
+    while current < line, let feed = bytes[start...].firstIndex(of: .lineFeed) {
+      start = feed + 1
+      current += 1
+    }
+    guard current == line else { return RewriteConfiguration.Position(line: line, column: 1) }
+    let end = bytes[start...].firstIndex(of: .lineFeed) ?? bytes.count
+    var offset = start
+    if let needle, let found = bytes.firstOffset(of: needle, from: start), found < end {
+      offset = found > start && bytes[found - 1] == .lessThan ? found - 1 : found
+    } else {
+      while offset < end, bytes[offset].isBlank { offset += 1 }
+    }
+    return gapLocation(in: path, offset: offset) ?? RewriteConfiguration.Position(line: line, column: 1)
   }
 
   /// The key of a policy in the configuration's cross-scope maps: its file's absolute path,
