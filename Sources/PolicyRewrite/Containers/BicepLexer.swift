@@ -115,17 +115,17 @@ struct BicepLexer {
         let decorator = isDecorator(bytes, openParenthesis: i)
         parentheses.append(decorator)
         if !decorator { callParentheses += 1 }
-        if stack.isEmpty { result.brackets.open(b, at: i) }
+        if stack.isEmpty { result.brackets.enter(b, at: i) }
         i += 1
       } else if b == .closeParen {
         if parentheses.popLast() == false { callParentheses -= 1 }
-        if stack.isEmpty { result.brackets.close(at: i) }
+        if stack.isEmpty { result.brackets.leave(at: i) }
         i += 1
       } else if stack.isEmpty, b == .openBracket || b == .openBrace {
-        result.brackets.open(b, at: i)
+        result.brackets.enter(b, at: i)
         i += 1
       } else if stack.isEmpty, b == .closeBracket || b == .closeBrace {
-        result.brackets.close(at: i)
+        result.brackets.leave(at: i)
         i += 1
       } else if case .hole(let start, let depth)? = stack.last, b == .openBrace || b == .closeBrace {
         stack.removeLast()

@@ -35,14 +35,14 @@ struct CodeBrackets {
   private var headers: [Int: Bool] = [:]
 
   /// Records the opener `bracket` at `offset`.
-  mutating func open(_ bracket: UInt8, at offset: Int) {
+  mutating func enter(_ bracket: UInt8, at offset: Int) {
     openers.append(Opener(offset: offset, bracket: bracket, parent: innermost))
     innermost = openers.count - 1
   }
 
   /// Records a closing bracket at `offset`: it closes the innermost open one (a file whose
   /// brackets do not match is read as well as it goes).
-  mutating func close(at offset: Int) {
+  mutating func leave(at offset: Int) {
     guard let index = innermost else { return }
     openers[index].end = offset + 1
     innermost = openers[index].parent

@@ -65,7 +65,7 @@ enum JSONStringScanner {
         i = close + 2
       } else if b == .openBrace || b == .openBracket {
         open.append((i, b))
-        result.brackets.open(b, at: i)
+        result.brackets.enter(b, at: i)
         i += 1
       } else if b == .closeBrace || b == .closeBracket {
         let expected: UInt8 = b == .closeBrace ? .openBrace : .openBracket
@@ -75,7 +75,7 @@ enum JSONStringScanner {
           )
           return result
         }
-        result.brackets.close(at: i)
+        result.brackets.leave(at: i)
         i += 1
       } else {
         i += 1

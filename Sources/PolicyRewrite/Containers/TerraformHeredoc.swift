@@ -82,14 +82,14 @@ struct HCLScanner {
       } else {
         if b == .openParen {
           openParentheses += 1
-          brackets.open(b, at: position)
+          brackets.enter(b, at: position)
         } else if b == .closeParen {
           openParentheses = max(0, openParentheses - 1)
-          brackets.close(at: position)
+          brackets.leave(at: position)
         } else if b == .openBracket || b == .openBrace {
-          brackets.open(b, at: position)
+          brackets.enter(b, at: position)
         } else if b == .closeBracket || b == .closeBrace {
-          brackets.close(at: position)
+          brackets.leave(at: position)
         }
         position += 1
       }
