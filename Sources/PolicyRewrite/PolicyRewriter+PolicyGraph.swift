@@ -20,7 +20,11 @@ extension PolicyRewriter {
       let severity: Severity = configuration.policyGraphGapsAreErrors ? .error : .warning
       for rule in [Rule.scopeUnknown, .unresolvedFragment, .childScopesNotScanned, .parentScopesNotScanned] {
         guard let message = gaps[rule] else { continue }
-        result.findings.append(Finding(rule: rule, severity: severity, message: message, line: 1, column: 1))
+        let location = configuration.policyGraphGapLocations[path]?[rule]
+        result.findings.append(
+          Finding(
+            rule: rule, severity: severity, message: message, line: location?.line ?? 1,
+            column: location?.column ?? 1))
       }
       if severity == .error, gaps.isEmpty == false {
         Self.leaveUnchanged(&result, source: source)

@@ -29,6 +29,7 @@ struct BicepContainer: PolicyContainer {
     let lexed = BicepLexer.scan(bytes)
     scan.errors = lexed.unterminated
     let literals = lexed.strings.sorted { $0.content.lowerBound < $1.content.lowerBound }
+    var brackets = lexed.brackets
     for literal in literals {
       // A nested string's content lies inside the content of the strings around it: only its
       // own text is read, so that deep nesting costs one pass, not one pass per level.
@@ -49,7 +50,8 @@ struct BicepContainer: PolicyContainer {
         guard raw.contains(.lessThan) || raw.contains(.backslash) || isLink else {
           if literal.isInCall, !Self.isObjectKey(literal, in: bytes),
             let found = BicepLexer.decode(bytes, literal).undecodableArgument(
-              configuration: configuration, form: Self.argumentForm)
+              configuration: configuration, form: Self.argumentForm),
+            brackets.isPolicyExpression(literal.content, around: literal.context, interpolation: false, in: bytes)
           {
             scan.undecodable.append(found)
           }
@@ -75,7 +77,8 @@ struct BicepContainer: PolicyContainer {
         scan.undecodable.append(undecodable)
       } else if literal.isInCall, !literal.isNested, !policy.decoded.contains(.lessThan),
         !Self.isObjectKey(literal, in: bytes),
-        let found = policy.undecodableArgument(configuration: configuration, form: Self.argumentForm)
+        let found = policy.undecodableArgument(configuration: configuration, form: Self.argumentForm),
+        brackets.isPolicyExpression(literal.content, around: literal.context, interpolation: false, in: bytes)
       {
         scan.undecodable.append(found)
       }

@@ -19,6 +19,9 @@ struct BicepLexer {
     /// Whether the string stands inside the parentheses of a function call (or a grouping),
     /// other than a decorator's (`@description('…')`): an argument of an expression.
     var isInCall = false
+    /// The innermost bracket of the file's code around the string (in ``Scan/brackets``);
+    /// `nil` for a string nested in another's hole, or outside every bracket.
+    var context: Int?
   }
 
   /// What one pass over a Bicep file found.
@@ -29,10 +32,12 @@ struct BicepLexer {
     /// and what is unterminated: a `'''` string without its closing `'''`, a `'…'` string
     /// that a line end or the end of the file cuts, a `/*` comment without its `*/`.
     var unterminated: [(offset: Int, message: String)] = []
+    /// The brackets of the file's code outside strings and their holes.
+    var brackets = CodeBrackets()
   }
 
   private enum Frame {
-    case string(start: Int, holes: [Range<Int>], isInCall: Bool)
+    case string(start: Int, holes: [Range<Int>], isInCall: Bool, context: Int?)
     case hole(start: Int, depth: Int)
   }
 
@@ -51,7 +56,7 @@ struct BicepLexer {
     var i = 0
     while i < n {
       let b = bytes[i]
-      if case .string(let start, var holes, let isInCall)? = stack.last {
+      if case .string(let start, var holes, let isInCall, let context)? = stack.last {
         if b == .backslash {
           i += 2
         } else if b == .lineFeed {
@@ -63,12 +68,13 @@ struct BicepLexer {
           stack.removeLast()
           var literal = StringLiteral(content: start..<i, isMultiline: false, holes: holes, isNested: !stack.isEmpty)
           literal.isInCall = isInCall
+          literal.context = context
           result.strings.append(literal)
           i += 1
         } else if b == .dollar, i + 1 < n, bytes[i + 1] == .openBrace {
           stack.removeLast()
           holes.append(i..<i)
-          stack.append(.string(start: start, holes: holes, isInCall: isInCall))
+          stack.append(.string(start: start, holes: holes, isInCall: isInCall, context: context))
           stack.append(.hole(start: i, depth: 0))
           i += 2
         } else {
@@ -98,18 +104,28 @@ struct BicepLexer {
         }
         var literal = StringLiteral(content: start..<close, isMultiline: true, holes: [], isNested: !stack.isEmpty)
         literal.isInCall = callParentheses > 0
+        literal.context = stack.isEmpty ? result.brackets.innermost : nil
         result.strings.append(literal)
         i = close + 3
       } else if b == .singleQuote {
-        stack.append(.string(start: i + 1, holes: [], isInCall: callParentheses > 0))
+        let context = stack.isEmpty ? result.brackets.innermost : nil
+        stack.append(.string(start: i + 1, holes: [], isInCall: callParentheses > 0, context: context))
         i += 1
       } else if b == .openParen {
         let decorator = isDecorator(bytes, openParenthesis: i)
         parentheses.append(decorator)
         if !decorator { callParentheses += 1 }
+        if stack.isEmpty { result.brackets.enter(b, at: i) }
         i += 1
       } else if b == .closeParen {
         if parentheses.popLast() == false { callParentheses -= 1 }
+        if stack.isEmpty { result.brackets.leave(at: i) }
+        i += 1
+      } else if stack.isEmpty, b == .openBracket || b == .openBrace {
+        result.brackets.enter(b, at: i)
+        i += 1
+      } else if stack.isEmpty, b == .closeBracket || b == .closeBrace {
+        result.brackets.leave(at: i)
         i += 1
       } else if case .hole(let start, let depth)? = stack.last, b == .openBrace || b == .closeBrace {
         stack.removeLast()
@@ -117,9 +133,9 @@ struct BicepLexer {
           stack.append(.hole(start: start, depth: depth + 1))
         } else if depth > 0 {
           stack.append(.hole(start: start, depth: depth - 1))
-        } else if case .string(let stringStart, var holes, let isInCall)? = stack.popLast() {
+        } else if case .string(let stringStart, var holes, let isInCall, let context)? = stack.popLast() {
           holes[holes.count - 1] = start..<(i + 1)
-          stack.append(.string(start: stringStart, holes: holes, isInCall: isInCall))
+          stack.append(.string(start: stringStart, holes: holes, isInCall: isInCall, context: context))
         }
         i += 1
       } else {
@@ -127,7 +143,7 @@ struct BicepLexer {
       }
     }
     // The file ends inside a string (or inside a hole of one): the outermost is unterminated.
-    if case .string(let start, _, _)? = stack.first {
+    if case .string(let start, _, _, _)? = stack.first {
       result.unterminated.append((start - 1, Self.cutByEndOfFile))
     }
     return result

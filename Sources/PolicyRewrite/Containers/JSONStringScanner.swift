@@ -13,6 +13,8 @@ enum JSONStringScanner {
     var content: Range<Int>
     /// Whether it is an object key (followed by `:`).
     var isKey: Bool
+    /// The innermost object or array around it (in ``Scan/brackets``).
+    var context: Int?
   }
 
   /// What one pass over a JSON document found.
@@ -22,6 +24,8 @@ enum JSONStringScanner {
     /// The first syntax error that the pass sees (an unterminated string or comment, a
     /// bracket that does not match, a document cut before its end), at its offset.
     var error: (offset: Int, message: String)?
+    /// The objects and arrays of the document.
+    var brackets = CodeBrackets()
   }
 
   /// Every terminated string of `bytes`, in order.
@@ -48,7 +52,8 @@ enum JSONStringScanner {
         }
         var k = j + 1
         while k < n, bytes[k].isXMLSpace { k += 1 }
-        result.tokens.append(Token(content: start..<j, isKey: k < n && bytes[k] == UInt8(ascii: ":")))
+        result.tokens.append(
+          Token(content: start..<j, isKey: k < n && bytes[k] == UInt8(ascii: ":"), context: result.brackets.innermost))
         i = j + 1
       } else if b == .slash, i + 1 < n, bytes[i + 1] == .slash {
         while i < n, bytes[i] != .lineFeed { i += 1 }
@@ -60,6 +65,7 @@ enum JSONStringScanner {
         i = close + 2
       } else if b == .openBrace || b == .openBracket {
         open.append((i, b))
+        result.brackets.enter(b, at: i)
         i += 1
       } else if b == .closeBrace || b == .closeBracket {
         let expected: UInt8 = b == .closeBrace ? .openBrace : .openBracket
@@ -69,6 +75,7 @@ enum JSONStringScanner {
           )
           return result
         }
+        result.brackets.leave(at: i)
         i += 1
       } else {
         i += 1

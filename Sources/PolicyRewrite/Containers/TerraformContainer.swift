@@ -27,6 +27,9 @@ struct TerraformContainer: PolicyContainer {
   func scan(_ bytes: [UInt8], configuration: RewriteConfiguration) -> ContainerScan {
     var scan = ContainerScan()
     var scanner = HCLScanner(bytes: bytes)
+    // Strings that name a function key in an expression, with the bracket around each and
+    // whether it is a template: kept until the pass has read where each expression ends.
+    var arguments: [(found: UndecodablePolicy, content: Range<Int>, context: Int?, interpolation: Bool)] = []
     while let literal = scanner.nextLiteral() {
       switch literal {
       case .heredoc(let heredoc):
@@ -43,11 +46,12 @@ struct TerraformContainer: PolicyContainer {
           // (`"${replace(file("p.xml"), "__H__", "x-functions-key")}"`): the policy it builds
           // cannot be read.
           let inCall = scanner.openParentheses > 0 && !Self.isObjectKey(content, in: bytes)
-          if inCall || (Array(bytes[content]).containsLiteral("${") && bytes[content].contains(.openParen)),
+          let interpolation = Array(bytes[content]).containsLiteral("${") && bytes[content].contains(.openParen)
+          if inCall || interpolation,
             let found = Self.decode(bytes, content).undecodableArgument(
               configuration: configuration, form: Self.argumentForm)
           {
-            scan.undecodable.append(found)
+            arguments.append((found, content, scanner.brackets.innermost, interpolation))
           }
           continue
         }
@@ -57,6 +61,14 @@ struct TerraformContainer: PolicyContainer {
         scan.errors.append(
           (offset, heredoc ? "the heredoc is not terminated: no closing marker line" : "the string is not terminated"))
       }
+    }
+    // Only where the expression builds a policy: not an app setting's `jsonencode()`.
+    var brackets = scanner.brackets
+    for argument in arguments
+    where brackets.isPolicyExpression(
+      argument.content, around: argument.context, interpolation: argument.interpolation, in: bytes)
+    {
+      scan.undecodable.append(argument.found)
     }
     return scan
   }

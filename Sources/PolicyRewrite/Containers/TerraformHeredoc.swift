@@ -40,6 +40,9 @@ struct HCLScanner {
   /// How many parentheses stand open at ``position`` (in code, outside strings and comments):
   /// more than none when the next literal is an argument of a function call.
   private(set) var openParentheses = 0
+  /// The brackets of the code read so far; ``CodeBrackets/innermost`` is the one around the
+  /// next literal.
+  private(set) var brackets = CodeBrackets()
 
   /// The heredocs and quoted strings of the file, in order, skipping comments.
   static func literals(in bytes: [UInt8]) -> [HCLLiteral] {
@@ -79,8 +82,14 @@ struct HCLScanner {
       } else {
         if b == .openParen {
           openParentheses += 1
+          brackets.enter(b, at: position)
         } else if b == .closeParen {
           openParentheses = max(0, openParentheses - 1)
+          brackets.leave(at: position)
+        } else if b == .openBracket || b == .openBrace {
+          brackets.enter(b, at: position)
+        } else if b == .closeBracket || b == .closeBrace {
+          brackets.leave(at: position)
         }
         position += 1
       }

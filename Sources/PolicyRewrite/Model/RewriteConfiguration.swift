@@ -83,6 +83,9 @@ public struct RewriteConfiguration: Sendable, Hashable {
   /// about it: a message for `scope-unknown` and one for `unresolved-fragment`. Reported once
   /// a file when it has a key injection.
   public var policyGraphGaps: [String: [Rule: String]] = [:]
+  /// Where in the file each of ``policyGraphGaps`` is placed, when it is known: the first
+  /// unresolved `include-fragment`, the unresolved declaration (1:1 when no entry).
+  public var policyGraphGapLocations: [String: [Rule: Position]] = [:]
   /// Whether ``policyGraphGaps`` are errors (`--strict`): the file is then left unchanged.
   public var policyGraphGapsAreErrors = false
   /// For a policy file (by the path it is rewritten with), a message naming input that the
@@ -116,4 +119,20 @@ public struct RewriteConfiguration: Sendable, Hashable {
 
   /// Whether `name` is a key header.
   public func isKeyHeader(_ name: String) -> Bool { keyHeaders.contains(name.lowercased()) }
+}
+
+extension RewriteConfiguration {
+  /// A line and column (1-based) in a file.
+  public struct Position: Sendable, Hashable {
+    /// The line.
+    public var line: Int
+    /// The column, in bytes.
+    public var column: Int
+
+    /// The location `line`:`column`.
+    public init(line: Int, column: Int) {
+      self.line = line
+      self.column = column
+    }
+  }
 }

@@ -10,8 +10,13 @@ import PolicyDOM
 /// with `mode="copy"` and a `cache-lookup` are readers; `validate-jwt`,
 /// `validate-azure-ad-token` and `check-header` whose header name is a named value, an
 /// expression or a deployment template that may spell `Authorization` are possible readers,
-/// and a `set-header` with `exists-action="delete"` and such a name is a possible remover. Expressions are read from the original bytes, because
-/// the parsed text is masked.
+/// and a `set-header` with `exists-action="delete"` and such a name is a possible remover.
+/// An expression that reads the request's whole header collection
+/// (`JsonConvert.SerializeObject(context.Request.Headers)`, `context.Request.Headers.Select(…)`,
+/// a `foreach` over it) reads Authorization too, without naming it: it is a reader; a lookup of
+/// a header by a quoted name (`GetValueOrDefault("X")`, `["X"]`, `ContainsKey("X")`,
+/// `TryGetValue("X", …)`) reads that header only. Expressions are read from the original bytes,
+/// because the parsed text is masked.
 struct AuthorizationScan {
   /// One element that touches the header.
   struct Touch {
@@ -40,11 +45,18 @@ struct AuthorizationScan {
   private let configuration: RewriteConfiguration
   /// Whether the document names `authorization` at all; if not, no text needs reading.
   private let scansText: Bool
+  /// Whether the scope's text holds `Request.Headers`: an expression there may read the whole
+  /// header collection, Authorization included, without naming it.
+  private let scansHeaderCollections: Bool
 
   /// Scans every descendant of `scope`.
   init(scope: PolicyElement, configuration: RewriteConfiguration, scansText: Bool) {
     self.configuration = configuration
     self.scansText = scansText
+    let source = scope.document.source
+    scansHeaderCollections =
+      source.firstOffset(of: "Request.Headers", from: scope.range.lowerBound).map { $0 < scope.range.upperBound }
+      ?? false
     var child = scope.firstChildElement
     while let top = child {
       visit(top, top: top)
@@ -68,6 +80,7 @@ struct AuthorizationScan {
   /// `authentication-basic`, or an `include-fragment` of a fragment that touches the header.
   static func mayFindReaderOrRemover(in source: [UInt8], configuration: RewriteConfiguration) -> Bool {
     source.containsLiteral("authorization", caseInsensitive: true) || source.containsLiteral("&#")
+      || source.containsLiteral("Request.Headers")
       || source.containsLiteral("validate-azure-ad-token") || source.containsLiteral("validate-jwt")
       || source.containsLiteral("check-header") || source.containsLiteral("cache-lookup")
       || source.containsLiteral("copy\"", caseInsensitive: true)
@@ -174,7 +187,11 @@ struct AuthorizationScan {
       if use.contains(.removes) { add(.remover) }
       if use.contains(.writes) { add(.writer) }
     }
-    if scansText, !reads, Self.expressionNamesAuthorization(in: element) { add(.reader) }
+    if scansText || scansHeaderCollections, !reads,
+      Self.expressionReadsAuthorization(in: element, names: scansText, collections: scansHeaderCollections)
+    {
+      add(.reader)
+    }
     var child = element.firstChildElement
     while let current = child {
       visit(current, top: top, building: builds)
@@ -195,16 +212,22 @@ struct AuthorizationScan {
   }
 
   /// Whether a policy expression in the element's start tag or in its own text (not its
-  /// children's, not its comments) names `"Authorization"` as a string.
-  static func expressionNamesAuthorization(in element: PolicyElement) -> Bool {
+  /// children's, not its comments) reads the request's Authorization header: with `names`,
+  /// one that names `"Authorization"` as a string; with `collections`, one that reads the whole
+  /// header collection (``readsHeaderCollection(_:_:)``).
+  static func expressionReadsAuthorization(in element: PolicyElement, names: Bool, collections: Bool) -> Bool {
     let source = element.document.source
     let tagEnd = element.isEmptyElementTag ? element.range.upperBound : element.contentRange.lowerBound
-    if namesAuthorization(source, element.range.lowerBound..<tagEnd, inTag: true) { return true }
+    func reads(_ range: Range<Int>, inTag: Bool) -> Bool {
+      (names && namesAuthorization(source, range, inTag: inTag))
+        || (collections && readsHeaderCollection(source, range))
+    }
+    if reads(element.range.lowerBound..<tagEnd, inTag: true) { return true }
     var cursor = element.contentRange.lowerBound
     var child = element.firstChildElement
     while cursor < element.contentRange.upperBound {
       let end = child?.range.lowerBound ?? element.contentRange.upperBound
-      if textNamesAuthorization(source, cursor..<end) { return true }
+      if textReads(source, cursor..<end, reads: { reads($0, inTag: false) }) { return true }
       guard let current = child else { break }
       cursor = current.range.upperBound
       child = current.nextSiblingElement
@@ -213,7 +236,7 @@ struct AuthorizationScan {
   }
 
   /// Text between child elements, with its comments left out.
-  private static func textNamesAuthorization(_ source: [UInt8], _ range: Range<Int>) -> Bool {
+  private static func textReads(_ source: [UInt8], _ range: Range<Int>, reads: (Range<Int>) -> Bool) -> Bool {
     var start = range.lowerBound
     while start < range.upperBound {
       var end = range.upperBound
@@ -222,10 +245,78 @@ struct AuthorizationScan {
         end = open
         next = source.firstOffset(of: "-->", from: open + 4).map { $0 + 3 } ?? range.upperBound
       }
-      if namesAuthorization(source, start..<end, inTag: false) { return true }
+      if reads(start..<end) { return true }
       start = next
     }
     return false
+  }
+
+  /// The methods that look a header up by its name: with a quoted name, they read that header
+  /// only.
+  private static let namedLookups = ["GetValueOrDefault", "ContainsKey", "TryGetValue"]
+
+  /// Whether `context.Request.Headers` stands in `range` after an `@` (in a policy expression)
+  /// other than as a lookup by a quoted name (`.GetValueOrDefault("X-Id")`, `["X-Id"]`,
+  /// `.ContainsKey("X-Id")`, `.TryGetValue("X-Id", out v)`): passed whole
+  /// (`JsonConvert.SerializeObject(context.Request.Headers)`), enumerated (`.Select(…)`,
+  /// `foreach`), converted (`.ToDictionary(…)`, `.ToString()`), or looked up by a computed
+  /// name. Such an expression reads Authorization, and after the MI element, APIM's token.
+  static func readsHeaderCollection(_ source: [UInt8], _ range: Range<Int>) -> Bool {
+    guard let at = source[range].firstIndex(of: .at) else { return false }
+    var from = at
+    while let found = source.firstOffset(of: "Request.Headers", from: from), found < range.upperBound {
+      var i = found + "Request.Headers".utf8.count
+      from = i
+      guard i <= range.upperBound else { return false }
+      // `Request.HeadersX`: another name.
+      if i < range.upperBound, isNameByte(source[i]) { continue }
+      while i < range.upperBound, source[i].isXMLSpace || source[i] == .question { i += 1 }
+      if i < range.upperBound, source[i] == .openBracket {
+        if startsQuotedName(source, at: i + 1, before: range.upperBound) { continue }
+        return true
+      }
+      if i < range.upperBound, source[i] == .dot {
+        var j = i + 1
+        while j < range.upperBound, source[j].isXMLSpace { j += 1 }
+        let nameStart = j
+        while j < range.upperBound, isNameByte(source[j]) { j += 1 }
+        let method = String(decoding: source[nameStart..<j], as: UTF8.self)
+        while j < range.upperBound, source[j].isXMLSpace { j += 1 }
+        // A type argument: `GetValueOrDefault<string>(…)`, `&lt;string&gt;` in an attribute.
+        if j < range.upperBound, source[j] == .lessThan,
+          let close = source[j..<range.upperBound].firstIndex(of: .greaterThan)
+        {
+          j = close + 1
+        } else if j + 4 <= range.upperBound, source.hasLiteral("&lt;", at: j),
+          let close = source.firstOffset(of: "&gt;", from: j), close + 4 <= range.upperBound
+        {
+          j = close + 4
+        }
+        while j < range.upperBound, source[j].isXMLSpace { j += 1 }
+        if namedLookups.contains(method), j < range.upperBound, source[j] == .openParen,
+          startsQuotedName(source, at: j + 1, before: range.upperBound)
+        {
+          continue
+        }
+      }
+      return true
+    }
+    return false
+  }
+
+  /// Whether a quoted string (`"`, `&quot;`, `'`, or a quote that a deployment template
+  /// escapes, `\"`) starts at `index`, after white space.
+  private static func startsQuotedName(_ source: [UInt8], at index: Int, before upper: Int) -> Bool {
+    var i = index
+    while i < upper, source[i].isXMLSpace { i += 1 }
+    if i < upper, source[i] == .backslash { i += 1 }
+    return (i < upper && (source[i] == .doubleQuote || source[i] == .singleQuote))
+      || (i + 6 <= upper && source.hasLiteral("&quot;", at: i))
+  }
+
+  private static func isNameByte(_ byte: UInt8) -> Bool {
+    (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+      || byte == .underscore
   }
 
   /// Whether `"Authorization"` (or `&quot;Authorization&quot;`), in any case, stands in

@@ -169,7 +169,7 @@ enum KeyInjectionRule: AnalysisRule {
 
 extension KeyInjectionRule {
   fileprivate static func unresolvableName(_ name: String) -> String {
-    "set-header name '\(name)' is a named value or an expression; check by hand whether it sends a function key"
+    "set-header name '\(name)' is a named value or an expression; check by hand whether it sends a function key, and whether it may be Authorization: after an <authentication-managed-identity> it would overwrite APIM's token, so the backend would not get it"
   }
 
   fileprivate static func reviewMessage(_ rule: Rule, header: String, section: String) -> String {

@@ -157,8 +157,9 @@ extension Frontend {
       configuration.fragmentIncludesOutsideInbound[absolutePath(resolved), default: []].append(
         "\(include.path):\(include.line) in <\(include.section)>")
     }
-    // What the graph does not know, by file.
+    // What the graph does not know, by file, and where in the file, when that is known.
     var gaps: [String: [Rule: String]] = [:]
+    var gapLocations: [String: [Rule: RewriteConfiguration.Position]] = [:]
     // A `policy.xml` beside the `apis/`, `products/` or `workspaces/` folder of an APIOps tree
     // is that tree's global policy, whatever the folder is called (the folder-based pass reads
     // it so).
@@ -171,6 +172,10 @@ extension Frontend {
       }
       // `<tree>/workspaces/<w>/policy.xml` is that workspace's policy.
       if policy.inlineText == nil, Self.workspacePolicyRoot(policy.path) != nil { continue }
+      // A policy written inline is placed where its text starts.
+      if let offset = policy.inlineOffset, gapLocations[policy.path]?[.scopeUnknown] == nil {
+        gapLocations[policy.path, default: [:]][.scopeUnknown] = gapLocation(in: policy.path, offset: offset)
+      }
       gaps[policy.path, default: [:]][.scopeUnknown] =
         "the scope of this policy is not known: no APIOps folder, Terraform resource or module argument, or Bicep or ARM resource applies it, so the checks across scopes (a parent's or child's reader of Authorization) were not made; declare it, or scan the files that apply it too (see the README, \"The policy graph\")"
     }
@@ -179,6 +184,10 @@ extension Frontend {
     var unlinked: [String: [String]] = [:]
     for policy in graph.policies {
       guard let identifier = policy.unlinkedIdentifier, let declared = policy.declaredAt else { continue }
+      // At the declaration, when it stands in the policy's own file (a policy written inline).
+      if declared.path == policy.path, gapLocations[policy.path]?[.scopeUnknown] == nil {
+        gapLocations[policy.path, default: [:]][.scopeUnknown] = gapLocation(in: policy.path, line: declared.line)
+      }
       unlinked[policy.path, default: []].append(
         "the \(identifier) of the \(policy.scope.rawValue) policy declared at \(declared.path):\(declared.line)"
           + (declared.address.map { " (\($0))" } ?? ""))
@@ -216,6 +225,11 @@ extension Frontend {
       unresolved[include.path, default: []].append(include)
     }
     for (path, includes) in unresolved {
+      // At the first unresolved include.
+      if let first = includes.min(by: { $0.line < $1.line }) {
+        gapLocations[path, default: [:]][.unresolvedFragment] = gapLocation(
+          in: path, line: first.line, at: "include-fragment")
+      }
       let list =
         includes.prefix(5).map { "'\($0.fragment)' (line \($0.line))" }.joined(separator: ", ")
         + (includes.count > 5 ? " and \(includes.count - 5) more" : "")
@@ -232,6 +246,7 @@ extension Frontend {
     Self.removeRepeats(&configuration.authorizationParentWriters)
     Self.removeRepeats(&configuration.authorizationParentBackends)
     Self.removeRepeats(&configuration.authorizationParentDefaultBackends)
+    for (path, locations) in gapLocations { configuration.policyGraphGapLocations[absolutePath(path)] = locations }
     return parentEffects
   }
 

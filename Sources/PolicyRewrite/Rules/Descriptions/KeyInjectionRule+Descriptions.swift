@@ -55,7 +55,9 @@ extension KeyInjectionRule {
       explanation: """
         The header name is only known when APIM runs the policy ({{named-value}}, @(…), or a \
         template interpolation), so the tool cannot tell whether it is x-functions-key. It is \
-        not rewritten; check what the name resolves to and migrate it by hand if it is a key.
+        not rewritten; check what the name resolves to and migrate it by hand if it is a key. \
+        If it may resolve to Authorization, it overwrites the token of an \
+        <authentication-managed-identity> that runs before it.
         """,
       example: #"<set-header name="{{key-header}}" exists-action="override"><value>{{k}}</value></set-header>"#),
     RuleDescription(

@@ -125,4 +125,111 @@ struct ExpressionBuiltPolicyTests {
       #expect(try check(bytes(ARMTests.template(value)), path: ARMTests.path).isEmpty, "\(value)")
     }
   }
+
+  // MARK: App settings: a key header's name in an expression that builds no policy
+
+  /// The shape of a Function App's app settings (pagopa/io-infra `app_settings.tf`): a client
+  /// configuration that names the header a backend expects. No policy is built there.
+  static let terraformAppSettings = """
+    locals {
+      app_settings = {
+        THIRD_PARTY_CONFIG_LIST = jsonencode([
+          {
+            serviceId = "io-sign"
+            prodEnvironment = {
+              baseUrl = "https://sign-func-01.azurewebsites.net/api/v1/sign"
+              detailsAuthentication = {
+                type            = "API_KEY"
+                header_key_name = "X-Functions-Key"
+                key             = data.azurerm_key_vault_secret.sign_key.value
+              }
+            }
+          }
+        ])
+      }
+    }
+
+    """
+
+  @Test("Terraform app settings jsonencode() naming X-Functions-Key failed check for good: no policy is built there")
+  func terraformAppSettingsJsonencodeBuildsNoPolicy() throws {
+    #expect(try check(bytes(Self.terraformAppSettings), path: "app_settings.tf").isEmpty)
+    let result = try rewrite(Self.terraformAppSettings, path: "app_settings.tf")
+    #expect(!result.changed && result.reviewCount == 0 && !result.hasErrors)
+  }
+
+  @Test("Bicep siteConfig.appSettings string() naming X-Functions-Key failed check: no policy is built there")
+  func bicepAppSettingsStringBuildsNoPolicy() throws {
+    let source = """
+      resource site 'Microsoft.Web/sites@2022-03-01' = {
+        name: 'io-backend'
+        properties: {
+          siteConfig: {
+            appSettings: [
+              {
+                name: 'THIRD_PARTY_CONFIG_LIST'
+                value: string([
+                  {
+                    serviceId: 'io-sign'
+                    detailsAuthentication: { type: 'API_KEY', header_key_name: 'X-Functions-Key', key: signKey }
+                  }
+                ])
+              }
+              { name: 'HEADER', value: toLower(config.headerName) }
+            ]
+          }
+        }
+      }
+
+      """
+    #expect(try check(bytes(source), path: "main.bicep").isEmpty)
+  }
+
+  @Test("ARM siteConfig.appSettings expression naming X-Functions-Key failed check: no policy is built there")
+  func armAppSettingsExpressionBuildsNoPolicy() throws {
+    let source = """
+      {
+        \(ARMTests.schema),
+        "resources": [
+          {
+            "type": "Microsoft.Web/sites",
+            "properties": {
+              "siteConfig": {
+                "appSettings": [
+                  {
+                    "name": "THIRD_PARTY_CONFIG_LIST",
+                    "value": "[string(createArray(createObject('serviceId', 'io-sign', 'header_key_name', 'X-Functions-Key')))]"
+                  }
+                ]
+              }
+            }
+          }
+        ]
+      }
+      """
+    #expect(try check(bytes(source), path: ARMTests.path).isEmpty)
+  }
+
+  @Test(
+    "an expression that builds a policy is still read when it passes the key as an object's attribute",
+    arguments: [
+      // A template's variables: the policy is the template file.
+      ("main.tf", "locals {\n  p = templatefile(\"p.xml\", { header = \"x-functions-key\" })\n}\n"),
+      // azapi: the policy resource's body.
+      (
+        "main.tf",
+        "resource \"azapi_resource\" \"p\" {\n  body = jsonencode({ properties = { format = \"rawxml\", "
+          + "value = replace(file(\"p.xml\"), \"__H__\", \"x-functions-key\") } })\n}\n"
+      ),
+      // A policy resource, whatever function builds its value.
+      (
+        "main.bicep",
+        "resource p 'Microsoft.ApiManagement/service/apis/policies@2022-08-01' = {\n  properties: {\n"
+          + "    value: string({ header: 'x-functions-key' })\n  }\n}\n"
+      ),
+      ("main.bicep", "var policyXml = string({ header: 'x-functions-key' })\n"),
+    ])
+  func policyExpressionsWithObjectArgumentsAreStillRead(path: String, source: String) throws {
+    try Self.expectNotRead(source, path: path)
+  }
 }

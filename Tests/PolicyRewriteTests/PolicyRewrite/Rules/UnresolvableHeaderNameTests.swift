@@ -56,4 +56,22 @@ import Testing
       """)
     #expect(rules(result.findings) == [.unresolvableHeaderName])
   }
+
+  @Test(
+    "a {{named value}} header name beside a rewritten key may be Authorization: the message did not say it overwrites the token"
+  )
+  func unresolvableNameMessageWarnsOfAnOverwrittenToken() throws {
+    let result = try rewrite(
+      """
+      <policies>
+          <inbound>
+              <base />
+              <set-header name="x-functions-key" exists-action="override"><value>{{orders-func-key}}</value></set-header>
+              <set-header name="{{os-header-name}}" exists-action="override"><value>{{os-header-value}}</value></set-header>
+          </inbound>
+      </policies>
+      """)
+    let message = result.findings.first { $0.rule == .unresolvableHeaderName }?.message ?? ""
+    #expect(message.contains("Authorization") && message.contains("overwrite APIM's token"), "\(message)")
+  }
 }
