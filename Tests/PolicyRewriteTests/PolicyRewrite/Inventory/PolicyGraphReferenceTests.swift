@@ -131,6 +131,38 @@ struct PolicyGraphReferenceTests {
     #expect(PolicyGraph.mayMatch("${env}-orders", "prod-orders"))
   }
 
+  /// pagopa-infra names every API `${local.project}-…`: taken for "any name", every such API
+  /// was a possible child of every other, and every key of the repository was held.
+  @Test func unresolvedNamesWhoseLiteralSuffixesDifferNeverMatchSoNoFalseHold() {
+    #expect(!PolicyGraph.mayMatch("${local.project}-billing-api", "${local.project}-orders-api"))
+    #expect(!PolicyGraph.mayMatch("${local.project}-Billing-API", "${var.prefix}-orders-api"))
+    #expect(!PolicyGraph.mayMatch("io-${var.env}-x", "pagopa-${var.env}-x"))
+    // Literal parts that may still meet: conservative, they may match.
+    #expect(PolicyGraph.mayMatch("${local.project}-orders-API", "${var.prefix}-${var.domain}-ORDERS-api"))
+    #expect(PolicyGraph.mayMatch("${a}-api", "${b}-orders-api"))
+    #expect(PolicyGraph.mayMatch("pagopa-${a}", "pagopa-${b}-orders"))
+    #expect(PolicyGraph.mayMatch("${var.api}", "${local.project}-orders-api"))
+    #expect(PolicyGraph.mayMatch("pa${a}", "pagopa-${b}"))
+  }
+
+  @Test func aMembershipWhoseUnresolvedNameCannotBeTheAPIsDoesNotHoldIt() {
+    let graph = Self.graph([
+      "main.tf": """
+      resource "azurerm_api_management_product_api" "one" {
+        api_name   = "${local.project}-orders-api"
+        product_id = "${local.project}-gold"
+      }
+
+      """
+    ])
+    #expect(graph.mayHold(product: "${var.p}-gold", api: "${var.p}-orders-api"))
+    #expect(graph.mayHold(product: "${var.p}-gold", api: "${var.q}"))
+    #expect(!graph.mayHold(product: "${var.p}-gold", api: "${var.p}-billing-api"))
+    #expect(!graph.mayHold(product: "${var.p}-silver", api: "${var.p}-orders-api"))
+    #expect(!graph.mayHold(product: "${var.p}-gold", api: "billing"))
+    #expect(graph.mayHold(product: nil, api: "billing"))
+  }
+
   @Test func bicepParameterDefaultsAndVariablesResolveAModuleParameterDoesNot() throws {
     let graph = Self.graph([
       "main.bicep": """
