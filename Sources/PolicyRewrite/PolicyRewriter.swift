@@ -77,7 +77,10 @@ public struct PolicyRewriter: Sendable {
   /// Rewrites one file of a known kind (see ``rewrite(_:path:accepted:)``).
   package func rewrite(_ source: [UInt8], path: String, kind: SourceKind, accepted: Set<[Int]>) -> RewriteResult {
     let result = rewriteFile(source, path: path, kind: kind, accepted: accepted)
-    guard !configuration.policyGraphGaps.isEmpty || !configuration.authorizationUnreadableChildScopes.isEmpty else {
+    guard
+      !configuration.policyGraphGaps.isEmpty || !configuration.authorizationUnreadableChildScopes.isEmpty
+        || !configuration.authorizationUnreadableParentScopes.isEmpty
+    else {
       return result
     }
     return applyPolicyGraph(to: result, source: source, path: path)

@@ -143,7 +143,7 @@ extension PolicyRewriter {
     switch rule {
     case .authorizationWriter, .authorizationReaderAfterManagedIdentity, .authorizationTokenReplaced,
       .authorizationChildScope, .authorizationParentScope, .authorizationPossibleReader, .authorizationOtherBackend,
-      .skippedKeyInjection, .templateDirective, .childScopeUnreadable:
+      .skippedKeyInjection, .templateDirective, .childScopeUnreadable, .parentScopeUnreadable, .unresolvedFragment:
       true
     default:
       false

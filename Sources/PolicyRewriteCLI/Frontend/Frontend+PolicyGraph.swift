@@ -63,6 +63,9 @@ extension Frontend {
     }
     // A fragment does what the fragments it includes do.
     followFragmentIncludes(graph, into: &configuration)
+    // An include that writes the id as a Terraform reference the graph resolved does what
+    // the fragment does, under the id as written.
+    aliasWrittenFragmentIDs(graph, into: &configuration)
     let withFragments = configuration
     // Declared parents and children, in files or inline (APIOps trees are handled by the
     // folder-based pass).
@@ -136,6 +139,8 @@ extension Frontend {
     }
     // Child scopes whose policy cannot be read hold their parents' keys.
     unreadableChildScopes(graph, mayInject: mayInject, into: &configuration)
+    // Declared parent scopes whose policy cannot be read hold their children's keys.
+    unreadableParentScopes(graph, mayInject: mayInject, into: &configuration)
     // What parent scopes do (read or remove, write, route elsewhere), for each child scope
     // with a possible injection (every layout: APIOps places come from the graph too).
     // Each policy's parents are worked out once (it reads the APIOps products' membership
@@ -207,13 +212,33 @@ extension Frontend {
     var unresolved: [String: [PolicyGraph.Include]] = [:]
     for include in graph.includes where include.resolved == nil {
       unresolved[include.path, default: []].append(include)
+      // A key injection that such an include runs after is held (AuthorizationRule).
+      configuration.unresolvedFragmentIDs.insert(include.written ?? include.fragment)
     }
     for (path, includes) in unresolved {
-      let list =
-        includes.prefix(5).map { "'\($0.fragment)' (line \($0.line))" }.joined(separator: ", ")
-        + (includes.count > 5 ? " and \(includes.count - 5) more" : "")
+      // An id the run cannot resolve (a reference, a variable) may name a fragment it does
+      // define: it is not resolved, which is not the same as absent.
+      let (absent, unknown) = (
+        includes.filter { PolicyGraph.isResolved($0.fragment) },
+        includes.filter { !PolicyGraph.isResolved($0.fragment) }
+      )
+      func listed(_ includes: [PolicyGraph.Include]) -> String {
+        includes.prefix(5).map { "'\($0.written ?? $0.fragment)' (line \($0.line))" }.joined(separator: ", ")
+          + (includes.count > 5 ? " and \(includes.count - 5) more" : "")
+      }
+      var parts: [String] = []
+      if !absent.isEmpty {
+        parts.append(
+          "includes \(absent.count == 1 ? "a fragment" : "fragments") that no scanned file defines: \(listed(absent))")
+      }
+      if !unknown.isEmpty {
+        parts.append(
+          "includes \(unknown.count == 1 ? "a fragment whose id" : "fragments whose ids") the run does not resolve (a reference, variable or expression it cannot follow): \(listed(unknown))"
+        )
+      }
       gaps[path, default: [:]][.unresolvedFragment] =
-        "includes \(includes.count == 1 ? "a fragment" : "fragments") that no scanned file defines: \(list); what \(includes.count == 1 ? "it does" : "they do") with Authorization is not known; scan the repository that defines \(includes.count == 1 ? "it" : "them") too (see the README, \"The policy graph\")"
+        parts.joined(separator: "; ")
+        + "; what \(includes.count == 1 ? "it does" : "they do") with Authorization is not known, and a key injection that \(includes.count == 1 ? "it runs" : "they run") after is not rewritten; scan the files that define \(includes.count == 1 ? "it" : "them") too, or name \(includes.count == 1 ? "it" : "them") with a literal (see the README, \"The policy graph\")"
     }
     for (path, gap) in gaps { configuration.policyGraphGaps[absolutePath(path)] = gap }
     return parentEffects

@@ -163,6 +163,49 @@ struct PolicyGraphReferenceTests {
     #expect(graph.mayHold(product: nil, api: "billing"))
   }
 
+  /// pagopa/io-wallet writes `fragment-id="${azurerm_api_management_policy_fragment.X.name}"`:
+  /// left as written, the include was "not defined" and its fragment's validate-jwt ignored.
+  @Test func fragmentIdWrittenAsTerraformReferenceResolvesToTheDeclaredFragmentSoItsReaderCounts() throws {
+    let fragment = """
+      resource "azurerm_api_management_policy_fragment" "auth" {
+        name  = "read-caller-token"
+        value = file("./frag.xml")
+      }
+      resource "azurerm_api_management_api_policy" "a" {
+        api_name    = "orders"
+        xml_content = <<XML
+      <policies><inbound><base /><include-fragment fragment-id="${azurerm_api_management_policy_fragment.auth.name}" /><include-fragment fragment-id="${azurerm_api_management_policy_fragment.gone.name}" /></inbound></policies>
+      XML
+      }
+      resource "azurerm_api_management_api_policy" "b" {
+        api_name    = "billing"
+        xml_content = templatefile("./b.xml.tpl", { id = azurerm_api_management_policy_fragment.auth.name })
+      }
+      resource "azurerm_api_management_api_policy" "c" {
+        api_name    = "c"
+        xml_content = templatefile("./b.xml.tpl", { id = "other" })
+      }
+      resource "azurerm_api_management_api_policy" "d" {
+        api_name    = "d"
+        xml_content = templatefile("./d.xml.tpl", { id = azurerm_api_management_policy_fragment.auth.name })
+      }
+
+      """
+    let graph = Self.graph([
+      "main.tf": fragment, "frag.xml": "<fragment><validate-jwt header-name=\"Authorization\" /></fragment>\n",
+      "b.xml.tpl": "<policies><inbound><include-fragment fragment-id=\"${id}\" /></inbound></policies>\n",
+      "d.xml.tpl": "<policies><inbound><include-fragment fragment-id=\"${ id }\" /></inbound></policies>\n",
+    ])
+    let inMain = graph.includes.filter { $0.path == "main.tf" }
+    #expect(inMain.map(\.fragment) == ["read-caller-token", "${azurerm_api_management_policy_fragment.gone.name}"])
+    #expect(inMain.map(\.written) == ["${azurerm_api_management_policy_fragment.auth.name}", nil])
+    #expect(inMain.map(\.resolved) == ["frag.xml", nil])
+    // Two calls bind `id` to different values: not resolved.
+    #expect(graph.includes.first { $0.path == "b.xml.tpl" }?.resolved == nil)
+    let bound = try #require(graph.includes.first { $0.path == "d.xml.tpl" })
+    #expect(bound.fragment == "read-caller-token" && bound.written == "${ id }" && bound.resolved == "frag.xml")
+  }
+
   @Test func bicepParameterDefaultsAndVariablesResolveAModuleParameterDoesNot() throws {
     let graph = Self.graph([
       "main.bicep": """
