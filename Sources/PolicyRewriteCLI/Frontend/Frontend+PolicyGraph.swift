@@ -435,6 +435,18 @@ extension Frontend {
       }
     }
     let byTree = !unknownMembershipByRoot.isEmpty || !rootGlobals.isEmpty
+    // Parents whose names are patterns (not resolved) may be those of a child whose name is
+    // resolved: API policies with such a name; product policies, when a product id or a
+    // member of a membership is not resolved (PolicyGraph+Matching).
+    let patternAPIs = policies.indices.filter {
+      policies[$0].scope == .api && policies[$0].api != nil && !PolicyGraph.isResolved(policies[$0].api)
+    }
+    let patternMemberships = graph.productAPIs.contains {
+      !PolicyGraph.isResolved($0.key) || $0.value.contains { !PolicyGraph.isResolved($0) }
+    }
+    let patternProducts = policies.indices.filter {
+      policies[$0].scope == .product && (patternMemberships || !PolicyGraph.isResolved(policies[$0].product))
+    }
     return { child in
       let api = child.api.map(membershipName) ?? ""
       var viaProducts = (productsOfAPI[api] ?? []).sorted().flatMap { products[$0] ?? [] }
@@ -447,6 +459,15 @@ extension Frontend {
         viaProducts = policies.indices.filter {
           policies[$0].scope == .product && graph.mayHold(product: policies[$0].product, api: child.api)
         }.map { canonical[$0] }
+      } else if child.scope != .product, !patternAPIs.isEmpty || !patternProducts.isEmpty {
+        let known = Set(ownAPIs + viaProducts)
+        ownAPIs += patternAPIs.filter { PolicyGraph.mayMatch(policies[$0].api, child.api) }.map { canonical[$0] }.filter
+        {
+          !known.contains($0)
+        }
+        viaProducts += patternProducts.filter { graph.mayHold(product: policies[$0].product, api: child.api) }.map {
+          canonical[$0]
+        }.filter { !known.contains($0) }
       }
       var treeGlobals: [Int] = []
       if byTree, child.declaredAt == nil, child.inlineText == nil,

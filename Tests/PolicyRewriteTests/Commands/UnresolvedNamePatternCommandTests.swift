@@ -68,4 +68,52 @@ import Testing
       }
     }
   }
+
+  @Test("an API whose unresolved name may be the operation's resolved one is its parent: the nested key is held")
+  func parentAPIWithAPatternNameMayValidateTheTokenBeforeTheChildsNestedKeySoItIsHeld() throws {
+    let main = """
+      resource "azurerm_api_management_api_policy" "orders" {
+        api_name    = "${var.prefix}-orders"
+        xml_content = <<XML
+      <policies>
+        <inbound>
+          <base />
+          <validate-jwt header-name="Authorization" failed-validation-httpcode="401" />
+        </inbound>
+      </policies>
+      XML
+      }
+      resource "azurerm_api_management_api_operation_policy" "get" {
+        api_name     = "dev-orders"
+        operation_id = "get"
+        xml_content  = <<XML
+      <policies>
+        <inbound>
+          <choose>
+            <when condition="@(true)">
+              <set-header name="x-functions-key" exists-action="override">
+                <value>{{k}}</value>
+              </set-header>
+            </when>
+          </choose>
+          <base />
+        </inbound>
+      </policies>
+      XML
+      }
+
+      """
+    try withTemporaryTree(["main.tf": main]) { root in
+      let result = CLI.migrate(root, rule: "authorization-parent-scope")
+      #expect(result.status == 0, "\(result.stderr)")
+      #expect(result.found.count == 1, "\(result.stderr)")
+      expectFile(root, "main.tf", main)
+    }
+    // A parent whose literal suffix rules the child out is none.
+    let other = main.replacingOccurrences(of: "${var.prefix}-orders", with: "${var.prefix}-billing")
+    try withTemporaryTree(["main.tf": other]) { root in
+      let result = CLI.migrate(root, rule: "authorization-parent-scope")
+      #expect(result.status == 0 && result.found.isEmpty, "\(result.stderr)")
+    }
+  }
 }
