@@ -11,7 +11,9 @@ extension PolicyRewriter {
     var result = result
     guard !result.injections.isEmpty else { return result }
     if configuration.policyGraphGapsAreErrors,
-      result.findings.contains(where: { $0.rule == .childScopeUnreadable && $0.severity == .error })
+      result.findings.contains(where: {
+        [.childScopeUnreadable, .parentScopeUnreadable].contains($0.rule) && $0.severity == .error
+      })
     {
       Self.leaveUnchanged(&result, source: source)
       result.blockInjections()

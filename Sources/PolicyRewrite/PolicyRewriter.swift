@@ -80,6 +80,7 @@ public struct PolicyRewriter: Sendable {
     guard
       !configuration.policyGraphGaps.isEmpty || !configuration.authorizationUnreadableChildScopes.isEmpty
         || !configuration.policyGraphInputErrors.isEmpty
+        || !configuration.authorizationUnreadableParentScopes.isEmpty
     else {
       return result
     }

@@ -143,7 +143,8 @@ extension PolicyRewriter {
     switch rule {
     case .authorizationWriter, .authorizationReaderAfterManagedIdentity, .authorizationTokenReplaced,
       .authorizationChildScope, .authorizationParentScope, .authorizationPossibleReader, .authorizationOtherBackend,
-      .skippedKeyInjection, .templateDirective, .childScopeUnreadable, .managedIdentityOutputVariable:
+      .skippedKeyInjection, .templateDirective, .childScopeUnreadable, .managedIdentityOutputVariable,
+      .parentScopeUnreadable, .unresolvedFragment:
       true
     default:
       false

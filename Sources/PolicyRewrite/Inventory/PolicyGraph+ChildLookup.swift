@@ -40,15 +40,11 @@ extension PolicyGraph {
     /// The indices, in order, of the children whose API the product `product` of `graph` may
     /// hold (``PolicyGraph/mayHold(product:api:)``).
     package func mayHold(in graph: PolicyGraph, product: String?) -> [Int] {
-      guard let product, PolicyGraph.isResolved(product) else { return Array(children.indices) }
-      let key = PolicyGraph.nameKey(product)
-      let memberships = graph.productAPIs.filter {
-        !PolicyGraph.isResolved($0.key) || PolicyGraph.nameKey($0.key) == key
-      }
+      guard let product, !product.isEmpty else { return Array(children.indices) }
+      let memberships = graph.productAPIs.filter { PolicyGraph.mayMatch($0.key, product) }
       guard !memberships.isEmpty else { return [] }
-      // A child whose API name is not resolved may be held by any membership.
-      var found = Set(unresolved)
-      for member in memberships.values.joined() {
+      var found = Set<Int>()
+      for member in Set(memberships.values.joined()) {
         if PolicyGraph.isResolved(member) {
           found.formUnion(byAPI[PolicyGraph.nameKey(member)] ?? [])
         } else {
@@ -57,6 +53,8 @@ extension PolicyGraph {
             found.formUnion(indices)
           }
         }
+        // A child whose API name is not resolved is compared as a pattern.
+        found.formUnion(unresolved.filter { PolicyGraph.mayMatch(member, children[$0].api) })
       }
       return found.sorted()
     }

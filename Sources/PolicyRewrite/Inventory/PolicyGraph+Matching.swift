@@ -17,17 +17,41 @@ extension PolicyGraph {
   package static func nameKey(_ identifier: String) -> String { identifier.lowercased() }
 
   /// Whether two identifiers may name the same thing: equal without regard to case; a name
-  /// not resolved matches any whose text fits around its unknown parts
-  /// (`xBrowserSync-${prefix}-API` may be `xbrowsersync-dev-api`, never `orders`); a missing
-  /// one, or two unresolved ones, may be any.
+  /// not resolved is a pattern whose literal parts must match and whose unknown parts stand
+  /// for any text (`xBrowserSync-${prefix}-API` may be `xbrowsersync-dev-api`, never
+  /// `orders`); two unresolved ones may name the same thing unless their literal prefixes or
+  /// suffixes rule it out (`${p}-orders-api` and `${p}-billing-api` never do); a missing one
+  /// may be any.
   package static func mayMatch(_ one: String?, _ other: String?) -> Bool {
     guard let one, let other, !one.isEmpty, !other.isEmpty else { return true }
     switch (isResolved(one), isResolved(other)) {
     case (true, true): return nameKey(one) == nameKey(other)
     case (false, true): return fits(nameKey(other), pattern: nameKey(one))
     case (true, false): return fits(nameKey(one), pattern: nameKey(other))
-    case (false, false): return true
+    case (false, false): return patternsOverlap(nameKey(one), nameKey(other))
     }
+  }
+
+  /// Whether two patterns, each with at least one `${…}` standing for any text, may fit one
+  /// name: exactly when the literal text before the first `${` of one starts the other's (or
+  /// the other way round) and the literal text after the last `}` of one ends the other's. (A
+  /// name then fits both: the longer prefix, every middle part of each, the longer suffix.)
+  static func patternsOverlap(_ one: String, _ other: String) -> Bool {
+    func ends(_ pattern: String) -> (prefix: Substring, suffix: Substring)? {
+      guard let open = pattern.firstRange(of: "${") else { return nil }
+      // The text after the last interpolation's `}`; a `${` never closed leaves no suffix.
+      var suffix: Substring = ""
+      if let lastOpen = pattern.ranges(of: "${").last,
+        let close = pattern[lastOpen.upperBound...].firstIndex(of: "}")
+      {
+        suffix = pattern[pattern.index(after: close)...]
+      }
+      return (pattern[..<open.lowerBound], suffix)
+    }
+    guard let a = ends(one), let b = ends(other) else { return true }
+    let prefixes = a.prefix.hasPrefix(b.prefix) || b.prefix.hasPrefix(a.prefix)
+    let suffixes = a.suffix.hasSuffix(b.suffix) || b.suffix.hasSuffix(a.suffix)
+    return prefixes && suffixes
   }
 
   /// Whether `name` fits `pattern`, each `${…}` of which stands for any text.
@@ -52,13 +76,12 @@ extension PolicyGraph {
     return pieces.count == 1 ? remaining.isEmpty : remaining.count >= last.count && remaining.hasSuffix(last)
   }
 
-  /// Whether the product `product` may hold the API `api`: a membership names it (without
-  /// regard to case), or a membership, the product id or the API name is not resolved.
+  /// Whether the product `product` may hold the API `api`: a membership of a product id that
+  /// may be `product` names an API that may be `api` (``mayMatch(_:_:)``: without regard to
+  /// case, a name not resolved as a pattern); a missing product id may hold any API.
   package func mayHold(product: String?, api: String?) -> Bool {
-    guard Self.isResolved(product), let product else { return true }
-    let key = Self.nameKey(product)
-    for (id, members) in productAPIs where !Self.isResolved(id) || Self.nameKey(id) == key {
-      if !Self.isResolved(api) { return true }
+    guard let product, !product.isEmpty else { return true }
+    for (id, members) in productAPIs where Self.mayMatch(id, product) {
       if members.contains(where: { Self.mayMatch($0, api) }) { return true }
     }
     return false

@@ -34,7 +34,12 @@ extension PolicyGraph {
     /// every inline policy's), else its file's.
     func includesOf(_ policy: Policy) -> [Include] {
       guard let text = policy.inlineText else { return byPath[policy.path] ?? [] }
-      return Self.includes(in: Array(text.utf8), path: policy.path, lineOffset: 0)
+      let aliases = writtenFragmentIDs[policy.path] ?? [:]
+      return Self.includes(in: Array(text.utf8), path: policy.path, lineOffset: 0).map { include in
+        var include = include
+        include.fragment = aliases[include.fragment] ?? include.fragment
+        return include
+      }
     }
     return policies.map { policy in
       var found: [String] = []

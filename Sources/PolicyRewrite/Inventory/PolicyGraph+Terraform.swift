@@ -57,6 +57,35 @@ extension PolicyGraph.FileFacts {
         readModuleCall(body, context: context)
       }
     }
+    readTemplateVariables(file.body, context: context)
+  }
+
+  /// The variables of each `templatefile(PATH, { name = value })` call in a resource's or
+  /// module call's arguments, at any depth (`jsonencode({ … value = templatefile(…) })`).
+  private mutating func readTemplateVariables(_ body: HCLSyntax.Body, context: Context) {
+    var found: [(pattern: String, variables: [String: Reference])] = []
+    func visit(_ expression: Expression) {
+      switch expression.kind {
+      case .call(let name, let arguments):
+        if name == "templatefile", arguments.count >= 2, case .object(let members) = arguments[1].kind,
+          case .file(let pattern) = context.content(expression)
+        {
+          var variables: [String: Reference] = [:]
+          for (key, value) in members { variables[key] = context.reference(value) }
+          found.append((pattern, variables))
+        }
+        arguments.forEach(visit)
+      case .tuple(let elements): elements.forEach(visit)
+      case .object(let members): members.forEach { visit($0.value) }
+      default: break
+      }
+    }
+    func visit(_ body: HCLSyntax.Body) {
+      body.attributes.forEach { visit($0.value) }
+      body.blocks.forEach { visit($0.body) }
+    }
+    for block in body.blocks where block.type == "resource" || block.type == "module" { visit(block.body) }
+    templateVariables += found
   }
 
   private struct Context {

@@ -70,12 +70,17 @@ public struct PolicyGraph: Sendable, Hashable {
     public var path: String
     /// The line of the element.
     public var line: Int
-    /// The fragment id it names.
+    /// The fragment id it names: resolved, when the policy writes it as a Terraform
+    /// reference the run can follow (``written``).
     public var fragment: String
     /// `inbound`, `backend`, `outbound`, `on-error`, or `fragment` (inside a fragment).
     public var section: String
     /// The file that defines the fragment, when it is among the files read.
     public var resolved: String?
+    /// The fragment id as the policy's text writes it, when that is a Terraform reference
+    /// (`${azurerm_api_management_policy_fragment.auth.name}`, a `templatefile()` variable)
+    /// that the graph resolved to ``fragment``; `nil` when the text is the id.
+    public var written: String? = nil
   }
 
   /// A policy that a declaration applies but whose text is not among the run's files or
@@ -98,6 +103,9 @@ public struct PolicyGraph: Sendable, Hashable {
   public private(set) var productAPIs: [String: Set<String>] = [:]
   /// For each fragment id, the files that define it.
   public private(set) var fragments: [String: [String]] = [:]
+  /// For each path, the fragment ids its includes write as Terraform references that the
+  /// graph resolved (``Include/written``), with the id each stands for.
+  package private(set) var writtenFragmentIDs: [String: [String: String]] = [:]
   /// The index of each file policy in ``policies`` by path.
   private var policyIndex: [String: Int] = [:]
 
@@ -192,6 +200,9 @@ public struct PolicyGraph: Sendable, Hashable {
     /// The declarations a `parent_id` may name, by address.
     var parentNodes: [String: ParentNode] = [:]
     var includes: [Include] = []
+    /// The variables that `templatefile(PATH, { name = value })` calls bind, by the path
+    /// pattern of the template (as ``Content/file(_:)`` gives it).
+    var templateVariables: [(pattern: String, variables: [String: Reference])] = []
     var isFragmentDocument = false
     var isPolicyDocument = false
     /// The policy's place in the APIOps layout (or by its name), for a policy document that no
@@ -414,8 +425,17 @@ public struct PolicyGraph: Sendable, Hashable {
       guard let id = policy.fragment else { continue }
       if !fragments[id, default: []].contains(policy.path) { fragments[id, default: []].append(policy.path) }
     }
+    let resolveReference = { (reference: FileFacts.Reference, path: String) in resolve(reference, in: path) }
+    let templateValues = Self.templateValues(files, known: known, resolve: resolveReference)
     for facts in files {
       for var include in facts.includes {
+        if let id = Self.resolveFragmentID(
+          include.fragment, in: include.path, templateValues: templateValues, resolve: resolveReference)
+        {
+          include.written = include.fragment
+          include.fragment = id
+          writtenFragmentIDs[include.path, default: [:]][include.written ?? ""] = id
+        }
         include.resolved = fragments[include.fragment]?.first
         includes.append(include)
       }

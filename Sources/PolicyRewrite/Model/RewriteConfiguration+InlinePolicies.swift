@@ -43,6 +43,7 @@ extension RewriteConfiguration {
     move(\.authorizationParentDefaultBackends)
     move(\.authorizationChildWriters)
     move(\.authorizationUnreadableChildScopes)
+    move(\.authorizationUnreadableParentScopes)
     return found ? scoped : nil
   }
 }

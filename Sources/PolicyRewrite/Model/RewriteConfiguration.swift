@@ -93,6 +93,18 @@ public struct RewriteConfiguration: Sendable, Hashable {
   /// with or without `--strict`, an error that leaves the file unchanged when it has a key
   /// injection (the input itself is reported as a `parse-error`).
   public var policyGraphInputErrors: [String: String] = [:]
+  /// The fragment ids, as policies write them, that an `include-fragment` of the run names
+  /// and that the policy graph does not resolve (no scanned file defines the fragment, or the
+  /// id is a reference the run cannot follow): what they do with `Authorization` is not
+  /// known, so a key injection that such an include runs after is left for review
+  /// (`unresolved-fragment`).
+  public var unresolvedFragmentIDs: Set<String> = []
+  /// For a child scope's policy (by the path it is rewritten with), the parent-scope
+  /// policies that a declaration applies but the run cannot read, each described with its
+  /// declaration and why (a file not in the run, a URL, a variable): what they do around the
+  /// child is not known, so the child's `<inbound>` injections are left for review
+  /// (`parent-scope-unreadable`).
+  public var authorizationUnreadableParentScopes: [String: [String]] = [:]
   /// Rules run after the built-in ones (none by default).
   var additionalRules = AdditionalRules()
 

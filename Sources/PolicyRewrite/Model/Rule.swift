@@ -45,6 +45,7 @@ public enum Rule: String, Sendable, Hashable, CaseIterable {
   case childScopesNotScanned = "child-scopes-not-scanned"
   case parentScopesNotScanned = "parent-scopes-not-scanned"
   case childScopeUnreadable = "child-scope-unreadable"
+  case parentScopeUnreadable = "parent-scope-unreadable"
   case fragmentIncludedOutsideInbound = "fragment-included-outside-inbound"
   case managedIdentityOutputVariable = "managed-identity-output-variable"
   case managedIdentityTokenVariable = "managed-identity-token-variable"

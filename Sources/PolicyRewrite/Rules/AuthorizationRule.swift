@@ -107,6 +107,9 @@ enum AuthorizationRule: AnalysisRule {
     }
     // Child scopes whose policy could not be read: what they do after `<base />` is not known.
     let unreadableChildren = analysis.configuration.authorizationUnreadableChildScopes[path] ?? []
+    // Declared parent scopes whose policy cannot be read, and fragments not resolved.
+    let unreadableParents = analysis.configuration.authorizationUnreadableParentScopes[path] ?? []
+    let unresolvedIDs = analysis.configuration.unresolvedFragmentIDs
     var notes: [Int: (injection: KeyInjection, reader: AuthorizationScan.Touch)] = [:]
     // Containers whose MI element is already in place but does not reach the backend.
     var inPlaceAlready = Set<Int>()
@@ -164,6 +167,16 @@ enum AuthorizationRule: AnalysisRule {
         }
         if !unreadableChildren.isEmpty {
           demotions[key] = (.childScopeUnreadable, Self.touch(inbound))
+          continue
+        }
+        if !unreadableParents.isEmpty {
+          demotions[key] = (.parentScopeUnreadable, Self.touch(inbound))
+          continue
+        }
+        // The MI element goes after <base />: an unknown fragment included after that runs after it.
+        let start = inbound.firstChildElement(named: "base")?.range.lowerBound ?? inbound.range.lowerBound
+        if let include = Self.unresolvedInclude(after: start, in: inbound, ids: unresolvedIDs) {
+          demotions[key] = (.unresolvedFragment, Self.touch(include))
           continue
         }
         if let reader = readerInLaterSections() {
@@ -233,6 +246,14 @@ enum AuthorizationRule: AnalysisRule {
         }
         if !unreadableChildren.isEmpty, scope.hasName("inbound") {
           demotions[key] = (.childScopeUnreadable, Self.touch(scope))
+          continue
+        }
+        if !unreadableParents.isEmpty, scope.hasName("inbound") {
+          demotions[key] = (.parentScopeUnreadable, Self.touch(scope))
+          continue
+        }
+        if let include = Self.unresolvedInclude(after: injection.offset, in: scope, ids: unresolvedIDs) {
+          demotions[key] = (.unresolvedFragment, Self.touch(include))
           continue
         }
         if !readingParents.isEmpty,
@@ -314,6 +335,8 @@ enum AuthorizationRule: AnalysisRule {
         case .authorizationParentScope where byParentLaterReaders.contains(container.range.lowerBound):
           parentLaterReaderMessage(injection, parents: parentLaterReaders)
         case .childScopeUnreadable: unreadableChildMessage(injection, children: unreadableChildren)
+        case .parentScopeUnreadable: unreadableParentMessage(injection, parents: unreadableParents)
+        case .unresolvedFragment: unresolvedIncludeMessage(injection, include: touch.element)
         case .authorizationParentScope:
           parentScopeMessage(
             injection, base: touch.element, parents: readingParents)
@@ -325,7 +348,9 @@ enum AuthorizationRule: AnalysisRule {
         }
       // What the graph could not read is an error with --strict, as its other gaps are.
       let severity: Severity =
-        rule == .childScopeUnreadable && analysis.configuration.policyGraphGapsAreErrors ? .error : .warning
+        [.childScopeUnreadable, .parentScopeUnreadable].contains(rule)
+          && analysis.configuration.policyGraphGapsAreErrors
+        ? .error : .warning
       analysis.report(rule, severity, at: injection.element, section: injection.section, message)
     }
     let outputTokenVariable = analysis.configuration.outputTokenVariableName

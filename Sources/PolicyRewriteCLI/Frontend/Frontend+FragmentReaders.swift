@@ -24,7 +24,7 @@ extension Frontend {
     // An inline policy is matched to its include by the fragment id in its text (a file may
     // hold several): conservative when two of them include the same fragment.
     func includers(of include: PolicyGraph.Include) -> [PolicyGraph.Policy] {
-      (byPath[include.path] ?? []).filter { $0.inlineText?.contains(include.fragment) ?? true }
+      (byPath[include.path] ?? []).filter { $0.inlineText?.contains(include.written ?? include.fragment) ?? true }
     }
     let includerLists = includes.map(includers)
     var unique: [PolicyGraph.Policy] = []
@@ -132,7 +132,7 @@ extension Frontend {
     for include in inFragments {
       for policy in fragmentsByPath[include.path] ?? [] {
         guard let id = policy.fragment, id != include.fragment,
-          policy.inlineText?.contains(include.fragment) ?? true,
+          policy.inlineText?.contains(include.written ?? include.fragment) ?? true,
           seen.insert([id, include.fragment]).inserted
         else { continue }
         edges.append((id, include.fragment))
@@ -153,6 +153,22 @@ extension Frontend {
       if !changed { break }
     }
     configuration.authorizationFragments = uses
+  }
+
+  /// Gives each fragment id that a policy's text writes as a Terraform reference the graph
+  /// resolved (``PolicyGraph/Include/written``) what the fragment it stands for does, in
+  /// ``RewriteConfiguration/authorizationFragments``: the rewrite reads the id as written.
+  /// One written text that stands for several fragments (`${auth_fragment}` in two
+  /// templates) does what any of them does.
+  func aliasWrittenFragmentIDs(_ graph: PolicyGraph, into configuration: inout RewriteConfiguration) {
+    var aliases: [String: AuthorizationUse] = [:]
+    for include in graph.includes {
+      guard let written = include.written, written != include.fragment else { continue }
+      aliases[written, default: []].formUnion(configuration.authorizationFragments[include.fragment] ?? [])
+    }
+    for (written, use) in aliases where !use.isEmpty {
+      configuration.authorizationFragments[written, default: []].formUnion(use)
+    }
   }
 
   /// `body` of each policy's text: files read on the run's threads (once each), inline

@@ -119,6 +119,56 @@ extension Frontend {
     }
   }
 
+  /// ``RewriteConfiguration/authorizationUnreadableParentScopes`` from the graph, the parent
+  /// side of ``unreadableChildScopes(_:mayInject:into:)``: for each workspace, product, API
+  /// or operation policy that may inject a key, the parent scopes (global, workspace,
+  /// product, API) that a declaration applies but whose policy the run cannot read (a file
+  /// excluded or not named on the command line, `xml_link`, a variable), each named by its
+  /// declaration with why. Names compare as the graph's do (``PolicyGraph/mayMatch(_:_:)``,
+  /// ``PolicyGraph/mayHold(product:api:)``).
+  func unreadableParentScopes(
+    _ graph: PolicyGraph, mayInject: (PolicyGraph.Policy) -> Bool, into configuration: inout RewriteConfiguration
+  ) {
+    // A declaration whose policy and names are both variables (a module's own resource,
+    // `xml_content = var.xml_content` with `api_name = var.name`) stands for every call of
+    // its module, whose arguments the graph reads as that policy's own declaration: taken
+    // for a parent of every scope its unresolved name may be, it would hold every key of a
+    // repository of such modules for a false reason.
+    let parents = graph.unseen.filter { unseen in
+      [.global, .workspace, .product, .api].contains(unseen.policy.scope)
+        && !(unseen.reason.hasPrefix("its policy is `var.") && unseen.policy.unlinkedIdentifier != nil)
+    }
+    guard !parents.isEmpty else { return }
+    let children = graph.policies.filter {
+      [.workspace, .product, .api, .operation].contains($0.scope) && mayInject($0)
+    }
+    guard !children.isEmpty else { return }
+    func isParent(_ parent: PolicyGraph.Policy, of child: PolicyGraph.Policy) -> Bool {
+      switch parent.scope {
+      case .global: return true
+      case .workspace:
+        return child.scope != .workspace && child.workspace != nil
+          && PolicyGraph.mayMatch(parent.workspace, child.workspace)
+      case .product:
+        return (child.scope == .api || child.scope == .operation)
+          && graph.mayHold(product: parent.product, api: child.api)
+      case .api: return child.scope == .operation && PolicyGraph.mayMatch(parent.api, child.api)
+      default: return false
+      }
+    }
+    for child in children {
+      let found = parents.filter { isParent($0.policy, of: child) }.map { unseen -> String in
+        let parent = unseen.policy
+        let named =
+          parent.declaredAt.map { "\($0.path):\($0.line)" + ($0.address.map { " (\($0))" } ?? "") } ?? parent.path
+        return "the \(parent.scope.rawValue) policy declared at \(named): \(unseen.reason)"
+      }
+      guard !found.isEmpty else { continue }
+      let key = scopeKey(child, in: &configuration)
+      configuration.authorizationUnreadableParentScopes[key, default: []] += found
+    }
+  }
+
   /// A child's parse error as a reason: where it is (the message itself is the
   /// child's own finding; its text may name lines, which a container's line mapping would
   /// take for the parent's).

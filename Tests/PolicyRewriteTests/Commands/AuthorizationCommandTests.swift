@@ -104,14 +104,13 @@ import Testing
           with: "<include-fragment fragment-id=\"jwt-check\" />\n        \(mi)\n"))
       expectFile(root, "policy fragments/jwt-check/policy.xml", fragment)
     }
-    // Without the fragment in the run it is assumed not to touch the header.
+    // Without the fragment in the run, what it does is not known: it runs after the key, so
+    // the key is held for review.
     try withTemporaryTree(files) { root in
       let result = run(["migrate", "--write", "--resource", CLI.resource, "apis"], cwd: root)
       #expect(result.status == 0, "stderr: \(result.stderr)")
-      expectFile(
-        root, "apis/a/policy.xml",
-        api.replacingOccurrences(
-          of: "<set-header name=\"x-functions-key\"><value>{{fn-key}}</value></set-header>", with: mi))
+      #expect(result.stderr.contains("needs review: apis/a/policy.xml"), "stderr: \(result.stderr)")
+      expectFile(root, "apis/a/policy.xml", api)
     }
   }
 

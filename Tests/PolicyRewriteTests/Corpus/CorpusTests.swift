@@ -153,6 +153,13 @@ struct CorpusTests {
     let migrate = run(["migrate", "--write"] + arguments, cwd: work)
     let summary = migrate.stderr.split(separator: "\n").first { $0.hasPrefix("policy-rewrite migrate:") } ?? ""
 
+    // Keys the run's policy graph holds (no single-file rewrite sees why): an include of a
+    // fragment the corpus does not define runs after them, or a parent scope declared in the
+    // corpus (which is taken for one service) cannot be read.
+    let heldByGraph = Set(
+      findingLines(migrate.stderr).filter {
+        !$0.contains(":1:1: ") && ($0.hasSuffix("[unresolved-fragment]") || $0.hasSuffix("[parent-scope-unreadable]"))
+      }.compactMap { $0.split(separator: ":").first.map { String($0.dropFirst("files/".count)) } })
     let entries = try Corpus.manifest()
     let rewriter = Corpus.rewriter
     var changed = 0
@@ -164,6 +171,8 @@ struct CorpusTests {
       let migrated = Array(try Data(contentsOf: tree.appendingPathComponent(entry.path)))
       if migrated != original {
         changed += 1
+      } else if heldByGraph.contains(entry.path) {
+        leftForAuthorization += 1
       } else if rewriter.rewrite(original, path: entry.path).findings.contains(where: {
         $0.rule.map(Corpus.authorizationReviewRules.contains) == true
       }) {
@@ -192,7 +201,10 @@ struct CorpusTests {
     // known broken files.
     let check = run(["check"] + selection, cwd: work)
     let checkLines = check.stderr.split(separator: "\n").map(String.init)
-    let keyLines = checkLines.filter { $0.hasSuffix("[key-injection]") }
+    let keyLines = checkLines.filter {
+      $0.hasSuffix("[key-injection]")
+        && !heldByGraph.contains(String($0.split(separator: ":").first?.dropFirst("files/".count) ?? ""))
+    }
     #expect(keyLines.isEmpty, "injections remain: \(keyLines)")
     for path in expectedReview {
       #expect(checkLines.contains { $0.hasPrefix(path) }, "review item not reported: \(path)")

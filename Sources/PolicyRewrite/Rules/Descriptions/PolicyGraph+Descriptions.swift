@@ -67,5 +67,14 @@ extension PolicyGraph {
         is an error and the file is left unchanged.
         """,
       example: #"xml_link = "https://example.com/policies/orders.xml""#),
+    RuleDescription(
+      rule: .parentScopeUnreadable, kind: .review, defaultSeverity: .warning, isFailure: true,
+      needles: [.keyHeaderName],
+      summary:
+        "A key injection is not rewritten: a parent scope's policy is declared but could not be read (a file not in the run, a URL, a variable), so whether it reads, removes or writes Authorization, or routes requests elsewhere, is not known.",
+      explanation: """
+        A child scope's <inbound> runs the parent scopes' <inbound> at its <base />, and         their <backend>, <outbound> and <on-error> after it. When a Terraform, Bicep or ARM         declaration applies a global, product or API policy whose text the run cannot read         (its file was excluded or not named on the command line, it comes from xml_link or         from a variable), a key of the child replaced in place may run before the parent's         validate-jwt (401), or hand APIM's token to a reader or another backend. The child's         <inbound> injections are left for review, naming the parent's declaration and why it         cannot be read. Run on the files that hold the parent's policy too. With --strict         this is an error and the file is left unchanged.
+        """,
+      example: #"xml_content = file("./api/api_policy.xml")"#),
   ]
 }

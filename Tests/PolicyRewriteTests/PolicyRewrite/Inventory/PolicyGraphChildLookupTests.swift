@@ -72,7 +72,10 @@ import Testing
     let lookup = PolicyGraph.ChildLookup(children)
     let names: [String?] =
       graph.policies.map { $0.product ?? $0.api }
-      + [nil, "", "ORDERS", "nothing", "${var.x}", "xbrowsersync-${var.y}-api", "gold", "silver", "bronze"]
+      + [
+        nil, "", "ORDERS", "nothing", "${var.x}", "xbrowsersync-${var.y}-api", "gold", "silver", "bronze",
+        "${var.x}-api", "${var.x}-gold", "xbrowsersync-${var.z}", "${var.p}-orders",
+      ]
     for name in names {
       let held = children.indices.filter { graph.mayHold(product: name, api: children[$0].api) }
       #expect(lookup.mayHold(in: graph, product: name) == held, "product \(name ?? "nil")")

@@ -184,6 +184,81 @@ struct PolicyGraphReferenceTests {
     #expect(PolicyGraph.mayMatch("${env}-orders", "prod-orders"))
   }
 
+  /// pagopa-infra names every API `${local.project}-…`: taken for "any name", every such API
+  /// was a possible child of every other, and every key of the repository was held.
+  @Test func unresolvedNamesWhoseLiteralSuffixesDifferNeverMatchSoNoFalseHold() {
+    #expect(!PolicyGraph.mayMatch("${local.project}-billing-api", "${local.project}-orders-api"))
+    #expect(!PolicyGraph.mayMatch("${local.project}-Billing-API", "${var.prefix}-orders-api"))
+    #expect(!PolicyGraph.mayMatch("io-${var.env}-x", "pagopa-${var.env}-x"))
+    // Literal parts that may still meet: conservative, they may match.
+    #expect(PolicyGraph.mayMatch("${local.project}-orders-API", "${var.prefix}-${var.domain}-ORDERS-api"))
+    #expect(PolicyGraph.mayMatch("${a}-api", "${b}-orders-api"))
+    #expect(PolicyGraph.mayMatch("pagopa-${a}", "pagopa-${b}-orders"))
+    #expect(PolicyGraph.mayMatch("${var.api}", "${local.project}-orders-api"))
+    #expect(PolicyGraph.mayMatch("pa${a}", "pagopa-${b}"))
+  }
+
+  @Test func aMembershipWhoseUnresolvedNameCannotBeTheAPIsDoesNotHoldIt() {
+    let graph = Self.graph([
+      "main.tf": """
+      resource "azurerm_api_management_product_api" "one" {
+        api_name   = "${local.project}-orders-api"
+        product_id = "${local.project}-gold"
+      }
+
+      """
+    ])
+    #expect(graph.mayHold(product: "${var.p}-gold", api: "${var.p}-orders-api"))
+    #expect(graph.mayHold(product: "${var.p}-gold", api: "${var.q}"))
+    #expect(!graph.mayHold(product: "${var.p}-gold", api: "${var.p}-billing-api"))
+    #expect(!graph.mayHold(product: "${var.p}-silver", api: "${var.p}-orders-api"))
+    #expect(!graph.mayHold(product: "${var.p}-gold", api: "billing"))
+    #expect(graph.mayHold(product: nil, api: "billing"))
+  }
+
+  /// pagopa/io-wallet writes `fragment-id="${azurerm_api_management_policy_fragment.X.name}"`:
+  /// left as written, the include was "not defined" and its fragment's validate-jwt ignored.
+  @Test func fragmentIdWrittenAsTerraformReferenceResolvesToTheDeclaredFragmentSoItsReaderCounts() throws {
+    let fragment = """
+      resource "azurerm_api_management_policy_fragment" "auth" {
+        name  = "read-caller-token"
+        value = file("./frag.xml")
+      }
+      resource "azurerm_api_management_api_policy" "a" {
+        api_name    = "orders"
+        xml_content = <<XML
+      <policies><inbound><base /><include-fragment fragment-id="${azurerm_api_management_policy_fragment.auth.name}" /><include-fragment fragment-id="${azurerm_api_management_policy_fragment.gone.name}" /></inbound></policies>
+      XML
+      }
+      resource "azurerm_api_management_api_policy" "b" {
+        api_name    = "billing"
+        xml_content = templatefile("./b.xml.tpl", { id = azurerm_api_management_policy_fragment.auth.name })
+      }
+      resource "azurerm_api_management_api_policy" "c" {
+        api_name    = "c"
+        xml_content = templatefile("./b.xml.tpl", { id = "other" })
+      }
+      resource "azurerm_api_management_api_policy" "d" {
+        api_name    = "d"
+        xml_content = templatefile("./d.xml.tpl", { id = azurerm_api_management_policy_fragment.auth.name })
+      }
+
+      """
+    let graph = Self.graph([
+      "main.tf": fragment, "frag.xml": "<fragment><validate-jwt header-name=\"Authorization\" /></fragment>\n",
+      "b.xml.tpl": "<policies><inbound><include-fragment fragment-id=\"${id}\" /></inbound></policies>\n",
+      "d.xml.tpl": "<policies><inbound><include-fragment fragment-id=\"${ id }\" /></inbound></policies>\n",
+    ])
+    let inMain = graph.includes.filter { $0.path == "main.tf" }
+    #expect(inMain.map(\.fragment) == ["read-caller-token", "${azurerm_api_management_policy_fragment.gone.name}"])
+    #expect(inMain.map(\.written) == ["${azurerm_api_management_policy_fragment.auth.name}", nil])
+    #expect(inMain.map(\.resolved) == ["frag.xml", nil])
+    // Two calls bind `id` to different values: not resolved.
+    #expect(graph.includes.first { $0.path == "b.xml.tpl" }?.resolved == nil)
+    let bound = try #require(graph.includes.first { $0.path == "d.xml.tpl" })
+    #expect(bound.fragment == "read-caller-token" && bound.written == "${ id }" && bound.resolved == "frag.xml")
+  }
+
   @Test func bicepParameterDefaultsAndVariablesResolveAModuleParameterDoesNot() throws {
     let graph = Self.graph([
       "main.bicep": """
