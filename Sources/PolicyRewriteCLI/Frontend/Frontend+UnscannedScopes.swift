@@ -145,3 +145,15 @@ extension Frontend {
     }
   }
 }
+
+extension Frontend {
+  /// Whether `graph` holds a global policy: one of global scope, or a `policy.xml` beside the
+  /// `apis/`, `products/` or `workspaces/` folder of an APIOps tree.
+  static func hasGlobalPolicy(_ graph: PolicyGraph) -> Bool {
+    if graph.policies.contains(where: { $0.scope == .global }) { return true }
+    let unknown = graph.policies.filter { $0.scope == .unknown && $0.inlineText == nil }
+    guard !unknown.isEmpty else { return false }
+    let unplaced = Set(unplacedPolicies(graph).map(\.path))
+    return unknown.contains { !unplaced.contains($0.path) && workspacePolicyRoot($0.path) == nil }
+  }
+}

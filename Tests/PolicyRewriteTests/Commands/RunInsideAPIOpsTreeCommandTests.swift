@@ -80,7 +80,7 @@ import Testing
       let stdout = String(decoding: result.stdout, as: UTF8.self)
       #expect(stdout.contains("policy.xml (api) line 5"), "\(stdout)")
       #expect(stdout.contains("policies: 1 api"), "\(stdout)")
-      #expect(!stdout.contains("global"), "\(stdout)")
+      #expect(!stdout.contains("(global)") && !stdout.contains("1 global"), "\(stdout)")
     }
   }
 
