@@ -158,6 +158,29 @@ import Testing
     }
   }
 
+  @Test(
+    "a policy.xml at the run's root with no tree beside it is not guessed global, from inside or from its parent",
+    arguments: [("repo", "."), ("", "repo")])
+  func lonePolicyAtTheRunsRootIsNotSilentlyGlobal(folder: String, path: String) throws {
+    try withTemporaryTree(["repo/policy.xml": Self.keyAfterBase]) { root in
+      let cwd = folder.isEmpty ? root : root.appendingPathComponent(folder)
+      let result = run(["migrate", "--strict", "--write", "--resource", CLI.resource, path], cwd: cwd)
+      #expect(result.status == 2, "\(result.stderr)")
+      #expect(Self.lines(result.stderr, "scope-unknown").count == 1, "\(result.stderr)")
+      #expect(CLI.read(root, "repo/policy.xml") == Array(Self.keyAfterBase.utf8))
+    }
+  }
+
+  @Test("a policy.xml at the root of a folder named for APIM artifacts stays the global policy")
+  func artifactsFolderPolicyIsGlobal() throws {
+    try withTemporaryTree(["apim/policy.xml": Self.keyAfterBase]) { root in
+      let result = run(
+        ["migrate", "--strict", "--resource", CLI.resource, "."], cwd: root.appendingPathComponent("apim"))
+      #expect(result.status == 0, "\(result.stderr)")
+      #expect(Self.lines(result.stderr, "scope-unknown").isEmpty, "\(result.stderr)")
+    }
+  }
+
   @Test("an APIOps tree of its own below a folder called apis keeps its global policy, with no scope-unknown")
   func treeBelowAnAPIsFolderIsItsOwnRoot() throws {
     let files = [

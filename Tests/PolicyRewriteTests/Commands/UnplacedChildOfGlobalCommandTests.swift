@@ -33,24 +33,26 @@ import Testing
 
   @Test("a global key is held when an unplaced policy validates the JWT after its <base />")
   func unplacedPolicyWouldRejectTheGlobalToken() throws {
-    let files = ["policy.xml": Self.global, "misc/op_policy.xml": Self.validatesJWTAfterBase]
+    let files = ["apim/policy.xml": Self.global, "misc/op_policy.xml": Self.validatesJWTAfterBase]
     try withTemporaryTree(files) { root in
       let result = run(["migrate", "--strict", "--write", "--resource", CLI.resource, "."], cwd: root)
       let held = result.stderr.split(separator: "\n").filter { $0.hasSuffix("[authorization-child-scope]") }
       #expect(held.count == 1, "\(result.stderr)")
       #expect(held.first?.contains("misc/op_policy.xml, whose scope the run does not know") == true, "\(held)")
-      #expect(CLI.read(root, "policy.xml") == Array(Self.global.utf8))
+      #expect(CLI.read(root, "apim/policy.xml") == Array(Self.global.utf8))
     }
   }
 
   @Test("an unplaced policy that does not touch Authorization does not hold the global key")
   func unplacedPolicyWithoutReaderLetsTheGlobalKeyGo() throws {
-    let files = ["policy.xml": Self.global, "misc/op_policy.xml": "<policies><inbound><base /></inbound></policies>\n"]
+    let files = [
+      "apim/policy.xml": Self.global, "misc/op_policy.xml": "<policies><inbound><base /></inbound></policies>\n",
+    ]
     try withTemporaryTree(files) { root in
       let result = run(["migrate", "--strict", "--write", "--resource", CLI.resource, "."], cwd: root)
       #expect(result.status == 0, "\(result.stderr)")
       #expect(!result.stderr.contains("[authorization-child-scope]"), "\(result.stderr)")
-      #expect(CLI.read(root, "policy.xml") != Array(Self.global.utf8))
+      #expect(CLI.read(root, "apim/policy.xml") != Array(Self.global.utf8))
     }
   }
 }
