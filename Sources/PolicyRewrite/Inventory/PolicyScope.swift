@@ -126,7 +126,9 @@ public enum PolicyScope: String, Sendable, Hashable, Codable, CaseIterable {
     return nil
   }
 
-  private static func isArtifactsFolder(_ name: String) -> Bool {
+  /// Whether a folder of this (lowered) name holds APIM artifacts, so that its `policy.xml` is
+  /// the global policy.
+  package static func isArtifactsFolder(_ name: String) -> Bool {
     name.contains("artifact") || name == "policies" || name == "apim"
   }
 }

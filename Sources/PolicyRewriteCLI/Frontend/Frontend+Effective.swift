@@ -8,7 +8,7 @@ extension Frontend {
   public func effectivePolicy(paths: [String], api: String, operation: String?, product: String?)
     -> EffectivePolicy
   {
-    let (items, _) = options.walker.walk(paths, jobs: min(options.jobs, Self.maximumJobs))
+    let (items, _) = options.walker.walk(placedPaths(paths), jobs: min(options.jobs, Self.maximumJobs))
     let graph = policyGraph(items)
     return EffectivePolicy(graph: graph, api: api, operation: operation, product: product) { policy in
       guard let (bytes, _) = try? readAhead.read(Array(policy.path.utf8)) else { return nil }

@@ -3,7 +3,7 @@ import PolicyRewrite
 
 extension Frontend {
   func process(_ item: FileWalker.Item, output: Output) -> FileReport {
-    var report = FileReport(path: item.displayPath)
+    var report = FileReport(path: reportPath(of: item))
     report.pathBytes = item.path
     do {
       let (bytes, stamp) = try readAhead.read(item.path)
@@ -66,7 +66,7 @@ extension Frontend {
     report.removedKeyNamedValues = result.removedKeyNamedValues
     if options.wantsDiff {
       report.diff = UnifiedDiff.make(
-        old: bytes, new: result.output, edits: result.edits, path: item?.path ?? Array(report.path.utf8))
+        old: bytes, new: result.output, edits: result.edits, path: item.map(reportPathBytes) ?? Array(report.path.utf8))
     }
     guard let item else { return result.output }
     return write(result.output, original: bytes, of: item, stamp: stamp, to: output, report: &report)

@@ -87,18 +87,22 @@ extension Frontend {
     let parents = graph.policies.filter {
       $0.declaredAt != nil ? [.global, .workspace, .product, .api].contains($0.scope) : $0.scope == .global
     }
+    // A policy that nothing places (no APIOps folder, declaration or file name) may run below
+    // a global or workspace policy: it counts as their child, as a declared child whose name
+    // the run does not resolve does.
+    let unplaced = Self.unplacedPolicies(graph)
     var childrenOf: [(parent: PolicyGraph.Policy, children: [PolicyGraph.Policy])] = []
     for parent in parents where mayInject(parent) {
       let children: [PolicyGraph.Policy]
       switch parent.scope {
       case .global where parent.declaredAt == nil:
         guard parent.inlineText == nil else { continue }
-        children = scopes.filter { $0.declaredAt != nil }
+        children = scopes.filter { $0.declaredAt != nil } + unplaced
       case .global:
         // A workspace's policy, products, APIs and operations run the global policy too.
-        children = scopes
+        children = scopes + unplaced
       case .workspace:
-        children = declared.filter { [.product, .api, .operation].contains($0.scope) }
+        children = declared.filter { [.product, .api, .operation].contains($0.scope) } + unplaced
       case .product:
         children = childLookup.mayHold(in: graph, product: parent.product).map { apiChildren[$0] }
       case .api:
@@ -129,7 +133,9 @@ extension Frontend {
         // A child linked only because its API name is not resolved says so.
         Self.describe(child)
           + (child.unlinkedIdentifier.map { ", whose \($0) the run does not resolve, so it may run below this scope" }
-            ?? "")
+            ?? (child.scope == .unknown
+              ? ", whose scope the run does not know (no APIOps folder, declaration or file name places it), so it may run below this scope"
+              : ""))
       }
       let childWriters = entry.children.flatMap { writers[$0] ?? [] }
       guard !children.isEmpty || !childWriters.isEmpty else { continue }
@@ -184,6 +190,8 @@ extension Frontend {
       gaps[policy.path, default: [:]][.scopeUnknown] =
         "the scope of this policy is not known: no APIOps folder, Terraform resource or module argument, or Bicep or ARM resource applies it, so the checks across scopes (a parent's or child's reader of Authorization) were not made; declare it, or scan the files that apply it too (see the README, \"The policy graph\")"
     }
+    // A run inside what may be an APIOps tree, without evidence that it is one (APIOpsScopePlacement).
+    for (path, reason) in ambiguousPlacements(graph) { gaps[path, default: [:]][.scopeUnknown] = reason }
     // A declared scope whose identifier could not be resolved (a `parent_id` or `parent:`
     // the run cannot follow, a name without its segments) is linked to nothing: as unknown.
     var unlinked: [String: [String]] = [:]

@@ -125,3 +125,35 @@ extension Frontend {
 
   private func join(_ folder: String, _ name: String) -> String { folder.isEmpty ? name : folder + "/" + name }
 }
+
+extension Frontend {
+  /// The policies of `graph` that nothing places: of unknown scope, and neither a `policy.xml`
+  /// beside the `apis/`, `products/` or `workspaces/` folder of an APIOps tree (that tree's
+  /// global policy) nor a workspace's own `policy.xml`.
+  static func unplacedPolicies(_ graph: PolicyGraph) -> [PolicyGraph.Policy] {
+    let candidates = graph.policies.filter { $0.scope == .unknown }
+    guard !candidates.isEmpty else { return [] }
+    let roots = apiopsTreeRoots(graph.policies)
+    return candidates.filter { policy in
+      guard policy.inlineText == nil else { return true }
+      if policy.path.lowercased().hasSuffix("/policy.xml"),
+        roots.contains(String(policy.path.dropLast("/policy.xml".count)))
+      {
+        return false
+      }
+      return workspacePolicyRoot(policy.path) == nil
+    }
+  }
+}
+
+extension Frontend {
+  /// Whether `graph` holds a global policy: one of global scope, or a `policy.xml` beside the
+  /// `apis/`, `products/` or `workspaces/` folder of an APIOps tree.
+  static func hasGlobalPolicy(_ graph: PolicyGraph) -> Bool {
+    if graph.policies.contains(where: { $0.scope == .global }) { return true }
+    let unknown = graph.policies.filter { $0.scope == .unknown && $0.inlineText == nil }
+    guard !unknown.isEmpty else { return false }
+    let unplaced = Set(unplacedPolicies(graph).map(\.path))
+    return unknown.contains { !unplaced.contains($0.path) && workspacePolicyRoot($0.path) == nil }
+  }
+}

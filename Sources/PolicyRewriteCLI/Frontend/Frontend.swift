@@ -119,7 +119,7 @@ public struct Frontend: Sendable {
   static let checkReadAheadCapacity = 15 << 20
 
   /// The working directory, read once: the rewriter sees absolute paths.
-  private let workingDirectory: String
+  let workingDirectory: String
 
   /// `path` made absolute against the working directory.
   func absolutePath(_ path: String) -> String { FileSystem.absolutePath(path, from: workingDirectory) }
@@ -127,6 +127,8 @@ public struct Frontend: Sendable {
   /// Processes `paths` and reports every file to `reporter`, in path order.
   /// - Returns: The run's totals.
   public func run(paths: [String], reporter: any Reporter) -> RunSummary {
+    // A run inside an APIOps tree names its files through the tree's folder (APIOpsScopePlacement).
+    let paths = placedPaths(paths)
     if options.output != .none, options.configuration.resources.requiresMapEntry,
       let refused = StrictMapGate(frontend: self).refusal(paths: paths)
     {

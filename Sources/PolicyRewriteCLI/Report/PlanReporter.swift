@@ -235,6 +235,7 @@ public final class PlanReporter: Reporter {
           + PolicyScope.allCases.compactMap { scope in scopes[scope].map { "\($0) \(scope.rawValue)" } }.joined(
             separator: ", "),
       ]
+      if let line = summary.noGlobalPolicyLine { lines.append(line) }
     }
     if !unknown.isEmpty {
       lines +=

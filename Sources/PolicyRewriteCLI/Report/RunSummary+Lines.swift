@@ -25,6 +25,7 @@ extension RunSummary {
         "policy-rewrite migrate: \(Self.count(scanned, "file")) scanned, \(outcome), \(unchanged) unchanged, \(needingReview) needing review\(accepted), \(errors) with errors"
       ]
       if !audiences.isEmpty { lines.append("resources: " + audienceList) }
+      if let line = noGlobalPolicyLine { lines.append(line) }
       let cleanUp = self.cleanUp.filter { $0.stillReferencedBy == nil }
       let kept = self.cleanUp.filter { $0.stillReferencedBy != nil }
       if !cleanUp.isEmpty {
@@ -47,8 +48,19 @@ extension RunSummary {
       lines = [
         "policy-rewrite plan: \(Self.count(scanned, "file")) scanned, \(needingReview) needing review, \(errors) with errors"
       ]
+      if let line = noGlobalPolicyLine { lines.append(line) }
     }
     return lines
+  }
+
+  /// For a run that rewrites a key while no global policy is among its files (it lives in
+  /// another repository, or the run names part of a tree), the line that says the global
+  /// scope was not checked: every pipeline runs it, and what it does with `Authorization` is
+  /// not known (`rewrite-spec.md` §2c). `nil` otherwise.
+  var noGlobalPolicyLine: String? {
+    guard let graph = policyGraph, !audiences.isEmpty, !Frontend.hasGlobalPolicy(graph) else { return nil }
+    return
+      "no global policy among the scanned files: whether the global scope reads, removes or writes Authorization, or routes requests to another backend, was not checked"
   }
 
   /// `R: N (namedValue 2, path 1); …`: rewritten injections per resource and where it came from.

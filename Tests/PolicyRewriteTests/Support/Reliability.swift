@@ -363,7 +363,9 @@ enum Reliability {
     return stderr.split(separator: "\n", omittingEmptySubsequences: true).map(String.init).filter { line in
       if inList && line.hasPrefix("  ") { return false }
       inList = line.hasPrefix("named values ")
-      if line.hasPrefix("policy-rewrite ") || line.hasPrefix("named values ") || line.hasPrefix("resources: ") {
+      if line.hasPrefix("policy-rewrite ") || line.hasPrefix("named values ") || line.hasPrefix("resources: ")
+        || line.hasPrefix("no global policy among the scanned files: ")
+      {
         return false
       }
       // The per-file lines of migrate name a file after their label.
