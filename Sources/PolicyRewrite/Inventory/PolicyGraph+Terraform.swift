@@ -113,12 +113,65 @@ extension PolicyGraph.FileFacts {
         return .name(value)
       case .traversal(let parts):
         return reference(traversal: parts, depth: depth)
+      // Names compare without regard to case: `lower(x)` and `upper(x)` name what `x` names.
+      case .call(let name, let arguments) where (name == "lower" || name == "upper") && arguments.count == 1:
+        return reference(arguments[0], depth: depth + 1)
+      case .call("format", let arguments) where depth < 4:
+        // `format("%s-orders-api", local.project)`: a template whose unresolved parts are
+        // patterns (`${var.prefix}-a-orders-api`), so that its literal parts still tell APIs
+        // apart.
+        if let text = formatted(arguments, depth: depth) { return .name(text) }
+        return .name("${\(String(decoding: bytes[expression.range], as: UTF8.self))}")
       default:
         // A function call, a conditional, an index (`lower(var.api_name)`, `each.value[0]`):
         // a value the run does not work out, kept as written and not resolved, never taken
         // for a literal name that matches no scope.
         return .name("${\(String(decoding: bytes[expression.range], as: UTF8.self))}")
       }
+    }
+
+    /// `format(FORMAT, ARGS…)` as a template: `%s`, `%d` and `%v` replaced by each argument's
+    /// text (a literal, a local's value, or `${…}` as written), `%%` by `%`; `nil` for any other
+    /// verb or a format that is not a plain string.
+    func formatted(_ arguments: [Expression], depth: Int) -> String? {
+      guard case .string(let parts)? = arguments.first?.kind, parts.count <= 1 else { return nil }
+      let format = Array(HCLParser.literal(of: parts).utf8)
+      guard !format.contains(UInt8(ascii: "$")) else { return nil }
+      var values = arguments.dropFirst().makeIterator()
+      var text = ""
+      var index = 0
+      while index < format.count {
+        let byte = format[index]
+        guard byte == UInt8(ascii: "%") else {
+          let next = format[index...].firstIndex(of: UInt8(ascii: "%")) ?? format.count
+          text += String(decoding: format[index..<next], as: UTF8.self)
+          index = next
+          continue
+        }
+        guard index + 1 < format.count else { return nil }
+        switch format[index + 1] {
+        case UInt8(ascii: "%"): text += "%"
+        case UInt8(ascii: "s"), UInt8(ascii: "d"), UInt8(ascii: "v"):
+          guard let value = values.next() else { return nil }
+          text += templateText(value, depth: depth + 1)
+        default: return nil
+        }
+        index += 2
+      }
+      return values.next() == nil ? text : nil
+    }
+
+    /// An expression as template text: a literal or string as written (interpolations kept), a
+    /// local's value, anything else `${…}` as written.
+    private func templateText(_ expression: Expression, depth: Int) -> String {
+      switch expression.kind {
+      case .string(let parts): return HCLParser.literal(of: parts)
+      case .literal(let value): return value
+      case .traversal(let parts) where parts.first == "local" && parts.count == 2 && depth < 4:
+        if let value = locals[parts[1]] { return templateText(value, depth: depth + 1) }
+      default: break
+      }
+      return "${\(String(decoding: bytes[expression.range], as: UTF8.self))}"
     }
 
     /// A traversal as a name: a local's value; `var.x` (its `default`); an attribute of a

@@ -62,7 +62,7 @@ import Testing
     "an argument that is an expression, or none without a default, stays unresolved: the key is held",
     arguments: [
       "  api_name = \"${var.stage}billing\"\n", "  for_each = toset([\"orders\"])\n  api_name = each.key\n",
-      "  api_name = lower(\"Orders\")\n", "",
+      "  api_name = replace(\"orders\", \"o\", \"b\")\n", "",
     ])
   func moduleCallArgumentThatIsAnExpressionStaysUnresolvedAndHoldsTheKey(arguments: String) throws {
     let files = Self.files(calls: Self.call("orders", arguments))
