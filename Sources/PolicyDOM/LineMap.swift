@@ -47,6 +47,11 @@ public struct LineMap: Sendable {
     self.checkpoints = checkpoints
   }
 
+  /// The offset where 1-based `line` starts; `nil` past the last line.
+  public func start(ofLine line: Int) -> Int? {
+    line >= 1 && line <= lineStarts.count ? lineStarts[line - 1] : nil
+  }
+
   /// The number of characters from `start` to `offset`: counted one by one over at most a
   /// block, else from the checkpoints (which a file of more than one block has).
   private func characters(from start: Int, to offset: Int) -> Int {

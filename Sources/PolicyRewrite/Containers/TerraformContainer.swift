@@ -46,7 +46,7 @@ struct TerraformContainer: PolicyContainer {
           // (`"${replace(file("p.xml"), "__H__", "x-functions-key")}"`): the policy it builds
           // cannot be read.
           let inCall = scanner.openParentheses > 0 && !Self.isObjectKey(content, in: bytes)
-          let interpolation = Array(bytes[content]).containsLiteral("${") && bytes[content].contains(.openParen)
+          let interpolation = bytes[content].contains(.openParen) && Array(bytes[content]).containsLiteral("${")
           if inCall || interpolation,
             let found = Self.decode(bytes, content).undecodableArgument(
               configuration: configuration, form: Self.argumentForm)

@@ -237,7 +237,8 @@ extension PolicyGraph.FileFacts {
       var written = String(decoding: bytes[expression.range], as: UTF8.self)
       written = written.split(whereSeparator: \.isNewline).map { $0.trimmingXMLSpace }.joined(separator: " ")
       if written.count > 80 { written = written.prefix(77) + "..." }
-      return .unknown("its policy is `\(written)`, a value the run does not know")
+      return .unknown(
+        "its policy is `\(written)`, a value the run does not know", isVariable: written.hasPrefix("var."))
     }
 
     /// A `file()` argument as a path: `path.module`, `path.root` and `path.cwd` stand for the

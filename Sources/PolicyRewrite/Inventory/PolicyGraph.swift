@@ -91,6 +91,9 @@ public struct PolicyGraph: Sendable, Hashable {
     /// Why it cannot be read, as a message says it (`its policy is \`var.b\`, a value the
     /// run does not know`).
     public var reason: String
+    /// Whether the policy is a variable of the declaring module (`xml_content =
+    /// var.xml_content`): each call of the module gives it, so the declaration stands for them.
+    public var isModuleVariable = false
   }
 
   /// The policies, by path (inline policies after their file's).
@@ -173,8 +176,9 @@ public struct PolicyGraph: Sendable, Hashable {
       case files([String])
       /// Policy text in the declaring file, and where it starts.
       case inline(String, offset: Int)
-      /// Not known to the run (a variable, a URL): what it is, as a message says it.
-      case unknown(String)
+      /// Not known to the run (a variable, a URL): what it is, as a message says it, and
+      /// whether it is a variable of its module (`var.xml_content`) itself.
+      case unknown(String, isVariable: Bool = false)
     }
 
     /// A Terraform `module` block that calls a module of a local folder
@@ -395,8 +399,8 @@ public struct PolicyGraph: Sendable, Hashable {
               policy.inlineText = piece
               inline.append(policy)
             }
-          case .unknown(let reason):
-            unseen.append(UnseenPolicy(policy: policy, reason: reason))
+          case .unknown(let reason, let isVariable):
+            unseen.append(UnseenPolicy(policy: policy, reason: reason, isModuleVariable: isVariable))
           }
         }
       }

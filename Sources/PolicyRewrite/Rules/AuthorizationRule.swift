@@ -110,6 +110,24 @@ enum AuthorizationRule: AnalysisRule {
     // Declared parent scopes whose policy cannot be read, and fragments not resolved.
     let unreadableParents = analysis.configuration.authorizationUnreadableParentScopes[path] ?? []
     let unresolvedIDs = analysis.configuration.unresolvedFragmentIDs
+    /// Why an injection of `inbound` (an `<inbound>`) is held by the scopes around this one: a
+    /// parent's writer or other backend, a child's writer, a child scope at all, a child or a
+    /// declared parent that cannot be read; `nil` when none holds it. Records the parents and
+    /// child writers that the messages name.
+    func heldByScopes(_ inbound: PolicyElement, _ injection: KeyInjection, key: Int) -> Rule? {
+      if let rule = parentRule(inbound, injection) {
+        byParents.insert(key)
+        return rule
+      }
+      if case let writers = overwrittenChildWriters(injection), !writers.isEmpty {
+        byChildWriters[key] = writers
+        return .authorizationWriter
+      }
+      if !analysis.childScopes.isEmpty { return .authorizationChildScope }
+      if !unreadableChildren.isEmpty { return .childScopeUnreadable }
+      if !unreadableParents.isEmpty { return .parentScopeUnreadable }
+      return nil
+    }
     var notes: [Int: (injection: KeyInjection, reader: AuthorizationScan.Touch)] = [:]
     // Containers whose MI element is already in place but does not reach the backend.
     var inPlaceAlready = Set<Int>()
@@ -151,30 +169,13 @@ enum AuthorizationRule: AnalysisRule {
           demotions[key] = (.authorizationWriter, writer)
           continue
         }
-        if let rule = parentRule(inbound, injection) {
+        if let rule = heldByScopes(inbound, injection, key: key) {
           demotions[key] = (rule, Self.touch(inbound))
-          byParents.insert(key)
-          continue
-        }
-        if case let writers = overwrittenChildWriters(injection), !writers.isEmpty {
-          demotions[key] = (.authorizationWriter, Self.touch(inbound))
-          byChildWriters[key] = writers
-          continue
-        }
-        if !analysis.childScopes.isEmpty {
-          demotions[key] = (.authorizationChildScope, Self.touch(inbound))
-          continue
-        }
-        if !unreadableChildren.isEmpty {
-          demotions[key] = (.childScopeUnreadable, Self.touch(inbound))
-          continue
-        }
-        if !unreadableParents.isEmpty {
-          demotions[key] = (.parentScopeUnreadable, Self.touch(inbound))
           continue
         }
         // The MI element goes after <base />: an unknown fragment included after that runs after it.
-        let start = inbound.firstChildElement(named: "base")?.range.lowerBound ?? inbound.range.lowerBound
+        let base = inbound.firstChildElement(named: "base")
+        let start = base?.range.lowerBound ?? inbound.range.lowerBound
         if let include = Self.unresolvedInclude(after: start, in: inbound, ids: unresolvedIDs) {
           demotions[key] = (.unresolvedFragment, Self.touch(include))
           continue
@@ -192,7 +193,6 @@ enum AuthorizationRule: AnalysisRule {
           demotions[key] = (.authorizationOtherBackend, Self.touch(other))
           continue
         }
-        let base = inbound.firstChildElement(named: "base")
         var destination = base?.range.upperBound ?? inbound.firstChildElement?.range.lowerBound ?? 0
         if let last = touches.lastReaderOrRemover, base.map({ last.top.range.lowerBound > $0.range.lowerBound }) ?? true
         {
@@ -230,26 +230,8 @@ enum AuthorizationRule: AnalysisRule {
           demotions[key] = (.authorizationWriter, writer)
           continue
         }
-        if scope.hasName("inbound"), let rule = parentRule(scope, injection) {
+        if scope.hasName("inbound"), let rule = heldByScopes(scope, injection, key: key) {
           demotions[key] = (rule, Self.touch(scope))
-          byParents.insert(key)
-          continue
-        }
-        if scope.hasName("inbound"), case let writers = overwrittenChildWriters(injection), !writers.isEmpty {
-          demotions[key] = (.authorizationWriter, Self.touch(scope))
-          byChildWriters[key] = writers
-          continue
-        }
-        if !analysis.childScopes.isEmpty, scope.hasName("inbound") {
-          demotions[key] = (.authorizationChildScope, Self.touch(scope))
-          continue
-        }
-        if !unreadableChildren.isEmpty, scope.hasName("inbound") {
-          demotions[key] = (.childScopeUnreadable, Self.touch(scope))
-          continue
-        }
-        if !unreadableParents.isEmpty, scope.hasName("inbound") {
-          demotions[key] = (.parentScopeUnreadable, Self.touch(scope))
           continue
         }
         if let include = Self.unresolvedInclude(after: injection.offset, in: scope, ids: unresolvedIDs) {

@@ -179,19 +179,20 @@ extension Frontend {
   /// were: why their scope is not known, by the graph's path.
   func ambiguousPlacements(_ graph: PolicyGraph) -> [String: String] {
     var result: [String: String] = [:]
+    let scope = apiopsScope
     // A `policy.xml` at the run's root is global by its place alone: named from the parent
     // folder (`migrate repo`), the same file has no place. Unless a tree's folders stand beside
     // it, or the folder's name says it holds APIM artifacts, its scope depends on where the
     // run starts.
     if let root = graph.policies.first(where: {
       $0.path == "policy.xml" && $0.scope == .global && $0.declaredAt == nil && $0.inlineText == nil
-    }), apiopsScope == nil, !APIOpsScopePlacement.holdsTree(workingDirectory),
+    }), scope == nil, !APIOpsScopePlacement.holdsTree(workingDirectory),
       !PolicyScope.isArtifactsFolder(String(workingDirectory.split(separator: "/").last ?? "").lowercased())
     {
       result[root.path] =
         "the scope of this policy depends on where the run starts: a policy.xml at the run's root is read as the global policy, but no apis, products or workspaces folder stands beside it, and from its parent folder the same file has no place (a Terraform, Bicep or ARM file elsewhere may apply it at another scope), so the checks across scopes may be wrong; declare it, or run on the repository that applies it"
     }
-    guard let scope = apiopsScope, !scope.isConclusive else { return result }
+    guard let scope, !scope.isConclusive else { return result }
     for policy in graph.policies
     where policy.declaredAt == nil && policy.inlineText == nil && ![.fragment, .unknown].contains(policy.scope) {
       guard let placed = scope.placed(policy.path, workingDirectory: workingDirectory) else { continue }

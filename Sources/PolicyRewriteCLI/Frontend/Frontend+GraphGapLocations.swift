@@ -18,13 +18,8 @@ extension Frontend {
     guard let bytes = readAhead.bytes(Array(path.utf8)), line >= 1 else {
       return RewriteConfiguration.Position(line: max(line, 1), column: 1)
     }
-    var start = 0
-    var current = 1
-    while current < line, let feed = bytes[start...].firstIndex(of: .lineFeed) {
-      start = feed + 1
-      current += 1
-    }
-    guard current == line else { return RewriteConfiguration.Position(line: line, column: 1) }
+    let map = LineMap(bytes)
+    guard let start = map.start(ofLine: line) else { return RewriteConfiguration.Position(line: line, column: 1) }
     let end = bytes[start...].firstIndex(of: .lineFeed) ?? bytes.count
     var offset = start
     if let needle, let found = bytes.firstOffset(of: needle, from: start), found < end {
@@ -32,6 +27,7 @@ extension Frontend {
     } else {
       while offset < end, bytes[offset].isBlank { offset += 1 }
     }
-    return gapLocation(in: path, offset: offset) ?? RewriteConfiguration.Position(line: line, column: 1)
+    let (_, column) = map.location(of: offset)
+    return RewriteConfiguration.Position(line: line, column: column)
   }
 }

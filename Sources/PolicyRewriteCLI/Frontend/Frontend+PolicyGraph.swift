@@ -171,18 +171,9 @@ extension Frontend {
     // What the graph does not know, by file, and where in the file, when that is known.
     var gaps: [String: [Rule: String]] = [:]
     var gapLocations: [String: [Rule: RewriteConfiguration.Position]] = [:]
-    // A `policy.xml` beside the `apis/`, `products/` or `workspaces/` folder of an APIOps tree
-    // is that tree's global policy, whatever the folder is called (the folder-based pass reads
-    // it so).
-    let roots = Self.apiopsTreeRoots(graph.policies)
-    for policy in graph.policies where policy.scope == .unknown {
-      if policy.inlineText == nil, policy.path.lowercased().hasSuffix("/policy.xml"),
-        roots.contains(String(policy.path.dropLast("/policy.xml".count)))
-      {
-        continue
-      }
-      // `<tree>/workspaces/<w>/policy.xml` is that workspace's policy.
-      if policy.inlineText == nil, Self.workspacePolicyRoot(policy.path) != nil { continue }
+    // Of the policies of unknown scope, a tree's or a workspace's own `policy.xml` is placed
+    // (``unplacedPolicies(_:)``).
+    for policy in unplaced {
       // A policy written inline is placed where its text starts.
       if let offset = policy.inlineOffset, gapLocations[policy.path]?[.scopeUnknown] == nil {
         gapLocations[policy.path, default: [:]][.scopeUnknown] = gapLocation(in: policy.path, offset: offset)

@@ -17,7 +17,8 @@ extension Frontend {
     let roots = Set(graph.policies.lazy.filter { $0.inlineText == nil }.compactMap(Self.apiopsRoot))
     func isTreeRoot(_ policy: PolicyGraph.Policy) -> Bool {
       policy.scope == .unknown && policy.declaredAt == nil && policy.inlineText == nil
-        && policy.path.lowercased().hasSuffix("policy.xml") && roots.contains(Self.folder(of: policy.path))
+        && (policy.path.lowercased().hasSuffix("/policy.xml") || policy.path.lowercased() == "policy.xml")
+        && roots.contains(Self.folder(of: policy.path))
     }
     let parents = graph.policies.filter {
       ([.global, .workspace, .product, .api].contains($0.scope) || isTreeRoot($0)) && mayInject($0)
@@ -136,7 +137,7 @@ extension Frontend {
     // repository of such modules for a false reason.
     let parents = graph.unseen.filter { unseen in
       [.global, .workspace, .product, .api].contains(unseen.policy.scope)
-        && !(unseen.reason.hasPrefix("its policy is `var.") && unseen.policy.unlinkedIdentifier != nil)
+        && !(unseen.isModuleVariable && unseen.policy.unlinkedIdentifier != nil)
     }
     guard !parents.isEmpty else { return }
     let children = graph.policies.filter {

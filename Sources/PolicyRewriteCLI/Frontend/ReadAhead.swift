@@ -110,26 +110,24 @@ final class ReadAhead: Sendable {
     reserve(size, for: Self.address(of: bytes) ?? 0)
   }
 
-  private func reserve(_ size: Int, for address: UInt?) -> Bool {
-    state.withLock { state in
-      if let address, !state.storage.contains(address) { return false }
-      let mean = state.keptFiles == 0 ? 0 : state.keptBytes / state.keptFiles
-      // A quarter more than the mean so far: the first files read (parent scopes, fragments)
-      // need not be of the mean size.
-      let expected = max(0, state.expectedFiles - state.keptFiles) * mean * 5 / 4
-      guard state.size + size + expected <= capacity else { return false }
-      state.size += size
-      return true
-    }
-  }
-
   /// Counts `size` more bytes as kept for a small record made of `bytes` (a parse's verdict,
   /// far smaller than a file): only while the store keeps those very bytes, and within the
   /// capacity, whatever files are still expected.
   func reserveRecord(_ size: Int, for bytes: [UInt8]) -> Bool {
-    guard let address = Self.address(of: bytes) else { return false }
-    return state.withLock { state in
-      guard state.storage.contains(address), state.size + size <= capacity else { return false }
+    reserve(size, for: Self.address(of: bytes) ?? 0, leavingRoomForExpectedFiles: false)
+  }
+
+  private func reserve(_ size: Int, for address: UInt?, leavingRoomForExpectedFiles: Bool = true) -> Bool {
+    state.withLock { state in
+      if let address, !state.storage.contains(address) { return false }
+      var expected = 0
+      if leavingRoomForExpectedFiles {
+        let mean = state.keptFiles == 0 ? 0 : state.keptBytes / state.keptFiles
+        // A quarter more than the mean so far: the first files read (parent scopes,
+        // fragments) need not be of the mean size.
+        expected = max(0, state.expectedFiles - state.keptFiles) * mean * 5 / 4
+      }
+      guard state.size + size + expected <= capacity else { return false }
       state.size += size
       return true
     }
