@@ -183,3 +183,34 @@ import Testing
     }
   }
 }
+
+extension UnreadableChildScopeCommandTests {
+  /// An APIOps tree in `svc/` whose operation does not parse, with a keyed policy named `name`
+  /// beside its `apis` folder.
+  static func treeWithKeyedFile(named name: String) -> [String: String] {
+    [
+      "svc/\(name)": keyedPolicy + "\n", "svc/apis/a/policy.xml": plainPolicy,
+      "svc/apis/a/operations/o/policy.xml": brokenOperation,
+    ]
+  }
+
+  @Test("a policy.xml beside a tree's apis folder is its global policy: its key is held for the broken operation")
+  func treeGlobalPolicyKeyIsHeldSinceAnOperationOfTheTreeDoesNotParse() throws {
+    try withTemporaryTree(Self.treeWithKeyedFile(named: "policy.xml")) { root in
+      let result = Self.migrate(root, path: "svc")
+      #expect(result.held.count == 1, "\(result.stderr)")
+      #expect(result.held.first?.hasPrefix("svc/policy.xml:") == true, "\(result.held)")
+      #expect(
+        result.held.first?.contains("svc/apis/a/operations/o/policy.xml: it does not parse") == true,
+        "\(result.held)")
+    }
+  }
+
+  @Test("mypolicy.xml beside a tree's apis folder is not its global policy: no key held for the tree's children")
+  func fileOnlyEndingInPolicyXMLIsNotTakenForTheTreeGlobalPolicySinceTheNameMustBeExact() throws {
+    try withTemporaryTree(Self.treeWithKeyedFile(named: "mypolicy.xml")) { root in
+      let result = Self.migrate(root, path: "svc")
+      #expect(result.held.isEmpty, "\(result.stderr)")
+    }
+  }
+}
