@@ -253,11 +253,8 @@ public struct PolicyRewriter: Sendable {
     result = RewriteResult(unchanged: source)
     do {
       // A policy the cross-scope pass parsed already is not parsed again.
-      let document: PolicyDocument
-      if let kept = documents?.take(source, options: kind.parseOptions) {
-        document = kept
-      } else {
-        document = try PolicyDocument.parse(source, options: kind.parseOptions)
+      let document = try Self.stored(documents?.take(source, options: kind.parseOptions)) { () throws(ParseError) in
+        try PolicyDocument.parse(source, options: kind.parseOptions)
       }
       let analysis = PolicyAnalysis(
         document, configuration: configuration, childScopes: configuration.authorizationChildScopes[path] ?? [],
@@ -292,11 +289,8 @@ public struct PolicyRewriter: Sendable {
     do {
       // A policy the cross-scope pass parsed is well-formed: its root is the document's (or
       // the one its verdict names, when the document was not kept).
-      let root: String
-      if let known = documents?.rootName(source, options: kind.parseOptions) {
-        root = known
-      } else {
-        root = try PolicyDocument.checkWellFormed(source, options: kind.parseOptions)
+      let root = try Self.stored(documents?.rootName(source, options: kind.parseOptions)) { () throws(ParseError) in
+        try PolicyDocument.checkWellFormed(source, options: kind.parseOptions)
       }
       result.isPolicy = root == "policies" || root == "fragment" || PolicyAnalysis.isSnippetRoot(name: root)
     } catch {
@@ -318,6 +312,15 @@ public struct PolicyRewriter: Sendable {
     return RewriteResult(
       output: source, findings: findings, isPolicy: !findings.isEmpty, changed: false, removedKeyNamedValues: [],
       reviewCount: findings.count { $0.diagnostic != .parseError })
+  }
+
+  /// What the cross-scope pass's store (``documents``) held for a policy's bytes, else what
+  /// `read` makes of them now: a store's answer is that of a parse of the same bytes.
+  private static func stored<Value>(_ stored: Value?, orRead read: () throws(ParseError) -> Value)
+    throws(ParseError) -> Value
+  {
+    if let stored { return stored }
+    return try read()
   }
 
   static func finding(for error: ParseError) -> Finding {
