@@ -28,6 +28,8 @@ struct CodeBrackets {
   private(set) var openers: [Opener] = []
   /// The index of the innermost opener that stands open.
   private(set) var innermost: Int?
+  /// The innermost opener that stands open.
+  var innermostOpener: Opener? { innermost.map { openers[$0] } }
   /// Whether the text of the expression that an opener tops shows a policy, by its index:
   /// each expression is read once, however many strings it holds.
   private var shown: [Int: Bool] = [:]

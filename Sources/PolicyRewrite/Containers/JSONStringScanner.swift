@@ -33,9 +33,8 @@ enum JSONStringScanner {
 
   /// The strings of `bytes`, and the first syntax error the pass sees.
   static func scan(_ bytes: [UInt8]) -> Scan {
+    // The open objects and arrays are `result.brackets`' innermost opener and those around it.
     var result = Scan()
-    // The open objects and arrays: where each opens, and its opening bracket.
-    var open: [(offset: Int, bracket: UInt8)] = []
     let n = bytes.count
     var i = 0
     while i < n {
@@ -64,12 +63,11 @@ enum JSONStringScanner {
         }
         i = close + 2
       } else if b == .openBrace || b == .openBracket {
-        open.append((i, b))
         result.brackets.enter(b, at: i)
         i += 1
       } else if b == .closeBrace || b == .closeBracket {
         let expected: UInt8 = b == .closeBrace ? .openBrace : .openBracket
-        guard let last = open.popLast(), last.bracket == expected else {
+        guard result.brackets.innermostOpener?.bracket == expected else {
           result.error = (
             i, "unexpected '\(Character(Unicode.Scalar(b)))': no \(b == .closeBrace ? "object" : "array") is open here"
           )
@@ -81,7 +79,7 @@ enum JSONStringScanner {
         i += 1
       }
     }
-    if let last = open.last {
+    if let last = result.brackets.innermostOpener {
       var end = n
       while end > 0, bytes[end - 1].isXMLSpace { end -= 1 }
       let (line, column) = LineMap(bytes).location(of: last.offset)
