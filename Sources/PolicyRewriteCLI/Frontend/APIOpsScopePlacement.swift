@@ -90,9 +90,12 @@ struct APIOpsScopePlacement: Sendable, Equatable {
     }
   }
 
-  /// Whether `folder` holds an `apis`, `products` or `workspaces` folder.
+  /// Whether `folder` holds an `apis`, `products` or `workspaces` folder: it is the root of an
+  /// APIOps tree. `folder` is named as the run's paths are: the empty `folder` is the working
+  /// directory (the names are then relative), not `/`.
   static func holdsTree(_ folder: String) -> Bool {
-    ["apis", "products", "workspaces"].contains { FileSystem.kind(of: folder + "/" + $0) == .directory }
+    let prefix = folder.isEmpty || folder.hasSuffix("/") ? folder : folder + "/"
+    return ["apis", "products", "workspaces"].contains { FileSystem.kind(of: prefix + $0) == .directory }
   }
 
   /// Whether `parts` (lowered, from the `apis`, `products` or `workspaces` folder on) is a path
@@ -186,7 +189,9 @@ extension Frontend {
     // run starts.
     if let root = graph.policies.first(where: {
       $0.path == "policy.xml" && $0.scope == .global && $0.declaredAt == nil && $0.inlineText == nil
-    }), scope == nil, !APIOpsScopePlacement.holdsTree(workingDirectory),
+    }), scope == nil,
+      // A working directory that could not be read (`""`) is looked at as `/`.
+      !APIOpsScopePlacement.holdsTree(workingDirectory.isEmpty ? "/" : workingDirectory),
       !PolicyScope.isArtifactsFolder(String(workingDirectory.split(separator: "/").last ?? "").lowercased())
     {
       result[root.path] =

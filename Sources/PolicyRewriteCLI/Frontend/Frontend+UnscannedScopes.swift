@@ -25,7 +25,7 @@ extension Frontend {
         // Membership may not be among the files: every API of the tree may be in it.
         childFolders = [(join(parts.dropLast(3).joined(separator: "/"), "apis"), true)]
       case .global,
-        .unknown where isAPIOpsRoot(folder):
+        .unknown where APIOpsScopePlacement.holdsTree(folder):
         // A `policy.xml` beside `apis`, `products` or `workspaces` is the tree's global
         // policy, whatever the graph made of it alone; it runs in every workspace too.
         childFolders = [(join(folder, "apis"), true), (join(folder, "products"), false)]
@@ -113,14 +113,6 @@ extension Frontend {
       if !missing.isEmpty { result[policy.path] = missing.sorted() }
     }
     return result
-  }
-
-  /// Whether `folder` holds an `apis`, `products` or `workspaces` folder: the root of an
-  /// APIOps tree.
-  private func isAPIOpsRoot(_ folder: String) -> Bool {
-    FileSystem.kind(of: join(folder, "apis")) == .directory
-      || FileSystem.kind(of: join(folder, "products")) == .directory
-      || FileSystem.kind(of: join(folder, "workspaces")) == .directory
   }
 
   private func join(_ folder: String, _ name: String) -> String { folder.isEmpty ? name : folder + "/" + name }
