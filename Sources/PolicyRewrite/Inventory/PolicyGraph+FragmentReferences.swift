@@ -40,8 +40,7 @@ extension PolicyGraph {
       if let bound = templateValues[path]?[inner] {
         value = bound
       } else {
-        let steps = inner.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        value = traversalReference(steps).flatMap { resolve($0, path) }
+        value = traversalSteps(inner).flatMap(traversalReference).flatMap { resolve($0, path) }
       }
       guard let value, isResolved(value) else { return nil }
       result += value
@@ -49,13 +48,22 @@ extension PolicyGraph {
     return result + rest
   }
 
-  /// A Terraform traversal (`azurerm_api_management_policy_fragment.auth.name`,
-  /// `azapi_resource.auth.name`, `data.….name`, `local.x`, `var.x`) as a reference to a
-  /// declaration's argument; `nil` for anything else.
-  static func traversalReference(_ steps: [String]) -> FileFacts.Reference? {
+  /// The steps of a Terraform traversal written as text (the inside of `${…}`, trimmed):
+  /// two or more identifiers joined by dots; `nil` for any other expression.
+  static func traversalSteps(_ text: String) -> [String]? {
+    let steps = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
     guard steps.count >= 2, steps.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(HCLLexer.isIdentifierByte) }) else {
       return nil
     }
+    return steps
+  }
+
+  /// A Terraform traversal's steps (``traversalSteps(_:)``:
+  /// `azurerm_api_management_policy_fragment.auth.name`, `azapi_resource.auth.name`,
+  /// `data.….name`, `local.x`, `var.x`) as a reference to a declaration's argument; `nil` for
+  /// anything else.
+  static func traversalReference(_ steps: [String]) -> FileFacts.Reference? {
+    guard steps.count >= 2 else { return nil }
     if steps[0] == "local", steps.count == 2 { return .attribute("local", steps[1]) }
     if steps[0] == "var", steps.count == 2 { return .attribute("var.\(steps[1])", "default") }
     let length = steps[0] == "data" ? 3 : 2
