@@ -53,7 +53,7 @@ struct EditPlanner {
         "the <authentication-managed-identity> written here puts its token into variable '\(variable)' (--output-token-variable-name); unless the policy sends it as Authorization (<set-header name=\"Authorization\" exists-action=\"override\"><value>@(\"Bearer \" + (string)context.Variables[\"\(variable)\"])</value></set-header> right after the element), the Function App gets neither key nor token"
       )
     }
-    let removed = group.map(\.element.range)
+    let removed = group.map(\.element.range).sorted { $0.lowerBound < $1.lowerBound }
     switch group[0].placement {
     case .inboundTop(let inbound):
       let children = inbound.children
@@ -161,17 +161,20 @@ struct EditPlanner {
   /// blanks, comments and the `removed` injections follows `reference` on its line (so a key
   /// written on `<base />`'s line leaves the MI element a line of its own, `rewrite-spec.md`
   /// §3); else right after `reference` (a policy written on one line stays on one line).
+  /// `removed` is in the order of its starts.
   private mutating func insert(_ element: [UInt8], after reference: PolicyElement, removing removed: [Range<Int>] = [])
   {
     let end = reference.range.upperBound
     let source = document.source
-    // The removed injections that follow the reference on its line, one after another.
+    // The removed injections that follow the reference on its line, one after another (each
+    // found by a binary search of the starts).
     var rest = end
     while true {
       var next = rest
       while next < source.count, source[next].isBlank { next += 1 }
-      guard let range = removed.first(where: { $0.lowerBound == next }) else { break }
-      rest = range.upperBound
+      let index = removed.partitioningIndex { $0.lowerBound >= next }
+      guard index < removed.count, removed[index].lowerBound == next else { break }
+      rest = removed[index].upperBound
     }
     if let lineEnd = layout.endOfLine(after: rest, skippingComments: true), lineEnd > end,
       document.source[lineEnd - 1] == layout.newline
