@@ -74,15 +74,10 @@ struct Check: ParsableCommand, DescribesBaseline, DescribesResourceMap {
         StandardError.writeLine("\(writeBaseline): error: cannot encode the baseline: \(error)")
         throw ExitCode(2)
       }
-      do {
-        let entries = recorder.findings.count { !$0.finding.id.isFailure }
-        try FileSystem.replace(writeBaseline, with: encoded, expected: nil)
-        StandardError.writeLine(
-          "policy-rewrite check: wrote \(entries) \(entries == 1 ? "entry" : "entries") to \(writeBaseline)")
-      } catch {
-        StandardError.writeLine("\(writeBaseline): error: cannot write the baseline: \(error.reason)")
-        throw ExitCode(2)
-      }
+      let entries = recorder.findings.count { !$0.finding.id.isFailure }
+      try StandardError.replaceOrExit(writeBaseline, with: encoded, what: "the baseline")
+      StandardError.writeLine(
+        "policy-rewrite check: wrote \(entries) \(entries == 1 ? "entry" : "entries") to \(writeBaseline)")
     }
     try StandardError.failIfReportLost()
     if summary.errors > 0 { throw ExitCode(2) }

@@ -46,16 +46,10 @@ struct Plan: ParsableCommand, DescribesResourceMap, DescribesResource {
       ? Frontend(options: options).runStandardInput(reporter: reporter, output: nil)
       : Frontend(options: options).run(paths: shared.pathsOrCurrentFolder, reporter: reporter)
     if let emitMap {
-      do {
-        try FileSystem.replace(emitMap, with: reporter.mapSkeleton(current: map), expected: nil)
-        for (name, audience) in (reporter.functionApps?.audiences ?? [:]).sorted(by: { $0.key < $1.key })
-        where map.byNamedValue[name] == nil {
-          StandardError.writeLine(
-            Escaping.terminal("\(emitMap): \(name): \(audience.resource) is \(audience.source)"))
-        }
-      } catch {
-        StandardError.writeLine("\(emitMap): error: cannot write the map skeleton: \(error.reason)")
-        throw ExitCode(2)
+      try StandardError.replaceOrExit(emitMap, with: reporter.mapSkeleton(current: map), what: "the map skeleton")
+      for (name, audience) in (reporter.functionApps?.audiences ?? [:]).sorted(by: { $0.key < $1.key })
+      where map.byNamedValue[name] == nil {
+        StandardError.writeLine(Escaping.terminal("\(emitMap): \(name): \(audience.resource) is \(audience.source)"))
       }
     }
     if summary.errors > 0 { throw ExitCode(2) }
