@@ -6,6 +6,10 @@ import PolicyRewrite
 ///
 /// With `--diff`, diffs go to standard error, since standard output holds the log.
 final class SARIFReporter: Reporter {
+  /// The page that documents the tool and each of its rules: the policy it migrates to.
+  static let documentationURI =
+    "https://learn.microsoft.com/azure/api-management/authentication-managed-identity-policy"
+
   struct Text: Encodable { var text: String }
 
   struct RuleConfiguration: Encodable { var level: String }
@@ -16,14 +20,14 @@ final class SARIFReporter: Reporter {
     var shortDescription: Text
     var fullDescription: Text
     var defaultConfiguration: RuleConfiguration
-    var helpUri = "https://learn.microsoft.com/azure/api-management/authentication-managed-identity-policy"
+    var helpUri = SARIFReporter.documentationURI
   }
 
   struct Driver: Encodable {
     var name = "policy-rewrite"
     var version = PolicyRewriteVersion.current
     var semanticVersion = PolicyRewriteVersion.current
-    var informationUri = "https://learn.microsoft.com/azure/api-management/authentication-managed-identity-policy"
+    var informationUri = SARIFReporter.documentationURI
     var rules: [RuleDescriptor]
   }
 
