@@ -7,30 +7,22 @@ import Testing
 @Suite struct OutputFileErrorTests {
   static let tree = ["apis/a/policy.xml": Policies.review("orders-func-key")]
 
-  /// The one line of `stderr` that names `path` as an error.
-  static func errorLine(_ stderr: String, path: String) -> String? {
-    stderr.split(separator: "\n").map(String.init).first { $0.hasPrefix("\(path): error: ") }
-  }
+  /// A command, its option that names the file to write, and what the file was to hold.
+  static let outputs = [
+    ["check", "--write-baseline", "the baseline"], ["plan", "--emit-map", "the map skeleton"],
+  ]
 
-  @Test("check --write-baseline into a missing folder: exit 2, 'cannot write the baseline', nothing created")
-  func baselineInAMissingFolderIsReportedSinceTheAtomicReplaceFails() throws {
+  @Test(
+    "an output file in a missing folder: exit 2, 'PATH: error: cannot write WHAT: reason', nothing created",
+    arguments: outputs)
+  func outputFileInAMissingFolderIsReportedSinceTheAtomicReplaceFails(_ output: [String]) throws {
+    let (command, option, what) = (output[0], output[1], output[2])
     try withTemporaryTree(Self.tree) { root in
-      let result = run(["check", "--write-baseline", "missing/baseline.json", "apis"], cwd: root)
+      let result = run([command, option, "missing/out.json", "apis"], cwd: root)
       #expect(result.status == 2, "\(result.stderr)")
-      let line = Self.errorLine(result.stderr, path: "missing/baseline.json")
-      #expect(line?.hasPrefix("missing/baseline.json: error: cannot write the baseline: ") == true, "\(result.stderr)")
+      let line = result.stderr.split(separator: "\n").first { $0.hasPrefix("missing/out.json: error: ") }
+      #expect(line?.hasPrefix("missing/out.json: error: cannot write \(what): ") == true, "\(result.stderr)")
       #expect(!result.stderr.contains("wrote"), "\(result.stderr)")
-      #expect(!CLI.allNames(root).contains { $0.hasPrefix("missing") })
-    }
-  }
-
-  @Test("plan --emit-map into a missing folder: exit 2, 'cannot write the map skeleton', nothing created")
-  func mapSkeletonInAMissingFolderIsReportedSinceTheAtomicReplaceFails() throws {
-    try withTemporaryTree(Self.tree) { root in
-      let result = run(["plan", "--emit-map", "missing/map.json", "apis"], cwd: root)
-      #expect(result.status == 2, "\(result.stderr)")
-      let line = Self.errorLine(result.stderr, path: "missing/map.json")
-      #expect(line?.hasPrefix("missing/map.json: error: cannot write the map skeleton: ") == true, "\(result.stderr)")
       #expect(!CLI.allNames(root).contains { $0.hasPrefix("missing") })
     }
   }
