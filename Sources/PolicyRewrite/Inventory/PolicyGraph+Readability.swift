@@ -3,15 +3,20 @@ import PolicyDOM
 extension PolicyGraph {
   /// Why the policy `bytes` (a file at `path`, or a policy written inline in it) cannot be
   /// read for the checks across scopes: it does not parse as the rewrite parses it (each
-  /// alternative document of a template on its own); `nil` when it parses.
-  package static func parseProblem(_ bytes: [UInt8], path: String) -> ParseError? {
+  /// alternative document of a template on its own); `nil` when it parses. A whole file's
+  /// bytes are parsed through `store` when there is one, which keeps the document for the
+  /// passes after (the cross-scope pass reads the same child scopes, the run's own every file).
+  package static func parseProblem(_ bytes: [UInt8], path: String, store: ParsedDocuments? = nil) -> ParseError? {
     let kind = SourceKind(path: path)
-    let documents =
-      kind.masksTemplates && TerraformTemplateContainer.holdsAlternatives(bytes)
-      ? TerraformTemplateContainer.alternatives(of: bytes).map(\.decoded) : [bytes]
+    let alternatives = kind.masksTemplates && TerraformTemplateContainer.holdsAlternatives(bytes)
+    let documents = alternatives ? TerraformTemplateContainer.alternatives(of: bytes).map(\.decoded) : [bytes]
     for document in documents {
       do {
-        _ = try PolicyDocument.checkWellFormed(document, options: kind.parseOptions)
+        if !alternatives, let store {
+          _ = try store.parse(document, options: kind.parseOptions)
+        } else {
+          _ = try PolicyDocument.checkWellFormed(document, options: kind.parseOptions)
+        }
       } catch {
         return error
       }

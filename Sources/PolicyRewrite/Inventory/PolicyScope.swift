@@ -39,24 +39,28 @@ public enum PolicyScope: String, Sendable, Hashable, Codable, CaseIterable {
     }
     let name = parts.last ?? []
     let folders = parts.dropLast()
-    func named(_ literal: String) -> ((ArraySlice<UInt8>) -> Bool) { { $0.elementsEqual(literal.utf8) } }
+    // Compared with static literals (a closure over a String's UTF-8 view cost thousands of
+    // instructions a path, and every policy file's path is placed).
+    func named(_ part: ArraySlice<UInt8>, _ literal: StaticString) -> Bool {
+      part.count == literal.utf8CodeUnitCount && part.hasLiteral(literal, at: 0)
+    }
     func contains(_ part: ArraySlice<UInt8>, _ literal: StaticString) -> Bool {
       (0...max(0, part.count - literal.utf8CodeUnitCount)).contains { part.hasLiteral(literal, at: $0) }
     }
     if folders.contains(where: {
-      named("policy fragments")($0) || named("policyfragments")($0) || named("fragments")($0)
+      named($0, "policy fragments") || named($0, "policyfragments") || named($0, "fragments")
     }) {
       return .fragment
     }
-    if let apis = folders.lastIndex(where: named("apis")) {
-      return folders[apis...].contains(where: named("operations")) ? .operation : .api
+    if let apis = folders.lastIndex(where: { named($0, "apis") }) {
+      return folders[apis...].contains(where: { named($0, "operations") }) ? .operation : .api
     }
-    if folders.contains(where: named("products")) { return .product }
+    if folders.contains(where: { named($0, "products") }) { return .product }
     if contains(name, "operation") { return .operation }
-    if name.starts(with: "api".utf8) { return .api }
+    if name.hasLiteral("api", at: 0) { return .api }
     if contains(name, "product") { return .product }
     if contains(name, "global")
-      || (named("policy.xml")(name)
+      || (named(name, "policy.xml")
         && folders.last.map { isArtifactsFolder(String(decoding: $0, as: UTF8.self)) } ?? true)
     {
       return .global

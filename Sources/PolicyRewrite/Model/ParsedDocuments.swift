@@ -32,6 +32,7 @@ package final class ParsedDocuments: Sendable {
   private let keptCount = Atomic<Int>(0)
   private let verdictCount = Atomic<Int>(0)
   private let verdictTakes = Atomic<Int>(0)
+  private let reparses = Atomic<Int>(0)
 
   /// A kept document (it is used by one task at a time: kept by one, then taken by another).
   private struct Kept: @unchecked Sendable {
@@ -99,20 +100,30 @@ package final class ParsedDocuments: Sendable {
   /// How many documents were parsed through ``parse(_:options:)`` (a work counter).
   package var parses: Int { counts.load(ordering: .relaxed) }
 
+  /// How many ``parse(_:options:)`` calls a document still kept answered (a work counter).
+  package var keptAnswers: Int { reparses.load(ordering: .relaxed) }
+
   /// How many documents were kept (a work counter).
   package var kept: Int { keptCount.load(ordering: .relaxed) }
 
   /// How many kept documents were handed out by ``take(_:options:)`` (a work counter).
   package var takes: Int { reuses.load(ordering: .relaxed) }
 
-  /// The document of `source`, parsed now and kept (within the capacity) for the run's own
-  /// pass.
+  /// The document of `source`: the one kept for these bytes (still kept), or else parsed now
+  /// and kept (within the capacity) for the run's own pass.
   package func parse(_ source: [UInt8], options: PolicyDocument.ParseOptions = PolicyDocument.ParseOptions())
     throws(ParseError) -> PolicyDocument
   {
+    let key = Key(source)
+    if let key, let kept = state.withLock({ $0.documents.isEmpty ? nil : $0.documents[key] }),
+      kept.document.source == source, Self.readsAlike(source, kept.options, options)
+    {
+      reparses.add(1, ordering: .relaxed)
+      return kept.document
+    }
     let document = try PolicyDocument.parse(source, options: options)
     counts.add(1, ordering: .relaxed)
-    guard let key = Key(source) else { return document }
+    guard let key else { return document }
     let kept = Kept(document: document, options: options)
     let isKept = state.withLock { state in
       guard source.count <= capacity, state.documents[key] == nil, state.size + source.count <= capacity,

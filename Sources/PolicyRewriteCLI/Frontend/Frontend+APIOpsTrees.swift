@@ -46,19 +46,25 @@ extension Frontend {
     case .operation: depth = 5
     default: return nil
     }
-    let expected = policy.scope == .product ? "products" : "apis"
-    // The component `depth` from the end, compared as UTF-8 (ASCII case folded): a String
-    // split by grapheme cost more than the rest of the graph's cross-scope pass on a tree of a
-    // thousand policies.
-    let utf8 = policy.path.utf8
-    var end = utf8.endIndex
-    for _ in 1..<depth {
-      guard let slash = utf8[..<end].lastIndex(of: .slash) else { return nil }
-      end = slash
+    let expected: StaticString = policy.scope == .product ? "products" : "apis"
+    // The component `depth` from the end, compared in the path's UTF-8 storage (ASCII case
+    // folded): a String split by grapheme cost more than the rest of the graph's cross-scope
+    // pass on a tree of a thousand policies, and stepping through a String's UTF-8 view
+    // thousands of instructions a path.
+    var path = policy.path
+    return path.withUTF8 { utf8 -> String? in
+      var end = utf8.count
+      for _ in 1..<depth {
+        guard let slash = utf8[..<end].lastIndex(of: .slash) else { return nil }
+        end = slash
+      }
+      let before = utf8[..<end].lastIndex(of: .slash)
+      let name = utf8[(before.map { $0 + 1 } ?? 0)..<end]
+      let matches =
+        name.count == expected.utf8CodeUnitCount
+        && expected.withUTF8Buffer { literal in zip(name, literal).allSatisfy { $0.asciiLowercased == $1 } }
+      guard matches else { return nil }
+      return before.map { String(decoding: utf8[..<$0], as: UTF8.self) } ?? ""
     }
-    let before = utf8[..<end].lastIndex(of: .slash)
-    let start = before.map(utf8.index(after:)) ?? utf8.startIndex
-    guard utf8[start..<end].elementsEqual(expected.utf8, by: { $0.asciiLowercased == $1 }) else { return nil }
-    return before.map { String(policy.path[..<$0]) } ?? ""
   }
 }

@@ -83,9 +83,12 @@ extension Frontend {
     let paths = files.map { candidates[$0].path }
     OrderedParallel.run(
       count: paths.count, jobs: min(options.jobs, Self.maximumJobs),
-      work: { [readAhead] index -> String? in
+      work: { [readAhead, documents] index -> String? in
         guard let bytes = readAhead.bytes(Array(paths[index].utf8)) else { return "it could not be read" }
-        return PolicyGraph.parseProblem(bytes, path: paths[index]).map { Self.parseProblem($0, at: paths[index]) }
+        // Checked through the store: the run's own pass takes the verdict.
+        return PolicyGraph.parseProblem(bytes, path: paths[index], store: documents).map {
+          Self.parseProblem($0, at: paths[index])
+        }
       },
       consume: { index, problem in
         if let problem { problems[files[index]] = problem }

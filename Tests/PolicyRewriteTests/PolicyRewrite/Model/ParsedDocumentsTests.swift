@@ -22,6 +22,18 @@ import Testing
     #expect(documents.takes == 1)
   }
 
+  @Test func aSecondParseOfTheSameBytesBeforeTheRunsPassIsAnsweredByTheKeptDocument() throws {
+    let documents = ParsedDocuments(capacity: 1 << 20)
+    let first = try documents.parse(Self.policy)
+    let second = try documents.parse(Self.policy)
+    #expect(second === first)
+    #expect(documents.parses == 1)
+    #expect(documents.keptAnswers == 1)
+    // Still kept, and handed out once.
+    #expect(documents.take(Self.policy, options: PolicyDocument.ParseOptions()) === first)
+    #expect(documents.take(Self.policy, options: PolicyDocument.ParseOptions()) == nil)
+  }
+
   @Test func equalBytesInOtherStorageAreParsedAgainSinceTheKeyIsTheStorage() throws {
     let documents = ParsedDocuments(capacity: 1 << 20)
     _ = try documents.parse(Self.policy)
