@@ -77,6 +77,7 @@ extension PolicyGraph.FileFacts {
         arguments.forEach(visit)
       case .tuple(let elements): elements.forEach(visit)
       case .object(let members): members.forEach { visit($0.value) }
+      case .conditional(_, let then, let otherwise): [then, otherwise].forEach(visit)
       default: break
       }
     }
@@ -204,7 +205,7 @@ extension PolicyGraph.FileFacts {
       switch expression.kind {
       case .call(let name, let arguments) where name == "file" || name == "templatefile":
         guard let first = arguments.first else { return unknown(expression) }
-        if case .other = first.kind {
+        if first.isOperation {
           // A conditional (`var.env != "p" ? "./a.xml" : "./b.xml"`): each string it holds.
           let strings = HCLLexer.tokens(Array(bytes[first.range])).filter { $0.kind == .string }.map {
             token -> String in
@@ -218,6 +219,19 @@ extension PolicyGraph.FileFacts {
         return .file(PolicyGraph.join(folder, pathPattern(first)))
       case .call(let name, let arguments) where name == "trimspace" || name == "chomp" || name == "replace":
         return content(arguments.first, depth: depth + 1)
+      case .conditional(_, let then, let otherwise):
+        // `var.x ? templatefile(…) : file(…)`: each branch is a possible policy of the scope;
+        // one the run cannot read leaves the whole policy unknown. `null` declares none.
+        var choices: [PolicyGraph.FileFacts.Content] = []
+        for branch in [then, otherwise] {
+          if case .literal("null") = branch.kind { continue }
+          switch content(branch, depth: depth) {
+          case .alternatives(let nested)?: choices += nested
+          case .unknown?, nil: return unknown(expression)
+          case let choice?: choices.append(choice)
+          }
+        }
+        return choices.isEmpty ? nil : .alternatives(choices)
       case .string(let parts):
         return .inline(HCLParser.literal(of: parts), offset: expression.range.lowerBound + 1)
       case .heredoc(let parts, let contentStart):
@@ -265,14 +279,16 @@ extension PolicyGraph.FileFacts {
   private mutating func declare(
     _ scope: PolicyScope, content: Content?, context: Context, location: PolicyGraph.Location,
     api: Reference? = nil, operation: Reference? = nil, product: Reference? = nil, fragment: Reference? = nil,
-    workspace: Reference? = nil, parent: Reference? = nil
+    workspace: Reference? = nil, parent: Reference? = nil, variable: String? = nil
   ) {
     guard let content else { return }
     declared.append(
       Declared(
         scope: scope, api: api, operation: operation, product: product, fragment: fragment, workspace: workspace,
-        content: content, location: location, parent: parent))
-    if case .inline(let text, let offset) = content {
+        content: content, location: location, parent: parent, variable: variable))
+    let documents: [Content]
+    if case .alternatives(let choices) = content { documents = choices } else { documents = [content] }
+    for case .inline(let text, let offset) in documents {
       let line = context.lines.location(of: offset).line
       includes += PolicyGraph.includes(in: Array(text.utf8), path: path, lineOffset: line - 1)
     }
@@ -312,21 +328,29 @@ extension PolicyGraph.FileFacts {
       if url.count > 80 { url = url.prefix(77) + "..." }
       return .unknown("its policy is fetched from \(url) (xml_link) when it is deployed, and the run cannot read it")
     }
+    // `xml_content = var.x`: a call of the module may give the policy.
+    var variable: String?
+    if case .traversal(let parts)? = value("xml_content")?.kind, parts.count == 2, parts[0] == "var" {
+      variable = parts[1]
+    }
     switch type {
     case "azurerm_api_management_policy":
-      declare(.global, content: policy, context: context, location: location)
+      declare(.global, content: policy, context: context, location: location, variable: variable)
     case "azurerm_api_management_product_policy":
-      declare(.product, content: policy, context: context, location: location, product: reference("product_id"))
+      declare(
+        .product, content: policy, context: context, location: location, product: reference("product_id"),
+        variable: variable)
     case "azurerm_api_management_api_policy":
-      declare(.api, content: policy, context: context, location: location, api: reference("api_name"))
+      declare(
+        .api, content: policy, context: context, location: location, api: reference("api_name"), variable: variable)
     case "azurerm_api_management_api_operation_policy":
       declare(
         .operation, content: policy, context: context, location: location, api: reference("api_name"),
-        operation: reference("operation_id"))
+        operation: reference("operation_id"), variable: variable)
     case "azurerm_api_management_workspace_policy":
       declare(
         .workspace, content: policy, context: context, location: location,
-        workspace: reference("api_management_workspace_id"))
+        workspace: reference("api_management_workspace_id"), variable: variable)
     case "azurerm_api_management_policy_fragment":
       declare(
         .fragment, content: context.content(value("value")), context: context, location: location,
@@ -371,10 +395,21 @@ extension PolicyGraph.FileFacts {
       source.hasPrefix("./") || source.hasPrefix("../"), PolicyGraph.isResolved(source)
     else { return }
     var arguments: [String: Reference] = [:]
+    var policies: [String: Content] = [:]
     for attribute in body.attributes where !Self.metaArguments.contains(attribute.name) {
       if let value = context.reference(attribute.value) { arguments[attribute.name] = value }
+      // A policy: a file, heredoc or conditional of them (a quoted string is a name).
+      switch attribute.value.kind {
+      case .call, .heredoc, .conditional, .traversal:
+        switch context.content(attribute.value) {
+        case let policy?: if case .unknown = policy {} else { policies[attribute.name] = policy }
+        case nil: break
+        }
+      default: break
+      }
     }
-    moduleCalls.append(ModuleCall(folder: PolicyGraph.join(context.folder, source), arguments: arguments))
+    moduleCalls.append(
+      ModuleCall(folder: PolicyGraph.join(context.folder, source), arguments: arguments, policies: policies))
   }
 
   /// A module call, read by the shape of its arguments: a product (`product_id` and a

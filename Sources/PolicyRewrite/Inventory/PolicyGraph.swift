@@ -145,6 +145,9 @@ public struct PolicyGraph: Sendable, Hashable {
       /// The declaration of the scope it applies to (`azapi_resource`'s `parent_id`): its
       /// identifiers are read along the chain of parents when the facts are joined.
       var parent: Reference?
+      /// The module variable its policy is (`xml_content = var.xml_content`): a call of the
+      /// module that gives it a policy the run reads gives the policy.
+      var variable: String? = nil
     }
 
     /// A declaration of an API, operation, product or workspace (Terraform `azapi_resource`
@@ -169,7 +172,7 @@ public struct PolicyGraph: Sendable, Hashable {
     }
 
     /// The policy a declaration applies.
-    enum Content: Sendable {
+    enum Content: Sendable, Hashable {
       /// A file path, relative to the run's paths (`*` for what is not known).
       case file(String)
       /// One of these paths (a conditional picks it).
@@ -179,6 +182,9 @@ public struct PolicyGraph: Sendable, Hashable {
       /// Not known to the run (a variable, a URL): what it is, as a message says it, and
       /// whether it is a variable of its module (`var.xml_content`) itself.
       case unknown(String, isVariable: Bool = false)
+      /// One of these documents (`cond ? templatefile(…) : file(…)`), each a file, files or
+      /// inline text: every one is a possible policy of the scope.
+      indirect case alternatives([Content])
     }
 
     /// A Terraform `module` block that calls a module of a local folder
@@ -189,6 +195,9 @@ public struct PolicyGraph: Sendable, Hashable {
       var folder: String
       /// The arguments by variable name (meta-arguments such as `source` and `count` left out).
       var arguments: [String: Reference]
+      /// The arguments that are policies the run may read (`file(…)`, a heredoc, a
+      /// conditional of them), by variable name.
+      var policies: [String: Content] = [:]
     }
 
     var path: String
@@ -297,11 +306,13 @@ public struct PolicyGraph: Sendable, Hashable {
     struct Call {
       var path: String
       var arguments: [String: FileFacts.Reference]
+      var policies: [String: FileFacts.Content]
     }
     var callsOfModule: [String: [Call]] = [:]
     for facts in files {
       for call in facts.moduleCalls {
-        callsOfModule[call.folder, default: []].append(Call(path: facts.path, arguments: call.arguments))
+        callsOfModule[call.folder, default: []].append(
+          Call(path: facts.path, arguments: call.arguments, policies: call.policies))
       }
     }
     // A reference the run cannot follow is kept as written, `${…}`: not resolved
@@ -333,7 +344,7 @@ public struct PolicyGraph: Sendable, Hashable {
     let namesFiles = files.contains { facts in
       facts.declared.contains {
         switch $0.content {
-        case .file, .files: true
+        case .file, .files, .alternatives: true
         default: false
         }
       }
@@ -348,7 +359,9 @@ public struct PolicyGraph: Sendable, Hashable {
       // written, variables by their defaults).
       let calls: [Call?] = callsOfModule[Self.folder(of: facts.path)] ?? [nil]
       for declared in facts.declared {
-        var variants: [Policy] = []
+        // Each distinct scope, with the policy its call gives (a module variable the call
+        // gives as a policy the run reads), or the declaration's own.
+        var variants: [(policy: Policy, content: FileFacts.Content)] = []
         for call in calls {
           func name(_ reference: FileFacts.Reference?) -> String? { resolve(reference, in: facts.path, call: call) }
           var policy = Policy(
@@ -362,45 +375,58 @@ public struct PolicyGraph: Sendable, Hashable {
             policy.product = policy.product ?? chain[.product]
             policy.workspace = policy.workspace ?? chain[.workspace]
           }
-          if !variants.contains(policy) { variants.append(policy) }
+          var content = declared.content
+          if let variable = declared.variable, let given = call?.policies[variable] { content = given }
+          if !variants.contains(where: { $0.policy == policy && $0.content == content }) {
+            variants.append((policy, content))
+          }
         }
-        for var policy in variants {
-          switch declared.content {
-          case .file, .files:
-            var patterns: [String] = []
-            if case .file(let pattern) = declared.content { patterns = [pattern] }
-            if case .files(let list) = declared.content { patterns = list }
-            let matched = patterns.flatMap(known.matching)
-            if matched.isEmpty {
-              let named = patterns.map { "`\($0)`" }.joined(separator: " or ")
-              let star = named.contains("*") ? " (`*` stands for a value the run does not know)" : ""
-              unseen.append(
-                UnseenPolicy(
-                  policy: policy, reason: "its policy file \(named) is not among the files of this run\(star)"))
-            }
-            for path in matched {
-              policy.path = path
-              // A file applied by several declarations keeps the first, unless that one did
-              // not know the scope; the calls of one module declaration all count.
-              if let earlier = declaredFiles[path]?.first, earlier.scope != .unknown,
-                earlier.declaredAt != policy.declaredAt
-              {
-                continue
+        for variant in variants {
+          // A conditional's documents are each a policy of the scope (each checked as one).
+          var documents = [variant.content]
+          if case .alternatives(let choices) = variant.content { documents = choices }
+          for content in documents {
+            var policy = variant.policy
+            switch content {
+            case .file, .files:
+              var patterns: [String] = []
+              if case .file(let pattern) = content { patterns = [pattern] }
+              if case .files(let list) = content { patterns = list }
+              let matched = patterns.flatMap(known.matching)
+              if matched.isEmpty {
+                let named = patterns.map { "`\($0)`" }.joined(separator: " or ")
+                let star = named.contains("*") ? " (`*` stands for a value the run does not know)" : ""
+                unseen.append(
+                  UnseenPolicy(
+                    policy: policy, reason: "its policy file \(named) is not among the files of this run\(star)"))
               }
-              if declaredFiles[path]?.first?.declaredAt != policy.declaredAt { declaredFiles[path] = [] }
-              if declaredFiles[path]?.contains(policy) != true { declaredFiles[path, default: []].append(policy) }
+              for path in matched {
+                policy.path = path
+                // A file applied by several declarations keeps the first, unless that one did
+                // not know the scope; the calls of one module declaration all count.
+                if let earlier = declaredFiles[path]?.first, earlier.scope != .unknown,
+                  earlier.declaredAt != policy.declaredAt
+                {
+                  continue
+                }
+                if declaredFiles[path]?.first?.declaredAt != policy.declaredAt { declaredFiles[path] = [] }
+                if declaredFiles[path]?.contains(policy) != true { declaredFiles[path, default: []].append(policy) }
+              }
+            case .inline(let text, let offset):
+              // Terraform directives outside the root may choose between documents: Terraform
+              // renders one, so each is a possible pipeline of its own (and the container
+              // rewrites each as a policy of its own, under its own text).
+              for (piece, start) in Self.alternatives(of: text, in: facts.path) {
+                policy.inlineOffset = offset + start
+                policy.inlineText = piece
+                inline.append(policy)
+              }
+            case .unknown(let reason, let isVariable):
+              unseen.append(UnseenPolicy(policy: policy, reason: reason, isModuleVariable: isVariable))
+            case .alternatives:
+              // Flattened when read: no alternative holds alternatives.
+              break
             }
-          case .inline(let text, let offset):
-            // Terraform directives outside the root may choose between documents: Terraform
-            // renders one, so each is a possible pipeline of its own (and the container
-            // rewrites each as a policy of its own, under its own text).
-            for (piece, start) in Self.alternatives(of: text, in: facts.path) {
-              policy.inlineOffset = offset + start
-              policy.inlineText = piece
-              inline.append(policy)
-            }
-          case .unknown(let reason, let isVariable):
-            unseen.append(UnseenPolicy(policy: policy, reason: reason, isModuleVariable: isVariable))
           }
         }
       }
