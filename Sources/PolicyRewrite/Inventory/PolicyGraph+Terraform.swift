@@ -26,6 +26,7 @@ extension PolicyGraph.FileFacts {
     // arguments of resources and data sources (resolved when the facts are joined).
     for (name, value) in locals {
       if let found = context.reference(value) { attributes["local", default: [:]][name] = found }
+      if let found = context.collection(value) { collections["local.\(name)"] = found }
     }
     for block in file.body.blocks {
       let address: String
@@ -40,6 +41,7 @@ extension PolicyGraph.FileFacts {
       for attribute in block.body.attributes {
         if block.type == "variable", attribute.name != "default" { continue }
         if let found = context.reference(attribute.value) { attributes[address, default: [:]][attribute.name] = found }
+        if block.type == "variable", let found = context.collection(attribute.value) { collections[address] = found }
       }
     }
     for block in file.body.blocks {
@@ -181,6 +183,7 @@ extension PolicyGraph.FileFacts {
     /// (`module.orders.name`); anything else as written (`${each.value}`), which the join
     /// counts as not resolved.
     func reference(traversal parts: [String], depth: Int) -> PolicyGraph.FileFacts.Reference {
+      if parts.first == "each", parts.count >= 2 { return .each(Array(parts.dropFirst())) }
       if parts.first == "local", parts.count == 2 {
         if depth < 4, let value = locals[parts[1]], let found = reference(value, depth: depth + 1) { return found }
         return .attribute("local", parts[1])
@@ -196,6 +199,51 @@ extension PolicyGraph.FileFacts {
         return .attribute(address, attribute)
       }
       return .name("${\(parts.joined(separator: "."))}")
+    }
+
+    /// A `for_each` collection: a list or set (`toset([…])`) of names, a map (of names, or of
+    /// objects whose members are names), or a local or variable that holds one; `nil` for
+    /// anything else (a `for` expression, a function of it, a key that is an expression).
+    func collection(_ expression: Expression?, depth: Int = 0) -> PolicyGraph.FileFacts.Collection? {
+      guard let expression, depth < 8 else { return nil }
+      typealias Item = PolicyGraph.FileFacts.EachItem
+      switch expression.kind {
+      case .call(let name, let arguments) where ["toset", "tolist", "tomap"].contains(name) && arguments.count == 1:
+        return collection(arguments[0], depth: depth + 1)
+      case .tuple(let elements):
+        var items: [Item] = []
+        for element in elements {
+          switch element.kind {
+          case .object, .tuple: return nil
+          default: break
+          }
+          guard let name = reference(element) else { return nil }
+          items.append(Item(key: name, value: name))
+        }
+        return .items(items)
+      case .object(let members):
+        var items: [Item] = []
+        for (key, value) in members {
+          // A key written as an expression (`(local.x)`, `"${var.p}-a"`) is kept as read.
+          guard !key.isEmpty, !key.contains("("), !key.contains("$") else { return nil }
+          var item = Item(key: .name(key), value: reference(value))
+          if case .object(let fields) = value.kind {
+            item.value = nil
+            for (field, fieldValue) in fields {
+              if let found = reference(fieldValue) { item.members[field] = found }
+            }
+          }
+          items.append(item)
+        }
+        return .items(items)
+      case .traversal(let parts) where parts.count == 2 && parts[0] == "local":
+        if let value = locals[parts[1]] { return collection(value, depth: depth + 1) }
+        return .named("local.\(parts[1])")
+      case .traversal(let parts) where parts.count == 2 && parts[0] == "var":
+        return .named("var.\(parts[1])")
+      default:
+        return nil
+      }
     }
 
     /// The policy an argument applies: `file(…)` / `templatefile(…)` (a path relative to the
@@ -279,13 +327,13 @@ extension PolicyGraph.FileFacts {
   private mutating func declare(
     _ scope: PolicyScope, content: Content?, context: Context, location: PolicyGraph.Location,
     api: Reference? = nil, operation: Reference? = nil, product: Reference? = nil, fragment: Reference? = nil,
-    workspace: Reference? = nil, parent: Reference? = nil, variable: String? = nil
+    workspace: Reference? = nil, parent: Reference? = nil, variable: String? = nil, forEach: Collection? = nil
   ) {
     guard let content else { return }
     declared.append(
       Declared(
         scope: scope, api: api, operation: operation, product: product, fragment: fragment, workspace: workspace,
-        content: content, location: location, parent: parent, variable: variable))
+        content: content, location: location, parent: parent, variable: variable, forEach: forEach))
     let documents: [Content]
     if case .alternatives(let choices) = content { documents = choices } else { documents = [content] }
     for case .inline(let text, let offset) in documents {
@@ -300,6 +348,9 @@ extension PolicyGraph.FileFacts {
     func value(_ name: String) -> Expression? { body.attribute(name)?.value }
     func reference(_ name: String) -> Reference? { context.reference(value(name)) }
     let service = "Microsoft.ApiManagement/service"
+    // `for_each = toset(local.apis)` with `api_name = each.key`: one scope or membership for
+    // each element, when the collection is known.
+    let forEach = context.collection(value("for_each"))
     switch type {
     case "azurerm_api_management_api":
       if case .name(let name)? = reference("name") { names[address] = name }
@@ -314,7 +365,9 @@ extension PolicyGraph.FileFacts {
     case "azurerm_api_management_policy_fragment":
       if case .name(let name)? = reference("name") { names[address] = name }
     case "azurerm_api_management_product_api":
-      if let product = reference("product_id"), let api = reference("api_name") { memberships.append((product, api)) }
+      if let product = reference("product_id"), let api = reference("api_name") {
+        memberships.append((product, api, forEach))
+      }
     default:
       break
     }
@@ -339,14 +392,15 @@ extension PolicyGraph.FileFacts {
     case "azurerm_api_management_product_policy":
       declare(
         .product, content: policy, context: context, location: location, product: reference("product_id"),
-        variable: variable)
+        variable: variable, forEach: forEach)
     case "azurerm_api_management_api_policy":
       declare(
-        .api, content: policy, context: context, location: location, api: reference("api_name"), variable: variable)
+        .api, content: policy, context: context, location: location, api: reference("api_name"), variable: variable,
+        forEach: forEach)
     case "azurerm_api_management_api_operation_policy":
       declare(
         .operation, content: policy, context: context, location: location, api: reference("api_name"),
-        operation: reference("operation_id"), variable: variable)
+        operation: reference("operation_id"), variable: variable, forEach: forEach)
     case "azurerm_api_management_workspace_policy":
       declare(
         .workspace, content: policy, context: context, location: location,
@@ -436,7 +490,7 @@ extension PolicyGraph.FileFacts {
       declare(.api, content: context.content(policy), context: context, location: location, api: apiName)
       if case .tuple(let products)? = value("product_ids")?.kind, let api = apiName {
         for product in products {
-          if let product = context.reference(product) { memberships.append((product, api)) }
+          if let product = context.reference(product) { memberships.append((product, api, nil)) }
         }
       }
       if case .tuple(let operations)? = value("api_operation_policies")?.kind {

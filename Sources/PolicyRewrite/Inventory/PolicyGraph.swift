@@ -148,6 +148,8 @@ public struct PolicyGraph: Sendable, Hashable {
       /// The module variable its policy is (`xml_content = var.xml_content`): a call of the
       /// module that gives it a policy the run reads gives the policy.
       var variable: String? = nil
+      /// Its `for_each`, when the collection may be read: one scope for each element.
+      var forEach: Collection? = nil
     }
 
     /// A declaration of an API, operation, product or workspace (Terraform `azapi_resource`
@@ -169,6 +171,24 @@ public struct PolicyGraph: Sendable, Hashable {
       /// An argument of a declaration (`azurerm_api_management_api_operation.get`, `api_name`;
       /// `var.x`, `default`; `local`, `x`), resolved along references when the facts are joined.
       case attribute(String, String)
+      /// `each.key`, `each.value`, `each.value.attr` (the steps after `each`): an element of the
+      /// declaration's `for_each`, or not resolved when the collection is not known.
+      case each([String])
+    }
+
+    /// One element of a `for_each` collection: a set's element is its key and value; a map's
+    /// entry has its key, its value, and, for an object value, the object's members.
+    struct EachItem: Sendable, Hashable {
+      var key: Reference
+      var value: Reference?
+      var members: [String: Reference] = [:]
+    }
+
+    /// A `for_each` collection: its elements, or a local or variable (`local.apis`, `var.apis`)
+    /// whose value (a variable's default) gives them when the facts are joined.
+    enum Collection: Sendable, Hashable {
+      case items([EachItem])
+      case named(String)
     }
 
     /// The policy a declaration applies.
@@ -202,7 +222,10 @@ public struct PolicyGraph: Sendable, Hashable {
 
     var path: String
     var declared: [Declared] = []
-    var memberships: [(product: Reference, api: Reference)] = []
+    var memberships: [(product: Reference, api: Reference, forEach: Collection?)] = []
+    /// The `for_each` collections that locals and variables' defaults hold, by address
+    /// (`local.apis`, `var.apis`).
+    var collections: [String: Collection] = [:]
     /// The module calls of a Terraform file.
     var moduleCalls: [ModuleCall] = []
     /// Names of declarations by address (Terraform `type.name`, `module.name`; Bicep symbol).
@@ -285,7 +308,7 @@ public struct PolicyGraph: Sendable, Hashable {
       guard parts.count >= 3, parts[parts.count - 3] == "products" else { return }
       let product = String(parts[parts.count - 2])
       guard case .names(let names) = ProductAPIsJSON(bytes) else { return }
-      for api in names { memberships.append((.name(product), .name(api))) }
+      for api in names { memberships.append((.name(product), .name(api), nil)) }
     }
   }
 
@@ -294,8 +317,12 @@ public struct PolicyGraph: Sendable, Hashable {
     var names: [String: String] = [:]
     var parentNodes: [String: FileFacts.ParentNode] = [:]
     var attributes: [String: [String: FileFacts.Reference]] = [:]
+    var collections: [String: FileFacts.Collection] = [:]
     for facts in files {
       let folder = Self.folder(of: facts.path)
+      for (address, collection) in facts.collections where collections[folder + "\u{0}" + address] == nil {
+        collections[folder + "\u{0}" + address] = collection
+      }
       for (address, name) in facts.names { names[folder + "\u{0}" + address] = name }
       for (address, node) in facts.parentNodes { parentNodes[folder + "\u{0}" + address] = node }
       for (address, values) in facts.attributes {
@@ -320,12 +347,26 @@ public struct PolicyGraph: Sendable, Hashable {
     // calls, a variable is the call's argument, resolved in the calling file's folder (its own
     // variables there by their defaults: one level of calls is followed), or its default
     // when the call does not give it.
-    func resolve(_ reference: FileFacts.Reference?, in path: String, call: Call? = nil, depth: Int = 0)
-      -> String?
-    {
+    func resolve(
+      _ reference: FileFacts.Reference?, in path: String, call: Call? = nil, each: FileFacts.EachItem? = nil,
+      depth: Int = 0
+    ) -> String? {
       let folder = Self.folder(of: path) + "\u{0}"
       switch reference {
       case .name(let name): return name
+      case .each(let steps):
+        // An element of the declaration's `for_each`, when the collection is known.
+        let written = "${each.\(steps.joined(separator: "."))}"
+        guard let each, depth < 8 else { return written }
+        let element: FileFacts.Reference?
+        switch steps {
+        case ["key"]: element = each.key
+        case ["value"]: element = each.value
+        case _ where steps.count == 2 && steps[0] == "value": element = each.members[steps[1]]
+        default: element = nil
+        }
+        guard let element else { return written }
+        return resolve(element, in: path, call: call, depth: depth + 1)
       case .address(let address): return names[folder + address] ?? "${\(address)}"
       case .attribute(let address, let attribute):
         if attribute == "default", address.hasPrefix("var."), depth < 8, let call,
@@ -337,6 +378,22 @@ public struct PolicyGraph: Sendable, Hashable {
           return resolve(value, in: path, call: call, depth: depth + 1)
         }
         return attribute == "default" && address.hasPrefix("var.") ? "${\(address)}" : "${\(address).\(attribute)}"
+      case nil: return nil
+      }
+    }
+    // The elements of a `for_each` collection, through locals and variables' defaults of the
+    // module's folder (a variable that `call` gives is not followed); `nil` when not known.
+    func items(_ collection: FileFacts.Collection?, in path: String, call: Call?, depth: Int = 0)
+      -> [FileFacts.EachItem]?
+    {
+      switch collection {
+      case .items(let list): return list
+      case .named(let address):
+        if address.hasPrefix("var."), call?.arguments[String(address.dropFirst("var.".count))] != nil {
+          return nil
+        }
+        guard depth < 8, let found = collections[Self.folder(of: path) + "\u{0}" + address] else { return nil }
+        return items(found, in: path, call: call, depth: depth + 1)
       case nil: return nil
       }
     }
@@ -363,22 +420,29 @@ public struct PolicyGraph: Sendable, Hashable {
         // gives as a policy the run reads), or the declaration's own.
         var variants: [(policy: Policy, content: FileFacts.Content)] = []
         for call in calls {
-          func name(_ reference: FileFacts.Reference?) -> String? { resolve(reference, in: facts.path, call: call) }
-          var policy = Policy(
-            path: facts.path, scope: declared.scope, api: name(declared.api), operation: name(declared.operation),
-            product: name(declared.product), fragment: name(declared.fragment), workspace: name(declared.workspace),
-            declaredAt: declared.location)
-          if declared.parent != nil {
-            let chain = Self.identifiers(along: declared.parent, in: facts.path, nodes: parentNodes, resolve: name)
-            policy.api = policy.api ?? chain[.api]
-            policy.operation = policy.operation ?? chain[.operation]
-            policy.product = policy.product ?? chain[.product]
-            policy.workspace = policy.workspace ?? chain[.workspace]
-          }
-          var content = declared.content
-          if let variable = declared.variable, let given = call?.policies[variable] { content = given }
-          if !variants.contains(where: { $0.policy == policy && $0.content == content }) {
-            variants.append((policy, content))
+          // One scope for each element of a `for_each` whose collection is known; else one
+          // whose `each.…` names are not resolved.
+          let elements: [FileFacts.EachItem?] = items(declared.forEach, in: facts.path, call: call) ?? [nil]
+          for each in elements {
+            func name(_ reference: FileFacts.Reference?) -> String? {
+              resolve(reference, in: facts.path, call: call, each: each)
+            }
+            var policy = Policy(
+              path: facts.path, scope: declared.scope, api: name(declared.api), operation: name(declared.operation),
+              product: name(declared.product), fragment: name(declared.fragment), workspace: name(declared.workspace),
+              declaredAt: declared.location)
+            if declared.parent != nil {
+              let chain = Self.identifiers(along: declared.parent, in: facts.path, nodes: parentNodes, resolve: name)
+              policy.api = policy.api ?? chain[.api]
+              policy.operation = policy.operation ?? chain[.operation]
+              policy.product = policy.product ?? chain[.product]
+              policy.workspace = policy.workspace ?? chain[.workspace]
+            }
+            var content = declared.content
+            if let variable = declared.variable, let given = call?.policies[variable] { content = given }
+            if !variants.contains(where: { $0.policy == policy && $0.content == content }) {
+              variants.append((policy, content))
+            }
           }
         }
         for variant in variants {
@@ -432,10 +496,13 @@ public struct PolicyGraph: Sendable, Hashable {
       }
       for membership in facts.memberships {
         for call in calls {
-          guard let product = resolve(membership.product, in: facts.path, call: call),
-            let api = resolve(membership.api, in: facts.path, call: call)
-          else { continue }
-          productAPIs[product, default: []].insert(api)
+          let elements: [FileFacts.EachItem?] = items(membership.forEach, in: facts.path, call: call) ?? [nil]
+          for each in elements {
+            guard let product = resolve(membership.product, in: facts.path, call: call, each: each),
+              let api = resolve(membership.api, in: facts.path, call: call, each: each)
+            else { continue }
+            productAPIs[product, default: []].insert(api)
+          }
         }
       }
     }
