@@ -27,6 +27,12 @@ extension PolicyGraph.FileFacts {
     for (name, value) in locals {
       if let found = context.reference(value) { attributes["local", default: [:]][name] = found }
       if let found = context.collection(value) { collections["local.\(name)"] = found }
+      // `local.apim.product_id`: a member of a local object.
+      if case .object(let members) = value.kind {
+        for (key, member) in members {
+          if let found = context.reference(member) { attributes["local.\(name)", default: [:]][key] = found }
+        }
+      }
     }
     for block in file.body.blocks {
       let address: String
@@ -184,6 +190,15 @@ extension PolicyGraph.FileFacts {
     /// counts as not resolved.
     func reference(traversal parts: [String], depth: Int) -> PolicyGraph.FileFacts.Reference {
       if parts.first == "each", parts.count >= 2 { return .each(Array(parts.dropFirst())) }
+      if parts.first == "local", parts.count == 3 {
+        // A member of a local object, here or (when the facts are joined) in another file.
+        if depth < 4, let member = locals[parts[1]]?.member(parts[2]),
+          let found = reference(member, depth: depth + 1)
+        {
+          return found
+        }
+        return .attribute("local.\(parts[1])", parts[2])
+      }
       if parts.first == "local", parts.count == 2 {
         if depth < 4, let value = locals[parts[1]], let found = reference(value, depth: depth + 1) { return found }
         return .attribute("local", parts[1])
@@ -436,6 +451,17 @@ extension PolicyGraph.FileFacts {
     }
   }
 
+  /// The name of a module call (`module.orders.name`, `module.gold.product_id`): a literal
+  /// now, or a reference (`local.apis.product_id`, in another file) followed when the facts
+  /// are joined.
+  private mutating func nameModule(_ address: String, _ name: Reference?) {
+    switch name {
+    case .name(let text)?: names[address] = text
+    case let reference?: attributes[address, default: [:]][PolicyGraph.FileFacts.moduleName] = reference
+    case nil: break
+    }
+  }
+
   /// Arguments of a `module` block that are not the module's variables.
   private static let metaArguments: Set<String> = [
     "source", "version", "count", "for_each", "providers", "depends_on",
@@ -486,7 +512,7 @@ extension PolicyGraph.FileFacts {
       return
     }
     if isAPI {
-      if case .name(let name)? = apiName { names[address] = name }
+      nameModule(address, apiName)
       declare(.api, content: context.content(policy), context: context, location: location, api: apiName)
       if case .tuple(let products)? = value("product_ids")?.kind, let api = apiName {
         for product in products {
@@ -504,7 +530,7 @@ extension PolicyGraph.FileFacts {
       return
     }
     if arguments.contains("product_id") {
-      if case .name(let name)? = reference("product_id") { names[address] = name }
+      nameModule(address, reference("product_id"))
       declare(
         .product, content: context.content(policy), context: context, location: location,
         product: reference("product_id"))

@@ -226,6 +226,8 @@ public struct PolicyGraph: Sendable, Hashable {
     /// The `for_each` collections that locals and variables' defaults hold, by address
     /// (`local.apis`, `var.apis`).
     var collections: [String: Collection] = [:]
+    /// The attribute under which a module call's name is kept when it is a reference.
+    static let moduleName = "\u{0}name"
     /// The module calls of a Terraform file.
     var moduleCalls: [ModuleCall] = []
     /// Names of declarations by address (Terraform `type.name`, `module.name`; Bicep symbol).
@@ -367,7 +369,13 @@ public struct PolicyGraph: Sendable, Hashable {
         }
         guard let element else { return written }
         return resolve(element, in: path, call: call, depth: depth + 1)
-      case .address(let address): return names[folder + address] ?? "${\(address)}"
+      case .address(let address):
+        if let name = names[folder + address] { return name }
+        // A module call named by a reference (`product_id = local.gold.product_id`).
+        if depth < 8, let value = attributes[folder + address]?[FileFacts.moduleName] {
+          return resolve(value, in: path, call: call, depth: depth + 1)
+        }
+        return "${\(address)}"
       case .attribute(let address, let attribute):
         if attribute == "default", address.hasPrefix("var."), depth < 8, let call,
           let argument = call.arguments[String(address.dropFirst("var.".count))]
