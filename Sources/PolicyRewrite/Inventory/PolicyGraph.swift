@@ -465,8 +465,11 @@ public struct PolicyGraph: Sendable, Hashable {
               if case .file(let pattern) = content { patterns = [pattern] }
               if case .files(let list) = content { patterns = list }
               let matched = patterns.flatMap(known.matching)
-              if matched.isEmpty {
-                let named = patterns.map { "`\($0)`" }.joined(separator: " or ")
+              // Each path a conditional may pick must be among the run's files: the one it
+              // picks when deployed may be the missing one.
+              let missing = patterns.filter { known.matching($0).isEmpty }
+              if !missing.isEmpty {
+                let named = missing.map { "`\($0)`" }.joined(separator: " or ")
                 let star = named.contains("*") ? " (`*` stands for a value the run does not know)" : ""
                 unseen.append(
                   UnseenPolicy(

@@ -102,6 +102,7 @@ import Testing
       "var.decoupler ? var.product_policy : file(\"./product/legacy.xml\")",
       "var.a ? file(\"./product/legacy.xml\") : var.b ? templatefile(\"./product/decoupler.xml.tpl\", {}) : var.c",
       "var.decoupler ? file(\"./product/missing.xml\") : file(\"./product/legacy.xml\")",
+      "file(var.decoupler ? \"./product/missing.xml\" : \"./product/legacy.xml\")",
     ])
   func conditionalWithAnUnreadableDocumentStillHoldsTheKey(policy: String) throws {
     try withTemporaryTree(Self.tree(policy: policy)) { root in
