@@ -203,6 +203,10 @@ extension PolicyGraph.FileFacts {
           }
         }
         return choices.isEmpty ? nil : .alternatives(choices)
+      case .string(let parts) where Self.isOnlyInterpolated(parts),
+        .heredoc(let parts, _) where Self.isOnlyInterpolated(parts):
+        // `"${var.policy}"`: a value the run does not know, not a policy without elements.
+        return unknown(expression)
       case .string(let parts):
         return .inline(HCLParser.literal(of: parts), offset: expression.range.lowerBound + 1)
       case .heredoc(let parts, let contentStart):
@@ -215,6 +219,19 @@ extension PolicyGraph.FileFacts {
       default:
         return unknown(expression)
       }
+    }
+
+    /// Whether a string's or heredoc's text is made by interpolations: no element of its own
+    /// (no `<` outside them) while it has one, so its policy is whatever they give.
+    static func isOnlyInterpolated(_ parts: [HCLSyntax.TemplatePart]) -> Bool {
+      var interpolated = false
+      for part in parts {
+        switch part {
+        case .text(let text): if text.utf8.contains(UInt8(ascii: "<")) { return false }
+        case .interpolation, .directive: interpolated = true
+        }
+      }
+      return interpolated
     }
 
     /// A policy the run cannot read: `expression` as written (shortened).

@@ -103,6 +103,10 @@ import Testing
       "var.a ? file(\"./product/legacy.xml\") : var.b ? templatefile(\"./product/decoupler.xml.tpl\", {}) : var.c",
       "var.decoupler ? file(\"./product/missing.xml\") : file(\"./product/legacy.xml\")",
       "file(var.decoupler ? \"./product/missing.xml\" : \"./product/legacy.xml\")",
+      // A string that is only an interpolation was read as a policy without elements.
+      "var.decoupler ? file(\"./product/legacy.xml\") : \"${var.product_policy}\"",
+      "\"${var.product_policy}\"",
+      "<<XML\n${var.product_policy}\nXML\n",
     ])
   func conditionalWithAnUnreadableDocumentStillHoldsTheKey(policy: String) throws {
     try withTemporaryTree(Self.tree(policy: policy)) { root in
