@@ -147,8 +147,9 @@ extension PolicyGraph.FileFacts {
       case .object(let members):
         var items: [Item] = []
         for (key, value) in members {
-          // A key written as an expression (`(local.x)`, `"${var.p}-a"`) is kept as read.
-          guard !key.isEmpty, !key.contains("("), !key.contains("$") else { return nil }
+          // A key written as an expression (`(local.x)`, `"${var.p}-a"`): the collection is not
+          // known (a quoted key with a dot is taken for one too).
+          guard !key.isEmpty, !key.contains("("), !key.contains("$"), !key.contains(".") else { return nil }
           var item = Item(key: .name(key), value: reference(value))
           if case .object(let fields) = value.kind {
             item.value = nil

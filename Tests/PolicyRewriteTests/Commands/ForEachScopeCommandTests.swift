@@ -101,6 +101,7 @@ import Testing
       "  for_each   = toset(var.apis)\n  product_id = \"gold\"\n  api_name   = each.key",
       "  for_each   = { for a in local.apis : a => a }\n  product_id = \"gold\"\n  api_name   = each.key",
       "  for_each   = { o = \"orders\" }\n  product_id = \"gold\"\n  api_name   = each.value.api",
+      "  for_each   = { (local.key) = \"orders\" }\n  product_id = \"gold\"\n  api_name   = each.key",
       "  for_each   = toset(local.apis)\n  product_id = \"gold\"\n  api_name   = each.key",
     ])
   func unreadableForEachMayHoldAnyAPISoTheKeyIsHeld(membership: String) throws {
