@@ -26,6 +26,19 @@ extension PolicyRewriter {
   /// `Authorization` header (an expression, or a `send-request` in copy mode). They run after
   /// every `<inbound>` of the pipeline, whatever the scope: such a reader sees the token an MI
   /// element in any scope's `<inbound>` wrote.
+  /// The first reader of the request's `Authorization` in `<backend>`, `<outbound>` or
+  /// `<on-error>` (as ``laterSectionsRead(_:configuration:scansText:)`` finds them).
+  static func laterSectionReader(
+    _ document: PolicyDocument, configuration: RewriteConfiguration, scansText: Bool
+  ) -> PolicyElement? {
+    for section in document.root.children
+    where section.hasName("backend") || section.hasName("outbound") || section.hasName("on-error") {
+      let scan = AuthorizationScan(scope: section, configuration: configuration, scansText: scansText)
+      if let reader = scan.touches.first(where: { $0.kind == .reader }) { return reader.element }
+    }
+    return nil
+  }
+
   static func laterSectionsRead(
     _ document: PolicyDocument, configuration: RewriteConfiguration, scansText: Bool
   ) -> Bool {

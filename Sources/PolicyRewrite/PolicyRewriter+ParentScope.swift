@@ -63,6 +63,21 @@ extension PolicyRewriter {
     return effects
   }
 
+  /// The first `set-backend-service` below `element`, in document order, that does not look
+  /// like a Function App.
+  private static func firstOtherBackend(below element: PolicyElement) -> PolicyElement? {
+    var child = element.firstChildElement
+    while let current = child {
+      if current.hasName("set-backend-service") {
+        if !AuthorizationRule.looksLikeFunctionApp(current, own: nil) { return current }
+      } else if let found = firstOtherBackend(below: current) {
+        return found
+      }
+      child = current.nextSiblingElement
+    }
+    return nil
+  }
+
   /// Adds the backends below `element` that do not look like a Function App: top-level
   /// (`nested` false) or in a branch.
   private static func addOtherBackends(below element: PolicyElement, nested: Bool, to effects: inout ParentScopeEffects)
@@ -85,6 +100,36 @@ extension PolicyRewriter {
   /// What a child scope's `<inbound>` does that decides a parent scope's injections
   /// (`rewrite-spec.md` §2a, §2c): the parent runs at the child's `<base />`.
   package struct ChildScopeEffects: Sendable, Hashable {
+    /// What a child does after its `<base />` that the parent's MI element would meet.
+    package struct Touch: Sendable, Hashable {
+      package enum Kind: Sendable, Hashable {
+        case reads, removes, writes
+        /// Reads the header in `<backend>`, `<outbound>` or `<on-error>`.
+        case readsInLaterSection
+        /// Sends requests to a backend that does not look like a Function App.
+        case routesElsewhere
+      }
+      package var kind: Kind
+      /// Its line in the child's policy text.
+      package var line: Int
+      /// Its element name.
+      package var element: String
+
+      /// What it does, as a message says it after the child's `path:line` (`removes the
+      /// Authorization header after its <base /> (<set-header>)`).
+      package var described: String {
+        let what =
+          switch kind {
+          case .reads: "reads the Authorization header after its <base />"
+          case .removes: "removes the Authorization header after its <base />"
+          case .writes: "writes the Authorization header after its <base />"
+          case .readsInLaterSection: "reads the Authorization header in <backend>, <outbound> or <on-error>"
+          case .routesElsewhere: "sends requests to a backend that does not look like the Function App"
+          }
+        return "\(what) (<\(element)>)"
+      }
+    }
+
     /// A writer of `Authorization` before the child's `<base />`.
     package struct Writer: Sendable, Hashable {
       /// Its line in the child's policy text.
@@ -100,6 +145,8 @@ extension PolicyRewriter {
     /// that does not look like a Function App: it would see, strip or overwrite the parent's
     /// token, or receive it.
     package var touchesAfterBase = false
+    /// When ``touchesAfterBase``: the first thing it does of those, and where.
+    package var touch: Touch?
     /// Its writers before `<base />` (`set-header` that sets the header,
     /// `authentication-basic`, an MI element, an included fragment that writes it): they run
     /// before every parent, whose MI element would overwrite their value.
@@ -119,6 +166,7 @@ extension PolicyRewriter {
       for alternative in alternatives {
         let found = childScopeEffects(alternative, configuration: configuration)
         effects.touchesAfterBase = effects.touchesAfterBase || found.touchesAfterBase
+        effects.touch = effects.touch ?? found.touch
         effects.writersBeforeBase += found.writersBeforeBase
       }
       return effects
@@ -148,21 +196,33 @@ extension PolicyRewriter {
       effects.touchesAfterBase = !inbound.children.contains {
         $0.hasName("authentication-managed-identity") && $0.range.lowerBound < reader.offset
       }
+      if effects.touchesAfterBase {
+        let kind: ChildScopeEffects.Touch.Kind =
+          reader.kind == .writer ? .writes : reader.kind == .remover ? .removes : .reads
+        effects.touch = ChildScopeEffects.Touch(
+          kind: kind, line: reader.element.location.line, element: reader.element.name)
+      }
     }
     // Its `<backend>`, `<outbound>` and `<on-error>` run after the parent's `<inbound>`: a
     // reader there sees the parent's token, unless an MI element of the child's own after its
     // `<base />` wrote the header last.
-    if !effects.touchesAfterBase, laterSectionsRead(document, configuration: configuration, scansText: scansText) {
+    if !effects.touchesAfterBase,
+      let reader = laterSectionReader(document, configuration: configuration, scansText: scansText)
+    {
       effects.touchesAfterBase = !inbound.children.contains {
         $0.hasName("authentication-managed-identity") && $0.range.lowerBound > base.range.lowerBound
+      }
+      if effects.touchesAfterBase {
+        effects.touch = ChildScopeEffects.Touch(
+          kind: .readsInLaterSection, line: reader.location.line, element: reader.name)
       }
     }
     // A backend that does not look like a Function App, set by the child for some or all of
     // its requests: the parent's MI element would hand it APIM's token instead of the caller's.
-    if !effects.touchesAfterBase, mayRoute {
-      var routes: ParentScopeEffects = []
-      addOtherBackends(below: inbound, nested: false, to: &routes)
-      effects.touchesAfterBase = !routes.isEmpty
+    if !effects.touchesAfterBase, mayRoute, let backend = firstOtherBackend(below: inbound) {
+      effects.touchesAfterBase = true
+      effects.touch = ChildScopeEffects.Touch(
+        kind: .routesElsewhere, line: backend.location.line, element: backend.name)
     }
     return effects
   }

@@ -166,19 +166,33 @@ package struct HCLParser {
 
   // MARK: Expressions
 
+  /// An expression: operands joined by operators, then `CONDITION ? A : B` (right-associative,
+  /// as HCL reads it: `a ? b : c ? d : e` is `a ? b : (c ? d : e)`).
   private mutating func parseExpression() throws(HCLSyntax.Error) -> Expression {
+    let condition = try parseOperation()
+    guard current.kind == .question else { return condition }
+    try enter()
+    defer { depth -= 1 }
+    advance()
+    skipNewlines()
+    let then = try parseExpression()
+    _ = try expect(.colon, "':'")
+    skipNewlines()
+    let otherwise = try parseExpression()
+    return Expression(
+      kind: .conditional(condition, then, otherwise), range: condition.range.lowerBound..<otherwise.range.upperBound)
+  }
+
+  /// Operands joined by binary operators (kept as their bytes).
+  private mutating func parseOperation() throws(HCLSyntax.Error) -> Expression {
     var result = try parseOperand()
-    var conditionals = 0
-    while true {
-      let kind = current.kind
-      guard kind == .symbol || kind == .question || (kind == .colon && conditionals > 0) else { return result }
-      if kind == .question { conditionals += 1 }
-      if kind == .colon { conditionals -= 1 }
+    while current.kind == .symbol {
       advance()
       skipNewlines()
       let right = try parseOperand()
       result = Expression(kind: .other, range: result.range.lowerBound..<right.range.upperBound)
     }
+    return result
   }
 
   private mutating func parseOperand() throws(HCLSyntax.Error) -> Expression {

@@ -61,7 +61,9 @@ package enum HCLSyntax {
       case tuple([Expression])
       /// `{ key = value }`, keys as written (quotes removed).
       case object([(key: String, value: Expression)])
-      /// Anything else (operators, conditionals, `for` expressions).
+      /// `condition ? then : otherwise`.
+      case conditional(Expression, Expression, Expression)
+      /// Anything else (operators, `for` expressions).
       case other
     }
 
@@ -80,6 +82,14 @@ package enum HCLSyntax {
         return text
       case .literal(let value): return value
       default: return nil
+      }
+    }
+
+    /// Whether this is an operation or a conditional (`var.env != "p" ? "./a.xml" : "./b.xml"`).
+    package var isOperation: Bool {
+      switch kind {
+      case .other, .conditional: true
+      default: false
       }
     }
 

@@ -20,7 +20,7 @@ extension PolicyGraph.FileFacts {
     func segment(_ index: Int) -> Reference? { index < segments.count ? .name(segments[index]) : nil }
     let location = PolicyGraph.Location(path: path, line: resource.line, address: resource.symbol)
     if lowered.hasSuffix("/products/apis") {
-      if let product = segment(1), let api = segment(2) { memberships.append((product, api)) }
+      if let product = segment(1), let api = segment(2) { memberships.append((product, api, nil)) }
       return
     }
     var scope = PolicyScope.of(armResourceType: resource.type)

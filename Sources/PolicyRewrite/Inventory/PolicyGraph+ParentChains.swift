@@ -36,7 +36,7 @@ extension PolicyGraph {
           add(.workspace, node.name)
         }
         next = node.parent
-      case .attribute:
+      case .attribute, .each:
         break
       case .name(let text):
         let segments = text.split(separator: "/").map(String.init)

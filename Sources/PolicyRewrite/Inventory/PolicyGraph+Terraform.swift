@@ -21,11 +21,18 @@ extension PolicyGraph.FileFacts {
     for block in file.body.blocks where block.type == "locals" {
       for attribute in block.body.attributes { locals[attribute.name] = attribute.value }
     }
-    let context = Context(bytes: bytes, lines: lines, folder: folder, locals: locals)
+    let context = TerraformContext(bytes: bytes, lines: lines, folder: folder, locals: locals)
     // What a reference elsewhere in the module may name: locals, variables' defaults, and the
     // arguments of resources and data sources (resolved when the facts are joined).
     for (name, value) in locals {
       if let found = context.reference(value) { attributes["local", default: [:]][name] = found }
+      if let found = context.collection(value) { collections["local.\(name)"] = found }
+      // `local.apim.product_id`: a member of a local object.
+      if case .object(let members) = value.kind {
+        for (key, member) in members {
+          if let found = context.reference(member) { attributes["local.\(name)", default: [:]][key] = found }
+        }
+      }
     }
     for block in file.body.blocks {
       let address: String
@@ -40,6 +47,7 @@ extension PolicyGraph.FileFacts {
       for attribute in block.body.attributes {
         if block.type == "variable", attribute.name != "default" { continue }
         if let found = context.reference(attribute.value) { attributes[address, default: [:]][attribute.name] = found }
+        if block.type == "variable", let found = context.collection(attribute.value) { collections[address] = found }
       }
     }
     for block in file.body.blocks {
@@ -62,7 +70,7 @@ extension PolicyGraph.FileFacts {
 
   /// The variables of each `templatefile(PATH, { name = value })` call in a resource's or
   /// module call's arguments, at any depth (`jsonencode({ … value = templatefile(…) })`).
-  private mutating func readTemplateVariables(_ body: HCLSyntax.Body, context: Context) {
+  private mutating func readTemplateVariables(_ body: HCLSyntax.Body, context: TerraformContext) {
     var found: [(pattern: String, variables: [String: Reference])] = []
     func visit(_ expression: Expression) {
       switch expression.kind {
@@ -77,6 +85,7 @@ extension PolicyGraph.FileFacts {
         arguments.forEach(visit)
       case .tuple(let elements): elements.forEach(visit)
       case .object(let members): members.forEach { visit($0.value) }
+      case .conditional(_, let then, let otherwise): [then, otherwise].forEach(visit)
       default: break
       }
     }
@@ -88,202 +97,33 @@ extension PolicyGraph.FileFacts {
     templateVariables += found
   }
 
-  private struct Context {
-    let bytes: [UInt8]
-    let lines: LineMap
-    let folder: String
-    let locals: [String: Expression]
-
-    /// A name: a literal or template (interpolations kept as written), or a reference to a
-    /// declaration (`azurerm_api_management_api.orders.name`, `module.orders.name`); any other
-    /// expression as written inside `${…}` (not resolved).
-    func reference(_ expression: Expression?, depth: Int = 0) -> PolicyGraph.FileFacts.Reference? {
-      guard let expression else { return nil }
-      switch expression.kind {
-      case .string(let parts), .heredoc(let parts, _):
-        // `"${azurerm_api_management_api.a.name}"`: the reference it holds alone.
-        if parts.count == 1, case .interpolation(let inner) = parts[0] {
-          let steps = inner.trimmingXMLSpace.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-          if steps.count >= 2, steps.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(HCLLexer.isIdentifierByte) }) {
-            return reference(traversal: steps, depth: depth)
-          }
-        }
-        return .name(HCLParser.literal(of: parts))
-      case .literal(let value):
-        return .name(value)
-      case .traversal(let parts):
-        return reference(traversal: parts, depth: depth)
-      // Names compare without regard to case: `lower(x)` and `upper(x)` name what `x` names.
-      case .call(let name, let arguments) where (name == "lower" || name == "upper") && arguments.count == 1:
-        return reference(arguments[0], depth: depth + 1)
-      case .call("format", let arguments) where depth < 4:
-        // `format("%s-orders-api", local.project)`: a template whose unresolved parts are
-        // patterns (`${var.prefix}-a-orders-api`), so that its literal parts still tell APIs
-        // apart.
-        if let text = formatted(arguments, depth: depth) { return .name(text) }
-        return .name("${\(String(decoding: bytes[expression.range], as: UTF8.self))}")
-      default:
-        // A function call, a conditional, an index (`lower(var.api_name)`, `each.value[0]`):
-        // a value the run does not work out, kept as written and not resolved, never taken
-        // for a literal name that matches no scope.
-        return .name("${\(String(decoding: bytes[expression.range], as: UTF8.self))}")
-      }
-    }
-
-    /// `format(FORMAT, ARGS…)` as a template: `%s`, `%d` and `%v` replaced by each argument's
-    /// text (a literal, a local's value, or `${…}` as written), `%%` by `%`; `nil` for any other
-    /// verb or a format that is not a plain string.
-    func formatted(_ arguments: [Expression], depth: Int) -> String? {
-      guard case .string(let parts)? = arguments.first?.kind, parts.count <= 1 else { return nil }
-      let format = Array(HCLParser.literal(of: parts).utf8)
-      guard !format.contains(UInt8(ascii: "$")) else { return nil }
-      var values = arguments.dropFirst().makeIterator()
-      var text = ""
-      var index = 0
-      while index < format.count {
-        let byte = format[index]
-        guard byte == UInt8(ascii: "%") else {
-          let next = format[index...].firstIndex(of: UInt8(ascii: "%")) ?? format.count
-          text += String(decoding: format[index..<next], as: UTF8.self)
-          index = next
-          continue
-        }
-        guard index + 1 < format.count else { return nil }
-        switch format[index + 1] {
-        case UInt8(ascii: "%"): text += "%"
-        case UInt8(ascii: "s"), UInt8(ascii: "d"), UInt8(ascii: "v"):
-          guard let value = values.next() else { return nil }
-          text += templateText(value, depth: depth + 1)
-        default: return nil
-        }
-        index += 2
-      }
-      return values.next() == nil ? text : nil
-    }
-
-    /// An expression as template text: a literal or string as written (interpolations kept), a
-    /// local's value, anything else `${…}` as written.
-    private func templateText(_ expression: Expression, depth: Int) -> String {
-      switch expression.kind {
-      case .string(let parts): return HCLParser.literal(of: parts)
-      case .literal(let value): return value
-      case .traversal(let parts) where parts.first == "local" && parts.count == 2 && depth < 4:
-        if let value = locals[parts[1]] { return templateText(value, depth: depth + 1) }
-      default: break
-      }
-      return "${\(String(decoding: bytes[expression.range], as: UTF8.self))}"
-    }
-
-    /// A traversal as a name: a local's value; `var.x` (its `default`); an attribute of a
-    /// resource or data source (`azurerm_api_management_api_operation.get.api_name`, read from
-    /// that declaration's own argument when the facts are joined); a module call
-    /// (`module.orders.name`); anything else as written (`${each.value}`), which the join
-    /// counts as not resolved.
-    func reference(traversal parts: [String], depth: Int) -> PolicyGraph.FileFacts.Reference {
-      if parts.first == "local", parts.count == 2 {
-        if depth < 4, let value = locals[parts[1]], let found = reference(value, depth: depth + 1) { return found }
-        return .attribute("local", parts[1])
-      }
-      if parts.first == "var", parts.count == 2 { return .attribute("var.\(parts[1])", "default") }
-      if parts.first == "module", parts.count >= 2 { return .address("module.\(parts[1])") }
-      let length = parts.first == "data" ? 3 : 2
-      let type = parts.first == "data" && parts.count > 1 ? parts[1] : parts[0]
-      if parts.count >= length, type.hasPrefix("azurerm_") || type.hasPrefix("azapi_") {
-        let address = parts.prefix(length).joined(separator: ".")
-        // `.id` (a `parent_id`) names the declaration itself; an attribute names its value.
-        guard parts.count > length, let attribute = parts.last, attribute != "id" else { return .address(address) }
-        return .attribute(address, attribute)
-      }
-      return .name("${\(parts.joined(separator: "."))}")
-    }
-
-    /// The policy an argument applies: `file(…)` / `templatefile(…)` (a path relative to the
-    /// module's folder), a heredoc or string, or a local that holds one of them.
-    func content(_ expression: Expression?, depth: Int = 0) -> PolicyGraph.FileFacts.Content? {
-      guard let expression else { return nil }
-      switch expression.kind {
-      case .call(let name, let arguments) where name == "file" || name == "templatefile":
-        guard let first = arguments.first else { return unknown(expression) }
-        if case .other = first.kind {
-          // A conditional (`var.env != "p" ? "./a.xml" : "./b.xml"`): each string it holds.
-          let strings = HCLLexer.tokens(Array(bytes[first.range])).filter { $0.kind == .string }.map {
-            token -> String in
-            let inner = Array(bytes[first.range])
-            let parts = HCLParser.templateParts(
-              inner, (token.range.lowerBound + 1)..<(token.range.upperBound - 1), decodes: true)
-            return PolicyGraph.join(folder, pathPattern(HCLSyntax.Expression(kind: .string(parts), range: token.range)))
-          }.filter { $0.contains(".") }
-          return strings.isEmpty ? unknown(expression) : .files(strings)
-        }
-        return .file(PolicyGraph.join(folder, pathPattern(first)))
-      case .call(let name, let arguments) where name == "trimspace" || name == "chomp" || name == "replace":
-        return content(arguments.first, depth: depth + 1)
-      case .string(let parts):
-        return .inline(HCLParser.literal(of: parts), offset: expression.range.lowerBound + 1)
-      case .heredoc(let parts, let contentStart):
-        return .inline(HCLParser.literal(of: parts), offset: contentStart)
-      case .traversal(let parts):
-        if parts.first == "local", parts.count == 2, depth < 4, let value = locals[parts[1]] {
-          return content(value, depth: depth + 1)
-        }
-        return unknown(expression)
-      default:
-        return unknown(expression)
-      }
-    }
-
-    /// A policy the run cannot read: `expression` as written (shortened).
-    func unknown(_ expression: Expression) -> PolicyGraph.FileFacts.Content {
-      var written = String(decoding: bytes[expression.range], as: UTF8.self)
-      written = written.split(whereSeparator: \.isNewline).map { $0.trimmingXMLSpace }.joined(separator: " ")
-      if written.count > 80 { written = written.prefix(77) + "..." }
-      return .unknown(
-        "its policy is `\(written)`, a value the run does not know", isVariable: written.hasPrefix("var."))
-    }
-
-    /// A `file()` argument as a path: `path.module`, `path.root` and `path.cwd` stand for the
-    /// file's folder, anything else not known for `*`.
-    private func pathPattern(_ expression: Expression) -> String {
-      switch expression.kind {
-      case .string(let parts):
-        return parts.map { part -> String in
-          switch part {
-          case .text(let text): text
-          case .interpolation(let inner):
-            ["path.module", "path.root", "path.cwd"].contains(inner.trimmingXMLSpace) ? "." : "*"
-          case .directive: "*"
-          }
-        }.joined()
-      case .traversal(let parts) where parts.first == "local" && parts.count == 2:
-        return locals[parts[1]].map(pathPattern) ?? "*"
-      default:
-        return "*"
-      }
-    }
-  }
-
   private mutating func declare(
-    _ scope: PolicyScope, content: Content?, context: Context, location: PolicyGraph.Location,
+    _ scope: PolicyScope, content: Content?, context: TerraformContext, location: PolicyGraph.Location,
     api: Reference? = nil, operation: Reference? = nil, product: Reference? = nil, fragment: Reference? = nil,
-    workspace: Reference? = nil, parent: Reference? = nil
+    workspace: Reference? = nil, parent: Reference? = nil, variable: String? = nil, forEach: Collection? = nil
   ) {
     guard let content else { return }
     declared.append(
       Declared(
         scope: scope, api: api, operation: operation, product: product, fragment: fragment, workspace: workspace,
-        content: content, location: location, parent: parent))
-    if case .inline(let text, let offset) = content {
+        content: content, location: location, parent: parent, variable: variable, forEach: forEach))
+    let documents: [Content]
+    if case .alternatives(let choices) = content { documents = choices } else { documents = [content] }
+    for case .inline(let text, let offset) in documents {
       let line = context.lines.location(of: offset).line
       includes += PolicyGraph.includes(in: Array(text.utf8), path: path, lineOffset: line - 1)
     }
   }
 
   private mutating func readResource(
-    type: String, address: String, body: HCLSyntax.Body, context: Context, location: PolicyGraph.Location
+    type: String, address: String, body: HCLSyntax.Body, context: TerraformContext, location: PolicyGraph.Location
   ) {
     func value(_ name: String) -> Expression? { body.attribute(name)?.value }
     func reference(_ name: String) -> Reference? { context.reference(value(name)) }
     let service = "Microsoft.ApiManagement/service"
+    // `for_each = toset(local.apis)` with `api_name = each.key`: one scope or membership for
+    // each element, when the collection is known.
+    let forEach = context.collection(value("for_each"))
     switch type {
     case "azurerm_api_management_api":
       if case .name(let name)? = reference("name") { names[address] = name }
@@ -298,7 +138,9 @@ extension PolicyGraph.FileFacts {
     case "azurerm_api_management_policy_fragment":
       if case .name(let name)? = reference("name") { names[address] = name }
     case "azurerm_api_management_product_api":
-      if let product = reference("product_id"), let api = reference("api_name") { memberships.append((product, api)) }
+      if let product = reference("product_id"), let api = reference("api_name") {
+        memberships.append((product, api, forEach))
+      }
     default:
       break
     }
@@ -312,21 +154,30 @@ extension PolicyGraph.FileFacts {
       if url.count > 80 { url = url.prefix(77) + "..." }
       return .unknown("its policy is fetched from \(url) (xml_link) when it is deployed, and the run cannot read it")
     }
+    // `xml_content = var.x`: a call of the module may give the policy.
+    var variable: String?
+    if case .traversal(let parts)? = value("xml_content")?.kind, parts.count == 2, parts[0] == "var" {
+      variable = parts[1]
+    }
     switch type {
     case "azurerm_api_management_policy":
-      declare(.global, content: policy, context: context, location: location)
+      declare(.global, content: policy, context: context, location: location, variable: variable)
     case "azurerm_api_management_product_policy":
-      declare(.product, content: policy, context: context, location: location, product: reference("product_id"))
+      declare(
+        .product, content: policy, context: context, location: location, product: reference("product_id"),
+        variable: variable, forEach: forEach)
     case "azurerm_api_management_api_policy":
-      declare(.api, content: policy, context: context, location: location, api: reference("api_name"))
+      declare(
+        .api, content: policy, context: context, location: location, api: reference("api_name"), variable: variable,
+        forEach: forEach)
     case "azurerm_api_management_api_operation_policy":
       declare(
         .operation, content: policy, context: context, location: location, api: reference("api_name"),
-        operation: reference("operation_id"))
+        operation: reference("operation_id"), variable: variable, forEach: forEach)
     case "azurerm_api_management_workspace_policy":
       declare(
         .workspace, content: policy, context: context, location: location,
-        workspace: reference("api_management_workspace_id"))
+        workspace: reference("api_management_workspace_id"), variable: variable)
     case "azurerm_api_management_policy_fragment":
       declare(
         .fragment, content: context.content(value("value")), context: context, location: location,
@@ -358,6 +209,17 @@ extension PolicyGraph.FileFacts {
     }
   }
 
+  /// The name of a module call (`module.orders.name`, `module.gold.product_id`): a literal
+  /// now, or a reference (`local.apis.product_id`, in another file) followed when the facts
+  /// are joined.
+  private mutating func nameModule(_ address: String, _ name: Reference?) {
+    switch name {
+    case .name(let text)?: names[address] = text
+    case let reference?: attributes[address, default: [:]][PolicyGraph.FileFacts.moduleName] = reference
+    case nil: break
+    }
+  }
+
   /// Arguments of a `module` block that are not the module's variables.
   private static let metaArguments: Set<String> = [
     "source", "version", "count", "for_each", "providers", "depends_on",
@@ -366,15 +228,26 @@ extension PolicyGraph.FileFacts {
   /// A call of a module in a local folder (`source = "./modules/api"`, or `../`): the
   /// module's variables are its arguments (``PolicyGraph/FileFacts/ModuleCall``). A registry
   /// or remote source names no folder of the run.
-  private mutating func readModuleCall(_ body: HCLSyntax.Body, context: Context) {
+  private mutating func readModuleCall(_ body: HCLSyntax.Body, context: TerraformContext) {
     guard case .name(let source)? = context.reference(body.attribute("source")?.value),
       source.hasPrefix("./") || source.hasPrefix("../"), PolicyGraph.isResolved(source)
     else { return }
     var arguments: [String: Reference] = [:]
+    var policies: [String: Content] = [:]
     for attribute in body.attributes where !Self.metaArguments.contains(attribute.name) {
       if let value = context.reference(attribute.value) { arguments[attribute.name] = value }
+      // A policy: a file, heredoc or conditional of them (a quoted string is a name).
+      switch attribute.value.kind {
+      case .call, .heredoc, .conditional, .traversal:
+        switch context.content(attribute.value) {
+        case let policy?: if case .unknown = policy {} else { policies[attribute.name] = policy }
+        case nil: break
+        }
+      default: break
+      }
     }
-    moduleCalls.append(ModuleCall(folder: PolicyGraph.join(context.folder, source), arguments: arguments))
+    moduleCalls.append(
+      ModuleCall(folder: PolicyGraph.join(context.folder, source), arguments: arguments, policies: policies))
   }
 
   /// A module call, read by the shape of its arguments: a product (`product_id` and a
@@ -382,7 +255,7 @@ extension PolicyGraph.FileFacts {
   /// `api_operation_policies = [{ operation_id, xml_content }]`), an operation
   /// (`operation_id` and a policy) or a fragment (`fragment_id` or a `value` in `rawxml`).
   private mutating func readModule(
-    address: String, body: HCLSyntax.Body, context: Context, location: PolicyGraph.Location
+    address: String, body: HCLSyntax.Body, context: TerraformContext, location: PolicyGraph.Location
   ) {
     func value(_ name: String) -> Expression? { body.attribute(name)?.value }
     func reference(_ name: String) -> Reference? { context.reference(value(name)) }
@@ -397,11 +270,11 @@ extension PolicyGraph.FileFacts {
       return
     }
     if isAPI {
-      if case .name(let name)? = apiName { names[address] = name }
+      nameModule(address, apiName)
       declare(.api, content: context.content(policy), context: context, location: location, api: apiName)
       if case .tuple(let products)? = value("product_ids")?.kind, let api = apiName {
         for product in products {
-          if let product = context.reference(product) { memberships.append((product, api)) }
+          if let product = context.reference(product) { memberships.append((product, api, nil)) }
         }
       }
       if case .tuple(let operations)? = value("api_operation_policies")?.kind {
@@ -415,7 +288,7 @@ extension PolicyGraph.FileFacts {
       return
     }
     if arguments.contains("product_id") {
-      if case .name(let name)? = reference("product_id") { names[address] = name }
+      nameModule(address, reference("product_id"))
       declare(
         .product, content: context.content(policy), context: context, location: location,
         product: reference("product_id"))

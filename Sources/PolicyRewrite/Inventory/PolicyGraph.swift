@@ -132,68 +132,14 @@ public struct PolicyGraph: Sendable, Hashable {
 
   /// What one file says: read on its own, joined by ``init(files:)``.
   public struct FileFacts: Sendable {
-    /// A policy that a declaration applies.
-    struct Declared: Sendable {
-      var scope: PolicyScope
-      var api: Reference?
-      var operation: Reference?
-      var product: Reference?
-      var fragment: Reference?
-      var workspace: Reference?
-      var content: Content
-      var location: Location
-      /// The declaration of the scope it applies to (`azapi_resource`'s `parent_id`): its
-      /// identifiers are read along the chain of parents when the facts are joined.
-      var parent: Reference?
-    }
-
-    /// A declaration of an API, operation, product or workspace (Terraform `azapi_resource`
-    /// or `azurerm_api_management_*`), by which a `parent_id` chain is followed.
-    struct ParentNode: Sendable {
-      /// The ARM type without its API version (`Microsoft.ApiManagement/service/apis`).
-      var type: String
-      var name: Reference?
-      /// Its own `parent_id`.
-      var parent: Reference?
-      /// For an `azurerm_api_management_api_operation`, its `api_name`.
-      var api: Reference?
-    }
-
-    /// A name, or the address of a declaration whose name it is (resolved when joined).
-    enum Reference: Sendable, Hashable {
-      case name(String)
-      case address(String)
-      /// An argument of a declaration (`azurerm_api_management_api_operation.get`, `api_name`;
-      /// `var.x`, `default`; `local`, `x`), resolved along references when the facts are joined.
-      case attribute(String, String)
-    }
-
-    /// The policy a declaration applies.
-    enum Content: Sendable {
-      /// A file path, relative to the run's paths (`*` for what is not known).
-      case file(String)
-      /// One of these paths (a conditional picks it).
-      case files([String])
-      /// Policy text in the declaring file, and where it starts.
-      case inline(String, offset: Int)
-      /// Not known to the run (a variable, a URL): what it is, as a message says it, and
-      /// whether it is a variable of its module (`var.xml_content`) itself.
-      case unknown(String, isVariable: Bool = false)
-    }
-
-    /// A Terraform `module` block that calls a module of a local folder
-    /// (`source = "./modules/api"`): that folder, and the call's arguments, which give the
-    /// module's variables their values.
-    struct ModuleCall: Sendable {
-      /// The called module's folder, joined to the calling file's folder.
-      var folder: String
-      /// The arguments by variable name (meta-arguments such as `source` and `count` left out).
-      var arguments: [String: Reference]
-    }
-
     var path: String
     var declared: [Declared] = []
-    var memberships: [(product: Reference, api: Reference)] = []
+    var memberships: [(product: Reference, api: Reference, forEach: Collection?)] = []
+    /// The `for_each` collections that locals and variables' defaults hold, by address
+    /// (`local.apis`, `var.apis`).
+    var collections: [String: Collection] = [:]
+    /// The attribute under which a module call's name is kept when it is a reference.
+    static let moduleName = "\u{0}name"
     /// The module calls of a Terraform file.
     var moduleCalls: [ModuleCall] = []
     /// Names of declarations by address (Terraform `type.name`, `module.name`; Bicep symbol).
@@ -276,7 +222,7 @@ public struct PolicyGraph: Sendable, Hashable {
       guard parts.count >= 3, parts[parts.count - 3] == "products" else { return }
       let product = String(parts[parts.count - 2])
       guard case .names(let names) = ProductAPIsJSON(bytes) else { return }
-      for api in names { memberships.append((.name(product), .name(api))) }
+      for api in names { memberships.append((.name(product), .name(api), nil)) }
     }
   }
 
@@ -285,8 +231,12 @@ public struct PolicyGraph: Sendable, Hashable {
     var names: [String: String] = [:]
     var parentNodes: [String: FileFacts.ParentNode] = [:]
     var attributes: [String: [String: FileFacts.Reference]] = [:]
+    var collections: [String: FileFacts.Collection] = [:]
     for facts in files {
       let folder = Self.folder(of: facts.path)
+      for (address, collection) in facts.collections where collections[folder + "\u{0}" + address] == nil {
+        collections[folder + "\u{0}" + address] = collection
+      }
       for (address, name) in facts.names { names[folder + "\u{0}" + address] = name }
       for (address, node) in facts.parentNodes { parentNodes[folder + "\u{0}" + address] = node }
       for (address, values) in facts.attributes {
@@ -297,11 +247,13 @@ public struct PolicyGraph: Sendable, Hashable {
     struct Call {
       var path: String
       var arguments: [String: FileFacts.Reference]
+      var policies: [String: FileFacts.Content]
     }
     var callsOfModule: [String: [Call]] = [:]
     for facts in files {
       for call in facts.moduleCalls {
-        callsOfModule[call.folder, default: []].append(Call(path: facts.path, arguments: call.arguments))
+        callsOfModule[call.folder, default: []].append(
+          Call(path: facts.path, arguments: call.arguments, policies: call.policies))
       }
     }
     // A reference the run cannot follow is kept as written, `${…}`: not resolved
@@ -309,13 +261,33 @@ public struct PolicyGraph: Sendable, Hashable {
     // calls, a variable is the call's argument, resolved in the calling file's folder (its own
     // variables there by their defaults: one level of calls is followed), or its default
     // when the call does not give it.
-    func resolve(_ reference: FileFacts.Reference?, in path: String, call: Call? = nil, depth: Int = 0)
-      -> String?
-    {
+    func resolve(
+      _ reference: FileFacts.Reference?, in path: String, call: Call? = nil, each: FileFacts.EachItem? = nil,
+      depth: Int = 0
+    ) -> String? {
       let folder = Self.folder(of: path) + "\u{0}"
       switch reference {
       case .name(let name): return name
-      case .address(let address): return names[folder + address] ?? "${\(address)}"
+      case .each(let steps):
+        // An element of the declaration's `for_each`, when the collection is known.
+        let written = "${each.\(steps.joined(separator: "."))}"
+        guard let each, depth < 8 else { return written }
+        let element: FileFacts.Reference?
+        switch steps {
+        case ["key"]: element = each.key
+        case ["value"]: element = each.value
+        case _ where steps.count == 2 && steps[0] == "value": element = each.members[steps[1]]
+        default: element = nil
+        }
+        guard let element else { return written }
+        return resolve(element, in: path, call: call, depth: depth + 1)
+      case .address(let address):
+        if let name = names[folder + address] { return name }
+        // A module call named by a reference (`product_id = local.gold.product_id`).
+        if depth < 8, let value = attributes[folder + address]?[FileFacts.moduleName] {
+          return resolve(value, in: path, call: call, depth: depth + 1)
+        }
+        return "${\(address)}"
       case .attribute(let address, let attribute):
         if attribute == "default", address.hasPrefix("var."), depth < 8, let call,
           let argument = call.arguments[String(address.dropFirst("var.".count))]
@@ -329,11 +301,27 @@ public struct PolicyGraph: Sendable, Hashable {
       case nil: return nil
       }
     }
+    // The elements of a `for_each` collection, through locals and variables' defaults of the
+    // module's folder (a variable that `call` gives is not followed); `nil` when not known.
+    func items(_ collection: FileFacts.Collection?, in path: String, call: Call?, depth: Int = 0)
+      -> [FileFacts.EachItem]?
+    {
+      switch collection {
+      case .items(let list): return list
+      case .named(let address):
+        if address.hasPrefix("var."), call?.arguments[String(address.dropFirst("var.".count))] != nil {
+          return nil
+        }
+        guard depth < 8, let found = collections[Self.folder(of: path) + "\u{0}" + address] else { return nil }
+        return items(found, in: path, call: call, depth: depth + 1)
+      case nil: return nil
+      }
+    }
     // The index of paths is built only when a declaration names a file (not for APIOps trees).
     let namesFiles = files.contains { facts in
       facts.declared.contains {
         switch $0.content {
-        case .file, .files: true
+        case .file, .files, .alternatives: true
         default: false
         }
       }
@@ -348,68 +336,96 @@ public struct PolicyGraph: Sendable, Hashable {
       // written, variables by their defaults).
       let calls: [Call?] = callsOfModule[Self.folder(of: facts.path)] ?? [nil]
       for declared in facts.declared {
-        var variants: [Policy] = []
+        // Each distinct scope, with the policy its call gives (a module variable the call
+        // gives as a policy the run reads), or the declaration's own.
+        var variants: [(policy: Policy, content: FileFacts.Content)] = []
         for call in calls {
-          func name(_ reference: FileFacts.Reference?) -> String? { resolve(reference, in: facts.path, call: call) }
-          var policy = Policy(
-            path: facts.path, scope: declared.scope, api: name(declared.api), operation: name(declared.operation),
-            product: name(declared.product), fragment: name(declared.fragment), workspace: name(declared.workspace),
-            declaredAt: declared.location)
-          if declared.parent != nil {
-            let chain = Self.identifiers(along: declared.parent, in: facts.path, nodes: parentNodes, resolve: name)
-            policy.api = policy.api ?? chain[.api]
-            policy.operation = policy.operation ?? chain[.operation]
-            policy.product = policy.product ?? chain[.product]
-            policy.workspace = policy.workspace ?? chain[.workspace]
+          // One scope for each element of a `for_each` whose collection is known; else one
+          // whose `each.…` names are not resolved.
+          let elements: [FileFacts.EachItem?] = items(declared.forEach, in: facts.path, call: call) ?? [nil]
+          for each in elements {
+            func name(_ reference: FileFacts.Reference?) -> String? {
+              resolve(reference, in: facts.path, call: call, each: each)
+            }
+            var policy = Policy(
+              path: facts.path, scope: declared.scope, api: name(declared.api), operation: name(declared.operation),
+              product: name(declared.product), fragment: name(declared.fragment), workspace: name(declared.workspace),
+              declaredAt: declared.location)
+            if declared.parent != nil {
+              let chain = Self.identifiers(along: declared.parent, in: facts.path, nodes: parentNodes, resolve: name)
+              policy.api = policy.api ?? chain[.api]
+              policy.operation = policy.operation ?? chain[.operation]
+              policy.product = policy.product ?? chain[.product]
+              policy.workspace = policy.workspace ?? chain[.workspace]
+            }
+            var content = declared.content
+            if let variable = declared.variable, let given = call?.policies[variable] { content = given }
+            if !variants.contains(where: { $0.policy == policy && $0.content == content }) {
+              variants.append((policy, content))
+            }
           }
-          if !variants.contains(policy) { variants.append(policy) }
         }
-        for var policy in variants {
-          switch declared.content {
-          case .file, .files:
-            var patterns: [String] = []
-            if case .file(let pattern) = declared.content { patterns = [pattern] }
-            if case .files(let list) = declared.content { patterns = list }
-            let matched = patterns.flatMap(known.matching)
-            if matched.isEmpty {
-              let named = patterns.map { "`\($0)`" }.joined(separator: " or ")
-              let star = named.contains("*") ? " (`*` stands for a value the run does not know)" : ""
-              unseen.append(
-                UnseenPolicy(
-                  policy: policy, reason: "its policy file \(named) is not among the files of this run\(star)"))
-            }
-            for path in matched {
-              policy.path = path
-              // A file applied by several declarations keeps the first, unless that one did
-              // not know the scope; the calls of one module declaration all count.
-              if let earlier = declaredFiles[path]?.first, earlier.scope != .unknown,
-                earlier.declaredAt != policy.declaredAt
-              {
-                continue
+        for variant in variants {
+          // A conditional's documents are each a policy of the scope (each checked as one).
+          var documents = [variant.content]
+          if case .alternatives(let choices) = variant.content { documents = choices }
+          for content in documents {
+            var policy = variant.policy
+            switch content {
+            case .file, .files:
+              var patterns: [String] = []
+              if case .file(let pattern) = content { patterns = [pattern] }
+              if case .files(let list) = content { patterns = list }
+              let matched = patterns.flatMap(known.matching)
+              // Each path a conditional may pick must be among the run's files: the one it
+              // picks when deployed may be the missing one.
+              let missing = patterns.filter { known.matching($0).isEmpty }
+              if !missing.isEmpty {
+                let named = missing.map { "`\($0)`" }.joined(separator: " or ")
+                let star = named.contains("*") ? " (`*` stands for a value the run does not know)" : ""
+                unseen.append(
+                  UnseenPolicy(
+                    policy: policy, reason: "its policy file \(named) is not among the files of this run\(star)"))
               }
-              if declaredFiles[path]?.first?.declaredAt != policy.declaredAt { declaredFiles[path] = [] }
-              if declaredFiles[path]?.contains(policy) != true { declaredFiles[path, default: []].append(policy) }
+              for path in matched {
+                policy.path = path
+                // A file applied by several declarations keeps the first, unless that one did
+                // not know the scope; the calls of one module declaration all count.
+                if let earlier = declaredFiles[path]?.first, earlier.scope != .unknown,
+                  earlier.declaredAt != policy.declaredAt
+                {
+                  continue
+                }
+                if declaredFiles[path]?.first?.declaredAt != policy.declaredAt { declaredFiles[path] = [] }
+                if declaredFiles[path]?.contains(policy) != true { declaredFiles[path, default: []].append(policy) }
+              }
+            case .inline(let text, let offset):
+              // Terraform directives outside the root may choose between documents: Terraform
+              // renders one, so each is a possible pipeline of its own (and the container
+              // rewrites each as a policy of its own, under its own text).
+              for (piece, start) in Self.alternatives(of: text, in: facts.path) {
+                policy.inlineOffset = offset + start
+                policy.inlineText = piece
+                inline.append(policy)
+              }
+            case .unknown(let reason, let isVariable):
+              unseen.append(UnseenPolicy(policy: policy, reason: reason, isModuleVariable: isVariable))
+            case .alternatives:
+              // Flattened when read: no alternative holds alternatives.
+              break
             }
-          case .inline(let text, let offset):
-            // Terraform directives outside the root may choose between documents: Terraform
-            // renders one, so each is a possible pipeline of its own (and the container
-            // rewrites each as a policy of its own, under its own text).
-            for (piece, start) in Self.alternatives(of: text, in: facts.path) {
-              policy.inlineOffset = offset + start
-              policy.inlineText = piece
-              inline.append(policy)
-            }
-          case .unknown(let reason, let isVariable):
-            unseen.append(UnseenPolicy(policy: policy, reason: reason, isModuleVariable: isVariable))
           }
         }
       }
       for membership in facts.memberships {
         for call in calls {
-          guard let product = resolve(membership.product, in: facts.path, call: call),
-            let api = resolve(membership.api, in: facts.path, call: call)
-          else { continue }
-          productAPIs[product, default: []].insert(api)
+          let elements: [FileFacts.EachItem?] = items(membership.forEach, in: facts.path, call: call) ?? [nil]
+          for each in elements {
+            guard let product = resolve(membership.product, in: facts.path, call: call, each: each),
+              let api = resolve(membership.api, in: facts.path, call: call, each: each)
+            else { continue }
+            productAPIs[product, default: []].insert(api)
+          }
         }
       }
     }

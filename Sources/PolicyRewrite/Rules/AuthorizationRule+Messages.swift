@@ -56,9 +56,11 @@ extension AuthorizationRule {
   }
 
   static func childScopeMessage(_ injection: KeyInjection, children: [String]) -> String {
-    let files = list(children)
+    // Each child says what it does and where (`Frontend`): "PATH, which removes …".
+    let files =
+      children.prefix(3).joined(separator: "; ") + (children.count > 3 ? "; and \(children.count - 3) more" : "")
     return
-      "the key injection at line \(line(injection.element)) is not rewritten: this scope's <authentication-managed-identity> would run inside the <base /> of \(files), which then \(children.count == 1 ? "reads, removes or writes" : "read, remove or write") the Authorization header after it or \(children.count == 1 ? "sends" : "send") requests to a backend that is not the Function App (seeing, stripping or overwriting APIM's token, or passing it on); migrate it by hand"
+      "the key injection at line \(line(injection.element)) is not rewritten: this scope's <authentication-managed-identity> would run inside the <base /> of \(children.count == 1 ? "a child scope" : "child scopes") that would see, strip or overwrite APIM's token, or pass it on to another backend: \(files); migrate it by hand"
   }
 
   static func unreadableChildMessage(_ injection: KeyInjection, children: [String]) -> String {

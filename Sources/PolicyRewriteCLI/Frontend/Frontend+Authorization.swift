@@ -101,7 +101,7 @@ extension Frontend {
         for parent in injectingParentsByKey[key] ?? [] {
           let absolute = absolutePaths[parent] ?? absolutePath(parent)
           absolutePaths[parent] = absolute
-          if found.touchesAfterBase { children[absolute, default: []].append(child) }
+          if found.touchesAfterBase { children[absolute, default: []].append(Self.childTouch(child, found.touch)) }
           childWriters[absolute, default: []] += found.writersBeforeBase.map {
             RewriteConfiguration.ChildScopeWriter(
               location: "\(child):\($0.line)", element: $0.element, resource: $0.resource)

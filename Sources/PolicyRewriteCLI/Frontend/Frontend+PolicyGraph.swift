@@ -120,18 +120,18 @@ extension Frontend {
     let childEffects = evaluate(uniqueChildren) { [documents] bytes in
       PolicyRewriter.childScopeEffects(bytes, configuration: withFragments, documents: documents)
     }
-    var reading = Set<PolicyGraph.Policy>()
+    var reading: [PolicyGraph.Policy: PolicyRewriter.ChildScopeEffects.Touch?] = [:]
     var writers: [PolicyGraph.Policy: [RewriteConfiguration.ChildScopeWriter]] = [:]
     for (child, effects) in zip(uniqueChildren, childEffects) {
-      if effects.touchesAfterBase { reading.insert(child) }
+      if effects.touchesAfterBase { reading[child] = effects.touch }
       if !effects.writersBeforeBase.isEmpty {
         writers[child] = effects.writersBeforeBase.map { childWriter(child, $0) }
       }
     }
     for entry in childrenOf {
-      let children = entry.children.filter(reading.contains).map { child in
-        // A child linked only because its API name is not resolved says so.
-        Self.describe(child)
+      let children = entry.children.filter { reading.keys.contains($0) }.map { child in
+        // What it does, where; a child linked only because its API name is not resolved says so.
+        childTouch(child, reading[child] ?? nil)
           + (child.unlinkedIdentifier.map { ", whose \($0) the run does not resolve, so it may run below this scope" }
             ?? (child.scope == .unknown
               ? ", whose scope the run does not know (no APIOps folder, declaration or file name places it), so it may run below this scope"
@@ -299,18 +299,24 @@ extension Frontend {
   func childWriter(_ policy: PolicyGraph.Policy, _ writer: PolicyRewriter.ChildScopeEffects.Writer)
     -> RewriteConfiguration.ChildScopeWriter
   {
-    var line = writer.line
+    RewriteConfiguration.ChildScopeWriter(
+      location: childLocation(policy, line: writer.line), element: writer.element, resource: writer.resource)
+  }
+
+  /// `path:line` (and the declaration's address, for a policy written inline) of the line
+  /// `line` of `policy`'s text: for an inline policy, the file's line (its first line when the
+  /// text is not in the file as written).
+  func childLocation(_ policy: PolicyGraph.Policy, line: Int) -> String {
+    var line = line
     if let text = policy.inlineText, let offset = policy.inlineOffset {
       let bytes = readAhead.bytes(Array(policy.path.utf8)) ?? []
       let start = min(offset, bytes.count)
       let first = 1 + bytes[..<start].count(where: { $0 == .lineFeed })
       let verbatim = bytes[start...].starts(with: text.utf8)
-      line = verbatim ? first + writer.line - 1 : first
+      line = verbatim ? first + line - 1 : first
     }
     let address = policy.inlineText == nil ? nil : policy.declaredAt?.address
-    return RewriteConfiguration.ChildScopeWriter(
-      location: "\(policy.path):\(line)" + (address.map { " (\($0))" } ?? ""), element: writer.element,
-      resource: writer.resource)
+    return "\(policy.path):\(line)" + (address.map { " (\($0))" } ?? "")
   }
 
   /// A policy as messages name it: its file, and for an inline policy the line and address

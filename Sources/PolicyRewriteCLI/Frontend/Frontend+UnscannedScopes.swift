@@ -1,9 +1,11 @@
 import PolicyRewrite
 
 extension Frontend {
-  /// For each APIOps global or API policy of the graph, the child-scope policy files that lie
-  /// on disk beside it but are not among the run's files (a run on one file or one folder of
-  /// a larger tree): their readers of `Authorization` after `<base />` were not looked for.
+  /// For each APIOps global, product or API policy of the graph, the child-scope policy files
+  /// that lie on disk beside it but are not among the run's files (a run on one file or one
+  /// folder of a larger tree): their readers of `Authorization` after `<base />` were not
+  /// looked for. A product's are those of the APIs its folder names (`apis.json`, link files),
+  /// or of every API of the tree when its membership is not known.
   /// Keyed by the parent's path as the graph has it; the value is the missing files, sorted.
   /// Only the policies in `injecting` (those that may hold a key) are looked at.
   func unscannedChildScopes(_ graph: PolicyGraph, injecting: Set<String>) -> [String: [String]] {
@@ -18,12 +20,16 @@ extension Frontend {
       // Folders whose subfolders hold child scopes, and whether each subfolder's
       // `operations` folder holds more.
       var childFolders: [(folder: String, operations: Bool)]
+      // The APIs a product holds, when its folder says (`apis.json`, link files): its other
+      // APIs are not its children.
+      var members: Set<String>?
       switch policy.scope {
       case .api where parts.count >= 3 && parts[parts.count - 3].lowercased() == "apis":
         childFolders = [(join(folder, "operations"), false)]
       case .product where parts.count >= 3 && parts[parts.count - 3].lowercased() == "products":
-        // Membership may not be among the files: every API of the tree may be in it.
+        // Membership may not be among the files: then every API of the tree may be in it.
         childFolders = [(join(parts.dropLast(3).joined(separator: "/"), "apis"), true)]
+        if case .members(let names) = Self.apiopsMembership(productFolder: folder) { members = names }
       case .global,
         .unknown where APIOpsScopePlacement.holdsTree(folder):
         // A `policy.xml` beside `apis`, `products` or `workspaces` is the tree's global
@@ -42,9 +48,10 @@ extension Frontend {
       }
       var missing = missingWorkspacePolicies
       missingWorkspacePolicies = []
-      func addPolicies(below childFolder: String, operations: Bool) {
+      func addPolicies(below childFolder: String, operations: Bool, members: Set<String>? = nil) {
         guard let entries = try? FileSystem.entries(of: childFolder.isEmpty ? "." : childFolder) else { return }
         for entry in entries where entry.kind == .directory {
+          if let members, !members.contains(Self.membershipName(entry.name)) { continue }
           let child = join(childFolder, entry.name)
           for file in ["policy.xml", "apiPolicy.xml"] {
             let path = join(child, file)
@@ -53,7 +60,9 @@ extension Frontend {
           if operations { addPolicies(below: join(child, "operations"), operations: false) }
         }
       }
-      for (childFolder, operations) in childFolders { addPolicies(below: childFolder, operations: operations) }
+      for (childFolder, operations) in childFolders {
+        addPolicies(below: childFolder, operations: operations, members: members)
+      }
       if !missing.isEmpty { result[policy.path] = missing.sorted() }
     }
     return result

@@ -96,6 +96,36 @@ import Testing
     }
   }
 
+  @Test(
+    "a product whose folder names its APIs lists only those APIs' unseen scopes, not the tree's others",
+    arguments: [
+      ["products/p/apis.json": "[\"A\"]\n"],
+      ["products/p/apis/a/productApiInformation.json": "{}\n"],
+    ])
+  func productFileRunListsOnlyItsMembersUnseenScopes(membership: [String: String]) throws {
+    let files =
+      [
+        "products/p/policy.xml": Self.api, "apis/a/operations/get/policy.xml": Self.operation,
+        "apis/b/policy.xml": Self.operation, "apis/b/operations/put/policy.xml": Self.operation,
+      ].merging(membership) { $1 }
+    try withTemporaryTree(files) { root in
+      let result = run(["migrate", "--resource", CLI.resource, "products/p/policy.xml"], cwd: root)
+      let warnings = result.stderr.split(separator: "\n").filter { $0.hasSuffix("[child-scopes-not-scanned]") }
+      #expect(warnings.count == 1, "\(result.stderr)")
+      #expect(warnings.first?.contains("apis/a/operations/get/policy.xml") == true, "\(warnings)")
+      #expect(warnings.first?.contains("apis/b/") == false, "\(warnings)")
+    }
+    // A list that does not read as names: every API of the tree may be a member.
+    var unknown = files
+    unknown["products/p/apis.json"] = "{\"apis\": 1}\n"
+    unknown["products/p/apis/a/productApiInformation.json"] = nil
+    try withTemporaryTree(unknown) { root in
+      let result = run(["migrate", "--resource", CLI.resource, "products/p/policy.xml"], cwd: root)
+      let warnings = result.stderr.split(separator: "\n").filter { $0.hasSuffix("[child-scopes-not-scanned]") }
+      #expect(warnings.first?.contains("apis/b/operations/put/policy.xml") == true, "\(result.stderr)")
+    }
+  }
+
   @Test("a policy.xml with no apis or products folder beside it has no unseen child scopes")
   func loneGlobalFileHasNoChildScopes() throws {
     try withTemporaryTree(["policy.xml": Self.api, "other/get/policy.xml": Self.operation]) { root in

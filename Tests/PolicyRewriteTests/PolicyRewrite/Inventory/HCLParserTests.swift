@@ -70,6 +70,37 @@ struct HCLParserTests {
     #expect(body.attribute("i") != nil)
   }
 
+  @Test func conditionalsAreRightAssociativeAndKeepTheirBranches() throws {
+    let file = Self.parse(
+      """
+      a = var.x == "p" ? file("a.xml") : var.y ? templatefile("b.tpl", { k = 1 }) : null
+      b = var.x ? (var.y ? "c" : "d") : "e"
+      c = { k : var.z ? 1 : 2 }
+      """)
+    #expect(file.error == nil)
+    guard case .conditional(let condition, let then, let otherwise)? = file.body.attribute("a")?.value.kind else {
+      Issue.record("not a conditional")
+      return
+    }
+    #expect(condition.isOperation)
+    guard case .call("file", _) = then.kind, case .conditional(_, let inner, let last) = otherwise.kind,
+      case .call("templatefile", _) = inner.kind, case .literal("null") = last.kind
+    else {
+      Issue.record("branches not kept: \(then.kind), \(otherwise.kind)")
+      return
+    }
+    guard case .conditional(_, let nested, let e)? = file.body.attribute("b")?.value.kind else {
+      Issue.record("not a conditional")
+      return
+    }
+    #expect(nested.isOperation && e.literalString == "e")
+    let object = try #require(file.body.attribute("c")?.value)
+    guard case .conditional? = object.member("k")?.kind else {
+      Issue.record("an object member's conditional")
+      return
+    }
+  }
+
   @Test func heredocsPlainAndIndented() throws {
     let file = Self.parse(
       "x = <<XML\n<policies>\n  <inbound/>\n</policies>\nXML\n"

@@ -149,13 +149,18 @@ struct PolicyGraphReferenceTests {
     #expect(api.unlinkedIdentifier != nil)
   }
 
-  @Test func aForEachMembershipMayHoldAnyAPI() {
+  @Test func aForEachMembershipHoldsItsLiteralElementsOrAnyAPI() {
     let graph = Self.graph([
       "main.tf": """
       resource "azurerm_api_management_product_api" "members" {
         for_each   = toset(["a", "b"])
         api_name   = each.value
         product_id = "p"
+      }
+      resource "azurerm_api_management_product_api" "unknown" {
+        for_each   = toset(var.apis)
+        api_name   = each.value
+        product_id = "r"
       }
       resource "azurerm_api_management_product_api" "one" {
         api_name   = "Orders"
@@ -164,7 +169,9 @@ struct PolicyGraphReferenceTests {
 
       """
     ])
-    #expect(graph.mayHold(product: "p", api: "anything"))
+    #expect(graph.productAPIs["p"] == ["a", "b"])
+    #expect(!graph.mayHold(product: "p", api: "anything"))
+    #expect(graph.mayHold(product: "r", api: "anything"))
     #expect(graph.mayHold(product: "q", api: "orders"))
     #expect(graph.mayHold(product: "Q", api: "ORDERS"))
     #expect(!graph.mayHold(product: "q", api: "billing"))

@@ -1,0 +1,26 @@
+import PolicyRewrite
+
+extension Frontend {
+  /// A child scope as `authorization-child-scope` names it: where it does what holds the
+  /// parent's key, and what (`api/orders.xml:4, which removes the Authorization header after
+  /// its <base /> (<set-header>)`). For a policy written inline the line is the file's
+  /// (``childLocation(_:line:)``), or, when its text is not in the file as written (an escaped
+  /// JSON string), the declaration's with the line of the policy's own text. A child without
+  /// one is named as ``describe(_:)`` names it.
+  func childTouch(_ policy: PolicyGraph.Policy, _ touch: PolicyRewriter.ChildScopeEffects.Touch?) -> String {
+    guard let touch else { return Self.describe(policy) }
+    if let text = policy.inlineText, let offset = policy.inlineOffset {
+      let bytes = readAhead.bytes(Array(policy.path.utf8)) ?? []
+      if !bytes[min(offset, bytes.count)...].starts(with: text.utf8) {
+        return "\(Self.describe(policy)) (line \(touch.line) of its policy), which \(touch.described)"
+      }
+    }
+    return "\(childLocation(policy, line: touch.line)), which \(touch.described)"
+  }
+
+  /// An APIOps child scope (`path`) as `authorization-child-scope` names it (``childTouch(_:_:)``).
+  static func childTouch(_ path: String, _ touch: PolicyRewriter.ChildScopeEffects.Touch?) -> String {
+    guard let touch else { return path }
+    return "\(path):\(touch.line), which \(touch.described)"
+  }
+}
