@@ -20,8 +20,7 @@ extension PolicyGraph.FileFacts {
       case .string(let parts), .heredoc(let parts, _):
         // `"${azurerm_api_management_api.a.name}"`: the reference it holds alone.
         if parts.count == 1, case .interpolation(let inner) = parts[0] {
-          let steps = inner.trimmingXMLSpace.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-          if steps.count >= 2, steps.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(HCLLexer.isIdentifierByte) }) {
+          if let steps = PolicyGraph.traversalSteps(inner.trimmingXMLSpace) {
             return reference(traversal: steps, depth: depth)
           }
         }
