@@ -42,7 +42,8 @@ extension PolicyGraph {
     package func mayHold(in graph: PolicyGraph, product: String?) -> [Int] {
       guard let product, !product.isEmpty else { return Array(children.indices) }
       let memberships = graph.productAPIs.filter { PolicyGraph.mayMatch($0.key, product) }
-      guard !memberships.isEmpty else { return [] }
+      // A product whose membership no file of the run declares may hold any API.
+      guard !memberships.isEmpty else { return Array(children.indices) }
       var found = Set<Int>()
       for member in Set(memberships.values.joined()) {
         if PolicyGraph.isResolved(member) {

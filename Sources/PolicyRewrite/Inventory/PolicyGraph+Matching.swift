@@ -78,12 +78,16 @@ extension PolicyGraph {
 
   /// Whether the product `product` may hold the API `api`: a membership of a product id that
   /// may be `product` names an API that may be `api` (``mayMatch(_:_:)``: without regard to
-  /// case, a name not resolved as a pattern); a missing product id may hold any API.
+  /// case, a name not resolved as a pattern); a missing product id, or a product whose
+  /// membership no file of the run declares, may hold any API.
   package func mayHold(product: String?, api: String?) -> Bool {
     guard let product, !product.isEmpty else { return true }
+    var isJoined = false
     for (id, members) in productAPIs where Self.mayMatch(id, product) {
+      isJoined = true
       if members.contains(where: { Self.mayMatch($0, api) }) { return true }
     }
-    return false
+    // A product whose membership no file of the run declares may hold any API.
+    return !isJoined
   }
 }

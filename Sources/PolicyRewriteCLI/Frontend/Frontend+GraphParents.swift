@@ -77,6 +77,15 @@ extension Frontend {
         if roots.contains(root) { rootGlobals[root, default: []].append(canonical[index]) }
       }
     }
+    // A product that infrastructure code declares, and whose membership no file of the run
+    // declares, may hold any API (its APIs may be joined in another repository or by hand):
+    // it counts as a parent of every API, as an APIOps product without `apis.json` does in
+    // its tree.
+    let unjoinedProducts = policies.indices.filter { index in
+      let policy = policies[index]
+      return policy.scope == .product && policy.declaredAt != nil
+        && !graph.productAPIs.keys.contains { PolicyGraph.mayMatch($0, policy.product) }
+    }.map { canonical[$0] }
     let byTree = !unknownMembershipByRoot.isEmpty || !rootGlobals.isEmpty
     // Parents whose names are patterns (not resolved) may be those of a child whose name is
     // resolved: API policies with such a name; product policies, when a product id or a
@@ -111,6 +120,10 @@ extension Frontend {
         viaProducts += patternProducts.filter { graph.mayHold(product: policies[$0].product, api: child.api) }.map {
           canonical[$0]
         }.filter { !known.contains($0) }
+      }
+      if !unjoinedProducts.isEmpty, child.scope == .api || child.scope == .operation {
+        let known = Set(viaProducts)
+        viaProducts += unjoinedProducts.filter { !known.contains($0) }
       }
       var treeGlobals: [Int] = []
       if byTree, child.declaredAt == nil, child.inlineText == nil,

@@ -143,7 +143,11 @@ import Testing
     #expect(held.found.count == 1, "\(held.stderr)")
     #expect(!held.rewritten)
     let other = membership.replacingOccurrences(of: "\"gold\"]", with: "\"bronze\"]")
-    let rewritten = try Self.migrate(Self.tree(membership: other, stripping: "orders"))
+    // Gold's own API, so that its membership is known: a product the run joins to no API may
+    // hold any.
+    let goldAPI =
+      "resource \"azurerm_api_management_product_api\" \"gold_billing\" {\n  product_id = \"gold\"\n  api_name   = \"billing\"\n}\n"
+    let rewritten = try Self.migrate(Self.tree(membership: other, stripping: "orders", extra: ["gold.tf": goldAPI]))
     #expect(rewritten.found.isEmpty, "\(rewritten.found)")
     #expect(rewritten.rewritten, "\(rewritten.stderr)")
   }

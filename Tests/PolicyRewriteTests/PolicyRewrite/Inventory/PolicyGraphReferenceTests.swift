@@ -212,6 +212,10 @@ struct PolicyGraphReferenceTests {
         api_name   = "${local.project}-orders-api"
         product_id = "${local.project}-gold"
       }
+      resource "azurerm_api_management_product_api" "two" {
+        api_name   = "${local.project}-payments-api"
+        product_id = "${local.project}-silver"
+      }
 
       """
     ])
@@ -221,6 +225,8 @@ struct PolicyGraphReferenceTests {
     #expect(!graph.mayHold(product: "${var.p}-silver", api: "${var.p}-orders-api"))
     #expect(!graph.mayHold(product: "${var.p}-gold", api: "billing"))
     #expect(graph.mayHold(product: nil, api: "billing"))
+    // A product that no membership of the run names may hold any API.
+    #expect(graph.mayHold(product: "bronze", api: "billing"))
   }
 
   /// pagopa/io-wallet writes `fragment-id="${azurerm_api_management_policy_fragment.X.name}"`:
