@@ -176,6 +176,15 @@ extension PolicyGraph.FileFacts {
       switch expression.kind {
       case .call(let name, let arguments) where name == "file" || name == "templatefile":
         guard let first = arguments.first else { return unknown(expression) }
+        // `templatefile(PATH, { extra = file("./jwt.xml") })`: a variable that inserts policy
+        // text (a `validate-jwt` after `<base />`) makes the policy other than the template.
+        if name == "templatefile", arguments.count >= 2, case .object(let members) = arguments[1].kind,
+          let inserted = members.first(where: { insertsPolicyText($0.value) })
+        {
+          return .unknown(
+            "its template's variable `\(inserted.key)` is given policy text (`\(written(inserted.value))`), which the run does not read into the policy"
+          )
+        }
         if first.isOperation {
           // A conditional (`var.env != "p" ? "./a.xml" : "./b.xml"`): each string it holds.
           let strings = HCLLexer.tokens(Array(bytes[first.range])).filter { $0.kind == .string }.map {
@@ -236,11 +245,37 @@ extension PolicyGraph.FileFacts {
 
     /// A policy the run cannot read: `expression` as written (shortened).
     func unknown(_ expression: Expression) -> PolicyGraph.FileFacts.Content {
-      var written = String(decoding: bytes[expression.range], as: UTF8.self)
-      written = written.split(whereSeparator: \.isNewline).map { $0.trimmingXMLSpace }.joined(separator: " ")
-      if written.count > 80 { written = written.prefix(77) + "..." }
+      let written = written(expression)
       return .unknown(
         "its policy is `\(written)`, a value the run does not know", isVariable: written.hasPrefix("var."))
+    }
+
+    /// An expression as written, on one line, cut at 80 characters.
+    private func written(_ expression: Expression) -> String {
+      var written = String(decoding: bytes[expression.range], as: UTF8.self)
+      written = written.split(whereSeparator: \.isNewline).map { $0.trimmingXMLSpace }.joined(separator: " ")
+      return written.count > 80 ? written.prefix(77) + "..." : written
+    }
+
+    /// Whether a template variable's value may be policy text: a file's or template's content,
+    /// or a string, heredoc or local holding a `<`.
+    private func insertsPolicyText(_ expression: Expression, depth: Int = 0) -> Bool {
+      switch expression.kind {
+      case .call(let name, _) where name == "file" || name == "templatefile": return true
+      case .string(let parts), .heredoc(let parts, _):
+        return parts.contains { part in
+          if case .text(let text) = part { return text.utf8.contains(UInt8(ascii: "<")) }
+          return false
+        }
+      case .traversal(let parts):
+        guard parts.first == "local", parts.count == 2, depth < 4, let value = locals[parts[1]] else { return false }
+        return insertsPolicyText(value, depth: depth + 1)
+      case .conditional(_, let then, let otherwise):
+        return insertsPolicyText(then, depth: depth) || insertsPolicyText(otherwise, depth: depth)
+      case .call(_, let arguments):
+        return arguments.contains { insertsPolicyText($0, depth: depth) }
+      default: return false
+      }
     }
 
     /// A `file()` argument as a path: `path.module`, `path.root` and `path.cwd` stand for the
