@@ -192,6 +192,13 @@ extension PolicyGraph.FileFacts {
       let name = reference("name")
       let parent = reference("parent_id")
       let scope = PolicyScope.of(armResourceType: resourceType)
+      // `Microsoft.ApiManagement/service/products/apis`: a membership, the API by its name and
+      // the product by its `parent_id` (an ARM id written out, `…/products/gold`, or a
+      // product declaration's `.id`); a product the run cannot tell is any product's.
+      if resourceType.lowercased().hasSuffix("/products/apis"), let api = name {
+        memberships.append((Self.product(ofParent: parent), api, forEach))
+        return
+      }
       guard scope != .unknown else {
         if case .name(let own)? = name { names[address] = own }
         parentNodes[address] = ParentNode(type: resourceType, name: name, parent: parent)
@@ -206,6 +213,23 @@ extension PolicyGraph.FileFacts {
         parent: scope == .fragment ? nil : parent)
     default:
       _ = content
+    }
+  }
+
+  /// The product that an API membership's `parent_id` names: the segment after `/products/` of
+  /// an ARM id written out, the declaration that `.id` names, or else a name not resolved.
+  private static func product(ofParent parent: Reference?) -> Reference {
+    switch parent {
+    case .name(let id)?:
+      let segments = id.split(separator: "/", omittingEmptySubsequences: false)
+      if let index = segments.lastIndex(where: { $0.lowercased() == "products" }), index + 1 < segments.count,
+        !segments[index + 1].isEmpty
+      {
+        return .name(String(segments[index + 1]))
+      }
+      return .name("${parent_id}")
+    case .address(let address)?: return .address(address)
+    default: return .name("${parent_id}")
     }
   }
 
