@@ -93,12 +93,15 @@ extension Frontend {
       PolicyRewriter.childScopeEffects(bytes, configuration: configuration, documents: documents)
     }
     var childWriters: [String: [RewriteConfiguration.ChildScopeWriter]] = [:]
+    // An APIOps product whose folder names its APIs is a parent of those only.
+    var members: [String: Set<String>?] = [:]
     for (index, found) in zip(candidates, effects) {
       guard let found, found.touchesAfterBase || !found.writersBeforeBase.isEmpty else { continue }
       // One display path for all its parents' lists (each would make a String of its own).
       let child = items[index].displayPath
       for key in scopes.ids[index].parents {
-        for parent in injectingParentsByKey[key] ?? [] {
+        for parent in injectingParentsByKey[key] ?? []
+        where Self.apiopsProduct(parent, mayHold: child, members: &members) {
           let absolute = absolutePaths[parent] ?? absolutePath(parent)
           absolutePaths[parent] = absolute
           if found.touchesAfterBase { children[absolute, default: []].append(Self.childTouch(child, found.touch)) }

@@ -39,6 +39,44 @@ extension Frontend {
     }
   }
 
+  /// Whether the policy at `parent` may run above the one at `child`, as far as an APIOps
+  /// product's membership says: a product whose folder names its APIs (`apis.json`, link
+  /// files) runs above those only; any other parent, or a child that is not an API's or
+  /// operation's, may. `members` keeps each product's membership, read once.
+  static func apiopsProduct(_ parent: String, mayHold child: String, members: inout [String: Set<String>?]) -> Bool {
+    guard let product = apiopsProductFolder(ofPolicy: parent) else { return true }
+    if members[parent] == nil {
+      switch apiopsMembership(productFolder: product) {
+      case .members(let names): members[parent] = .some(names)
+      default: members[parent] = .some(nil)
+      }
+    }
+    guard let names = members[parent] ?? nil, let api = apiopsAPI(ofPolicy: child) else { return true }
+    return names.contains(membershipName(api))
+  }
+
+  /// The folder of the APIOps product whose policy is at `path` (`…/products/<p>/policy.xml`);
+  /// `nil` for any other policy.
+  static func apiopsProductFolder(ofPolicy path: String) -> String? {
+    let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.count >= 3, parts[parts.count - 1].lowercased() == "policy.xml",
+      parts[parts.count - 3].lowercased() == "products"
+    else { return nil }
+    return parts.dropLast().joined(separator: "/")
+  }
+
+  /// The API of an APIOps API or operation policy (`…/apis/<api>/policy.xml`,
+  /// `…/apis/<api>/operations/<o>/policy.xml`); `nil` for any other path.
+  static func apiopsAPI(ofPolicy path: String) -> String? {
+    let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+    guard let apis = parts.dropLast().lastIndex(where: { $0.lowercased() == "apis" }), apis + 2 < parts.count else {
+      return nil
+    }
+    let rest = parts[(apis + 2)...]
+    guard rest.count == 1 || (rest.count == 3 && rest.first?.lowercased() == "operations") else { return nil }
+    return String(parts[apis + 1])
+  }
+
   /// The folder part of `path` (`""` for a bare name).
   static func folder(of path: String) -> String { PolicyGraph.folder(of: path) }
 
