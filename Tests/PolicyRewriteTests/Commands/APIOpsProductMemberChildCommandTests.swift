@@ -8,21 +8,12 @@ import Testing
 /// false reason; `effective` and the graph already knew it was not a member. A member that
 /// validates still holds the key, and so does any API when the membership is not known.
 @Suite struct APIOpsProductMemberChildCommandTests {
-  static let validating = """
-    <policies>
-        <inbound>
-            <base />
-            <validate-jwt header-name="Authorization" failed-validation-httpcode="401" />
-        </inbound>
-    </policies>
-
-    """
 
   static func tree(apisJSON: String?) -> [String: String] {
     var files = [
       "products/gold/policy.xml": Policies.keyAfterBase("gold-func-key") + "\n",
       "apis/a/policy.xml": Policies.rateLimited + "\n",
-      "apis/b/policy.xml": validating,
+      "apis/b/policy.xml": Policies.tokenValidator,
       "apis/c/operations/x/policy.xml": Policies.rateLimited + "\n",
     ]
     if let apisJSON { files["products/gold/apis.json"] = apisJSON }

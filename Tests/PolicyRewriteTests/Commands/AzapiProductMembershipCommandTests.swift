@@ -33,8 +33,8 @@ import Testing
       }
 
       """,
-      "gold.xml": UnjoinedProductCommandTests.validating,
-      "orders.xml": UnjoinedProductCommandTests.nestedKey,
+      "gold.xml": Policies.tokenValidator,
+      "orders.xml": Policies.keyBeforeBase,
     ]
   }
 

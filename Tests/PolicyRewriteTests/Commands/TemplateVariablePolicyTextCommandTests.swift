@@ -9,20 +9,6 @@ import Testing
 /// the run cannot read, which holds the keys around it; a variable given plain text (a host
 /// name) still leaves the template readable.
 @Suite struct TemplateVariablePolicyTextCommandTests {
-  /// An API policy whose key is replaced in place, before its `<base />`.
-  static let nestedKey = """
-    <policies>
-        <inbound>
-            <choose>
-                <when condition="@(context.Request.Method == &quot;GET&quot;)">
-                    <set-header name="x-functions-key" exists-action="override"><value>{{orders-func-key}}</value></set-header>
-                </when>
-            </choose>
-            <base />
-        </inbound>
-    </policies>
-
-    """
 
   /// A template that inserts `${extra}` after its `<base />`, and names a host.
   static let template = """
@@ -40,7 +26,9 @@ import Testing
 
   /// Product `gold` whose policy is `template.xml.tpl` with `extra` bound to `binding`, API
   /// `orders` (policy `orders.xml`, `orders`), joined to gold.
-  static func tree(binding: String, orders: String = nestedKey, gold: String = template) -> [String: String] {
+  static func tree(binding: String, orders: String = Policies.keyBeforeBase, gold: String = template) -> [String:
+    String]
+  {
     [
       "main.tf": """
       resource "azurerm_api_management_product_policy" "gold" {

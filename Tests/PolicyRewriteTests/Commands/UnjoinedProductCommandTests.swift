@@ -9,31 +9,6 @@ import Testing
 /// way. It now counts as a parent of every API, as an APIOps product without `apis.json` does
 /// in its tree; a product whose membership is declared still holds only its members.
 @Suite struct UnjoinedProductCommandTests {
-  /// An API policy whose key is replaced in place, before its `<base />`.
-  static let nestedKey = """
-    <policies>
-        <inbound>
-            <choose>
-                <when condition="@(context.Request.Method == &quot;GET&quot;)">
-                    <set-header name="x-functions-key" exists-action="override"><value>{{orders-func-key}}</value></set-header>
-                </when>
-            </choose>
-            <base />
-        </inbound>
-    </policies>
-
-    """
-
-  /// A product policy that validates the caller's token after its `<base />`.
-  static let validating = """
-    <policies>
-        <inbound>
-            <base />
-            <validate-jwt header-name="Authorization" failed-validation-httpcode="401" />
-        </inbound>
-    </policies>
-
-    """
 
   /// Product `gold` (policy `gold`) and API `orders` (policy `orders`), with `membership`
   /// (resource blocks) beside them.
@@ -76,7 +51,8 @@ import Testing
 
   @Test func anAPIKeyBeforeBaseIsHeldByAProductWhoseMembershipTheRunDoesNotDeclare() throws {
     let result = try Self.migrate(
-      Self.tree(gold: Self.validating, orders: Self.nestedKey, membership: ""), rule: "authorization-parent-scope",
+      Self.tree(gold: Policies.tokenValidator, orders: Policies.keyBeforeBase, membership: ""),
+      rule: "authorization-parent-scope",
       file: "orders.xml")
     #expect(result.found.count == 1, "\(result.found)")
     #expect(!result.rewritten)
@@ -95,7 +71,7 @@ import Testing
 
   @Test func aProductWhoseMembershipIsDeclaredHoldsOnlyItsMembers() throws {
     let parent = try Self.migrate(
-      Self.tree(gold: Self.validating, orders: Self.nestedKey, membership: Self.otherMembership),
+      Self.tree(gold: Policies.tokenValidator, orders: Policies.keyBeforeBase, membership: Self.otherMembership),
       rule: "authorization-parent-scope", file: "orders.xml")
     #expect(parent.found.isEmpty, "\(parent.found)")
     #expect(parent.rewritten)

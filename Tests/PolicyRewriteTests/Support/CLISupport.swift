@@ -221,6 +221,33 @@ enum Policies {
     return "<policies>\n    \(inbound)\n" + sections.joined(separator: "\n") + "\n</policies>\n"
   }
 
+  /// An API policy whose key (from `{{orders-func-key}}`) stands in a `<when>` before its
+  /// `<base />`: replaced in place, it runs before its parents' policies; final newline.
+  static let keyBeforeBase = """
+    <policies>
+        <inbound>
+            <choose>
+                <when condition="@(context.Request.Method == &quot;GET&quot;)">
+                    <set-header name="x-functions-key" exists-action="override"><value>{{orders-func-key}}</value></set-header>
+                </when>
+            </choose>
+            <base />
+        </inbound>
+    </policies>
+
+    """
+
+  /// A scope that validates the caller's token after its `<base />`; final newline.
+  static let tokenValidator = """
+    <policies>
+        <inbound>
+            <base />
+            <validate-jwt header-name="Authorization" failed-validation-httpcode="401" />
+        </inbound>
+    </policies>
+
+    """
+
   /// A scope that deletes `Authorization` after `<base />` in `<inbound>`; no final newline.
   static let authorizationDeleter = """
     <policies>
