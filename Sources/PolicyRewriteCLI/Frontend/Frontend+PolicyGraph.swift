@@ -326,6 +326,30 @@ extension Frontend {
     return "\(policy.path):\(declared.line)" + (declared.address.map { " (\($0))" } ?? "")
   }
 
+  /// The files (not inline policies) that more than one policy of `graph` is: a file that
+  /// several declarations, module calls or `for_each` elements apply with names of their own.
+  static func filesOfSeveralScopes(_ graph: PolicyGraph) -> Set<String> {
+    var seen = Set<String>()
+    var several = Set<String>()
+    for policy in graph.policies where policy.inlineText == nil && !seen.insert(policy.path).inserted {
+      several.insert(policy.path)
+    }
+    return several
+  }
+
+  /// A policy's scope as messages name it, with its identifiers and declaration: `the api
+  /// policy of \`orders\` (main.tf:13, azurerm_api_management_api_policy.orders)`.
+  static func scopeName(_ policy: PolicyGraph.Policy) -> String {
+    var names: [String] = []
+    if let product = policy.product, policy.scope == .product { names.append("`\(product)`") }
+    if let workspace = policy.workspace, policy.scope == .workspace { names.append("`\(workspace)`") }
+    if let api = policy.api, policy.scope == .api || policy.scope == .operation { names.append("`\(api)`") }
+    if let operation = policy.operation, policy.scope == .operation { names.append("operation `\(operation)`") }
+    let of = names.isEmpty ? "" : " of " + names.joined(separator: " ")
+    let declared = policy.declaredAt.map { " (\($0.path):\($0.line)" + ($0.address.map { ", \($0))" } ?? ")") }
+    return "the \(policy.scope.rawValue) policy\(of)\(declared ?? "")"
+  }
+
   /// ``RewriteConfiguration/authorizationParentScopes``, ``RewriteConfiguration/authorizationParentLaterReaders``,
   /// ``RewriteConfiguration/authorizationParentWriters`` and
   /// ``RewriteConfiguration/authorizationParentBackends`` from the graph: for each product, API
@@ -374,18 +398,23 @@ extension Frontend {
       let knownSet = Set(known)
       configuration[keyPath: map][key] = known + found.filter { !knownSet.contains($0) }
     }
-    /// What one list of parents with effects gives each map, in the order of ``add``'s calls.
-    func described(_ withEffects: [Int]) -> [[String]] {
+    /// What one list of parents with effects gives each map, in the order of ``add``'s calls;
+    /// each parent named with `scope` (the child's scope, for a file that several scopes apply).
+    func described(_ withEffects: [Int], scope: String = "") -> [[String]] {
       let found = withEffects.map { (parent: policies[$0], effects: effects[$0] ?? []) }
       let routing = found.filter { !$0.effects.isDisjoint(with: [.setsOtherBackend, .setsOtherBackendInBranch]) }
+      func named(_ parent: PolicyGraph.Policy) -> String { Self.describe(parent) + scope }
       return [
-        found.filter { $0.effects.contains(.readsOrRemoves) }.map { Self.describe($0.parent) },
-        found.filter { $0.effects.contains(.readsInLaterSections) }.map { Self.describe($0.parent) },
-        found.filter { $0.effects.contains(.writes) }.map { Self.describe($0.parent) },
-        routing.map { Self.describe($0.parent) },
-        routing.filter { !$0.effects.contains(.setsOtherBackendInBranch) }.map { Self.describe($0.parent) },
+        found.filter { $0.effects.contains(.readsOrRemoves) }.map { named($0.parent) },
+        found.filter { $0.effects.contains(.readsInLaterSections) }.map { named($0.parent) },
+        found.filter { $0.effects.contains(.writes) }.map { named($0.parent) },
+        routing.map { named($0.parent) },
+        routing.filter { !$0.effects.contains(.setsOtherBackendInBranch) }.map { named($0.parent) },
       ]
     }
+    // A file that several declarations apply is a policy of each of their scopes: its parents
+    // are named with the scope they are a parent of.
+    let sharedFiles = Self.filesOfSeveralScopes(graph)
     // Children with the same parents with effects share their lists: most children of a large
     // tree have the same ones.
     var shared: [[Int]: [[String]]] = [:]
@@ -393,8 +422,13 @@ extension Frontend {
       // Each parent's effects are looked up once (a policy hashes all its fields).
       let withEffects = parents(child).filter { effects[$0] != nil }
       guard !withEffects.isEmpty else { continue }
-      let lists = shared[withEffects] ?? described(withEffects)
-      shared[withEffects] = lists
+      let lists: [[String]]
+      if child.inlineText == nil, sharedFiles.contains(child.path) {
+        lists = described(withEffects, scope: ", as a parent of \(Self.scopeName(child)),")
+      } else {
+        lists = shared[withEffects] ?? described(withEffects)
+        shared[withEffects] = lists
+      }
       let key = scopeKey(child, in: &configuration)
       add(\.authorizationParentScopes, key, lists[0])
       add(\.authorizationParentLaterReaders, key, lists[1])

@@ -92,7 +92,19 @@ import Testing
     let result = try Self.migrate(main)
     #expect(!result.rewritten, "\(result.stderr)")
     #expect(result.found.count == 1, "\(result.stderr)")
-    #expect(result.found.first?.contains("gold.xml reads or removes") == true, "\(result.found)")
+    // The message names the scope whose parent reads the header.
+    #expect(
+      result.found.first?.contains(
+        "where gold.xml, as a parent of the api policy of `orders` (main.tf:") == true, "\(result.found)")
+    // `plan` counts both API policies; `effective` composes `orders`' pipeline with the file.
+    try withTemporaryTree(["main.tf": main, "common.xml": Self.common, "gold.xml": Self.validating]) { root in
+      let plan = String(decoding: run(["plan", "--resource", CLI.resource, "."], cwd: root).stdout, as: UTF8.self)
+      #expect(plan.contains("policies: 1 product, 2 api"), "\(plan)")
+      let effective = run(["effective", "--api", "orders", "."], cwd: root)
+      let text = String(decoding: effective.stdout, as: UTF8.self)
+      #expect(
+        text.contains("<!-- common.xml:3 -->") && text.contains("<!-- gold.xml:4 -->"), "\(text)\(effective.stderr)")
+    }
   }
 
   @Test("a file that a product applies first keeps its API role: the API's product holds the key")
