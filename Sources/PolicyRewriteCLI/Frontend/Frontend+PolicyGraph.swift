@@ -112,6 +112,8 @@ extension Frontend {
       }
       if !children.isEmpty { childrenOf.append((parent, children)) }
     }
+    // A file that several declarations apply is named with the scope of each.
+    let sharedFiles = Self.filesOfSeveralScopes(graph)
     var uniqueChildren: [PolicyGraph.Policy] = []
     var seen = Set<PolicyGraph.Policy>()
     for entry in childrenOf {
@@ -129,9 +131,18 @@ extension Frontend {
       }
     }
     for entry in childrenOf {
+      // A file that several scopes apply is named with the scope, unless every one of them is
+      // a child of this parent (then the file is named once).
+      var childrenByPath: [String: Int] = [:]
+      if !sharedFiles.isEmpty {
+        for child in entry.children where child.inlineText == nil { childrenByPath[child.path, default: 0] += 1 }
+      }
       let children = entry.children.filter { reading.keys.contains($0) }.map { child in
         // What it does, where; a child linked only because its API name is not resolved says so.
-        childTouch(child, reading[child] ?? nil)
+        childTouch(
+          child, reading[child] ?? nil,
+          as: child.inlineText == nil && (childrenByPath[child.path] ?? 0) < (sharedFiles[child.path] ?? 0)
+            ? Self.scopeName(child) : nil)
           + (child.unlinkedIdentifier.map { ", whose \($0) the run does not resolve, so it may run below this scope" }
             ?? (child.scope == .unknown
               ? ", whose scope the run does not know (no APIOps folder, declaration or file name places it), so it may run below this scope"
@@ -326,15 +337,13 @@ extension Frontend {
     return "\(policy.path):\(declared.line)" + (declared.address.map { " (\($0))" } ?? "")
   }
 
-  /// The files (not inline policies) that more than one policy of `graph` is: a file that
-  /// several declarations, module calls or `for_each` elements apply with names of their own.
-  static func filesOfSeveralScopes(_ graph: PolicyGraph) -> Set<String> {
-    var seen = Set<String>()
-    var several = Set<String>()
-    for policy in graph.policies where policy.inlineText == nil && !seen.insert(policy.path).inserted {
-      several.insert(policy.path)
-    }
-    return several
+  /// The files (not inline policies) that more than one policy of `graph` is, with how many: a
+  /// file that several declarations, module calls or `for_each` elements apply with names of
+  /// their own.
+  static func filesOfSeveralScopes(_ graph: PolicyGraph) -> [String: Int] {
+    var counts: [String: Int] = [:]
+    for policy in graph.policies where policy.inlineText == nil { counts[policy.path, default: 0] += 1 }
+    return counts.filter { $0.value > 1 }
   }
 
   /// A policy's scope as messages name it, with its identifiers and declaration: `the api
@@ -412,9 +421,15 @@ extension Frontend {
         routing.filter { !$0.effects.contains(.setsOtherBackendInBranch) }.map { named($0.parent) },
       ]
     }
-    // A file that several declarations apply is a policy of each of their scopes: its parents
-    // are named with the scope they are a parent of.
+    // A file that several declarations apply is a policy of each of their scopes: where their
+    // parents differ, each parent is named with the scope it is a parent of.
     let sharedFiles = Self.filesOfSeveralScopes(graph)
+    var parentListsOfFile: [String: Set<[Int]>] = [:]
+    if !sharedFiles.isEmpty {
+      for child in candidates where child.inlineText == nil && sharedFiles[child.path] != nil {
+        parentListsOfFile[child.path, default: []].insert(parents(child).filter { effects[$0] != nil })
+      }
+    }
     // Children with the same parents with effects share their lists: most children of a large
     // tree have the same ones.
     var shared: [[Int]: [[String]]] = [:]
@@ -423,7 +438,7 @@ extension Frontend {
       let withEffects = parents(child).filter { effects[$0] != nil }
       guard !withEffects.isEmpty else { continue }
       let lists: [[String]]
-      if child.inlineText == nil, sharedFiles.contains(child.path) {
+      if child.inlineText == nil, (parentListsOfFile[child.path]?.count ?? 0) > 1 {
         lists = described(withEffects, scope: ", as a parent of \(Self.scopeName(child)),")
       } else {
         lists = shared[withEffects] ?? described(withEffects)

@@ -185,6 +185,39 @@ import Testing
     #expect(result.rewritten, "\(result.stderr)")
   }
 
+  @Test("an operation file that two APIs' operations apply holds the key of the second API")
+  func sharedOperationFileIsAChildOfEveryAPIThatAppliesIt() throws {
+    // The second API's key runs inside the <base /> of the shared operation policy, which
+    // validates the caller's JWT after it.
+    let main = """
+      resource "azurerm_api_management_api_operation_policy" "ioapp" {
+        api_name     = "ioapp"
+        operation_id = "attest"
+        xml_content  = file("./nest.xml")
+      }
+      resource "azurerm_api_management_api_operation_policy" "uat" {
+        api_name     = "uat"
+        operation_id = "attest"
+        xml_content  = file("./nest.xml")
+      }
+      resource "azurerm_api_management_api_policy" "uat" {
+        api_name    = "uat"
+        xml_content = file("./uat.xml")
+      }
+
+      """
+    let result = try Self.migrate(
+      main, rule: "authorization-child-scope",
+      extra: ["nest.xml": Self.validating, "uat.xml": Policies.keyAfterBase("uat-func-key") + "\n"], file: "uat.xml")
+    #expect(!result.rewritten, "\(result.stderr)")
+    #expect(result.found.count == 1, "\(result.stderr)")
+    // The child is named with its scope.
+    #expect(
+      result.found.first?.contains("nest.xml:4 (as the operation policy of `uat` operation `attest` (main.tf:6")
+        == true,
+      "\(result.found)")
+  }
+
   @Test("a file that is safe in every scope that applies it is rewritten")
   func sharedFileSafeInEveryScopeIsRewritten() throws {
     let main = Self.apiPolicy("billing") + Self.gold + Self.apiPolicy("orders")
