@@ -327,9 +327,11 @@ public struct PolicyGraph: Sendable, Hashable {
       }
     }
     let known = FileIndex(paths: namesFiles ? files.map(\.path) : [])
-    // Each file applied by a declaration, with the policies it is (one per distinct set of
-    // names: a module called twice with two API names applies its file twice).
+    // Each file applied by a declaration, with the policies it is: one for each declaration,
+    // module call and `for_each` element that applies it with names of its own (a module called
+    // twice with two API names applies its file twice).
     var declaredFiles: [String: [Policy]] = [:]
+    var seenDeclared = Set<Policy>()
     var inline: [Policy] = []
     for facts in files {
       // A module's declarations are read once per call of the module in the run (none: as
@@ -387,17 +389,12 @@ public struct PolicyGraph: Sendable, Hashable {
                   UnseenPolicy(
                     policy: policy, reason: "its policy file \(named) is not among the files of this run\(star)"))
               }
+              // A file applied by several declarations (or calls, or `for_each` elements) is a
+              // policy of each of their scopes: each is checked against its own parents and
+              // children, and a key it holds is rewritten only where every one allows it.
               for path in matched {
                 policy.path = path
-                // A file applied by several declarations keeps the first, unless that one did
-                // not know the scope; the calls of one module declaration all count.
-                if let earlier = declaredFiles[path]?.first, earlier.scope != .unknown,
-                  earlier.declaredAt != policy.declaredAt
-                {
-                  continue
-                }
-                if declaredFiles[path]?.first?.declaredAt != policy.declaredAt { declaredFiles[path] = [] }
-                if declaredFiles[path]?.contains(policy) != true { declaredFiles[path, default: []].append(policy) }
+                if seenDeclared.insert(policy).inserted { declaredFiles[path, default: []].append(policy) }
               }
             case .inline(let text, let offset):
               // Terraform directives outside the root may choose between documents: Terraform
@@ -431,9 +428,14 @@ public struct PolicyGraph: Sendable, Hashable {
     }
     // A file that a declaration applies is a policy whatever its first element.
     for facts in files where facts.isPolicyDocument || declaredFiles[facts.path] != nil {
-      let applied =
+      var applied =
         declaredFiles[facts.path]
         ?? [facts.placed ?? Self.apiopsPolicy(path: facts.path, isFragment: facts.isFragmentDocument)]
+      // A declaration that does not know the scope (a module call read by the shape of its
+      // arguments) stands for one that does: the module's own resource applies the same file.
+      if applied.count > 1, applied.contains(where: { $0.scope != .unknown }) {
+        applied.removeAll { $0.scope == .unknown }
+      }
       policyIndex[facts.path] = policies.count
       for var policy in applied {
         if facts.isFragmentDocument, policy.scope == .unknown { policy.scope = .fragment }

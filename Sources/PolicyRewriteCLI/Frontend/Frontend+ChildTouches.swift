@@ -7,15 +7,20 @@ extension Frontend {
   /// (``childLocation(_:line:)``), or, when its text is not in the file as written (an escaped
   /// JSON string), the declaration's with the line of the policy's own text. A child without
   /// one is named as ``describe(_:)`` names it.
-  func childTouch(_ policy: PolicyGraph.Policy, _ touch: PolicyRewriter.ChildScopeEffects.Touch?) -> String {
-    guard let touch else { return Self.describe(policy) }
+  /// `scope`, when given, names which of the scopes that apply the file this one is (a file
+  /// that several declarations apply).
+  func childTouch(
+    _ policy: PolicyGraph.Policy, _ touch: PolicyRewriter.ChildScopeEffects.Touch?, as scope: String? = nil
+  ) -> String {
+    let named = scope.map { " (as \($0))" } ?? ""
+    guard let touch else { return Self.describe(policy) + named }
     if let text = policy.inlineText, let offset = policy.inlineOffset {
       let bytes = readAhead.bytes(Array(policy.path.utf8)) ?? []
       if !bytes[min(offset, bytes.count)...].starts(with: text.utf8) {
-        return "\(Self.describe(policy)) (line \(touch.line) of its policy), which \(touch.described)"
+        return "\(Self.describe(policy)) (line \(touch.line) of its policy)\(named), which \(touch.described)"
       }
     }
-    return "\(childLocation(policy, line: touch.line)), which \(touch.described)"
+    return "\(childLocation(policy, line: touch.line))\(named), which \(touch.described)"
   }
 
   /// An APIOps child scope (`path`) as `authorization-child-scope` names it (``childTouch(_:_:)``).

@@ -112,6 +112,8 @@ extension Frontend {
       }
       if !children.isEmpty { childrenOf.append((parent, children)) }
     }
+    // A file that several declarations apply is named with the scope of each.
+    let sharedFiles = Self.filesOfSeveralScopes(graph)
     var uniqueChildren: [PolicyGraph.Policy] = []
     var seen = Set<PolicyGraph.Policy>()
     for entry in childrenOf {
@@ -129,9 +131,18 @@ extension Frontend {
       }
     }
     for entry in childrenOf {
+      // A file that several scopes apply is named with the scope, unless every one of them is
+      // a child of this parent (then the file is named once).
+      var childrenByPath: [String: Int] = [:]
+      if !sharedFiles.isEmpty {
+        for child in entry.children where child.inlineText == nil { childrenByPath[child.path, default: 0] += 1 }
+      }
       let children = entry.children.filter { reading.keys.contains($0) }.map { child in
         // What it does, where; a child linked only because its API name is not resolved says so.
-        childTouch(child, reading[child] ?? nil)
+        childTouch(
+          child, reading[child] ?? nil,
+          as: child.inlineText == nil && (childrenByPath[child.path] ?? 0) < (sharedFiles[child.path] ?? 0)
+            ? Self.scopeName(child) : nil)
           + (child.unlinkedIdentifier.map { ", whose \($0) the run does not resolve, so it may run below this scope" }
             ?? (child.scope == .unknown
               ? ", whose scope the run does not know (no APIOps folder, declaration or file name places it), so it may run below this scope"
@@ -326,6 +337,28 @@ extension Frontend {
     return "\(policy.path):\(declared.line)" + (declared.address.map { " (\($0))" } ?? "")
   }
 
+  /// The files (not inline policies) that more than one policy of `graph` is, with how many: a
+  /// file that several declarations, module calls or `for_each` elements apply with names of
+  /// their own.
+  static func filesOfSeveralScopes(_ graph: PolicyGraph) -> [String: Int] {
+    var counts: [String: Int] = [:]
+    for policy in graph.policies where policy.inlineText == nil { counts[policy.path, default: 0] += 1 }
+    return counts.filter { $0.value > 1 }
+  }
+
+  /// A policy's scope as messages name it, with its identifiers and declaration: `the api
+  /// policy of \`orders\` (main.tf:13, azurerm_api_management_api_policy.orders)`.
+  static func scopeName(_ policy: PolicyGraph.Policy) -> String {
+    var names: [String] = []
+    if let product = policy.product, policy.scope == .product { names.append("`\(product)`") }
+    if let workspace = policy.workspace, policy.scope == .workspace { names.append("`\(workspace)`") }
+    if let api = policy.api, policy.scope == .api || policy.scope == .operation { names.append("`\(api)`") }
+    if let operation = policy.operation, policy.scope == .operation { names.append("operation `\(operation)`") }
+    let of = names.isEmpty ? "" : " of " + names.joined(separator: " ")
+    let declared = policy.declaredAt.map { " (\($0.path):\($0.line)" + ($0.address.map { ", \($0))" } ?? ")") }
+    return "the \(policy.scope.rawValue) policy\(of)\(declared ?? "")"
+  }
+
   /// ``RewriteConfiguration/authorizationParentScopes``, ``RewriteConfiguration/authorizationParentLaterReaders``,
   /// ``RewriteConfiguration/authorizationParentWriters`` and
   /// ``RewriteConfiguration/authorizationParentBackends`` from the graph: for each product, API
@@ -374,17 +407,28 @@ extension Frontend {
       let knownSet = Set(known)
       configuration[keyPath: map][key] = known + found.filter { !knownSet.contains($0) }
     }
-    /// What one list of parents with effects gives each map, in the order of ``add``'s calls.
-    func described(_ withEffects: [Int]) -> [[String]] {
+    /// What one list of parents with effects gives each map, in the order of ``add``'s calls;
+    /// each parent named with `scope` (the child's scope, for a file that several scopes apply).
+    func described(_ withEffects: [Int], scope: String = "") -> [[String]] {
       let found = withEffects.map { (parent: policies[$0], effects: effects[$0] ?? []) }
       let routing = found.filter { !$0.effects.isDisjoint(with: [.setsOtherBackend, .setsOtherBackendInBranch]) }
+      func named(_ parent: PolicyGraph.Policy) -> String { Self.describe(parent) + scope }
       return [
-        found.filter { $0.effects.contains(.readsOrRemoves) }.map { Self.describe($0.parent) },
-        found.filter { $0.effects.contains(.readsInLaterSections) }.map { Self.describe($0.parent) },
-        found.filter { $0.effects.contains(.writes) }.map { Self.describe($0.parent) },
-        routing.map { Self.describe($0.parent) },
-        routing.filter { !$0.effects.contains(.setsOtherBackendInBranch) }.map { Self.describe($0.parent) },
+        found.filter { $0.effects.contains(.readsOrRemoves) }.map { named($0.parent) },
+        found.filter { $0.effects.contains(.readsInLaterSections) }.map { named($0.parent) },
+        found.filter { $0.effects.contains(.writes) }.map { named($0.parent) },
+        routing.map { named($0.parent) },
+        routing.filter { !$0.effects.contains(.setsOtherBackendInBranch) }.map { named($0.parent) },
       ]
+    }
+    // A file that several declarations apply is a policy of each of their scopes: where their
+    // parents differ, each parent is named with the scope it is a parent of.
+    let sharedFiles = Self.filesOfSeveralScopes(graph)
+    var parentListsOfFile: [String: Set<[Int]>] = [:]
+    if !sharedFiles.isEmpty {
+      for child in candidates where child.inlineText == nil && sharedFiles[child.path] != nil {
+        parentListsOfFile[child.path, default: []].insert(parents(child).filter { effects[$0] != nil })
+      }
     }
     // Children with the same parents with effects share their lists: most children of a large
     // tree have the same ones.
@@ -393,8 +437,13 @@ extension Frontend {
       // Each parent's effects are looked up once (a policy hashes all its fields).
       let withEffects = parents(child).filter { effects[$0] != nil }
       guard !withEffects.isEmpty else { continue }
-      let lists = shared[withEffects] ?? described(withEffects)
-      shared[withEffects] = lists
+      let lists: [[String]]
+      if child.inlineText == nil, (parentListsOfFile[child.path]?.count ?? 0) > 1 {
+        lists = described(withEffects, scope: ", as a parent of \(Self.scopeName(child)),")
+      } else {
+        lists = shared[withEffects] ?? described(withEffects)
+        shared[withEffects] = lists
+      }
       let key = scopeKey(child, in: &configuration)
       add(\.authorizationParentScopes, key, lists[0])
       add(\.authorizationParentLaterReaders, key, lists[1])
