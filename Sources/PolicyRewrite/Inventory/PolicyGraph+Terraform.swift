@@ -34,6 +34,15 @@ extension PolicyGraph.FileFacts {
         }
       }
     }
+    // An override file's `default` replaces the module's own: one more value the variable
+    // may hold.
+    if Self.isOverrideFile(path) {
+      for block in file.body.blocks where block.type == "variable" && block.labels.count == 1 {
+        if let value = block.body.attribute("default")?.value {
+          assigned[block.labels[0], default: []].append(context.assigned(value))
+        }
+      }
+    }
     for block in file.body.blocks {
       let address: String
       switch (block.type, block.labels.count) {

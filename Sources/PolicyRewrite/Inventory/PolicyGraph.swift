@@ -138,6 +138,8 @@ public struct PolicyGraph: Sendable, Hashable {
     /// The `for_each` collections that locals and variables' defaults hold, by address
     /// (`local.apis`, `var.apis`).
     var collections: [String: Collection] = [:]
+    /// Values that `.tfvars` files and `*_override.tf` defaults assign to variables, by name.
+    var assigned: [String: [Assigned]] = [:]
     /// The attribute under which a module call's name is kept when it is a reference.
     static let moduleName = "\u{0}name"
     /// The module calls of a Terraform file.
@@ -169,6 +171,8 @@ public struct PolicyGraph: Sendable, Hashable {
         isPolicyDocument = shown != nil
         includes = PolicyGraph.includes(in: bytes, path: path, lineOffset: 0)
         if isPolicyDocument { placed = PolicyGraph.apiopsPolicy(path: path, isFragment: isFragmentDocument) }
+      case .terraform where Self.isVariablesFile(path):
+        readVariablesFile(bytes)
       case .terraform:
         if bytes.containsLiteral("api_management") || bytes.containsLiteral("xml_content")
           || bytes.containsLiteral("policy_xml") || bytes.containsLiteral("Microsoft.ApiManagement")
@@ -182,7 +186,9 @@ public struct PolicyGraph: Sendable, Hashable {
       case .bicep:
         if bytes.containsLiteral("Microsoft.ApiManagement/service") { readBicep(bytes) }
       case .templateJSON:
-        if path.hasSuffix("/apis.json") || path == "apis.json" {
+        if Self.isVariablesFile(path) {
+          readVariablesJSON(bytes)
+        } else if path.hasSuffix("/apis.json") || path == "apis.json" {
           readAPIOpsProductAPIs(bytes)
         } else if bytes.containsLiteral("Microsoft.ApiManagement/service") {
           readARM(bytes)
@@ -243,6 +249,7 @@ public struct PolicyGraph: Sendable, Hashable {
         attributes[folder + "\u{0}" + address, default: [:]].merge(values) { first, _ in first }
       }
     }
+    Self.widenAssignedVariables(files, collections: &collections, attributes: &attributes)
     // The calls of each module folder of the run, with the calling file's path.
     struct Call {
       var path: String
