@@ -14,6 +14,7 @@ extension PolicyGraph.FileFacts {
 
   /// Policy resources, fragments, product memberships and module calls of a Terraform file.
   mutating func readTerraform(_ bytes: [UInt8]) {
+    guard !Self.isVariablesFile(path) else { return readVariablesFile(bytes) }
     let file = HCLParser.parse(bytes)
     let lines = LineMap(bytes)
     let folder = PolicyGraph.folder(of: path)
@@ -31,15 +32,6 @@ extension PolicyGraph.FileFacts {
       if case .object(let members) = value.kind {
         for (key, member) in members {
           if let found = context.reference(member) { attributes["local.\(name)", default: [:]][key] = found }
-        }
-      }
-    }
-    // An override file's `default` replaces the module's own: one more value the variable
-    // may hold.
-    if Self.isOverrideFile(path) {
-      for block in file.body.blocks where block.type == "variable" && block.labels.count == 1 {
-        if let value = block.body.attribute("default")?.value {
-          assigned[block.labels[0], default: []].append(context.assigned(value))
         }
       }
     }

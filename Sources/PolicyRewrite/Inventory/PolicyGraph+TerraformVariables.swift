@@ -2,48 +2,49 @@ import FoundationEssentials
 import PolicyDOM
 
 extension PolicyGraph.FileFacts {
-  /// A value that a run's file gives a variable besides its `default`: an assignment in a
-  /// `.tfvars` or `.tfvars.json` file (Terraform loads `terraform.tfvars` and `*.auto.tfvars`
-  /// itself, and any other with `-var-file`), or the `default` of a `variable` block in an
-  /// `*_override.tf` file, which replaces the module's own. A variable with such values may
-  /// hold any of them when it is deployed.
-  struct Assigned: Sendable, Hashable {
-    /// The value as a name, when it is a literal string (or number).
-    var name: String?
-    /// The value as a `for_each` collection, when it is a literal list, set or map.
-    var collection: Collection?
-  }
-
-  /// Whether `path` is a Terraform variables file (`.tfvars`, `.tfvars.json`).
+  /// Whether `path` is a Terraform variables file (`.tfvars`, `.tfvars.json`): its top-level
+  /// assignments give variables values (Terraform loads `terraform.tfvars` and
+  /// `*.auto.tfvars` itself, and any other with `-var-file`); it holds no declarations.
   static func isVariablesFile(_ path: String) -> Bool {
     path.hasSuffix(".tfvars") || path.hasSuffix(".tfvars.json")
   }
 
-  /// Whether `path` is a Terraform override file (`override.tf`, `*_override.tf`), whose
-  /// blocks Terraform merges over the module's declarations of the same name.
-  static func isOverrideFile(_ path: String) -> Bool {
-    let name = path.split(separator: "/").last.map(String.init) ?? path
-    return name == "override.tf" || name.hasSuffix("_override.tf")
-  }
-
-  /// The assignments of a `.tfvars` file: `name = value` at its top level.
+  /// The assignments of a `.tfvars` file (`name = value` at its top level), kept as a
+  /// variable's default is (`var.name`: a literal name, a literal collection); a value that
+  /// is neither is kept as one the run does not know (``PolicyGraph/widenAssignedVariables``).
   mutating func readVariablesFile(_ bytes: [UInt8]) {
     let file = HCLParser.parse(bytes)
     let context = TerraformContext(
       bytes: bytes, lines: LineMap(bytes), folder: PolicyGraph.folder(of: path), locals: [:])
     for attribute in file.body.attributes {
-      assigned[attribute.name, default: []].append(context.assigned(attribute.value))
+      var name: Reference?
+      switch attribute.value.kind {
+      case .literal(let text) where text != "null": name = .name(text)
+      case .string(let parts) where !parts.contains(where: { if case .text = $0 { false } else { true } }):
+        name = .name(HCLParser.literal(of: parts))
+      default: break
+      }
+      assign(attribute.name, name: name, collection: context.collection(attribute.value))
     }
   }
 
-  /// The assignments of a `.tfvars.json` file: the members of its top-level object. A value
-  /// other than a string, a list of strings or a map of strings (or of objects of strings)
-  /// is one the run does not know.
+  /// The assignments of a `.tfvars.json` file: the members of its top-level object.
   mutating func readVariablesJSON(_ bytes: [UInt8]) {
     guard let object = try? JSONDecoder().decode([String: VariableJSON].self, from: Data(bytes)) else { return }
     for (name, value) in object {
-      assigned[name, default: []].append(value.assigned)
+      switch value {
+      case .string(let text): assign(name, name: .name(text), collection: nil)
+      default: assign(name, name: nil, collection: value.collection)
+      }
     }
+  }
+
+  /// Keeps a value assigned to variable `variable`: what is not known as `${var.x}` (a name
+  /// not resolved) and as a collection named by nothing the run holds.
+  private mutating func assign(_ variable: String, name: Reference?, collection: Collection?) {
+    let address = "var.\(variable)"
+    attributes[address, default: [:]]["default"] = name ?? .name("${\(address)}")
+    collections[address] = collection ?? .named("\u{0}\(address)")
   }
 
   /// A `.tfvars.json` value, as far as a name or a `for_each` collection can be read from it.
@@ -66,11 +67,10 @@ extension PolicyGraph.FileFacts {
       }
     }
 
-    var assigned: Assigned {
+    /// A list of names, a map of names or of objects of names; `nil` for anything else.
+    var collection: Collection? {
       switch self {
-      case .string(let text): return Assigned(name: text)
-      case .list(let list):
-        return Assigned(collection: .items(list.map { EachItem(key: .name($0), value: .name($0)) }))
+      case .list(let list): return .items(list.map { EachItem(key: .name($0), value: .name($0)) })
       case .map(let map):
         var items: [EachItem] = []
         for (key, value) in map.sorted(by: { $0.key < $1.key }) {
@@ -78,73 +78,79 @@ extension PolicyGraph.FileFacts {
           switch value {
           case .string(let text): item.value = .name(text)
           case .map(let fields):
-            for (field, member) in fields {
-              if case .string(let text) = member { item.members[field] = .name(text) }
-            }
+            for case (let field, .string(let text)) in fields { item.members[field] = .name(text) }
           default: break
           }
           items.append(item)
         }
-        return Assigned(collection: .items(items))
-      case .other: return Assigned()
+        return .items(items)
+      case .string, .other: return nil
       }
     }
-  }
-}
-
-extension PolicyGraph.FileFacts.TerraformContext {
-  /// A value assigned to a variable: a literal name, and a literal collection.
-  func assigned(_ expression: Expression) -> PolicyGraph.FileFacts.Assigned {
-    var value = PolicyGraph.FileFacts.Assigned()
-    switch expression.kind {
-    case .literal(let text) where text != "null": value.name = text
-    case .string(let parts) where !parts.contains(where: { if case .text = $0 { false } else { true } }):
-      value.name = HCLParser.literal(of: parts)
-    default: break
-    }
-    value.collection = collection(expression)
-    return value
   }
 }
 
 extension PolicyGraph {
-  /// Widens the variables that a run's `.tfvars` files or `*_override.tf` defaults assign: a
-  /// variable's default is a guess (`-var`, `TF_VAR_` and `-var-file` give it any value when it
-  /// is deployed), and the values the run holds are as likely. A `for_each` collection is the
-  /// union of its default and every assigned collection (more members: more parents checked),
-  /// not known when one of them is not literal; a name with another possible value is not
-  /// resolved (`${var.x}`, a pattern). Assignments apply by name to every module of the run,
-  /// since a `-var-file` may name any file.
+  /// Widens the variables that have more than one possible value: a variable's default is a
+  /// guess (`-var`, `TF_VAR_` and `-var-file` give it any value when it is deployed), and the
+  /// values of the run's `.tfvars` files (for a variable of that name in any module, since a
+  /// `-var-file` may name any file) and of its other declarations (an `*_override.tf` file's
+  /// `default` replaces the module's own) are as likely. A `for_each` collection is the union
+  /// of them all (more members: more parents checked), not known when one is not literal; a
+  /// name with two values is not resolved (`${var.x}`, a pattern). A variable that no
+  /// declaration of its folder gives a default stays without a value.
   static func widenAssignedVariables(
     _ files: [FileFacts], collections: inout [String: FileFacts.Collection],
     attributes: inout [String: [String: FileFacts.Reference]]
   ) {
-    var assigned: [String: [FileFacts.Assigned]] = [:]
+    var assignedCollections: [String: [FileFacts.Collection]] = [:]
+    var assignedNames: [String: [FileFacts.Reference]] = [:]
+    var declaredCollections: [String: [FileFacts.Collection]] = [:]
+    var declaredNames: [String: [FileFacts.Reference]] = [:]
     for facts in files {
-      for (name, values) in facts.assigned { assigned[name, default: []] += values }
+      let isAssignment = FileFacts.isVariablesFile(facts.path)
+      let folder = Self.folder(of: facts.path) + "\u{0}"
+      for (address, collection) in facts.collections where address.hasPrefix("var.") {
+        if isAssignment {
+          assignedCollections[address, default: []].append(collection)
+        } else {
+          declaredCollections[folder + address, default: []].append(collection)
+        }
+      }
+      for (address, values) in facts.attributes where address.hasPrefix("var.") {
+        guard let value = values["default"] else { continue }
+        if isAssignment {
+          assignedNames[address, default: []].append(value)
+        } else {
+          declaredNames[folder + address, default: []].append(value)
+        }
+      }
     }
-    guard !assigned.isEmpty else { return }
-    func variable(of key: String) -> String? {
+    func address(of key: String) -> String? {
       guard let separator = key.lastIndex(of: "\u{0}") else { return nil }
-      let address = key[key.index(after: separator)...]
-      guard address.hasPrefix("var.") else { return nil }
-      return String(address.dropFirst("var.".count))
+      let address = String(key[key.index(after: separator)...])
+      return address.hasPrefix("var.") ? address : nil
     }
     for key in Array(attributes.keys) {
-      guard let name = variable(of: key), let values = assigned[name],
-        case .name(let current)? = attributes[key]?["default"]
-      else { continue }
-      if values.contains(where: { $0.name != current }) { attributes[key]?["default"] = .name("${var.\(name)}") }
-    }
-    for key in Array(collections.keys) {
-      guard let name = variable(of: key), let values = assigned[name] else { continue }
-      guard case .items(var union)? = collections[key] else {
-        collections[key] = nil
+      guard let address = address(of: key), attributes[key]?["default"] != nil else { continue }
+      let values = (declaredNames[key] ?? []) + (assignedNames[address] ?? [])
+      guard let first = declaredNames[key]?.first else {
+        attributes[key]?["default"] = nil
         continue
       }
+      if values.contains(where: { $0 != first }) { attributes[key]?["default"] = .name("${\(address)}") }
+    }
+    for key in Array(collections.keys) {
+      guard let address = address(of: key) else { continue }
+      let values = (declaredCollections[key] ?? []) + (assignedCollections[address] ?? [])
+      guard declaredCollections[key] != nil, values.count > 1 else {
+        if declaredCollections[key] == nil { collections[key] = nil }
+        continue
+      }
+      var union: [FileFacts.EachItem] = []
       var known = true
       for value in values {
-        guard case .items(let list)? = value.collection else {
+        guard case .items(let list) = value else {
           known = false
           break
         }

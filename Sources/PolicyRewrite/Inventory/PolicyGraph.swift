@@ -138,8 +138,6 @@ public struct PolicyGraph: Sendable, Hashable {
     /// The `for_each` collections that locals and variables' defaults hold, by address
     /// (`local.apis`, `var.apis`).
     var collections: [String: Collection] = [:]
-    /// Values that `.tfvars` files and `*_override.tf` defaults assign to variables, by name.
-    var assigned: [String: [Assigned]] = [:]
     /// The attribute under which a module call's name is kept when it is a reference.
     static let moduleName = "\u{0}name"
     /// The module calls of a Terraform file.
@@ -171,15 +169,13 @@ public struct PolicyGraph: Sendable, Hashable {
         isPolicyDocument = shown != nil
         includes = PolicyGraph.includes(in: bytes, path: path, lineOffset: 0)
         if isPolicyDocument { placed = PolicyGraph.apiopsPolicy(path: path, isFragment: isFragmentDocument) }
-      case .terraform where Self.isVariablesFile(path):
-        readVariablesFile(bytes)
       case .terraform:
         if bytes.containsLiteral("api_management") || bytes.containsLiteral("xml_content")
           || bytes.containsLiteral("policy_xml") || bytes.containsLiteral("Microsoft.ApiManagement")
           // Locals and variables' defaults that a policy's names refer to, in another file.
           || bytes.containsLiteral("locals") || bytes.containsLiteral("variable")
           // Calls that give a module's variables their values.
-          || bytes.containsLiteral("module")
+          || bytes.containsLiteral("module") || Self.isVariablesFile(path)
         {
           readTerraform(bytes)
         }

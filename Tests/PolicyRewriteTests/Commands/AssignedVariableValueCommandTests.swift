@@ -73,6 +73,11 @@ import Testing
       ),
       (scalar, scalarMembership, ["terraform.tfvars": "member = \"orders\"\n"]),
       (scalar, scalarMembership, ["override.tf": "variable \"member\" {\n  default = \"orders\"\n}\n"]),
+      // A file read before the declaration's (`a.tfvars` sorts before `main.tf`).
+      (list, forEachList, ["a.auto.tfvars": "apis = [\"orders\"]\n"]),
+      (scalar, scalarMembership, ["a.tfvars": "member = \"orders\"\n"]),
+      // Without a default, a variable stays unknown whatever the tfvars say (`-var` may give any).
+      ("variable \"apis\" {}", forEachList, ["terraform.tfvars": "apis = [\"billing\"]\n"]),
     ])
   func variableSetByTFVarsOrOverrideHoldsTheKey(variable: String, membership: String, extra: [String: String]) throws {
     let result = try Self.migrate(Self.tree(variable: variable, membership: membership, extra: extra))
