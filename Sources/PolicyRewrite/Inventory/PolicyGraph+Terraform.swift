@@ -14,6 +14,7 @@ extension PolicyGraph.FileFacts {
 
   /// Policy resources, fragments, product memberships and module calls of a Terraform file.
   mutating func readTerraform(_ bytes: [UInt8]) {
+    guard !Self.isVariablesFile(path) else { return readVariablesFile(bytes) }
     let file = HCLParser.parse(bytes)
     let lines = LineMap(bytes)
     let folder = PolicyGraph.folder(of: path)

@@ -197,8 +197,14 @@ extension PolicyGraph.FileFacts {
           return strings.isEmpty ? unknown(expression) : .files(strings)
         }
         return .file(PolicyGraph.join(folder, pathPattern(first)))
-      case .call(let name, let arguments) where name == "trimspace" || name == "chomp" || name == "replace":
+      // Functions that only trim whitespace at the ends of the document: its elements are the
+      // file's.
+      case .call(let name, let arguments) where Self.keepsElements.contains(name) && arguments.count == 1:
         return content(arguments.first, depth: depth + 1)
+      case .call(let name, _) where !Self.keepsElements.contains(name):
+        // `replace(file(…), "<!-- JWT -->", local.jwt)`, `format(…)`, `join(…)`: a function
+        // that may change the document's elements, which the run does not work out.
+        return unknown(expression, function: name)
       case .conditional(_, let then, let otherwise):
         // `var.x ? templatefile(…) : file(…)`: each branch is a possible policy of the scope;
         // one the run cannot read leaves the whole policy unknown. `null` declares none.
@@ -243,9 +249,19 @@ extension PolicyGraph.FileFacts {
       return interpolated
     }
 
-    /// A policy the run cannot read: `expression` as written (shortened).
-    func unknown(_ expression: Expression) -> PolicyGraph.FileFacts.Content {
+    /// The functions of a policy document that cannot change its elements: `trimspace` and
+    /// `chomp` remove whitespace at its ends only. Any other function around a `file()`,
+    /// `templatefile()` or heredoc (`replace`, `format`, `join`, `templatestring`,
+    /// `base64decode`, `coalesce`, `try`, …) makes the policy one the run does not know.
+    static let keepsElements: Set<String> = ["trimspace", "chomp"]
+
+    /// A policy the run cannot read: `expression` as written (shortened), and the function
+    /// that makes it when it is a call.
+    func unknown(_ expression: Expression, function: String? = nil) -> PolicyGraph.FileFacts.Content {
       let written = written(expression)
+      if let function {
+        return .unknown("its policy is `\(written)`, what `\(function)()` makes of it, a value the run does not know")
+      }
       return .unknown(
         "its policy is `\(written)`, a value the run does not know", isVariable: written.hasPrefix("var."))
     }

@@ -175,14 +175,16 @@ public struct PolicyGraph: Sendable, Hashable {
           // Locals and variables' defaults that a policy's names refer to, in another file.
           || bytes.containsLiteral("locals") || bytes.containsLiteral("variable")
           // Calls that give a module's variables their values.
-          || bytes.containsLiteral("module")
+          || bytes.containsLiteral("module") || Self.isVariablesFile(path)
         {
           readTerraform(bytes)
         }
       case .bicep:
         if bytes.containsLiteral("Microsoft.ApiManagement/service") { readBicep(bytes) }
       case .templateJSON:
-        if path.hasSuffix("/apis.json") || path == "apis.json" {
+        if Self.isVariablesFile(path) {
+          readVariablesJSON(bytes)
+        } else if path.hasSuffix("/apis.json") || path == "apis.json" {
           readAPIOpsProductAPIs(bytes)
         } else if bytes.containsLiteral("Microsoft.ApiManagement/service") {
           readARM(bytes)
@@ -243,6 +245,7 @@ public struct PolicyGraph: Sendable, Hashable {
         attributes[folder + "\u{0}" + address, default: [:]].merge(values) { first, _ in first }
       }
     }
+    Self.widenAssignedVariables(files, collections: &collections, attributes: &attributes)
     // The calls of each module folder of the run, with the calling file's path.
     struct Call {
       var path: String
