@@ -42,6 +42,15 @@ public enum FileSystem {
     return kind(info)
   }
 
+  /// Why ``kind(of:)-(String)`` found nothing at `path`: "no such file or folder", or the
+  /// system's other reason (a name too long, a file where a folder is expected, a folder that
+  /// may not be searched).
+  static func missingReason(_ path: [UInt8]) -> String {
+    var info = stat()
+    guard withPath(path, { lstat($0, &info) }) != 0, Glibc.errno != ENOENT else { return "no such file or folder" }
+    return String(cString: strerror(Glibc.errno)).lowercased()
+  }
+
   static func kind(_ info: stat) -> Kind {
     switch info.st_mode & S_IFMT {
     case S_IFREG: .file

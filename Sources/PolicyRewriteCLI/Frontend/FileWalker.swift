@@ -176,7 +176,7 @@ public struct FileWalker: Sendable {
             path: root, message: "is a symbolic link; not followed (name the file or folder it points to)",
             isError: true))
       case .missing:
-        problems.append(Problem(path: root, message: "no such file or folder", isError: true))
+        problems.append(Problem(path: root, message: FileSystem.missingReason(rootBytes), isError: true))
       case .other:
         problems.append(Problem(path: root, message: "not a regular file or folder; skipped", isError: false))
       }
