@@ -426,9 +426,9 @@ struct APIOpsScope: Hashable {
   /// This scope's key when it is a parent.
   var keyAsParent: ParentKey { ParentKey(root: root, level: level, api: level == .api ? api : nil) }
 
-  /// The keys of the scopes whose policy runs inside this scope's `<base />`. Product
-  /// membership is not read: every product of the tree counts as a parent of every API. A
-  /// workspace's scopes have the service's global policy above them too.
+  /// The keys of the scopes whose policy runs inside this scope's `<base />`: every product of
+  /// the tree may be an API's (``Frontend/apiopsProduct(_:mayHold:members:)`` reads membership
+  /// later). A workspace's scopes have the service's global policy above them too.
   var parentKeys: [ParentKey] {
     let keys = ownTreeParentKeys
     guard let serviceRoot else { return keys }

@@ -44,37 +44,16 @@ extension Frontend {
   /// files) runs above those only; any other parent, or a child that is not an API's or
   /// operation's, may. `members` keeps each product's membership, read once.
   static func apiopsProduct(_ parent: String, mayHold child: String, members: inout [String: Set<String>?]) -> Bool {
-    guard let product = apiopsProductFolder(ofPolicy: parent) else { return true }
+    // Both placed as the tree's table places them (``APIOpsScope``).
+    guard APIOpsScope(path: parent)?.level == .product else { return true }
     if members[parent] == nil {
-      switch apiopsMembership(productFolder: product) {
+      switch apiopsMembership(productFolder: folder(of: parent)) {
       case .members(let names): members[parent] = .some(names)
       default: members[parent] = .some(nil)
       }
     }
-    guard let names = members[parent] ?? nil, let api = apiopsAPI(ofPolicy: child) else { return true }
+    guard let names = members[parent] ?? nil, let api = APIOpsScope(path: child)?.api else { return true }
     return names.contains(membershipName(api))
-  }
-
-  /// The folder of the APIOps product whose policy is at `path` (`…/products/<p>/policy.xml`);
-  /// `nil` for any other policy.
-  static func apiopsProductFolder(ofPolicy path: String) -> String? {
-    let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-    guard parts.count >= 3, parts[parts.count - 1].lowercased() == "policy.xml",
-      parts[parts.count - 3].lowercased() == "products"
-    else { return nil }
-    return parts.dropLast().joined(separator: "/")
-  }
-
-  /// The API of an APIOps API or operation policy (`…/apis/<api>/policy.xml`,
-  /// `…/apis/<api>/operations/<o>/policy.xml`); `nil` for any other path.
-  static func apiopsAPI(ofPolicy path: String) -> String? {
-    let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-    guard let apis = parts.dropLast().lastIndex(where: { $0.lowercased() == "apis" }), apis + 2 < parts.count else {
-      return nil
-    }
-    let rest = parts[(apis + 2)...]
-    guard rest.count == 1 || (rest.count == 3 && rest.first?.lowercased() == "operations") else { return nil }
-    return String(parts[apis + 1])
   }
 
   /// The folder part of `path` (`""` for a bare name).
