@@ -81,7 +81,7 @@ extension PolicyGraph.FileFacts {
         {
           var variables: [String: Reference] = [:]
           for (key, value) in members { variables[key] = context.reference(value) }
-          found.append((pattern, variables))
+          found.append((Content.substitutingEach(in: pattern) { _ in nil }, variables))
         }
         arguments.forEach(visit)
       case .tuple(let elements): elements.forEach(visit)

@@ -295,7 +295,8 @@ extension PolicyGraph.FileFacts {
     }
 
     /// A `file()` argument as a path: `path.module`, `path.root` and `path.cwd` stand for the
-    /// file's folder, anything else not known for `*`.
+    /// file's folder, `each.…` for a mark the graph replaces per element (``Content/eachMark(_:)``),
+    /// anything else not known for `*`.
     private func pathPattern(_ expression: Expression) -> String {
       switch expression.kind {
       case .string(let parts):
@@ -303,7 +304,14 @@ extension PolicyGraph.FileFacts {
           switch part {
           case .text(let text): text
           case .interpolation(let inner):
-            ["path.module", "path.root", "path.cwd"].contains(inner.trimmingXMLSpace) ? "." : "*"
+            if ["path.module", "path.root", "path.cwd"].contains(inner.trimmingXMLSpace) {
+              "."
+            } else if let steps = PolicyGraph.traversalSteps(inner.trimmingXMLSpace), steps[0] == "each" {
+              // Each `for_each` element's own path, once the graph knows the elements.
+              PolicyGraph.FileFacts.Content.eachMark(steps.dropFirst())
+            } else {
+              "*"
+            }
           case .directive: "*"
           }
         }.joined()

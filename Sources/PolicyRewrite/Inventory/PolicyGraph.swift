@@ -364,7 +364,15 @@ public struct PolicyGraph: Sendable, Hashable {
               policy.workspace = policy.workspace ?? chain[.workspace]
             }
             var content = declared.content
-            if let variable = declared.variable, let given = call?.policies[variable] { content = given }
+            var element = each
+            if let variable = declared.variable, let given = call?.policies[variable] {
+              (content, element) = (given, nil)
+            }
+            // `file("./apis/${each.key}.xml")`: the element's own file.
+            content = content.substitutingEach { steps in
+              let value = resolve(.each(steps), in: facts.path, call: call, each: element)
+              return Self.isResolved(value) ? value : nil
+            }
             if !variants.contains(where: { $0.policy == policy && $0.content == content }) {
               variants.append((policy, content))
             }

@@ -223,4 +223,55 @@ import Testing
     #expect(own.found.count == 1, "\(own.stderr)")
     #expect(!own.rewritten)
   }
+
+  /// Product `gold` holding API `member`, and API policies `for_each` over `apis` applying
+  /// `policies/apis/<path>.xml`, where only `billing.xml` strips `Authorization`.
+  static func perElementFileTree(member: String, apis: String, path: String) -> [String: String] {
+    [
+      "main.tf": """
+      resource "azurerm_api_management_product_policy" "gold" {
+        product_id  = "gold"
+        xml_content = file("./policies/gold.xml")
+      }
+      resource "azurerm_api_management_product_api" "gold" {
+        product_id = "gold"
+        api_name   = "\(member)"
+      }
+      resource "azurerm_api_management_api_policy" "each" {
+        for_each    = \(apis)
+        api_name    = each.key
+        xml_content = file("${path.module}/policies/apis/\(path).xml")
+      }
+
+      """,
+      "policies/gold.xml": key,
+      "policies/apis/orders.xml": "<policies>\n  <inbound>\n    <base />\n  </inbound>\n</policies>\n",
+      "policies/apis/billing.xml": deleting,
+    ]
+  }
+
+  @Test(
+    "file(\"…/${each.key}.xml\") applies each element its own file: another API's file that strips the header does not hold the key",
+    arguments: [
+      ("toset([\"orders\", \"billing\"])", "${each.key}"),
+      ("{ orders = \"orders\", billing = \"billing\" }", "${each.value}"),
+      ("{ orders = { file = \"orders\" }, billing = { file = \"billing\" } }", "${each.value.file}"),
+    ])
+  func eachElementAppliesItsOwnFileSoAnotherAPIsFileDoesNotHoldTheKey(apis: String, path: String) throws {
+    let other = try Self.migrate(Self.perElementFileTree(member: "orders", apis: apis, path: path))
+    #expect(other.found.isEmpty, "\(other.found)")
+    #expect(other.rewritten, "\(other.stderr)")
+    // The member whose own file strips the header still holds the key (rewritten: a 401).
+    let own = try Self.migrate(Self.perElementFileTree(member: "billing", apis: apis, path: path))
+    #expect(own.found.count == 1, "\(own.stderr)")
+    #expect(own.found.first?.contains("billing.xml") == true, "\(own.found)")
+    #expect(!own.rewritten)
+  }
+
+  @Test("file(\"…/${each.key}.xml\") over a collection the run does not know: any matching file may be the member's")
+  func eachFileOverAnUnknownCollectionStillHoldsTheKey() throws {
+    let unknown = try Self.migrate(Self.perElementFileTree(member: "orders", apis: "var.apis", path: "${each.key}"))
+    #expect(unknown.found.count == 1, "\(unknown.stderr)")
+    #expect(!unknown.rewritten)
+  }
 }
