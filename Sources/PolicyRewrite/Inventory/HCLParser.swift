@@ -234,10 +234,12 @@ package struct HCLParser {
       advance()
       ignoresNewlines.append(true)
       let inner = try parseExpression()
-      let close = try expect(.closeParen, "')'")
+      _ = try expect(.closeParen, "')'")
       ignoresNewlines.removeLast()
-      result = Expression(kind: .other, range: token.range.lowerBound..<close.range.upperBound)
-      _ = inner
+      // `(c ? file("./a.xml") : file("./b.xml"))` is what it holds. A map key in parentheses,
+      // `(local.k) = v`, is an expression rather than the name `local.k`, which the object's
+      // reading tells apart by the key's dot.
+      result = inner
     default:
       throw error("expected an expression")
     }

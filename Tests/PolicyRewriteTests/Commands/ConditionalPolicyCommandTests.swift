@@ -68,9 +68,17 @@ import Testing
     "var.decoupler ? templatefile(\"./product/decoupler.xml.tpl\", {\n    on = true\n  }) : file(\"./product/legacy.xml\")"
 
   @Test(
-    "a product policy chosen by a conditional was unreadable: its API's key is rewritten when neither reads the header")
-  func conditionalProductPolicyWithHarmlessDocumentsLetsTheKeyBeRewritten() throws {
-    let files = Self.tree(policy: Self.conditional)
+    "a product policy chosen by a conditional was unreadable: its API's key is rewritten when neither reads the header",
+    arguments: [
+      conditional,
+      // Parentheses around the conditional, a branch or a path were read as a value the run
+      // does not know.
+      "(\(conditional))",
+      "var.decoupler ? (templatefile(\"./product/decoupler.xml.tpl\", {})) : (file(\"./product/legacy.xml\"))",
+      "file((\"./product/legacy.xml\"))",
+    ])
+  func conditionalProductPolicyWithHarmlessDocumentsLetsTheKeyBeRewritten(policy: String) throws {
+    let files = Self.tree(policy: policy)
     try withTemporaryTree(files) { root in
       let result = CLI.migrate(root, rule: "parent-scope-unreadable")
       #expect(result.status == 0 && result.found.isEmpty, "\(result.stderr)")
@@ -81,10 +89,11 @@ import Testing
 
   @Test(
     "either document of a conditional product policy that validates the token holds the API's key",
-    arguments: [true, false])
-  func conditionalProductPolicyDocumentThatValidatesTheTokenHoldsTheKey(inFirst: Bool) throws {
+    arguments: [true, false], ["", "("])
+  func conditionalProductPolicyDocumentThatValidatesTheTokenHoldsTheKey(inFirst: Bool, parenthesis: String) throws {
     let files = Self.tree(
-      policy: Self.conditional, decoupler: inFirst ? Self.validating : Self.plain,
+      policy: parenthesis.isEmpty ? Self.conditional : "(\(Self.conditional))",
+      decoupler: inFirst ? Self.validating : Self.plain,
       legacy: inFirst ? Self.plain : Self.validating)
     try withTemporaryTree(files) { root in
       let result = CLI.migrate(root, rule: "authorization-parent-scope")

@@ -101,6 +101,29 @@ struct HCLParserTests {
     }
   }
 
+  @Test func parenthesesHoldTheExpressionTheyEnclose() throws {
+    let file = Self.parse(
+      """
+      a = (var.x ? file("a.xml") : (file("b.xml")))
+      b = (local.a).b
+      m = { (local.k) = 1, ("q") = 2 }
+      """)
+    #expect(file.error == nil)
+    guard case .conditional(_, let then, let otherwise)? = file.body.attribute("a")?.value.kind,
+      case .call("file", _) = then.kind, case .call("file", _) = otherwise.kind
+    else {
+      Issue.record("not a conditional of two files: \(String(describing: file.body.attribute("a")?.value.kind))")
+      return
+    }
+    #expect(file.body.attribute("b")?.value.traversal == "local.a.b")
+    // A key in parentheses is an expression: `local.k` keeps its dot, which no name has.
+    guard case .object(let members)? = file.body.attribute("m")?.value.kind else {
+      Issue.record("not an object")
+      return
+    }
+    #expect(members.map(\.key) == ["local.k", "q"])
+  }
+
   @Test func heredocsPlainAndIndented() throws {
     let file = Self.parse(
       "x = <<XML\n<policies>\n  <inbound/>\n</policies>\nXML\n"
