@@ -319,15 +319,40 @@ extension Frontend {
   /// text is not in the file as written).
   func childLocation(_ policy: PolicyGraph.Policy, line: Int) -> String {
     var line = line
-    if let text = policy.inlineText, let offset = policy.inlineOffset {
+    if policy.inlineText != nil, let offset = policy.inlineOffset {
       let bytes = readAhead.bytes(Array(policy.path.utf8)) ?? []
-      let start = min(offset, bytes.count)
-      let first = 1 + bytes[..<start].count(where: { $0 == .lineFeed })
-      let verbatim = bytes[start...].starts(with: text.utf8)
-      line = verbatim ? first + line - 1 : first
+      let first = 1 + bytes[..<min(offset, bytes.count)].count(where: { $0 == .lineFeed })
+      line = inlineLine(policy, line: line) ?? first
     }
     let address = policy.inlineText == nil ? nil : policy.declaredAt?.address
     return "\(policy.path):\(line)" + (address.map { " (\($0))" } ?? "")
+  }
+
+  /// The line of the declaring file that holds line `line` of an inline policy's text, when
+  /// that text stands in the file line for line: as written, or with other indentation (an
+  /// indented heredoc, `<<-XML`, loses its lines' common indentation); `nil` when it does not
+  /// (an escaped JSON string, a template whose interpolations span lines).
+  func inlineLine(_ policy: PolicyGraph.Policy, line: Int) -> Int? {
+    guard let text = policy.inlineText, let offset = policy.inlineOffset,
+      let bytes = readAhead.bytes(Array(policy.path.utf8)), offset <= bytes.count
+    else { return nil }
+    let first = 1 + bytes[..<offset].count(where: { $0 == .lineFeed })
+    if bytes[offset...].starts(with: text.utf8) { return first + line - 1 }
+    let own = text.utf8.split(separator: .lineFeed, omittingEmptySubsequences: false)
+    let file = bytes[offset...].split(separator: .lineFeed, maxSplits: own.count, omittingEmptySubsequences: false)
+    guard file.count >= own.count else { return nil }
+    func unindented<S: Collection<UInt8>>(_ line: S) -> S.SubSequence {
+      line.drop { $0 == .space || $0 == .tab || $0 == .carriageReturn }
+    }
+    // The text's last line may end before the file's does (a closing quote after it).
+    for (index, ownLine) in own.enumerated() {
+      let fileLine = unindented(file[index])
+      let matches =
+        index == own.count - 1
+        ? fileLine.starts(with: unindented(ownLine)) : fileLine.elementsEqual(unindented(ownLine))
+      if !matches { return nil }
+    }
+    return first + line - 1
   }
 
   /// A policy as messages name it: its file, and for an inline policy the line and address

@@ -53,6 +53,26 @@ import Testing
     }
   }
 
+  @Test(
+    "Terraform: an indented heredoc (<<-XML) names the child at its file line, as <<XML does, even in a conditional")
+  func indentedHeredocChildIsNamedAtTheLineOfWhatItDoes() throws {
+    let indented = Self.deletingOperation.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
+    for value in ["<<-XML\n\(indented)\n  XML", "var.x ? \"<policies />\" : <<-XML\n\(indented)\n  XML"] {
+      let main = Self.terraform(api: Self.keyedAPI, operation: "").replacingOccurrences(
+        of: "xml_content  = <<XML\n\nXML", with: "xml_content  = \(value)")
+      try withTemporaryTree(["main.tf": main]) { root in
+        let result = Self.migrate(root, rule: "authorization-child-scope")
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.held.count == 1, "stderr: \(result.stderr)")
+        // Line 19 of main.tf holds the operation's <set-header>; the policy's own line is 4.
+        #expect(
+          result.held.first?.contains(
+            "main.tf:19 (azurerm_api_management_api_operation_policy.op), which removes the Authorization header"
+          ) == true, "\(main)\n\(result.held)")
+      }
+    }
+  }
+
   @Test("Terraform heredocs: an operation that leaves Authorization alone lets the API's key be rewritten")
   func inlineTerraformKeyIsRewrittenWhenNoScopeReadsAuthorization() throws {
     let main = Self.terraform(api: Self.keyedAPI, operation: Self.plainOperation)
