@@ -18,6 +18,10 @@ public struct Finding: Sendable, Hashable {
   /// element it is at (the header with its value, the variable, the URL), so that another key
   /// in the same place is another finding; empty when not known.
   public var subject = ""
+  /// Every place the message is about when it names only the first few of them (`…; and 4
+  /// more`), each as the message names it (`apis/a/operations/get/policy.xml:12, which reads
+  /// the Authorization header after its <base /> (<validate-jwt>)`); empty otherwise.
+  public var related: [String] = []
 
   /// Creates a finding of an analysis rule.
   public init(rule: Rule, severity: Severity, message: String, line: Int, column: Int, section: String = "") {

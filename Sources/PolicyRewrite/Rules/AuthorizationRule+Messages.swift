@@ -120,6 +120,13 @@ extension AuthorizationRule {
       "<\(reader.element.name)> at line \(line(reader.element)) reads the caller's Authorization header and nothing removes it before the <authentication-managed-identity> that replaces the key injection at line \(line(injection.element)): the backend now receives APIM's token instead of the caller's; if the Function App needs the caller's token, copy it into another header before the MI element (<set-header name=\"X-Caller-Authorization\" exists-action=\"override\"><value>@(context.Request.Headers.GetValueOrDefault(\"Authorization\",\"\"))</value></set-header>)\(option)"
   }
 
+  /// `message`, noting in `named` the scopes it names when it names only the first few of them
+  /// (``list(_:)``).
+  static func naming(_ scopes: [String], in named: inout [String], _ message: String) -> String {
+    if scopes.count > 3 { named = scopes }
+    return message
+  }
+
   static func list(_ files: [String]) -> String {
     files.prefix(3).joined(separator: ", ") + (files.count > 3 ? " and \(files.count - 3) more" : "")
   }

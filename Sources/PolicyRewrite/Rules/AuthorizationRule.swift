@@ -301,6 +301,8 @@ enum AuthorizationRule: AnalysisRule {
       analysis.injections[index] = injection.leftForReview(rule)
       analysis.managedIdentityAnchors[container.range.lowerBound] = nil
       let fromParents = byParents.contains(container.range.lowerBound)
+      // The scopes a message names (`…; and 4 more`): all of them, for JSON and SARIF.
+      var named: [String] = []
       let message =
         switch rule {
         case .managedIdentityOutputVariable: outputVariableMessage(injection, existing: touch.element)
@@ -308,20 +310,25 @@ enum AuthorizationRule: AnalysisRule {
           existingInDirectiveMessage(injection, existing: touch.element)
         case _ where inPlaceAlready.contains(container.range.lowerBound):
           existingUndoneMessage(injection, rule: rule, touch: touch, children: analysis.childScopes)
-        case .authorizationWriter where fromParents: parentWriterMessage(injection, parents: parentWriters)
+        case .authorizationWriter where fromParents:
+          naming(parentWriters, in: &named, parentWriterMessage(injection, parents: parentWriters))
         case .authorizationWriter where byChildWriters[container.range.lowerBound] != nil:
           childWriterMessage(injection, writers: byChildWriters[container.range.lowerBound] ?? [])
-        case .authorizationOtherBackend where fromParents: parentBackendMessage(injection, parents: parentBackends)
+        case .authorizationOtherBackend where fromParents:
+          naming(parentBackends, in: &named, parentBackendMessage(injection, parents: parentBackends))
         case .authorizationWriter: writerMessage(injection, writer: touch)
-        case .authorizationChildScope: childScopeMessage(injection, children: analysis.childScopes)
+        case .authorizationChildScope:
+          naming(analysis.childScopes, in: &named, childScopeMessage(injection, children: analysis.childScopes))
         case .authorizationParentScope where byParentLaterReaders.contains(container.range.lowerBound):
-          parentLaterReaderMessage(injection, parents: parentLaterReaders)
-        case .childScopeUnreadable: unreadableChildMessage(injection, children: unreadableChildren)
-        case .parentScopeUnreadable: unreadableParentMessage(injection, parents: unreadableParents)
+          naming(parentLaterReaders, in: &named, parentLaterReaderMessage(injection, parents: parentLaterReaders))
+        case .childScopeUnreadable:
+          naming(unreadableChildren, in: &named, unreadableChildMessage(injection, children: unreadableChildren))
+        case .parentScopeUnreadable:
+          naming(unreadableParents, in: &named, unreadableParentMessage(injection, parents: unreadableParents))
         case .unresolvedFragment: unresolvedIncludeMessage(injection, include: touch.element)
         case .authorizationParentScope:
-          parentScopeMessage(
-            injection, base: touch.element, parents: readingParents)
+          naming(
+            readingParents, in: &named, parentScopeMessage(injection, base: touch.element, parents: readingParents))
         case .authorizationOtherBackend: otherBackendMessage(injection, backend: touch.element)
         case .templateDirective: directiveMessage(injection)
         default:
@@ -333,7 +340,7 @@ enum AuthorizationRule: AnalysisRule {
         [.childScopeUnreadable, .parentScopeUnreadable].contains(rule)
           && analysis.configuration.policyGraphGapsAreErrors
         ? .error : .warning
-      analysis.report(rule, severity, at: injection.element, section: injection.section, message)
+      analysis.report(rule, severity, at: injection.element, section: injection.section, message, related: named)
     }
     let outputTokenVariable = analysis.configuration.outputTokenVariableName
     for (key, note) in notes.sorted(by: { $0.key < $1.key }) where demotions[key] == nil {

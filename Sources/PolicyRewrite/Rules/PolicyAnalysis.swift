@@ -152,14 +152,17 @@ struct PolicyAnalysis {
     }
   }
 
-  /// Adds a finding at `element`.
+  /// Adds a finding at `element`; `related`, when its message names only the first few of the
+  /// places it is about, lists them all.
   mutating func report(
-    _ rule: Rule, _ severity: Severity, at element: PolicyElement, section: String, _ message: String
+    _ rule: Rule, _ severity: Severity, at element: PolicyElement, section: String, _ message: String,
+    related: [String] = []
   ) {
     let (line, column) = element.location
     var finding = Finding(
       rule: rule, severity: severity, message: message, line: line, column: column, section: section)
     finding.subject = Self.subject(of: element)
+    finding.related = related
     findings.append(finding)
   }
 

@@ -26,6 +26,8 @@ final class JSONReporter: Reporter {
     var message: String
     /// The policy path of the finding's parent; absent where the finding is not in a policy.
     var section: String?
+    /// Every place the message is about, when it names only the first few; absent otherwise.
+    var related: [String]?
   }
 
   /// One scanned file and what happened to it.
@@ -128,7 +130,8 @@ final class JSONReporter: Reporter {
         Item(
           path: file.path, line: finding.line, column: finding.column, rule: finding.id.rawValue,
           severity: finding.severity.rawValue, message: finding.message,
-          section: finding.section.isEmpty ? nil : finding.section))
+          section: finding.section.isEmpty ? nil : finding.section,
+          related: finding.related.isEmpty ? nil : finding.related))
     }
     guard file.countsAsScanned else { return }
     let migrating = target.command == .migrate

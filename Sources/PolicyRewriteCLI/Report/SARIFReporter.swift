@@ -58,6 +58,15 @@ final class SARIFReporter: Reporter {
     var locations: [Location]
     var partialFingerprints: [String: String]
     var suppressions: [Suppression]?
+    /// Every place the message is about, when it names only the first few (SARIF §3.27.22).
+    var relatedLocations: [RelatedLocation]?
+  }
+
+  /// A place a result is about, as its message names it (SARIF §3.28: a location that is only
+  /// a message).
+  struct RelatedLocation: Encodable {
+    var id: Int
+    var message: Text
   }
 
   /// A result a person accepted (SARIF §3.35): in the source, or in an external baseline.
@@ -119,7 +128,9 @@ final class SARIFReporter: Reporter {
           partialFingerprints: ["policyRewrite/v1": fingerprint],
           suppressions: suppression.map {
             [Suppression(kind: $0.kind == .inSource ? "inSource" : "external", justification: $0.reason)]
-          }))
+          },
+          relatedLocations: finding.related.isEmpty
+            ? nil : finding.related.enumerated().map { RelatedLocation(id: $0, message: Text(text: $1)) }))
     }
   }
 
