@@ -151,6 +151,9 @@ extension PolicyRewriter {
     /// `authentication-basic`, an MI element, an included fragment that writes it): they run
     /// before every parent, whose MI element would overwrite their value.
     package var writersBeforeBase: [Writer] = []
+    /// Its MI elements after `<base />`: they run after every parent and overwrite a parent's
+    /// token unless they ask for the same resource.
+    package var managedIdentitiesAfterBase: [Writer] = []
   }
 
   /// What the child-scope policy `source` does in its `<inbound>` around its `<base />`, with
@@ -168,6 +171,7 @@ extension PolicyRewriter {
         effects.touchesAfterBase = effects.touchesAfterBase || found.touchesAfterBase
         effects.touch = effects.touch ?? found.touch
         effects.writersBeforeBase += found.writersBeforeBase
+        effects.managedIdentitiesAfterBase += found.managedIdentitiesAfterBase
       }
       return effects
     }
@@ -182,12 +186,19 @@ extension PolicyRewriter {
     else { return effects }
     let scansText = source.containsLiteral("authorization", caseInsensitive: true)
     let touches = AuthorizationScan(scope: inbound, configuration: configuration, scansText: scansText).touches
-    for touch in touches where touch.offset < base.range.lowerBound {
+    for touch in touches {
       guard touch.kind == .writer || touch.kind == .managedIdentity else { continue }
-      effects.writersBeforeBase.append(
-        ChildScopeEffects.Writer(
-          line: touch.element.location.line, element: touch.element.name,
-          resource: touch.kind == .managedIdentity ? touch.element.attribute("resource")?.trimmingXMLSpace : nil))
+      let writer = ChildScopeEffects.Writer(
+        line: touch.element.location.line, element: touch.element.name,
+        resource: touch.kind == .managedIdentity ? touch.element.attribute("resource")?.trimmingXMLSpace : nil)
+      if touch.offset < base.range.lowerBound {
+        effects.writersBeforeBase.append(writer)
+      } else if touch.kind == .managedIdentity, touch.element.hasName("authentication-managed-identity"),
+        touch.element.attribute("output-token-variable-name") == nil
+      {
+        // One that only fills a variable leaves the header as the parent set it.
+        effects.managedIdentitiesAfterBase.append(writer)
+      }
     }
     // A writer (other than an MI element) after `<base />` overwrites the parent's token.
     if let reader = touches.first(where: {

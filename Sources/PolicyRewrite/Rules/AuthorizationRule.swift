@@ -98,6 +98,9 @@ enum AuthorizationRule: AnalysisRule {
     let childWriters = analysis.configuration.authorizationChildWriters[path] ?? []
     // Containers held because a child scope writes the header before its `<base />`.
     var byChildWriters: [Int: [RewriteConfiguration.ChildScopeWriter]] = [:]
+    // Containers held because a child's MI element after its `<base />` asks for another
+    // resource: those children, as the message names them.
+    var childTokens: [Int: [String]] = [:]
     /// The child scopes' writers before their `<base />` that this `<inbound>`'s MI element
     /// would overwrite: all but MI elements with the injection's own resource.
     func overwrittenChildWriters(_ injection: KeyInjection) -> [RewriteConfiguration.ChildScopeWriter] {
@@ -119,9 +122,17 @@ enum AuthorizationRule: AnalysisRule {
         byParents.insert(key)
         return rule
       }
-      if case let writers = overwrittenChildWriters(injection), !writers.isEmpty {
-        byChildWriters[key] = writers
+      let overwritten = overwrittenChildWriters(injection)
+      if case let before = overwritten.filter({ !$0.isAfterBase }), !before.isEmpty {
+        byChildWriters[key] = before
         return .authorizationWriter
+      }
+      // A child's MI element of another resource after its `<base />` overwrites this token.
+      if !overwritten.isEmpty {
+        childTokens[key] = overwritten.map {
+          "\($0.location), which writes the Authorization header after its <base /> (<\($0.element)> for resource '\($0.resource ?? "")', not this key's)"
+        }
+        return .authorizationChildScope
       }
       if !analysis.childScopes.isEmpty { return .authorizationChildScope }
       if !unreadableChildren.isEmpty { return .childScopeUnreadable }
@@ -293,6 +304,10 @@ enum AuthorizationRule: AnalysisRule {
         continue
       }
     }
+    /// The child scopes that hold `container`'s injections, as the message names them.
+    func childScopes(_ container: PolicyElement) -> [String] {
+      analysis.childScopes + (childTokens[container.range.lowerBound] ?? [])
+    }
     for index in analysis.injections.indices {
       let injection = analysis.injections[index]
       guard injection.isRewritable, let container = injection.placement.container,
@@ -318,7 +333,8 @@ enum AuthorizationRule: AnalysisRule {
           naming(parentBackends, in: &named, parentBackendMessage(injection, parents: parentBackends))
         case .authorizationWriter: writerMessage(injection, writer: touch)
         case .authorizationChildScope:
-          naming(analysis.childScopes, in: &named, childScopeMessage(injection, children: analysis.childScopes))
+          naming(
+            childScopes(container), in: &named, childScopeMessage(injection, children: childScopes(container)))
         case .authorizationParentScope where byParentLaterReaders.contains(container.range.lowerBound):
           naming(parentLaterReaders, in: &named, parentLaterReaderMessage(injection, parents: parentLaterReaders))
         case .childScopeUnreadable:

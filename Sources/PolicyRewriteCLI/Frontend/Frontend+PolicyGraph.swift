@@ -126,8 +126,10 @@ extension Frontend {
     var writers: [PolicyGraph.Policy: [RewriteConfiguration.ChildScopeWriter]] = [:]
     for (child, effects) in zip(uniqueChildren, childEffects) {
       if effects.touchesAfterBase { reading[child] = effects.touch }
-      if !effects.writersBeforeBase.isEmpty {
-        writers[child] = effects.writersBeforeBase.map { childWriter(child, $0) }
+      if !effects.writersBeforeBase.isEmpty || !effects.managedIdentitiesAfterBase.isEmpty {
+        writers[child] =
+          effects.writersBeforeBase.map { childWriter(child, $0) }
+          + effects.managedIdentitiesAfterBase.map { childWriter(child, $0, isAfterBase: true) }
       }
     }
     for entry in childrenOf {
@@ -307,11 +309,12 @@ extension Frontend {
   /// A child scope's writer before its `<base />`, named by its file and line: for a policy
   /// written inline, the line in its file (exact where the file holds the text as it is, as a
   /// heredoc or `'''` string does; else the line where the text starts) and the declaration.
-  func childWriter(_ policy: PolicyGraph.Policy, _ writer: PolicyRewriter.ChildScopeEffects.Writer)
-    -> RewriteConfiguration.ChildScopeWriter
-  {
+  func childWriter(
+    _ policy: PolicyGraph.Policy, _ writer: PolicyRewriter.ChildScopeEffects.Writer, isAfterBase: Bool = false
+  ) -> RewriteConfiguration.ChildScopeWriter {
     RewriteConfiguration.ChildScopeWriter(
-      location: childLocation(policy, line: writer.line), element: writer.element, resource: writer.resource)
+      location: childLocation(policy, line: writer.line), element: writer.element, resource: writer.resource,
+      isAfterBase: isAfterBase)
   }
 
   /// `path:line` (and the declaration's address, for a policy written inline) of the line
