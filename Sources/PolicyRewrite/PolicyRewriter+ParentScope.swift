@@ -26,6 +26,35 @@ extension PolicyRewriter {
     /// `<inbound>`, so any MI element of the child's `<inbound>`, wherever it stands, would
     /// hand it APIM's token.
     package static let readsInLaterSections = ParentScopeEffects(rawValue: 16)
+    /// Its `<inbound>` has an MI element that sets `Authorization` to a token of its own
+    /// (``parentTokenResources(_:documents:)`` says which): a child's MI element of another
+    /// resource and it overwrite each other.
+    package static let setsToken = ParentScopeEffects(rawValue: 32)
+  }
+
+  /// The resources of the MI elements of a parent scope's `<inbound>` that set the header
+  /// (not those that fill only `output-token-variable-name`, nor those of a `send-request`),
+  /// from the document ``parentScopeEffects(_:configuration:documents:)`` kept.
+  package static func parentTokenResources(_ source: [UInt8], documents: ParsedDocuments? = nil) -> [String] {
+    guard source.containsLiteral("authentication-managed-identity"), let document = try? documents.parse(source),
+      let inbound = document.root.children.first(where: { $0.hasName("inbound") })
+    else { return [] }
+    var resources: [String] = []
+    func visit(_ element: PolicyElement) {
+      var child = element.firstChildElement
+      while let current = child {
+        if current.hasName("authentication-managed-identity"),
+          current.attribute("output-token-variable-name") == nil
+        {
+          resources.append(current.attribute("resource")?.trimmingXMLSpace ?? "")
+        } else if !current.hasName("send-request") && !current.hasName("send-one-way-request") {
+          visit(current)
+        }
+        child = current.nextSiblingElement
+      }
+    }
+    visit(inbound)
+    return resources
   }
 
   /// What the parent-scope policy `source` does in its `<inbound>` (and, for readers, in its
@@ -40,7 +69,8 @@ extension PolicyRewriter {
     }
     let mayTouch = AuthorizationScan.mayFindReaderOrRemover(in: source, configuration: configuration)
     let mayRoute = source.containsLiteral("set-backend-service")
-    guard mayTouch || mayRoute, let document = try? documents.parse(source),
+    let mayToken = source.containsLiteral("authentication-managed-identity")
+    guard mayTouch || mayRoute || mayToken, let document = try? documents.parse(source),
       document.root.hasName("policies")
     else { return [] }
     // A parent without `<inbound>` still runs its later sections.
@@ -60,6 +90,7 @@ extension PolicyRewriter {
       }
     }
     if mayRoute, let inbound { Self.addOtherBackends(below: inbound, nested: false, to: &effects) }
+    if mayToken, !parentTokenResources(source, documents: documents).isEmpty { effects.insert(.setsToken) }
     return effects
   }
 

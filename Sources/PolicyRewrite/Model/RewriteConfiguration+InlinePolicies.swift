@@ -39,6 +39,7 @@ extension RewriteConfiguration {
     move(\.authorizationParentScopes)
     move(\.authorizationParentLaterReaders)
     move(\.authorizationParentWriters)
+    move(\.authorizationParentTokens)
     move(\.authorizationParentBackends)
     move(\.authorizationParentDefaultBackends)
     move(\.authorizationChildWriters)

@@ -54,6 +54,11 @@ public struct RewriteConfiguration: Sendable, Hashable {
   /// that sets it): the child's MI element and that writer would overwrite each other's value
   /// in the one pipeline, whichever runs first, so the child's injections are left for review.
   public var authorizationParentWriters: [String: [String]] = [:]
+  /// For a child scope's policy file (by the path it is rewritten with), the MI elements of its
+  /// parent scopes' `<inbound>`: one of another resource than a child injection's and the
+  /// child's MI element would overwrite each other's token, so that injection is left for
+  /// review.
+  public var authorizationParentTokens: [String: [ParentToken]] = [:]
   /// For a child scope's policy file (by the path it is rewritten with), the parent-scope
   /// policies whose `<inbound>` sends requests to a backend that does not look like a Function
   /// App: in a branch, or for every request when the child routes some requests elsewhere in a

@@ -72,6 +72,16 @@ enum AuthorizationRule: AnalysisRule {
     // Containers held because of what a parent scope does (the messages name the parents).
     var byParents = Set<Int>()
     let parentWriters = analysis.configuration.authorizationParentWriters[path] ?? []
+    let parentTokens = analysis.configuration.authorizationParentTokens[path] ?? []
+    /// The parents' MI elements of another resource than the injection's, as messages name
+    /// them: they and the injection's MI element would overwrite each other's token.
+    func overwritingParentTokens(_ injection: KeyInjection) -> [String] {
+      guard !parentTokens.isEmpty else { return [] }
+      let own = resources.resolve(namedValue: injection.namedValue, path: path).resource?.value
+      return parentTokens.filter { $0.resource != own }.map {
+        "\($0.parent) (<authentication-managed-identity> for resource '\($0.resource)')"
+      }
+    }
     let parentBackends = analysis.configuration.authorizationParentBackends[path] ?? []
     // Parents that route every request (none in a branch) hold only a child that routes some.
     let defaultOnly = Set(analysis.configuration.authorizationParentDefaultBackends[path] ?? [])
@@ -80,7 +90,7 @@ enum AuthorizationRule: AnalysisRule {
     /// order), or a backend that is not the Function App, unless this `<inbound>` sets a
     /// Function App backend of its own for every request after its `<base />`.
     func parentRule(_ inbound: PolicyElement, _ injection: KeyInjection) -> Rule? {
-      if !parentWriters.isEmpty { return .authorizationWriter }
+      if !parentWriters.isEmpty || !overwritingParentTokens(injection).isEmpty { return .authorizationWriter }
       if !parentBackends.isEmpty, !Self.setsFunctionBackend(inbound, for: injection),
         parentBackends.contains(where: { !defaultOnly.contains($0) }) || Self.routesInBranch(inbound)
       {
@@ -326,7 +336,9 @@ enum AuthorizationRule: AnalysisRule {
         case _ where inPlaceAlready.contains(container.range.lowerBound):
           existingUndoneMessage(injection, rule: rule, touch: touch, children: analysis.childScopes)
         case .authorizationWriter where fromParents:
-          naming(parentWriters, in: &named, parentWriterMessage(injection, parents: parentWriters))
+          naming(
+            parentWriters + overwritingParentTokens(injection), in: &named,
+            parentWriterMessage(injection, parents: parentWriters + overwritingParentTokens(injection)))
         case .authorizationWriter where byChildWriters[container.range.lowerBound] != nil:
           childWriterMessage(injection, writers: byChildWriters[container.range.lowerBound] ?? [])
         case .authorizationOtherBackend where fromParents:

@@ -415,13 +415,18 @@ extension Frontend {
     }
     var effects: [Int: PolicyRewriter.ParentScopeEffects] = [:]
     var byPath: [String: PolicyRewriter.ParentScopeEffects] = [:]
-    for (index, found) in zip(
+    var tokens: [Int: [String]] = [:]
+    for (index, (found, resources)) in zip(
       unique,
-      evaluate(unique.map { policies[$0] }) { [documents] in
-        PolicyRewriter.parentScopeEffects($0, configuration: base, documents: documents)
+      evaluate(unique.map { policies[$0] }) { [documents] bytes in
+        let effects = PolicyRewriter.parentScopeEffects(bytes, configuration: base, documents: documents)
+        let resources =
+          effects.contains(.setsToken) ? PolicyRewriter.parentTokenResources(bytes, documents: documents) : []
+        return (effects, resources)
       })
     {
       if !found.isEmpty { effects[index] = found }
+      if !resources.isEmpty { tokens[index] = resources }
       if policies[index].inlineText == nil { byPath[policies[index].path] = found }
     }
     guard !effects.isEmpty else { return byPath }
@@ -478,6 +483,14 @@ extension Frontend {
       add(\.authorizationParentWriters, key, lists[2])
       add(\.authorizationParentBackends, key, lists[3])
       add(\.authorizationParentDefaultBackends, key, lists[4])
+      for parent in withEffects {
+        for resource in tokens[parent] ?? [] {
+          let token = RewriteConfiguration.ParentToken(parent: Self.describe(policies[parent]), resource: resource)
+          if configuration.authorizationParentTokens[key]?.contains(token) != true {
+            configuration.authorizationParentTokens[key, default: []].append(token)
+          }
+        }
+      }
     }
     return byPath
   }
