@@ -22,6 +22,16 @@ extension PolicyRewriter {
     return laterSectionsRead(document, configuration: configuration, scansText: scansText)
   }
 
+  /// The line of the `<base />` of the `<inbound>` of the policy `source`, where its parent
+  /// scopes run; `nil` when it has none (no parent runs) or does not parse.
+  package static func inboundBaseLine(_ source: [UInt8]) -> Int? {
+    guard source.containsLiteral("<base"), let document = try? PolicyDocument.parse(source),
+      document.root.hasName("policies"),
+      let base = document.root.children.first(where: { $0.hasName("inbound") })?.firstChildElement(named: "base")
+    else { return nil }
+    return base.location.line
+  }
+
   /// Whether the `<backend>`, `<outbound>` or `<on-error>` of `document` reads the request's
   /// `Authorization` header (an expression, or a `send-request` in copy mode). They run after
   /// every `<inbound>` of the pipeline, whatever the scope: such a reader sees the token an MI

@@ -32,9 +32,21 @@ extension Frontend {
     for list in includerLists {
       for policy in list where seen.insert(policy).inserted { unique.append(policy) }
     }
-    let reads = evaluate(unique) { bytes in PolicyRewriter.readsAuthorizationAroundInbound(bytes, configuration: base) }
+    let reads = evaluate(unique) { bytes in
+      (
+        PolicyRewriter.readsAuthorizationAroundInbound(bytes, configuration: base),
+        PolicyRewriter.inboundBaseLine(bytes)
+      )
+    }
     var reading = Set<PolicyGraph.Policy>()
-    for (policy, reads) in zip(unique, reads) where reads { reading.insert(policy) }
+    // Where each includer's parents run: the line of its `<base />` in its file (`nil` for an
+    // inline policy whose text does not stand in the file line for line: not known).
+    var baseLines: [PolicyGraph.Policy: Int?] = [:]
+    for (policy, (reads, baseLine)) in zip(unique, reads) {
+      if reads { reading.insert(policy) }
+      guard let baseLine else { continue }
+      baseLines[policy] = policy.inlineText == nil ? baseLine : inlineLine(policy, line: baseLine)
+    }
     // Child scopes of the includers, each read once.
     var byAPI: [String: [PolicyGraph.Policy]] = [:]
     for policy in policies where policy.scope == .api || policy.scope == .operation {
@@ -72,8 +84,12 @@ extension Frontend {
     let parentEffects = evaluate(uniqueParents) { bytes in PolicyRewriter.parentScopeEffects(bytes, configuration: base)
     }
     var laterReadingParents = Set<PolicyGraph.Policy>()
-    for (parent, effects) in zip(uniqueParents, parentEffects) where effects.contains(.readsInLaterSections) {
-      laterReadingParents.insert(parent)
+    var readingParents = Set<PolicyGraph.Policy>()
+    var writingParents = Set<PolicyGraph.Policy>()
+    for (parent, effects) in zip(uniqueParents, parentEffects) {
+      if effects.contains(.readsInLaterSections) { laterReadingParents.insert(parent) }
+      if effects.contains(.readsOrRemoves) { readingParents.insert(parent) }
+      if effects.contains(.writes) { writingParents.insert(parent) }
     }
     var readingChildren = Set<PolicyGraph.Policy>()
     var writingChildren: [PolicyGraph.Policy: RewriteConfiguration.ChildScopeWriter] = [:]
@@ -91,6 +107,20 @@ extension Frontend {
         }
         if let child = (childLists[policy] ?? []).first(where: readingChildren.contains) {
           found.append("\(place), whose child scope \(child.path) reads, removes or sets Authorization after <base />")
+        }
+        // Included before the includer's `<base />`, the MI element runs before its parents'
+        // `<inbound>`: one that reads or removes the header would get APIM's token.
+        if let baseLine = baseLines[policy], baseLine.map({ include.line < $0 }) ?? true,
+          let parent = (parentLists[policy] ?? []).first(where: readingParents.contains)
+        {
+          found.append(
+            "\(place), before the <base /> where its parent scope \(Self.describe(parent)) reads or removes Authorization after the MI element would run"
+          )
+        }
+        if let parent = (parentLists[policy] ?? []).first(where: writingParents.contains) {
+          found.append(
+            "\(place), whose parent scope \(Self.describe(parent)) writes Authorization in <inbound>, so it and the MI element would overwrite each other"
+          )
         }
         if let parent = (parentLists[policy] ?? []).first(where: laterReadingParents.contains) {
           found.append(

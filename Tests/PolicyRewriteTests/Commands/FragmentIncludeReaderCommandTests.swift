@@ -384,4 +384,54 @@ import Testing
       #expect(review.first?.contains("apis/a/policy.xml:4") == true, "\(review)")
     }
   }
+
+  /// An API that includes the key fragment before (or after) its `<base />`, below a global
+  /// policy `global`: `migrate`'s stderr and whether the fragment was rewritten.
+  static func includedAround(base before: Bool, global: String) throws -> (stderr: String, rewritten: Bool) {
+    let include = "        <include-fragment fragment-id=\"keyfrag\" />\n"
+    let api =
+      "<policies>\n    <inbound>\n\(before ? include : "")        <base />\n\(before ? "" : include)    </inbound>\n</policies>\n"
+    let files = [
+      "policy fragments/keyfrag/policy.xml": Self.keyFragment, "apis/a/policy.xml": api, "policy.xml": global,
+    ]
+    return try withTemporaryTree(files) { root in
+      let result = Self.migrate(root)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      let written = String(decoding: CLI.read(root, "policy fragments/keyfrag/policy.xml") ?? [], as: UTF8.self)
+      return (result.stderr, written != Self.keyFragment)
+    }
+  }
+
+  @Test("a fragment included before the includer's <base /> is held when a parent validates Authorization there")
+  func fragmentKeyIncludedBeforeBaseIsHeldSinceTheParentsValidatorWouldSeeAPIMsToken() throws {
+    let held = try Self.includedAround(base: true, global: Policies.tokenValidator)
+    #expect(!held.rewritten, "\(held.stderr)")
+    #expect(
+      Self.held(held.stderr).first?.contains(
+        "apis/a/policy.xml:3 (<inbound>), before the <base /> where its parent scope policy.xml reads or removes Authorization"
+      ) == true, "\(held.stderr)")
+    // Included after `<base />`, the parent's validator has run before the MI element.
+    let after = try Self.includedAround(base: false, global: Policies.tokenValidator)
+    #expect(after.rewritten, "\(after.stderr)")
+  }
+
+  @Test(
+    "a fragment's key is held wherever it is included when a parent writes Authorization", arguments: [true, false])
+  func fragmentKeyIsHeldSinceAParentWritesAuthorization(before: Bool) throws {
+    let writer = """
+      <policies>
+          <inbound>
+              <set-header name="Authorization" exists-action="override">
+                  <value>Basic {{legacy-credentials}}</value>
+              </set-header>
+          </inbound>
+      </policies>
+
+      """
+    let held = try Self.includedAround(base: before, global: writer)
+    #expect(!held.rewritten, "\(held.stderr)")
+    #expect(
+      Self.held(held.stderr).first?.contains("whose parent scope policy.xml writes Authorization in <inbound>") == true,
+      "\(held.stderr)")
+  }
 }
