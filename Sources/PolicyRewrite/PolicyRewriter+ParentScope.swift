@@ -30,6 +30,45 @@ extension PolicyRewriter {
     /// (``parentTokenResources(_:documents:)`` says which): a child's MI element of another
     /// resource and it overwrite each other.
     package static let setsToken = ParentScopeEffects(rawValue: 32)
+    /// Its `<inbound>` sets a key header (not in a `send-request`): a child's
+    /// `exists-action="skip"` injection of it after the child's `<base />` never took effect.
+    package static let setsKeyHeader = ParentScopeEffects(rawValue: 64)
+  }
+
+  /// Whether `source` holds `lowercased` in any ASCII case: a byte test before a parse.
+  static func mentions(_ source: [UInt8], _ lowercased: [UInt8]) -> Bool {
+    guard let first = lowercased.first, source.count >= lowercased.count else { return false }
+    var index = 0
+    while index <= source.count - lowercased.count {
+      if source[index].asciiLowercased == first,
+        source[index..<index + lowercased.count].lazy.map(\.asciiLowercased).elementsEqual(lowercased)
+      {
+        return true
+      }
+      index += 1
+    }
+    return false
+  }
+
+  /// Whether the `<inbound>` of `document` sets a key header of `configuration` (a `set-header`
+  /// other than a delete, outside any `send-request`).
+  static func setsKeyHeader(_ inbound: PolicyElement, configuration: RewriteConfiguration) -> Bool {
+    var child = inbound.firstChildElement
+    while let current = child {
+      if current.hasName("set-header"), let name = current.attribute("name"),
+        configuration.isKeyHeader(name.trimmingXMLSpace),
+        current.attribute("exists-action")?.trimmingXMLSpace.lowercased() != "delete"
+      {
+        return true
+      }
+      if !current.hasName("send-request") && !current.hasName("send-one-way-request"),
+        setsKeyHeader(current, configuration: configuration)
+      {
+        return true
+      }
+      child = current.nextSiblingElement
+    }
+    return false
   }
 
   /// The resources of the MI elements of a parent scope's `<inbound>` that set the header
@@ -70,7 +109,8 @@ extension PolicyRewriter {
     let mayTouch = AuthorizationScan.mayFindReaderOrRemover(in: source, configuration: configuration)
     let mayRoute = source.containsLiteral("set-backend-service")
     let mayToken = source.containsLiteral("authentication-managed-identity")
-    guard mayTouch || mayRoute || mayToken, let document = try? documents.parse(source),
+    let mayKey = configuration.keyHeaders.contains { Self.mentions(source, Array($0.utf8)) }
+    guard mayTouch || mayRoute || mayToken || mayKey, let document = try? documents.parse(source),
       document.root.hasName("policies")
     else { return [] }
     // A parent without `<inbound>` still runs its later sections.
@@ -91,6 +131,7 @@ extension PolicyRewriter {
     }
     if mayRoute, let inbound { Self.addOtherBackends(below: inbound, nested: false, to: &effects) }
     if mayToken, !parentTokenResources(source, documents: documents).isEmpty { effects.insert(.setsToken) }
+    if mayKey, let inbound, setsKeyHeader(inbound, configuration: configuration) { effects.insert(.setsKeyHeader) }
     return effects
   }
 

@@ -40,6 +40,7 @@ extension RewriteConfiguration {
     move(\.authorizationParentLaterReaders)
     move(\.authorizationParentWriters)
     move(\.authorizationParentTokens)
+    move(\.authorizationParentKeyHeaders)
     move(\.authorizationParentBackends)
     move(\.authorizationParentDefaultBackends)
     move(\.authorizationChildWriters)

@@ -60,6 +60,11 @@ public struct RewriteConfiguration: Sendable, Hashable {
   /// review.
   public var authorizationParentTokens: [String: [ParentToken]] = [:]
   /// For a child scope's policy file (by the path it is rewritten with), the parent-scope
+  /// policies whose `<inbound>` sets a key header: a child's `exists-action="skip"` injection
+  /// after its `<base />` never took effect, and as an MI element it would overwrite the
+  /// parent's token, so it is left for review.
+  public var authorizationParentKeyHeaders: [String: [String]] = [:]
+  /// For a child scope's policy file (by the path it is rewritten with), the parent-scope
   /// policies whose `<inbound>` sends requests to a backend that does not look like a Function
   /// App: in a branch, or for every request when the child routes some requests elsewhere in a
   /// branch (the pipeline then has two backends). Unless the child sets a Function App backend

@@ -101,6 +101,10 @@ extension AuthorizationRule {
     "the key injection at line \(line(injection.element)) is not rewritten: the exists-action=\"skip\" injection at line \(line(skip.element)) follows the injection at line \(line(earlier.element)) of the same header, so the skip never took effect; as <authentication-managed-identity> it would overwrite the token (with another audience); migrate it by hand"
   }
 
+  static func parentSkipMessage(_ injection: KeyInjection, base: PolicyElement, parents: [String]) -> String {
+    "the key injection at line \(line(injection.element)) is not rewritten: it is exists-action=\"skip\" after the <base /> at line \(line(base)), where \(list(parents)), a parent scope, \(parents.count == 1 ? "sets" : "set") the key header first, so the skip never took effect; as <authentication-managed-identity> it would overwrite the parent's value with a token (of another audience); migrate it by hand"
+  }
+
   static func directiveMessage(_ injection: KeyInjection) -> String {
     "the key injection at line \(line(injection.element)) is not rewritten: its <authentication-managed-identity> would stand outside the Terraform %{ if }/%{ for } directive branch that holds the injection, so the token would no longer follow the directive; migrate it by hand"
   }

@@ -413,34 +413,8 @@ enum AuthorizationRule: AnalysisRule {
     return false
   }
 
-  /// A nested `exists-action="skip"` injection after another injection of the same header in
-  /// the same section: the skip never took effect, but as an MI element it would write a second
-  /// token. Every injection of that section is left for review.
-  private static func holdSkipsAfterInjections(_ analysis: inout PolicyAnalysis) {
-    var held: [Int: (skip: KeyInjection, earlier: KeyInjection)] = [:]
-    for (index, injection) in analysis.injections.enumerated() where injection.isRewritable {
-      guard injection.existsAction == "skip", case .inPlace(_, let scope, _) = injection.placement else { continue }
-      let header = injection.headerName.lowercased()
-      let earlier = analysis.injections[..<index].first { other in
-        other.headerName.lowercased() == header && !exclusive(other.element, injection.element)
-          && scopeOf(other)?.isSame(as: scope) == true
-      }
-      if let earlier, held[scope.range.lowerBound] == nil { held[scope.range.lowerBound] = (injection, earlier) }
-    }
-    guard !held.isEmpty else { return }
-    for index in analysis.injections.indices {
-      let injection = analysis.injections[index]
-      guard injection.isRewritable, let scope = scopeOf(injection), let (skip, earlier) = held[scope.range.lowerBound]
-      else { continue }
-      analysis.injections[index] = injection.leftForReview(.skippedKeyInjection)
-      analysis.report(
-        .skippedKeyInjection, .warning, at: injection.element, section: injection.section,
-        skipMessage(injection, skip: skip, earlier: earlier))
-    }
-  }
-
   /// The `<inbound>` or `<fragment>` of an injection that the rules place, else `nil`.
-  private static func scopeOf(_ injection: KeyInjection) -> PolicyElement? {
+  static func scopeOf(_ injection: KeyInjection) -> PolicyElement? {
     switch injection.placement {
     case .inboundTop(let inbound): inbound
     case .inPlace(_, let scope, _): scope

@@ -452,6 +452,7 @@ extension Frontend {
         found.filter { $0.effects.contains(.writes) }.map { named($0.parent) },
         routing.map { named($0.parent) },
         routing.filter { !$0.effects.contains(.setsOtherBackendInBranch) }.map { named($0.parent) },
+        found.filter { $0.effects.contains(.setsKeyHeader) }.map { named($0.parent) },
       ]
     }
     // A file that several declarations apply is a policy of each of their scopes: where their
@@ -483,6 +484,7 @@ extension Frontend {
       add(\.authorizationParentWriters, key, lists[2])
       add(\.authorizationParentBackends, key, lists[3])
       add(\.authorizationParentDefaultBackends, key, lists[4])
+      add(\.authorizationParentKeyHeaders, key, lists[5])
       for parent in withEffects {
         for resource in tokens[parent] ?? [] {
           let token = RewriteConfiguration.ParentToken(parent: Self.describe(policies[parent]), resource: resource)
