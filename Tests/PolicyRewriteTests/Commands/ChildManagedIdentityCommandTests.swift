@@ -60,25 +60,8 @@ import Testing
 
   @Test("Terraform: an API policy's MI element of another resource after <base /> holds its product's key")
   func terraformChildManagedIdentityHoldsTheProductsKey() throws {
-    let files = [
-      "main.tf": """
-      resource "azurerm_api_management_product_policy" "gold" {
-        product_id  = "gold"
-        xml_content = file("./gold.xml")
-      }
-      resource "azurerm_api_management_product_api" "orders" {
-        product_id = "gold"
-        api_name   = "orders"
-      }
-      resource "azurerm_api_management_api_policy" "orders" {
-        api_name    = "orders"
-        xml_content = file("./orders.xml")
-      }
-
-      """,
-      "gold.xml": Policies.keyAfterBase("gold-func-key"),
-      "orders.xml": Self.child("resource=\"api://other\""),
-    ]
+    let files = Policies.terraformProductAndAPI(
+      product: Policies.keyAfterBase("gold-func-key"), api: Self.child("resource=\"api://other\""))
     try withTemporaryTree(files) { root in
       let result = CLI.migrate(root, rule: "authorization-child-scope")
       #expect(result.status == 0, "\(result.stderr)")

@@ -68,25 +68,7 @@ import Testing
 
   @Test("Terraform: a product policy's MI element of another resource holds its API's key")
   func terraformParentManagedIdentityHoldsTheAPIsKey() throws {
-    let files = [
-      "main.tf": """
-      resource "azurerm_api_management_product_policy" "gold" {
-        product_id  = "gold"
-        xml_content = file("./gold.xml")
-      }
-      resource "azurerm_api_management_product_api" "orders" {
-        product_id = "gold"
-        api_name   = "orders"
-      }
-      resource "azurerm_api_management_api_policy" "orders" {
-        api_name    = "orders"
-        xml_content = file("./orders.xml")
-      }
-
-      """,
-      "gold.xml": Self.parent("resource=\"api://other\""),
-      "orders.xml": Self.key,
-    ]
+    let files = Policies.terraformProductAndAPI(product: Self.parent("resource=\"api://other\""), api: Self.key)
     try withTemporaryTree(files) { root in
       let result = CLI.migrate(root, rule: "authorization-writer")
       #expect(result.status == 0, "\(result.stderr)")

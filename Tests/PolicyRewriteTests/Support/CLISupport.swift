@@ -158,6 +158,30 @@ func text(_ data: Data) -> String { String(decoding: data, as: UTF8.self) }
 
 /// Policy documents for the CLI tests.
 enum Policies {
+  /// A Terraform tree: product `gold` applying `gold.xml` (`product`), holding API `orders`,
+  /// which applies `orders.xml` (`api`).
+  static func terraformProductAndAPI(product: String, api: String) -> [String: String] {
+    [
+      "main.tf": """
+      resource "azurerm_api_management_product_policy" "gold" {
+        product_id  = "gold"
+        xml_content = file("./gold.xml")
+      }
+      resource "azurerm_api_management_product_api" "orders" {
+        product_id = "gold"
+        api_name   = "orders"
+      }
+      resource "azurerm_api_management_api_policy" "orders" {
+        api_name    = "orders"
+        xml_content = file("./orders.xml")
+      }
+
+      """,
+      "gold.xml": product,
+      "orders.xml": api,
+    ]
+  }
+
   /// An inbound key injection from `{{namedValue}}`, four-space indented, LF.
   static func injection(_ namedValue: String = "orders-func-key") -> String {
     """
