@@ -122,7 +122,7 @@ enum KeyInjectionRule: AnalysisRule {
     guard let value = header.children.first(where: { $0.hasName("value") }) else { return .none }
     let text = value.rawContent.trimmingXMLSpace
     if text.isEmpty { return .none }
-    if let name = namedValueReference(text) { return .namedValue(name) }
+    if let name = namedValueReference(text) ?? wrappedNamedValueReference(text) { return .namedValue(name) }
     if text.hasPrefix("@") {
       if let variable = variableName(in: text), let assigned = variables[variable]?.trimmingXMLSpace,
         let name = namedValueReference(assigned) ?? expressionStringLiteral(assigned).flatMap(namedValueReference)
@@ -145,6 +145,19 @@ enum KeyInjectionRule: AnalysisRule {
     let inner = text.dropFirst(2).dropLast(2)
     if inner.hasPrefix("${") { return inner.hasSuffix("}") ? String(inner) : nil }
     return inner.contains("{") || inner.contains("}") ? nil : String(inner)
+  }
+
+  /// The named value a `<value>`'s text names when it only wraps one reference: in a CDATA
+  /// section (`<![CDATA[{{fn-key}}]]>`) or as the string an expression returns
+  /// (`@("{{fn-key}}")`, ``expressionStringLiteral(_:)``). APIM substitutes named values in the
+  /// policy text before it runs, so both send that named value.
+  static func wrappedNamedValueReference(_ text: String) -> String? {
+    var inner = text
+    if inner.hasPrefix("<![CDATA["), inner.hasSuffix("]]>"), inner.utf8.count >= 12 {
+      inner = String(inner.dropFirst(9).dropLast(3)).trimmingXMLSpace
+      if let name = namedValueReference(inner) { return name }
+    }
+    return expressionStringLiteral(inner).flatMap(namedValueReference)
   }
 
   /// The text of the one string literal that a policy expression only returns:
