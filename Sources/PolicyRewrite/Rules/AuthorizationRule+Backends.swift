@@ -17,7 +17,9 @@ extension AuthorizationRule {
       guard case .url = entry.kind, entry.element.hasName("set-backend-service"),
         let parent = entry.element.parent, !parent.isSame(as: inbound)
       else { continue }
-      if !looksLikeFunctionApp(entry.element, own: own) { return entry.element }
+      if !looksLikeFunctionApp(entry.element, own: own, backendURLs: analysis.configuration.backendURLs) {
+        return entry.element
+      }
     }
     return nil
   }

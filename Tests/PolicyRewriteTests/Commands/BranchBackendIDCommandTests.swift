@@ -77,4 +77,32 @@ import Testing
     #expect(written.contains(#"<authentication-managed-identity resource="\#(CLI.resource)" />"#), "\(written)")
     #expect(!written.contains("x-functions-key"), "\(written)")
   }
+
+  /// An APIOps `backends/<id>/backendInformation.json` that gives backend `id` the URL `url`.
+  static func backend(_ id: String, url: String) -> [String: String] {
+    ["backends/\(id)/backendInformation.json": #"{"properties": {"url": "\#(url)", "protocol": "http"}}"#]
+  }
+
+  @Test(
+    "a branch's backend-id that the run's backendInformation.json resolves to another host: held, whatever its name")
+  func backendIDResolvedToAnotherHostIsHeld() throws {
+    let api = Self.api(#"<set-backend-service backend-id="orders-func" />"#)
+    let (stderr, written) = try Self.migrate(
+      api, extra: Self.backend("orders-func", url: "https://legacy.example.com/api"))
+    #expect(stderr.contains("[authorization-other-backend]"), "stderr: \(stderr)")
+    #expect(written == api, "\(written)")
+  }
+
+  @Test(
+    "a branch's backend-id that the run resolves to a Function App's host is migrated: the host decides over the name",
+    arguments: [
+      ("orders-func", "https://orders-func.azurewebsites.net/api"),
+      ("legacy-backend", "https://orders.azurewebsites.net"),
+    ])
+  func backendIDResolvedToAFunctionAppIsMigrated(id: String, url: String) throws {
+    let api = Self.api(#"<set-backend-service backend-id="\#(id)" />"#)
+    let (stderr, written) = try Self.migrate(api, extra: Self.backend(id, url: url))
+    #expect(!stderr.contains("[authorization-other-backend]"), "stderr: \(stderr)")
+    #expect(written.contains(#"<authentication-managed-identity resource="\#(CLI.resource)" />"#), "\(written)")
+  }
 }
