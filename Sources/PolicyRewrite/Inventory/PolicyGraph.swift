@@ -115,6 +115,17 @@ public struct PolicyGraph: Sendable, Hashable {
   /// The policy held by the file at `path` (not inline).
   public func policy(at path: String) -> Policy? { policyIndex[path].map { policies[$0] } }
 
+  /// Takes the policy files at `paths` that the graph could not place for global policies: a
+  /// `policy.xml` beside the `apis/` or `products/` folder of an APIOps tree is that tree's
+  /// global policy, whatever the folder is called (the graph places a file by its path alone).
+  package mutating func placeAsGlobal(_ paths: Set<String>) {
+    for index in policies.indices
+    where policies[index].scope == .unknown && policies[index].inlineText == nil && paths.contains(policies[index].path)
+    {
+      policies[index].scope = .global
+    }
+  }
+
   /// The products that hold `api` (names compared without regard to case).
   public func products(of api: String) -> [String] {
     let key = Self.nameKey(api)

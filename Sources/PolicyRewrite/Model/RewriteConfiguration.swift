@@ -115,6 +115,11 @@ public struct RewriteConfiguration: Sendable, Hashable {
   /// child is not known, so the child's `<inbound>` injections are left for review
   /// (`parent-scope-unreadable`).
   public var authorizationUnreadableParentScopes: [String: [String]] = [:]
+  /// The URLs of the APIM backends the run declares (APIOps `backendInformation.json`), by
+  /// backend id: a branch's `set-backend-service backend-id` to one whose host is not a
+  /// Function App's holds the `<inbound>`'s injections (`authorization-other-backend`). An id
+  /// that is not listed is judged by its name.
+  public var backendURLs: [String: String] = [:]
   /// Rules run after the built-in ones (none by default).
   var additionalRules = AdditionalRules()
 

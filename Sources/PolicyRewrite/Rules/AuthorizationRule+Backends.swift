@@ -10,13 +10,26 @@ extension AuthorizationRule {
   static func otherBackend(
     in inbound: PolicyElement, for injection: KeyInjection, analysis: PolicyAnalysis
   ) -> PolicyElement? {
-    var search = InjectionRecorder.BackendSearch()
-    let own = InjectionRecorder.target(of: injection, backends: &search)
+    // The injection's own backend is one every request gets: a top-level `set-backend-service`.
+    // A branch's backend is not its own, whichever the nearest one is: it is the one in question.
+    let own = topLevelBackend(of: inbound)
     for entry in analysis.entries where entry.sendRequest == nil && entry.section.isSame(as: inbound) {
       guard case .url = entry.kind, entry.element.hasName("set-backend-service"),
         let parent = entry.element.parent, !parent.isSame(as: inbound)
       else { continue }
-      if !looksLikeFunctionApp(entry.element, own: own) { return entry.element }
+      if !looksLikeFunctionApp(entry.element, own: own, backendURLs: analysis.configuration.backendURLs) {
+        return entry.element
+      }
+    }
+    return nil
+  }
+
+  /// The backend the first top-level `set-backend-service` of `inbound` sets (by `backend-id`,
+  /// else by `base-url`).
+  static func topLevelBackend(of inbound: PolicyElement) -> BackendTarget? {
+    guard let element = inbound.firstChildElement(named: "set-backend-service") else { return nil }
+    if let id = element.attribute("backend-id")?.trimmingXMLSpace, !id.isEmpty, !id.hasPrefix("@") {
+      return .backendID(id)
     }
     return nil
   }
@@ -81,17 +94,29 @@ extension AuthorizationRule {
     return search(inbound)
   }
 
-  /// Whether a `set-backend-service` names the injection's own backend or, by its name or
-  /// host, a Function App (`*.azurewebsites.net`, or a name that holds `func` or `fn`).
-  static func looksLikeFunctionApp(_ element: PolicyElement, own: BackendTarget?) -> Bool {
+  /// Whether a `set-backend-service` names the injection's own backend or, by its host or
+  /// name, a Function App (`*.azurewebsites.net`, or a host or name that holds `func` or `fn`).
+  /// A `base-url` overrides the backend's URL, so its host decides when it is there; else a
+  /// `backend-id` that `backendURLs` resolves (an APIOps `backendInformation.json` of the run)
+  /// is judged by that URL's host, and any other by its name.
+  static func looksLikeFunctionApp(
+    _ element: PolicyElement, own: BackendTarget?, backendURLs: [String: String] = [:]
+  ) -> Bool {
     let id = element.attribute("backend-id")?.trimmingXMLSpace
     let url = element.attribute("base-url")?.trimmingXMLSpace
-    if let id, !id.isEmpty {
-      if case .backendID(let ownID) = own, ownID == id { return true }
-      let lowered = id.lowercased()
-      return lowered.contains("func") || lowered.contains("fn")
+    if let url, !url.isEmpty { return hostLooksLikeFunctionApp(url) }
+    guard let id, !id.isEmpty else { return true }
+    if case .backendID(let ownID) = own, ownID == id { return true }
+    if let resolved = backendURLs[id]?.trimmingXMLSpace, !resolved.isEmpty {
+      return hostLooksLikeFunctionApp(resolved)
     }
-    guard let url, !url.isEmpty else { return true }
+    let lowered = id.lowercased()
+    return lowered.contains("func") || lowered.contains("fn")
+  }
+
+  /// Whether a URL's host (or the first segment of a named value or template, `{{fn-url}}/api`)
+  /// looks like a Function App's.
+  static func hostLooksLikeFunctionApp(_ url: String) -> Bool {
     // The host of a URL, or the first segment of a named value or template (`{{fn-url}}/api`).
     let lowered = url.lowercased()
     let parts = lowered.split(separator: "/")

@@ -9,9 +9,21 @@ extension AuthorizationRule {
   }
 
   static func readerAfterMessage(_ injection: KeyInjection, reader: AuthorizationScan.Touch) -> String {
-    let does = reader.kind == .remover ? "removes" : "reads"
+    let what: String
+    switch (reader.kind, reader.possible) {
+    case (.remover, false):
+      what = "which removes the Authorization header: it would strip APIM's token instead of the caller's"
+    case (.remover, true):
+      what =
+        "which removes a header named by a named value, an expression or a template: if it is Authorization, it would strip APIM's token instead of the caller's"
+    case (_, true):
+      what =
+        "which reads a header named by a named value, an expression or a template: if it is Authorization, it would get APIM's token instead of the caller's"
+    default:
+      what = "which reads the caller's Authorization header and would get APIM's token instead"
+    }
     return
-      "the key injection at line \(line(injection.element)) is not rewritten: replaced in place, its <authentication-managed-identity> would run before <\(reader.element.name)> at line \(line(reader.element)), which \(does) the caller's Authorization header and would get APIM's token instead; migrate it by hand"
+      "the key injection at line \(line(injection.element)) is not rewritten: replaced in place, its <authentication-managed-identity> would run before <\(reader.element.name)> at line \(line(reader.element)), \(what); migrate it by hand"
   }
 
   static func existingUndoneMessage(
@@ -109,8 +121,12 @@ extension AuthorizationRule {
     "the key injection at line \(line(injection.element)) is not rewritten: its <authentication-managed-identity> would stand outside the Terraform %{ if }/%{ for } directive branch that holds the injection, so the token would no longer follow the directive; migrate it by hand"
   }
 
-  static func possibleReaderMessage(_ injection: KeyInjection, _ reader: AuthorizationScan.Touch) -> String {
-    "<\(reader.element.name)> at line \(line(reader.element)) reads a header named by a named value, an expression or a template, which may be Authorization: the <authentication-managed-identity> that replaces the key injection at line \(line(injection.element)) is placed after it, so that it still sees the caller's token; if it is Authorization, the backend now receives APIM's token instead of the caller's"
+  static func possibleReaderMessage(_ injection: KeyInjection, _ readers: [AuthorizationScan.Touch]) -> String {
+    let each = readers.map { "<\($0.element.name)> at line \(line($0.element))" }
+    let named = each.count == 2 ? each.joined(separator: " and ") : list(each)
+    let one = readers.count <= 1
+    return
+      "\(named) \(one ? "reads a header" : "read headers") named by a named value, an expression or a template, which may be Authorization: the <authentication-managed-identity> that replaces the key injection at line \(line(injection.element)) is placed after \(one ? "it" : "them"), so that \(one ? "it still sees" : "they still see") the caller's token; if \(one ? "it is" : "one is") Authorization, the backend now receives APIM's token instead of the caller's"
   }
 
   static func tokenReplacedMessage(

@@ -150,6 +150,8 @@ enum AuthorizationRule: AnalysisRule {
       return nil
     }
     var notes: [Int: (injection: KeyInjection, reader: AuthorizationScan.Touch)] = [:]
+    // For a note about a possible reader, every possible reader it stands after.
+    var possibleReaders: [Int: [AuthorizationScan.Touch]] = [:]
     // Containers whose MI element is already in place but does not reach the backend.
     var inPlaceAlready = Set<Int>()
     // Containers whose MI element in place stands in a template directive branch the key is
@@ -224,7 +226,10 @@ enum AuthorizationRule: AnalysisRule {
           demotions[key] = (.templateDirective, Self.touch(inbound))
           continue
         }
-        if let reader = touches.unremovedReader(before: Int.max) { notes[key] = (injection, reader) }
+        if let reader = touches.unremovedReader(before: Int.max) {
+          notes[key] = (injection, reader)
+          if reader.possible { possibleReaders[key] = touches.unremovedPossibleReaders(before: Int.max) }
+        }
       case .inPlace(let parent, let scope, _):
         if let existing = analysis.managedIdentities.managedIdentity(in: parent)
           ?? analysis.managedIdentities.managedIdentity(in: scope)
@@ -283,6 +288,10 @@ enum AuthorizationRule: AnalysisRule {
         }
         if let reader = touches.unremovedReader(before: injection.offset), !Self.exclusive(reader.element, element) {
           notes[key] = (injection, reader)
+          if reader.possible {
+            possibleReaders[key] = touches.unremovedPossibleReaders(
+              before: injection.offset, excluding: { Self.exclusive($0.element, element) })
+          }
         }
       case .sendRequest(let request):
         if let existing = analysis.managedIdentities.managedIdentity(in: request) {
@@ -377,7 +386,7 @@ enum AuthorizationRule: AnalysisRule {
         Finding(
           rule: note.reader.possible ? .authorizationPossibleReader : .authorizationTokenReplaced, severity: .note,
           message: note.reader.possible
-            ? possibleReaderMessage(note.injection, note.reader)
+            ? possibleReaderMessage(note.injection, possibleReaders[key] ?? [note.reader])
             : tokenReplacedMessage(note.injection, note.reader, outputTokenVariable: outputTokenVariable),
           line: line, column: column, section: note.injection.section))
     }

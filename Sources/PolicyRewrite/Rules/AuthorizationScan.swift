@@ -110,6 +110,21 @@ struct AuthorizationScan {
     unremovedReaders[firstIndex(after: offset - 1)]
   }
 
+  /// The possible readers before `offset` that no later remover before `offset` follows, in
+  /// document order, leaving out those `excluded` says (another branch): what a note about
+  /// ``unremovedReader(before:)`` names when that one is possible.
+  func unremovedPossibleReaders(before offset: Int, excluding excluded: (Touch) -> Bool = { _ in false }) -> [Touch] {
+    var found: [Touch] = []
+    for touch in touches[..<firstIndex(after: offset - 1)] where !excluded(touch) {
+      if touch.kind == .reader, touch.possible {
+        found.append(touch)
+      } else if touch.kind == .remover, !touch.possible {
+        found = []
+      }
+    }
+    return found
+  }
+
   /// The index of the first touch that starts after `offset` (binary search).
   private func firstIndex(after offset: Int) -> Int {
     touches.partitioningIndex { $0.offset > offset }

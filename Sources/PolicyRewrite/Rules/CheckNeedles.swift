@@ -208,8 +208,26 @@ package struct CheckNeedles: Sendable {
   }
 
   /// A `value`: a named value reference whose name looks like a function key.
+  /// An expression that only returns a named value (`@("{{fn-key}}")`, `@(&quot;{{fn-key}}&quot;)`,
+  /// `@((string)"{{fn-key}}")`) counts by that named value: its `{{` stands within the first
+  /// bytes after the `@`, and up to its `}}` it is read in the source (a raw `"` ends the value
+  /// as the scan finds it).
   private static func variableValueMayReport(_ raw: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
-    let value = raw.drop { $0.isXMLSpace }
+    var value = raw.drop { $0.isXMLSpace }
+    if value.first == .at {
+      let source = raw.base
+      let start = value.startIndex
+      let limit = min(source.count - 1, start + 24)
+      guard
+        let open = (start..<max(start, limit)).first(where: { source[$0] == .openBrace && source[$0 + 1] == .openBrace }
+        )
+      else { return false }
+      var end = open + 2
+      while end + 1 < source.count, end - open < 512, !(source[end] == .closeBrace && source[end + 1] == .closeBrace) {
+        end += 1
+      }
+      value = source[open..<min(end + 2, source.count)]
+    }
     guard value.starts(with: [.openBrace, .openBrace]) else { return false }
     if mayGoOnOrTurnASCII(value) { return true }
     // The letters and digits of the decoded value: a predefined entity (`&amp;`, `&lt;`, …)

@@ -181,9 +181,30 @@ struct EditPlanner {
     {
       let text = Array(layout.indentation(of: reference.range.lowerBound)) + element + layout.terminator(of: end)
       edits.append(TextEdit(range: lineEnd..<lineEnd, replacement: text))
+    } else if let close = closingTag(after: rest), layout.startsLine(reference.range.lowerBound),
+      let parent = reference.parent
+    {
+      // The reference starts its line and its parent's end tag follows it there
+      // (`<base /></inbound>`): the MI element gets a line of its own between them, and the end
+      // tag a line of its own, indented like the parent's start tag.
+      let terminator = layout.terminator(of: end)
+      let text =
+        terminator + Array(layout.indentation(of: reference.range.lowerBound)) + element + terminator
+        + Array(layout.indentation(of: parent.range.lowerBound))
+      edits.append(TextEdit(range: close..<close, replacement: text))
     } else {
       edits.append(TextEdit(range: end..<end, replacement: element))
     }
+  }
+
+  /// The offset of the end tag (`</`) that follows `offset` on its line after nothing but
+  /// spaces and tabs, or `nil`.
+  private func closingTag(after offset: Int) -> Int? {
+    let source = document.source
+    var next = offset
+    while next < source.count, source[next].isBlank { next += 1 }
+    guard next + 1 < source.count, source[next] == UInt8(ascii: "<"), source[next + 1] == .slash else { return nil }
+    return next
   }
 
   private mutating func insert(_ element: [UInt8], before reference: PolicyElement) {

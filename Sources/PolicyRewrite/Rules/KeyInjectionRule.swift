@@ -122,10 +122,10 @@ enum KeyInjectionRule: AnalysisRule {
     guard let value = header.children.first(where: { $0.hasName("value") }) else { return .none }
     let text = value.rawContent.trimmingXMLSpace
     if text.isEmpty { return .none }
-    if let name = namedValueReference(text) { return .namedValue(name) }
+    if let name = namedValueReference(text) ?? wrappedNamedValueReference(text) { return .namedValue(name) }
     if text.hasPrefix("@") {
-      if let variable = variableName(in: text), let assigned = variables[variable],
-        let name = namedValueReference(assigned.trimmingXMLSpace)
+      if let variable = variableName(in: text), let assigned = variables[variable]?.trimmingXMLSpace,
+        let name = namedValueReference(assigned) ?? expressionStringLiteral(assigned).flatMap(namedValueReference)
       {
         return .namedValue(name)
       }
@@ -145,6 +145,37 @@ enum KeyInjectionRule: AnalysisRule {
     let inner = text.dropFirst(2).dropLast(2)
     if inner.hasPrefix("${") { return inner.hasSuffix("}") ? String(inner) : nil }
     return inner.contains("{") || inner.contains("}") ? nil : String(inner)
+  }
+
+  /// The named value a `<value>`'s text names when it only wraps one reference: in a CDATA
+  /// section (`<![CDATA[{{fn-key}}]]>`) or as the string an expression returns
+  /// (`@("{{fn-key}}")`, ``expressionStringLiteral(_:)``). APIM substitutes named values in the
+  /// policy text before it runs, so both send that named value.
+  static func wrappedNamedValueReference(_ text: String) -> String? {
+    var inner = text
+    if inner.hasPrefix("<![CDATA["), inner.hasSuffix("]]>"), inner.utf8.count >= 12 {
+      inner = String(inner.dropFirst(9).dropLast(3)).trimmingXMLSpace
+      if let name = namedValueReference(inner) { return name }
+    }
+    return expressionStringLiteral(inner).flatMap(namedValueReference)
+  }
+
+  /// The text of the one string literal that a policy expression only returns:
+  /// `@("text")` or `@((string)"text")`, quotes written as `"`, `&quot;` or `&#34;`; `nil` for
+  /// any other expression.
+  static func expressionStringLiteral(_ text: String) -> String? {
+    guard text.hasPrefix("@("), text.hasSuffix(")") else { return nil }
+    var inner = String(text.dropFirst(2).dropLast()).trimmingXMLSpace
+    if inner.hasPrefix("(string)") { inner = String(inner.dropFirst(8)).trimmingXMLSpace }
+    for quote in ["\"", "&quot;", "&#34;"] where inner.hasPrefix(quote) && inner.hasSuffix(quote) {
+      guard inner.utf8.count >= 2 * quote.utf8.count else { return nil }
+      let literal = inner.dropFirst(quote.count).dropLast(quote.count)
+      // One literal: no quote or escape inside (`"a" + "b"` is two).
+      guard !literal.contains("\""), !literal.contains("&quot;"), !literal.contains("&#34;"), !literal.contains("\\")
+      else { return nil }
+      return String(literal)
+    }
+    return nil
   }
 
   /// The variable read by `context.Variables["k"]` or `context.Variables.GetValueOrDefault…("k")`.

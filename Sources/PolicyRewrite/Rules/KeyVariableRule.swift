@@ -5,7 +5,7 @@ import PolicyDOM
 /// `<value>@((string)context.Variables["fnKey"])</value>`.
 ///
 /// Rewrite: a `set-variable` whose value is only a key (a named value or a template
-/// placeholder) and whose variable is read only by injections that the rewrite removes goes
+/// placeholder, or an expression that only returns one: `@("{{fn-key}}")`) and whose variable is read only by injections that the rewrite removes goes
 /// with them. If something else reads it too, it stays, with a review item (migration only):
 /// the key is still in the policy.
 ///
@@ -20,8 +20,11 @@ enum KeyVariableRule: AnalysisRule {
       guard case .variable = entry.kind, let name = entry.element.attribute("name")?.trimmingXMLSpace,
         let value = entry.element.attribute("value")?.trimmingXMLSpace, !name.isEmpty
       else { continue }
-      let namedValue = KeyInjectionRule.namedValueReference(value)
-      if namedValue != nil || isPlaceholder(value) { candidates.append((entry.element, name, namedValue)) }
+      // The key itself, or an expression that only returns it (`@("{{fn-key}}")`).
+      let written = writtenValue(value, of: entry.element, in: analysis.document.source)
+      let key = KeyInjectionRule.expressionStringLiteral(written) ?? value
+      let namedValue = KeyInjectionRule.namedValueReference(key)
+      if namedValue != nil || isPlaceholder(key) { candidates.append((entry.element, name, namedValue)) }
     }
     guard !candidates.isEmpty else { return }
     let keyNamedValues = Set(analysis.injections.compactMap(\.namedValue))
@@ -50,6 +53,26 @@ enum KeyVariableRule: AnalysisRule {
             line: line, column: column, section: PolicyAnalysis.sectionPath(of: candidate.element)))
       }
     }
+  }
+
+  /// A `value` as written: a raw (`rawxml`) expression's quotes are masked (`_`) in the parsed
+  /// value, so an expression's bytes are read from the element's start tag when they differ from
+  /// the parsed ones only where those are masked.
+  private static func writtenValue(_ parsed: String, of element: PolicyElement, in source: [UInt8]) -> String {
+    let masked = Array(parsed.utf8)
+    guard masked.first == .at, masked.contains(UInt8(ascii: "_")) else { return parsed }
+    let end = min(element.range.upperBound, source.count)
+    var start = element.range.lowerBound
+    while start + masked.count <= end {
+      guard let found = source[start..<end].firstIndex(of: .at) else { break }
+      start = found + 1
+      guard found + masked.count <= end else { break }
+      let candidate = source[found..<(found + masked.count)]
+      if zip(candidate, masked).allSatisfy({ $0 == $1 || $1 == UInt8(ascii: "_") }) {
+        return String(decoding: candidate, as: UTF8.self)
+      }
+    }
+    return parsed
   }
 
   /// Whether a named value's name looks like a function key: `func`, `function` or `fn`, and

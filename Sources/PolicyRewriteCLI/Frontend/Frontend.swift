@@ -208,7 +208,7 @@ public struct Frontend: Sendable {
     var scannedArguments = Set<Int?>()
     let progress = ProgressBar(total: items.count, enabled: options.showsProgress)
     readAhead.expect(items.count)
-    let frontend = withAuthorizationContext(items).withTerraformNames(items)
+    let frontend = withAuthorizationContext(items).withTerraformNames(items).withBackendURLs(items)
     var readiness = options.readiness ? ReadinessCollector() : nil
     OrderedParallel.run(
       count: items.count, jobs: min(options.jobs, Self.maximumJobs),

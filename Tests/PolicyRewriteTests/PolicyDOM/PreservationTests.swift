@@ -280,6 +280,27 @@ import Testing
         + "    </send-request>\n  </inbound>\n</policies>\n")
   }
 
+  @Test func aReferenceThatSharesItsLineWithTheEndTagLeavesTheMIElementALineOfItsOwn() throws {
+    // Spec §3: "on a line of its own"; it was appended on <base />'s line, before </inbound>.
+    try expectRewrite(
+      "<policies>\n    <inbound>\n        <set-header name=\"x-functions-key\"><value>{{k}}</value></set-header>\n"
+        + "        <base /></inbound>\n</policies>\n",
+      "<policies>\n    <inbound>\n        <base />\n        \(Self.mi)\n    </inbound>\n</policies>\n")
+    // The key on <base />'s line too, CRLF and tabs.
+    try expectRewrite(
+      "<policies>\r\n\t<inbound>\r\n\t\t<base /><set-header name=\"x-functions-key\"><value>{{k}}</value></set-header></inbound>\r\n"
+        + "</policies>",
+      "<policies>\r\n\t<inbound>\r\n\t\t<base />\r\n\t\t\(Self.mi)\r\n\t</inbound>\r\n</policies>")
+    // The last reader, which the MI element follows, then </inbound> on its line.
+    try expectRewrite(
+      "<policies>\n  <inbound>\n    <base />\n    <set-header name=\"x-functions-key\"><value>{{k}}</value></set-header>\n"
+        + "    <check-header name=\"Authorization\" failed-check-httpcode=\"401\" failed-check-error-message=\"no\" ignore-case=\"true\" /></inbound>\n"
+        + "</policies>\n",
+      "<policies>\n  <inbound>\n    <base />\n"
+        + "    <check-header name=\"Authorization\" failed-check-httpcode=\"401\" failed-check-error-message=\"no\" ignore-case=\"true\" />\n"
+        + "    \(Self.mi)\n  </inbound>\n</policies>\n")
+  }
+
   @Test func aOneLinePolicyStaysOnOneLine() throws {
     try expectRewrite(
       "<policies><inbound><base /><set-header name=\"x-functions-key\"><value>{{k}}</value></set-header></inbound></policies>\n",
