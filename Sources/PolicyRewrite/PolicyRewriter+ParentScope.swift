@@ -129,7 +129,9 @@ extension PolicyRewriter {
         effects.insert(.readsInLaterSections)
       }
     }
-    if mayRoute, let inbound { Self.addOtherBackends(below: inbound, nested: false, to: &effects) }
+    if mayRoute, let inbound {
+      Self.addOtherBackends(below: inbound, nested: false, backendURLs: configuration.backendURLs, to: &effects)
+    }
     if mayToken, !parentTokenResources(source, documents: documents).isEmpty { effects.insert(.setsToken) }
     if mayKey, let inbound, setsKeyHeader(inbound, configuration: configuration) { effects.insert(.setsKeyHeader) }
     return effects
@@ -137,12 +139,14 @@ extension PolicyRewriter {
 
   /// The first `set-backend-service` below `element`, in document order, that does not look
   /// like a Function App.
-  private static func firstOtherBackend(below element: PolicyElement) -> PolicyElement? {
+  private static func firstOtherBackend(below element: PolicyElement, backendURLs: [String: String])
+    -> PolicyElement?
+  {
     var child = element.firstChildElement
     while let current = child {
       if current.hasName("set-backend-service") {
-        if !AuthorizationRule.looksLikeFunctionApp(current, own: nil) { return current }
-      } else if let found = firstOtherBackend(below: current) {
+        if !AuthorizationRule.looksLikeFunctionApp(current, own: nil, backendURLs: backendURLs) { return current }
+      } else if let found = firstOtherBackend(below: current, backendURLs: backendURLs) {
         return found
       }
       child = current.nextSiblingElement
@@ -152,16 +156,17 @@ extension PolicyRewriter {
 
   /// Adds the backends below `element` that do not look like a Function App: top-level
   /// (`nested` false) or in a branch.
-  private static func addOtherBackends(below element: PolicyElement, nested: Bool, to effects: inout ParentScopeEffects)
-  {
+  private static func addOtherBackends(
+    below element: PolicyElement, nested: Bool, backendURLs: [String: String], to effects: inout ParentScopeEffects
+  ) {
     var child = element.firstChildElement
     while let current = child {
       if current.hasName("set-backend-service") {
-        if !AuthorizationRule.looksLikeFunctionApp(current, own: nil) {
+        if !AuthorizationRule.looksLikeFunctionApp(current, own: nil, backendURLs: backendURLs) {
           effects.insert(nested ? .setsOtherBackendInBranch : .setsOtherBackend)
         }
       } else {
-        addOtherBackends(below: current, nested: true, to: &effects)
+        addOtherBackends(below: current, nested: true, backendURLs: backendURLs, to: &effects)
       }
       child = current.nextSiblingElement
     }
@@ -302,7 +307,9 @@ extension PolicyRewriter {
     }
     // A backend that does not look like a Function App, set by the child for some or all of
     // its requests: the parent's MI element would hand it APIM's token instead of the caller's.
-    if !effects.touchesAfterBase, mayRoute, let backend = firstOtherBackend(below: inbound) {
+    if !effects.touchesAfterBase, mayRoute,
+      let backend = firstOtherBackend(below: inbound, backendURLs: configuration.backendURLs)
+    {
       effects.touchesAfterBase = true
       effects.touch = ChildScopeEffects.Touch(
         kind: .routesElsewhere, line: backend.location.line, element: backend.name)

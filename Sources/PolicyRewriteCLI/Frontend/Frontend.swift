@@ -208,7 +208,8 @@ public struct Frontend: Sendable {
     var scannedArguments = Set<Int?>()
     let progress = ProgressBar(total: items.count, enabled: options.showsProgress)
     readAhead.expect(items.count)
-    let frontend = withAuthorizationContext(items).withTerraformNames(items).withBackendURLs(items)
+    // The backends' URLs first: the cross-scope checks judge a parent's or child's backend by them.
+    let frontend = withBackendURLs(items).withAuthorizationContext(items).withTerraformNames(items)
     var readiness = options.readiness ? ReadinessCollector() : nil
     OrderedParallel.run(
       count: items.count, jobs: min(options.jobs, Self.maximumJobs),

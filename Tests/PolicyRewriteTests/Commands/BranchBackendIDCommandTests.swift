@@ -105,4 +105,35 @@ import Testing
     #expect(!stderr.contains("[authorization-other-backend]"), "stderr: \(stderr)")
     #expect(written.contains(#"<authentication-managed-identity resource="\#(CLI.resource)" />"#), "\(written)")
   }
+
+  @Test(
+    "a parent's branch backend-id is judged by the URL the APIOps tree gives it, as the child's own",
+    arguments: [("https://legacy.example.com", true), ("https://orders.azurewebsites.net", false)])
+  func parentBranchBackendIDIsJudgedByItsURL(url: String, held: Bool) throws {
+    let global = """
+      <policies>
+          <inbound>
+              <choose>
+                  <when condition="@(true)">
+                      <set-backend-service backend-id="orders-func" />
+                  </when>
+              </choose>
+          </inbound>
+      </policies>
+
+      """
+    let api = Policies.keyAfterBase("fn-key")
+    let files = [
+      "policy.xml": global, "apis/a/policy.xml": api,
+      "backends/orders-func/backendInformation.json":
+        "{\"properties\": {\"url\": \"\(url)\", \"protocol\": \"http\"}}\n",
+    ]
+    try withTemporaryTree(files) { root in
+      let result = run(["migrate", "--write", "--resource", CLI.resource, "."], cwd: root)
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      #expect(result.stderr.contains("[authorization-other-backend]") == held, "stderr: \(result.stderr)")
+      let written = String(decoding: CLI.read(root, "apis/a/policy.xml") ?? [], as: UTF8.self)
+      #expect((written == api) == held, "\(written)")
+    }
+  }
 }
