@@ -147,6 +147,17 @@ extension AuthorizationRule {
     return message
   }
 
+  static func parentTokenReplacedMessage(
+    _ injection: KeyInjection, parents: [String], outputTokenVariable: String?
+  ) -> String {
+    let option =
+      outputTokenVariable == nil
+      ? ""
+      : " (output-token-variable-name does not keep the caller's token: it puts APIM's token into a variable)"
+    return
+      "\(list(parents)), a parent scope that runs at this scope's <base />, \(parents.count == 1 ? "reads" : "read") the caller's Authorization header before the <authentication-managed-identity> that replaces the key injection at line \(line(injection.element)): the backend now receives APIM's token instead of the caller's; if the Function App needs the caller's token, copy it into another header before the MI element (<set-header name=\"X-Caller-Authorization\" exists-action=\"override\"><value>@(context.Request.Headers.GetValueOrDefault(\"Authorization\",\"\"))</value></set-header>)\(option)"
+  }
+
   static func list(_ files: [String]) -> String {
     files.prefix(3).joined(separator: ", ") + (files.count > 3 ? " and \(files.count - 3) more" : "")
   }

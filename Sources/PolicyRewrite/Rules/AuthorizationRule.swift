@@ -390,6 +390,22 @@ enum AuthorizationRule: AnalysisRule {
             : tokenReplacedMessage(note.injection, note.reader, outputTokenVariable: outputTokenVariable),
           line: line, column: column, section: note.injection.section))
     }
+    // A parent scope that reads the caller's token ran before this `<inbound>`'s MI element
+    // (which follows `<base />`, or the key was held): the backend now gets APIM's token.
+    guard !readingParents.isEmpty else { return }
+    var noted = Set(notes.keys)
+    for injection in analysis.injections where injection.isRewritable {
+      guard let scope = scopeOf(injection), scope.hasName("inbound"), let container = injection.placement.container,
+        demotions[container.range.lowerBound] == nil, noted.insert(container.range.lowerBound).inserted
+      else { continue }
+      let (line, column) = injection.element.location
+      analysis.migrationFindings.append(
+        Finding(
+          rule: .authorizationTokenReplaced, severity: .note,
+          message: parentTokenReplacedMessage(
+            injection, parents: readingParents, outputTokenVariable: outputTokenVariable),
+          line: line, column: column, section: injection.section))
+    }
   }
 
   /// A touch standing for an element that is not itself a reader or writer (the scope, a
