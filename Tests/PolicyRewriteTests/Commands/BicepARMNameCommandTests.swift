@@ -57,7 +57,12 @@ import Testing
   func anARMValueTheRunCannotEvaluateHoldsTheKey() throws {
     let unknown = Graph.swapping(
       Graph.variableNamedARM,
-      [("\"[concat(parameters('apimName'), '/orders')]\"", "\"[concat(parameters('apimName'), '/', last(split(resourceGroup().name, '-')))]\"")])
+      [
+        (
+          "\"[concat(parameters('apimName'), '/orders')]\"",
+          "\"[concat(parameters('apimName'), '/', last(split(resourceGroup().name, '-')))]\""
+        )
+      ])
     try Self.expectHeld(["t.json": unknown])
     try Self.expectHeld(["t.json": unknown], rule: "scope-unknown", strict: true)
   }
@@ -112,7 +117,9 @@ import Testing
 
       """
     }
-    try Self.expectHeld(["azuredeploy.json": Graph.parameterNamedARM, "azuredeploy.parameters.json": parameters("orders")])
+    try Self.expectHeld([
+      "azuredeploy.json": Graph.parameterNamedARM, "azuredeploy.parameters.json": parameters("orders"),
+    ])
     try Self.expectRewritten(
       ["azuredeploy.json": Graph.parameterNamedARM, "azuredeploy.parameters.json": parameters("payments")],
       in: "azuredeploy.json")

@@ -19,7 +19,8 @@ import Testing
   @Test("an ARM [variables()] policy is that scope's policy: the operation's reader holds the key")
   func anARMVariablePolicyIsFollowed() throws {
     try Names.expectHeld(["t.json": Graph.variablePolicyARM])
-    let other = Graph.swapping(Graph.variablePolicyARM, [("apim1/orders/getOrder/policy", "apim1/payments/getPay/policy")])
+    let other = Graph.swapping(
+      Graph.variablePolicyARM, [("apim1/orders/getOrder/policy", "apim1/payments/getPay/policy")])
     try Names.expectRewritten(["t.json": other], in: "t.json")
   }
 
