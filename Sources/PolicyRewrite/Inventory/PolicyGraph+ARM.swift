@@ -81,6 +81,7 @@ extension PolicyGraph.FileFacts {
     var work: [(resource: ARMJSON, type: String?, name: String?, from: Int, context: ARMExpression)] =
       resources.reversed().map { ($0, nil, nil, 0, context(of: template, passed: nil)) }
     var taken = Set<Int>()
+    var takenValues = Set<Int>()
     while let (resource, parentType, parentName, from, known) = work.popLast() {
       guard let ownType = resource["type"]?.string, let ownName = resource["name"]?.string else { continue }
       if ownType.lowercased() == "microsoft.resources/deployments" {
@@ -125,7 +126,17 @@ extension PolicyGraph.FileFacts {
       let line = lines.location(of: offset ?? from).line
       self.template.resources.append(
         APIMResource(type: type, name: name, content: content, line: line, symbol: nil, parameter: parameter))
-      if let content { recordIncludes(of: content, line: line) }
+      if let content {
+        // The includes of a JSON string stand on the string's line (its line breaks are escapes).
+        var textLine = line
+        if case .inline(let text, _) = content,
+          let at = Self.stringOffset(of: text, in: bytes, from: from, taken: takenValues)
+        {
+          takenValues.insert(at)
+          textLine = lines.location(of: at).line
+        }
+        recordIncludes(of: content, line: textLine)
+      }
       if case .array(let children)? = resource["resources"] {
         work += children.reversed().map { ($0, type, name, offset ?? from, known) }
       }
@@ -137,6 +148,12 @@ extension PolicyGraph.FileFacts {
   /// (a parameter's default only while no file of the run gives it another value: the
   /// parameter is returned); anything else is not known to the run.
   static func armPolicy(_ value: String, context: ARMExpression) -> (Content, parameter: String?) {
+    if value.hasPrefix("http://") || value.hasPrefix("https://") {
+      return (
+        .unknown("its policy is a link (`xml-link`, `rawxml-link`) fetched when deployed, which the run does not read"),
+        nil
+      )
+    }
     guard value.hasPrefix("["), !value.hasPrefix("[[") else {
       return (.inline(value.hasPrefix("[[") ? String(value.dropFirst()) : value, offset: 0), nil)
     }
@@ -157,7 +174,7 @@ extension PolicyGraph.FileFacts {
     // An expression of literals only (`[concat('<policies>…')]`) is the text it gives.
     let evaluated = context.value(of: value)
     if PolicyGraph.isResolved(evaluated) { return (.inline(evaluated, offset: 0), nil) }
-    return (.unknown("its policy is the ARM expression `\(value.prefix(80))`, which the run does not evaluate"), nil)
+    return (.unknown("its policy is an ARM expression (`\(value.prefix(60))…`), which the run does not evaluate"), nil)
   }
 
   /// The parameter values of an ARM parameters file (`deploymentParameters`): they may be
@@ -180,14 +197,27 @@ extension PolicyGraph.FileFacts {
     _ strings: [String], used: Set<String>, in bytes: [UInt8], lines: LineMap
   ) {
     var seen = used
-    for text in strings where seen.insert(text).inserted && EmbeddedPolicy.isPolicyText(Array(text.utf8)) {
-      // Its first characters that JSON writes as they are, after the string's quote.
-      let plain = Array(
-        text.utf8.prefix { $0 >= 0x20 && $0 < 0x7F && $0 != .doubleQuote && $0 != .backslash && $0 != .slash }.prefix(
-          40))
-      let offset = plain.count < 8 ? nil : bytes.firstRange(of: [.doubleQuote] + plain)?.lowerBound
+    var taken = Set<Int>()
+    for text in strings where seen.insert(text).inserted && Self.isPolicyDocument(Array(text.utf8)) {
+      let offset = Self.stringOffset(of: text, in: bytes, from: 0, taken: taken)
+      if let offset { taken.insert(offset) }
       recordUnplaced(text, offset: 0, line: offset.map { lines.location(of: $0).line } ?? 1)
     }
+  }
+
+  /// Where a JSON string whose value is `text` is written in `bytes`, found by its first
+  /// characters that JSON writes as they are: the first such string at or after `from` that
+  /// `taken` does not hold; `nil` when it is not found.
+  static func stringOffset(of text: String, in bytes: [UInt8], from: Int, taken: Set<Int>) -> Int? {
+    let plain = text.utf8.prefix { $0 >= 0x20 && $0 < 0x7F && $0 != .doubleQuote && $0 != .backslash && $0 != .slash }
+    guard plain.count >= 8 else { return nil }
+    let needle = [UInt8.doubleQuote] + plain.prefix(40)
+    var start = min(from, bytes.count)
+    while let found = bytes[start...].firstRange(of: needle) {
+      if !taken.contains(found.lowerBound) { return found.lowerBound }
+      start = found.lowerBound + 1
+    }
+    return nil
   }
 
   /// Where the ARM resource name `name` is written in `bytes`: the first of its JSON strings

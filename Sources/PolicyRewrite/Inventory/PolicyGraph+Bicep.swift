@@ -244,6 +244,18 @@ extension PolicyGraph.FileFacts {
       }
       return name
     }
+    /// The includes of policy text at their lines in the file.
+    func recordTextIncludes(_ content: Content?) {
+      switch content {
+      case .inline(let text, let offset)?:
+        let verbatim = bytes[offset...].starts(with: text.utf8)
+        recordIncludes(of: .inline(text, offset: offset), line: lines.location(of: offset).line, verbatim: verbatim)
+      case .alternatives(let choices)?:
+        for choice in choices { recordTextIncludes(choice) }
+      default:
+        break
+      }
+    }
     var used = Set<Int>()
     for resource in resources.sorted(by: { $0.line < $1.line }) {
       let (type, name) = joined(resource)
@@ -251,19 +263,24 @@ extension PolicyGraph.FileFacts {
         APIMResource(
           type: type, name: resolved(name), content: resource.content, line: resource.line, symbol: resource.symbol,
           parameter: resource.parameter))
-      if let content = resource.content { recordIncludes(of: content, line: resource.line) }
+      recordTextIncludes(resource.content)
       Self.offsets(of: resource.content, into: &used)
       if let parameter = resource.parameter, let literal = source.parameters[parameter] {
         used.insert(literal.content.lowerBound)
-        template.defaultPolicies[parameter] = .inline(source.text(literal), offset: literal.content.lowerBound)
+        let policy = Content.inline(source.text(literal), offset: literal.content.lowerBound)
+        template.defaultPolicies[parameter] = policy
+        recordTextIncludes(policy)
       }
     }
-    for (quote, literal) in source.stringAt.sorted(by: { $0.key < $1.key })
+    for literal in source.stringAt.sorted(by: { $0.key < $1.key }).map(\.value)
     where !used.contains(literal.content.lowerBound) {
       guard bytes[literal.content].contains(.lessThan) else { continue }
       let decoded = BicepLexer.decode(bytes, literal).decoded
-      guard EmbeddedPolicy.isPolicyText(decoded) else { continue }
-      recordUnplaced(source.text(literal), offset: literal.content.lowerBound, line: lines.location(of: quote).line)
+      guard Self.isPolicyDocument(decoded) else { continue }
+      let text = source.text(literal)
+      let offset = literal.content.lowerBound
+      recordUnplaced(
+        text, offset: offset, line: lines.location(of: offset).line, verbatim: bytes[offset...].starts(with: text.utf8))
     }
   }
 

@@ -124,7 +124,15 @@ extension PolicyGraph.FileFacts {
         return (choices.count == 1 ? choices[0] : .alternatives(choices), nil)
       }
       if let literal = stringAt[start], stringEnds[start] == end {
-        return (.inline(text(literal), offset: literal.content.lowerBound), nil)
+        let policy = text(literal)
+        if policy.hasPrefix("http://") || policy.hasPrefix("https://") {
+          return (
+            .unknown(
+              "its policy is a link (`xml-link`, `rawxml-link`) fetched when deployed, which the run does not read"),
+            nil
+          )
+        }
+        return (.inline(policy, offset: literal.content.lowerBound), nil)
       }
       if bytes[start] == .openParen, bytes[end - 1] == .closeParen {
         return policy(from: start + 1, to: end - 1, folder: folder, depth: depth + 1)

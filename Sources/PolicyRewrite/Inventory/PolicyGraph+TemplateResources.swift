@@ -76,13 +76,17 @@ extension PolicyGraph.FileFacts {
     self.declared.append(declared)
   }
 
-  /// The includes of inline policy text, at its line.
-  mutating func recordIncludes(of content: Content, line: Int) {
+  /// The includes of inline policy text that starts at line `line` of the file: where the
+  /// file holds the text line for line (`verbatim`: a Bicep `'''` string), each at its own
+  /// line; else (a JSON or `'…'` string, whose line breaks are escapes) at the string's line.
+  mutating func recordIncludes(of content: Content, line: Int, verbatim: Bool = false) {
     switch content {
     case .inline(let text, _):
-      includes += PolicyGraph.includes(in: Array(text.utf8), path: path, lineOffset: line - 1)
+      var found = PolicyGraph.includes(in: Array(text.utf8), path: path, lineOffset: line - 1)
+      if !verbatim { for index in found.indices { found[index].line = line } }
+      includes += found
     case .alternatives(let choices):
-      for choice in choices { recordIncludes(of: choice, line: line) }
+      for choice in choices { recordIncludes(of: choice, line: line, verbatim: verbatim) }
     default:
       break
     }
@@ -91,12 +95,18 @@ extension PolicyGraph.FileFacts {
   /// Policy text in the file that no resource applies (a string passed to a module or to a
   /// function, a variable no resource uses, a parameters file's value): a policy the run
   /// cannot place, so its keys are reported `scope-unknown`.
-  mutating func recordUnplaced(_ text: String, offset: Int, line: Int) {
+  mutating func recordUnplaced(_ text: String, offset: Int, line: Int, verbatim: Bool = false) {
     declared.append(
       Declared(
         scope: .unknown, content: .inline(text, offset: offset),
         location: PolicyGraph.Location(path: path, line: line, address: nil)))
-    recordIncludes(of: .inline(text, offset: offset), line: line)
+    recordIncludes(of: .inline(text, offset: offset), line: line, verbatim: verbatim)
+  }
+
+  /// Whether `text` is a whole policy or fragment document (a piece of one, which an
+  /// expression completes, is not placed on its own).
+  static func isPolicyDocument(_ text: [UInt8]) -> Bool {
+    EmbeddedPolicy.isPolicyText(text) && (text.containsLiteral("<policies") || text.containsLiteral("<fragment"))
   }
 
   /// `name` with each `${symbol}` that `values` knows replaced by its value.
@@ -132,7 +142,7 @@ extension PolicyGraph {
         if !variants.contains(values) { variants.append(values) }
       }
       if variants.isEmpty { variants = [base] }
-      for (number, values) in variants.enumerated() {
+      for values in variants {
         for resource in facts.template.resources {
           var resource = resource
           resource.name = FileFacts.substituting(values, in: resource.name)
@@ -141,7 +151,6 @@ extension PolicyGraph {
             value == facts.template.defaults[parameter], let policy = facts.template.defaultPolicies[parameter]
           {
             resource.content = policy
-            if number == 0 { result[index].recordIncludes(of: policy, line: resource.line) }
           }
           result[index].record(resource)
         }

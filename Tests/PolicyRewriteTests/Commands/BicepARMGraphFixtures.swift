@@ -496,6 +496,79 @@ enum BicepARMGraph {
 
     """#
 
+  static let includingTemplate = #"""
+    {
+      "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+      "contentVersion": "1.0.0.0",
+      "resources": [
+        {
+          "type": "Microsoft.ApiManagement/service/apis/policies",
+          "apiVersion": "2021-08-01",
+          "name": "apim1/orders/policy",
+          "properties": { "format": "rawxml", "value": "<policies>\n  <inbound>\n    <base />\n  </inbound>\n  <outbound>\n    <base />\n    <include-fragment fragment-id=\"fn-key\" />\n  </outbound>\n</policies>" }
+        },
+        {
+          "type": "Microsoft.ApiManagement/service/apis/policies",
+          "apiVersion": "2021-08-01",
+          "name": "apim1/payments/policy",
+          "properties": { "format": "rawxml", "value": "<policies>\n  <inbound>\n    <include-fragment fragment-id=\"fn-key\" />\n    <base />\n  </inbound>\n</policies>" }
+        },
+        {
+          "type": "Microsoft.ApiManagement/service/policies",
+          "apiVersion": "2021-08-01",
+          "name": "apim1/policy",
+          "properties": { "format": "rawxml", "value": "<policies>\n  <inbound>\n    <base />\n    <check-header name=\"Authorization\" failed-check-httpcode=\"401\" failed-check-error-message=\"x\" ignore-case=\"true\" />\n  </inbound>\n</policies>" }
+        }
+      ]
+    }
+
+    """#
+
+  static let includingBicep = #"""
+    resource apiPolicy 'Microsoft.ApiManagement/service/apis/policies@2023-05-01-preview' = {
+      name: 'apim1/orders/policy'
+      properties: {
+        format: 'rawxml'
+        value: '''<policies>
+      <inbound>
+        <base />
+        <include-fragment fragment-id="fn-key" />
+        <validate-jwt header-name="Authorization" />
+      </inbound>
+    </policies>'''
+      }
+    }
+
+    """#
+
+  static let linkedPolicyBicep = #"""
+    param policyBaseUrl string = 'https://example.blob.core.windows.net/policies'
+
+    resource apiPolicy 'Microsoft.ApiManagement/service/apis/policies@2023-05-01-preview' = {
+      name: 'apim1/orders/policy'
+      properties: {
+        format: 'rawxml'
+        value: '''<policies>
+      <inbound>
+        <base />
+        <set-header name="x-functions-key" exists-action="override">
+          <value>{{orders-func-key}}</value>
+        </set-header>
+      </inbound>
+    </policies>'''
+      }
+    }
+
+    resource opPolicy 'Microsoft.ApiManagement/service/apis/operations/policies@2023-05-01-preview' = {
+      name: 'apim1/orders/getOrder/policy'
+      properties: {
+        format: 'rawxml-link'
+        value: 'https://example.blob.core.windows.net/policies/orders-getOrder.xml'
+      }
+    }
+
+    """#
+
   /// What `migrate --write` did to a tree of `files`.
   struct Outcome {
     var status: Int32

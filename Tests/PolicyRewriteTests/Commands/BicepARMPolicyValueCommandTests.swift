@@ -43,4 +43,24 @@ import Testing
     let files = ["main.bicep": Graph.policyPassingCaller, "api.bicep": Graph.policyParameterModule]
     try Names.expectHeld(files, rule: "scope-unknown", strict: true)
   }
+
+  @Test("an include in a JSON string is at the string's line, in a multi-line string at its own line")
+  func includesStandAtTheirFileLines() throws {
+    let files = ["t.json": Graph.includingTemplate, "api.bicep": Graph.includingBicep]
+    try withTemporaryTree(files) { root in
+      let result = run(["plan", "--format", "json", "--resource", CLI.resource, "."], cwd: root)
+      let plan = try #require(JSONSerialization.jsonObject(with: result.stdout) as? [String: Any], "\(result.stderr)")
+      let lines = (plan["includes"] as? [[String: Any]] ?? []).map { "\($0["path"] ?? ""):\($0["line"] ?? "")" }
+        .sorted()
+      #expect(lines == ["api.bicep:8", "t.json:15", "t.json:9"], "\(result.stderr)")
+    }
+  }
+
+  @Test("a child policy linked by URL is unreadable because it is fetched when deployed, not 'does not parse'")
+  func aLinkedChildPolicyIsNamedForWhatItIs() throws {
+    let outcome = try Graph.migrate(["main.bicep": Graph.linkedPolicyBicep])
+    #expect(outcome.changed.isEmpty && outcome.rules == ["child-scope-unreadable"], "\(outcome.stderr)")
+    #expect(outcome.stderr.contains("a link (`xml-link`, `rawxml-link`) fetched when deployed"), "\(outcome.stderr)")
+    #expect(!outcome.stderr.contains("does not parse"), "\(outcome.stderr)")
+  }
 }
