@@ -131,12 +131,14 @@ extension PolicyGraph {
     var result = files
     for index in result.indices where !result[index].template.resources.isEmpty {
       let facts = result[index]
+      // Targets are joined paths (`./op.bicep` from folder `infra` is `infra/op.bicep`).
+      let path = join("", facts.path)
       var base = facts.template.defaults
-      for entry in given where !entry.isCall && (entry.target == nil || entry.target == facts.path) {
+      for entry in given where !entry.isCall && (entry.target == nil || entry.target == path) {
         for (name, value) in entry.values where base[name] != nil && value != base[name] { base[name] = nil }
       }
       var variants: [[String: String]] = []
-      for call in given where call.isCall && call.target == facts.path {
+      for call in given where call.isCall && call.target == path {
         var values = base
         for (name, value) in call.values { values[name] = value }
         if !variants.contains(values) { variants.append(values) }
