@@ -81,7 +81,7 @@ extension PolicyGraph.FileFacts {
     var work: [(resource: ARMJSON, type: String?, name: String?, from: Int, context: ARMExpression)] =
       resources.reversed().map { ($0, nil, nil, 0, context(of: template, passed: nil)) }
     var taken = Set<Int>()
-    var takenValues = Set<Int>()
+    var valueCursor: [[UInt8]: Int] = [:]
     while let (resource, parentType, parentName, from, known) = work.popLast() {
       guard let ownType = resource["type"]?.string, let ownName = resource["name"]?.string else { continue }
       if ownType.lowercased() == "microsoft.resources/deployments" {
@@ -129,10 +129,9 @@ extension PolicyGraph.FileFacts {
       if let content {
         // The includes of a JSON string stand on the string's line (its line breaks are escapes).
         var textLine = line
-        if case .inline(let text, _) = content,
-          let at = Self.stringOffset(of: text, in: bytes, from: from, taken: takenValues)
+        if case .inline(let text, _) = content, text.contains("include-fragment"),
+          let at = Self.stringOffset(of: text, in: bytes, from: from, cursor: &valueCursor)
         {
-          takenValues.insert(at)
           textLine = lines.location(of: at).line
         }
         recordIncludes(of: content, line: textLine)
@@ -197,27 +196,25 @@ extension PolicyGraph.FileFacts {
     _ strings: [String], used: Set<String>, in bytes: [UInt8], lines: LineMap
   ) {
     var seen = used
-    var taken = Set<Int>()
+    var cursor: [[UInt8]: Int] = [:]
     for text in strings where seen.insert(text).inserted && Self.isPolicyDocument(Array(text.utf8)) {
-      let offset = Self.stringOffset(of: text, in: bytes, from: 0, taken: taken)
-      if let offset { taken.insert(offset) }
+      let offset = Self.stringOffset(of: text, in: bytes, from: 0, cursor: &cursor)
       recordUnplaced(text, offset: 0, line: offset.map { lines.location(of: $0).line } ?? 1)
     }
   }
 
   /// Where a JSON string whose value is `text` is written in `bytes`, found by its first
-  /// characters that JSON writes as they are: the first such string at or after `from` that
-  /// `taken` does not hold; `nil` when it is not found.
-  static func stringOffset(of text: String, in bytes: [UInt8], from: Int, taken: Set<Int>) -> Int? {
+  /// characters that JSON writes as they are: the first such string at or after `from` and
+  /// after the last one found with the same start (`cursor`, so that strings found in document
+  /// order cost one pass in all); `nil` when it is not found.
+  static func stringOffset(of text: String, in bytes: [UInt8], from: Int, cursor: inout [[UInt8]: Int]) -> Int? {
     let plain = text.utf8.prefix { $0 >= 0x20 && $0 < 0x7F && $0 != .doubleQuote && $0 != .backslash && $0 != .slash }
     guard plain.count >= 8 else { return nil }
     let needle = [UInt8.doubleQuote] + plain.prefix(40)
-    var start = min(from, bytes.count)
-    while let found = bytes[start...].firstRange(of: needle) {
-      if !taken.contains(found.lowerBound) { return found.lowerBound }
-      start = found.lowerBound + 1
-    }
-    return nil
+    let start = min(max(from, cursor[needle] ?? 0), bytes.count)
+    guard let found = bytes[start...].firstRange(of: needle) else { return nil }
+    cursor[needle] = found.lowerBound + 1
+    return found.lowerBound
   }
 
   /// Where the ARM resource name `name` is written in `bytes`: the first of its JSON strings
