@@ -26,7 +26,7 @@ struct BackendCredentialScanner {
       }
     case .json, .bicep:
       let braces = BraceMatcher(bytes, singleQuotedStrings: format == .bicep)
-      offsets = credentialKeys(in: bytes, within: 0..<bytes.count, braces: braces)
+      offsets = credentialKeys(in: bytes, within: 0..<bytes.count, braces: braces, following: format)
     case .yaml:
       // A file cut short is a parse error, not a file whose credentials were all read.
       if let error = YAMLScanner.firstError(in: bytes) {
@@ -73,21 +73,84 @@ struct BackendCredentialScanner {
   }
 
   /// Offsets of key-header entries and `code` entries inside the `credentials` of `range`.
-  private func credentialKeys(in bytes: [UInt8], within range: Range<Int>, braces: BraceMatcher) -> [(
-    offset: Int, isQuery: Bool
-  )] {
-    var result: [(Int, Bool)] = []
-    for credentials in objects(named: "credentials", in: bytes, within: range, braces: braces) {
-      for header in objects(named: "header", in: bytes, within: credentials, braces: braces) {
+  /// In Bicep and ARM (`following`), a `credentials`, `header` or `query` value that names a
+  /// variable or parameter (`header: keyHeaders`, `"[variables('fnCreds')]"`) is that
+  /// variable's object, or the parameter's default; in an ARM parameters file, every `header`
+  /// and `query` object is a credentials' (the file does not say which parameter a backend
+  /// takes).
+  private func credentialKeys(
+    in bytes: [UInt8], within range: Range<Int>, braces: BraceMatcher, following format: Format? = nil
+  ) -> [(offset: Int, isQuery: Bool)] {
+    var found: [Int: Bool] = [:]
+    func named(_ name: String, within range: Range<Int>) -> [Range<Int>] {
+      var objects = objects(named: name, in: bytes, within: range, braces: braces)
+      if let format {
+        objects += referencedObjects(named: name, in: bytes, within: range, braces: braces, format: format)
+      }
+      return objects
+    }
+    var credentials = named("credentials", within: range)
+    if format == .json, bytes.containsLiteral("deploymentParameters") { credentials.append(range) }
+    for credentials in credentials {
+      for header in named("header", within: credentials) {
         for name in configuration.keyHeaders {
-          result += keys(named: name, in: bytes, within: header).map { ($0, false) }
+          for offset in keys(named: name, in: bytes, within: header) { found[offset] = false }
         }
       }
-      for query in objects(named: "query", in: bytes, within: credentials, braces: braces) {
-        result += keys(named: "code", in: bytes, within: query).map { ($0, true) }
+      for query in named("query", within: credentials) {
+        for offset in keys(named: "code", in: bytes, within: query) { found[offset] = true }
       }
     }
-    return result.sorted { $0.0 < $1.0 }
+    return found.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+  }
+
+  /// The objects that the values of the keys `name` in `range` name: a Bicep `var` or `param`
+  /// (its object, or its default's), an ARM `[variables('x')]` or `[parameters('x')]`.
+  private func referencedObjects(
+    named name: String, in bytes: [UInt8], within range: Range<Int>, braces: BraceMatcher, format: Format
+  ) -> [Range<Int>] {
+    var result: [Range<Int>] = []
+    for offset in keys(named: name, in: bytes, within: range) {
+      var i = offset + name.utf8.count
+      while i < range.upperBound, bytes[i] != UInt8(ascii: ":") && bytes[i] != .lineFeed { i += 1 }
+      i += 1
+      while i < range.upperBound, bytes[i].isBlank { i += 1 }
+      var end = i
+      while end < range.upperBound, bytes[end] != .lineFeed, bytes[end] != UInt8(ascii: ","), bytes[end] != .closeBrace
+      {
+        end += 1
+      }
+      let value = String(decoding: bytes[i..<end], as: UTF8.self).trimmingXMLSpace
+      if format == .bicep, !value.isEmpty,
+        value.utf8.allSatisfy({ Self.isWordByte($0) && $0 != .hyphen && $0 != .singleQuote && $0 != .doubleQuote })
+      {
+        for keyword in ["var", "param"] {
+          var from = 0
+          let declaration = Array("\(keyword) \(value)".utf8)
+          while let at = Self.find(declaration, in: bytes, from: from, to: bytes.count, caseInsensitive: false) {
+            from = at + 1
+            guard at == 0 || bytes[at - 1] == .lineFeed, let open = bytes[at...].firstIndex(of: .openBrace),
+              !bytes[at..<open].contains(.lineFeed)
+            else { continue }
+            result.append(open..<braces.close(of: open))
+          }
+        }
+      } else if format == .json, value.hasPrefix("\"["), value.hasSuffix("')]\"") {
+        for (function, section) in [("variables", "variables"), ("parameters", "parameters")] {
+          let prefix = "\"[\(function)('"
+          guard value.hasPrefix(prefix) else { continue }
+          let symbol = String(value.dropFirst(prefix.count).dropLast("')]\"".count))
+          for declarations in objects(named: section, in: bytes, within: 0..<bytes.count, braces: braces) {
+            for object in objects(named: symbol, in: bytes, within: declarations, braces: braces) {
+              result +=
+                section == "parameters"
+                ? objects(named: "defaultValue", in: bytes, within: object, braces: braces) : [object]
+            }
+          }
+        }
+      }
+    }
+    return result
   }
 
   /// The `{ ... }` values of the keys `name` (bare or quoted) in `range`, outermost only:

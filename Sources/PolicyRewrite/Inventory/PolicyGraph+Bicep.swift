@@ -1,90 +1,41 @@
-import FoundationEssentials
 import PolicyDOM
 
 extension PolicyGraph.FileFacts {
-  /// A Bicep or ARM resource of API Management, reduced to what the graph needs.
-  struct APIMResource {
-    /// The full type without its API version (`Microsoft.ApiManagement/service/apis/policies`).
+  /// A `resource` or `module` declaration of a Bicep file while it is read.
+  private struct Open {
     var type: String
-    /// The full name, segments joined by `/` (`apim/orders/policy`).
-    var name: String
-    var content: Content?
+    var name: String = ""
+    var symbol: String
+    var depth = 0
     var line: Int
-    var symbol: String?
+    /// The resource it is nested in, by its index in the file's resources (nested symbols
+    /// are scoped: two parents may each hold an `api`).
+    var enclosing: Int?
+    /// The symbols that its `parent:` names (`apim::orders`: the nested `orders` of `apim`).
+    var parent: [String] = []
+    var content: Content?
+    /// The parameter whose default its policy is.
+    var parameter: String?
+    /// Its index in the file's resources, in the order they open.
+    var index = 0
+    /// For a `module`: the file it deploys, the depth of its `params` object and the values it
+    /// gives.
+    var module: String?
+    var paramsDepth: Int?
+    var arguments: [String: String?] = [:]
   }
-
-  /// Records a resource by its type: a policy of some scope, a fragment, a product's API.
-  mutating func record(_ resource: APIMResource) {
-    let lowered = resource.type.lowercased()
-    let segments = resource.name.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-    func segment(_ index: Int) -> Reference? { index < segments.count ? .name(segments[index]) : nil }
-    let location = PolicyGraph.Location(path: path, line: resource.line, address: resource.symbol)
-    if lowered.hasSuffix("/products/apis") {
-      if let product = segment(1), let api = segment(2) { memberships.append((product, api, nil)) }
-      return
-    }
-    var scope = PolicyScope.of(armResourceType: resource.type)
-    if scope == .unknown, lowered.hasSuffix("/workspaces/policies") { scope = .workspace }
-    // A policy resource whose type does not say its scope (a nested `'policies'` whose parent
-    // is not known) is a policy of unknown scope, not none.
-    guard scope != .unknown || lowered.hasSuffix("policies"), let content = resource.content else { return }
-    var declared = Declared(scope: scope, content: content, location: location)
-    switch scope {
-    case .product: declared.product = segment(1)
-    case .api: declared.api = segment(1)
-    case .operation: (declared.api, declared.operation) = (segment(1), segment(2))
-    case .fragment: declared.fragment = segment(1)
-    case .workspace: declared.workspace = segment(1)
-    default: break
-    }
-    self.declared.append(declared)
-    if case .inline(let text, _) = content {
-      includes += PolicyGraph.includes(in: Array(text.utf8), path: path, lineOffset: resource.line - 1)
-    }
-  }
-
-  // MARK: Bicep
 
   /// The `resource` declarations of a Bicep file, nested ones included, with `parent:`
-  /// chains and name segments.
+  /// chains and name segments; the values its `module` calls give other files' parameters, and
+  /// those of a `.bicepparam` file; the policy text no resource applies.
   mutating func readBicep(_ bytes: [UInt8]) {
-    let strings = BicepLexer.strings(in: bytes).filter { !$0.isNested }.sorted {
-      $0.content.lowerBound < $1.content.lowerBound
-    }
+    var source = BicepSource(bytes)
     let lines = LineMap(bytes)
-    // The string that starts at each quote, to skip strings while matching braces.
-    // A multi-line string's text starts after the line break that follows its `'''`.
-    func quote(of literal: BicepLexer.StringLiteral) -> Int {
-      guard literal.isMultiline else { return literal.content.lowerBound - 1 }
-      var start = literal.content.lowerBound - 3
-      while start > 0, !bytes.hasLiteral("'''", at: start) { start -= 1 }
-      return start
-    }
-    var stringEnds: [Int: Int] = [:]
-    for literal in strings {
-      stringEnds[quote(of: literal)] = literal.content.upperBound + (literal.isMultiline ? 3 : 1)
-    }
-    func text(_ literal: BicepLexer.StringLiteral) -> String {
-      String(decoding: BicepLexer.decode(bytes, literal, skippingHoles: false).decoded, as: UTF8.self)
-    }
-    var stringAt: [Int: BicepLexer.StringLiteral] = [:]
-    for literal in strings { stringAt[quote(of: literal)] = literal }
-    struct Open {
-      var type: String
-      var name: String
-      var symbol: String
-      var depth: Int
-      var line: Int
-      /// The resource it is nested in, by its index in the file's resources (nested symbols
-      /// are scoped: two parents may each hold an `api`).
-      var enclosing: Int?
-      /// The symbol that its `parent:` names.
-      var parent: String?
-      var content: Content?
-      /// Its index in the file's resources, in the order they open.
-      var index = 0
-    }
-    // Every resource once its block is closed; names and types are joined along nesting and
+    let folder = PolicyGraph.folder(of: path)
+    let isParameterFile = path.hasSuffix(".bicepparam")
+    var using: String?
+    var given: [String: String?] = [:]
+    // Every declaration once its block is closed; names and types are joined along nesting and
     // `parent:` at the end, when every resource of the file is known (a nested resource
     // closes before its parent, and `parent:` may name a resource declared further down).
     var closed: [Open] = []
@@ -95,25 +46,8 @@ extension PolicyGraph.FileFacts {
     var depth = 0
     var i = 0
     var lineStart = true
-    let folder = PolicyGraph.folder(of: path)
-    func word(at start: Int) -> (String, Int) {
-      var end = start
-      while end < bytes.count, HCLLexer.isIdentifierByte(bytes[end]), bytes[end] != .hyphen { end += 1 }
-      return (String(decoding: bytes[start..<end], as: UTF8.self), end)
-    }
-    /// The expression that starts at `start`, as written up to the end of its line.
-    func written(from start: Int) -> String {
-      var end = start
-      while end < bytes.count, bytes[end] != .lineFeed, bytes[end] != .carriageReturn { end += 1 }
-      return String(decoding: bytes[start..<end], as: UTF8.self).trimmingXMLSpace
-    }
-    func skipBlanks(_ from: Int) -> Int {
-      var j = from
-      while j < bytes.count, bytes[j].isBlank { j += 1 }
-      return j
-    }
     while i < bytes.count {
-      if let end = stringEnds[i] {
+      if let end = source.stringEnds[i] {
         i = end
         lineStart = false
         continue
@@ -157,253 +91,205 @@ extension PolicyGraph.FileFacts {
         lineStart = false
         continue
       }
-      if lineStart, HCLLexer.isIdentifierStart(byte) {
+      guard lineStart, HCLLexer.isIdentifierStart(byte) else {
         lineStart = false
-        let (keyword, end) = word(at: i)
-        if keyword == "param" || keyword == "var", depth == 0 {
-          // `param apiName string = 'orders'`, `var apiName = 'orders'`: a literal that names
-          // may use (a parameter's default may be overridden when deployed: see
-          // policy-graph.md).
-          let (symbol, symbolEnd) = word(at: skipBlanks(end))
-          var j = symbolEnd
-          while j < bytes.count, bytes[j] != .lineFeed, bytes[j] != UInt8(ascii: "=") { j += 1 }
-          if j < bytes.count, bytes[j] == UInt8(ascii: "="), let literal = stringAt[skipBlanks(j + 1)] {
-            let value = text(literal)
-            if !value.contains("${") { values[symbol] = value }
-          }
-          i = end
-          continue
-        }
-        if keyword == "resource" {
-          let (symbol, symbolEnd) = word(at: skipBlanks(end))
-          let quote = skipBlanks(symbolEnd)
-          if let literal = stringAt[quote] {
-            var type = String(text(literal).prefix { $0 != "@" })
-            // A nested resource's parent is the one it stands in (its type may be short,
-            // `'policies'`, or written in full).
-            let enclosing = open.last?.index
-            if enclosing == nil, !type.hasPrefix("Microsoft.") {
-              type = "Microsoft.ApiManagement/service/" + type
-            }
-            pending = Open(
-              type: type, name: "", symbol: symbol, depth: 0, line: lines.location(of: i).line, enclosing: enclosing,
-              index: opened)
-            opened += 1
-          }
-          i = end
-          continue
-        }
-        if var current = open.last, depth == current.depth {
-          let after = skipBlanks(end)
-          if after < bytes.count, bytes[after] == UInt8(ascii: ":") {
-            let valueStart = skipBlanks(after + 1)
-            switch keyword {
-            case "name":
-              if let literal = stringAt[valueStart] {
-                current.name = text(literal)
-              } else {
-                // A parameter or an expression: kept as written, as an interpolation in a
-                // string would be (`${apimName}`), so that it is not an empty segment.
-                let expression = written(from: valueStart)
-                current.name = expression.isEmpty ? "" : "${\(expression)}"
-              }
-            case "parent":
-              current.parent = word(at: valueStart).0
-            default:
-              break
-            }
-            open[open.count - 1] = current
-          }
-          i = end
-          continue
-        }
-        if let current = open.last, depth == current.depth + 1, keyword == "value" || keyword == "policyContent" {
-          let after = skipBlanks(end)
-          if after < bytes.count, bytes[after] == UInt8(ascii: ":") {
-            let valueStart = skipBlanks(after + 1)
-            var content: Content = .unknown(
-              "its policy is `\(written(from: valueStart))`, a value the run does not know")
-            if let literal = stringAt[valueStart] {
-              content = .inline(text(literal), offset: literal.content.lowerBound)
-            } else if bytes.hasLiteral("loadTextContent(", at: valueStart),
-              let literal = stringAt[skipBlanks(valueStart + "loadTextContent(".utf8.count)]
-            {
-              content = .file(PolicyGraph.join(folder, text(literal)))
-            }
-            open[open.count - 1].content = content
-          }
-          i = end
-          continue
-        }
-        i = end
+        i += 1
         continue
       }
       lineStart = false
-      i += 1
+      let (keyword, end) = source.word(at: i)
+      i = end
+      if depth == 0, keyword == "using", let literal = source.stringAt[source.skipBlanks(end)] {
+        using = PolicyGraph.join(folder, source.text(literal))
+        continue
+      }
+      if depth == 0, keyword == "param" || keyword == "var" {
+        // `param apiName string = 'orders'`, `var apiName = 'orders'`: a literal that names
+        // and policies may use (a parameter's default may be overridden when deployed: see
+        // policy-graph.md).
+        let (symbol, symbolEnd) = source.word(at: source.skipBlanks(end))
+        var j = symbolEnd
+        while j < bytes.count, bytes[j] != .lineFeed, bytes[j] != .equals { j += 1 }
+        guard j < bytes.count, bytes[j] == .equals else { continue }
+        let valueStart = source.skipBlanks(j + 1)
+        let literal = source.stringAt[valueStart]
+        let isWhole = literal != nil && source.stringEnds[valueStart] == source.expressionEnd(from: valueStart)
+        let value = literal.flatMap { isWhole ? Self.bicepName(source.text($0)) : nil }
+        if isParameterFile {
+          given[symbol] = value.flatMap { PolicyGraph.isResolved($0) ? $0 : nil }
+        } else if keyword == "var" {
+          if let value { values[symbol] = value }
+          if isWhole, let literal { source.variables[symbol] = literal }
+        } else if isWhole, let literal, let value {
+          source.parameters[symbol] = literal
+          template.defaults[symbol] = value
+        }
+        continue
+      }
+      if keyword == "resource" || (keyword == "module" && depth == 0) {
+        let (symbol, symbolEnd) = source.word(at: source.skipBlanks(end))
+        guard let literal = source.stringAt[source.skipBlanks(symbolEnd)] else { continue }
+        let line = lines.location(of: i).line
+        if keyword == "module" {
+          // A module of a local file (not a registry's `br:` or a template spec's `ts:`).
+          let file = source.text(literal)
+          guard !file.contains(":") else { continue }
+          pending = Open(type: "", symbol: symbol, line: line, index: -1, module: PolicyGraph.join(folder, file))
+          continue
+        }
+        var type = String(source.text(literal).prefix { $0 != "@" })
+        // A nested resource's parent is the one it stands in (its type may be short,
+        // `'policies'`, or written in full).
+        let enclosing = open.last?.index
+        if enclosing == nil, !type.hasPrefix("Microsoft.") { type = "Microsoft.ApiManagement/service/" + type }
+        pending = Open(type: type, symbol: symbol, line: line, enclosing: enclosing, index: opened)
+        opened += 1
+        continue
+      }
+      guard var current = open.last else { continue }
+      let after = source.skipBlanks(end)
+      guard after < bytes.count, bytes[after] == UInt8(ascii: ":") else { continue }
+      let valueStart = source.skipBlanks(after + 1)
+      let valueEnd = source.expressionEnd(from: valueStart)
+      if current.module != nil {
+        if depth == current.depth, keyword == "params" {
+          current.paramsDepth = depth + 1
+        } else if depth == current.paramsDepth {
+          // A module's argument: a literal (or a `var` of this file that holds one).
+          var value: String?
+          if let literal = source.stringAt[valueStart], source.stringEnds[valueStart] == valueEnd {
+            value = Self.substituting(values, in: Self.bicepName(source.text(literal)))
+          } else {
+            value = values[source.written(valueStart, valueEnd)]
+          }
+          current.arguments[keyword] = value.flatMap { PolicyGraph.isResolved($0) ? $0 : nil }
+        }
+        open[open.count - 1] = current
+        continue
+      }
+      if depth == current.depth {
+        switch keyword {
+        case "name":
+          if let literal = source.stringAt[valueStart], source.stringEnds[valueStart] == valueEnd {
+            current.name = Self.bicepName(source.text(literal))
+          } else {
+            // A parameter, a resource's name or an expression: kept as written, as an
+            // interpolation in a string would be (`${apimName}`), so that it is not an empty
+            // segment; resolved when it can be.
+            let expression = source.written(valueStart, valueEnd)
+            current.name = expression.isEmpty ? "" : Self.bicepName("${\(expression)}")
+          }
+        case "parent":
+          current.parent = source.written(valueStart, valueEnd).split(separator: "::").map {
+            String($0).trimmingXMLSpace
+          }
+        default:
+          break
+        }
+        open[open.count - 1] = current
+      } else if depth == current.depth + 1, keyword == "value" || keyword == "policyContent" {
+        (current.content, current.parameter) = source.policy(from: valueStart, to: valueEnd, folder: folder)
+        open[open.count - 1] = current
+      }
     }
+    if isParameterFile, let using {
+      template.given.append(ParameterValues(target: using, isCall: false, values: given))
+    }
+    for module in closed where module.module != nil {
+      template.given.append(ParameterValues(target: module.module, isCall: true, values: module.arguments))
+    }
+    let resources = closed.filter { $0.module == nil }
     var byIndex: [Int: Open] = [:]
-    // `parent:` names a top-level symbol (a nested one only by `outer::inner`, not read).
     var bySymbol: [String: Open] = [:]
-    for resource in closed {
+    for resource in resources {
       byIndex[resource.index] = resource
       if resource.enclosing == nil { bySymbol[resource.symbol] = resource }
     }
+    /// The resource a `parent:` names: a top-level symbol, then nested ones (`apim::orders`).
+    func parent(of resource: Open) -> Open? {
+      if let enclosing = resource.enclosing { return byIndex[enclosing] }
+      guard let first = resource.parent.first, var found = bySymbol[first] else { return nil }
+      for symbol in resource.parent.dropFirst() {
+        guard let nested = resources.first(where: { $0.enclosing == found.index && $0.symbol == symbol }) else {
+          return nil
+        }
+        found = nested
+      }
+      return found
+    }
     /// The full type and name of `resource`: its parent's (by nesting or `parent:`) joined to
-    /// its own; a type written in full (`Microsoft.ApiManagement/…`) is kept as it is.
+    /// its own; a type written in full (`Microsoft.ApiManagement/…`) is kept as it is. A
+    /// `parent:` the file does not declare leaves the parent's segments not known.
     func joined(_ resource: Open, depth: Int = 0) -> (type: String, name: String) {
-      guard depth < 16,
-        let parent = resource.enclosing.flatMap({ byIndex[$0] }) ?? resource.parent.flatMap({ bySymbol[$0] })
-      else {
-        return (resource.type, resource.name)
+      guard depth < 16, let parent = parent(of: resource) else {
+        return (
+          resource.type,
+          resource.parent.isEmpty
+            ? resource.name : "${\(resource.parent.joined(separator: "::")).name}/" + resource.name
+        )
       }
       let above = joined(parent, depth: depth + 1)
       let type = resource.type.hasPrefix("Microsoft.") ? resource.type : above.type + "/" + resource.type
       return (type, above.name + "/" + resource.name)
     }
-    for resource in closed.sorted(by: { $0.line < $1.line }) {
+    // `${sym.name}` is the name the resource `sym` is declared with; `${v}` a variable's.
+    var names = values
+    for (symbol, resource) in bySymbol { names[symbol + ".name"] = resource.name }
+    func resolved(_ name: String) -> String {
+      var name = name
+      for _ in 0..<8 where name.contains("${") {
+        let next = Self.substituting(names, in: name)
+        if next == name { break }
+        name = next
+      }
+      return name
+    }
+    /// The includes of policy text at their lines in the file.
+    func recordTextIncludes(_ content: Content?) {
+      switch content {
+      case .inline(let text, let offset)?:
+        let verbatim = bytes[offset...].starts(with: text.utf8)
+        recordIncludes(of: .inline(text, offset: offset), line: lines.location(of: offset).line, verbatim: verbatim)
+      case .alternatives(let choices)?:
+        for choice in choices { recordTextIncludes(choice) }
+      default:
+        break
+      }
+    }
+    var used = Set<Int>()
+    for resource in resources.sorted(by: { $0.line < $1.line }) {
       let (type, name) = joined(resource)
-      record(
+      template.resources.append(
         APIMResource(
-          type: type, name: Self.substituting(values, in: name), content: resource.content, line: resource.line,
-          symbol: resource.symbol))
+          type: type, name: resolved(name), content: resource.content, line: resource.line, symbol: resource.symbol,
+          parameter: resource.parameter))
+      recordTextIncludes(resource.content)
+      Self.offsets(of: resource.content, into: &used)
+      if let parameter = resource.parameter, let literal = source.parameters[parameter] {
+        used.insert(literal.content.lowerBound)
+        let policy = Content.inline(source.text(literal), offset: literal.content.lowerBound)
+        template.defaultPolicies[parameter] = policy
+        recordTextIncludes(policy)
+      }
+    }
+    for literal in source.stringAt.sorted(by: { $0.key < $1.key }).map(\.value)
+    where !used.contains(literal.content.lowerBound) {
+      guard bytes[literal.content].contains(.lessThan) else { continue }
+      let decoded = BicepLexer.decode(bytes, literal).decoded
+      guard Self.isPolicyDocument(decoded) else { continue }
+      let text = source.text(literal)
+      let offset = literal.content.lowerBound
+      recordUnplaced(
+        text, offset: offset, line: lines.location(of: offset).line, verbatim: bytes[offset...].starts(with: text.utf8))
     }
   }
 
-  // MARK: ARM
-
-  /// A JSON value, enough to walk an ARM template.
-  private enum JSON: Decodable {
-    case object([String: JSON])
-    case array([JSON])
-    case string(String)
-    case other
-
-    init(from decoder: any Decoder) throws {
-      let container = try decoder.singleValueContainer()
-      if let object = try? container.decode([String: JSON].self) {
-        self = .object(object)
-      } else if let array = try? container.decode([JSON].self) {
-        self = .array(array)
-      } else if let string = try? container.decode(String.self) {
-        self = .string(string)
-      } else {
-        self = .other
-      }
+  /// The offsets of the inline texts of `content`.
+  private static func offsets(of content: Content?, into set: inout Set<Int>) {
+    switch content {
+    case .inline(_, let offset)?: set.insert(offset)
+    case .alternatives(let choices)?: for choice in choices { offsets(of: choice, into: &set) }
+    default: break
     }
-
-    subscript(key: String) -> JSON? {
-      if case .object(let object) = self { return object[key] }
-      return nil
-    }
-
-    var string: String? {
-      if case .string(let text) = self { return text }
-      return nil
-    }
-  }
-
-  /// The resources of an ARM template, child resources with their parent's type and name.
-  mutating func readARM(_ bytes: [UInt8]) {
-    guard let template = try? JSONDecoder().decode(JSON.self, from: Data(bytes)),
-      case .array(let resources)? = template["resources"]
-    else { return }
-    let lines = LineMap(bytes)
-    // A template's parameters with a default and its variables with a literal value, which
-    // names may use (`${api}` for `parameters('api')`).
-    func values(of template: JSON, passed: JSON? = nil) -> [String: String] {
-      var found: [String: String] = [:]
-      if case .object(let variables)? = template["variables"] {
-        for (name, value) in variables {
-          if let text = value.string, !text.hasPrefix("[") { found[name] = text }
-        }
-      }
-      if case .object(let parameters)? = template["parameters"] {
-        for (name, parameter) in parameters {
-          let given = passed?[name]?["value"]?.string ?? parameter["defaultValue"]?.string
-          if let text = given, !text.hasPrefix("[") { found[name] = text }
-        }
-      }
-      return found
-    }
-    let outer = values(of: template)
-    // In document order (a child right after its parent, before the parent's next sibling),
-    // each resource's name is found after its parent's and not where an earlier resource's
-    // is: two resources of one name (`policy` of an API and of its operation) each get their
-    // own line.
-    var work: [(resource: JSON, type: String?, name: String?, from: Int, values: [String: String])] =
-      resources.reversed().map { ($0, nil, nil, 0, outer) }
-    var taken = Set<Int>()
-    while let (resource, parentType, parentName, from, known) = work.popLast() {
-      guard let ownType = resource["type"]?.string, let ownName = resource["name"]?.string else { continue }
-      // A nested deployment's inline template: its resources are read as the outer ones,
-      // with the template's own parameters when its expressions are evaluated inside it.
-      if ownType.lowercased() == "microsoft.resources/deployments", let inner = resource["properties"]?["template"],
-        case .array(let nested)? = inner["resources"]
-      {
-        let scope = resource["properties"]?["expressionEvaluationOptions"]?["scope"]?.string?.lowercased()
-        let innerValues = scope == "inner" ? values(of: inner, passed: resource["properties"]?["parameters"]) : known
-        work += nested.reversed().map { ($0, nil, nil, from, innerValues) }
-        continue
-      }
-      let type = parentType.map { $0 + "/" + ownType } ?? ownType
-      let name =
-        parentName.map { $0 + "/" + Self.substituting(known, in: Self.armName(ownName)) }
-        ?? Self.substituting(known, in: Self.armName(ownName))
-      var content: Content?
-      if let value = resource["properties"]?["value"]?.string ?? resource["properties"]?["policyContent"]?.string {
-        content = .inline(value, offset: 0)
-      }
-      let offset = Self.armNameOffset(ownName, in: bytes, from: from, taken: taken)
-      if let offset { taken.insert(offset) }
-      let line = lines.location(of: offset ?? from).line
-      record(APIMResource(type: type, name: name, content: content, line: line, symbol: nil))
-      if case .array(let children)? = resource["resources"] {
-        work += children.reversed().map { ($0, type, name, offset ?? from, known) }
-      }
-    }
-  }
-
-  /// `name` with each `${symbol}` that `values` knows replaced by its value.
-  static func substituting(_ values: [String: String], in name: String) -> String {
-    guard !values.isEmpty, name.contains("${") else { return name }
-    var result = name
-    for (symbol, value) in values { result = result.replacing("${\(symbol)}", with: value) }
-    return result
-  }
-
-  /// Where the ARM resource name `name` is written in `bytes`: the first of its JSON strings
-  /// (else of its text) at or after `from` that no other resource took; `nil` when none is.
-  static func armNameOffset(_ name: String, in bytes: [UInt8], from: Int, taken: Set<Int>) -> Int? {
-    let escaped = name.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
-    for needle in [Array("\"\(escaped)\"".utf8), Array(name.utf8)] where !needle.isEmpty {
-      var start = min(from, bytes.count)
-      while let found = bytes[start...].firstRange(of: needle) {
-        if !taken.contains(found.lowerBound) { return found.lowerBound }
-        start = found.lowerBound + 1
-      }
-    }
-    return nil
-  }
-
-  /// An ARM name expression as `/`-separated segments: `[concat(parameters('apim'),
-  /// '/orders/policy')]` reads as `${apim}/orders/policy`.
-  static func armName(_ name: String) -> String {
-    guard name.hasPrefix("[") else { return name }
-    var result = ""
-    var rest = Substring(name.dropFirst())
-    while let quote = rest.firstIndex(of: "'") {
-      let before = rest[..<quote]
-      let after = rest[rest.index(after: quote)...]
-      guard let close = after.firstIndex(of: "'") else { break }
-      let literal = String(after[..<close])
-      if before.hasSuffix("parameters(") || before.hasSuffix("variables(") {
-        result += "${\(literal)}"
-        rest = after[after.index(after: close)...].drop { $0 == ")" }
-      } else {
-        result += literal
-        rest = after[after.index(after: close)...]
-      }
-    }
-    return result
   }
 }

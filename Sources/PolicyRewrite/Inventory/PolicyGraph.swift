@@ -166,6 +166,8 @@ public struct PolicyGraph: Sendable, Hashable {
     var templateVariables: [(pattern: String, variables: [String: Reference])] = []
     var isFragmentDocument = false
     var isPolicyDocument = false
+    /// The Bicep or ARM resources, recorded when the facts are joined.
+    var template = TemplateFacts()
     /// The policy's place in the APIOps layout (or by its name), for a policy document that no
     /// declaration applies; worked out here, on the file's thread.
     var placed: Policy?
@@ -191,14 +193,20 @@ public struct PolicyGraph: Sendable, Hashable {
           readTerraform(bytes)
         }
       case .bicep:
-        if bytes.containsLiteral("Microsoft.ApiManagement/service") { readBicep(bytes) }
+        if bytes.containsLiteral("Microsoft.ApiManagement/service") || bytes.containsLiteral("module")
+          || path.hasSuffix(".bicepparam")
+        {
+          readBicep(bytes)
+        }
       case .templateJSON:
         if Self.isVariablesFile(path) {
           readVariablesJSON(bytes)
         } else if path.hasSuffix("/apis.json") || path == "apis.json" {
           readAPIOpsProductAPIs(bytes)
-        } else if bytes.containsLiteral("Microsoft.ApiManagement/service") {
+        } else if bytes.containsLiteral("Microsoft.ApiManagement/service") || bytes.containsLiteral("templateLink") {
           readARM(bytes)
+        } else if bytes.containsLiteral("deploymentParameters") {
+          readARMParameters(bytes)
         }
       default:
         break
@@ -241,6 +249,7 @@ public struct PolicyGraph: Sendable, Hashable {
 
   /// Joins the facts of every file of a run.
   public init(files: [FileFacts]) {
+    let files = Self.recordingTemplates(files)
     var names: [String: String] = [:]
     var parentNodes: [String: FileFacts.ParentNode] = [:]
     var attributes: [String: [String: FileFacts.Reference]] = [:]

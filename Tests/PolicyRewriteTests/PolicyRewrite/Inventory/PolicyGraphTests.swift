@@ -424,7 +424,13 @@ struct PolicyGraphTests {
     #expect(graph.policies.first { $0.scope == .operation }?.operation == "getOrder")
     #expect(graph.fragments["auth"] == ["arm/template.json"])
     #expect(graph.includes.first?.resolved == "arm/template.json")
-    #expect(PolicyGraph.FileFacts.armName("[concat(parameters('a'), '/b/', variables('c'))]") == "${a}/b/${c}")
+    let names = PolicyGraph.FileFacts.ARMExpression(variables: ["d": "[concat('x', '/y')]"])
+    #expect(names.value(of: "[concat(parameters('a'), '/b/', variables('c'))]") == "${a}/b/${variables('c')}")
+    // `bicep build` names every child resource with format(); a variable is its own expression.
+    #expect(names.value(of: "[format('{0}/{1}/{2}', parameters('a'), 'orders', 'policy')]") == "${a}/orders/policy")
+    #expect(names.value(of: "[format('{0}/policy', variables('d'))]") == "x/y/policy")
+    // What the run does not evaluate is a value it does not know, without a `/`.
+    #expect(names.value(of: "[concat(last(split(parameters('a'), '/')), '/policy')]") == "${last(…)}/policy")
   }
 
   @Test func anUndeclaredPolicyOutsideAnyLayoutHasAnUnknownScopeAndAnUnresolvedInclude() throws {
