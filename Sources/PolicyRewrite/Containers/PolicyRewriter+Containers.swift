@@ -80,7 +80,8 @@ extension PolicyRewriter {
       // reported, not rewritten: the engine cannot see what the deployed text will be.
       let holdsUndecodable = scan.undecodable.contains { policy.encodedRange.contains($0.offset) }
       if inner.changed && !holdsUndecodable {
-        if workspaceNoteAt == nil, Self.isWorkspaceScope(at: policy, in: source),
+        if resourceTypes == nil { resourceTypes = ResourceTypeIndex(source) }
+        if workspaceNoteAt == nil, let types = resourceTypes, Self.isWorkspaceScope(at: policy, types: types),
           let first = result.injections.last(where: { $0.outcome == .rewritten })
         {
           workspaceNoteAt = (first.line, first.column)
@@ -182,12 +183,10 @@ extension PolicyRewriter {
 
   /// Whether the embedded policy belongs to a workspace: a Terraform `…workspace…policy`
   /// resource, or a `Microsoft.ApiManagement/service/workspaces/…` resource.
-  private static func isWorkspaceScope(at policy: EmbeddedPolicy, in source: [UInt8]) -> Bool {
+  private static func isWorkspaceScope(at policy: EmbeddedPolicy, types: ResourceTypeIndex) -> Bool {
     let start = policy.containerOffsets(of: [(1, 1)]).first ?? 0
-    if let type = PolicyScope.terraformResourceType(enclosing: start, in: source), type.contains("workspace") {
-      return true
-    }
-    return PolicyScope.armResourceType(before: start, in: source)?.lowercased().contains("/workspaces") ?? false
+    if let type = types.terraformResourceType(enclosing: start), type.contains("workspace") { return true }
+    return types.armResourceType(before: start)?.lowercased().contains("/workspaces") ?? false
   }
 
   /// The note on a migrated workspace-scope policy.

@@ -81,6 +81,11 @@ extension PolicyGraph.FileFacts {
     var work: [(resource: ARMJSON, type: String?, name: String?, from: Int, context: ARMExpression)] =
       resources.reversed().map { ($0, nil, nil, 0, context(of: template, passed: nil)) }
     var taken = Set<Int>()
+    // Resources that share a `from` (one array's siblings) are written in order: each one's
+    // name is searched for after the last one found, so a template of many resources is
+    // searched once rather than once a resource. Where that finds nothing (an unusual key
+    // order), the search starts at `from` again.
+    var after: [Int: Int] = [:]
     var valueCursor: [[UInt8]: Int] = [:]
     while let (resource, parentType, parentName, from, known) = work.popLast() {
       guard let ownType = resource["type"]?.string, let ownName = resource["name"]?.string else { continue }
@@ -121,8 +126,13 @@ extension PolicyGraph.FileFacts {
           self.template.defaultPolicies[parameter] = .inline(text, offset: 0)
         }
       }
-      let offset = Self.armNameOffset(ownName, in: bytes, from: from, taken: taken)
-      if let offset { taken.insert(offset) }
+      let offset =
+        Self.armNameOffset(ownName, in: bytes, from: max(from, after[from] ?? from), taken: taken)
+        ?? Self.armNameOffset(ownName, in: bytes, from: from, taken: taken)
+      if let offset {
+        taken.insert(offset)
+        after[from] = max(after[from] ?? from, offset + 1)
+      }
       let line = lines.location(of: offset ?? from).line
       self.template.resources.append(
         APIMResource(type: type, name: name, content: content, line: line, symbol: nil, parameter: parameter))

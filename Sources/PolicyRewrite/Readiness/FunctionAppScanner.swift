@@ -158,6 +158,10 @@ public enum FunctionAppScanner {
       for member in members { parameters[member.key] = member.value["defaultValue"]?.text }
     }
     var declared: [Declared] = []
+    let lines = LineMap(source)
+    // Resources are written in order: each name is searched for from the last one found (from
+    // the start again when that finds none), so a template is not searched once a resource.
+    var cursor = 0
     func collect(_ resources: IaCValue?, parentName: String?, parentType: String?) {
       guard case .array(let elements)? = resources else { return }
       for element in elements {
@@ -171,9 +175,10 @@ public enum FunctionAppScanner {
           body = .object(members)
         }
         let name = body["name"]?.text ?? ""
-        let offset = JSONSyntax.offset(ofString: name, in: source) ?? 0
-        declared.append(
-          Declared(symbol: nil, type: type, body: body, line: JSONSyntax.location(of: offset, in: source).line))
+        let found =
+          JSONSyntax.offset(ofString: name, in: source, from: cursor) ?? JSONSyntax.offset(ofString: name, in: source)
+        if let found { cursor = found }
+        declared.append(Declared(symbol: nil, type: type, body: body, line: lines.location(of: found ?? 0).line))
         collect(element["resources"], parentName: body["name"]?.text, parentType: type)
       }
     }

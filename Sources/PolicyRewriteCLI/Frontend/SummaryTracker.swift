@@ -24,6 +24,9 @@ struct SummaryTracker {
   /// For each default resource (the map's `default` or `--resource`), the named values of the
   /// rewritten injections that got it.
   private var defaultKeys: [String: Set<String>] = [:]
+  /// For each of those resources, the first three of its named values in sorted order, which
+  /// the warning names (kept as names come, not sorted again for each).
+  private var firstDefaultKeys: [String: [String]] = [:]
 
   /// Adds a `shared-default-resource` warning to `report` at the first rewritten injection
   /// whose named value gets a default resource (`--resource` or the map's `default`) that an
@@ -35,9 +38,11 @@ struct SummaryTracker {
         case .namedValue(let name) = record.key
       else { continue }
       let earlier = defaultKeys[resource.value, default: []]
-      defaultKeys[resource.value, default: []].insert(name)
-      guard !earlier.isEmpty, !earlier.contains(name) else { continue }
-      let others = earlier.sorted().prefix(3).map { "'\($0)'" }.joined(separator: ", ")
+      guard defaultKeys[resource.value, default: []].insert(name).inserted else { continue }
+      let first = firstDefaultKeys[resource.value, default: []]
+      firstDefaultKeys[resource.value] = Array((first + [name]).sorted().prefix(3))
+      guard !earlier.isEmpty else { continue }
+      let others = first.map { "'\($0)'" }.joined(separator: ", ")
       report.findings.append(
         Finding(
           rule: .sharedDefaultResource, severity: .warning,
