@@ -40,9 +40,14 @@ package enum JSONSyntax {
 
   /// The offset of the first JSON string in `bytes` whose value is `text` (for pointing at a
   /// key or a value), however it is escaped: a value written with `\"` was not found by its
-  /// raw bytes and was reported at 1:1. The search starts at `from`, which must not stand
-  /// inside a string (a string found earlier starts at such an offset).
-  package static func offset(ofString text: String, in bytes: [UInt8], from: Int = 0) -> Int? {
+  /// raw bytes and was reported at 1:1.
+  package static func offset(ofString text: String, in bytes: [UInt8]) -> Int? {
+    offset(ofString: text, in: bytes, from: 0)
+  }
+
+  /// ``offset(ofString:in:)`` from `from`, which must not stand inside a string (a string found
+  /// earlier starts at such an offset).
+  package static func offset(ofString text: String, in bytes: [UInt8], from: Int) -> Int? {
     var i = max(0, from)
     while i < bytes.count {
       guard bytes[i] == .doubleQuote else {
