@@ -132,12 +132,22 @@ extension AuthorizationRule {
   static func tokenReplacedMessage(
     _ injection: KeyInjection, _ reader: AuthorizationScan.Touch, outputTokenVariable: String?
   ) -> String {
+    tokenReplaced(
+      "<\(reader.element.name)> at line \(line(reader.element)) reads the caller's Authorization header and nothing removes it",
+      injection, outputTokenVariable: outputTokenVariable)
+  }
+
+  /// The note that the backend now receives APIM's token: `who` reads the caller's header
+  /// before the MI element that replaces `injection`.
+  private static func tokenReplaced(_ who: String, _ injection: KeyInjection, outputTokenVariable: String?)
+    -> String
+  {
     let option =
       outputTokenVariable == nil
       ? ""
       : " (output-token-variable-name does not keep the caller's token: it puts APIM's token into a variable)"
     return
-      "<\(reader.element.name)> at line \(line(reader.element)) reads the caller's Authorization header and nothing removes it before the <authentication-managed-identity> that replaces the key injection at line \(line(injection.element)): the backend now receives APIM's token instead of the caller's; if the Function App needs the caller's token, copy it into another header before the MI element (<set-header name=\"X-Caller-Authorization\" exists-action=\"override\"><value>@(context.Request.Headers.GetValueOrDefault(\"Authorization\",\"\"))</value></set-header>)\(option)"
+      "\(who) before the <authentication-managed-identity> that replaces the key injection at line \(line(injection.element)): the backend now receives APIM's token instead of the caller's; if the Function App needs the caller's token, copy it into another header before the MI element (<set-header name=\"X-Caller-Authorization\" exists-action=\"override\"><value>@(context.Request.Headers.GetValueOrDefault(\"Authorization\",\"\"))</value></set-header>)\(option)"
   }
 
   /// `message`, noting in `named` the scopes it names when it names only the first few of them
@@ -150,12 +160,9 @@ extension AuthorizationRule {
   static func parentTokenReplacedMessage(
     _ injection: KeyInjection, parents: [String], outputTokenVariable: String?
   ) -> String {
-    let option =
-      outputTokenVariable == nil
-      ? ""
-      : " (output-token-variable-name does not keep the caller's token: it puts APIM's token into a variable)"
-    return
-      "\(list(parents)), a parent scope that runs at this scope's <base />, \(parents.count == 1 ? "reads" : "read") the caller's Authorization header before the <authentication-managed-identity> that replaces the key injection at line \(line(injection.element)): the backend now receives APIM's token instead of the caller's; if the Function App needs the caller's token, copy it into another header before the MI element (<set-header name=\"X-Caller-Authorization\" exists-action=\"override\"><value>@(context.Request.Headers.GetValueOrDefault(\"Authorization\",\"\"))</value></set-header>)\(option)"
+    tokenReplaced(
+      "\(list(parents)), a parent scope that runs at this scope's <base />, \(parents.count == 1 ? "reads" : "read") the caller's Authorization header",
+      injection, outputTokenVariable: outputTokenVariable)
   }
 
   static func list(_ files: [String]) -> String {
