@@ -139,6 +139,9 @@ extension PolicyRewriter {
     return result
   }
 
+  /// What follows `line N` in a message where N is a line of another policy's text.
+  private static let otherPolicysLine = Array(" of its policy".utf8)
+
   /// Whether the rule's messages name lines of the policy (`at line N`).
   static func namesLines(_ rule: Rule?) -> Bool {
     switch rule {
@@ -152,7 +155,8 @@ extension PolicyRewriter {
     }
   }
 
-  /// `message` with each `line N` replaced by `line M`, where `map(N)` is `M`.
+  /// `message` with each `line N` replaced by `line M`, where `map(N)` is `M`; a line of
+  /// another policy (`line N of its policy`, a child scope's) is left as it is.
   static func mapLines(in message: String, _ map: (Int) -> Int?) -> String {
     let bytes = Array(message.utf8)
     let marker = Array("line ".utf8)
@@ -169,7 +173,7 @@ extension PolicyRewriter {
           number = number * 10 + Int(bytes[end] - UInt8(ascii: "0"))
           end += 1
         }
-        if end > i + marker.count, let mapped = map(number) {
+        if end > i + marker.count, !bytes[end...].starts(with: Self.otherPolicysLine), let mapped = map(number) {
           output += marker + Array(String(mapped).utf8)
           i = end
           continue

@@ -254,7 +254,7 @@ import Testing
       expectFile(root, "t.json", template)
       #expect(result.held.count == 1, "stderr: \(result.stderr)")
       #expect(
-        result.held.first?.contains(": t.json:9 (line 6 of its policy), which removes the Authorization header")
+        result.held.first?.contains(": t.json:9 (line 4 of its policy), which removes the Authorization header")
           == true,
         "\(result.held)")
     }
@@ -462,6 +462,46 @@ import Testing
       #expect(findingLines(result.stderr).filter { $0.contains("[authorization-") }.isEmpty, "\(result.stderr)")
       let written = String(decoding: CLI.read(root, "apis/a/operations/o/policy.xml") ?? [], as: UTF8.self)
       #expect(written.contains("<authentication-managed-identity"), "\(written)")
+    }
+  }
+
+  @Test("Bicep: a child in a '…' string with \\n escapes is named at its own policy's line, not the parent's")
+  func bicepEscapedChildIsNamedAtItsOwnPolicysLine() throws {
+    let bicep = """
+      resource apim 'Microsoft.ApiManagement/service@2023-05-01-preview' existing = {
+        name: 'apim1'
+        resource api 'apis' = {
+          name: 'orders'
+          resource apiPolicy 'policies' = {
+            name: 'policy'
+            properties: {
+              format: 'rawxml'
+              value: '<policies>\\n  <inbound>\\n    <base />\\n    <set-header name="x-functions-key" exists-action="override">\\n      <value>{{orders-func-key}}</value>\\n    </set-header>\\n  </inbound>\\n</policies>'
+            }
+          }
+          resource op 'operations' = {
+            name: 'getOrder'
+            resource opPolicy 'policies' = {
+              name: 'policy'
+              properties: {
+                format: 'rawxml'
+                value: '<policies>\\n  <inbound>\\n    <base />\\n    <set-header name="Authorization" exists-action="delete" />\\n  </inbound>\\n</policies>'
+              }
+            }
+          }
+        }
+      }
+
+      """
+    try withTemporaryTree(["main.bicep": bicep]) { root in
+      let result = Self.migrate(root, rule: "authorization-child-scope")
+      #expect(result.held.count == 1, "stderr: \(result.stderr)")
+      // The parent's injection is on line 9 of the file; the child's reader on line 4 of its text.
+      #expect(result.held.first?.hasPrefix("main.bicep:9:") == true, "\(result.held)")
+      #expect(
+        result.held.first?.contains("(opPolicy) (line 4 of its policy), which removes the Authorization header")
+          == true,
+        "\(result.held)")
     }
   }
 }
