@@ -4,12 +4,14 @@ extension PolicyRewriter {
   /// Whether an MI element written in the `<inbound>` of the policy `source` would hand APIM's
   /// token to a reader: its `<inbound>` reads or removes `Authorization`, or its `<backend>`,
   /// `<outbound>` or `<on-error>` reads the request's header (an expression, or a
-  /// `send-request` in copy mode).
+  /// `send-request` in copy mode). Parsed through `documents`, when given, as the run's own
+  /// pass and ``inboundBaseLine(_:documents:)`` parse it.
   package static func readsAuthorizationAroundInbound(
-    _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
+    _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration(),
+    documents: ParsedDocuments? = nil
   ) -> Bool {
     guard AuthorizationScan.mayFindReaderOrRemover(in: source, configuration: configuration),
-      let document = try? PolicyDocument.parse(source),
+      let document = try? documents.parse(source),
       document.root.hasName("policies")
     else { return false }
     let scansText = source.containsLiteral("authorization", caseInsensitive: true)
@@ -23,9 +25,10 @@ extension PolicyRewriter {
   }
 
   /// The line of the `<base />` of the `<inbound>` of the policy `source`, where its parent
-  /// scopes run; `nil` when it has none (no parent runs) or does not parse.
-  package static func inboundBaseLine(_ source: [UInt8]) -> Int? {
-    guard source.containsLiteral("<base"), let document = try? PolicyDocument.parse(source),
+  /// scopes run; `nil` when it has none (no parent runs) or does not parse. Parsed through
+  /// `documents`, when given.
+  package static func inboundBaseLine(_ source: [UInt8], documents: ParsedDocuments? = nil) -> Int? {
+    guard source.containsLiteral("<base"), let document = try? documents.parse(source),
       document.root.hasName("policies"),
       let base = document.root.children.first(where: { $0.hasName("inbound") })?.firstChildElement(named: "base")
     else { return nil }

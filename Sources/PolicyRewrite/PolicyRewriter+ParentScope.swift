@@ -35,21 +35,6 @@ extension PolicyRewriter {
     package static let setsKeyHeader = ParentScopeEffects(rawValue: 64)
   }
 
-  /// Whether `source` holds `lowercased` in any ASCII case: a byte test before a parse.
-  static func mentions(_ source: [UInt8], _ lowercased: [UInt8]) -> Bool {
-    guard let first = lowercased.first, source.count >= lowercased.count else { return false }
-    var index = 0
-    while index <= source.count - lowercased.count {
-      if source[index].asciiLowercased == first,
-        source[index..<index + lowercased.count].lazy.map(\.asciiLowercased).elementsEqual(lowercased)
-      {
-        return true
-      }
-      index += 1
-    }
-    return false
-  }
-
   /// Whether the `<inbound>` of `document` sets a key header of `configuration` (a `set-header`
   /// other than a delete, outside any `send-request`).
   static func setsKeyHeader(_ inbound: PolicyElement, configuration: RewriteConfiguration) -> Bool {
@@ -78,21 +63,23 @@ extension PolicyRewriter {
     guard source.containsLiteral("authentication-managed-identity"), let document = try? documents.parse(source),
       let inbound = document.root.children.first(where: { $0.hasName("inbound") })
     else { return [] }
+    return tokenResources(below: inbound)
+  }
+
+  /// The resources of the MI elements below `element` that set the header.
+  private static func tokenResources(below element: PolicyElement) -> [String] {
     var resources: [String] = []
-    func visit(_ element: PolicyElement) {
-      var child = element.firstChildElement
-      while let current = child {
-        if current.hasName("authentication-managed-identity"),
-          current.attribute("output-token-variable-name") == nil
-        {
+    var child = element.firstChildElement
+    while let current = child {
+      if current.hasName("authentication-managed-identity") {
+        if current.attribute("output-token-variable-name") == nil {
           resources.append(current.attribute("resource")?.trimmingXMLSpace ?? "")
-        } else if !current.hasName("send-request") && !current.hasName("send-one-way-request") {
-          visit(current)
         }
-        child = current.nextSiblingElement
+      } else if !current.hasName("send-request") && !current.hasName("send-one-way-request") {
+        resources += tokenResources(below: current)
       }
+      child = current.nextSiblingElement
     }
-    visit(inbound)
     return resources
   }
 
@@ -109,7 +96,9 @@ extension PolicyRewriter {
     let mayTouch = AuthorizationScan.mayFindReaderOrRemover(in: source, configuration: configuration)
     let mayRoute = source.containsLiteral("set-backend-service")
     let mayToken = source.containsLiteral("authentication-managed-identity")
-    let mayKey = configuration.keyHeaders.contains { Self.mentions(source, Array($0.utf8)) }
+    let mayKey = configuration.keyHeaders.contains {
+      BackendCredentialScanner.find(Array($0.utf8), in: source, from: 0, to: source.count, caseInsensitive: true) != nil
+    }
     guard mayTouch || mayRoute || mayToken || mayKey, let document = try? documents.parse(source),
       document.root.hasName("policies")
     else { return [] }
@@ -132,7 +121,7 @@ extension PolicyRewriter {
     if mayRoute, let inbound {
       Self.addOtherBackends(below: inbound, nested: false, backendURLs: configuration.backendURLs, to: &effects)
     }
-    if mayToken, !parentTokenResources(source, documents: documents).isEmpty { effects.insert(.setsToken) }
+    if mayToken, let inbound, !tokenResources(below: inbound).isEmpty { effects.insert(.setsToken) }
     if mayKey, let inbound, setsKeyHeader(inbound, configuration: configuration) { effects.insert(.setsKeyHeader) }
     return effects
   }

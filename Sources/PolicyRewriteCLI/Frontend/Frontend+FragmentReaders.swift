@@ -32,10 +32,10 @@ extension Frontend {
     for list in includerLists {
       for policy in list where seen.insert(policy).inserted { unique.append(policy) }
     }
-    let reads = evaluate(unique) { bytes in
+    let reads = evaluate(unique) { [documents] bytes in
       (
-        PolicyRewriter.readsAuthorizationAroundInbound(bytes, configuration: base),
-        PolicyRewriter.inboundBaseLine(bytes)
+        PolicyRewriter.readsAuthorizationAroundInbound(bytes, configuration: base, documents: documents),
+        PolicyRewriter.inboundBaseLine(bytes, documents: documents)
       )
     }
     var reading = Set<PolicyGraph.Policy>()
