@@ -4,11 +4,17 @@ extension PolicyRewriter {
   /// Whether an MI element written in the `<inbound>` of the policy `source` would hand APIM's
   /// token to a reader: its `<inbound>` reads or removes `Authorization`, or its `<backend>`,
   /// `<outbound>` or `<on-error>` reads the request's header (an expression, or a
-  /// `send-request` in copy mode). Parsed through `documents`, when given, as the run's own
-  /// pass and ``inboundBaseLine(_:documents:)`` parse it.
+  /// `send-request` in copy mode).
   package static func readsAuthorizationAroundInbound(
-    _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration(),
-    documents: ParsedDocuments? = nil
+    _ source: [UInt8], configuration: RewriteConfiguration = RewriteConfiguration()
+  ) -> Bool {
+    readsAuthorizationAroundInbound(source, configuration: configuration, documents: nil)
+  }
+
+  /// ``readsAuthorizationAroundInbound(_:configuration:)``, parsed through `documents` when
+  /// given, as the run's own pass and ``inboundBaseLine(_:documents:)`` parse it.
+  package static func readsAuthorizationAroundInbound(
+    _ source: [UInt8], configuration: RewriteConfiguration, documents: ParsedDocuments?
   ) -> Bool {
     guard AuthorizationScan.mayFindReaderOrRemover(in: source, configuration: configuration),
       let document = try? documents.parse(source),
